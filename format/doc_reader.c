@@ -1,0 +1,1 @@
+/* doc_reader: not yet written */

@@ -1,0 +1,1 @@
+/* doc_writer: not yet written */

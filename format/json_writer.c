@@ -1,0 +1,1 @@
+/* json_writer: not yet written */

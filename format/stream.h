@@ -1,0 +1,41 @@
+/* Byte streams for the interchange file: read plain or gzip (detected by the
+ * magic bytes, multi-member aware, CRC and length checked), write plain or
+ * gzip. "-" means stdin / stdout. A file written by fmt_output is created
+ * under a temporary name next to its destination and renamed into place only
+ * by a successful fmt_output_close(), so a failed export never leaves a
+ * half-written file behind. */
+#ifndef FMT_STREAM_H
+#define FMT_STREAM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct fmt_input fmt_input;
+typedef struct fmt_output fmt_output;
+
+/* Opens path ("-" for stdin). On failure returns <0 and, when *out is set,
+ * its errmsg says why; *out is always set (to a handle holding the message)
+ * unless memory ran out, so callers can print fmt_input_errmsg(*out). */
+int fmt_input_open(fmt_input **out, const char *path);
+/* Reads up to cap decompressed bytes. *got = 0 means end of stream.
+ * Returns 0, or <0 on I/O error, corrupt or truncated gzip (message says
+ * which, with the compressed byte offset). */
+int fmt_input_read(fmt_input *in, void *buf, size_t cap, size_t *got);
+int fmt_input_is_gzip(const fmt_input *in);
+/* Decompressed bytes delivered so far. */
+uint64_t fmt_input_offset(const fmt_input *in);
+const char *fmt_input_name(const fmt_input *in); /* "-" shown as "stdin" */
+const char *fmt_input_errmsg(const fmt_input *in);
+void fmt_input_free(fmt_input *in);
+
+/* gzip_level: 0 = plain, 1..9 = gzip at that level. */
+int fmt_output_open(fmt_output **out, const char *path, int gzip_level);
+int fmt_output_write(fmt_output *o, const void *buf, size_t len);
+/* Flushes, finishes the gzip member, fsyncs and renames into place. */
+int fmt_output_close(fmt_output *o);
+/* Frees; if close was not successfully called, removes the temporary file. */
+void fmt_output_free(fmt_output *o);
+uint64_t fmt_output_offset(const fmt_output *o); /* uncompressed bytes written */
+const char *fmt_output_errmsg(const fmt_output *o);
+
+#endif

@@ -1,0 +1,1 @@
+/* types: not yet written */

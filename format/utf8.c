@@ -1,0 +1,1 @@
+/* utf8: not yet written */
