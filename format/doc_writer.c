@@ -1,1 +1,457 @@
-/* doc_writer: not yet written */
+/* The document writer: turns a header, tables and rows into the interchange
+ * format (docs/FORMAT.md). It owns the layout (one line per row) and the
+ * choice between a value's natural and tagged form. */
+#include "doc_writer.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "number.h"
+#include "utf8.h"
+
+/* Containers opened at depth 4 and below (column definitions, constraint
+ * lists, rows) are written on one line each. */
+#define DOC_INDENT_DEPTH 4
+
+struct fmt_doc_writer {
+    fmt_json_writer *json;
+    const fmt_table *table; /* between table_begin and table_end */
+    int in_rows;
+    char errmsg[256];
+};
+
+int fmt_doc_writer_new(fmt_doc_writer **out, fmt_sink_fn sink, void *ctx)
+{
+    fmt_json_writer_options opts = FMT_JSON_WRITER_OPTIONS_INIT;
+    fmt_doc_writer *w = calloc(1, sizeof *w);
+    *out = NULL;
+    if (!w)
+        return -1;
+    opts.indent_depth = DOC_INDENT_DEPTH;
+    opts.buffer_size = 1 << 18;
+    if (fmt_json_writer_new(&w->json, sink, ctx, &opts) < 0) {
+        free(w);
+        return -1;
+    }
+    *out = w;
+    return 0;
+}
+
+void fmt_doc_writer_free(fmt_doc_writer *w)
+{
+    if (!w)
+        return;
+    fmt_json_writer_free(w->json);
+    free(w);
+}
+
+const char *fmt_doc_writer_errmsg(const fmt_doc_writer *w)
+{
+    return w->errmsg[0] ? w->errmsg : fmt_json_writer_errmsg(w->json);
+}
+
+/* Returns rc after copying the JSON writer's message, so callers can
+ * `return fail(w, rc)`. */
+static int fail(fmt_doc_writer *w, const char *what)
+{
+    snprintf(w->errmsg, sizeof w->errmsg, "%s", what);
+    return -1;
+}
+
+static int key_string(fmt_json_writer *j, const char *key, const char *value)
+{
+    if (fmt_json_writer_keyz(j, key) < 0 || fmt_json_writer_stringz(j, value) < 0)
+        return -1;
+    return 0;
+}
+
+static int opt_string(fmt_json_writer *j, const char *key, const char *value)
+{
+    return value ? key_string(j, key, value) : 0;
+}
+
+static int string_array(fmt_json_writer *j, const char *key, char **items, size_t n)
+{
+    if (fmt_json_writer_keyz(j, key) < 0 || fmt_json_writer_array_start(j) < 0)
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        if (fmt_json_writer_stringz(j, items[i]) < 0)
+            return -1;
+    return fmt_json_writer_array_end(j);
+}
+
+int fmt_doc_write_header(fmt_doc_writer *w, const fmt_header *h)
+{
+    fmt_json_writer *j = w->json;
+    if (fmt_json_writer_object_start(j) < 0 || key_string(j, "format", FMT_FORMAT_NAME) < 0 ||
+        key_string(j, "format_version", FMT_FORMAT_VERSION) < 0 ||
+        opt_string(j, "created", h->created) < 0 || opt_string(j, "generator", h->generator) < 0)
+        return -1;
+    if (fmt_json_writer_keyz(j, "source") < 0 || fmt_json_writer_object_start(j) < 0 ||
+        key_string(j, "backend", h->source_backend ? h->source_backend : "") < 0 ||
+        opt_string(j, "version", h->source_version) < 0 ||
+        opt_string(j, "database", h->source_database) < 0 || fmt_json_writer_object_end(j) < 0)
+        return -1;
+    if (fmt_json_writer_keyz(j, "tables") < 0 || fmt_json_writer_object_start(j) < 0)
+        return -1;
+    return 0;
+}
+
+static int write_column(fmt_json_writer *j, const fmt_column *c)
+{
+    if (fmt_json_writer_object_start(j) < 0 || key_string(j, "name", c->name) < 0 ||
+        key_string(j, "type", c->type_text) < 0 ||
+        opt_string(j, "native_type", c->native_type) < 0 ||
+        fmt_json_writer_keyz(j, "nullable") < 0 || fmt_json_writer_bool(j, c->nullable) < 0 ||
+        opt_string(j, "default", c->default_sql) < 0)
+        return -1;
+    if (c->generated_sql) {
+        if (fmt_json_writer_keyz(j, "generated") < 0 || fmt_json_writer_object_start(j) < 0 ||
+            key_string(j, "expression", c->generated_sql) < 0 ||
+            fmt_json_writer_keyz(j, "stored") < 0 ||
+            fmt_json_writer_bool(j, c->generated_stored) < 0 || fmt_json_writer_object_end(j) < 0)
+            return -1;
+    }
+    if (opt_string(j, "collation", c->collation) < 0)
+        return -1;
+    if (c->identity != FMT_IDENTITY_NONE) {
+        if (key_string(j, "identity", fmt_identity_name(c->identity)) < 0)
+            return -1;
+        if (c->has_last_value && (fmt_json_writer_keyz(j, "last_value") < 0 ||
+                                  fmt_json_writer_int64(j, c->last_value) < 0))
+            return -1;
+    }
+    return fmt_json_writer_object_end(j);
+}
+
+static int write_key(fmt_json_writer *j, const fmt_key *k)
+{
+    if (fmt_json_writer_object_start(j) < 0 || opt_string(j, "name", k->name) < 0 ||
+        string_array(j, "columns", k->columns, k->ncolumns) < 0)
+        return -1;
+    return fmt_json_writer_object_end(j);
+}
+
+static int write_foreign_key(fmt_json_writer *j, const fmt_foreign_key *fk)
+{
+    if (fmt_json_writer_object_start(j) < 0 || opt_string(j, "name", fk->name) < 0 ||
+        string_array(j, "columns", fk->columns, fk->ncolumns) < 0 ||
+        fmt_json_writer_keyz(j, "references") < 0 || fmt_json_writer_object_start(j) < 0 ||
+        key_string(j, "table", fk->ref_table) < 0 ||
+        string_array(j, "columns", fk->ref_columns, fk->nref_columns) < 0 ||
+        fmt_json_writer_object_end(j) < 0 ||
+        key_string(j, "on_delete", fk->on_delete ? fk->on_delete : "no action") < 0 ||
+        key_string(j, "on_update", fk->on_update ? fk->on_update : "no action") < 0 ||
+        fmt_json_writer_keyz(j, "deferrable") < 0 || fmt_json_writer_bool(j, fk->deferrable) < 0 ||
+        fmt_json_writer_keyz(j, "initially_deferred") < 0 ||
+        fmt_json_writer_bool(j, fk->initially_deferred) < 0)
+        return -1;
+    return fmt_json_writer_object_end(j);
+}
+
+static int write_constraints(fmt_json_writer *j, const fmt_table *t)
+{
+    if (!t->primary_key && !t->nuniques && !t->nchecks && !t->nforeign_keys)
+        return 0;
+    if (fmt_json_writer_keyz(j, "constraints") < 0 || fmt_json_writer_object_start(j) < 0)
+        return -1;
+    if (t->primary_key &&
+        (fmt_json_writer_keyz(j, "primary_key") < 0 || write_key(j, t->primary_key) < 0))
+        return -1;
+    if (t->nuniques) {
+        if (fmt_json_writer_keyz(j, "unique") < 0 || fmt_json_writer_array_start(j) < 0)
+            return -1;
+        for (size_t i = 0; i < t->nuniques; i++)
+            if (write_key(j, &t->uniques[i]) < 0)
+                return -1;
+        if (fmt_json_writer_array_end(j) < 0)
+            return -1;
+    }
+    if (t->nchecks) {
+        if (fmt_json_writer_keyz(j, "checks") < 0 || fmt_json_writer_array_start(j) < 0)
+            return -1;
+        for (size_t i = 0; i < t->nchecks; i++) {
+            if (fmt_json_writer_object_start(j) < 0 ||
+                opt_string(j, "name", t->checks[i].name) < 0 ||
+                key_string(j, "expression", t->checks[i].expression) < 0 ||
+                fmt_json_writer_object_end(j) < 0)
+                return -1;
+        }
+        if (fmt_json_writer_array_end(j) < 0)
+            return -1;
+    }
+    if (t->nforeign_keys) {
+        if (fmt_json_writer_keyz(j, "foreign_keys") < 0 || fmt_json_writer_array_start(j) < 0)
+            return -1;
+        for (size_t i = 0; i < t->nforeign_keys; i++)
+            if (write_foreign_key(j, &t->foreign_keys[i]) < 0)
+                return -1;
+        if (fmt_json_writer_array_end(j) < 0)
+            return -1;
+    }
+    return fmt_json_writer_object_end(j);
+}
+
+static int write_index(fmt_json_writer *j, const fmt_index *ix)
+{
+    if (fmt_json_writer_object_start(j) < 0 || key_string(j, "name", ix->name) < 0 ||
+        fmt_json_writer_keyz(j, "unique") < 0 || fmt_json_writer_bool(j, ix->unique) < 0 ||
+        fmt_json_writer_keyz(j, "parts") < 0 || fmt_json_writer_array_start(j) < 0)
+        return -1;
+    for (size_t i = 0; i < ix->nparts; i++) {
+        const fmt_index_part *p = &ix->parts[i];
+        if (fmt_json_writer_object_start(j) < 0 ||
+            (p->column ? key_string(j, "column", p->column)
+                       : key_string(j, "expression", p->expression ? p->expression : "")) < 0)
+            return -1;
+        if (p->descending &&
+            (fmt_json_writer_keyz(j, "descending") < 0 || fmt_json_writer_bool(j, 1) < 0))
+            return -1;
+        if (opt_string(j, "collation", p->collation) < 0 || fmt_json_writer_object_end(j) < 0)
+            return -1;
+    }
+    if (fmt_json_writer_array_end(j) < 0 || opt_string(j, "where", ix->where) < 0 ||
+        opt_string(j, "sql", ix->sql) < 0)
+        return -1;
+    return fmt_json_writer_object_end(j);
+}
+
+int fmt_doc_write_table_begin(fmt_doc_writer *w, const fmt_table *t, int with_rows)
+{
+    fmt_json_writer *j = w->json;
+    if (fmt_json_writer_keyz(j, t->name) < 0 || fmt_json_writer_object_start(j) < 0 ||
+        fmt_json_writer_keyz(j, "columns") < 0 || fmt_json_writer_array_start(j) < 0)
+        return -1;
+    for (size_t i = 0; i < t->ncolumns; i++)
+        if (write_column(j, &t->columns[i]) < 0)
+            return -1;
+    if (fmt_json_writer_array_end(j) < 0 || write_constraints(j, t) < 0)
+        return -1;
+    if (t->nindexes) {
+        if (fmt_json_writer_keyz(j, "indexes") < 0 || fmt_json_writer_array_start(j) < 0)
+            return -1;
+        for (size_t i = 0; i < t->nindexes; i++)
+            if (write_index(j, &t->indexes[i]) < 0)
+                return -1;
+        if (fmt_json_writer_array_end(j) < 0)
+            return -1;
+    }
+    if (t->without_rowid || t->strict) {
+        if (fmt_json_writer_keyz(j, "options") < 0 || fmt_json_writer_object_start(j) < 0)
+            return -1;
+        if (t->strict && (fmt_json_writer_keyz(j, "strict") < 0 || fmt_json_writer_bool(j, 1) < 0))
+            return -1;
+        if (t->without_rowid &&
+            (fmt_json_writer_keyz(j, "without_rowid") < 0 || fmt_json_writer_bool(j, 1) < 0))
+            return -1;
+        if (fmt_json_writer_object_end(j) < 0)
+            return -1;
+    }
+    w->table = t;
+    w->in_rows = with_rows;
+    if (with_rows && (fmt_json_writer_keyz(j, "rows") < 0 || fmt_json_writer_array_start(j) < 0))
+        return -1;
+    return 0;
+}
+
+/* An integer as a JSON number when jq 1.6 keeps it exact, else as a string. */
+static int write_integer(fmt_json_writer *j, int64_t v)
+{
+    if (v >= -FMT_JSON_SAFE_INTEGER && v <= FMT_JSON_SAFE_INTEGER)
+        return fmt_json_writer_int64(j, v);
+    char buf[24];
+    int n = fmt_int64_format(buf, v);
+    return fmt_json_writer_string(j, buf, (size_t)n);
+}
+
+static int write_real(fmt_json_writer *j, double d)
+{
+    if (isfinite(d))
+        return fmt_json_writer_double(j, d);
+    return fmt_json_writer_stringz(j, isnan(d) ? "NaN" : d > 0 ? "Infinity" : "-Infinity");
+}
+
+static int write_tagged(fmt_json_writer *j, const fmt_value *v, int text_valid)
+{
+    if (fmt_json_writer_object_start(j) < 0)
+        return -1;
+    int rc;
+    switch (v->kind) {
+    case FMT_VALUE_INTEGER:
+        rc = fmt_json_writer_keyz(j, "$int") < 0 ? -1 : write_integer(j, v->i);
+        break;
+    case FMT_VALUE_BOOLEAN:
+        rc = fmt_json_writer_keyz(j, "$int") < 0 ? -1 : fmt_json_writer_int64(j, v->b ? 1 : 0);
+        break;
+    case FMT_VALUE_REAL:
+        rc = fmt_json_writer_keyz(j, "$real") < 0 ? -1 : write_real(j, v->d);
+        break;
+    case FMT_VALUE_TEXT:
+        if (text_valid)
+            rc = fmt_json_writer_keyz(j, "$text") < 0 ? -1
+                                                      : fmt_json_writer_string(j, v->bytes, v->len);
+        else
+            rc = fmt_json_writer_keyz(j, "$text_base64") < 0
+                     ? -1
+                     : fmt_json_writer_base64(j, v->bytes, v->len);
+        break;
+    case FMT_VALUE_BLOB:
+        rc =
+            fmt_json_writer_keyz(j, "$blob") < 0 ? -1 : fmt_json_writer_base64(j, v->bytes, v->len);
+        break;
+    default:
+        return -2;
+    }
+    if (rc < 0)
+        return rc;
+    return fmt_json_writer_object_end(j);
+}
+
+static int is_text_type(fmt_type_kind k)
+{
+    switch (k) {
+    case FMT_TYPE_TEXT:
+    case FMT_TYPE_VARCHAR:
+    case FMT_TYPE_CHAR:
+    case FMT_TYPE_DATE:
+    case FMT_TYPE_TIME:
+    case FMT_TYPE_TIMETZ:
+    case FMT_TYPE_TIMESTAMP:
+    case FMT_TYPE_TIMESTAMPTZ:
+    case FMT_TYPE_INTERVAL:
+    case FMT_TYPE_UUID:
+    case FMT_TYPE_JSON:
+    case FMT_TYPE_NATIVE:
+    case FMT_TYPE_ANY:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+/* Writes v for a column of type t: natural form when lossless, tagged
+ * otherwise (docs/FORMAT.md 3.2). Returns -2 for a value the format has no
+ * way to carry in that column. */
+static int write_value(fmt_json_writer *j, const fmt_type *t, const fmt_value *v)
+{
+    fmt_type_kind k = t->kind;
+    switch (v->kind) {
+    case FMT_VALUE_NULL:
+        return fmt_json_writer_null(j);
+    case FMT_VALUE_INTEGER:
+        if (fmt_type_is_integer(k))
+            return write_integer(j, v->i);
+        if (k == FMT_TYPE_ANY && v->i >= -FMT_JSON_SAFE_INTEGER && v->i <= FMT_JSON_SAFE_INTEGER)
+            return fmt_json_writer_int64(j, v->i);
+        if (k == FMT_TYPE_BOOLEAN && (v->i == 0 || v->i == 1))
+            return fmt_json_writer_bool(j, (int)v->i);
+        if (k == FMT_TYPE_DECIMAL) {
+            char buf[24];
+            int n = fmt_int64_format(buf, v->i);
+            return fmt_json_writer_string(j, buf, (size_t)n);
+        }
+        break;
+    case FMT_VALUE_REAL:
+        if (k == FMT_TYPE_FLOAT32 || k == FMT_TYPE_FLOAT64)
+            return write_real(j, v->d);
+        if (k == FMT_TYPE_DECIMAL) {
+            char buf[FMT_DOUBLE_BUFSZ];
+            int n = fmt_double_format(buf, v->d);
+            return fmt_json_writer_string(j, buf, (size_t)n);
+        }
+        break;
+    case FMT_VALUE_TEXT: {
+        int valid = fmt_utf8_validate(v->bytes, v->len) == v->len;
+        if (valid && is_text_type(k))
+            return fmt_json_writer_string(j, v->bytes, v->len);
+        return write_tagged(j, v, valid);
+    }
+    case FMT_VALUE_BLOB:
+        if (k == FMT_TYPE_BYTES || (k == FMT_TYPE_VECTOR && v->len == (size_t)t->param1 * 4) ||
+            (k == FMT_TYPE_HALFVEC && v->len == (size_t)t->param1 * 2))
+            return fmt_json_writer_base64(j, v->bytes, v->len);
+        break;
+    case FMT_VALUE_BOOLEAN:
+        if (k == FMT_TYPE_BOOLEAN)
+            return fmt_json_writer_bool(j, v->b);
+        break;
+    case FMT_VALUE_DECIMAL:
+        if (k == FMT_TYPE_DECIMAL)
+            return fmt_json_writer_string(j, v->bytes, v->len);
+        return -2;
+    case FMT_VALUE_JSON:
+        if (k == FMT_TYPE_JSONB)
+            return fmt_json_writer_raw_value(j, v->bytes, v->len);
+        if (k == FMT_TYPE_JSON)
+            return fmt_json_writer_string(j, v->bytes, v->len);
+        return -2;
+    }
+    if (k == FMT_TYPE_JSONB)
+        return -2; /* objects in jsonb columns are data: no tagged form */
+    return write_tagged(j, v, 1);
+}
+
+int fmt_doc_write_row(fmt_doc_writer *w, const fmt_value *values)
+{
+    const fmt_table *t = w->table;
+    fmt_json_writer *j = w->json;
+    if (fmt_json_writer_object_start(j) < 0)
+        return -1;
+    for (size_t i = 0; i < t->ncolumns; i++) {
+        const fmt_column *c = &t->columns[i];
+        if (c->generated_sql)
+            continue;
+        if (fmt_json_writer_keyz(j, c->name) < 0)
+            return -1;
+        int rc = write_value(j, &c->type, &values[i]);
+        if (rc == -2) {
+            char msg[200];
+            snprintf(msg, sizeof msg,
+                     "column \"%.80s\": a %s value cannot be carried in a %s column", c->name,
+                     fmt_value_kind_name(values[i].kind), c->type_text);
+            return fail(w, msg);
+        }
+        if (rc < 0)
+            return -1;
+    }
+    return fmt_json_writer_object_end(j);
+}
+
+int fmt_doc_write_table_end(fmt_doc_writer *w)
+{
+    fmt_json_writer *j = w->json;
+    if (w->in_rows && fmt_json_writer_array_end(j) < 0)
+        return -1;
+    w->in_rows = 0;
+    w->table = NULL;
+    return fmt_json_writer_object_end(j);
+}
+
+static int write_objects(fmt_json_writer *j, const char *key, fmt_native_kind kind,
+                         const fmt_native_object *objects, size_t n)
+{
+    if (fmt_json_writer_keyz(j, key) < 0 || fmt_json_writer_array_start(j) < 0)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        const fmt_native_object *o = &objects[i];
+        if (o->kind != kind)
+            continue;
+        if (fmt_json_writer_object_start(j) < 0 || key_string(j, "name", o->name) < 0 ||
+            opt_string(j, "table", o->table) < 0 || key_string(j, "sql", o->sql) < 0 ||
+            fmt_json_writer_object_end(j) < 0)
+            return -1;
+    }
+    return fmt_json_writer_array_end(j);
+}
+
+int fmt_doc_write_end(fmt_doc_writer *w, const fmt_native_object *objects, size_t nobjects)
+{
+    fmt_json_writer *j = w->json;
+    if (fmt_json_writer_object_end(j) < 0 ||
+        write_objects(j, "triggers", FMT_NATIVE_TRIGGER, objects, nobjects) < 0 ||
+        write_objects(j, "views", FMT_NATIVE_VIEW, objects, nobjects) < 0 ||
+        fmt_json_writer_object_end(j) < 0 || fmt_json_writer_finish(j) < 0)
+        return -1;
+    return 0;
+}

@@ -1,1 +1,153 @@
-/* schema: not yet written */
+/* Ownership helpers for the table model. */
+#include "schema.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+char *fmt_strdup(const char *s)
+{
+    if (!s)
+        return NULL;
+    size_t n = strlen(s) + 1;
+    char *d = malloc(n);
+    if (d)
+        memcpy(d, s, n);
+    return d;
+}
+
+static void free_strings(char **v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(v[i]);
+    free(v);
+}
+
+void fmt_header_clear(fmt_header *h)
+{
+    if (!h)
+        return;
+    free(h->format_version);
+    free(h->created);
+    free(h->generator);
+    free(h->source_backend);
+    free(h->source_version);
+    free(h->source_database);
+    memset(h, 0, sizeof *h);
+}
+
+void fmt_key_clear(fmt_key *k)
+{
+    if (!k)
+        return;
+    free(k->name);
+    free_strings(k->columns, k->ncolumns);
+    memset(k, 0, sizeof *k);
+}
+
+void fmt_foreign_key_clear(fmt_foreign_key *fk)
+{
+    if (!fk)
+        return;
+    free(fk->name);
+    free_strings(fk->columns, fk->ncolumns);
+    free(fk->ref_table);
+    free_strings(fk->ref_columns, fk->nref_columns);
+    free(fk->on_delete);
+    free(fk->on_update);
+    memset(fk, 0, sizeof *fk);
+}
+
+void fmt_index_clear(fmt_index *ix)
+{
+    if (!ix)
+        return;
+    free(ix->name);
+    for (size_t i = 0; i < ix->nparts; i++) {
+        free(ix->parts[i].column);
+        free(ix->parts[i].expression);
+        free(ix->parts[i].collation);
+    }
+    free(ix->parts);
+    free(ix->where);
+    free(ix->sql);
+    memset(ix, 0, sizeof *ix);
+}
+
+static void column_clear(fmt_column *c)
+{
+    free(c->name);
+    free(c->type_text);
+    free(c->native_type);
+    free(c->default_sql);
+    free(c->generated_sql);
+    free(c->collation);
+}
+
+void fmt_table_free(fmt_table *t)
+{
+    if (!t)
+        return;
+    free(t->name);
+    for (size_t i = 0; i < t->ncolumns; i++)
+        column_clear(&t->columns[i]);
+    free(t->columns);
+    if (t->primary_key) {
+        fmt_key_clear(t->primary_key);
+        free(t->primary_key);
+    }
+    for (size_t i = 0; i < t->nuniques; i++)
+        fmt_key_clear(&t->uniques[i]);
+    free(t->uniques);
+    for (size_t i = 0; i < t->nchecks; i++) {
+        free(t->checks[i].name);
+        free(t->checks[i].expression);
+    }
+    free(t->checks);
+    for (size_t i = 0; i < t->nforeign_keys; i++)
+        fmt_foreign_key_clear(&t->foreign_keys[i]);
+    free(t->foreign_keys);
+    for (size_t i = 0; i < t->nindexes; i++)
+        fmt_index_clear(&t->indexes[i]);
+    free(t->indexes);
+    free(t);
+}
+
+void fmt_native_object_clear(fmt_native_object *o)
+{
+    if (!o)
+        return;
+    free(o->name);
+    free(o->table);
+    free(o->sql);
+    memset(o, 0, sizeof *o);
+}
+
+int fmt_table_find_column(const fmt_table *t, const char *name)
+{
+    for (size_t i = 0; i < t->ncolumns; i++)
+        if (strcmp(t->columns[i].name, name) == 0)
+            return (int)i;
+    return -1;
+}
+
+static const char *const identity_names[] = {
+    [FMT_IDENTITY_NONE] = "none",
+    [FMT_IDENTITY_ROWID] = "rowid",
+    [FMT_IDENTITY_AUTOINCREMENT] = "autoincrement",
+    [FMT_IDENTITY_ALWAYS] = "always",
+    [FMT_IDENTITY_BY_DEFAULT] = "by_default",
+    [FMT_IDENTITY_SERIAL] = "serial",
+};
+
+const char *fmt_identity_name(fmt_identity_kind k)
+{
+    return (unsigned)k <= FMT_IDENTITY_SERIAL ? identity_names[k] : "none";
+}
+
+int fmt_identity_parse(const char *s)
+{
+    for (int k = FMT_IDENTITY_ROWID; k <= FMT_IDENTITY_SERIAL; k++)
+        if (strcmp(identity_names[k], s) == 0)
+            return k;
+    return -1;
+}

@@ -1,1 +1,650 @@
-/* stream: not yet written */
+/* Byte streams for the interchange file: plain or gzip in, plain or gzip out.
+ *
+ * Input sniffs the gzip magic rather than trusting the file name, inflates
+ * every member of a multi-member file (what `cat a.gz b.gz` or pigz produce)
+ * and treats EOF inside a member as an error, so a cut-off download never
+ * reads as a shorter, valid document. Output goes to a temporary file next to
+ * the destination and is renamed into place only by a successful close.
+ *
+ * Messages do not repeat the file name; callers prefix fmt_input_name() or
+ * their own path, as in "dbimport: error: x.json.gz: truncated gzip stream". */
+#include "stream.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <zlib.h>
+
+#define STREAM_BUFSIZE (256 * 1024)
+#define ERRMSG_SIZE 512
+/* Attempts at finding an unused temporary name before giving up. */
+#define TEMP_ATTEMPTS 100
+
+struct fmt_input {
+    int fd;
+    int owns_fd; /* 0 for stdin: it is the process's, not ours to close */
+    int is_gzip;
+    int eof;          /* read(2) returned 0 */
+    int failed;       /* an error was reported; later reads repeat it */
+    int member_ended; /* inflate reached the end of a gzip member */
+    int z_ready;
+    z_stream zs;
+    unsigned char *buf; /* raw (possibly compressed) bytes from the file */
+    size_t buf_pos, buf_len;
+    uint64_t raw_read; /* raw bytes read from the file so far */
+    uint64_t offset;   /* decompressed bytes delivered */
+    char *name;
+    char errmsg[ERRMSG_SIZE];
+};
+
+struct fmt_output {
+    int fd;
+    int is_stdout;
+    int gzip_level;
+    int z_ready;
+    int failed;
+    int closed; /* close succeeded: nothing left to clean up */
+    z_stream zs;
+    unsigned char *buf; /* uncompressed bytes (plain) or deflate output (gzip) */
+    size_t buf_len;
+    uint64_t offset;
+    char *path;
+    char *temp_path; /* NULL for stdout, and once renamed into place */
+    char errmsg[ERRMSG_SIZE];
+};
+
+#if defined(__GNUC__)
+#define PRINTF_LIKE(f, a) __attribute__((format(printf, f, a)))
+#else
+#define PRINTF_LIKE(f, a)
+#endif
+
+static void set_error(char *errmsg, const char *fmt, ...) PRINTF_LIKE(2, 3);
+
+static void set_error(char *errmsg, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(errmsg, ERRMSG_SIZE, fmt, ap);
+    va_end(ap);
+}
+
+static char *copy_string(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *copy = malloc(n);
+    if (copy) {
+        memcpy(copy, s, n);
+    }
+    return copy;
+}
+
+/* ---- input ---- */
+
+/* Reads once into buf at dst; returns bytes read, 0 at EOF, -1 on error. */
+static ssize_t read_some(fmt_input *in, void *dst, size_t cap)
+{
+    for (;;) {
+        ssize_t n = read(in->fd, dst, cap);
+        if (n >= 0) {
+            if (n == 0) {
+                in->eof = 1;
+            }
+            in->raw_read += (uint64_t)n;
+            return n;
+        }
+        if (errno != EINTR) {
+            set_error(in->errmsg, "read failed: %s", strerror(errno));
+            in->failed = 1;
+            return -1;
+        }
+    }
+}
+
+/* Makes at least want unread raw bytes available in buf unless EOF comes
+ * first; keeps the unread ones. Returns 0 or -1. */
+static int fill_buffer(fmt_input *in, size_t want)
+{
+    if (in->buf_pos > 0) {
+        memmove(in->buf, in->buf + in->buf_pos, in->buf_len - in->buf_pos);
+        in->buf_len -= in->buf_pos;
+        in->buf_pos = 0;
+    }
+    while (in->buf_len < want && !in->eof) {
+        ssize_t n = read_some(in, in->buf + in->buf_len, STREAM_BUFSIZE - in->buf_len);
+        if (n < 0) {
+            return -1;
+        }
+        in->buf_len += (size_t)n;
+    }
+    return 0;
+}
+
+static int is_gzip_magic(const unsigned char *p, size_t avail)
+{
+    return avail >= 2 && p[0] == 0x1f && p[1] == 0x8b;
+}
+
+int fmt_input_open(fmt_input **out, const char *path)
+{
+    int rc = 0;
+    fmt_input *in = calloc(1, sizeof *in);
+
+    *out = NULL;
+    if (!in) {
+        return -1;
+    }
+    *out = in;
+    in->fd = -1;
+    int is_stdin = strcmp(path, "-") == 0;
+    in->name = copy_string(is_stdin ? "stdin" : path);
+    in->buf = malloc(STREAM_BUFSIZE);
+    if (!in->name || !in->buf) {
+        set_error(in->errmsg, "out of memory");
+        rc = -1;
+        goto done;
+    }
+    if (is_stdin) {
+        in->fd = STDIN_FILENO;
+    } else {
+        in->fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (in->fd < 0) {
+            set_error(in->errmsg, "cannot open for reading: %s", strerror(errno));
+            rc = -1;
+            goto done;
+        }
+        in->owns_fd = 1;
+    }
+    /* A pipe may deliver a single byte first; ask for both magic bytes. */
+    if (fill_buffer(in, 2) < 0) {
+        rc = -1;
+        goto done;
+    }
+    in->is_gzip = is_gzip_magic(in->buf, in->buf_len);
+    if (in->is_gzip) {
+        /* Gzip only (not 15 + 32 auto-detect): every later member must be
+         * gzip too, and a zlib or raw stream there is corrupt data. */
+        if (inflateInit2(&in->zs, 16 + MAX_WBITS) != Z_OK) {
+            set_error(in->errmsg, "cannot initialise zlib: %s",
+                      in->zs.msg ? in->zs.msg : "out of memory");
+            rc = -1;
+            goto done;
+        }
+        in->z_ready = 1;
+    }
+done:
+    if (rc < 0) {
+        in->failed = 1;
+    }
+    return rc;
+}
+
+/* Compressed byte offset of the next byte inflate has not consumed. */
+static uint64_t compressed_offset(const fmt_input *in)
+{
+    return in->raw_read - (in->buf_len - in->buf_pos);
+}
+
+static int read_plain(fmt_input *in, unsigned char *dst, size_t cap, size_t *got)
+{
+    if (in->buf_pos == in->buf_len) {
+        /* Large requests skip the copy through our buffer. */
+        if (cap >= STREAM_BUFSIZE) {
+            ssize_t n = read_some(in, dst, cap);
+            if (n < 0) {
+                return -1;
+            }
+            *got = (size_t)n;
+            return 0;
+        }
+        in->buf_pos = in->buf_len = 0;
+        ssize_t n = read_some(in, in->buf, STREAM_BUFSIZE);
+        if (n < 0) {
+            return -1;
+        }
+        in->buf_len = (size_t)n;
+    }
+    size_t avail = in->buf_len - in->buf_pos;
+    size_t n = avail < cap ? avail : cap;
+    memcpy(dst, in->buf + in->buf_pos, n);
+    in->buf_pos += n;
+    *got = n;
+    return 0;
+}
+
+/* After a member ends: EOF is the clean end, another gzip member is
+ * inflated next, anything else is an error. Returns 1 to continue, 0 at
+ * the end, -1 on error. */
+static int start_next_member(fmt_input *in)
+{
+    if (fill_buffer(in, 2) < 0) {
+        return -1;
+    }
+    if (in->buf_len == 0) {
+        return 0;
+    }
+    if (!is_gzip_magic(in->buf, in->buf_len)) {
+        set_error(in->errmsg, "trailing garbage after gzip data at compressed byte offset %llu",
+                  (unsigned long long)compressed_offset(in));
+        in->failed = 1;
+        return -1;
+    }
+    inflateReset(&in->zs);
+    in->member_ended = 0;
+    return 1;
+}
+
+static int read_gzip(fmt_input *in, unsigned char *dst, size_t cap, size_t *got)
+{
+    size_t produced = 0;
+
+    while (produced == 0) {
+        if (in->member_ended) {
+            int more = start_next_member(in);
+            if (more < 0) {
+                return -1;
+            }
+            if (more == 0) {
+                break;
+            }
+        }
+        if (in->buf_pos == in->buf_len && !in->eof && fill_buffer(in, 1) < 0) {
+            return -1;
+        }
+        size_t avail_before = in->buf_len - in->buf_pos;
+        in->zs.next_in = in->buf + in->buf_pos;
+        in->zs.avail_in = (uInt)avail_before;
+        in->zs.next_out = dst;
+        in->zs.avail_out = cap > UINT_MAX ? UINT_MAX : (uInt)cap;
+        int zrc = inflate(&in->zs, Z_NO_FLUSH);
+        size_t consumed = avail_before - in->zs.avail_in;
+        in->buf_pos += consumed;
+        produced = (size_t)(in->zs.next_out - dst);
+
+        if (zrc == Z_STREAM_END) {
+            in->member_ended = 1;
+        } else if (zrc == Z_OK || zrc == Z_BUF_ERROR) {
+            /* No progress with all input consumed and none to come: the
+             * member was cut off before its trailer. */
+            if (produced == 0 && consumed == 0 && in->buf_pos == in->buf_len && in->eof) {
+                set_error(in->errmsg, "truncated gzip stream at compressed byte offset %llu",
+                          (unsigned long long)compressed_offset(in));
+                in->failed = 1;
+                return -1;
+            }
+        } else if (zrc == Z_MEM_ERROR) {
+            set_error(in->errmsg, "out of memory in zlib");
+            in->failed = 1;
+            return -1;
+        } else {
+            /* Z_DATA_ERROR covers bad headers, bad deflate data and CRC or
+             * length mismatches; Z_NEED_DICT cannot be valid gzip. */
+            set_error(in->errmsg, "corrupt gzip data: %s at compressed byte offset %llu",
+                      in->zs.msg ? in->zs.msg : "preset dictionary required",
+                      (unsigned long long)compressed_offset(in));
+            in->failed = 1;
+            return -1;
+        }
+    }
+    *got = produced;
+    return 0;
+}
+
+int fmt_input_read(fmt_input *in, void *buf, size_t cap, size_t *got)
+{
+    *got = 0;
+    if (in->failed) {
+        return -1;
+    }
+    if (cap == 0) {
+        return 0;
+    }
+    int rc = in->is_gzip ? read_gzip(in, buf, cap, got) : read_plain(in, buf, cap, got);
+    if (rc < 0) {
+        *got = 0;
+        return -1;
+    }
+    in->offset += *got;
+    return 0;
+}
+
+int fmt_input_is_gzip(const fmt_input *in)
+{
+    return in->is_gzip;
+}
+
+uint64_t fmt_input_offset(const fmt_input *in)
+{
+    return in->offset;
+}
+
+const char *fmt_input_name(const fmt_input *in)
+{
+    return in->name ? in->name : "";
+}
+
+const char *fmt_input_errmsg(const fmt_input *in)
+{
+    return in->errmsg;
+}
+
+void fmt_input_free(fmt_input *in)
+{
+    if (!in) {
+        return;
+    }
+    if (in->z_ready) {
+        inflateEnd(&in->zs);
+    }
+    if (in->owns_fd && in->fd >= 0) {
+        close(in->fd);
+    }
+    free(in->buf);
+    free(in->name);
+    free(in);
+}
+
+/* ---- output ---- */
+
+/* Creates "<path>.tmp.XXXXXX" with O_EXCL and mode 0666, so the kernel
+ * applies the umask (and any default ACL) exactly as for a plain creat().
+ * mkstemp() would force 0600 and fixing that needs the process umask,
+ * which cannot be read without changing it under other threads. */
+static int create_temp(fmt_output *o)
+{
+    static const char letters[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+    int rc = -1;
+    size_t n = strlen(o->path) + sizeof ".tmp.XXXXXX";
+
+    o->temp_path = malloc(n);
+    if (!o->temp_path) {
+        set_error(o->errmsg, "out of memory");
+        goto done;
+    }
+    /* Uniqueness comes from O_EXCL; the mixing only makes retries rare. */
+    uint64_t seed = (uint64_t)getpid() * 2654435761u ^ (uint64_t)time(NULL) ^ (uintptr_t)o;
+    set_error(o->errmsg, "cannot create temporary file next to %s: all names taken", o->path);
+    for (int attempt = 0; attempt < TEMP_ATTEMPTS; attempt++) {
+        char suffix[7];
+        for (int i = 0; i < 6; i++) {
+            seed = seed * 6364136223846793005u + 1442695040888963407u;
+            suffix[i] = letters[(seed >> 33) % (sizeof letters - 1)];
+        }
+        suffix[6] = '\0';
+        snprintf(o->temp_path, n, "%s.tmp.%s", o->path, suffix);
+        o->fd = open(o->temp_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+        if (o->fd >= 0) {
+            o->errmsg[0] = '\0';
+            rc = 0;
+            goto done;
+        }
+        int err = errno;
+        if (err != EEXIST) {
+            set_error(o->errmsg, "cannot create temporary file %s: %s", o->temp_path,
+                      strerror(err));
+            goto done;
+        }
+    }
+done:
+    if (rc < 0) {
+        free(o->temp_path);
+        o->temp_path = NULL;
+    }
+    return rc;
+}
+
+int fmt_output_open(fmt_output **out, const char *path, int gzip_level)
+{
+    int rc = 0;
+    fmt_output *o = calloc(1, sizeof *o);
+
+    *out = NULL;
+    if (!o) {
+        return -1;
+    }
+    *out = o;
+    o->fd = -1;
+    o->gzip_level = gzip_level;
+    o->is_stdout = strcmp(path, "-") == 0;
+    o->path = copy_string(o->is_stdout ? "stdout" : path);
+    o->buf = malloc(STREAM_BUFSIZE);
+    if (!o->path || !o->buf) {
+        set_error(o->errmsg, "out of memory");
+        rc = -1;
+        goto done;
+    }
+    if (gzip_level < 0 || gzip_level > 9) {
+        set_error(o->errmsg, "invalid gzip level %d (want 0 to 9)", gzip_level);
+        rc = -1;
+        goto done;
+    }
+    if (gzip_level > 0) {
+        /* 15 + 16: a gzip wrapper, so the file is a real .gz; zlib writes
+         * mtime 0, keeping the output a function of the input alone. */
+        if (deflateInit2(&o->zs, gzip_level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+            set_error(o->errmsg, "cannot initialise zlib: %s",
+                      o->zs.msg ? o->zs.msg : "out of memory");
+            rc = -1;
+            goto done;
+        }
+        o->z_ready = 1;
+    }
+    if (o->is_stdout) {
+        o->fd = STDOUT_FILENO;
+    } else if (create_temp(o) < 0) {
+        rc = -1;
+        goto done;
+    }
+done:
+    if (rc < 0) {
+        o->failed = 1;
+    }
+    return rc;
+}
+
+static int write_all(fmt_output *o, const unsigned char *p, size_t len)
+{
+    while (len > 0) {
+        ssize_t n = write(o->fd, p, len);
+        if (n < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            set_error(o->errmsg, "write failed: %s", strerror(errno));
+            o->failed = 1;
+            return -1;
+        }
+        p += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+static int flush_buffer(fmt_output *o)
+{
+    int rc = write_all(o, o->buf, o->buf_len);
+    o->buf_len = 0;
+    return rc;
+}
+
+/* Runs deflate over the input already set in o->zs, writing out every full
+ * buffer; with Z_FINISH, until the member trailer is written. */
+static int deflate_pending(fmt_output *o, int flush)
+{
+    for (;;) {
+        o->zs.next_out = o->buf + o->buf_len;
+        o->zs.avail_out = (uInt)(STREAM_BUFSIZE - o->buf_len);
+        int zrc = deflate(&o->zs, flush);
+        o->buf_len = STREAM_BUFSIZE - o->zs.avail_out;
+        if (zrc == Z_STREAM_ERROR) {
+            set_error(o->errmsg, "zlib deflate failed: %s", o->zs.msg ? o->zs.msg : "");
+            o->failed = 1;
+            return -1;
+        }
+        if (o->buf_len == STREAM_BUFSIZE && flush_buffer(o) < 0) {
+            return -1;
+        }
+        if (flush == Z_FINISH) {
+            if (zrc == Z_STREAM_END) {
+                return 0;
+            }
+        } else if (o->zs.avail_in == 0 && o->zs.avail_out > 0) {
+            return 0;
+        }
+    }
+}
+
+int fmt_output_write(fmt_output *o, const void *buf, size_t len)
+{
+    const unsigned char *p = buf;
+
+    if (o->failed) {
+        return -1;
+    }
+    if (o->closed) {
+        set_error(o->errmsg, "write after close");
+        return -1;
+    }
+    o->offset += len;
+    if (o->gzip_level > 0) {
+        while (len > 0) {
+            size_t n = len > UINT_MAX ? UINT_MAX : len;
+            o->zs.next_in = (unsigned char *)p;
+            o->zs.avail_in = (uInt)n;
+            if (deflate_pending(o, Z_NO_FLUSH) < 0) {
+                return -1;
+            }
+            p += n;
+            len -= n;
+        }
+        return 0;
+    }
+    if (o->buf_len + len > STREAM_BUFSIZE) {
+        if (flush_buffer(o) < 0) {
+            return -1;
+        }
+        /* Too big to be worth buffering: write it straight through. */
+        if (len >= STREAM_BUFSIZE) {
+            return write_all(o, p, len);
+        }
+    }
+    memcpy(o->buf + o->buf_len, p, len);
+    o->buf_len += len;
+    return 0;
+}
+
+/* Makes the rename itself durable. Best effort: the file is complete and
+ * in place already, and some file systems refuse fsync on a directory. */
+static void sync_directory(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    char *dir = NULL;
+
+    if (!slash) {
+        dir = copy_string(".");
+    } else if (slash == path) {
+        dir = copy_string("/");
+    } else {
+        dir = malloc((size_t)(slash - path) + 1);
+        if (dir) {
+            memcpy(dir, path, (size_t)(slash - path));
+            dir[slash - path] = '\0';
+        }
+    }
+    if (!dir) {
+        return;
+    }
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd >= 0) {
+        fsync(fd);
+        close(fd);
+    }
+    free(dir);
+}
+
+int fmt_output_close(fmt_output *o)
+{
+    if (o->failed) {
+        return -1;
+    }
+    if (o->closed) {
+        return 0;
+    }
+    if (o->gzip_level > 0) {
+        o->zs.next_in = NULL;
+        o->zs.avail_in = 0;
+        if (deflate_pending(o, Z_FINISH) < 0) {
+            return -1;
+        }
+    }
+    if (flush_buffer(o) < 0) {
+        return -1;
+    }
+    if (o->is_stdout) {
+        /* stdout stays open for the process; a pipe cannot be fsynced. */
+        o->closed = 1;
+        return 0;
+    }
+    if (fsync(o->fd) < 0) {
+        set_error(o->errmsg, "fsync failed: %s", strerror(errno));
+        o->failed = 1;
+        return -1;
+    }
+    int fd = o->fd;
+    o->fd = -1;
+    /* close() can report a deferred write error (NFS, quota). */
+    if (close(fd) < 0) {
+        set_error(o->errmsg, "close failed: %s", strerror(errno));
+        o->failed = 1;
+        return -1;
+    }
+    if (rename(o->temp_path, o->path) < 0) {
+        set_error(o->errmsg, "cannot rename %s to %s: %s", o->temp_path, o->path, strerror(errno));
+        o->failed = 1;
+        return -1;
+    }
+    free(o->temp_path);
+    o->temp_path = NULL;
+    o->closed = 1;
+    sync_directory(o->path);
+    return 0;
+}
+
+void fmt_output_free(fmt_output *o)
+{
+    if (!o) {
+        return;
+    }
+    if (o->z_ready) {
+        deflateEnd(&o->zs);
+    }
+    if (!o->is_stdout && o->fd >= 0) {
+        close(o->fd);
+    }
+    /* Still set unless close renamed it into place: a partial file. */
+    if (o->temp_path) {
+        unlink(o->temp_path);
+    }
+    free(o->temp_path);
+    free(o->path);
+    free(o->buf);
+    free(o);
+}
+
+uint64_t fmt_output_offset(const fmt_output *o)
+{
+    return o->offset;
+}
+
+const char *fmt_output_errmsg(const fmt_output *o)
+{
+    return o->errmsg;
+}

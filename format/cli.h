@@ -1,0 +1,39 @@
+/* Command-line helpers shared by both tools: telling a SQLite path from a
+ * PostgreSQL connection string, masking passwords, and one options table
+ * that drives both getopt_long and --help. */
+#ifndef FMT_CLI_H
+#define FMT_CLI_H
+
+#include <stddef.h>
+
+typedef enum { FMT_LOCATOR_SQLITE, FMT_LOCATOR_POSTGRESQL } fmt_locator_kind;
+
+/* postgres:// and postgresql:// URIs and libpq key=value strings are
+ * PostgreSQL; "sqlite:" prefixed or anything else is a SQLite file path.
+ * *path_out points into s (the SQLite path without a "sqlite:" prefix). */
+fmt_locator_kind fmt_locator_classify(const char *s, const char **path_out);
+/* Copy of s with any password replaced by "****" (URI userinfo, password=
+ * in key=value strings, password query parameter). Caller frees. */
+char *fmt_locator_mask(const char *s);
+
+typedef struct {
+    const char *long_name;
+    int short_name;        /* the option's letter, or an id > 255 for long-only options */
+    int has_arg;           /* 0 none, 1 required */
+    const char *arg_name;  /* "FILE" */
+    const char *help;
+} fmt_cli_option;
+
+/* Prints "Options:" lines for opts (terminated by a zero entry) to f. */
+void fmt_cli_print_options(void *f, const fmt_cli_option *opts);
+/* Builds getopt_long tables; caller frees both. */
+int fmt_cli_getopt_tables(const fmt_cli_option *opts, char **shortopts, void **longopts);
+
+
+/* Messages for people, on stderr: "PROG: LEVEL: text" (level "error",
+ * "warning", or NULL for plain information). */
+void fmt_cli_set_program(const char *name);
+void fmt_cli_message(const char *level, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+#endif

@@ -1,0 +1,372 @@
+/* The document layer: writer → reader round trips of every value class in
+ * every portable type, exact layout, and the reader's errors (with their
+ * positions and table/row/column context). */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "doc_reader.h"
+#include "doc_writer.h"
+
+typedef struct {
+    char *data;
+    size_t len, cap, pos;
+    size_t chunk; /* reader: bytes per read call */
+} membuf;
+
+static int mem_sink(void *ctx, const void *buf, size_t len)
+{
+    membuf *m = ctx;
+    if (m->len + len + 1 > m->cap) {
+        m->cap = (m->len + len + 1) * 2;
+        m->data = realloc(m->data, m->cap);
+    }
+    memcpy(m->data + m->len, buf, len);
+    m->len += len;
+    m->data[m->len] = 0;
+    return 0;
+}
+
+static int mem_source(void *ctx, void *buf, size_t cap, size_t *got)
+{
+    membuf *m = ctx;
+    size_t n = m->len - m->pos;
+    if (n > cap)
+        n = cap;
+    if (m->chunk && n > m->chunk)
+        n = m->chunk;
+    memcpy(buf, m->data + m->pos, n);
+    m->pos += n;
+    *got = n;
+    return 0;
+}
+
+static fmt_column column(const char *name, const char *type, int nullable)
+{
+    fmt_column c = {0};
+    char err[100];
+    c.name = fmt_strdup(name);
+    c.type_text = fmt_strdup(type);
+    fmt_type_parse(&c.type, type, strlen(type), err, sizeof err);
+    c.nullable = nullable;
+    return c;
+}
+
+static fmt_table *make_table(void)
+{
+    fmt_table *t = calloc(1, sizeof *t);
+    t->name = fmt_strdup("mixed \"table\"");
+    t->ncolumns = 8;
+    t->columns = calloc(t->ncolumns, sizeof *t->columns);
+    t->columns[0] = column("id", "int64", 0);
+    t->columns[0].identity = FMT_IDENTITY_ROWID;
+    t->columns[1] = column("f", "float64", 1);
+    t->columns[2] = column("t", "text", 1);
+    t->columns[3] = column("b", "bytes", 1);
+    t->columns[4] = column("d", "decimal(10,2)", 1);
+    t->columns[5] = column("v", "vector(2)", 1);
+    t->columns[6] = column("flag", "boolean", 1);
+    t->columns[7] = column("a", "any", 1);
+    t->primary_key = calloc(1, sizeof *t->primary_key);
+    t->primary_key->ncolumns = 1;
+    t->primary_key->columns = calloc(1, sizeof(char *));
+    t->primary_key->columns[0] = fmt_strdup("id");
+    return t;
+}
+
+static fmt_value vint(int64_t i)
+{
+    fmt_value v = {.kind = FMT_VALUE_INTEGER, .i = i};
+    return v;
+}
+static fmt_value vreal(double d)
+{
+    fmt_value v = {.kind = FMT_VALUE_REAL, .d = d};
+    return v;
+}
+static fmt_value vbytes(fmt_value_kind k, const char *b, size_t len)
+{
+    fmt_value v = {.kind = k, .bytes = b, .len = len};
+    return v;
+}
+static fmt_value vnull(void)
+{
+    fmt_value v = {.kind = FMT_VALUE_NULL};
+    return v;
+}
+
+#define NROWS 6
+static fmt_value rows[NROWS][8];
+
+static void fill_rows(void)
+{
+    static const char vec[8] = {0, 0, (char)0x80, 0x3f, 0, 0, 0, (char)0xc0}; /* 1.0, -2.0 */
+    for (int r = 0; r < NROWS; r++)
+        for (int c = 0; c < 8; c++)
+            rows[r][c] = vnull();
+    /* natural forms */
+    rows[0][0] = vint(1);
+    rows[0][1] = vreal(0.1);
+    rows[0][2] = vbytes(FMT_VALUE_TEXT, "h\xc3\xa9llo \"q\"\n", 11);
+    rows[0][3] = vbytes(FMT_VALUE_BLOB, "\x00\x01\xff", 3);
+    rows[0][4] = vbytes(FMT_VALUE_DECIMAL, "12345678.90", 11);
+    rows[0][5] = vbytes(FMT_VALUE_BLOB, vec, 8);
+    rows[0][6] = vint(1); /* SQLite boolean */
+    rows[0][7] = vint(42);
+    /* extremes */
+    rows[1][0] = vint(INT64_MAX);
+    rows[1][1] = vreal(-0.0);
+    rows[1][2] = vbytes(FMT_VALUE_TEXT, "nul\0inside", 10);
+    rows[1][3] = vbytes(FMT_VALUE_BLOB, "", 0);
+    rows[1][4] = vint(5);         /* SQLite NUMERIC holding an integer */
+    rows[1][7] = vint(INT64_MIN); /* beyond 2^53 in an any column: tagged */
+    rows[2][0] = vint(INT64_MIN);
+    rows[2][1] = vreal(INFINITY);
+    rows[2][2] = vbytes(FMT_VALUE_TEXT, "\xff\xfe", 2); /* invalid UTF-8 */
+    rows[2][4] = vreal(0.99);                           /* SQLite NUMERIC holding a real */
+    rows[2][7] = vreal(5.0);
+    /* values that do not fit their column: tagged */
+    rows[3][0] = vbytes(FMT_VALUE_TEXT, "abc", 3);
+    rows[3][1] = vreal(NAN);
+    rows[3][2] = vbytes(FMT_VALUE_BLOB, "xy", 2);
+    rows[3][3] = vbytes(FMT_VALUE_TEXT, "text", 4);
+    rows[3][5] = vbytes(FMT_VALUE_BLOB, "abc", 3); /* wrong vector length */
+    rows[3][6] = vint(7);
+    rows[3][7] = vbytes(FMT_VALUE_BLOB, "\x01", 1);
+    rows[4][0] = vint(-9007199254740991LL);
+    rows[4][1] = vint(3); /* integer in a float column */
+    rows[4][6] = vint(0);
+    rows[4][7] = vbytes(FMT_VALUE_TEXT, "text in any", 11);
+    rows[5][0] = vint(9007199254740992LL);
+    rows[5][1] = vreal(5e-324);
+    rows[5][1] = vreal(-INFINITY);
+}
+
+/* What the reader must hand back for what was written. */
+static fmt_value expected(int r, int c)
+{
+    fmt_value v = rows[r][c];
+    if (c == 6 && v.kind == FMT_VALUE_INTEGER && (v.i == 0 || v.i == 1)) {
+        fmt_value b = {.kind = FMT_VALUE_BOOLEAN, .b = (int)v.i};
+        return b;
+    }
+    if (c == 4 && v.kind == FMT_VALUE_INTEGER)
+        return vbytes(FMT_VALUE_DECIMAL, "5", 1);
+    if (c == 4 && v.kind == FMT_VALUE_REAL)
+        return vbytes(FMT_VALUE_DECIMAL, "0.99", 4);
+    return v;
+}
+
+static int same_value(const fmt_value *a, const fmt_value *b)
+{
+    if (a->kind != b->kind)
+        return 0;
+    switch (a->kind) {
+    case FMT_VALUE_NULL:
+        return 1;
+    case FMT_VALUE_INTEGER:
+        return a->i == b->i;
+    case FMT_VALUE_REAL:
+        return memcmp(&a->d, &b->d, sizeof a->d) == 0 || (isnan(a->d) && isnan(b->d));
+    case FMT_VALUE_BOOLEAN:
+        return !a->b == !b->b;
+    default:
+        return a->len == b->len && (a->len == 0 || memcmp(a->bytes, b->bytes, a->len) == 0);
+    }
+}
+
+static void write_doc(membuf *out, fmt_table *t)
+{
+    fmt_doc_writer *w;
+    fmt_header h = {0};
+    h.source_backend = "sqlite";
+    h.source_version = "3.40.1";
+    h.source_database = "x.db";
+    CHECK(fmt_doc_writer_new(&w, mem_sink, out) == 0);
+    CHECK(fmt_doc_write_header(w, &h) == 0);
+    CHECK(fmt_doc_write_table_begin(w, t, 1) == 0);
+    for (int r = 0; r < NROWS; r++)
+        CHECK(fmt_doc_write_row(w, rows[r]) == 0);
+    CHECK(fmt_doc_write_table_end(w) == 0);
+    CHECK(fmt_doc_write_end(w, NULL, 0) == 0);
+    fmt_doc_writer_free(w);
+}
+
+static void read_back(membuf *in, size_t chunk)
+{
+    fmt_doc_reader *r;
+    fmt_doc_event ev;
+    in->pos = 0;
+    in->chunk = chunk;
+    CHECK(fmt_doc_reader_new(&r, mem_source, NULL, in, "mem.json", NULL) == 0);
+    CHECK(fmt_doc_reader_next(r, &ev) == 0 && ev.type == FMT_DOC_HEADER);
+    CHECK_STR(ev.header->source_backend, "sqlite");
+    CHECK_STR(ev.header->format_version, "1.0");
+    CHECK(fmt_doc_reader_next(r, &ev) == 0 && ev.type == FMT_DOC_TABLE);
+    CHECK_STR(ev.table->name, "mixed \"table\"");
+    CHECK(ev.table->ncolumns == 8 && ev.table->columns[5].type.kind == FMT_TYPE_VECTOR &&
+          ev.table->columns[5].type.param1 == 2);
+    CHECK(ev.table->columns[0].identity == FMT_IDENTITY_ROWID);
+    CHECK(ev.table->primary_key && ev.table->primary_key->ncolumns == 1);
+    for (int row = 0; row < NROWS; row++) {
+        int rc = fmt_doc_reader_next(r, &ev);
+        CHECK(rc == 0 && ev.type == FMT_DOC_ROW);
+        if (rc < 0) {
+            fprintf(stderr, "%s\n", fmt_doc_reader_errmsg(r));
+            break;
+        }
+        CHECK(ev.row_number == (uint64_t)row + 1);
+        for (int c = 0; c < 8; c++) {
+            fmt_value want = expected(row, c);
+            if (!same_value(&ev.values[c], &want)) {
+                check_failed++;
+                fprintf(stderr, "row %d column %d: got kind %s, want %s\n", row, c,
+                        fmt_value_kind_name(ev.values[c].kind), fmt_value_kind_name(want.kind));
+            } else {
+                check_passed++;
+            }
+        }
+    }
+    CHECK(fmt_doc_reader_next(r, &ev) == 0 && ev.type == FMT_DOC_TABLE_END);
+    CHECK(fmt_doc_reader_next(r, &ev) == 0 && ev.type == FMT_DOC_END);
+    fmt_doc_reader_free(r);
+}
+
+/* Reads doc and expects the first error to contain want. */
+static void expect_error(const char *doc, const char *want)
+{
+    membuf in = {0};
+    fmt_doc_reader *r;
+    fmt_doc_event ev;
+    mem_sink(&in, doc, strlen(doc));
+    CHECK(fmt_doc_reader_new(&r, mem_source, NULL, &in, "f.json", NULL) == 0);
+    int rc;
+    int guard = 0;
+    while ((rc = fmt_doc_reader_next(r, &ev)) == 0 && ev.type != FMT_DOC_END && guard++ < 100)
+        ;
+    CHECK(rc < 0);
+    if (rc < 0 && !strstr(fmt_doc_reader_errmsg(r), want)) {
+        check_failed++;
+        fprintf(stderr, "error \"%s\" lacks \"%s\"\n", fmt_doc_reader_errmsg(r), want);
+    } else if (rc < 0) {
+        check_passed++;
+    }
+    fmt_doc_reader_free(r);
+    free(in.data);
+}
+
+/* Reads doc, expecting success; returns the number of rows seen. */
+static int count_rows(const char *doc)
+{
+    membuf in = {0};
+    fmt_doc_reader *r;
+    fmt_doc_event ev;
+    int n = 0, rc;
+    mem_sink(&in, doc, strlen(doc));
+    CHECK(fmt_doc_reader_new(&r, mem_source, NULL, &in, "f.json", NULL) == 0);
+    while ((rc = fmt_doc_reader_next(r, &ev)) == 0 && ev.type != FMT_DOC_END)
+        n += ev.type == FMT_DOC_ROW;
+    if (rc < 0) {
+        fprintf(stderr, "unexpected error: %s\n", fmt_doc_reader_errmsg(r));
+        n = -1;
+    }
+    fmt_doc_reader_free(r);
+    free(in.data);
+    return n;
+}
+
+#define HEAD                                                                                       \
+    "{\"format\":\"dbexport\",\"format_version\":\"1.0\",\"source\":{\"backend\":\"sqlite\"},"
+#define COLS                                                                                       \
+    "\"columns\":[{\"name\":\"id\",\"type\":\"int64\",\"nullable\":false},"                        \
+    "{\"name\":\"v\",\"type\":\"vector(2)\",\"nullable\":true}]"
+
+int main(void)
+{
+    membuf out = {0};
+    fmt_table *t = make_table();
+    fill_rows();
+    write_doc(&out, t);
+
+    /* Layout: one row per line, tagged forms where needed. */
+    CHECK(strstr(out.data, "\n  \"format\": \"dbexport\",\n  \"format_version\": \"1.0\",\n") !=
+          NULL);
+    CHECK(strstr(out.data, "      \"rows\": [\n        {\"id\":1,\"f\":0.1,") != NULL);
+    CHECK(strstr(out.data, "\"id\":\"9223372036854775807\"") != NULL);
+    CHECK(strstr(out.data, "\"f\":-0.0") != NULL);
+    CHECK(strstr(out.data, "\"t\":\"nul\\u0000inside\"") != NULL);
+    CHECK(strstr(out.data, "\"b\":\"\"") != NULL);
+    CHECK(strstr(out.data, "\"t\":{\"$text_base64\":\"//4=\"}") != NULL);
+    CHECK(strstr(out.data, "\"id\":{\"$text\":\"abc\"}") != NULL);
+    CHECK(strstr(out.data, "\"f\":\"NaN\"") != NULL);
+    CHECK(strstr(out.data, "\"f\":\"Infinity\"") != NULL);
+    CHECK(strstr(out.data, "\"v\":{\"$blob\":\"YWJj\"}") != NULL);
+    CHECK(strstr(out.data, "\"v\":\"AACAPwAAAMA=\"") != NULL);
+    CHECK(strstr(out.data, "\"flag\":{\"$int\":7}") != NULL);
+    CHECK(strstr(out.data, "\"a\":{\"$real\":5.0}") != NULL);
+    CHECK(strstr(out.data, "\"a\":{\"$int\":\"-9223372036854775808\"}") != NULL);
+    CHECK(strstr(out.data, "\"f\":{\"$int\":3}") != NULL);
+    CHECK(strstr(out.data, "\"d\":\"0.99\"") != NULL);
+    CHECK(strstr(out.data, "\"id\":\"9007199254740992\"") != NULL);
+    CHECK(strstr(out.data, "\"id\":-9007199254740991") != NULL);
+
+    /* Round trip, whole and byte by byte. */
+    read_back(&out, 0);
+    read_back(&out, 1);
+    read_back(&out, 7);
+
+    /* Key order and layout from jq -S / jq -c are accepted. */
+    CHECK(count_rows("{\"created\":\"x\",\"format\":\"dbexport\",\"format_version\":\"1.3\","
+                     "\"future\":{\"a\":[1,2]},\"source\":{\"backend\":\"sqlite\",\"new\":1},"
+                     "\"tables\":{\"t\":{" COLS ",\"extra\":[{}],\"rows\":[{\"v\":null,\"id\":1},"
+                     "{\"id\":2}],\"zzz\":true}},\"triggers\":[],\"views\":[]}") == 2);
+    /* jq writes 1e3 for an integer it computed: accepted for integer columns. */
+    CHECK(count_rows(HEAD "\"tables\":{\"t\":{" COLS ",\"rows\":[{\"id\":1e3}]}}}") == 1);
+    /* A table without rows (schema-only export). */
+    CHECK(count_rows(HEAD "\"tables\":{\"t\":{" COLS "}}}") == 0);
+
+    /* Errors, each with the position and context. */
+    expect_error(HEAD "\"tables\":{\"t\":{" COLS ",\"rows\":[{\"id\":1}",
+                 "f.json:1:"); /* truncated */
+    expect_error(HEAD "\"tables\":{\"t\":{" COLS ",\"rows\":[{\"id\":1}", "unexpected end");
+    expect_error("{\"format\":\"dbexport\",\"format_version\":\"2.0\",\"tables\":{}}",
+                 "f.json:1:39 (byte 38): format version 2.0 is newer");
+    expect_error("{\"format\":\"other\",\"format_version\":\"1.0\"}", "not a dbexport file");
+    expect_error("{\"tables\":{},\"format\":\"dbexport\"}", "\"tables\" comes before");
+    expect_error(HEAD "\"tables\":{\"t\":{\"columns\":[{\"name\":\"x\",\"type\":\"vectr(3)\","
+                      "\"nullable\":true}]}}}",
+                 "table \"t\", column \"x\": unknown portable type \"vectr(3)\"");
+    expect_error(HEAD "\"tables\":{\"t\":{" COLS
+                      ",\"rows\":[{\"id\":1},{\"id\":2,\"v\":\"AA!A\"}]}}}",
+                 "table \"t\", row 2, column \"v\": invalid base64");
+    expect_error(HEAD "\"tables\":{\"t\":{" COLS ",\"rows\":[{\"id\":1,\"v\":\"AAAA\"}]}}}",
+                 "row 1, column \"v\": vector(2) needs 8 bytes, the value has 3");
+    expect_error(HEAD "\"tables\":{\"t\":{" COLS ",\"rows\":[{\"id\":1,\"nope\":2}]}}}",
+                 "row 1: unknown column \"nope\"");
+    expect_error(HEAD "\"tables\":{\"t\":{" COLS ",\"rows\":[{\"v\":null}]}}}",
+                 "row 1, column \"id\": no value for this NOT NULL column");
+    expect_error(HEAD "\"tables\":{\"t\":{\"rows\":[]," COLS "}}}", "\"rows\" comes before");
+    expect_error(HEAD "\"tables\":{\"t\":{" COLS ",\"rows\":[]," COLS "}}}",
+                 "\"columns\" comes after \"rows\"");
+    expect_error(HEAD "\"tables\":{\"t\":{" COLS ",\"rows\":[{\"id\":\"x1\"}]}}}",
+                 "expected an integer");
+    expect_error(HEAD "\"tables\":{\"t\":{" COLS ",\"rows\":[{\"id\":99999999999999999999}]}}}",
+                 "does not fit in 64 bits");
+    expect_error(HEAD "\"tables\":{\"t\":{" COLS ",\"rows\":[{\"id\":{\"$int\":1,\"x\":2}}]}}}",
+                 "exactly one key");
+    expect_error(HEAD "\"tables\":{\"t\":{" COLS ",\"rows\":[{\"id\":{\"$date\":1}}]}}}",
+                 "unknown tagged form \"$date\"");
+    expect_error(HEAD "\"tables\":{\"t\":{" COLS ",\"rows\":[{\"id\":1,\"id\":2}]}}}",
+                 "appears twice");
+    expect_error(HEAD "\"tables\":{\"t\":{" COLS ",\"rows\":[[1]]}}}", "a row must be an object");
+    expect_error(HEAD "\"tables\":{\"t\":{" COLS ",\"rows\":[{\"id\":1}]}}} x", "f.json:1:");
+    expect_error("{\"format\":\"dbexport\",\"format_version\":\"1.0\",\"source\":{\"backend\":"
+                 "\"sqlite\"},\n\"tables\":{\"t\":{" COLS ",\n\"rows\":[\n{\"id\":1},\n{\"id\":"
+                 "true}]}}}",
+                 "f.json:5:7 (byte ");
+
+    fmt_table_free(t);
+    free(out.data);
+    return check_report();
+}
