@@ -962,8 +962,11 @@ static int write_json_event(fmt_json_writer *w, const fmt_json_event *ev)
     }
 }
 
-/* A jsonb value: re-serialised compactly into the arena. */
-static int read_jsonb(fmt_doc_reader *r, size_t i, const fmt_json_event *first, const char *col)
+/* A jsonb value: re-serialised compactly into the arena. first is its first
+ * event; second, when not NULL, an event already read after it (the key
+ * that showed an object is data, not a tagged form). */
+static int read_jsonb(fmt_doc_reader *r, size_t i, const fmt_json_event *first,
+                      const fmt_json_event *second, const char *col)
 {
     fmt_json_writer_options opts = FMT_JSON_WRITER_OPTIONS_INIT;
     fmt_json_writer *w = NULL;
@@ -985,7 +988,10 @@ static int read_jsonb(fmt_doc_reader *r, size_t i, const fmt_json_event *first, 
             depth--;
         if (depth == 0)
             break;
-        if (jnext(r, &ev) < 0) {
+        if (second) {
+            ev = *second;
+            second = NULL;
+        } else if (jnext(r, &ev) < 0) {
             rc = -1;
             break;
         }
@@ -1004,6 +1010,31 @@ static int read_jsonb(fmt_doc_reader *r, size_t i, const fmt_json_event *first, 
     r->offsets[i] = start;
     r->values[i].len = r->arena_len - start;
     r->values[i].kind = FMT_VALUE_JSON;
+    return 0;
+}
+
+/* A jsonb column's value. An object whose first key begins with '$' is not
+ * data: it is {"$jsonb": value}, the wrapper the writer uses for the JSON
+ * null and for values with '$' keys (docs/FORMAT.md 3.2). */
+static int read_jsonb_value(fmt_doc_reader *r, size_t i, const fmt_json_event *first,
+                            const char *col)
+{
+    if (first->type != FMT_JSON_OBJECT_START)
+        return read_jsonb(r, i, first, NULL, col);
+    fmt_json_event key, inner;
+    if (jnext(r, &key) < 0)
+        return -1;
+    if (key.type != FMT_JSON_KEY || key.text[0] != '$')
+        return read_jsonb(r, i, first, &key, col);
+    if (strcmp(key.text, "$jsonb") != 0)
+        return fail_at(r, key.pos, col, "unknown tagged form \"%.40s\" in a jsonb column",
+                       key.text);
+    if (jnext(r, &inner) < 0 || read_jsonb(r, i, &inner, NULL, col) < 0)
+        return -1;
+    if (jnext(r, &key) < 0)
+        return -1;
+    if (key.type != FMT_JSON_OBJECT_END)
+        return fail_at(r, key.pos, col, "a tagged value must have exactly one key");
     return 0;
 }
 
@@ -1071,7 +1102,7 @@ static int read_value(fmt_doc_reader *r, size_t i, const fmt_json_event *ev)
             v->kind = FMT_VALUE_NULL;
             return 0;
         }
-        return read_jsonb(r, i, ev, col);
+        return read_jsonb_value(r, i, ev, col);
     }
     switch (ev->type) {
     case FMT_JSON_NULL:

@@ -6,6 +6,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "number.h"
 #include "utf8.h"
@@ -98,6 +99,8 @@ int fmt_doc_write_header(fmt_doc_writer *w, const fmt_header *h)
     return 0;
 }
 
+static int write_integer(fmt_json_writer *j, int64_t v);
+
 static int write_column(fmt_json_writer *j, const fmt_column *c)
 {
     if (fmt_json_writer_object_start(j) < 0 || key_string(j, "name", c->name) < 0 ||
@@ -118,8 +121,8 @@ static int write_column(fmt_json_writer *j, const fmt_column *c)
     if (c->identity != FMT_IDENTITY_NONE) {
         if (key_string(j, "identity", fmt_identity_name(c->identity)) < 0)
             return -1;
-        if (c->has_last_value && (fmt_json_writer_keyz(j, "last_value") < 0 ||
-                                  fmt_json_writer_int64(j, c->last_value) < 0))
+        if (c->has_last_value &&
+            (fmt_json_writer_keyz(j, "last_value") < 0 || write_integer(j, c->last_value) < 0))
             return -1;
     }
     return fmt_json_writer_object_end(j);
@@ -308,6 +311,24 @@ static int write_tagged(fmt_json_writer *j, const fmt_value *v, int text_valid)
     return fmt_json_writer_object_end(j);
 }
 
+/* A jsonb value is written as itself, except the JSON null (which would read
+ * as SQL NULL) and any value with a key beginning with '$' (which could read
+ * as a tagged form): those are wrapped as {"$jsonb": value}. Looking for
+ * '"$' anywhere is conservative: a string containing it is wrapped too,
+ * which costs nothing but a few bytes. */
+static int write_jsonb(fmt_json_writer *j, const fmt_value *v)
+{
+    int wrap = (v->len == 4 && memcmp(v->bytes, "null", 4) == 0);
+    for (size_t i = 0; !wrap && i + 1 < v->len; i++)
+        wrap = v->bytes[i] == '"' && v->bytes[i + 1] == '$';
+    if (!wrap)
+        return fmt_json_writer_raw_value(j, v->bytes, v->len);
+    if (fmt_json_writer_object_start(j) < 0 || fmt_json_writer_keyz(j, "$jsonb") < 0 ||
+        fmt_json_writer_raw_value(j, v->bytes, v->len) < 0)
+        return -1;
+    return fmt_json_writer_object_end(j);
+}
+
 static int is_text_type(fmt_type_kind k)
 {
     switch (k) {
@@ -382,7 +403,7 @@ static int write_value(fmt_json_writer *j, const fmt_type *t, const fmt_value *v
         return -2;
     case FMT_VALUE_JSON:
         if (k == FMT_TYPE_JSONB)
-            return fmt_json_writer_raw_value(j, v->bytes, v->len);
+            return write_jsonb(j, v);
         if (k == FMT_TYPE_JSON)
             return fmt_json_writer_string(j, v->bytes, v->len);
         return -2;

@@ -276,6 +276,53 @@ static int count_rows(const char *doc)
     return n;
 }
 
+/* jsonb: data objects, the JSON null and '$' keys survive; SQL NULL stays NULL. */
+static void jsonb_round_trip(void)
+{
+    static const char *const docs[] = {
+        "{\"a\":1}", "null", "{\"$x\":1,\"b\":[true]}", "\"$str\"", "[1,{\"b\":null}]", "3.25"};
+    enum { N = sizeof docs / sizeof *docs };
+    fmt_table *t = calloc(1, sizeof *t);
+    t->name = fmt_strdup("j");
+    t->ncolumns = 1;
+    t->columns = calloc(1, sizeof *t->columns);
+    t->columns[0] = column("doc", "jsonb", 1);
+    membuf out = {0};
+    fmt_doc_writer *w;
+    fmt_header h = {0};
+    h.source_backend = "postgresql";
+    CHECK(fmt_doc_writer_new(&w, mem_sink, &out) == 0);
+    CHECK(fmt_doc_write_header(w, &h) == 0);
+    CHECK(fmt_doc_write_table_begin(w, t, 1) == 0);
+    for (int k = 0; k <= N; k++) {
+        fmt_value v = k < N ? vbytes(FMT_VALUE_JSON, docs[k], strlen(docs[k])) : vnull();
+        CHECK(fmt_doc_write_row(w, &v) == 0);
+    }
+    CHECK(fmt_doc_write_table_end(w) == 0 && fmt_doc_write_end(w, NULL, 0) == 0);
+    fmt_doc_writer_free(w);
+    CHECK(strstr(out.data, "{\"doc\":{\"$jsonb\":null}}") != NULL);
+    CHECK(strstr(out.data, "{\"doc\":{\"a\":1}}") != NULL);
+    CHECK(strstr(out.data, "{\"doc\":{\"$jsonb\":{\"$x\":1,\"b\":[true]}}}") != NULL);
+    CHECK(strstr(out.data, "{\"doc\":null}") != NULL);
+
+    fmt_doc_reader *r;
+    fmt_doc_event ev;
+    CHECK(fmt_doc_reader_new(&r, mem_source, NULL, &out, "j.json", NULL) == 0);
+    CHECK(fmt_doc_reader_next(r, &ev) == 0 && fmt_doc_reader_next(r, &ev) == 0);
+    for (int k = 0; k <= N; k++) {
+        CHECK(fmt_doc_reader_next(r, &ev) == 0 && ev.type == FMT_DOC_ROW);
+        if (k < N) {
+            CHECK(ev.values[0].kind == FMT_VALUE_JSON);
+            CHECK_STR(ev.values[0].bytes, docs[k]);
+        } else {
+            CHECK(ev.values[0].kind == FMT_VALUE_NULL);
+        }
+    }
+    fmt_doc_reader_free(r);
+    fmt_table_free(t);
+    free(out.data);
+}
+
 #define HEAD                                                                                       \
     "{\"format\":\"dbexport\",\"format_version\":\"1.0\",\"source\":{\"backend\":\"sqlite\"},"
 #define COLS                                                                                       \
@@ -325,6 +372,11 @@ int main(void)
     CHECK(count_rows(HEAD "\"tables\":{\"t\":{" COLS ",\"rows\":[{\"id\":1e3}]}}}") == 1);
     /* A table without rows (schema-only export). */
     CHECK(count_rows(HEAD "\"tables\":{\"t\":{" COLS "}}}") == 0);
+
+    jsonb_round_trip();
+    expect_error(HEAD "\"tables\":{\"t\":{\"columns\":[{\"name\":\"j\",\"type\":\"jsonb\","
+                      "\"nullable\":true}],\"rows\":[{\"j\":{\"$blob\":\"AA==\"}}]}}}",
+                 "unknown tagged form \"$blob\" in a jsonb column");
 
     /* Errors, each with the position and context. */
     expect_error(HEAD "\"tables\":{\"t\":{" COLS ",\"rows\":[{\"id\":1}",
