@@ -427,7 +427,7 @@ static int read_column(fmt_doc_reader *r, fmt_column *c, fmt_position at)
 {
     fmt_json_event ev;
     int have_nullable = 0, rc;
-    bool b;
+    bool b = false;
     c->nullable = true;
     c->type.kind = FMT_TYPE_COUNT_;
     for (;;) {
@@ -606,7 +606,7 @@ static int read_constraints(fmt_doc_reader *r, fmt_table *t)
                  * hand it the members through a started iterator. */
                 int s3 = 1;
                 fmt_json_event m;
-                bool b;
+                bool b = false;
                 while ((rc = next_member(r, &m, &s3, "a foreign key")) == 1) {
                     const char *mk = m.text;
                     if (strcmp(mk, "name") == 0)
@@ -660,7 +660,7 @@ static int read_index_part(fmt_doc_reader *r, fmt_index_part *p, fmt_position at
 {
     fmt_json_event ev;
     int started = 1, rc;
-    bool b;
+    bool b = false;
     while ((rc = next_member(r, &ev, &started, "an index part")) == 1) {
         if (strcmp(ev.text, "column") == 0)
             rc = read_string(r, &p->column, "column");
@@ -691,7 +691,7 @@ static int read_indexes(fmt_doc_reader *r, fmt_table *t)
             return fail_at(r, ev.pos, NULL, "expected an index object");
         fmt_position at = ev.pos;
         int s2 = 1;
-        bool b;
+        bool b = false;
         while ((rc = next_member(r, &ev, &s2, "an index")) == 1) {
             const char *k = ev.text;
             if (strcmp(k, "name") == 0)
@@ -729,7 +729,7 @@ static int read_options(fmt_doc_reader *r, fmt_table *t)
 {
     fmt_json_event ev;
     int started = 0, rc;
-    bool b;
+    bool b = false;
     while ((rc = next_member(r, &ev, &started, "\"options\"")) == 1) {
         if (strcmp(ev.text, "without_rowid") == 0) {
             rc = read_bool(r, &b, "without_rowid");

@@ -10,6 +10,8 @@
  * their own path, as in "dbimport: error: x.json.gz: truncated gzip stream". */
 #include "stream.h"
 
+#include <signal.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -42,6 +44,7 @@ struct fmt_input {
     uint64_t raw_read; /* raw bytes read from the file so far */
     uint64_t offset;   /* decompressed bytes delivered */
     char *name;
+    volatile sig_atomic_t *interrupt; /* when set and non-zero, EINTR ends a read */
     char errmsg[ERRMSG_SIZE];
 };
 
@@ -100,6 +103,11 @@ static ssize_t read_some(fmt_input *in, void *dst, size_t cap)
             }
             in->raw_read += (uint64_t)n;
             return n;
+        }
+        if (errno == EINTR && in->interrupt && *in->interrupt) {
+            set_error(in->errmsg, "interrupted");
+            in->failed = 1;
+            return -1;
         }
         if (errno != EINTR) {
             set_error(in->errmsg, "read failed: %s", strerror(errno));
@@ -319,6 +327,11 @@ int fmt_input_read(fmt_input *in, void *buf, size_t cap, size_t *got)
 int fmt_input_is_gzip(const fmt_input *in)
 {
     return in->is_gzip;
+}
+
+void fmt_input_set_interrupt(fmt_input *in, volatile sig_atomic_t *flag)
+{
+    in->interrupt = flag;
 }
 
 uint64_t fmt_input_offset(const fmt_input *in)

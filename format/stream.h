@@ -7,6 +7,7 @@
 #ifndef FMT_STREAM_H
 #define FMT_STREAM_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -22,6 +23,10 @@ int fmt_input_open(fmt_input **out, const char *path);
  * which, with the compressed byte offset). */
 int fmt_input_read(fmt_input *in, void *buf, size_t cap, size_t *got);
 int fmt_input_is_gzip(const fmt_input *in);
+/* A flag a signal handler sets: a read interrupted by a signal (installed
+ * without SA_RESTART) while *flag is non-zero fails with "interrupted"
+ * instead of being retried, so a blocked pipe cannot hold off a SIGINT. */
+void fmt_input_set_interrupt(fmt_input *in, volatile sig_atomic_t *flag);
 /* Decompressed bytes delivered so far. */
 uint64_t fmt_input_offset(const fmt_input *in);
 const char *fmt_input_name(const fmt_input *in); /* "-" shown as "stdin" */

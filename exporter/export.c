@@ -1,0 +1,185 @@
+/* The export driver: opens the source in one snapshot, writes the header,
+ * each table's schema and rows, and the native objects. It knows no backend:
+ * it talks to a db_source_ops table. */
+#include "export.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "doc_writer.h"
+#include "stream.h"
+
+static int output_sink(void *ctx, const void *buf, size_t len)
+{
+    return fmt_output_write(ctx, buf, len);
+}
+
+/* With -a only the columns travel: what a reader needs to decode rows. */
+static void strip_to_columns(fmt_table *t)
+{
+    if (t->primary_key) {
+        fmt_key_clear(t->primary_key);
+        free(t->primary_key);
+        t->primary_key = NULL;
+    }
+    for (size_t i = 0; i < t->nuniques; i++)
+        fmt_key_clear(&t->uniques[i]);
+    for (size_t i = 0; i < t->nforeign_keys; i++)
+        fmt_foreign_key_clear(&t->foreign_keys[i]);
+    for (size_t i = 0; i < t->nindexes; i++)
+        fmt_index_clear(&t->indexes[i]);
+    for (size_t i = 0; i < t->nchecks; i++) {
+        free(t->checks[i].name);
+        free(t->checks[i].expression);
+    }
+    t->nuniques = t->nforeign_keys = t->nindexes = t->nchecks = 0;
+}
+
+int db_export(const db_export_options *opts)
+{
+    const db_source_ops *ops = NULL;
+    const char *path = NULL;
+    void *src = NULL;
+    fmt_output *out = NULL;
+    fmt_doc_writer *doc = NULL;
+    fmt_header header = {0};
+    fmt_table **tables = NULL;
+    size_t ntables = 0;
+    fmt_native_object *objects = NULL;
+    size_t nobjects = 0;
+    uint64_t total_rows = 0;
+    const char *where = opts->output && strcmp(opts->output, "-") ? opts->output : "stdout";
+    int rc = -1;
+
+    signal(SIGPIPE, SIG_IGN); /* a closed pipe is an error to report, not a silent death */
+
+    if (fmt_locator_classify(opts->source, &path) == FMT_LOCATOR_POSTGRESQL) {
+        char *masked = fmt_locator_mask(opts->source);
+        fmt_cli_message("error", "\"%s\": PostgreSQL sources are not supported by this build",
+                        masked ? masked : "?");
+        free(masked);
+        return -1;
+    }
+    ops = db_source_sqlite();
+    if (ops->open(&src, path, &opts->source_options) < 0) {
+        fmt_cli_message("error", "%s", src ? ops->errmsg(src) : "out of memory");
+        goto done;
+    }
+    if (ops->header(src, &header) < 0 || ops->tables(src, &tables, &ntables) < 0 ||
+        (!opts->data_only && ops->native_objects(src, &objects, &nobjects) < 0)) {
+        fmt_cli_message("error", "%s", ops->errmsg(src));
+        goto done;
+    }
+    if (!opts->no_timestamp) {
+        char buf[32];
+        time_t now = time(NULL);
+        struct tm tm;
+        strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&now, &tm));
+        header.created = fmt_strdup(buf);
+    }
+    {
+        char gen[64];
+        snprintf(gen, sizeof gen, "dbexport %s", opts->version ? opts->version : "");
+        header.generator = fmt_strdup(gen);
+    }
+
+    if (fmt_output_open(&out, opts->output ? opts->output : "-", opts->gzip_level) < 0) {
+        fmt_cli_message("error", "%s: %s", where, out ? fmt_output_errmsg(out) : "out of memory");
+        goto done;
+    }
+    if (fmt_doc_writer_new(&doc, output_sink, out) < 0) {
+        fmt_cli_message("error", "out of memory");
+        goto done;
+    }
+    if (fmt_doc_write_header(doc, &header) < 0)
+        goto write_failed;
+
+    for (size_t i = 0; i < ntables; i++) {
+        fmt_table *t = tables[i];
+        uint64_t nrows = 0;
+        if (opts->data_only)
+            strip_to_columns(t);
+        if (fmt_doc_write_table_begin(doc, t, !opts->schema_only) < 0)
+            goto write_failed;
+        if (!opts->schema_only) {
+            fmt_value *values = calloc(t->ncolumns ? t->ncolumns : 1, sizeof *values);
+            if (!values || ops->rows_begin(src, t) < 0) {
+                fmt_cli_message("error", "table \"%s\": %s", t->name,
+                                values ? ops->errmsg(src) : "out of memory");
+                free(values);
+                goto done;
+            }
+            int more;
+            while ((more = ops->rows_next(src, values)) == 1) {
+                nrows++;
+                if (fmt_doc_write_row(doc, values) < 0) {
+                    /* A failed write says more than the writer's "sink failed". */
+                    if (fmt_output_errmsg(out)[0])
+                        fmt_cli_message("error", "%s: %s (writing table \"%s\", row %llu)", where,
+                                        fmt_output_errmsg(out), t->name, (unsigned long long)nrows);
+                    else
+                        fmt_cli_message("error", "table \"%s\", row %llu: %s", t->name,
+                                        (unsigned long long)nrows, fmt_doc_writer_errmsg(doc));
+                    ops->rows_end(src);
+                    free(values);
+                    goto done;
+                }
+            }
+            ops->rows_end(src);
+            free(values);
+            if (more < 0) {
+                fmt_cli_message("error", "table \"%s\", after row %llu: %s", t->name,
+                                (unsigned long long)nrows, ops->errmsg(src));
+                goto done;
+            }
+        }
+        if (fmt_doc_write_table_end(doc) < 0)
+            goto write_failed;
+        total_rows += nrows;
+        if (opts->verbose)
+            fmt_cli_message(NULL, "table \"%s\": %llu rows", t->name, (unsigned long long)nrows);
+    }
+    if (fmt_doc_write_end(doc, objects, nobjects) < 0)
+        goto write_failed;
+    if (fmt_output_close(out) < 0) {
+        fmt_cli_message("error", "%s: %s", where, fmt_output_errmsg(out));
+        goto done;
+    }
+    {
+        char **lines = NULL;
+        size_t nlines = 0;
+        if (ops->warnings(src, &lines, &nlines) == 0)
+            for (size_t i = 0; i < nlines; i++)
+                fmt_cli_message("warning", "%s", lines[i]);
+    }
+    if (opts->verbose)
+        fmt_cli_message(NULL, "exported %zu tables, %llu rows to %s", ntables,
+                        (unsigned long long)total_rows, where);
+    rc = 0;
+    goto done;
+
+write_failed:
+    /* The output's own message (disk full, broken pipe) says more than the
+     * writer's "sink failed". */
+    fmt_cli_message("error", "%s: %s", where,
+                    out && fmt_output_errmsg(out)[0] ? fmt_output_errmsg(out)
+                                                     : fmt_doc_writer_errmsg(doc));
+done:
+    fmt_doc_writer_free(doc);
+    fmt_output_free(out);
+    for (size_t i = 0; i < ntables; i++)
+        fmt_table_free(tables[i]);
+    free(tables);
+    for (size_t i = 0; i < nobjects; i++)
+        fmt_native_object_clear(&objects[i]);
+    free(objects);
+    fmt_header_clear(&header);
+    if (src)
+        ops->close(src);
+    return rc;
+}

@@ -1,0 +1,230 @@
+/* The import driver: reads the document as a stream of tables and rows and
+ * hands them to a db_target_ops table inside one transaction. Any error
+ * rolls everything back; an interrupt (SIGINT, SIGTERM) is such an error. */
+#include "import.h"
+
+#include <fnmatch.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "doc_reader.h"
+#include "stream.h"
+
+static volatile sig_atomic_t interrupted;
+
+static void on_signal(int sig)
+{
+    interrupted = sig;
+}
+
+static int input_source(void *ctx, void *buf, size_t cap, size_t *got)
+{
+    return fmt_input_read(ctx, buf, cap, got);
+}
+
+static const char *input_errmsg(void *ctx)
+{
+    return fmt_input_errmsg(ctx);
+}
+
+static int matches_any(const char *const *patterns, const char *name)
+{
+    for (; patterns && *patterns; patterns++)
+        if (fnmatch(*patterns, name, 0) == 0)
+            return 1;
+    return 0;
+}
+
+static int selected(const db_import_options *opts, const char *table)
+{
+    if (opts->include_tables && !matches_any(opts->include_tables, table))
+        return 0;
+    return !matches_any(opts->exclude_tables, table);
+}
+
+typedef struct {
+    char *name;
+    db_table_stats stats;
+} table_summary;
+
+int db_import(const db_import_options *opts)
+{
+    const db_target_ops *ops;
+    const char *path = NULL;
+    void *tgt = NULL;
+    fmt_input *in = NULL;
+    fmt_doc_reader *doc = NULL;
+    table_summary *summary = NULL;
+    size_t nsummary = 0;
+    int rc = -1, in_table = 0, skip_table = 0;
+    const fmt_native_object *objects = NULL;
+    size_t nobjects = 0;
+    const fmt_header *header = NULL;
+    const db_target_options *topts = &opts->target_options;
+
+    if (fmt_locator_classify(opts->target, &path) == FMT_LOCATOR_POSTGRESQL) {
+        char *masked = fmt_locator_mask(opts->target);
+        fmt_cli_message("error", "\"%s\": PostgreSQL targets are not supported by this build",
+                        masked ? masked : "?");
+        free(masked);
+        return -1;
+    }
+    ops = db_target_sqlite();
+
+    {
+        /* No SA_RESTART: a read blocked on a stalled pipe returns EINTR, and
+         * the input sees the flag and stops. */
+        struct sigaction sa;
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = on_signal;
+        sigemptyset(&sa.sa_mask);
+        sigaction(SIGINT, &sa, NULL);
+        sigaction(SIGTERM, &sa, NULL);
+        signal(SIGPIPE, SIG_IGN);
+    }
+
+    if (fmt_input_open(&in, opts->input ? opts->input : "-") < 0) {
+        fmt_cli_message("error", "%s: %s", opts->input ? opts->input : "stdin",
+                        in ? fmt_input_errmsg(in) : "out of memory");
+        goto done;
+    }
+    fmt_input_set_interrupt(in, &interrupted);
+    if (fmt_doc_reader_new(&doc, input_source, input_errmsg, in, fmt_input_name(in), NULL) < 0) {
+        fmt_cli_message("error", "out of memory");
+        goto done;
+    }
+    if (ops->open(&tgt, path, topts) < 0) {
+        fmt_cli_message("error", "%s", tgt ? ops->errmsg(tgt) : "out of memory");
+        goto done;
+    }
+
+    for (;;) {
+        fmt_doc_event ev;
+        if (interrupted) {
+            fmt_cli_message("error", "interrupted by signal %d; nothing was imported",
+                            (int)interrupted);
+            goto done;
+        }
+        if (fmt_doc_reader_next(doc, &ev) < 0) {
+            if (interrupted)
+                fmt_cli_message("error", "interrupted by signal %d; nothing was imported",
+                                (int)interrupted);
+            else
+                fmt_cli_message("error", "%s", fmt_doc_reader_errmsg(doc));
+            goto done;
+        }
+        switch (ev.type) {
+        case FMT_DOC_HEADER:
+            header = ev.header;
+            if (ops->begin(tgt, ev.header) < 0) {
+                fmt_cli_message("error", "%s", ops->errmsg(tgt));
+                goto done;
+            }
+            break;
+        case FMT_DOC_TABLE:
+            skip_table = !selected(opts, ev.table->name);
+            if (skip_table)
+                break;
+            if (ops->table_begin(tgt, ev.table) < 0) {
+                fmt_cli_message("error", "%s", ops->errmsg(tgt));
+                goto done;
+            }
+            in_table = 1;
+            {
+                table_summary *grown = realloc(summary, (nsummary + 1) * sizeof *grown);
+                if (!grown) {
+                    fmt_cli_message("error", "out of memory");
+                    goto done;
+                }
+                summary = grown;
+                memset(&summary[nsummary], 0, sizeof *summary);
+                summary[nsummary++].name = fmt_strdup(ev.table->name);
+            }
+            break;
+        case FMT_DOC_ROW:
+            if (skip_table || topts->schema_only)
+                break;
+            if (ops->row(tgt, ev.values, ev.present) < 0) {
+                fmt_cli_message(
+                    "error", "%s",
+                    fmt_doc_reader_error_at(doc, ops->error_column(tgt), ops->errmsg(tgt)));
+                goto done;
+            }
+            break;
+        case FMT_DOC_TABLE_END:
+            if (!in_table)
+                break;
+            in_table = 0;
+            if (ops->table_end(tgt, &summary[nsummary - 1].stats) < 0) {
+                fmt_cli_message("error", "%s", ops->errmsg(tgt));
+                goto done;
+            }
+            if (opts->verbose)
+                fmt_cli_message(NULL, "table \"%s\": %llu rows", summary[nsummary - 1].name,
+                                (unsigned long long)summary[nsummary - 1].stats.rows_read);
+            break;
+        case FMT_DOC_NATIVE:
+            objects = ev.objects;
+            nobjects = ev.nobjects;
+            break;
+        case FMT_DOC_END:
+            goto end_of_document;
+        }
+    }
+end_of_document:
+    if (interrupted) {
+        fmt_cli_message("error", "interrupted by signal %d; nothing was imported",
+                        (int)interrupted);
+        goto done;
+    }
+    if (ops->finish(tgt, topts->data_only ? NULL : objects, topts->data_only ? 0 : nobjects,
+                    header) < 0) {
+        fmt_cli_message("error", "%s", ops->errmsg(tgt));
+        goto done;
+    }
+    if (ops->commit(tgt) < 0) {
+        fmt_cli_message("error", "%s", ops->errmsg(tgt));
+        goto done;
+    }
+    {
+        char **lines = NULL;
+        size_t nlines = 0;
+        if (ops->warnings(tgt, &lines, &nlines) == 0)
+            for (size_t i = 0; i < nlines; i++)
+                fmt_cli_message("warning", "%s", lines[i]);
+    }
+    {
+        uint64_t rows = 0, written = 0, skipped = 0;
+        for (size_t i = 0; i < nsummary; i++) {
+            rows += summary[i].stats.rows_read;
+            written += summary[i].stats.rows_written;
+            skipped += summary[i].stats.rows_skipped;
+            if (topts->dry_run)
+                printf("%s\t%llu\n", summary[i].name,
+                       (unsigned long long)summary[i].stats.rows_read);
+        }
+        if (topts->dry_run)
+            fmt_cli_message(NULL,
+                            "dry run: the file is valid for this target: %zu tables, %llu "
+                            "rows; nothing was written",
+                            nsummary, (unsigned long long)rows);
+        else if (opts->verbose || skipped)
+            fmt_cli_message(NULL, "imported %zu tables: %llu rows written, %llu skipped", nsummary,
+                            (unsigned long long)written, (unsigned long long)skipped);
+    }
+    rc = 0;
+done:
+    if (rc < 0 && tgt)
+        ops->rollback(tgt); /* also removes a target file this run created */
+    if (tgt)
+        ops->close(tgt);
+    fmt_doc_reader_free(doc);
+    fmt_input_free(in);
+    for (size_t i = 0; i < nsummary; i++)
+        free(summary[i].name);
+    free(summary);
+    return rc;
+}

@@ -1,0 +1,20 @@
+/* The import driver: input stream → document reader → target ops. */
+#ifndef DB_IMPORT_H
+#define DB_IMPORT_H
+
+#include "target.h"
+
+typedef struct {
+    const char *target; /* SQLite path or (later) PostgreSQL connection string */
+    const char *input;  /* NULL or "-" = stdin */
+    const char *const *include_tables; /* -t patterns, NULL-terminated, or NULL */
+    const char *const *exclude_tables; /* -T patterns */
+    int verbose;
+    db_target_options target_options;
+} db_import_options;
+
+/* Runs the import, reporting on stderr (and the --dry-run counts on
+ * stdout). Returns 0 or <0; on failure the target is as it was. */
+int db_import(const db_import_options *opts);
+
+#endif

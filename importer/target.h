@@ -1,0 +1,54 @@
+/* A database the importer writes to, behind one ops table. The driver
+ * (import.c) feeds it tables and rows from the document reader. */
+#ifndef DB_TARGET_H
+#define DB_TARGET_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "schema.h"
+#include "value.h"
+
+typedef enum { DB_ON_CONFLICT_ERROR, DB_ON_CONFLICT_SKIP, DB_ON_CONFLICT_UPDATE } db_on_conflict;
+
+typedef struct {
+    db_on_conflict on_conflict;
+    int dry_run;    /* validate against the target, write nothing */
+    int data_only;  /* tables must exist */
+    int schema_only; /* create tables, load no rows */
+    int single_transaction; /* default 1 */
+} db_target_options;
+
+typedef struct {
+    uint64_t rows_read;
+    uint64_t rows_written;
+    uint64_t rows_skipped; /* --on-conflict=skip */
+    int created;           /* the table did not exist */
+} db_table_stats;
+
+typedef struct db_target_ops {
+    const char *backend;
+    int (*open)(void **state, const char *locator, const db_target_options *opts);
+    /* Starts the transaction (and takes the lock, where there is one). */
+    int (*begin)(void *state, const fmt_header *h);
+    /* Creates t, or checks that the existing t is compatible. No row of t is
+     * written before this returns 0. */
+    int (*table_begin)(void *state, const fmt_table *t);
+    /* present[i] = 0: the row has no value for column i (use its default). */
+    int (*row)(void *state, const fmt_value *values, const unsigned char *present);
+    int (*table_end)(void *state, db_table_stats *stats);
+    /* After all data: indexes, sequences, native objects, foreign key check. */
+    int (*finish)(void *state, const fmt_native_object *objects, size_t nobjects,
+                  const fmt_header *h);
+    int (*commit)(void *state);
+    void (*rollback)(void *state);
+    int (*warnings)(void *state, char ***lines, size_t *nlines);
+    const char *(*errmsg)(void *state);
+    /* For a row error: the column the backend blames, or NULL. */
+    const char *(*error_column)(void *state);
+    void (*close)(void *state);
+} db_target_ops;
+
+const db_target_ops *db_target_sqlite(void);
+
+#endif

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Importing into an existing database: appending, incompatible tables,
+# --on-conflict, --dry-run, table filters.
+. "$(dirname "$0")/lib.sh"
+need "$JQ"
+need "$SQLITE3"
+
+"$SQLITE3" "$WORK/src.db" <<'SQL'
+CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT NOT NULL, email TEXT UNIQUE);
+CREATE TABLE tags (id INTEGER PRIMARY KEY, label TEXT);
+INSERT INTO users VALUES (1, 'ann', 'ann@x'), (2, 'bob', 'bob@x');
+INSERT INTO tags VALUES (1, 'red');
+SQL
+"$DBEXPORT" "$WORK/src.db" -f "$WORK/a.json"
+
+# --dry-run: counts on stdout, nothing written, no file created.
+out=$("$DBIMPORT" --dry-run "$WORK/dry.db" "$WORK/a.json" 2>"$WORK/err"); rc=$?
+check_eq "dry run exits 0" "$rc" 0
+check_eq "dry run counts" "$out" "$(printf 'tags\t1\nusers\t2')"
+check "dry run creates no file" test ! -e "$WORK/dry.db"
+"$JQ" '.tables.users.rows[0].id = "x"' "$WORK/a.json" >"$WORK/bad.json"
+"$DBIMPORT" --dry-run "$WORK/dry.db" "$WORK/bad.json" 2>/dev/null
+check_eq "dry run finds bad values" "$?" 1
+
+# Appending to a compatible existing table.
+cp "$WORK/src.db" "$WORK/t.db"
+"$JQ" '.tables.users.rows = [{"id": 3, "name": "cy", "email": "cy@x"}] | del(.tables.tags)' \
+    "$WORK/a.json" >"$WORK/more.json"
+check "append to an existing table" "$DBIMPORT" "$WORK/t.db" "$WORK/more.json"
+check_eq "appended" "$("$SQLITE3" "$WORK/t.db" "SELECT group_concat(name) FROM users")" "ann,bob,cy"
+
+# Duplicate keys: error (default), skip, update.
+sum=$(sha256sum <"$WORK/t.db")
+err=$("$DBIMPORT" "$WORK/t.db" "$WORK/a.json" 2>&1); rc=$?
+check_eq "duplicate key is an error" "$rc" 1
+check_contains "duplicate key message" "$err" 'table "tags", row 1, column "id": UNIQUE constraint failed: tags.id'
+check_eq "target unchanged after the error" "$(sha256sum <"$WORK/t.db")" "$sum"
+err=$("$DBIMPORT" --on-conflict=skip "$WORK/t.db" "$WORK/a.json" 2>&1); rc=$?
+check_eq "--on-conflict=skip exits 0" "$rc" 0
+check_contains "skip is reported" "$err" "3 skipped"
+check_eq "skip wrote nothing" "$("$SQLITE3" "$WORK/t.db" "SELECT count(*) FROM users")" 3
+"$JQ" '.tables.users.rows[0].name = "ANN" | .tables.tags.rows[0].label = "blue"' \
+    "$WORK/a.json" >"$WORK/upd.json"
+check "--on-conflict=update" "$DBIMPORT" --on-conflict=update "$WORK/t.db" "$WORK/upd.json"
+check_eq "update converged" "$("$SQLITE3" "$WORK/t.db" "SELECT name FROM users WHERE id = 1; SELECT label FROM tags")" "$(printf 'ANN\nblue')"
+check "update again is idempotent" "$DBIMPORT" --on-conflict=update "$WORK/t.db" "$WORK/upd.json"
+check_eq "still converged" "$("$SQLITE3" "$WORK/t.db" "SELECT count(*) FROM users")" 3
+
+# An incompatible existing table: error before any row, naming the column.
+"$SQLITE3" "$WORK/inc.db" "CREATE TABLE users (id INTEGER PRIMARY KEY, fullname TEXT NOT NULL);"
+sum=$(sha256sum <"$WORK/inc.db")
+err=$("$DBIMPORT" "$WORK/inc.db" "$WORK/a.json" 2>&1); rc=$?
+check_eq "incompatible table exits 1" "$rc" 1
+check_contains "incompatible table names the column" "$err" 'table "users"'
+check_eq "incompatible: target unchanged" "$(sha256sum <"$WORK/inc.db")" "$sum"
+
+# -t / -T on import.
+check "import -t" "$DBIMPORT" -t tags "$WORK/only.db" "$WORK/a.json"
+check_eq "only tags imported" "$("$SQLITE3" "$WORK/only.db" "SELECT group_concat(name) FROM sqlite_schema WHERE type = 'table'")" "tags"
+
+report
