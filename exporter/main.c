@@ -48,17 +48,6 @@ static void usage(FILE *f)
                "The file format is described in docs/FORMAT.md.\n");
 }
 
-static int push_pattern(const char ***list, size_t *n, const char *p)
-{
-    const char **grown = realloc(*list, (*n + 2) * sizeof *grown);
-    if (!grown)
-        return -1;
-    grown[(*n)++] = p;
-    grown[*n] = NULL;
-    *list = grown;
-    return 0;
-}
-
 static int ends_with(const char *s, const char *suffix)
 {
     size_t n = strlen(s), m = strlen(suffix);
@@ -100,8 +89,8 @@ int main(int argc, char **argv)
         }
         case 't':
         case 'T':
-            if (push_pattern(c == 't' ? &include : &exclude, c == 't' ? &ninclude : &nexclude,
-                             optarg) < 0) {
+            if (fmt_cli_push_pattern(c == 't' ? &include : &exclude,
+                                     c == 't' ? &ninclude : &nexclude, optarg) < 0) {
                 rc = 1;
                 goto done;
             }
@@ -120,29 +109,17 @@ int main(int argc, char **argv)
             rc = 0;
             goto done;
         case '?':
-            if (optopt ||
-                (strcmp(argv[optind - 1], "--help") != 0 && strcmp(argv[optind - 1], "-?") != 0)) {
-                if (optopt && optopt < 256)
-                    fmt_cli_message("error", "unknown option \"-%c\"", optopt);
-                else
-                    fmt_cli_message("error", "unknown option \"%s\"", argv[optind - 1]);
-                fprintf(stderr, "Try \"dbexport --help\" for more information.\n");
+        case ':':
+            if (!fmt_cli_option_error(c, argv, optind, optopt))
                 goto done;
-            }
             usage(stdout);
             rc = 0;
-            goto done;
-        case ':':
-            if (optopt > 0 && optopt < 256)
-                fmt_cli_message("error", "option \"-%c\" needs an argument", optopt);
-            else
-                fmt_cli_message("error", "option \"%s\" needs an argument", argv[optind - 1]);
             goto done;
         case OPT_NO_TIMESTAMP:
             opts.no_timestamp = 1;
             break;
         default:
-            fmt_cli_message("error", "unknown option \"%s\"", argv[optind - 1]);
+            fmt_cli_option_error('?', argv, optind, 0);
             goto done;
         }
     }

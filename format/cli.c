@@ -195,3 +195,29 @@ void fmt_cli_message(const char *level, const char *fmt, ...)
     fputc('\n', stderr);
     va_end(ap);
 }
+
+int fmt_cli_option_error(int c, char *const *argv, int next_index, int bad_option)
+{
+    const char *arg = argv[next_index - 1];
+    if (c == '?' && !bad_option && (strcmp(arg, "--help") == 0 || strcmp(arg, "-?") == 0))
+        return 1;
+    const char *what = c == ':' ? "option \"%s%s\" needs an argument" : "unknown option \"%s%s\"";
+    char letter[2] = {(char)bad_option, 0};
+    if (bad_option > 0 && bad_option < 256)
+        fmt_cli_message("error", what, "-", letter);
+    else
+        fmt_cli_message("error", what, "", arg);
+    fprintf(stderr, "Try \"%s --help\" for more information.\n", program_name);
+    return 0;
+}
+
+int fmt_cli_push_pattern(const char ***list, size_t *n, const char *p)
+{
+    const char **grown = realloc(*list, (*n + 2) * sizeof *grown);
+    if (!grown)
+        return -1;
+    grown[(*n)++] = p;
+    grown[*n] = NULL;
+    *list = grown;
+    return 0;
+}

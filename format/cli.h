@@ -30,6 +30,14 @@ void fmt_cli_print_options(void *f, const fmt_cli_option *opts);
 int fmt_cli_getopt_tables(const fmt_cli_option *opts, char **shortopts, void **longopts);
 
 
+/* After getopt_long returned '?' or ':' (with a leading ':' in shortopts):
+ * returns 1 when it was -? or --help, which the caller answers with its
+ * usage; otherwise reports the unknown option or the missing argument and
+ * returns 0, for an exit with status 2. */
+int fmt_cli_option_error(int c, char *const *argv, int next_index, int bad_option);
+/* Appends p to a NULL-terminated list grown with realloc. 0 or -1. */
+int fmt_cli_push_pattern(const char ***list, size_t *n, const char *p);
+
 /* Messages for people, on stderr: "PROG: LEVEL: text" (level "error",
  * "warning", or NULL for plain information). */
 void fmt_cli_set_program(const char *name);

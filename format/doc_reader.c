@@ -523,10 +523,11 @@ static int read_columns(fmt_doc_reader *r, fmt_table *t)
     return rc;
 }
 
-static int read_key(fmt_doc_reader *r, fmt_key *k, const char *what)
+/* Reads a key object ({"name", "columns"}); started: its '{' was read. */
+static int read_key(fmt_doc_reader *r, fmt_key *k, int started, const char *what)
 {
     fmt_json_event ev;
-    int started = 0, rc;
+    int rc;
     while ((rc = next_member(r, &ev, &started, what)) == 1) {
         if (strcmp(ev.text, "name") == 0)
             rc = read_optional_string(r, &k->name, "name");
@@ -540,6 +541,77 @@ static int read_key(fmt_doc_reader *r, fmt_key *k, const char *what)
     return rc;
 }
 
+static int read_references(fmt_doc_reader *r, fmt_foreign_key *fk)
+{
+    fmt_json_event ev;
+    int started = 0, rc;
+    while ((rc = next_member(r, &ev, &started, "\"references\"")) == 1) {
+        if (strcmp(ev.text, "table") == 0)
+            rc = read_string(r, &fk->ref_table, "references.table");
+        else if (strcmp(ev.text, "columns") == 0)
+            rc = read_string_array(r, &fk->ref_columns, &fk->nref_columns, "references.columns");
+        else
+            rc = skip_next_value(r);
+        if (rc < 0)
+            return -1;
+    }
+    return rc;
+}
+
+/* Reads a foreign key object whose '{' (at position at) was read. */
+static int read_foreign_key(fmt_doc_reader *r, fmt_foreign_key *fk, fmt_position at)
+{
+    fmt_json_event ev;
+    int started = 1, rc;
+    bool b = false;
+    while ((rc = next_member(r, &ev, &started, "a foreign key")) == 1) {
+        const char *k = ev.text;
+        if (strcmp(k, "name") == 0)
+            rc = read_optional_string(r, &fk->name, "name");
+        else if (strcmp(k, "columns") == 0)
+            rc = read_string_array(r, &fk->columns, &fk->ncolumns, "columns");
+        else if (strcmp(k, "references") == 0)
+            rc = read_references(r, fk);
+        else if (strcmp(k, "on_delete") == 0)
+            rc = read_string(r, &fk->on_delete, "on_delete");
+        else if (strcmp(k, "on_update") == 0)
+            rc = read_string(r, &fk->on_update, "on_update");
+        else if (strcmp(k, "deferrable") == 0) {
+            rc = read_bool(r, &b, "deferrable");
+            fk->deferrable = b;
+        } else if (strcmp(k, "initially_deferred") == 0) {
+            rc = read_bool(r, &b, "initially_deferred");
+            fk->initially_deferred = b;
+        } else
+            rc = skip_next_value(r);
+        if (rc < 0)
+            return -1;
+    }
+    if (rc == 0 && (!fk->ref_table || !fk->ncolumns))
+        return fail_at(r, at, NULL, "a foreign key needs \"columns\" and \"references\".\"table\"");
+    return rc;
+}
+
+/* Reads a check object whose '{' (at position at) was read. */
+static int read_check(fmt_doc_reader *r, fmt_check *c, fmt_position at)
+{
+    fmt_json_event ev;
+    int started = 1, rc;
+    while ((rc = next_member(r, &ev, &started, "a check constraint")) == 1) {
+        if (strcmp(ev.text, "name") == 0)
+            rc = read_optional_string(r, &c->name, "name");
+        else if (strcmp(ev.text, "expression") == 0)
+            rc = read_string(r, &c->expression, "expression");
+        else
+            rc = skip_next_value(r);
+        if (rc < 0)
+            return -1;
+    }
+    if (rc == 0 && !c->expression)
+        return fail_at(r, at, NULL, "a check constraint has no \"expression\"");
+    return rc;
+}
+
 static int read_constraints(fmt_doc_reader *r, fmt_table *t)
 {
     fmt_json_event ev;
@@ -550,26 +622,13 @@ static int read_constraints(fmt_doc_reader *r, fmt_table *t)
         if (strcmp(k, "primary_key") == 0) {
             if (!t->primary_key && !(t->primary_key = calloc(1, sizeof *t->primary_key)))
                 return fail_at(r, ev.pos, NULL, "out of memory");
-            rc = read_key(r, t->primary_key, "\"primary_key\"");
+            rc = read_key(r, t->primary_key, 0, "\"primary_key\"");
         } else if (strcmp(k, "unique") == 0) {
             while ((rc = next_element(r, &ev, &s2, "\"unique\"")) == 1) {
                 fmt_key *u = push((void **)&t->uniques, &t->nuniques, sizeof *u);
                 if (!u || ev.type != FMT_JSON_OBJECT_START)
                     return fail_at(r, ev.pos, NULL, "expected a unique constraint object");
-                /* read_key expects to consume OBJECT_START itself: emulate */
-                int s3 = 1;
-                fmt_json_event m;
-                while ((rc = next_member(r, &m, &s3, "a unique constraint")) == 1) {
-                    if (strcmp(m.text, "name") == 0)
-                        rc = read_optional_string(r, &u->name, "name");
-                    else if (strcmp(m.text, "columns") == 0)
-                        rc = read_string_array(r, &u->columns, &u->ncolumns, "columns");
-                    else
-                        rc = skip_next_value(r);
-                    if (rc < 0)
-                        return -1;
-                }
-                if (rc < 0)
+                if (read_key(r, u, 1, "a unique constraint") < 0)
                     return -1;
             }
         } else if (strcmp(k, "checks") == 0) {
@@ -577,23 +636,8 @@ static int read_constraints(fmt_doc_reader *r, fmt_table *t)
                 fmt_check *c = push((void **)&t->checks, &t->nchecks, sizeof *c);
                 if (!c || ev.type != FMT_JSON_OBJECT_START)
                     return fail_at(r, ev.pos, NULL, "expected a check constraint object");
-                fmt_position at = ev.pos;
-                int s3 = 1;
-                fmt_json_event m;
-                while ((rc = next_member(r, &m, &s3, "a check constraint")) == 1) {
-                    if (strcmp(m.text, "name") == 0)
-                        rc = read_optional_string(r, &c->name, "name");
-                    else if (strcmp(m.text, "expression") == 0)
-                        rc = read_string(r, &c->expression, "expression");
-                    else
-                        rc = skip_next_value(r);
-                    if (rc < 0)
-                        return -1;
-                }
-                if (rc < 0)
+                if (read_check(r, c, ev.pos) < 0)
                     return -1;
-                if (!c->expression)
-                    return fail_at(r, at, NULL, "a check constraint has no \"expression\"");
             }
         } else if (strcmp(k, "foreign_keys") == 0) {
             while ((rc = next_element(r, &ev, &s2, "\"foreign_keys\"")) == 1) {
@@ -601,51 +645,8 @@ static int read_constraints(fmt_doc_reader *r, fmt_table *t)
                     push((void **)&t->foreign_keys, &t->nforeign_keys, sizeof *fk);
                 if (!fk || ev.type != FMT_JSON_OBJECT_START)
                     return fail_at(r, ev.pos, NULL, "expected a foreign key object");
-                fmt_position at = ev.pos;
-                /* The object is open; read_foreign_key opens its own, so
-                 * hand it the members through a started iterator. */
-                int s3 = 1;
-                fmt_json_event m;
-                bool b = false;
-                while ((rc = next_member(r, &m, &s3, "a foreign key")) == 1) {
-                    const char *mk = m.text;
-                    if (strcmp(mk, "name") == 0)
-                        rc = read_optional_string(r, &fk->name, "name");
-                    else if (strcmp(mk, "columns") == 0)
-                        rc = read_string_array(r, &fk->columns, &fk->ncolumns, "columns");
-                    else if (strcmp(mk, "references") == 0) {
-                        int s4 = 0;
-                        while ((rc = next_member(r, &m, &s4, "\"references\"")) == 1) {
-                            if (strcmp(m.text, "table") == 0)
-                                rc = read_string(r, &fk->ref_table, "references.table");
-                            else if (strcmp(m.text, "columns") == 0)
-                                rc = read_string_array(r, &fk->ref_columns, &fk->nref_columns,
-                                                       "references.columns");
-                            else
-                                rc = skip_next_value(r);
-                            if (rc < 0)
-                                return -1;
-                        }
-                    } else if (strcmp(mk, "on_delete") == 0)
-                        rc = read_string(r, &fk->on_delete, "on_delete");
-                    else if (strcmp(mk, "on_update") == 0)
-                        rc = read_string(r, &fk->on_update, "on_update");
-                    else if (strcmp(mk, "deferrable") == 0) {
-                        rc = read_bool(r, &b, "deferrable");
-                        fk->deferrable = b;
-                    } else if (strcmp(mk, "initially_deferred") == 0) {
-                        rc = read_bool(r, &b, "initially_deferred");
-                        fk->initially_deferred = b;
-                    } else
-                        rc = skip_next_value(r);
-                    if (rc < 0)
-                        return -1;
-                }
-                if (rc < 0)
+                if (read_foreign_key(r, fk, ev.pos) < 0)
                     return -1;
-                if (!fk->ref_table || !fk->ncolumns)
-                    return fail_at(r, at, NULL,
-                                   "a foreign key needs \"columns\" and \"references\".\"table\"");
             }
         } else {
             rc = skip_next_value(r);

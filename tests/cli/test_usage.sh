@@ -11,6 +11,13 @@ check_eq "dbimport --help exits 0" "$rc" 0
 check_contains "dbimport --help shows usage" "$out" "dbimport [OPTION]... TARGET [FILE]"
 check_contains "dbimport --help lists --on-conflict" "$out" "--on-conflict=MODE"
 
+out=$("$DBEXPORT" -? 2>&1); rc=$?
+check_eq "dbexport -? exits 0" "$rc" 0
+check_contains "dbexport -? shows usage" "$out" "Usage:"
+err=$("$DBEXPORT" -vZ 2>&1); rc=$?
+check_eq "bundled option missing its argument exits 2" "$rc" 2
+check_contains "the option is named" "$err" 'option "-Z" needs an argument'
+
 check_eq "dbexport --version" "$("$DBEXPORT" --version)" "dbexport 0.1.0"
 check_eq "dbimport -V" "$("$DBIMPORT" -V)" "dbimport 0.1.0"
 
