@@ -388,6 +388,51 @@ static int read_native_objects(fmt_doc_reader *r, fmt_native_kind kind, const ch
     return rc;
 }
 
+static int read_user_types(fmt_doc_reader *r, fmt_user_type_kind kind, const char *what)
+{
+    fmt_json_event ev;
+    int started = 0, rc;
+    while ((rc = next_element(r, &ev, &started, what)) == 1) {
+        if (ev.type != FMT_JSON_OBJECT_START)
+            return fail_at(r, ev.pos, NULL, "expected an object in %s", what);
+        fmt_user_type *u = push((void **)&r->header.user_types, &r->header.nuser_types, sizeof *u);
+        if (!u)
+            return fail_at(r, ev.pos, NULL, "out of memory");
+        u->kind = kind;
+        fmt_position at = ev.pos;
+        int s2 = 1;
+        bool b = true;
+        while ((rc = next_member(r, &ev, &s2, what)) == 1) {
+            const char *k = ev.text;
+            if (strcmp(k, "name") == 0)
+                rc = read_string(r, &u->name, "name");
+            else if (strcmp(k, "namespace") == 0)
+                rc = read_optional_string(r, &u->namespace, "namespace");
+            else if (strcmp(k, "labels") == 0)
+                rc = read_string_array(r, &u->labels, &u->nlabels, "labels");
+            else if (strcmp(k, "base_type") == 0)
+                rc = read_string(r, &u->base_type, "base_type");
+            else if (strcmp(k, "nullable") == 0) {
+                rc = read_bool(r, &b, "nullable");
+                u->not_null = !b;
+            } else if (strcmp(k, "default") == 0)
+                rc = read_optional_string(r, &u->default_sql, "default");
+            else if (strcmp(k, "checks") == 0)
+                rc = read_string_array(r, &u->checks, &u->nchecks, "checks");
+            else
+                rc = skip_next_value(r);
+            if (rc < 0)
+                return -1;
+        }
+        if (rc < 0)
+            return -1;
+        if (!u->name || (kind == FMT_USER_TYPE_DOMAIN && !u->base_type))
+            return fail_at(r, at, NULL, "an entry of %s needs \"name\"%s", what,
+                           kind == FMT_USER_TYPE_DOMAIN ? " and \"base_type\"" : "");
+    }
+    return rc;
+}
+
 /* Handles a top-level key other than "tables"; 1 if it was "tables". */
 static int top_level_key(fmt_doc_reader *r, const fmt_json_event *key)
 {
@@ -412,6 +457,12 @@ static int top_level_key(fmt_doc_reader *r, const fmt_json_event *key)
         rc = read_optional_string(r, &r->header.generator, "\"generator\"");
     else if (strcmp(k, "source") == 0)
         rc = read_source(r);
+    else if (strcmp(k, "extensions") == 0)
+        rc = read_string_array(r, &r->header.extensions, &r->header.nextensions, "\"extensions\"");
+    else if (strcmp(k, "enums") == 0)
+        rc = read_user_types(r, FMT_USER_TYPE_ENUM, "\"enums\"");
+    else if (strcmp(k, "domains") == 0)
+        rc = read_user_types(r, FMT_USER_TYPE_DOMAIN, "\"domains\"");
     else if (strcmp(k, "views") == 0)
         rc = read_native_objects(r, FMT_NATIVE_VIEW, "\"views\"");
     else if (strcmp(k, "triggers") == 0)
@@ -548,6 +599,8 @@ static int read_references(fmt_doc_reader *r, fmt_foreign_key *fk)
     while ((rc = next_member(r, &ev, &started, "\"references\"")) == 1) {
         if (strcmp(ev.text, "table") == 0)
             rc = read_string(r, &fk->ref_table, "references.table");
+        else if (strcmp(ev.text, "namespace") == 0)
+            rc = read_optional_string(r, &fk->ref_namespace, "references.namespace");
         else if (strcmp(ev.text, "columns") == 0)
             rc = read_string_array(r, &fk->ref_columns, &fk->nref_columns, "references.columns");
         else
@@ -746,6 +799,55 @@ static int read_options(fmt_doc_reader *r, fmt_table *t)
     return rc;
 }
 
+static int read_partitioning(fmt_doc_reader *r, fmt_table *t)
+{
+    fmt_json_event ev;
+    int started = 0, rc;
+    fmt_partitioning *p = t->partitioning;
+    if (!p && !(p = t->partitioning = calloc(1, sizeof *p)))
+        return fail_at(r, fmt_json_reader_position(r->json), NULL, "out of memory");
+    while ((rc = next_member(r, &ev, &started, "\"partitioning\"")) == 1) {
+        const char *k = ev.text;
+        if (strcmp(k, "strategy") == 0)
+            rc = read_string(r, &p->strategy, "strategy");
+        else if (strcmp(k, "key") == 0)
+            rc = read_string(r, &p->key, "key");
+        else if (strcmp(k, "partitions") == 0) {
+            int s2 = 0;
+            while ((rc = next_element(r, &ev, &s2, "\"partitions\"")) == 1) {
+                fmt_partition *part = push((void **)&p->partitions, &p->npartitions, sizeof *part);
+                if (!part || ev.type != FMT_JSON_OBJECT_START)
+                    return fail_at(r, ev.pos, NULL, "expected a partition object");
+                fmt_position at = ev.pos;
+                int s3 = 1;
+                while ((rc = next_member(r, &ev, &s3, "a partition")) == 1) {
+                    if (strcmp(ev.text, "name") == 0)
+                        rc = read_string(r, &part->name, "name");
+                    else if (strcmp(ev.text, "namespace") == 0)
+                        rc = read_optional_string(r, &part->namespace, "namespace");
+                    else if (strcmp(ev.text, "bound") == 0)
+                        rc = read_string(r, &part->bound, "bound");
+                    else
+                        rc = skip_next_value(r);
+                    if (rc < 0)
+                        return -1;
+                }
+                if (rc < 0)
+                    return -1;
+                if (!part->name || !part->bound)
+                    return fail_at(r, at, NULL, "a partition needs \"name\" and \"bound\"");
+            }
+        } else
+            rc = skip_next_value(r);
+        if (rc < 0)
+            return -1;
+    }
+    if (rc == 0 && (!p->strategy || !p->key))
+        return fail_at(r, fmt_json_reader_position(r->json), NULL,
+                       "\"partitioning\" needs \"strategy\" and \"key\"");
+    return rc;
+}
+
 static int check_names(fmt_doc_reader *r, fmt_position at, char **names, size_t n, const char *what)
 {
     for (size_t i = 0; i < n; i++)
@@ -831,6 +933,13 @@ static int read_table_head(fmt_doc_reader *r, const fmt_json_event *name_ev)
             rc = read_indexes(r, t);
         } else if (strcmp(k, "options") == 0) {
             rc = read_options(r, t);
+        } else if (strcmp(k, "name") == 0) {
+            /* the key is a label; "name" is the table's own name */
+            rc = read_string(r, &t->name, "a table name");
+        } else if (strcmp(k, "namespace") == 0) {
+            rc = read_optional_string(r, &t->namespace, "namespace");
+        } else if (strcmp(k, "partitioning") == 0) {
+            rc = read_partitioning(r, t);
         } else if (strcmp(k, "rows") == 0) {
             if (!have_columns)
                 return fail_at(r, ev.pos, NULL,
@@ -1112,6 +1221,8 @@ static int read_value(fmt_doc_reader *r, size_t i, const fmt_json_event *ev)
     case FMT_JSON_OBJECT_START:
         return read_tagged(r, i, col);
     case FMT_JSON_ARRAY_START:
+        if (k == FMT_TYPE_ARRAY)
+            return read_jsonb(r, i, ev, NULL, col); /* handed over as JSON text */
         return fail_at(r, ev->pos, col, "an array is not a value of type %s", c->type_text);
     case FMT_JSON_TRUE:
     case FMT_JSON_FALSE:
@@ -1176,7 +1287,8 @@ static int read_value(fmt_doc_reader *r, size_t i, const fmt_json_event *ev)
         v->kind = FMT_VALUE_DECIMAL;
         break;
     case FMT_TYPE_BOOLEAN:
-        return fail_at(r, ev->pos, col, "a string is not a value of type boolean");
+    case FMT_TYPE_ARRAY:
+        return fail_at(r, ev->pos, col, "a string is not a value of type %s", c->type_text);
     case FMT_TYPE_BYTES:
     case FMT_TYPE_VECTOR:
     case FMT_TYPE_HALFVEC: {
@@ -1380,7 +1492,8 @@ int fmt_doc_reader_next(fmt_doc_reader *r, fmt_doc_event *out)
                 break;
             const char *k = ev.text;
             if (!strcmp(k, "columns") || !strcmp(k, "constraints") || !strcmp(k, "indexes") ||
-                !strcmp(k, "options") || !strcmp(k, "rows"))
+                !strcmp(k, "options") || !strcmp(k, "rows") || !strcmp(k, "name") ||
+                !strcmp(k, "namespace") || !strcmp(k, "partitioning"))
                 return fail_at(r, ev.pos, NULL,
                                "\"%s\" comes after \"rows\"; a table's metadata must precede "
                                "its rows",

@@ -82,6 +82,41 @@ static int string_array(fmt_json_writer *j, const char *key, char **items, size_
     return fmt_json_writer_array_end(j);
 }
 
+/* "enums" / "domains": the user-defined types the tables need. */
+static int write_user_types(fmt_json_writer *j, const fmt_header *h, fmt_user_type_kind kind,
+                            const char *key)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < h->nuser_types; i++)
+        n += h->user_types[i].kind == kind;
+    if (!n)
+        return 0;
+    if (fmt_json_writer_keyz(j, key) < 0 || fmt_json_writer_array_start(j) < 0)
+        return -1;
+    for (size_t i = 0; i < h->nuser_types; i++) {
+        const fmt_user_type *u = &h->user_types[i];
+        if (u->kind != kind)
+            continue;
+        if (fmt_json_writer_object_start(j) < 0 || key_string(j, "name", u->name) < 0 ||
+            opt_string(j, "namespace", u->namespace) < 0)
+            return -1;
+        if (kind == FMT_USER_TYPE_ENUM) {
+            if (string_array(j, "labels", u->labels, u->nlabels) < 0)
+                return -1;
+        } else {
+            if (key_string(j, "base_type", u->base_type ? u->base_type : "") < 0 ||
+                fmt_json_writer_keyz(j, "nullable") < 0 ||
+                fmt_json_writer_bool(j, !u->not_null) < 0 ||
+                opt_string(j, "default", u->default_sql) < 0 ||
+                (u->nchecks && string_array(j, "checks", u->checks, u->nchecks) < 0))
+                return -1;
+        }
+        if (fmt_json_writer_object_end(j) < 0)
+            return -1;
+    }
+    return fmt_json_writer_array_end(j);
+}
+
 int fmt_doc_write_header(fmt_doc_writer *w, const fmt_header *h)
 {
     fmt_json_writer *j = w->json;
@@ -93,6 +128,11 @@ int fmt_doc_write_header(fmt_doc_writer *w, const fmt_header *h)
         key_string(j, "backend", h->source_backend ? h->source_backend : "") < 0 ||
         opt_string(j, "version", h->source_version) < 0 ||
         opt_string(j, "database", h->source_database) < 0 || fmt_json_writer_object_end(j) < 0)
+        return -1;
+    if (h->nextensions && string_array(j, "extensions", h->extensions, h->nextensions) < 0)
+        return -1;
+    if (write_user_types(j, h, FMT_USER_TYPE_ENUM, "enums") < 0 ||
+        write_user_types(j, h, FMT_USER_TYPE_DOMAIN, "domains") < 0)
         return -1;
     if (fmt_json_writer_keyz(j, "tables") < 0 || fmt_json_writer_object_start(j) < 0)
         return -1;
@@ -142,6 +182,7 @@ static int write_foreign_key(fmt_json_writer *j, const fmt_foreign_key *fk)
         string_array(j, "columns", fk->columns, fk->ncolumns) < 0 ||
         fmt_json_writer_keyz(j, "references") < 0 || fmt_json_writer_object_start(j) < 0 ||
         key_string(j, "table", fk->ref_table) < 0 ||
+        opt_string(j, "namespace", fk->ref_namespace) < 0 ||
         string_array(j, "columns", fk->ref_columns, fk->nref_columns) < 0 ||
         fmt_json_writer_object_end(j) < 0 ||
         key_string(j, "on_delete", fk->on_delete ? fk->on_delete : "no action") < 0 ||
@@ -220,11 +261,34 @@ static int write_index(fmt_json_writer *j, const fmt_index *ix)
     return fmt_json_writer_object_end(j);
 }
 
+static int write_partitioning(fmt_json_writer *j, const fmt_partitioning *p)
+{
+    if (fmt_json_writer_keyz(j, "partitioning") < 0 || fmt_json_writer_object_start(j) < 0 ||
+        key_string(j, "strategy", p->strategy ? p->strategy : "") < 0 ||
+        key_string(j, "key", p->key ? p->key : "") < 0 ||
+        fmt_json_writer_keyz(j, "partitions") < 0 || fmt_json_writer_array_start(j) < 0)
+        return -1;
+    for (size_t i = 0; i < p->npartitions; i++) {
+        const fmt_partition *part = &p->partitions[i];
+        if (fmt_json_writer_object_start(j) < 0 || key_string(j, "name", part->name) < 0 ||
+            opt_string(j, "namespace", part->namespace) < 0 ||
+            key_string(j, "bound", part->bound ? part->bound : "") < 0 ||
+            fmt_json_writer_object_end(j) < 0)
+            return -1;
+    }
+    if (fmt_json_writer_array_end(j) < 0)
+        return -1;
+    return fmt_json_writer_object_end(j);
+}
+
 int fmt_doc_write_table_begin(fmt_doc_writer *w, const fmt_table *t, int with_rows)
 {
     fmt_json_writer *j = w->json;
-    if (fmt_json_writer_keyz(j, t->name) < 0 || fmt_json_writer_object_start(j) < 0 ||
-        fmt_json_writer_keyz(j, "columns") < 0 || fmt_json_writer_array_start(j) < 0)
+    char *key = fmt_table_key(t);
+    int rc = key ? fmt_json_writer_keyz(j, key) : -1;
+    free(key);
+    if (rc < 0 || fmt_json_writer_object_start(j) < 0 || fmt_json_writer_keyz(j, "columns") < 0 ||
+        fmt_json_writer_array_start(j) < 0)
         return -1;
     for (size_t i = 0; i < t->ncolumns; i++)
         if (write_column(j, &t->columns[i]) < 0)
@@ -240,6 +304,9 @@ int fmt_doc_write_table_begin(fmt_doc_writer *w, const fmt_table *t, int with_ro
         if (fmt_json_writer_array_end(j) < 0)
             return -1;
     }
+    if (t->namespace &&
+        (key_string(j, "name", t->name) < 0 || key_string(j, "namespace", t->namespace) < 0))
+        return -1;
     if (t->without_rowid || t->strict) {
         if (fmt_json_writer_keyz(j, "options") < 0 || fmt_json_writer_object_start(j) < 0)
             return -1;
@@ -251,6 +318,8 @@ int fmt_doc_write_table_begin(fmt_doc_writer *w, const fmt_table *t, int with_ro
         if (fmt_json_writer_object_end(j) < 0)
             return -1;
     }
+    if (t->partitioning && write_partitioning(j, t->partitioning) < 0)
+        return -1;
     w->table = t;
     w->in_rows = with_rows;
     if (with_rows && (fmt_json_writer_keyz(j, "rows") < 0 || fmt_json_writer_array_start(j) < 0))
@@ -345,6 +414,7 @@ static int is_text_type(fmt_type_kind k)
     case FMT_TYPE_JSON:
     case FMT_TYPE_NATIVE:
     case FMT_TYPE_ANY:
+    case FMT_TYPE_SPARSEVEC:
         return 1;
     default:
         return 0;
@@ -406,6 +476,8 @@ static int write_value(fmt_json_writer *j, const fmt_type *t, const fmt_value *v
             return write_jsonb(j, v);
         if (k == FMT_TYPE_JSON)
             return fmt_json_writer_string(j, v->bytes, v->len);
+        if (k == FMT_TYPE_ARRAY)
+            return fmt_json_writer_raw_value(j, v->bytes, v->len);
         return -2;
     }
     if (k == FMT_TYPE_JSONB)

@@ -1,6 +1,7 @@
 /* Ownership helpers for the table model. */
 #include "schema.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,7 +33,39 @@ void fmt_header_clear(fmt_header *h)
     free(h->source_backend);
     free(h->source_version);
     free(h->source_database);
+    free_strings(h->extensions, h->nextensions);
+    for (size_t i = 0; i < h->nuser_types; i++)
+        fmt_user_type_clear(&h->user_types[i]);
+    free(h->user_types);
     memset(h, 0, sizeof *h);
+}
+
+void fmt_user_type_clear(fmt_user_type *u)
+{
+    if (!u)
+        return;
+    free(u->namespace);
+    free(u->name);
+    free_strings(u->labels, u->nlabels);
+    free(u->base_type);
+    free(u->default_sql);
+    free_strings(u->checks, u->nchecks);
+    memset(u, 0, sizeof *u);
+}
+
+void fmt_partitioning_free(fmt_partitioning *p)
+{
+    if (!p)
+        return;
+    free(p->strategy);
+    free(p->key);
+    for (size_t i = 0; i < p->npartitions; i++) {
+        free(p->partitions[i].name);
+        free(p->partitions[i].namespace);
+        free(p->partitions[i].bound);
+    }
+    free(p->partitions);
+    free(p);
 }
 
 void fmt_key_clear(fmt_key *k)
@@ -51,6 +84,7 @@ void fmt_foreign_key_clear(fmt_foreign_key *fk)
     free(fk->name);
     free_strings(fk->columns, fk->ncolumns);
     free(fk->ref_table);
+    free(fk->ref_namespace);
     free_strings(fk->ref_columns, fk->nref_columns);
     free(fk->on_delete);
     free(fk->on_update);
@@ -88,6 +122,8 @@ void fmt_table_free(fmt_table *t)
     if (!t)
         return;
     free(t->name);
+    free(t->namespace);
+    fmt_partitioning_free(t->partitioning);
     for (size_t i = 0; i < t->ncolumns; i++)
         column_clear(&t->columns[i]);
     free(t->columns);
@@ -120,6 +156,17 @@ void fmt_native_object_clear(fmt_native_object *o)
     free(o->table);
     free(o->sql);
     memset(o, 0, sizeof *o);
+}
+
+char *fmt_table_key(const fmt_table *t)
+{
+    if (!t->namespace)
+        return fmt_strdup(t->name);
+    size_t n = strlen(t->namespace) + strlen(t->name) + 2;
+    char *key = malloc(n);
+    if (key)
+        snprintf(key, n, "%s.%s", t->namespace, t->name);
+    return key;
 }
 
 int fmt_table_find_column(const fmt_table *t, const char *name)

@@ -16,6 +16,22 @@
 #define FMT_FORMAT_MINOR 0
 #define FMT_FORMAT_VERSION "1.0"
 
+/* A user-defined type a table needs (PostgreSQL enums and domains). */
+typedef enum { FMT_USER_TYPE_ENUM, FMT_USER_TYPE_DOMAIN } fmt_user_type_kind;
+
+typedef struct {
+    fmt_user_type_kind kind;
+    char *namespace; /* NULL = the default schema */
+    char *name;
+    char **labels; /* enum: its labels in order */
+    size_t nlabels;
+    char *base_type; /* domain: the native type it is based on ("integer") */
+    bool not_null;   /* domain */
+    char *default_sql;
+    char **checks; /* domain: CHECK expressions, e.g. "VALUE > 0" */
+    size_t nchecks;
+} fmt_user_type;
+
 typedef struct {
     char *format_version; /* as read, e.g. "1.0" */
     char *created;        /* RFC 3339 UTC, or NULL when left out */
@@ -23,6 +39,10 @@ typedef struct {
     char *source_backend; /* "sqlite", "postgresql" */
     char *source_version;
     char *source_database; /* file name or database name, never credentials */
+    char **extensions;     /* extensions the tables need ("vector"), sorted */
+    size_t nextensions;
+    fmt_user_type *user_types; /* enums and domains, in an order they can be created */
+    size_t nuser_types;
 } fmt_header;
 
 typedef enum {
@@ -40,8 +60,8 @@ typedef struct {
     fmt_type type;
     char *native_type; /* declared type on the source; NULL if none */
     bool nullable;
-    char *default_sql;    /* default expression in the source's SQL, or NULL */
-    char *generated_sql;  /* generation expression, or NULL */
+    char *default_sql;   /* default expression in the source's SQL, or NULL */
+    char *generated_sql; /* generation expression, or NULL */
     bool generated_stored;
     char *collation; /* NULL = the backend's default */
     fmt_identity_kind identity;
@@ -65,7 +85,8 @@ typedef struct {
     char **columns;
     size_t ncolumns;
     char *ref_table;
-    char **ref_columns; /* may be empty: the parent's primary key */
+    char *ref_namespace; /* NULL = the default schema */
+    char **ref_columns;  /* may be empty: the parent's primary key */
     size_t nref_columns;
     char *on_delete; /* "no action", "restrict", "cascade", "set null", "set default" */
     char *on_update;
@@ -89,8 +110,24 @@ typedef struct {
     char *sql;   /* the source's own CREATE INDEX statement, or NULL */
 } fmt_index;
 
+/* A partitioned table travels as one table with all its rows; this says
+ * how a target that can partition (PostgreSQL) recreates the partitions. */
 typedef struct {
     char *name;
+    char *namespace;
+    char *bound; /* "FOR VALUES FROM ('2020-01-01') TO ('2021-01-01')", "DEFAULT" */
+} fmt_partition;
+
+typedef struct {
+    char *strategy; /* "range", "list", "hash" */
+    char *key;      /* the partition key as SQL: "payment_date" */
+    fmt_partition *partitions;
+    size_t npartitions;
+} fmt_partitioning;
+
+typedef struct {
+    char *name;
+    char *namespace; /* the schema; NULL = the backend's default ("public", "main") */
     fmt_column *columns;
     size_t ncolumns;
     fmt_key *primary_key; /* NULL if none */
@@ -102,8 +139,9 @@ typedef struct {
     size_t nforeign_keys;
     fmt_index *indexes;
     size_t nindexes;
-    bool without_rowid; /* SQLite WITHOUT ROWID */
-    bool strict;        /* SQLite STRICT */
+    bool without_rowid;             /* SQLite WITHOUT ROWID */
+    bool strict;                    /* SQLite STRICT */
+    fmt_partitioning *partitioning; /* NULL unless partitioned */
 } fmt_table;
 
 typedef enum { FMT_NATIVE_VIEW, FMT_NATIVE_TRIGGER } fmt_native_kind;
@@ -116,11 +154,17 @@ typedef struct {
 } fmt_native_object;
 
 void fmt_header_clear(fmt_header *h);
+void fmt_user_type_clear(fmt_user_type *u);
+void fmt_partitioning_free(fmt_partitioning *p);
 void fmt_table_free(fmt_table *t);
 void fmt_native_object_clear(fmt_native_object *o);
 void fmt_key_clear(fmt_key *k);
 void fmt_index_clear(fmt_index *ix);
 void fmt_foreign_key_clear(fmt_foreign_key *fk);
+
+/* The table's key in the document's "tables": its name, or "namespace.name"
+ * when it has a namespace. Caller frees; NULL when out of memory. */
+char *fmt_table_key(const fmt_table *t);
 
 /* Index of the column named name, or -1. */
 int fmt_table_find_column(const fmt_table *t, const char *name);

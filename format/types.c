@@ -34,6 +34,8 @@ static const struct {
     [FMT_TYPE_HALFVEC] = {"halfvec", 1, 1},
     [FMT_TYPE_ANY] = {"any", 0, 0},
     [FMT_TYPE_NATIVE] = {"native", 0, 0},
+    [FMT_TYPE_SPARSEVEC] = {"sparsevec", 1, 1},
+    [FMT_TYPE_ARRAY] = {"array", 0, 0},
 };
 
 const char *fmt_type_name(fmt_type_kind k)
@@ -66,6 +68,19 @@ static int parse_param(const char **p, const char *end, int32_t max, int32_t *ou
 
 int fmt_type_parse(fmt_type *out, const char *s, size_t len, char *err, size_t errlen)
 {
+    /* array(ELEMENT): the element is any type but an array, any, native. */
+    if (len > 7 && memcmp(s, "array(", 6) == 0 && s[len - 1] == ')') {
+        if (fmt_type_parse(out, s + 6, len - 7, err, errlen) < 0)
+            return -1;
+        if (out->kind == FMT_TYPE_ARRAY || out->kind == FMT_TYPE_ANY ||
+            out->kind == FMT_TYPE_NATIVE) {
+            snprintf(err, errlen, "invalid portable type \"%.*s\"", (int)(len > 64 ? 64 : len), s);
+            return -1;
+        }
+        out->element = out->kind;
+        out->kind = FMT_TYPE_ARRAY;
+        return 0;
+    }
     const char *end = s + len, *paren = memchr(s, '(', len);
     size_t namelen = paren ? (size_t)(paren - s) : len;
     int kind = -1;
@@ -79,14 +94,19 @@ int fmt_type_parse(fmt_type *out, const char *s, size_t len, char *err, size_t e
         snprintf(err, errlen, "unknown portable type \"%.*s\"", (int)(len > 64 ? 64 : len), s);
         return -1;
     }
+    if (kind == FMT_TYPE_ARRAY)
+        goto bad; /* "array" needs its element */
     out->kind = (fmt_type_kind)kind;
+    out->element = FMT_TYPE_COUNT_;
     out->param1 = out->param2 = -1;
     int nparams = 0;
     if (paren) {
         const char *p = paren + 1;
-        int32_t max = kind == FMT_TYPE_VECTOR || kind == FMT_TYPE_HALFVEC ? FMT_TYPE_MAX_DIMENSION
-                      : kind == FMT_TYPE_DECIMAL                          ? 1000
-                                                                          : 0x3fffffff;
+        int32_t max =
+            kind == FMT_TYPE_VECTOR || kind == FMT_TYPE_HALFVEC || kind == FMT_TYPE_SPARSEVEC
+                ? FMT_TYPE_MAX_DIMENSION
+            : kind == FMT_TYPE_DECIMAL ? 1000
+                                       : 0x3fffffff;
         if (type_table[kind].arity == 0 || parse_param(&p, end, max, &out->param1) < 0)
             goto bad;
         nparams = 1;
@@ -101,7 +121,11 @@ int fmt_type_parse(fmt_type *out, const char *s, size_t len, char *err, size_t e
     }
     if (nparams < type_table[kind].required)
         goto bad;
-    if ((kind == FMT_TYPE_VECTOR || kind == FMT_TYPE_HALFVEC) && out->param1 < 1)
+    if ((kind == FMT_TYPE_VECTOR || kind == FMT_TYPE_HALFVEC || kind == FMT_TYPE_SPARSEVEC ||
+         kind == FMT_TYPE_VARCHAR || kind == FMT_TYPE_CHAR || kind == FMT_TYPE_DECIMAL) &&
+        nparams && out->param1 < 1)
+        goto bad;
+    if (kind == FMT_TYPE_DECIMAL && nparams == 2 && out->param2 > out->param1)
         goto bad;
     return 0;
 bad:
@@ -111,6 +135,13 @@ bad:
 
 int fmt_type_format(char out[FMT_TYPE_BUFSZ], const fmt_type *t)
 {
+    if (t->kind == FMT_TYPE_ARRAY) {
+        fmt_type element = *t;
+        char inner[FMT_TYPE_BUFSZ];
+        element.kind = t->element;
+        fmt_type_format(inner, &element);
+        return snprintf(out, FMT_TYPE_BUFSZ, "array(%s)", inner);
+    }
     const char *name = fmt_type_name(t->kind);
     if (t->param1 >= 0 && t->param2 >= 0)
         return snprintf(out, FMT_TYPE_BUFSZ, "%s(%d,%d)", name, (int)t->param1, (int)t->param2);

@@ -31,6 +31,8 @@ typedef enum {
     FMT_TYPE_JSONB,     /* a JSON value */
     FMT_TYPE_VECTOR,    /* (dimension): float32 little-endian, base64 */
     FMT_TYPE_HALFVEC,   /* (dimension): float16 little-endian, base64 */
+    FMT_TYPE_SPARSEVEC, /* (dimension): pgvector's text form "{1:0.5,3:2}/5" */
+    FMT_TYPE_ARRAY,     /* array(ELEMENT): a JSON array, nested per dimension */
     FMT_TYPE_ANY,       /* SQLite column without a declared type */
     FMT_TYPE_NATIVE,    /* text form of the source's native_type */
     FMT_TYPE_COUNT_
@@ -40,6 +42,9 @@ typedef struct {
     fmt_type_kind kind;
     int32_t param1; /* decimal precision, varchar/char length, vector dimension; -1 if absent */
     int32_t param2; /* decimal scale; -1 if absent */
+    /* For FMT_TYPE_ARRAY: the element's kind (param1/param2 belong to the
+     * element: "array(decimal(10,2))"). Elements are never arrays. */
+    fmt_type_kind element;
 } fmt_type;
 
 #define FMT_TYPE_MAX_DIMENSION 65535

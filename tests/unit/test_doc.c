@@ -323,6 +323,108 @@ static void jsonb_round_trip(void)
     free(out.data);
 }
 
+/* PostgreSQL-shaped documents: a namespaced, partitioned table with a
+ * cross-schema foreign key and an array column; extensions, enums and
+ * domains in the header. */
+static void namespaces_and_types(void)
+{
+    static char *ext[] = {"vector"};
+    static char *labels[] = {"happy", "sad"};
+    static char *dchecks[] = {"VALUE > 0"};
+    fmt_user_type types[2] = {{0}};
+    types[0].kind = FMT_USER_TYPE_ENUM;
+    types[0].name = "mood";
+    types[0].namespace = "sales";
+    types[0].labels = labels;
+    types[0].nlabels = 2;
+    types[1].kind = FMT_USER_TYPE_DOMAIN;
+    types[1].name = "posint";
+    types[1].base_type = "integer";
+    types[1].not_null = true;
+    types[1].checks = dchecks;
+    types[1].nchecks = 1;
+    fmt_header h = {0};
+    h.source_backend = "postgresql";
+    h.extensions = ext;
+    h.nextensions = 1;
+    h.user_types = types;
+    h.nuser_types = 2;
+
+    fmt_table *t = calloc(1, sizeof *t);
+    t->name = fmt_strdup("orders");
+    t->namespace = fmt_strdup("sales");
+    t->ncolumns = 2;
+    t->columns = calloc(2, sizeof *t->columns);
+    t->columns[0] = column("id", "int32", 0);
+    t->columns[1] = column("tags", "array(varchar(10))", 1);
+    t->nforeign_keys = 1;
+    t->foreign_keys = calloc(1, sizeof *t->foreign_keys);
+    t->foreign_keys[0].ncolumns = 1;
+    t->foreign_keys[0].columns = calloc(1, sizeof(char *));
+    t->foreign_keys[0].columns[0] = fmt_strdup("id");
+    t->foreign_keys[0].ref_table = fmt_strdup("ids");
+    t->foreign_keys[0].ref_namespace = fmt_strdup("other");
+    t->partitioning = calloc(1, sizeof *t->partitioning);
+    t->partitioning->strategy = fmt_strdup("range");
+    t->partitioning->key = fmt_strdup("id");
+    t->partitioning->npartitions = 1;
+    t->partitioning->partitions = calloc(1, sizeof *t->partitioning->partitions);
+    t->partitioning->partitions[0].name = fmt_strdup("orders_low");
+    t->partitioning->partitions[0].namespace = fmt_strdup("sales");
+    t->partitioning->partitions[0].bound = fmt_strdup("FOR VALUES FROM (0) TO (100)");
+
+    membuf out = {0};
+    fmt_doc_writer *w;
+    CHECK(fmt_doc_writer_new(&w, mem_sink, &out) == 0);
+    CHECK(fmt_doc_write_header(w, &h) == 0);
+    CHECK(fmt_doc_write_table_begin(w, t, 1) == 0);
+    fmt_value row[2] = {vint(7), vbytes(FMT_VALUE_JSON, "[[\"a\",null],[\"b\",\"c\"]]", 22)};
+    CHECK(fmt_doc_write_row(w, row) == 0);
+    row[1] = vbytes(FMT_VALUE_TEXT, "[0:1]={x,y}", 11); /* lower bound 0: tagged */
+    CHECK(fmt_doc_write_row(w, row) == 0);
+    CHECK(fmt_doc_write_table_end(w) == 0 && fmt_doc_write_end(w, NULL, 0) == 0);
+    fmt_doc_writer_free(w);
+    CHECK(strstr(out.data, "\n    \"sales.orders\": {\n") != NULL);
+    CHECK(strstr(out.data, "\"extensions\": [\n    \"vector\"\n  ],") != NULL);
+    CHECK(strstr(out.data, "\"tags\":[[\"a\",null],[\"b\",\"c\"]]") != NULL);
+    CHECK(strstr(out.data, "\"tags\":{\"$text\":\"[0:1]={x,y}\"}") != NULL);
+
+    fmt_doc_reader *r;
+    fmt_doc_event ev;
+    CHECK(fmt_doc_reader_new(&r, mem_source, NULL, &out, "pg.json", NULL) == 0);
+    CHECK(fmt_doc_reader_next(r, &ev) == 0 && ev.type == FMT_DOC_HEADER);
+    CHECK(ev.header->nextensions == 1 && strcmp(ev.header->extensions[0], "vector") == 0);
+    CHECK(ev.header->nuser_types == 2);
+    if (ev.header->nuser_types == 2) {
+        CHECK(ev.header->user_types[0].kind == FMT_USER_TYPE_ENUM &&
+              ev.header->user_types[0].nlabels == 2);
+        CHECK_STR(ev.header->user_types[0].namespace, "sales");
+        CHECK(ev.header->user_types[1].kind == FMT_USER_TYPE_DOMAIN &&
+              ev.header->user_types[1].not_null && ev.header->user_types[1].nchecks == 1);
+        CHECK_STR(ev.header->user_types[1].base_type, "integer");
+    }
+    CHECK(fmt_doc_reader_next(r, &ev) == 0 && ev.type == FMT_DOC_TABLE);
+    CHECK_STR(ev.table->name, "orders");
+    CHECK_STR(ev.table->namespace, "sales");
+    CHECK(ev.table->columns[1].type.kind == FMT_TYPE_ARRAY &&
+          ev.table->columns[1].type.element == FMT_TYPE_VARCHAR &&
+          ev.table->columns[1].type.param1 == 10);
+    CHECK(ev.table->nforeign_keys == 1);
+    CHECK_STR(ev.table->foreign_keys[0].ref_namespace, "other");
+    CHECK(ev.table->partitioning && ev.table->partitioning->npartitions == 1);
+    if (ev.table->partitioning && ev.table->partitioning->npartitions == 1)
+        CHECK_STR(ev.table->partitioning->partitions[0].bound, "FOR VALUES FROM (0) TO (100)");
+    CHECK(fmt_doc_reader_next(r, &ev) == 0 && ev.type == FMT_DOC_ROW);
+    CHECK(ev.values[1].kind == FMT_VALUE_JSON);
+    CHECK_STR(ev.values[1].bytes, "[[\"a\",null],[\"b\",\"c\"]]");
+    CHECK(fmt_doc_reader_next(r, &ev) == 0 && ev.type == FMT_DOC_ROW);
+    CHECK(ev.values[1].kind == FMT_VALUE_TEXT);
+    CHECK_STR(ev.values[1].bytes, "[0:1]={x,y}");
+    fmt_doc_reader_free(r);
+    fmt_table_free(t);
+    free(out.data);
+}
+
 #define HEAD                                                                                       \
     "{\"format\":\"dbexport\",\"format_version\":\"1.0\",\"source\":{\"backend\":\"sqlite\"},"
 #define COLS                                                                                       \
@@ -374,6 +476,7 @@ int main(void)
     CHECK(count_rows(HEAD "\"tables\":{\"t\":{" COLS "}}}") == 0);
 
     jsonb_round_trip();
+    namespaces_and_types();
     expect_error(HEAD "\"tables\":{\"t\":{\"columns\":[{\"name\":\"j\",\"type\":\"jsonb\","
                       "\"nullable\":true}],\"rows\":[{\"j\":{\"$blob\":\"AA==\"}}]}}}",
                  "unknown tagged form \"$blob\" in a jsonb column");
