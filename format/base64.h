@@ -26,8 +26,8 @@ size_t fmt_base64_encoder_finish(fmt_base64_encoder *e, char *out);
 /* Decodes len characters from in into out (room for len / 4 * 3 bytes).
  * Returns 0 and sets *outlen, or <0 with a message in errbuf naming the
  * offending character offset (0-based within in). */
-int fmt_base64_decode(void *out, size_t *outlen, const char *in, size_t len,
-                      char *errbuf, size_t errlen);
+int fmt_base64_decode(void *out, size_t *outlen, const char *in, size_t len, char *errbuf,
+                      size_t errlen);
 /* Decoded length for a valid encoding of len characters, or (size_t)-1 if
  * len is not a multiple of 4. Padding is not inspected. */
 size_t fmt_base64_decoded_max(size_t len);

@@ -18,9 +18,9 @@ char *fmt_locator_mask(const char *s);
 
 typedef struct {
     const char *long_name;
-    int short_name;        /* the option's letter, or an id > 255 for long-only options */
-    int has_arg;           /* 0 none, 1 required */
-    const char *arg_name;  /* "FILE" */
+    int short_name;       /* the option's letter, or an id > 255 for long-only options */
+    int has_arg;          /* 0 none, 1 required */
+    const char *arg_name; /* "FILE" */
     const char *help;
 } fmt_cli_option;
 
@@ -28,7 +28,6 @@ typedef struct {
 void fmt_cli_print_options(void *f, const fmt_cli_option *opts);
 /* Builds getopt_long tables; caller frees both. */
 int fmt_cli_getopt_tables(const fmt_cli_option *opts, char **shortopts, void **longopts);
-
 
 /* After getopt_long returned '?' or ':' (with a leading ':' in shortopts):
  * returns 1 when it was -? or --help, which the caller answers with its
@@ -41,7 +40,6 @@ int fmt_cli_push_pattern(const char ***list, size_t *n, const char *p);
 /* Messages for people, on stderr: "PROG: LEVEL: text" (level "error",
  * "warning", or NULL for plain information). */
 void fmt_cli_set_program(const char *name);
-void fmt_cli_message(const char *level, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+void fmt_cli_message(const char *level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #endif

@@ -665,6 +665,20 @@ static int read_check(fmt_doc_reader *r, fmt_check *c, fmt_position at)
     return rc;
 }
 
+static int read_foreign_key_list(fmt_doc_reader *r, fmt_foreign_key **fks, size_t *nfks)
+{
+    fmt_json_event ev;
+    int started = 0, rc;
+    while ((rc = next_element(r, &ev, &started, "\"foreign_keys\"")) == 1) {
+        fmt_foreign_key *fk = push((void **)fks, nfks, sizeof *fk);
+        if (!fk || ev.type != FMT_JSON_OBJECT_START)
+            return fail_at(r, ev.pos, NULL, "expected a foreign key object");
+        if (read_foreign_key(r, fk, ev.pos) < 0)
+            return -1;
+    }
+    return rc;
+}
+
 static int read_constraints(fmt_doc_reader *r, fmt_table *t)
 {
     fmt_json_event ev;
@@ -693,14 +707,7 @@ static int read_constraints(fmt_doc_reader *r, fmt_table *t)
                     return -1;
             }
         } else if (strcmp(k, "foreign_keys") == 0) {
-            while ((rc = next_element(r, &ev, &s2, "\"foreign_keys\"")) == 1) {
-                fmt_foreign_key *fk =
-                    push((void **)&t->foreign_keys, &t->nforeign_keys, sizeof *fk);
-                if (!fk || ev.type != FMT_JSON_OBJECT_START)
-                    return fail_at(r, ev.pos, NULL, "expected a foreign key object");
-                if (read_foreign_key(r, fk, ev.pos) < 0)
-                    return -1;
-            }
+            rc = read_foreign_key_list(r, &t->foreign_keys, &t->nforeign_keys);
         } else {
             rc = skip_next_value(r);
         }
@@ -735,12 +742,12 @@ static int read_index_part(fmt_doc_reader *r, fmt_index_part *p, fmt_position at
     return rc;
 }
 
-static int read_indexes(fmt_doc_reader *r, fmt_table *t)
+static int read_index_list(fmt_doc_reader *r, fmt_index **indexes, size_t *nindexes)
 {
     fmt_json_event ev;
     int started = 0, rc;
     while ((rc = next_element(r, &ev, &started, "\"indexes\"")) == 1) {
-        fmt_index *ix = push((void **)&t->indexes, &t->nindexes, sizeof *ix);
+        fmt_index *ix = push((void **)indexes, nindexes, sizeof *ix);
         if (!ix || ev.type != FMT_JSON_OBJECT_START)
             return fail_at(r, ev.pos, NULL, "expected an index object");
         fmt_position at = ev.pos;
@@ -823,6 +830,10 @@ static int read_partitioning(fmt_doc_reader *r, fmt_table *t)
                 while ((rc = next_member(r, &ev, &s3, "a partition")) == 1) {
                     if (strcmp(ev.text, "name") == 0)
                         rc = read_string(r, &part->name, "name");
+                    else if (strcmp(ev.text, "indexes") == 0)
+                        rc = read_index_list(r, &part->indexes, &part->nindexes);
+                    else if (strcmp(ev.text, "foreign_keys") == 0)
+                        rc = read_foreign_key_list(r, &part->foreign_keys, &part->nforeign_keys);
                     else if (strcmp(ev.text, "namespace") == 0)
                         rc = read_optional_string(r, &part->namespace, "namespace");
                     else if (strcmp(ev.text, "bound") == 0)
@@ -930,7 +941,7 @@ static int read_table_head(fmt_doc_reader *r, const fmt_json_event *name_ev)
         } else if (strcmp(k, "constraints") == 0) {
             rc = read_constraints(r, t);
         } else if (strcmp(k, "indexes") == 0) {
-            rc = read_indexes(r, t);
+            rc = read_index_list(r, &t->indexes, &t->nindexes);
         } else if (strcmp(k, "options") == 0) {
             rc = read_options(r, t);
         } else if (strcmp(k, "name") == 0) {
@@ -1123,6 +1134,9 @@ static int read_jsonb(fmt_doc_reader *r, size_t i, const fmt_json_event *first,
     return 0;
 }
 
+static int read_tagged_body(fmt_doc_reader *r, size_t i, const char *col,
+                            const fmt_json_event *keyev);
+
 /* A jsonb column's value. An object whose first key begins with '$' is not
  * data: it is {"$jsonb": value}, the wrapper the writer uses for the JSON
  * null and for values with '$' keys (docs/FORMAT.md 3.2). */
@@ -1137,8 +1151,7 @@ static int read_jsonb_value(fmt_doc_reader *r, size_t i, const fmt_json_event *f
     if (key.type != FMT_JSON_KEY || key.text[0] != '$')
         return read_jsonb(r, i, first, &key, col);
     if (strcmp(key.text, "$jsonb") != 0)
-        return fail_at(r, key.pos, col, "unknown tagged form \"%.40s\" in a jsonb column",
-                       key.text);
+        return read_tagged_body(r, i, col, &key); /* $text, $blob...: not JSON at the source */
     if (jnext(r, &inner) < 0 || read_jsonb(r, i, &inner, NULL, col) < 0)
         return -1;
     if (jnext(r, &key) < 0)
@@ -1149,12 +1162,11 @@ static int read_jsonb_value(fmt_doc_reader *r, size_t i, const fmt_json_event *f
 }
 
 /* A tagged form {"$tag": value}; the object's start was ev. */
-static int read_tagged(fmt_doc_reader *r, size_t i, const char *col)
+static int read_tagged_body(fmt_doc_reader *r, size_t i, const char *col,
+                            const fmt_json_event *keyev)
 {
-    fmt_json_event key, ev;
+    fmt_json_event key = *keyev, ev;
     fmt_value *v = &r->values[i];
-    if (jnext(r, &key) < 0)
-        return -1;
     if (key.type != FMT_JSON_KEY)
         return fail_at(r, key.pos, col, "an empty object is not a value");
     char tag[16];
@@ -1195,6 +1207,14 @@ static int read_tagged(fmt_doc_reader *r, size_t i, const char *col)
     if (ev.type != FMT_JSON_OBJECT_END)
         return fail_at(r, ev.pos, col, "a tagged value must have exactly one key");
     return 0;
+}
+
+static int read_tagged(fmt_doc_reader *r, size_t i, const char *col)
+{
+    fmt_json_event key;
+    if (jnext(r, &key) < 0)
+        return -1;
+    return read_tagged_body(r, i, col, &key);
 }
 
 /* Decodes the natural form of a value for column i, whose first event is ev. */

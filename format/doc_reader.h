@@ -16,10 +16,10 @@
 
 typedef enum {
     FMT_DOC_HEADER,
-    FMT_DOC_TABLE,     /* table: its schema (owned by the reader until TABLE_END) */
-    FMT_DOC_ROW,       /* values/present, row_number (1-based within the table) */
+    FMT_DOC_TABLE, /* table: its schema (owned by the reader until TABLE_END) */
+    FMT_DOC_ROW,   /* values/present, row_number (1-based within the table) */
     FMT_DOC_TABLE_END,
-    FMT_DOC_NATIVE,    /* native objects (views, triggers) */
+    FMT_DOC_NATIVE, /* native objects (views, triggers) */
     FMT_DOC_END
 } fmt_doc_event_type;
 
@@ -27,7 +27,7 @@ typedef struct {
     fmt_doc_event_type type;
     const fmt_header *header;
     const fmt_table *table;
-    const fmt_value *values;     /* ncolumns entries */
+    const fmt_value *values;      /* ncolumns entries */
     const unsigned char *present; /* 1 where the row has the key */
     uint64_t row_number;
     const fmt_native_object *objects;
@@ -47,7 +47,10 @@ typedef struct {
     unsigned max_depth; /* deepest JSON nesting (jsonb values) */
     size_t max_columns;
 } fmt_doc_reader_options;
-#define FMT_DOC_READER_OPTIONS_INIT {(size_t)1 << 30, 256, 32767}
+#define FMT_DOC_READER_OPTIONS_INIT                                                                \
+    {                                                                                              \
+        (size_t)1 << 30, 256, 32767                                                                \
+    }
 
 typedef struct fmt_doc_reader fmt_doc_reader;
 

@@ -272,8 +272,27 @@ static int write_partitioning(fmt_json_writer *j, const fmt_partitioning *p)
         const fmt_partition *part = &p->partitions[i];
         if (fmt_json_writer_object_start(j) < 0 || key_string(j, "name", part->name) < 0 ||
             opt_string(j, "namespace", part->namespace) < 0 ||
-            key_string(j, "bound", part->bound ? part->bound : "") < 0 ||
-            fmt_json_writer_object_end(j) < 0)
+            key_string(j, "bound", part->bound ? part->bound : "") < 0)
+            return -1;
+        if (part->nindexes) {
+            if (fmt_json_writer_keyz(j, "indexes") < 0 || fmt_json_writer_array_start(j) < 0)
+                return -1;
+            for (size_t k = 0; k < part->nindexes; k++)
+                if (write_index(j, &part->indexes[k]) < 0)
+                    return -1;
+            if (fmt_json_writer_array_end(j) < 0)
+                return -1;
+        }
+        if (part->nforeign_keys) {
+            if (fmt_json_writer_keyz(j, "foreign_keys") < 0 || fmt_json_writer_array_start(j) < 0)
+                return -1;
+            for (size_t k = 0; k < part->nforeign_keys; k++)
+                if (write_foreign_key(j, &part->foreign_keys[k]) < 0)
+                    return -1;
+            if (fmt_json_writer_array_end(j) < 0)
+                return -1;
+        }
+        if (fmt_json_writer_object_end(j) < 0)
             return -1;
     }
     if (fmt_json_writer_array_end(j) < 0)
@@ -456,6 +475,9 @@ static int write_value(fmt_json_writer *j, const fmt_type *t, const fmt_value *v
         int valid = fmt_utf8_validate(v->bytes, v->len) == v->len;
         if (valid && is_text_type(k))
             return fmt_json_writer_string(j, v->bytes, v->len);
+        /* an exact decimal a backend keeps as text (SQLite "DECIMAL TEXT") */
+        if (k == FMT_TYPE_DECIMAL && fmt_is_decimal_text(v->bytes, v->len))
+            return fmt_json_writer_string(j, v->bytes, v->len);
         return write_tagged(j, v, valid);
     }
     case FMT_VALUE_BLOB:
@@ -480,8 +502,8 @@ static int write_value(fmt_json_writer *j, const fmt_type *t, const fmt_value *v
             return fmt_json_writer_raw_value(j, v->bytes, v->len);
         return -2;
     }
-    if (k == FMT_TYPE_JSONB)
-        return -2; /* objects in jsonb columns are data: no tagged form */
+    /* In a jsonb column too: its tagged forms begin with '$', which no
+     * jsonb value written as itself has (write_jsonb wraps those). */
     return write_tagged(j, v, 1);
 }
 

@@ -41,10 +41,13 @@ typedef struct {
 } fmt_json_event;
 
 typedef struct {
-    unsigned max_depth;  /* containers nested deeper are an error */
-    size_t max_token;    /* longest string (decoded bytes) or number lexeme */
+    unsigned max_depth; /* containers nested deeper are an error */
+    size_t max_token;   /* longest string (decoded bytes) or number lexeme */
 } fmt_json_reader_options;
-#define FMT_JSON_READER_OPTIONS_INIT {512, (size_t)1 << 30}
+#define FMT_JSON_READER_OPTIONS_INIT                                                               \
+    {                                                                                              \
+        512, (size_t)1 << 30                                                                       \
+    }
 
 typedef struct fmt_json_reader fmt_json_reader;
 

@@ -21,7 +21,10 @@ typedef struct {
     unsigned indent_depth;
     size_t buffer_size;
 } fmt_json_writer_options;
-#define FMT_JSON_WRITER_OPTIONS_INIT {0, 65536}
+#define FMT_JSON_WRITER_OPTIONS_INIT                                                               \
+    {                                                                                              \
+        0, 65536                                                                                   \
+    }
 
 typedef struct fmt_json_writer fmt_json_writer;
 

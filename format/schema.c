@@ -63,6 +63,12 @@ void fmt_partitioning_free(fmt_partitioning *p)
         free(p->partitions[i].name);
         free(p->partitions[i].namespace);
         free(p->partitions[i].bound);
+        for (size_t k = 0; k < p->partitions[i].nindexes; k++)
+            fmt_index_clear(&p->partitions[i].indexes[k]);
+        free(p->partitions[i].indexes);
+        for (size_t k = 0; k < p->partitions[i].nforeign_keys; k++)
+            fmt_foreign_key_clear(&p->partitions[i].foreign_keys[k]);
+        free(p->partitions[i].foreign_keys);
     }
     free(p->partitions);
     free(p);

@@ -80,7 +80,7 @@ typedef struct {
     char *expression;
 } fmt_check;
 
-typedef struct {
+typedef struct fmt_foreign_key {
     char *name;
     char **columns;
     size_t ncolumns;
@@ -101,7 +101,7 @@ typedef struct {
     char *collation;
 } fmt_index_part;
 
-typedef struct {
+typedef struct fmt_index {
     char *name;
     bool unique;
     fmt_index_part *parts;
@@ -116,6 +116,12 @@ typedef struct {
     char *name;
     char *namespace;
     char *bound; /* "FOR VALUES FROM ('2020-01-01') TO ('2021-01-01')", "DEFAULT" */
+    /* The partition's own indexes and foreign keys (not inherited from the
+     * partitioned table's), created after the data like the table's. */
+    struct fmt_index *indexes;
+    size_t nindexes;
+    struct fmt_foreign_key *foreign_keys;
+    size_t nforeign_keys;
 } fmt_partition;
 
 typedef struct {

@@ -42,6 +42,7 @@ struct fmt_input {
     unsigned char *buf; /* raw (possibly compressed) bytes from the file */
     size_t buf_pos, buf_len;
     uint64_t raw_read; /* raw bytes read from the file so far */
+    uint64_t size;     /* a regular file's size, else 0 */
     uint64_t offset;   /* decompressed bytes delivered */
     char *name;
     volatile sig_atomic_t *interrupt; /* when set and non-zero, EINTR ends a read */
@@ -170,6 +171,11 @@ int fmt_input_open(fmt_input **out, const char *path)
             goto done;
         }
         in->owns_fd = 1;
+    }
+    {
+        struct stat st;
+        if (fstat(in->fd, &st) == 0 && S_ISREG(st.st_mode))
+            in->size = (uint64_t)st.st_size;
     }
     /* A pipe may deliver a single byte first; ask for both magic bytes. */
     if (fill_buffer(in, 2) < 0) {
@@ -327,6 +333,16 @@ int fmt_input_read(fmt_input *in, void *buf, size_t cap, size_t *got)
 int fmt_input_is_gzip(const fmt_input *in)
 {
     return in->is_gzip;
+}
+
+uint64_t fmt_input_raw_offset(const fmt_input *in)
+{
+    return in->raw_read - (in->buf_len - in->buf_pos);
+}
+
+uint64_t fmt_input_size(const fmt_input *in)
+{
+    return in->size;
 }
 
 void fmt_input_set_interrupt(fmt_input *in, volatile sig_atomic_t *flag)

@@ -27,6 +27,10 @@ int fmt_input_is_gzip(const fmt_input *in);
  * without SA_RESTART) while *flag is non-zero fails with "interrupted"
  * instead of being retried, so a blocked pipe cannot hold off a SIGINT. */
 void fmt_input_set_interrupt(fmt_input *in, volatile sig_atomic_t *flag);
+/* Raw (possibly compressed) bytes read from the file so far, and the
+ * file's size when it is a regular file (0 otherwise): for an ETA. */
+uint64_t fmt_input_raw_offset(const fmt_input *in);
+uint64_t fmt_input_size(const fmt_input *in);
 /* Decompressed bytes delivered so far. */
 uint64_t fmt_input_offset(const fmt_input *in);
 const char *fmt_input_name(const fmt_input *in); /* "-" shown as "stdin" */

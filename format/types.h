@@ -15,10 +15,10 @@ typedef enum {
     FMT_TYPE_INT64,
     FMT_TYPE_FLOAT32,
     FMT_TYPE_FLOAT64,
-    FMT_TYPE_DECIMAL,   /* optional (precision[,scale]) */
+    FMT_TYPE_DECIMAL, /* optional (precision[,scale]) */
     FMT_TYPE_TEXT,
-    FMT_TYPE_VARCHAR,   /* (length) */
-    FMT_TYPE_CHAR,      /* (length) */
+    FMT_TYPE_VARCHAR, /* (length) */
+    FMT_TYPE_CHAR,    /* (length) */
     FMT_TYPE_BYTES,
     FMT_TYPE_DATE,
     FMT_TYPE_TIME,

@@ -477,9 +477,13 @@ int main(void)
 
     jsonb_round_trip();
     namespaces_and_types();
+    /* A value that was not JSON at the source travels tagged in a jsonb column. */
+    CHECK(count_rows(HEAD "\"tables\":{\"t\":{\"columns\":[{\"name\":\"j\",\"type\":\"jsonb\","
+                          "\"nullable\":true}],\"rows\":[{\"j\":{\"$text\":\"{not json\"}},"
+                          "{\"j\":{\"$blob\":\"AA==\"}}]}}}") == 2);
     expect_error(HEAD "\"tables\":{\"t\":{\"columns\":[{\"name\":\"j\",\"type\":\"jsonb\","
-                      "\"nullable\":true}],\"rows\":[{\"j\":{\"$blob\":\"AA==\"}}]}}}",
-                 "unknown tagged form \"$blob\" in a jsonb column");
+                      "\"nullable\":true}],\"rows\":[{\"j\":{\"$nope\":1}}]}}}",
+                 "unknown tagged form \"$nope\"");
 
     /* Errors, each with the position and context. */
     expect_error(HEAD "\"tables\":{\"t\":{" COLS ",\"rows\":[{\"id\":1}",

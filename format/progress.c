@@ -1,0 +1,64 @@
+/* The progress line: see progress.h. */
+#include "progress.h"
+
+#include <stdio.h>
+#include <time.h>
+#include <unistd.h>
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void fmt_progress_init(fmt_progress *p, const char *program, int enabled, uint64_t total_bytes)
+{
+    p->enabled = enabled && isatty(STDERR_FILENO);
+    p->program = program;
+    p->total_bytes = total_bytes;
+    p->start = p->last = p->enabled ? now() : 0;
+    p->shown = 0;
+}
+
+/* "12.3 MB" */
+static void human(char *out, size_t cap, double bytes)
+{
+    static const char *const units[] = {"B", "kB", "MB", "GB", "TB"};
+    int u = 0;
+    while (bytes >= 1000 && u < 4) {
+        bytes /= 1000;
+        u++;
+    }
+    snprintf(out, cap, u ? "%.1f %s" : "%.0f %s", bytes, units[u]);
+}
+
+void fmt_progress_update(fmt_progress *p, const char *table, uint64_t rows, uint64_t bytes)
+{
+    if (!p->enabled || (rows & 1023) != 0)
+        return;
+    double t = now();
+    if (t - p->last < 0.25)
+        return;
+    p->last = t;
+    double elapsed = t - p->start, rate = elapsed > 0 ? (double)bytes / elapsed : 0;
+    char done[32], speed[32], eta[48] = "";
+    human(done, sizeof done, (double)bytes);
+    human(speed, sizeof speed, rate);
+    if (p->total_bytes && bytes <= p->total_bytes && rate > 0) {
+        double left = (double)(p->total_bytes - bytes) / rate;
+        snprintf(eta, sizeof eta, ", %d%%, %d:%02d left",
+                 (int)(100.0 * (double)bytes / (double)p->total_bytes), (int)left / 60,
+                 (int)left % 60);
+    }
+    fprintf(stderr, "\r\033[K%s: table \"%.40s\": %llu rows, %s, %s/s%s", p->program, table,
+            (unsigned long long)rows, done, speed, eta);
+    p->shown = 1;
+}
+
+void fmt_progress_end(fmt_progress *p)
+{
+    if (p->shown)
+        fprintf(stderr, "\r\033[K");
+    p->shown = 0;
+}

@@ -1,0 +1,25 @@
+/* Progress on stderr for people watching a long export or import: one line,
+ * rewritten in place at most a few times a second, only when stderr is a
+ * terminal. Rows, bytes, rate, and an ETA when the total size is known. */
+#ifndef FMT_PROGRESS_H
+#define FMT_PROGRESS_H
+
+#include <stdint.h>
+
+typedef struct {
+    int enabled;
+    const char *program;
+    uint64_t total_bytes; /* 0 when unknown (a pipe, or gzip input) */
+    double start, last;   /* seconds, monotonic */
+    int shown;            /* a line is on screen */
+} fmt_progress;
+
+/* enabled: the caller's wish; the line appears only if stderr is a tty too. */
+void fmt_progress_init(fmt_progress *p, const char *program, int enabled, uint64_t total_bytes);
+/* Cheap to call per row: looks at the clock only every 1024 calls' worth of
+ * rows (rows is the running count). */
+void fmt_progress_update(fmt_progress *p, const char *table, uint64_t rows, uint64_t bytes);
+/* Clears the line, so messages that follow start on a clean line. */
+void fmt_progress_end(fmt_progress *p);
+
+#endif
