@@ -59,13 +59,11 @@ int db_export(const db_export_options *opts)
     signal(SIGPIPE, SIG_IGN); /* a closed pipe is an error to report, not a silent death */
 
     if (fmt_locator_classify(opts->source, &path) == FMT_LOCATOR_POSTGRESQL) {
-        char *masked = fmt_locator_mask(opts->source);
-        fmt_cli_message("error", "\"%s\": PostgreSQL sources are not supported by this build",
-                        masked ? masked : "?");
-        free(masked);
-        return -1;
+        ops = db_source_pg();
+        path = opts->source; /* libpq takes the whole locator */
+    } else {
+        ops = db_source_sqlite();
     }
-    ops = db_source_sqlite();
     if (ops->open(&src, path, &opts->source_options) < 0) {
         fmt_cli_message("error", "%s", src ? ops->errmsg(src) : "out of memory");
         goto done;

@@ -19,6 +19,9 @@ static const fmt_cli_option options[] = {
     {"compress", 'Z', 1, "LEVEL", "gzip level 0-9 (default 6 for *.gz, else 0 = plain)"},
     {"table", 't', 1, "PATTERN", "export only tables matching PATTERN (repeatable)"},
     {"exclude-table", 'T', 1, "PATTERN", "do not export tables matching PATTERN (repeatable)"},
+    {"schema", 'n', 1, "PATTERN", "PostgreSQL: export only schemas matching PATTERN (repeatable)"},
+    {"exclude-schema", 'N', 1, "PATTERN",
+     "PostgreSQL: do not export schemas matching PATTERN (repeatable)"},
     {"schema-only", 's', 0, NULL, "export table definitions, no rows"},
     {"data-only", 'a', 0, NULL, "rows and column definitions only (no keys, indexes, views)"},
     {"no-timestamp", OPT_NO_TIMESTAMP, 0, NULL,
@@ -36,11 +39,13 @@ static void usage(FILE *f)
                "Usage:\n"
                "  dbexport [OPTION]... SOURCE\n"
                "\n"
-               "SOURCE is a SQLite database file (or sqlite:PATH).\n"
+               "SOURCE is a SQLite database file (or sqlite:PATH), or a PostgreSQL\n"
+               "connection URI (postgresql://...) or key=value string (\"dbname=x\").\n"
                "\n");
     fmt_cli_print_options(f, options);
     fprintf(f, "\n"
-               "PATTERN is a shell glob matched against table names (\"user*\").\n"
+               "PATTERN is a shell glob matched against table names (\"user*\"); for\n"
+               "PostgreSQL a -t/-T pattern with a '.' matches \"schema.table\".\n"
                "\n"
                "Exit status: 0 success, 1 export failed (no output file is left behind),\n"
                "2 bad usage.\n"
@@ -58,7 +63,9 @@ int main(int argc, char **argv)
 {
     db_export_options opts = DB_EXPORT_OPTIONS_INIT;
     const char **include = NULL, **exclude = NULL;
-    size_t ninclude = 0, nexclude = 0;
+    const char **include_schemas = NULL, **exclude_schemas = NULL;
+    size_t ninclude = 0, nexclude = 0, ninclude_schemas = 0, nexclude_schemas = 0;
+    const char *sqlite_path = NULL;
     char *shortopts = NULL;
     void *longopts = NULL;
     int rc = 2, level = -1;
@@ -91,6 +98,15 @@ int main(int argc, char **argv)
         case 'T':
             if (fmt_cli_push_pattern(c == 't' ? &include : &exclude,
                                      c == 't' ? &ninclude : &nexclude, optarg) < 0) {
+                rc = 1;
+                goto done;
+            }
+            break;
+        case 'n':
+        case 'N':
+            if (fmt_cli_push_pattern(c == 'n' ? &include_schemas : &exclude_schemas,
+                                     c == 'n' ? &ninclude_schemas : &nexclude_schemas,
+                                     optarg) < 0) {
                 rc = 1;
                 goto done;
             }
@@ -134,14 +150,23 @@ int main(int argc, char **argv)
         goto done;
     }
     opts.source = argv[optind];
+    if ((include_schemas || exclude_schemas) &&
+        fmt_locator_classify(opts.source, &sqlite_path) != FMT_LOCATOR_POSTGRESQL) {
+        fmt_cli_message("error", "-n/-N apply to PostgreSQL sources only");
+        goto done;
+    }
     opts.gzip_level = level >= 0 ? level : (opts.output && ends_with(opts.output, ".gz") ? 6 : 0);
     opts.source_options.include_tables = include;
     opts.source_options.exclude_tables = exclude;
+    opts.source_options.include_schemas = include_schemas;
+    opts.source_options.exclude_schemas = exclude_schemas;
     opts.version = DB_VERSION;
     rc = db_export(&opts) < 0 ? 1 : 0;
 done:
     free(include);
     free(exclude);
+    free(include_schemas);
+    free(exclude_schemas);
     free(shortopts);
     free(longopts);
     return rc;

@@ -39,5 +39,7 @@ typedef struct db_source_ops {
 } db_source_ops;
 
 const db_source_ops *db_source_sqlite(void);
+/* A PostgreSQL database: the locator is a libpq URI or key=value string. */
+const db_source_ops *db_source_pg(void);
 
 #endif

@@ -20,10 +20,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include <sqlite3.h>
 
+#include "json_compact.h"
 #include "sqlite_ddl.h"
 
 #define BUSY_TIMEOUT_MS 5000
@@ -44,7 +46,8 @@ typedef struct {
 
     sqlite3_stmt *rows;
     char *rows_table;
-    int *rows_map; /* per column: result column, or -1 for a generated one */
+    const fmt_table *rows_t; /* the table being read, for its column types */
+    int *rows_map;           /* per column: result column, or -1 for a generated one */
     size_t rows_ncolumns;
 } sqlite_src;
 
@@ -269,8 +272,34 @@ static const struct {
     {"INTERVAL", ARGS_NONE, FMT_TYPE_INTERVAL},
     {"UUID", ARGS_NONE, FMT_TYPE_UUID},
     {"JSON", ARGS_NONE, FMT_TYPE_JSON},
-    /* SQLite keeps JSON as text, JSONB too: it travels as that exact text. */
-    {"JSONB", ARGS_NONE, FMT_TYPE_JSON},
+    /* jsonb values are JSON text in SQLite; see json_value() */
+    {"JSONB", ARGS_NONE, FMT_TYPE_JSONB},
+    {"SPARSEVEC", ARGS_ONE, FMT_TYPE_SPARSEVEC},
+    /* exact decimals kept as text (what the SQLite target declares) */
+    {"DECIMAL TEXT", ARGS_UP_TO_2, FMT_TYPE_DECIMAL},
+    /* PostgreSQL types with no portable equivalent, as a SQLite target
+     * declares them: they travel as text and come back as themselves. */
+    {"TSVECTOR", ARGS_NONE, FMT_TYPE_NATIVE},
+    {"TSQUERY", ARGS_NONE, FMT_TYPE_NATIVE},
+    {"INET", ARGS_NONE, FMT_TYPE_NATIVE},
+    {"CIDR", ARGS_NONE, FMT_TYPE_NATIVE},
+    {"MACADDR", ARGS_NONE, FMT_TYPE_NATIVE},
+    {"MACADDR8", ARGS_NONE, FMT_TYPE_NATIVE},
+    {"INT4RANGE", ARGS_NONE, FMT_TYPE_NATIVE},
+    {"INT8RANGE", ARGS_NONE, FMT_TYPE_NATIVE},
+    {"NUMRANGE", ARGS_NONE, FMT_TYPE_NATIVE},
+    {"TSRANGE", ARGS_NONE, FMT_TYPE_NATIVE},
+    {"TSTZRANGE", ARGS_NONE, FMT_TYPE_NATIVE},
+    {"DATERANGE", ARGS_NONE, FMT_TYPE_NATIVE},
+    {"POINT", ARGS_NONE, FMT_TYPE_NATIVE},
+    {"LINE", ARGS_NONE, FMT_TYPE_NATIVE},
+    {"LSEG", ARGS_NONE, FMT_TYPE_NATIVE},
+    {"BOX", ARGS_NONE, FMT_TYPE_NATIVE},
+    {"PATH", ARGS_NONE, FMT_TYPE_NATIVE},
+    {"POLYGON", ARGS_NONE, FMT_TYPE_NATIVE},
+    {"CIRCLE", ARGS_NONE, FMT_TYPE_NATIVE},
+    {"PG_LSN", ARGS_NONE, FMT_TYPE_NATIVE},
+    {"XML", ARGS_NONE, FMT_TYPE_NATIVE},
 };
 
 /* Upper-cases and normalises white space (see above) into out, which has
@@ -360,9 +389,42 @@ static int map_declared_type(fmt_type *out, const char *declared, bool strict)
     int nparams;
     size_t i;
     out->param1 = out->param2 = -1;
+    out->element = FMT_TYPE_COUNT_;
     if (!declared || !*declared) {
         out->kind = FMT_TYPE_ANY;
         return 0;
+    }
+    {
+        /* "ARRAY T" (what the SQLite target declares) or "T[]" (as PostgreSQL
+         * writes it): an array of T's portable type */
+        size_t n = strlen(declared);
+        while (n && (declared[n - 1] == ' ' || declared[n - 1] == '\t'))
+            n--;
+        size_t skip = 0, cut = 0;
+        if (n > 6 && strncasecmp(declared, "ARRAY", 5) == 0 &&
+            (declared[5] == ' ' || declared[5] == '\t'))
+            skip = 6;
+        else if (n > 2 && declared[n - 2] == '[' && declared[n - 1] == ']')
+            cut = 2;
+        if (skip || cut) {
+            char *element = malloc(n + 1);
+            if (!element)
+                return -1;
+            memcpy(element, declared + skip, n - skip - cut);
+            element[n - skip - cut] = '\0';
+            int rc = map_declared_type(out, element, false);
+            free(element);
+            if (rc < 0)
+                return -1;
+            if (out->kind != FMT_TYPE_ANY && out->kind != FMT_TYPE_NATIVE &&
+                out->kind != FMT_TYPE_ARRAY) {
+                out->element = out->kind;
+                out->kind = FMT_TYPE_ARRAY;
+                return 0;
+            }
+            out->param1 = out->param2 = -1;
+            out->element = FMT_TYPE_COUNT_;
+        }
     }
     norm = malloc(strlen(declared) + 1);
     if (!norm) {
@@ -409,6 +471,23 @@ static int map_declared_type(fmt_type *out, const char *declared, bool strict)
         out->kind = FMT_TYPE_DECIMAL;
     }
     free(norm);
+    return 0;
+}
+
+/* SQLite stores jsonb and array values as JSON text. A text that is
+ * exactly a JSON value's compact form travels as that value (FMT_VALUE_JSON);
+ * any other text, as text (the writer tags it), so no byte is lost. */
+static int json_value(const fmt_type *t, fmt_value *v)
+{
+    if (t->kind != FMT_TYPE_JSONB && t->kind != FMT_TYPE_ARRAY)
+        return 0;
+    if (t->kind == FMT_TYPE_ARRAY && (v->len == 0 || v->bytes[0] != '['))
+        return 0;
+    int rc = fmt_json_is_compact(v->bytes, v->len, 256);
+    if (rc < 0)
+        return -1;
+    if (rc == 1)
+        v->kind = FMT_VALUE_JSON;
     return 0;
 }
 
@@ -1409,6 +1488,7 @@ static int src_rows_begin(void *state, const fmt_table *t)
     int selected = 0, rc = 0;
     src_rows_end(s);
     s->rows_table = fmt_strdup(t->name);
+    s->rows_t = t;
     s->rows_map = calloc(t->ncolumns ? t->ncolumns : 1, sizeof *s->rows_map);
     q = sqlite3_str_new(s->db);
     if (!s->rows_table || !s->rows_map) {
@@ -1492,6 +1572,9 @@ static int src_rows_next(void *state, fmt_value *values)
             v->bytes = (const char *)sqlite3_column_text(s->rows, col);
             v->len = (size_t)sqlite3_column_bytes(s->rows, col);
             if (!v->bytes) {
+                return fail(s, "table \"%s\": out of memory", s->rows_table);
+            }
+            if (json_value(&s->rows_t->columns[i].type, v) < 0) {
                 return fail(s, "table \"%s\": out of memory", s->rows_table);
             }
             break;

@@ -66,13 +66,11 @@ int db_import(const db_import_options *opts)
     const db_target_options *topts = &opts->target_options;
 
     if (fmt_locator_classify(opts->target, &path) == FMT_LOCATOR_POSTGRESQL) {
-        char *masked = fmt_locator_mask(opts->target);
-        fmt_cli_message("error", "\"%s\": PostgreSQL targets are not supported by this build",
-                        masked ? masked : "?");
-        free(masked);
-        return -1;
+        ops = db_target_pg();
+        path = opts->target; /* the whole connection string */
+    } else {
+        ops = db_target_sqlite();
     }
-    ops = db_target_sqlite();
 
     {
         /* No SA_RESTART: a read blocked on a stalled pipe returns EINTR, and

@@ -12,7 +12,7 @@
 #define DB_VERSION "0.1.0"
 #endif
 
-enum { OPT_ON_CONFLICT = 1000, OPT_DRY_RUN };
+enum { OPT_ON_CONFLICT = 1000, OPT_DRY_RUN, OPT_REQUIRE_EMPTY };
 
 static const fmt_cli_option options[] = {
     {"table", 't', 1, "PATTERN", "import only tables matching PATTERN (repeatable)"},
@@ -24,6 +24,8 @@ static const fmt_cli_option options[] = {
     {"dry-run", OPT_DRY_RUN, 0, NULL,
      "validate the whole file against the target and print per-table row counts; write "
      "nothing"},
+    {"require-empty", OPT_REQUIRE_EMPTY, 0, NULL,
+     "refuse to import when a table of the file already exists in the target and holds rows"},
     {"verbose", 'v', 0, NULL, "report each table and its row count on stderr"},
     {"version", 'V', 0, NULL, "print the version and exit"},
     {"help", '?', 0, NULL, "print this help and exit"},
@@ -99,6 +101,9 @@ int main(int argc, char **argv)
             break;
         case OPT_DRY_RUN:
             opts.target_options.dry_run = 1;
+            break;
+        case OPT_REQUIRE_EMPTY:
+            opts.target_options.require_empty = 1;
             break;
         case 'v':
             opts.verbose = 1;

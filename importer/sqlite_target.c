@@ -146,7 +146,8 @@ typedef struct {
     db_target_options opts;
     int created_file; /* the file did not exist before open */
     int committed;
-    char *work_path; /* a new target is built here and linked into place at commit */
+    unsigned char *check_skip; /* CHECKs of the table being created that SQLite cannot read */
+    char *work_path;           /* a new target is built here and linked into place at commit */
     int in_transaction;
     int foreign_keys_before; /* -1 = not read */
     char *source_backend;
@@ -164,7 +165,10 @@ typedef struct {
     char **columns;
     unsigned char *insertable;  /* 0: generated in the target, values are dropped */
     unsigned char *is_key;      /* part of the ON CONFLICT target */
-    unsigned char *text_column; /* TEXT affinity: decimals keep their exact text */
+    unsigned char *text_column; /* COLUMN_TEXT: decimals keep their exact text;
+                                 * COLUMN_BLOB: no affinity, a -0.0 keeps its sign */
+    uint64_t negative_zeros;    /* -0.0 stored as 0 in this table */
+    const char *negative_zero_column;
     unsigned char *mask;
     char **conflict_key;
     size_t nconflict_key;
@@ -599,7 +603,9 @@ static const char *const portable_decl[FMT_TYPE_COUNT_] = {
     [FMT_TYPE_INT64] = "BIGINT",
     [FMT_TYPE_FLOAT32] = "FLOAT4",
     [FMT_TYPE_FLOAT64] = "REAL",
-    [FMT_TYPE_DECIMAL] = "NUMERIC",
+    /* TEXT affinity: SQLite's NUMERIC would turn "0.10" into the real 0.1 and
+     * 40 digits into 17; the SQLite source maps "DECIMAL TEXT" back. */
+    [FMT_TYPE_DECIMAL] = "DECIMAL TEXT",
     [FMT_TYPE_TEXT] = "TEXT",
     [FMT_TYPE_VARCHAR] = "VARCHAR",
     [FMT_TYPE_CHAR] = "CHAR",
@@ -617,6 +623,8 @@ static const char *const portable_decl[FMT_TYPE_COUNT_] = {
     [FMT_TYPE_HALFVEC] = "F16_BLOB",
     [FMT_TYPE_ANY] = "",
     [FMT_TYPE_NATIVE] = "TEXT",
+    [FMT_TYPE_SPARSEVEC] = "SPARSEVEC",
+    [FMT_TYPE_ARRAY] = "", /* the element's declaration + "[]": see column_declaration */
 };
 
 /* Appends " TYPE" for c (nothing for a column without a declared type). */
@@ -640,12 +648,23 @@ static int column_declaration(sqlite_target *st, const fmt_table *t, const fmt_c
         sb_add(b, c->native_type);
         return 0;
     }
-    const char *decl = portable_decl[ty->kind];
+    /* An array is declared "ARRAY " + its element ("ARRAY VARCHAR(10)": SQLite's
+     * grammar has no room for "VARCHAR(10)[]"), which the SQLite source maps
+     * back to array(varchar(10)); the values are JSON text. */
+    fmt_type_kind kind = ty->kind == FMT_TYPE_ARRAY ? ty->element : ty->kind;
+    if (kind < 0 || kind >= FMT_TYPE_COUNT_ || !portable_decl[kind])
+        return set_error(st, "table \"%s\", column \"%s\": unknown type", t->name, c->name);
+    const char *decl = portable_decl[kind];
+    /* decimal(p,s) with p <= 15: every value is exact as a double, so the
+     * column gets SQLite's own NUMERIC (what a SQLite user expects of a
+     * money column); wider or unbounded decimals are only exact as text. */
+    if (kind == FMT_TYPE_DECIMAL && ty->param1 > 0 && ty->param1 <= 15)
+        decl = "NUMERIC";
     if (*decl == '\0')
         return 0;
-    sb_add(b, " ");
+    sb_add(b, ty->kind == FMT_TYPE_ARRAY ? " ARRAY " : " ");
     sb_add(b, decl);
-    switch (ty->kind) {
+    switch (kind) {
     case FMT_TYPE_DECIMAL:
         if (ty->param1 >= 0 && ty->param2 >= 0)
             sb_printf(b, "(%d,%d)", (int)ty->param1, (int)ty->param2);
@@ -656,6 +675,7 @@ static int column_declaration(sqlite_target *st, const fmt_table *t, const fmt_c
     case FMT_TYPE_CHAR:
     case FMT_TYPE_VECTOR:
     case FMT_TYPE_HALFVEC:
+    case FMT_TYPE_SPARSEVEC:
         if (ty->param1 >= 0)
             sb_printf(b, "(%d)", (int)ty->param1);
         break;
@@ -668,6 +688,8 @@ static int column_declaration(sqlite_target *st, const fmt_table *t, const fmt_c
 /* SQLite's own affinity rules (datatype3.html, 3.1). */
 typedef enum { AFF_INTEGER, AFF_TEXT, AFF_BLOB, AFF_REAL, AFF_NUMERIC } affinity;
 
+enum { COLUMN_OTHER, COLUMN_TEXT, COLUMN_BLOB };
+
 static affinity declared_affinity(const char *decl)
 {
     if (contains_ci(decl, "INT"))
@@ -679,6 +701,11 @@ static affinity declared_affinity(const char *decl)
     if (contains_ci(decl, "REAL") || contains_ci(decl, "FLOA") || contains_ci(decl, "DOUB"))
         return AFF_REAL;
     return AFF_NUMERIC;
+}
+
+static unsigned char column_class(affinity a)
+{
+    return a == AFF_TEXT ? COLUMN_TEXT : a == AFF_BLOB ? COLUMN_BLOB : COLUMN_OTHER;
 }
 
 /* Compatibility of a file column with an existing target column is judged
@@ -856,13 +883,26 @@ static int build_create_table(sqlite_target *st, const fmt_table *t, long only_c
     sb_add(b, "CREATE TABLE ");
     sb_ident(b, t->name);
     sb_add(b, " (");
+    int first = 1;
     for (size_t i = 0; i < t->ncolumns; i++) {
         const fmt_column *c = &t->columns[i];
         int is_inline = (int)i == inline_pk;
 
         if (!c->name)
             return set_error(st, "table \"%s\": column %zu has no name", t->name, i + 1);
-        sb_add(b, i ? ",\n  " : sep);
+        if (c->generated_sql && !sqlite_src) {
+            /* Its expression is in another dialect and its values are not in
+             * the file: a plain column would hold NULLs that then travel on
+             * as data. Left out, and said so. */
+            if (warn)
+                add_warning(st,
+                            "table \"%s\", column \"%s\": generated column from %s not "
+                            "carried (its expression is %s)",
+                            t->name, c->name, backend_name(st), c->generated_sql);
+            continue;
+        }
+        sb_add(b, first ? sep : ",\n  ");
+        first = 0;
         sb_ident(b, c->name);
         if (is_inline) {
             sb_add(b, " INTEGER ");
@@ -913,15 +953,10 @@ static int build_create_table(sqlite_target *st, const fmt_table *t, long only_c
                             t->name, c->name, c->collation);
             }
         }
-        if (c->generated_sql && sqlite_src) {
+        if (c->generated_sql) {
             sb_add(b, " GENERATED ALWAYS AS ");
             sb_expression(b, c->generated_sql);
             sb_add(b, c->generated_stored ? " STORED" : " VIRTUAL");
-        } else if (c->generated_sql && warn) {
-            add_warning(st,
-                        "table \"%s\", column \"%s\": generation expression from %s not carried, "
-                        "its values are loaded as data",
-                        t->name, c->name, backend_name(st));
         }
     }
     if (t->primary_key && inline_pk < 0) {
@@ -937,7 +972,8 @@ static int build_create_table(sqlite_target *st, const fmt_table *t, long only_c
         sb_ident_list(b, t->uniques[i].columns, t->uniques[i].ncolumns);
     }
     for (size_t i = 0; i < t->nchecks; i++) {
-        if (only_check == CHECKS_NONE || (only_check >= 0 && (size_t)only_check != i))
+        if (only_check == CHECKS_NONE || (only_check >= 0 && (size_t)only_check != i) ||
+            (st->check_skip && st->check_skip[i]))
             continue;
         if (!t->checks[i].expression)
             continue;
@@ -1002,6 +1038,16 @@ static int create_table(sqlite_target *st, const fmt_table *t, int *autoincremen
         goto done;
     }
     if (!st->source_is_sqlite && t->nchecks) {
+        /* Another dialect's CHECK that SQLite cannot parse is left out with
+         * a warning, as pg_restore goes on past a constraint it cannot
+         * create; the rest of the table is created as it was. */
+        int skipped = 0;
+        free(st->check_skip);
+        st->check_skip = calloc(t->nchecks, 1);
+        if (!st->check_skip) {
+            set_oom(st);
+            goto done;
+        }
         for (long k = CHECKS_NONE; k < (long)t->nchecks; k++) {
             strbuf probe = {0};
             int ok = build_create_table(st, t, k, 0, &probe, &dummy) == 0 &&
@@ -1009,22 +1055,34 @@ static int create_table(sqlite_target *st, const fmt_table *t, int *autoincremen
             const char *msg = sqlite3_errmsg(st->db);
             sqlite3_finalize(stmt);
             stmt = NULL;
-            if (k == CHECKS_NONE && !ok) {
-                sb_free(&probe);
+            sb_free(&probe);
+            if (k == CHECKS_NONE && !ok)
                 break; /* not the checks' fault */
-            }
             if (k >= 0 && !ok) {
-                set_error(st,
-                          "table \"%s\": CHECK constraint%s%s%s from %s is not valid in "
-                          "SQLite: %s: %s",
-                          t->name, t->checks[k].name ? " \"" : "",
-                          t->checks[k].name ? t->checks[k].name : "", t->checks[k].name ? "\"" : "",
-                          backend_name(st), t->checks[k].expression, msg);
-                sb_free(&probe);
+                add_warning(
+                    st, "table \"%s\": CHECK constraint%s%s%s from %s not carried: %s: %s", t->name,
+                    t->checks[k].name ? " \"" : "", t->checks[k].name ? t->checks[k].name : "",
+                    t->checks[k].name ? "\"" : "", backend_name(st), t->checks[k].expression, msg);
+                st->check_skip[k] = 1;
+                skipped = 1;
+            }
+        }
+        if (skipped) {
+            sb_free(&ddl);
+            int ok = build_create_table(st, t, CHECKS_ALL, 0, &ddl, autoincrement) == 0;
+            if (ok && st->opts.dry_run)
+                ok = prepare_one(st, ddl.buf, NULL, &stmt) == 0;
+            else if (ok)
+                ok = exec_one(st, ddl.buf, NULL) == 0;
+            free(st->check_skip);
+            st->check_skip = NULL;
+            if (ok) {
+                rc = 0;
                 goto done;
             }
-            sb_free(&probe);
         }
+        free(st->check_skip);
+        st->check_skip = NULL;
     }
     set_error(st, "table \"%s\": cannot create it: %s", t->name, why);
 done:
@@ -1032,6 +1090,14 @@ done:
     free(why);
     sb_free(&ddl);
     return rc;
+}
+
+static int has_namespaced_reference(const fmt_table *t)
+{
+    for (size_t i = 0; i < t->nforeign_keys; i++)
+        if (t->foreign_keys[i].ref_namespace)
+            return 1;
+    return 0;
 }
 
 /* ---- existing tables ---------------------------------------------------- */
@@ -1135,7 +1201,7 @@ static int check_existing(sqlite_target *st, const fmt_table *t, const object_in
             goto done;
         }
         st->insertable[i] = !(tc.cols[j].hidden == 2 || tc.cols[j].hidden == 3);
-        st->text_column[i] = declared_affinity(tc.cols[j].decl) == AFF_TEXT;
+        st->text_column[i] = column_class(declared_affinity(tc.cols[j].decl));
         if (!st->insertable[i] && !c->generated_sql)
             add_warning(st,
                         "table \"%s\", column \"%s\": generated in the target, the file's "
@@ -1508,11 +1574,71 @@ static int target_begin(void *state, const fmt_header *h)
     return 0;
 }
 
+static int table_begin_named(sqlite_target *st, const fmt_table *t);
+
+/* SQLite has no schemas: a table from another schema is named by its key
+ * in the document, "schema.name" (and foreign keys to it likewise). */
 static int target_table_begin(void *state, const fmt_table *t)
 {
     sqlite_target *st = state;
+    if (!t || (!t->namespace && !has_namespaced_reference(t)))
+        return table_begin_named(st, t);
+    fmt_table local = *t;
+    fmt_foreign_key *fks = NULL;
+    char *key = fmt_table_key(t);
+    int rc = -1;
+    if (!key)
+        return set_oom(st);
+    local.name = key;
+    local.namespace = NULL;
+    if (t->nforeign_keys) {
+        fks = calloc(t->nforeign_keys, sizeof *fks);
+        if (!fks) {
+            free(key);
+            return set_oom(st);
+        }
+        for (size_t i = 0; i < t->nforeign_keys; i++) {
+            fks[i] = t->foreign_keys[i];
+            if (fks[i].ref_namespace) {
+                size_t n = strlen(fks[i].ref_namespace) + strlen(fks[i].ref_table) + 2;
+                char *ref = malloc(n);
+                if (!ref)
+                    goto done;
+                snprintf(ref, n, "%s.%s", fks[i].ref_namespace, fks[i].ref_table);
+                fks[i].ref_table = ref;
+                fks[i].ref_namespace = NULL;
+            } else {
+                fks[i].ref_table = NULL; /* borrowed: marked so it is not freed */
+            }
+        }
+        for (size_t i = 0; i < t->nforeign_keys; i++)
+            if (!fks[i].ref_table)
+                fks[i].ref_table = t->foreign_keys[i].ref_table;
+        local.foreign_keys = fks;
+    }
+    rc = table_begin_named(st, &local);
+done:
+    for (size_t i = 0; fks && i < t->nforeign_keys; i++)
+        if (fks[i].ref_table && fks[i].ref_table != t->foreign_keys[i].ref_table)
+            free(fks[i].ref_table);
+    free(fks);
+    free(key);
+    if (rc < 0 && !st->err)
+        set_oom(st);
+    return rc;
+}
+
+static int table_begin_named(sqlite_target *st, const fmt_table *t)
+{
     object_info obj = {0};
     int rc = -1, autoincrement = 0;
+
+    if (t && t->partitioning)
+        add_warning(st,
+                    "table \"%s\": partitioning (%s, %zu partitions) not carried: SQLite has no "
+                    "partitions, all rows go into one table",
+                    t->name, t->partitioning->strategy ? t->partitioning->strategy : "?",
+                    t->partitioning->npartitions);
 
     table_reset(st);
     free(st->error_column);
@@ -1559,13 +1685,34 @@ static int target_table_begin(void *state, const fmt_table *t)
             goto done;
         for (size_t i = 0; i < t->ncolumns; i++) {
             strbuf decl = {0};
-            st->insertable[i] = !(t->columns[i].generated_sql && st->source_is_sqlite);
+            st->insertable[i] = !t->columns[i].generated_sql;
             if (column_declaration(st, t, &t->columns[i], &decl) == 0 && decl.buf)
-                st->text_column[i] = declared_affinity(decl.buf) == AFF_TEXT;
+                st->text_column[i] = column_class(declared_affinity(decl.buf));
             sb_free(&decl);
         }
         st->stats.created = 1;
     } else {
+        if (st->opts.require_empty) {
+            strbuf sel = {0};
+            int rows = 0;
+            sb_add(&sel, "SELECT 1 FROM main.");
+            sb_ident(&sel, obj.name);
+            sb_add(&sel, " LIMIT 1");
+            if (sel.oom || query(st, sel.buf, NULL, count_row, &rows) < 0) {
+                if (sel.oom)
+                    set_oom(st);
+                sb_free(&sel);
+                goto done;
+            }
+            sb_free(&sel);
+            if (rows) {
+                set_error(st,
+                          "table \"%s\" already exists in the target and holds rows "
+                          "(--require-empty)",
+                          t->name);
+                goto done;
+            }
+        }
         if (check_existing(st, t, &obj) < 0)
             goto done;
         autoincrement = contains_ci(obj.sql, "AUTOINCREMENT");
@@ -1697,7 +1844,7 @@ static int bind_decimal(sqlite3_stmt *stmt, int i, const fmt_value *v, int text_
                                    SQLITE_UTF8);
     if (fmt_int64_parse(&n, v->bytes, v->len) == 0)
         return sqlite3_bind_int64(stmt, i, n);
-    if (fmt_double_parse(&d, v->bytes, v->len) == 0) {
+    if (fmt_double_parse(&d, v->bytes, v->len) == 0 && !isnan(d)) {
         int len = fmt_double_format(buf, d);
         if (len > 0 && (size_t)len == v->len && memcmp(buf, v->bytes, v->len) == 0)
             return sqlite3_bind_double(stmt, i, d);
@@ -1715,6 +1862,11 @@ static int bind_value(sqlite3_stmt *stmt, int i, const fmt_value *v, int text_co
     case FMT_VALUE_INTEGER:
         return sqlite3_bind_int64(stmt, i, v->i);
     case FMT_VALUE_REAL:
+        /* SQLite turns a NaN into NULL; as the text "NaN" it survives, and
+         * comes back tagged {"$text": "NaN"}, which a PostgreSQL target
+         * reads as NaN again. */
+        if (isnan(v->d))
+            return sqlite3_bind_text(stmt, i, "NaN", 3, SQLITE_STATIC);
         return sqlite3_bind_double(stmt, i, v->d);
     case FMT_VALUE_BOOLEAN:
         return sqlite3_bind_int(stmt, i, v->b ? 1 : 0);
@@ -1730,12 +1882,6 @@ static int bind_value(sqlite3_stmt *stmt, int i, const fmt_value *v, int text_co
                                    SQLITE_UTF8);
     }
     return SQLITE_MISUSE;
-}
-
-static int is_nan_value(const fmt_value *v)
-{
-    return (v->kind == FMT_VALUE_REAL && isnan(v->d)) ||
-           (v->kind == FMT_VALUE_DECIMAL && v->len == 3 && memcmp(v->bytes, "NaN", 3) == 0);
 }
 
 /* The column an SQLite constraint message names ("t.c" after the colon:
@@ -1773,11 +1919,6 @@ static int target_row(void *state, const fmt_value *values, const unsigned char 
     st->stats.rows_read++;
     for (size_t i = 0; i < st->ncolumns; i++) {
         st->mask[i] = (present ? present[i] != 0 : 1) && st->insertable[i];
-        if (st->mask[i] && is_nan_value(&values[i])) {
-            blame = st->columns[i];
-            set_error(st, "NaN cannot be stored in SQLite");
-            goto done;
-        }
     }
     if (st->opts.dry_run) {
         rc = 0;
@@ -1789,7 +1930,10 @@ static int target_row(void *state, const fmt_value *values, const unsigned char 
     for (size_t i = 0; i < st->ncolumns; i++) {
         if (!st->mask[i])
             continue;
-        if (bind_value(stmt, ++param, &values[i], st->text_column[i]) != SQLITE_OK) {
+        if (values[i].kind == FMT_VALUE_REAL && values[i].d == 0 && signbit(values[i].d) &&
+            st->text_column[i] != COLUMN_BLOB && !st->negative_zeros++)
+            st->negative_zero_column = st->columns[i];
+        if (bind_value(stmt, ++param, &values[i], st->text_column[i] == COLUMN_TEXT) != SQLITE_OK) {
             blame = st->columns[i];
             set_error(st, "%s", sqlite3_errmsg(st->db));
             goto done;
@@ -1821,6 +1965,15 @@ static int target_table_end(void *state, db_table_stats *stats)
     sqlite_target *st = state;
     if (stats)
         *stats = st->stats;
+    if (st->negative_zeros)
+        add_warning(st,
+                    "table \"%s\", column \"%s\"%s: %llu negative zero%s stored as 0: SQLite "
+                    "keeps no sign on a zero in a column with a declared numeric type",
+                    st->table, st->negative_zero_column ? st->negative_zero_column : "?",
+                    st->negative_zeros > 1 ? " and others" : "",
+                    (unsigned long long)st->negative_zeros, st->negative_zeros > 1 ? "s" : "");
+    st->negative_zeros = 0;
+    st->negative_zero_column = NULL;
     table_reset(st);
     return 0;
 }
@@ -2203,6 +2356,7 @@ static void target_close(void *state)
     if (st->created_file && !st->committed && st->work_path)
         remove_created_file(st->work_path);
     free(st->work_path);
+    free(st->check_skip);
     for (size_t i = 0; i < st->nindexes; i++) {
         free(st->indexes[i].name);
         free(st->indexes[i].table);

@@ -17,6 +17,7 @@ typedef struct {
     int data_only;  /* tables must exist */
     int schema_only; /* create tables, load no rows */
     int single_transaction; /* default 1 */
+    int require_empty;      /* refuse when a table of the file exists and holds rows */
 } db_target_options;
 
 typedef struct {
@@ -50,5 +51,7 @@ typedef struct db_target_ops {
 } db_target_ops;
 
 const db_target_ops *db_target_sqlite(void);
+/* The locator is a libpq connection string: a URI or key=value pairs. */
+const db_target_ops *db_target_pg(void);
 
 #endif

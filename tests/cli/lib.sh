@@ -44,3 +44,75 @@ need() { # need COMMAND: skip (77) when a tool is missing, fail under CI
         exit 77
     fi
 }
+
+# --- PostgreSQL ---------------------------------------------------------------
+# PostgreSQL tests talk to the server in PGHOST/PGPORT/PGUSER (tools/test.sh
+# starts a throwaway cluster and sets DB_TEST_PG=1). Every database a test
+# makes is named with PG_PREFIX (test name and pid), so tests can run in
+# parallel, and is dropped on exit.
+
+# need_pg: skip (77) without a reachable server; under CI=true that is a failure.
+need_pg() {
+    local why=
+    if [ "${DB_TEST_PG:-}" != 1 ]; then
+        why="DB_TEST_PG is not 1"
+    elif ! command -v psql >/dev/null 2>&1; then
+        why="psql not installed"
+    elif ! psql -X -q -At -d postgres -c 'select 1' >/dev/null 2>&1; then
+        why="psql -c 'select 1' failed"
+    fi
+    if [ -n "$why" ]; then
+        if [ "${CI:-}" = true ]; then
+            echo "FAIL: no PostgreSQL server under CI ($why); tools/test.sh starts one" >&2
+            exit 1
+        fi
+        echo "SKIP: no PostgreSQL server (tools/test.sh starts one)" >&2
+        exit 77
+    fi
+    need createdb
+    need dropdb
+    PG_PREFIX=$(basename "$0" .sh | tr -c 'a-z0-9_\n' _)_$$
+    PG_PREFIX=dbt_${PG_PREFIX#test_}
+    trap 'pg_cleanup; rm -rf "$WORK"' EXIT
+}
+
+# pg_cleanup: drop every database this test made (by prefix), even ones a
+# failed step left behind; connections still open are terminated.
+pg_cleanup() {
+    local db
+    for db in $(psql -X -q -At -d postgres -c \
+        "SELECT datname FROM pg_database WHERE starts_with(datname, '${PG_PREFIX}_')" 2>/dev/null); do
+        dropdb --force "$db" 2>/dev/null || echo "warning: could not drop database $db" >&2
+    done
+}
+
+# pg_name NAME: the full database name for NAME.
+pg_name() { echo "${PG_PREFIX}_$1"; }
+# pg_create NAME: create an empty database NAME (dropped on exit).
+pg_create() { createdb "$(pg_name "$1")"; }
+# pg_uri NAME: a URI locator for the tools (host and port come from PGHOST/PGPORT).
+pg_uri() { echo "postgresql:///$(pg_name "$1")"; }
+# pg_conninfo NAME: a key=value locator for the tools.
+pg_conninfo() { echo "dbname=$(pg_name "$1")"; }
+# pgq NAME SQL: run SQL in database NAME, unaligned tuples only, stop on error.
+pgq() { psql -X -q -At -v ON_ERROR_STOP=1 -d "$(pg_name "$1")" -c "$2"; }
+# pg_load NAME FILE...: run SQL files in database NAME (quietly; errors fail).
+pg_load() {
+    local db=$1 f args=()
+    shift
+    for f; do args+=(-f "$f"); done
+    psql -X -q -v ON_ERROR_STOP=1 -d "$(pg_name "$db")" "${args[@]}" >/dev/null
+}
+# pg_checksums NAME: one line per ordinary table, "schema.table md5-of-rows".
+pg_checksums() {
+    local t
+    pgq "$1" "SELECT format('%I.%I', n.nspname, c.relname) FROM pg_class c
+              JOIN pg_namespace n ON n.oid = c.relnamespace
+              WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+              ORDER BY 1" |
+        while IFS= read -r t; do
+            printf '%s %s\n' "$t" "$(pgq "$1" "SELECT count(*) || ':' || coalesce(md5(string_agg(t::text, ',' ORDER BY t::text)), '') FROM $t t")"
+        done
+}
+# unz FILE: the decompressed text of a plain or gzip file.
+unz() { [ -f "$1" ] || { echo "missing file: $1" >&2; return 1; }; if [ "$(head -c2 "$1" | od -An -tx1 | tr -d ' ')" = 1f8b ]; then zcat "$1"; else cat "$1"; fi; }

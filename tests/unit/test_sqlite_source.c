@@ -225,11 +225,11 @@ static void test_types(const fmt_table *t)
         {"c34", "timestamp"},     {"c35", "timestamp"},    {"c36", "timestamptz"},
         {"c37", "timestamptz"},   {"c38", "time"},         {"c39", "timetz"},
         {"c40", "interval"},      {"c41", "uuid"},         {"c42", "json"},
-        {"c43", "json"},          {"c44", "text"},         {"c45", "text"},
+        {"c43", "jsonb"},         {"c44", "text"},         {"c45", "text"},
         {"c46", "text"},          {"c47", "decimal"},      {"c48", "int64"},
         {"c49", "float64"},       {"c50", "decimal"},      {"c51", "decimal"},
         {"c52", "decimal"},       {"c53", "decimal"},      {"c54", "decimal"},
-        {"c55", "int64"},         {"c56", "int64"},        {"c57", "bytes"},
+        {"c55", "int64"},         {"c56", "native"},        {"c57", "bytes"},
     };
     size_t i;
     CHECK(t != NULL);

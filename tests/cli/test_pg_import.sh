@@ -1,0 +1,125 @@
+#!/usr/bin/env bash
+# Importing into existing PostgreSQL databases: --on-conflict=skip and update,
+# --dry-run, --require-empty, an incompatible vector dimension, a duplicate
+# key, and two imports into one database at the same time. Whenever an import
+# fails, every table of the target is as it was (row checksums, and no new
+# tables).
+. "$(dirname "$0")/lib.sh"
+need "$SQLITE3"
+need "$JQ"
+need_pg
+
+"$SQLITE3" "$WORK/src.db" <<'SQL'
+CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT NOT NULL, email TEXT UNIQUE);
+CREATE TABLE tags (id INTEGER PRIMARY KEY, label TEXT);
+CREATE TABLE items (id INTEGER PRIMARY KEY, owner INTEGER REFERENCES users (id), vec F32_BLOB(3));
+INSERT INTO users VALUES (1, 'ann', 'ann@x'), (2, 'bob', 'bob@x');
+INSERT INTO tags VALUES (1, 'red');
+-- [1, 2, -3] and [-0.0, 0.0, 1.4e-45]
+INSERT INTO items VALUES (1, 1, X'0000803F00000040000040C0'), (2, 2, X'000000800000000001000000');
+SQL
+"$DBEXPORT" "$WORK/src.db" -f "$WORK/a.json"
+check_eq "fixture: file has 3 tables" "$("$JQ" -r '.tables | keys | join(",")' "$WORK/a.json")" "items,tags,users"
+
+# The target: the file imported once, plus a row of its own.
+pg_create t
+check "first import" "$DBIMPORT" "$(pg_uri t)" "$WORK/a.json"
+pgq t "INSERT INTO users (id, name, email) VALUES (10, 'own', 'own@x')" >/dev/null 2>&1
+check_eq "target has its rows" "$(pgq t "SELECT string_agg(name, ',' ORDER BY id) FROM users" 2>&1)" "ann,bob,own"
+pg_checksums t >"$WORK/t.sum"
+
+# A duplicate key (the default --on-conflict=error): a clear error, nothing written.
+err=$("$DBIMPORT" "$(pg_uri t)" "$WORK/a.json" 2>&1); rc=$?
+check_eq "duplicate key: exit 1" "$rc" 1
+check_contains "duplicate key: names the table" "$err" 'table "'
+case $err in *uplicate* | *UNIQUE* | *unique*) ok ;; *) not_ok "duplicate key: message says duplicate/unique: [$err]" ;; esac
+check "duplicate key: target unchanged" same_files "$WORK/t.sum" <(pg_checksums t)
+
+# --on-conflict=skip: nothing written, the skipped rows reported.
+err=$("$DBIMPORT" --on-conflict=skip "$(pg_uri t)" "$WORK/a.json" 2>&1); rc=$?
+check_eq "skip: exit 0" "$rc" 0
+check_contains "skip: reported" "$err" "skipped"
+check_contains "skip: the count (2 users + 1 tag + 2 items)" "$err" "5 skipped"
+check "skip: target unchanged" same_files "$WORK/t.sum" <(pg_checksums t)
+
+# --on-conflict=update: the file's values win, other rows stay.
+"$JQ" '.tables.users.rows[0].name = "ANN" | .tables.tags.rows[0].label = "blue"
+       | .tables.items.rows[1].vec = "AACAPwAAAEAAAEBA"' "$WORK/a.json" >"$WORK/upd.json"
+check "update: exit 0" "$DBIMPORT" --on-conflict=update "$(pg_uri t)" "$WORK/upd.json"
+check_eq "update: users converged" "$(pgq t "SELECT string_agg(id || ':' || name, ',' ORDER BY id) FROM users" 2>&1)" "1:ANN,2:bob,10:own"
+check_eq "update: tags converged" "$(pgq t "SELECT label FROM tags" 2>&1)" "blue"
+check_eq "update: vector converged" "$(pgq t "SELECT vec::text FROM items WHERE id = 2" 2>&1)" "[1,2,3]"
+pg_checksums t >"$WORK/t2.sum"
+check "update again: exit 0" "$DBIMPORT" --on-conflict=update "$(pg_uri t)" "$WORK/upd.json"
+check "update again: idempotent" same_files "$WORK/t2.sum" <(pg_checksums t)
+
+# --dry-run: per-table counts on stdout, nothing written or created.
+pg_create dry
+out=$("$DBIMPORT" --dry-run "$(pg_uri dry)" "$WORK/a.json" 2>"$WORK/err"); rc=$?
+check_eq "dry run: exit 0" "$rc" 0
+check_eq "dry run: counts" "$out" "$(printf 'items\t2\ntags\t1\nusers\t2')"
+check_eq "dry run: no table created" "$(pgq dry "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast') AND c.relkind IN ('r', 'p', 'S', 'v')")" 0
+out=$("$DBIMPORT" --dry-run --on-conflict=update "$(pg_uri t)" "$WORK/upd.json" 2>"$WORK/err"); rc=$?
+check_eq "dry run on a populated target: exit 0" "$rc" 0
+check "dry run on a populated target: nothing written" same_files "$WORK/t2.sum" <(pg_checksums t)
+
+# --require-empty: refuses a target that has rows, accepts an empty one.
+err=$("$DBIMPORT" --require-empty --on-conflict=skip "$(pg_uri t)" "$WORK/a.json" 2>&1); rc=$?
+check_eq "require-empty: refused (exit 1)" "$rc" 1
+check_contains "require-empty: says why" "$err" "empty"
+check "require-empty: target unchanged" same_files "$WORK/t2.sum" <(pg_checksums t)
+pg_create empty
+check "require-empty: an empty database is accepted" "$DBIMPORT" --require-empty "$(pg_uri empty)" "$WORK/a.json"
+check_eq "require-empty: rows arrived" "$(pgq empty "SELECT count(*) FROM users" 2>&1)" 2
+
+# An existing table whose vector column has another dimension: error naming
+# the table and the column, before anything is written.
+pg_create dim
+pgq dim "CREATE EXTENSION vector; CREATE TABLE items (id bigint PRIMARY KEY, owner bigint, vec vector(4));
+         INSERT INTO items VALUES (7, NULL, '[1,2,3,4]')" >/dev/null
+pg_checksums dim >"$WORK/dim.sum"
+err=$("$DBIMPORT" "$(pg_uri dim)" "$WORK/a.json" 2>&1); rc=$?
+check_eq "vector dimension: exit 1" "$rc" 1
+check_contains "vector dimension: names the table" "$err" "items"
+check_contains "vector dimension: names the column" "$err" "vec"
+check "vector dimension: target unchanged, no table created" same_files "$WORK/dim.sum" <(pg_checksums dim)
+
+# Two imports into one database at the same time must not interleave: either
+# both succeed (the second skips what the first wrote), or one reports the
+# conflict clearly; in every case the target holds exactly one copy.
+chinook="$DB_TESTDATA/chinook/Chinook_Sqlite.sqlite"
+"$DBEXPORT" "$chinook" -f "$WORK/chinook.json"
+pg_create ref
+check "concurrent: reference import" "$DBIMPORT" "$(pg_uri ref)" "$WORK/chinook.json"
+pg_checksums ref >"$WORK/ref.sum"
+check_eq "concurrent: reference has 11 tables" "$(wc -l <"$WORK/ref.sum")" 11
+for mode in skip error; do
+    pg_create "conc_$mode"
+    "$DBIMPORT" --on-conflict=$mode "$(pg_uri "conc_$mode")" "$WORK/chinook.json" 2>"$WORK/err1" &
+    p1=$!
+    "$DBIMPORT" --on-conflict=$mode "$(pg_uri "conc_$mode")" "$WORK/chinook.json" 2>"$WORK/err2" &
+    p2=$!
+    wait $p1; rc1=$?
+    wait $p2; rc2=$?
+    check "concurrent ($mode): target holds exactly one copy" same_files "$WORK/ref.sum" <(pg_checksums "conc_$mode")
+    if [ "$rc1" = 0 ] && [ "$rc2" = 0 ]; then
+        check_eq "concurrent ($mode): both succeeded, which only --on-conflict=skip allows" "$mode" skip
+    elif [ "$rc1" = 0 ] || [ "$rc2" = 0 ]; then
+        [ "$rc1" = 0 ] && loser="$WORK/err2" || loser="$WORK/err1"
+        check_eq "concurrent ($mode): the other exits 1" "$((rc1 + rc2))" 1
+        msg=$(cat "$loser")
+        case $msg in
+        *"dbimport: error: "*) ok ;;
+        *) not_ok "concurrent ($mode): the failing import says why: [$msg]" ;;
+        esac
+        case $msg in
+        *uplicate* | *onflict* | *lock* | *oncurrent* | *exists* | *UNIQUE* | *unique*) ok ;;
+        *) not_ok "concurrent ($mode): the message names the conflict: [$msg]" ;;
+        esac
+    else
+        not_ok "concurrent ($mode): both imports failed: [$(cat "$WORK/err1")] [$(cat "$WORK/err2")]"
+    fi
+done
+
+report
