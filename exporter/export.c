@@ -12,6 +12,7 @@
 
 #include "cli.h"
 #include "doc_writer.h"
+#include "progress.h"
 #include "stream.h"
 
 static int output_sink(void *ctx, const void *buf, size_t len)
@@ -40,6 +41,69 @@ static void strip_to_columns(fmt_table *t)
     t->nuniques = t->nforeign_keys = t->nindexes = t->nchecks = 0;
 }
 
+/* --vector-column TABLE.COLUMN:N: a BLOB column the source cannot know to
+ * be a vector (its declared type says BLOB) travels as vector(N). The
+ * table part may itself hold dots ("schema.table"): the column is after the
+ * last one. */
+static int apply_vector_columns(const db_export_options *opts, fmt_table **tables, size_t ntables)
+{
+    for (const char *const *v = opts->vector_columns; v && *v; v++) {
+        const char *colon = strrchr(*v, ':');
+        char *end = NULL;
+        long n = colon ? strtol(colon + 1, &end, 10) : 0;
+        const char *dot = NULL;
+        for (const char *p = *v; colon && p < colon; p++)
+            if (*p == '.')
+                dot = p;
+        if (!colon || !dot || dot == *v || dot + 1 == colon || !end || *end || n < 1 ||
+            n > FMT_TYPE_MAX_DIMENSION) {
+            fmt_cli_message("error",
+                            "--vector-column \"%s\": expected TABLE.COLUMN:N with N from 1 "
+                            "to %d",
+                            *v, FMT_TYPE_MAX_DIMENSION);
+            return -1;
+        }
+        int found = 0;
+        for (size_t i = 0; i < ntables && !found; i++) {
+            char *key = fmt_table_key(tables[i]);
+            int match = key && strlen(key) == (size_t)(dot - *v) &&
+                        memcmp(key, *v, (size_t)(dot - *v)) == 0;
+            free(key);
+            if (!match)
+                continue;
+            for (size_t c = 0; c < tables[i]->ncolumns; c++) {
+                fmt_column *col = &tables[i]->columns[c];
+                if (strlen(col->name) != (size_t)(colon - dot - 1) ||
+                    memcmp(col->name, dot + 1, (size_t)(colon - dot - 1)) != 0)
+                    continue;
+                if (col->type.kind != FMT_TYPE_BYTES && col->type.kind != FMT_TYPE_ANY &&
+                    col->type.kind != FMT_TYPE_VECTOR) {
+                    fmt_cli_message("error", "--vector-column \"%s\": the column is %s, not a BLOB",
+                                    *v, col->type_text);
+                    return -1;
+                }
+                char text[FMT_TYPE_BUFSZ];
+                col->type.kind = FMT_TYPE_VECTOR;
+                col->type.param1 = (int32_t)n;
+                col->type.param2 = -1;
+                fmt_type_format(text, &col->type);
+                free(col->type_text);
+                if (!(col->type_text = fmt_strdup(text))) {
+                    fmt_cli_message("error", "out of memory");
+                    return -1;
+                }
+                found = 1;
+                break;
+            }
+        }
+        if (!found) {
+            fmt_cli_message("error", "--vector-column \"%s\": no such table and column", *v);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 int db_export(const db_export_options *opts)
 {
     const db_source_ops *ops = NULL;
@@ -53,6 +117,7 @@ int db_export(const db_export_options *opts)
     fmt_native_object *objects = NULL;
     size_t nobjects = 0;
     uint64_t total_rows = 0;
+    fmt_progress progress = {0};
     const char *where = opts->output && strcmp(opts->output, "-") ? opts->output : "stdout";
     int rc = -1;
 
@@ -73,6 +138,8 @@ int db_export(const db_export_options *opts)
         fmt_cli_message("error", "%s", ops->errmsg(src));
         goto done;
     }
+    if (apply_vector_columns(opts, tables, ntables) < 0)
+        goto done;
     if (!opts->no_timestamp) {
         char buf[32];
         time_t now = time(NULL);
@@ -96,6 +163,7 @@ int db_export(const db_export_options *opts)
     }
     if (fmt_doc_write_header(doc, &header) < 0)
         goto write_failed;
+    fmt_progress_init(&progress, "dbexport", 1, 0);
 
     for (size_t i = 0; i < ntables; i++) {
         fmt_table *t = tables[i];
@@ -115,6 +183,7 @@ int db_export(const db_export_options *opts)
             int more;
             while ((more = ops->rows_next(src, values)) == 1) {
                 nrows++;
+                fmt_progress_update(&progress, t->name, nrows, fmt_output_offset(out));
                 if (fmt_doc_write_row(doc, values) < 0) {
                     /* A failed write says more than the writer's "sink failed". */
                     if (fmt_output_errmsg(out)[0])
@@ -138,6 +207,7 @@ int db_export(const db_export_options *opts)
         }
         if (fmt_doc_write_table_end(doc) < 0)
             goto write_failed;
+        fmt_progress_end(&progress);
         total_rows += nrows;
         if (opts->verbose)
             fmt_cli_message(NULL, "table \"%s\": %llu rows", t->name, (unsigned long long)nrows);
@@ -162,12 +232,14 @@ int db_export(const db_export_options *opts)
     goto done;
 
 write_failed:
+    fmt_progress_end(&progress);
     /* The output's own message (disk full, broken pipe) says more than the
      * writer's "sink failed". */
     fmt_cli_message("error", "%s: %s", where,
                     out && fmt_output_errmsg(out)[0] ? fmt_output_errmsg(out)
                                                      : fmt_doc_writer_errmsg(doc));
 done:
+    fmt_progress_end(&progress);
     fmt_doc_writer_free(doc);
     fmt_output_free(out);
     for (size_t i = 0; i < ntables; i++)

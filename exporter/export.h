@@ -5,17 +5,22 @@
 #include "source.h"
 
 typedef struct {
-    const char *source;  /* SQLite path or (later) PostgreSQL connection string */
-    const char *output;  /* NULL or "-" = stdout */
-    int gzip_level;      /* 0 = plain */
+    const char *source; /* SQLite path or (later) PostgreSQL connection string */
+    const char *output; /* NULL or "-" = stdout */
+    int gzip_level;     /* 0 = plain */
     int schema_only;
     int data_only;
     int no_timestamp;
+    /* --vector-column: "TABLE.COLUMN:N" entries, NULL-terminated, or NULL */
+    const char *const *vector_columns;
     int verbose;
     const char *version; /* of the program, for "generator" */
     db_source_options source_options;
 } db_export_options;
-#define DB_EXPORT_OPTIONS_INIT {0}
+#define DB_EXPORT_OPTIONS_INIT                                                                     \
+    {                                                                                              \
+        0                                                                                          \
+    }
 
 /* Runs the export, reporting on stderr. Returns 0 or <0; on failure no
  * output file is left behind. */

@@ -12,7 +12,7 @@
 #define DB_VERSION "0.1.0"
 #endif
 
-enum { OPT_NO_TIMESTAMP = 1000 };
+enum { OPT_NO_TIMESTAMP = 1000, OPT_VECTOR_COLUMN };
 
 static const fmt_cli_option options[] = {
     {"file", 'f', 1, "FILE", "write to FILE instead of standard output"},
@@ -24,6 +24,8 @@ static const fmt_cli_option options[] = {
      "PostgreSQL: do not export schemas matching PATTERN (repeatable)"},
     {"schema-only", 's', 0, NULL, "export table definitions, no rows"},
     {"data-only", 'a', 0, NULL, "rows and column definitions only (no keys, indexes, views)"},
+    {"vector-column", OPT_VECTOR_COLUMN, 1, "TABLE.COLUMN:N",
+     "export a BLOB column as vector(N): N little-endian float32 (repeatable)"},
     {"no-timestamp", OPT_NO_TIMESTAMP, 0, NULL,
      "leave out \"created\", for byte-identical exports"},
     {"verbose", 'v', 0, NULL, "report each table and its row count on stderr"},
@@ -63,6 +65,8 @@ int main(int argc, char **argv)
 {
     db_export_options opts = DB_EXPORT_OPTIONS_INIT;
     const char **include = NULL, **exclude = NULL;
+    const char **vectors = NULL;
+    size_t nvectors = 0;
     const char **include_schemas = NULL, **exclude_schemas = NULL;
     size_t ninclude = 0, nexclude = 0, ninclude_schemas = 0, nexclude_schemas = 0;
     const char *sqlite_path = NULL;
@@ -134,6 +138,12 @@ int main(int argc, char **argv)
         case OPT_NO_TIMESTAMP:
             opts.no_timestamp = 1;
             break;
+        case OPT_VECTOR_COLUMN:
+            if (fmt_cli_push_pattern(&vectors, &nvectors, optarg) < 0) {
+                rc = 1;
+                goto done;
+            }
+            break;
         default:
             fmt_cli_option_error('?', argv, optind, 0);
             goto done;
@@ -161,10 +171,12 @@ int main(int argc, char **argv)
     opts.source_options.include_schemas = include_schemas;
     opts.source_options.exclude_schemas = exclude_schemas;
     opts.version = DB_VERSION;
+    opts.vector_columns = vectors;
     rc = db_export(&opts) < 0 ? 1 : 0;
 done:
     free(include);
     free(exclude);
+    free(vectors);
     free(include_schemas);
     free(exclude_schemas);
     free(shortopts);

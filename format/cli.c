@@ -1,6 +1,8 @@
 /* Command-line helpers shared by dbexport and dbimport. */
 #include "cli.h"
 
+#include "progress.h"
+
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -186,6 +188,7 @@ void fmt_cli_set_program(const char *name)
 void fmt_cli_message(const char *level, const char *fmt, ...)
 {
     va_list ap;
+    fmt_progress_clear();
     va_start(ap, fmt);
     if (level)
         fprintf(stderr, "%s: %s: ", program_name, level);

@@ -5,6 +5,8 @@
 #include <time.h>
 #include <unistd.h>
 
+static fmt_progress *on_screen; /* the progress whose line is shown, if any */
+
 static double now(void)
 {
     struct timespec ts;
@@ -54,6 +56,7 @@ void fmt_progress_update(fmt_progress *p, const char *table, uint64_t rows, uint
     fprintf(stderr, "\r\033[K%s: table \"%.40s\": %llu rows, %s, %s/s%s", p->program, table,
             (unsigned long long)rows, done, speed, eta);
     p->shown = 1;
+    on_screen = p;
 }
 
 void fmt_progress_end(fmt_progress *p)
@@ -61,4 +64,12 @@ void fmt_progress_end(fmt_progress *p)
     if (p->shown)
         fprintf(stderr, "\r\033[K");
     p->shown = 0;
+    if (on_screen == p)
+        on_screen = NULL;
+}
+
+void fmt_progress_clear(void)
+{
+    if (on_screen)
+        fmt_progress_end(on_screen);
 }

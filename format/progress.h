@@ -21,5 +21,8 @@ void fmt_progress_init(fmt_progress *p, const char *program, int enabled, uint64
 void fmt_progress_update(fmt_progress *p, const char *table, uint64_t rows, uint64_t bytes);
 /* Clears the line, so messages that follow start on a clean line. */
 void fmt_progress_end(fmt_progress *p);
+/* Clears whatever progress line is on screen; fmt_cli_message calls it
+ * before printing, so no message starts in the middle of one. */
+void fmt_progress_clear(void);
 
 #endif

@@ -11,6 +11,7 @@
 
 #include "cli.h"
 #include "doc_reader.h"
+#include "progress.h"
 #include "stream.h"
 
 static volatile sig_atomic_t interrupted;
@@ -64,6 +65,8 @@ int db_import(const db_import_options *opts)
     size_t nobjects = 0;
     const fmt_header *header = NULL;
     const db_target_options *topts = &opts->target_options;
+    fmt_progress progress = {0};
+    uint64_t table_rows = 0;
 
     if (fmt_locator_classify(opts->target, &path) == FMT_LOCATOR_POSTGRESQL) {
         ops = db_target_pg();
@@ -94,6 +97,7 @@ int db_import(const db_import_options *opts)
         fmt_cli_message("error", "out of memory");
         goto done;
     }
+    fmt_progress_init(&progress, "dbimport", 1, fmt_input_size(in));
     if (ops->open(&tgt, path, topts) < 0) {
         fmt_cli_message("error", "%s", tgt ? ops->errmsg(tgt) : "out of memory");
         goto done;
@@ -143,6 +147,7 @@ int db_import(const db_import_options *opts)
             }
             break;
         case FMT_DOC_ROW:
+            fmt_progress_update(&progress, ev.table->name, ++table_rows, fmt_input_raw_offset(in));
             if (skip_table || topts->schema_only)
                 break;
             if (ops->row(tgt, ev.values, ev.present) < 0) {
@@ -153,6 +158,7 @@ int db_import(const db_import_options *opts)
             }
             break;
         case FMT_DOC_TABLE_END:
+            table_rows = 0;
             if (!in_table)
                 break;
             in_table = 0;
@@ -215,6 +221,7 @@ end_of_document:
     }
     rc = 0;
 done:
+    fmt_progress_end(&progress);
     if (rc < 0 && tgt)
         ops->rollback(tgt); /* also removes a target file this run created */
     if (tgt)

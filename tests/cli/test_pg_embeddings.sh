@@ -83,4 +83,18 @@ check_eq "collections continue at 4" \
 check "a 3-dimensional vector is refused by vector(384)" \
     sh -c "! psql -X -q -d '$(pg_name app)' -c \"UPDATE docs SET embedding = '[1,2,3]' WHERE id = 1\" 2>/dev/null"
 
+# A BLOB column SQLite cannot know to be a vector: --vector-column names it.
+"$SQLITE3" "$WORK/blob.db" "CREATE TABLE items (id INTEGER PRIMARY KEY, emb BLOB);
+    INSERT INTO items VALUES (1, X'0000803F000000C0'), (2, X'00000000CDCCCC3D');"
+check "--vector-column export" "$DBEXPORT" --vector-column=items.emb:2 "$WORK/blob.db" \
+    -f "$WORK/blob.json"
+check_eq "the file says vector(2)" \
+    "$("$JQ" -r '.tables.items.columns[] | select(.name == "emb") | .type' "$WORK/blob.json")" "vector(2)"
+pg_create blob
+check "BLOB as vector into PostgreSQL" "$DBIMPORT" "$(pg_uri blob)" "$WORK/blob.json"
+check_eq "vector(2) column" "$(pgq blob "SELECT format_type(atttypid, atttypmod) FROM pg_attribute
+    WHERE attrelid = 'items'::regclass AND attname = 'emb'")" "vector(2)"
+check_eq "exact values" "$(pgq blob "SELECT emb::text FROM items ORDER BY id" | tr '\n' ' ')" \
+    "[1,-2] [0,0.1] "
+
 report
