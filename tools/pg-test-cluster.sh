@@ -13,6 +13,10 @@
 set -euo pipefail
 
 PG_BIN=/usr/lib/postgresql/15/bin
+# PG_TEST_WITHOUT_VECTOR=1 start: a server that genuinely lacks pgvector, for
+# the tests of that fault. PostgreSQL finds its share and lib directories
+# relative to its binaries, so a copy of the installation without pgvector's
+# files is such a server. Its bin directory is remembered in DIR/bin.
 PG_TEST_USER=${PG_TEST_USER:-dbtest}
 MARKER=.pg-test-cluster   # proves DIR is ours before stop removes it
 
@@ -52,6 +56,15 @@ stop_server() {
 
 cmd_start() {
   [[ -x $PG_BIN/initdb ]] || die "$PG_BIN/initdb not found; run tools/install-deps.sh --test"
+  if [[ ${PG_TEST_WITHOUT_VECTOR:-} == 1 ]]; then
+    mkdir -p "$dir/pg/usr/lib/postgresql" "$dir/pg/usr/share/postgresql"
+    cp -a /usr/lib/postgresql/15 "$dir/pg/usr/lib/postgresql/"
+    cp -a /usr/share/postgresql/15 "$dir/pg/usr/share/postgresql/"
+    rm -f "$dir"/pg/usr/share/postgresql/15/extension/vector[-.]* \
+      "$dir"/pg/usr/lib/postgresql/15/lib/vector.so
+    PG_BIN=$dir/pg/usr/lib/postgresql/15/bin
+    printf '%s\n' "$PG_BIN" >"$dir/bin"
+  fi
   local port
   port=$(port_for "$dir")
   # A Unix socket path must fit in sockaddr_un.sun_path (108 bytes with the NUL).
@@ -102,6 +115,10 @@ EOF
     die "server did not start"
   fi
 
+  if [[ ${PG_TEST_WITHOUT_VECTOR:-} == 1 ]]; then
+    log "PostgreSQL without pgvector running at $dir, port $port"
+    return 0
+  fi
   if ! "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$dir" -p "$port" -U postgres -d postgres \
     -c 'CREATE EXTENSION vector' -c "SELECT '[1,2,3]'::vector" -c 'DROP EXTENSION vector' \
     >/dev/null; then
@@ -117,6 +134,7 @@ cmd_env() {
 }
 
 cmd_stop() {
+  [[ -f $dir/bin ]] && PG_BIN=$(cat "$dir/bin")
   [[ -d $dir ]] || return 0
   [[ -f $dir/$MARKER ]] || die "$dir was not made by this script; not removing it"
   stop_server

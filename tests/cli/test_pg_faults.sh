@@ -113,4 +113,28 @@ check_contains "unknown database (import, conninfo): says it does not exist" "$e
 check "unknown database (import, conninfo): no password in the message" test "${err/$pw/}" = "$err"
 check_eq "the existing target was never touched" "$(pgq target "SELECT string_agg(x::text, ',') FROM keep")" 42
 
+# A server without pgvector (tools/pg-test-cluster.sh can start one: a
+# relocated copy of PostgreSQL without pgvector's files): a clear error with
+# a hint before anything is created.
+nv=$(mktemp -d "${TMPDIR:-/tmp}/dbnv.XXXXXX")
+cluster="$(dirname "$0")/../../tools/pg-test-cluster.sh"
+if PG_TEST_WITHOUT_VECTOR=1 bash "$cluster" start "$nv" 2>"$WORK/nv.log"; then
+    nv_env=$(bash "$cluster" env "$nv")
+    "$SQLITE3" "$WORK/nv.db" "CREATE TABLE docs (id INTEGER PRIMARY KEY, emb F32_BLOB(2));
+        INSERT INTO docs VALUES (1, X'0000803F00000040');"
+    "$DBEXPORT" "$WORK/nv.db" -f "$WORK/nv.json"
+    (eval "$nv_env" && createdb nvtarget)
+    err=$(eval "$nv_env" && "$DBIMPORT" "dbname=nvtarget" "$WORK/nv.json" 2>&1)
+    rc=$?
+    check_eq "no pgvector: exit 1" "$rc" 1
+    check_contains "no pgvector: the message" "$err" 'the target server has no "vector" extension (pgvector)'
+    check_contains "no pgvector: a hint" "$err" "hint: install pgvector"
+    check_eq "no pgvector: nothing created" \
+        "$(eval "$nv_env" && psql -X -At -d nvtarget -c "SELECT count(*) FROM pg_class WHERE relnamespace = 'public'::regnamespace")" 0
+    bash "$cluster" stop "$nv" 2>/dev/null
+else
+    not_ok "could not start a PostgreSQL without pgvector: $(cat "$WORK/nv.log")"
+    rm -rf "$nv"
+fi
+
 report
