@@ -27,6 +27,7 @@
 #include "cli.h"
 #include "pg_text.h"
 #include "pg_source.h"
+#include "strlist.h"
 
 #define MAX_TYPE_DEPTH 16 /* domains over domains over arrays ... */
 
@@ -179,64 +180,6 @@ static int add_warning(pg_src *s, const char *fmt, ...)
 }
 
 /* ---- small helpers ----------------------------------------------------- */
-
-static int push_string(char ***arr, size_t *n, char *str)
-{
-    char **grown;
-    if (!str) {
-        return -1;
-    }
-    grown = realloc(*arr, (*n + 1) * sizeof *grown);
-    if (!grown) {
-        free(str);
-        return -1;
-    }
-    grown[(*n)++] = str;
-    *arr = grown;
-    return 0;
-}
-
-static void free_strings(char **arr, size_t n)
-{
-    size_t i;
-    for (i = 0; i < n; i++) {
-        free(arr[i]);
-    }
-    free(arr);
-}
-
-static char **copy_patterns(const char *const *patterns, int *failed)
-{
-    size_t n = 0, i;
-    char **out;
-    if (!patterns) {
-        return NULL;
-    }
-    while (patterns[n]) {
-        n++;
-    }
-    out = calloc(n + 1, sizeof *out);
-    if (!out) {
-        *failed = 1;
-        return NULL;
-    }
-    for (i = 0; i < n; i++) {
-        out[i] = fmt_strdup(patterns[i]);
-        if (!out[i]) {
-            *failed = 1;
-        }
-    }
-    return out;
-}
-
-static void free_patterns(char **patterns)
-{
-    size_t i;
-    for (i = 0; patterns && patterns[i]; i++) {
-        free(patterns[i]);
-    }
-    free(patterns);
-}
 
 /* -t/-T: a pattern with a '.' matches "schema.table", else the table name. */
 static bool table_matches_any(char *const *patterns, const char *relname, const char *qualified)
@@ -620,7 +563,7 @@ static int note_user_type(pg_src *s, const type_info *t)
             return -1;
         }
         for (r = 0; r < PQntuples(res); r++) {
-            if (push_string(&u->labels, &u->nlabels, dup_val(res, r, 0)) < 0) {
+            if (fmt_strings_push(&u->labels, &u->nlabels, dup_val(res, r, 0)) < 0) {
                 rc = fail(s, "out of memory");
                 goto done;
             }
@@ -646,7 +589,7 @@ static int note_user_type(pg_src *s, const type_info *t)
         if (!expression) {
             expression = fmt_strdup(PQgetvalue(res, r, 0)); /* not a CHECK: as is */
         }
-        if (push_string(&u->checks, &u->nchecks, expression) < 0) {
+        if (fmt_strings_push(&u->checks, &u->nchecks, expression) < 0) {
             rc = fail(s, "out of memory");
             goto done;
         }
@@ -1341,8 +1284,9 @@ static int load_tables(pg_src *s, fmt_table ***out, size_t *nout)
     if (!s->schema_read) {
         for (i = 0; i < n; i++) {
             size_t k = s->nselected;
-            if (push_string(&s->selected_oids, &k, fmt_strdup(entries[i].oid)) < 0 ||
-                push_string(&s->selected_keys, &s->nselected, fmt_strdup(entries[i].key)) < 0) {
+            if (fmt_strings_push(&s->selected_oids, &k, fmt_strdup(entries[i].oid)) < 0 ||
+                fmt_strings_push(&s->selected_keys, &s->nselected, fmt_strdup(entries[i].key)) <
+                    0) {
                 rc = fail(s, "out of memory");
                 goto done;
             }
@@ -1415,10 +1359,10 @@ static int src_open(void **state, const char *locator, const db_source_options *
     }
     s->masked = fmt_locator_mask(locator);
     if (opts) {
-        s->include_tables = copy_patterns(opts->include_tables, &failed);
-        s->exclude_tables = copy_patterns(opts->exclude_tables, &failed);
-        s->include_schemas = copy_patterns(opts->include_schemas, &failed);
-        s->exclude_schemas = copy_patterns(opts->exclude_schemas, &failed);
+        s->include_tables = fmt_patterns_copy(opts->include_tables, &failed);
+        s->exclude_tables = fmt_patterns_copy(opts->exclude_tables, &failed);
+        s->include_schemas = fmt_patterns_copy(opts->include_schemas, &failed);
+        s->exclude_schemas = fmt_patterns_copy(opts->exclude_schemas, &failed);
     }
     if (!s->masked || failed) {
         return fail(s, "out of memory");
@@ -1490,12 +1434,12 @@ static int copy_user_type(fmt_user_type *dst, const fmt_user_type *src)
         return -1;
     }
     for (i = 0; i < src->nlabels; i++) {
-        if (push_string(&dst->labels, &dst->nlabels, fmt_strdup(src->labels[i])) < 0) {
+        if (fmt_strings_push(&dst->labels, &dst->nlabels, fmt_strdup(src->labels[i])) < 0) {
             return -1;
         }
     }
     for (i = 0; i < src->nchecks; i++) {
-        if (push_string(&dst->checks, &dst->nchecks, fmt_strdup(src->checks[i])) < 0) {
+        if (fmt_strings_push(&dst->checks, &dst->nchecks, fmt_strdup(src->checks[i])) < 0) {
             return -1;
         }
     }
@@ -1512,7 +1456,7 @@ static int src_header(void *state, fmt_header *h)
     free(h->source_backend);
     free(h->source_version);
     free(h->source_database);
-    free_strings(h->extensions, h->nextensions);
+    fmt_strings_free(h->extensions, h->nextensions);
     for (i = 0; i < h->nuser_types; i++) {
         fmt_user_type_clear(&h->user_types[i]);
     }
@@ -1527,7 +1471,7 @@ static int src_header(void *state, fmt_header *h)
         return fail(s, "out of memory");
     }
     for (i = 0; i < s->nextensions; i++) {
-        if (push_string(&h->extensions, &h->nextensions, fmt_strdup(s->extensions[i])) < 0) {
+        if (fmt_strings_push(&h->extensions, &h->nextensions, fmt_strdup(s->extensions[i])) < 0) {
             return fail(s, "out of memory");
         }
     }
@@ -1580,7 +1524,7 @@ static void src_rows_end(void *state)
         s->copying = false;
     }
     free(s->rows_table);
-    free_strings(s->rows_names, s->rows_ncolumns);
+    fmt_strings_free(s->rows_names, s->rows_ncolumns);
     s->rows_names = NULL;
     free(s->rows_types);
     free(s->rows_generated);
@@ -1967,7 +1911,7 @@ static int load_views(pg_src *s, fmt_native_object **list, size_t *n)
                     }
                 }
             }
-            free_strings(deps, ndeps);
+            fmt_strings_free(deps, ndeps);
             if (!ready) {
                 continue;
             }
@@ -2113,10 +2057,10 @@ static void src_close(void *state)
         PQfinish(s->conn);
     }
     free_tables(s->cached, s->ncached);
-    free_strings(s->selected_oids, s->nselected);
-    free_strings(s->selected_keys, s->nselected);
-    free_strings(s->warnings, s->nwarnings);
-    free_strings(s->extensions, s->nextensions);
+    fmt_strings_free(s->selected_oids, s->nselected);
+    fmt_strings_free(s->selected_keys, s->nselected);
+    fmt_strings_free(s->warnings, s->nwarnings);
+    fmt_strings_free(s->extensions, s->nextensions);
     for (i = 0; i < s->nuser_types; i++) {
         fmt_user_type_clear(&s->user_types[i]);
     }
@@ -2128,10 +2072,10 @@ static void src_close(void *state)
         free(s->types[i].extname);
     }
     free(s->types);
-    free_patterns(s->include_tables);
-    free_patterns(s->exclude_tables);
-    free_patterns(s->include_schemas);
-    free_patterns(s->exclude_schemas);
+    fmt_patterns_free(s->include_tables);
+    fmt_patterns_free(s->exclude_tables);
+    fmt_patterns_free(s->include_schemas);
+    fmt_patterns_free(s->exclude_schemas);
     free(s->password);
     free(s->masked);
     free(s->server_version);

@@ -14,7 +14,6 @@
 #include "source.h"
 
 #include <errno.h>
-#include <fnmatch.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -27,6 +26,7 @@
 
 #include "json_compact.h"
 #include "sqlite_ddl.h"
+#include "strlist.h"
 
 #define BUSY_TIMEOUT_MS 5000
 
@@ -116,82 +116,13 @@ static int prepare(sqlite_src *s, sqlite3_stmt **st, const char *sql, const char
     return 0;
 }
 
-static int push_string(char ***arr, size_t *n, char *str)
-{
-    char **grown;
-    if (!str) {
-        return -1;
-    }
-    grown = realloc(*arr, (*n + 1) * sizeof *grown);
-    if (!grown) {
-        free(str);
-        return -1;
-    }
-    grown[(*n)++] = str;
-    *arr = grown;
-    return 0;
-}
-
-static void free_strings(char **arr, size_t n)
-{
-    size_t i;
-    for (i = 0; i < n; i++) {
-        free(arr[i]);
-    }
-    free(arr);
-}
-
-static char **copy_patterns(const char *const *patterns, int *failed)
-{
-    size_t n = 0, i;
-    char **out;
-    if (!patterns) {
-        return NULL;
-    }
-    while (patterns[n]) {
-        n++;
-    }
-    out = calloc(n + 1, sizeof *out);
-    if (!out) {
-        *failed = 1;
-        return NULL;
-    }
-    for (i = 0; i < n; i++) {
-        out[i] = fmt_strdup(patterns[i]);
-        if (!out[i]) {
-            *failed = 1;
-        }
-    }
-    return out;
-}
-
-static void free_patterns(char **patterns)
-{
-    size_t i;
-    for (i = 0; patterns && patterns[i]; i++) {
-        free(patterns[i]);
-    }
-    free(patterns);
-}
-
-static bool matches_any(char *const *patterns, const char *name)
-{
-    size_t i;
-    for (i = 0; patterns && patterns[i]; i++) {
-        if (fnmatch(patterns[i], name, 0) == 0) {
-            return true;
-        }
-    }
-    return false;
-}
-
 /* -t/-T: shell globs, case-sensitive, against the table name. */
 static bool table_selected(const sqlite_src *s, const char *name)
 {
-    if (s->include && !matches_any(s->include, name)) {
+    if (s->include && !fmt_patterns_match(s->include, name)) {
         return false;
     }
-    return !matches_any(s->exclude, name);
+    return !fmt_patterns_match(s->exclude, name);
 }
 
 /* ---- portable type mapping ---------------------------------------------
@@ -778,7 +709,7 @@ static int load_primary_key(sqlite_src *s, fmt_table *t, const sqlite_ddl_table 
                 goto done;
             }
         }
-        if (push_string(&key->columns, &key->ncolumns, dup_text(st, 0)) < 0) {
+        if (fmt_strings_push(&key->columns, &key->ncolumns, dup_text(st, 0)) < 0) {
             rc = fail(s, "out of memory");
             goto done;
         }
@@ -886,7 +817,7 @@ static int load_uniques(sqlite_src *s, fmt_table *t, const sqlite_ddl_table *ddl
                 rc = fail(s, "table \"%s\": unique constraint on an expression", t->name);
                 goto done;
             }
-            if (push_string(&key->columns, &key->ncolumns, fmt_strdup(cols[j].name)) < 0) {
+            if (fmt_strings_push(&key->columns, &key->ncolumns, fmt_strdup(cols[j].name)) < 0) {
                 rc = fail(s, "out of memory");
                 goto done;
             }
@@ -989,9 +920,9 @@ static int load_foreign_keys(sqlite_src *s, fmt_table *t, const sqlite_ddl_table
             }
             last_id = id;
         }
-        if (push_string(&fk->columns, &fk->ncolumns, dup_text(st, 2)) < 0 ||
+        if (fmt_strings_push(&fk->columns, &fk->ncolumns, dup_text(st, 2)) < 0 ||
             (sqlite3_column_type(st, 3) != SQLITE_NULL &&
-             push_string(&fk->ref_columns, &fk->nref_columns, dup_text(st, 3)) < 0)) {
+             fmt_strings_push(&fk->ref_columns, &fk->nref_columns, dup_text(st, 3)) < 0)) {
             rc = fail(s, "out of memory");
             goto done;
         }
@@ -1329,7 +1260,7 @@ static int load_tables(sqlite_src *s, fmt_table ***out, size_t *nout)
     }
     if (!s->schema_read) {
         for (i = 0; i < ntables; i++) {
-            if (push_string(&s->selected, &s->nselected, fmt_strdup(tables[i]->name)) < 0) {
+            if (fmt_strings_push(&s->selected, &s->nselected, fmt_strdup(tables[i]->name)) < 0) {
                 rc = fail(s, "out of memory");
                 goto done;
             }
@@ -1376,8 +1307,8 @@ static int src_open(void **state, const char *locator, const db_source_options *
     }
     s->path = fmt_strdup(locator);
     if (opts) {
-        s->include = copy_patterns(opts->include_tables, &failed);
-        s->exclude = copy_patterns(opts->exclude_tables, &failed);
+        s->include = fmt_patterns_copy(opts->include_tables, &failed);
+        s->exclude = fmt_patterns_copy(opts->exclude_tables, &failed);
     }
     if (!s->path || failed) {
         rc = fail(s, "out of memory");
@@ -1719,14 +1650,14 @@ static void src_close(void *state)
         return;
     }
     src_rows_end(s);
-    free_strings(s->selected, s->nselected);
-    free_strings(s->warnings, s->nwarnings);
+    fmt_strings_free(s->selected, s->nselected);
+    fmt_strings_free(s->warnings, s->nwarnings);
     if (s->db) {
         sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL); /* read-only: ends the snapshot */
         sqlite3_close(s->db);
     }
-    free_patterns(s->include);
-    free_patterns(s->exclude);
+    fmt_patterns_free(s->include);
+    fmt_patterns_free(s->exclude);
     free(s->path);
     free(s);
 }

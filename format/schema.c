@@ -1,5 +1,6 @@
 /* Ownership helpers for the table model. */
 #include "schema.h"
+#include "strlist.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,13 +17,6 @@ char *fmt_strdup(const char *s)
     return d;
 }
 
-static void free_strings(char **v, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        free(v[i]);
-    free(v);
-}
-
 void fmt_header_clear(fmt_header *h)
 {
     if (!h)
@@ -33,7 +27,7 @@ void fmt_header_clear(fmt_header *h)
     free(h->source_backend);
     free(h->source_version);
     free(h->source_database);
-    free_strings(h->extensions, h->nextensions);
+    fmt_strings_free(h->extensions, h->nextensions);
     for (size_t i = 0; i < h->nuser_types; i++)
         fmt_user_type_clear(&h->user_types[i]);
     free(h->user_types);
@@ -46,10 +40,10 @@ void fmt_user_type_clear(fmt_user_type *u)
         return;
     free(u->namespace);
     free(u->name);
-    free_strings(u->labels, u->nlabels);
+    fmt_strings_free(u->labels, u->nlabels);
     free(u->base_type);
     free(u->default_sql);
-    free_strings(u->checks, u->nchecks);
+    fmt_strings_free(u->checks, u->nchecks);
     memset(u, 0, sizeof *u);
 }
 
@@ -79,7 +73,7 @@ void fmt_key_clear(fmt_key *k)
     if (!k)
         return;
     free(k->name);
-    free_strings(k->columns, k->ncolumns);
+    fmt_strings_free(k->columns, k->ncolumns);
     memset(k, 0, sizeof *k);
 }
 
@@ -88,10 +82,10 @@ void fmt_foreign_key_clear(fmt_foreign_key *fk)
     if (!fk)
         return;
     free(fk->name);
-    free_strings(fk->columns, fk->ncolumns);
+    fmt_strings_free(fk->columns, fk->ncolumns);
     free(fk->ref_table);
     free(fk->ref_namespace);
-    free_strings(fk->ref_columns, fk->nref_columns);
+    fmt_strings_free(fk->ref_columns, fk->nref_columns);
     free(fk->on_delete);
     free(fk->on_update);
     memset(fk, 0, sizeof *fk);

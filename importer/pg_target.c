@@ -17,6 +17,7 @@
 
 #include "cli.h"
 #include "pg_copy.h"
+#include "strlist.h"
 
 /* "dbimport" in ASCII: every import into one database takes this lock, so
  * two imports serialise instead of interleaving their checks and loads. */
@@ -164,26 +165,6 @@ __attribute__((format(printf, 2, 3))) static void add_warning(pg_target *st, con
     }
     st->warnings = p;
     st->warnings[st->nwarnings++] = s;
-}
-
-static void free_strings(char **v, size_t n)
-{
-    for (size_t i = 0; v && i < n; i++)
-        free(v[i]);
-    free(v);
-}
-
-static int push_string(char ***v, size_t *n, const char *s)
-{
-    char *copy = strdup(s ? s : "");
-    char **p = copy ? realloc(*v, (*n + 1) * sizeof *p) : NULL;
-    if (!p) {
-        free(copy);
-        return -1;
-    }
-    p[(*n)++] = copy;
-    *v = p;
-    return 0;
 }
 
 /* A libpq message without its trailing newline, and without the
@@ -350,7 +331,7 @@ static int ensure_schema(pg_target *st, const char *ns)
         if (run_buf(st, &b) < 0)
             return set_error(st, "cannot create schema \"%s\": %s", name, st->err);
     }
-    if (push_string(&st->schemas, &st->nschemas, name) < 0)
+    if (fmt_strings_push_copy(&st->schemas, &st->nschemas, name) < 0)
         return set_oom(st);
     return 0;
 }
@@ -1478,7 +1459,7 @@ static int check_existing(pg_target *st, const fmt_table *t, const char *oid, ch
     }
     for (int r = 0; r < n; r++) {
         if (PQgetvalue(res, r, TC_NOTNULL)[0] == 't' &&
-            push_string(notnull_cols, nnotnull, PQgetvalue(res, r, TC_NAME)) < 0) {
+            fmt_strings_push_copy(notnull_cols, nnotnull, PQgetvalue(res, r, TC_NAME)) < 0) {
             set_oom(st);
             goto done;
         }
@@ -1517,7 +1498,8 @@ static int conflict_key_from_target(pg_target *st, const char *oid)
     for (int r = 0; r < PQntuples(res); r++) {
         if (strcmp(PQgetvalue(res, r, 0), PQgetvalue(res, 0, 0)) != 0)
             break;
-        if (push_string(&st->conflict_key, &st->nconflict_key, PQgetvalue(res, r, 1)) < 0) {
+        if (fmt_strings_push_copy(&st->conflict_key, &st->nconflict_key, PQgetvalue(res, r, 1)) <
+            0) {
             PQclear(res);
             return set_oom(st);
         }
@@ -1547,9 +1529,9 @@ static void table_reset(pg_target *st)
     free(st->display);
     free(st->qname);
     free(st->staging);
-    free_strings(st->columns, st->ncolumns);
-    free_strings(st->type_labels, st->ncolumns);
-    free_strings(st->conflict_key, st->nconflict_key);
+    fmt_strings_free(st->columns, st->ncolumns);
+    fmt_strings_free(st->type_labels, st->ncolumns);
+    fmt_strings_free(st->conflict_key, st->nconflict_key);
     free(st->enc);
     free(st->loadable);
     free(st->mask);
@@ -1809,7 +1791,7 @@ static int target_table_begin(void *state, const fmt_table *t)
 done:
     PQclear(res);
     free(oid);
-    free_strings(notnull_cols, nnotnull);
+    fmt_strings_free(notnull_cols, nnotnull);
     return rc;
 }
 
@@ -2385,8 +2367,8 @@ static void target_close(void *state)
         free(st->tables[i].display);
     }
     free(st->tables);
-    free_strings(st->warnings, st->nwarnings);
-    free_strings(st->schemas, st->nschemas);
+    fmt_strings_free(st->warnings, st->nwarnings);
+    fmt_strings_free(st->schemas, st->nschemas);
     free(st->masked);
     free(st->source_backend);
     free(st->vector_schema);

@@ -18,6 +18,7 @@
 #include <sqlite3.h>
 
 #include "number.h"
+#include "strlist.h"
 
 #define BUSY_TIMEOUT_MS 5000
 /* Number of INSERT statements kept per table, one per presence mask; the
@@ -227,26 +228,6 @@ __attribute__((format(printf, 2, 3))) static void add_warning(sqlite_target *st,
     st->warnings[st->nwarnings++] = s;
 }
 
-static void free_strings(char **v, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        free(v[i]);
-    free(v);
-}
-
-static int push_string(char ***v, size_t *n, const char *s)
-{
-    char *copy = strdup(s ? s : "");
-    char **p = copy ? realloc(*v, (*n + 1) * sizeof *p) : NULL;
-    if (!p) {
-        free(copy);
-        return -1;
-    }
-    p[(*n)++] = copy;
-    *v = p;
-    return 0;
-}
-
 static const char *backend_name(const sqlite_target *st)
 {
     return st->source_backend ? st->source_backend : "an unknown backend";
@@ -329,7 +310,7 @@ typedef struct {
 static int collect_texts(sqlite_target *st, sqlite3_stmt *stmt, void *ctx)
 {
     string_list *l = ctx;
-    if (push_string(&l->items, &l->n, (const char *)sqlite3_column_text(stmt, 0)) < 0)
+    if (fmt_strings_push_copy(&l->items, &l->n, (const char *)sqlite3_column_text(stmt, 0)) < 0)
         return set_oom(st);
     return 0;
 }
@@ -1240,8 +1221,8 @@ static int index_column_row(sqlite_target *st, sqlite3_stmt *stmt, void *ctx)
         ic->has_expression = 1;
         return 0;
     }
-    if (push_string(&ic->columns.items, &ic->columns.n,
-                    (const char *)sqlite3_column_text(stmt, 0)) < 0)
+    if (fmt_strings_push_copy(&ic->columns.items, &ic->columns.n,
+                              (const char *)sqlite3_column_text(stmt, 0)) < 0)
         return set_oom(st);
     return 0;
 }
@@ -1273,14 +1254,14 @@ static int conflict_key_from_target(sqlite_target *st, const char *table)
             st->conflict_key = ic.columns.items, st->nconflict_key = ic.columns.n;
             ic.columns.items = NULL, ic.columns.n = 0;
         }
-        free_strings(ic.columns.items, ic.columns.n);
+        fmt_strings_free(ic.columns.items, ic.columns.n);
         if (qrc < 0)
             goto done;
     }
     rc = 0;
 done:
-    free_strings(pk.items, pk.n);
-    free_strings(uniques.items, uniques.n);
+    fmt_strings_free(pk.items, pk.n);
+    fmt_strings_free(uniques.items, uniques.n);
     return rc;
 }
 
@@ -1288,7 +1269,7 @@ static int conflict_key_from_file(sqlite_target *st, const fmt_table *t)
 {
     const fmt_key *k = t->primary_key ? t->primary_key : t->nuniques ? &t->uniques[0] : NULL;
     for (size_t i = 0; k && i < k->ncolumns; i++)
-        if (push_string(&st->conflict_key, &st->nconflict_key, k->columns[i]) < 0)
+        if (fmt_strings_push_copy(&st->conflict_key, &st->nconflict_key, k->columns[i]) < 0)
             return set_oom(st);
     return 0;
 }
@@ -1382,8 +1363,8 @@ static void table_reset(sqlite_target *st)
     }
     st->next_evict = 0;
     free(st->table);
-    free_strings(st->columns, st->ncolumns);
-    free_strings(st->conflict_key, st->nconflict_key);
+    fmt_strings_free(st->columns, st->ncolumns);
+    fmt_strings_free(st->conflict_key, st->nconflict_key);
     free(st->insertable);
     free(st->is_key);
     free(st->text_column);
@@ -2129,10 +2110,12 @@ static int fk_column_row(sqlite_target *st, sqlite3_stmt *stmt, void *ctx)
     fk_columns *f = ctx;
     if (sqlite3_column_int(stmt, 0) != f->fkid)
         return 0;
-    if (push_string(&f->from.items, &f->from.n, (const char *)sqlite3_column_text(stmt, 1)) < 0)
+    if (fmt_strings_push_copy(&f->from.items, &f->from.n,
+                              (const char *)sqlite3_column_text(stmt, 1)) < 0)
         return set_oom(st);
     if (sqlite3_column_type(stmt, 2) != SQLITE_NULL &&
-        push_string(&f->to.items, &f->to.n, (const char *)sqlite3_column_text(stmt, 2)) < 0)
+        fmt_strings_push_copy(&f->to.items, &f->to.n, (const char *)sqlite3_column_text(stmt, 2)) <
+            0)
         return set_oom(st);
     return 0;
 }
@@ -2231,10 +2214,10 @@ static int report_violation(sqlite_target *st, const fk_violation *v)
 done:
     sqlite3_finalize(stmt);
     if (values)
-        free_strings(values, pk.n + f.from.n);
-    free_strings(f.from.items, f.from.n);
-    free_strings(f.to.items, f.to.n);
-    free_strings(pk.items, pk.n);
+        fmt_strings_free(values, pk.n + f.from.n);
+    fmt_strings_free(f.from.items, f.from.n);
+    fmt_strings_free(f.to.items, f.to.n);
+    fmt_strings_free(pk.items, pk.n);
     sb_free(&msg);
     sb_free(&sel);
     return -1;
@@ -2366,7 +2349,7 @@ static void target_close(void *state)
     for (size_t i = 0; i < st->ntables; i++)
         free(st->tables[i].name);
     free(st->tables);
-    free_strings(st->warnings, st->nwarnings);
+    fmt_strings_free(st->warnings, st->nwarnings);
     free(st->path);
     free(st->source_backend);
     free(st->err);
