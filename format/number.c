@@ -335,3 +335,55 @@ int fmt_int64_format(char out[24], int64_t v)
     out[i] = '\0';
     return (int)i;
 }
+
+/* Nine significant digits always bring a float32 back, and stay within a
+ * third of half a float32 step even when the ninth digit is off by one; so
+ * scaling in double precision and rounding to an integer is exact enough,
+ * and far cheaper than printf plus a parse to check it. */
+int fmt_float32_format(char out[24], float f)
+{
+    char *p = out;
+    if (signbit(f))
+        *p++ = '-';
+    double v = fabs((double)f);
+    if (v == 0) {
+        *p++ = '0';
+        *p = 0;
+        return (int)(p - out);
+    }
+    int e = (int)floor(log10(v));
+    /* v / 10^(e - 8), in two steps so no power of ten leaves double range */
+    double scaled = e - 8 >= 0 ? v / pow(10, e - 8) : v * pow(10, 8 - e);
+    uint64_t m = (uint64_t)llround(scaled);
+    if (m >= 1000000000) { /* log10 rounded up, or the rounding carried */
+        m = (m + 5) / 10;
+        e++;
+    } else if (m < 100000000) {
+        m = (uint64_t)llround(scaled * 10);
+        e--;
+    }
+    char digits[10];
+    for (int i = 8; i >= 0; i--) {
+        digits[i] = (char)('0' + m % 10);
+        m /= 10;
+    }
+    int n = 9;
+    while (n > 1 && digits[n - 1] == '0')
+        n--;
+    *p++ = digits[0];
+    if (n > 1) {
+        *p++ = '.';
+        for (int i = 1; i < n; i++)
+            *p++ = digits[i];
+    }
+    *p++ = 'e';
+    if (e < 0) {
+        *p++ = '-';
+        e = -e;
+    }
+    if (e >= 10)
+        *p++ = (char)('0' + e / 10);
+    *p++ = (char)('0' + e % 10);
+    *p = 0;
+    return (int)(p - out);
+}

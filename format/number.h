@@ -15,6 +15,12 @@
  * "-0.0"); non-finite ones are "NaN", "Infinity", "-Infinity".
  * Returns the length written (< FMT_DOUBLE_BUFSZ). */
 int fmt_double_format(char out[FMT_DOUBLE_BUFSZ], double v);
+/* Text for a finite float32 that strtof reads back to the same bits: nine
+ * significant digits, trailing zeros dropped ("1.5e+0", "-2.5e-3", "0",
+ * "-0"). No printf: exports of embeddings format hundreds of these per
+ * row. Returns the length (< 24). Non-finite values are the caller's. */
+int fmt_float32_format(char out[24], float f);
+
 /* Parses a JSON number lexeme or "NaN"/"Infinity"/"-Infinity" (exactly as
  * fmt_double_format writes them) into a double. Returns 0 or <0 if the text
  * is not a number or overflows to infinity without being "Infinity". */

@@ -8,6 +8,7 @@
  *
  * Messages do not repeat the file name; callers prefix fmt_input_name() or
  * their own path, as in "dbimport: error: x.json.gz: truncated gzip stream". */
+#define _XOPEN_SOURCE 700 /* realpath */
 #include "stream.h"
 
 #include <signal.h>
@@ -52,6 +53,7 @@ struct fmt_input {
 struct fmt_output {
     int fd;
     int is_stdout;
+    int direct; /* an existing device or FIFO: written in place, never replaced */
     int gzip_level;
     int z_ready;
     int failed;
@@ -430,6 +432,40 @@ done:
     return rc;
 }
 
+/* A regular file (or a new one) is written under a temporary name and
+ * renamed into place; through a symbolic link, the file it points to is
+ * the one replaced, not the link. Anything else that exists (/dev/null, a
+ * FIFO, a terminal) is written to directly: renaming over it would
+ * replace a device node with a file. */
+static int open_destination(fmt_output *o, const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        if (S_ISDIR(st.st_mode)) {
+            set_error(o->errmsg, "is a directory");
+            return -1;
+        }
+        o->fd = open(path, O_WRONLY | O_CLOEXEC);
+        if (o->fd < 0) {
+            set_error(o->errmsg, "cannot open for writing: %s", strerror(errno));
+            return -1;
+        }
+        o->direct = 1;
+        return 0;
+    }
+    struct stat lst;
+    if (lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode)) {
+        char *real = realpath(path, NULL);
+        if (!real) {
+            set_error(o->errmsg, "cannot follow the symbolic link: %s", strerror(errno));
+            return -1;
+        }
+        free(o->path);
+        o->path = real;
+    }
+    return create_temp(o);
+}
+
 int fmt_output_open(fmt_output **out, const char *path, int gzip_level)
 {
     int rc = 0;
@@ -468,7 +504,7 @@ int fmt_output_open(fmt_output **out, const char *path, int gzip_level)
     }
     if (o->is_stdout) {
         o->fd = STDOUT_FILENO;
-    } else if (create_temp(o) < 0) {
+    } else if (open_destination(o, path) < 0) {
         rc = -1;
         goto done;
     }
@@ -620,6 +656,17 @@ int fmt_output_close(fmt_output *o)
     if (o->is_stdout) {
         /* stdout stays open for the process; a pipe cannot be fsynced. */
         o->closed = 1;
+        return 0;
+    }
+    if (o->direct) {
+        int fd = o->fd;
+        o->fd = -1;
+        o->closed = 1;
+        if (close(fd) < 0) {
+            set_error(o->errmsg, "close failed: %s", strerror(errno));
+            o->failed = 1;
+            return -1;
+        }
         return 0;
     }
     if (fsync(o->fd) < 0) {

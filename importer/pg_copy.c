@@ -143,13 +143,6 @@ static void add_hex(pg_buf *b, const unsigned char *p, size_t n)
 
 /* ---- floats ------------------------------------------------------------- */
 
-static uint32_t float_bits(float f)
-{
-    uint32_t u;
-    memcpy(&u, &f, sizeof u);
-    return u;
-}
-
 static int non_finite(char out[32], double f)
 {
     if (isnan(f))
@@ -164,12 +157,7 @@ int pg_copy_float32(char out[32], float f)
     int n = non_finite(out, f);
     if (n)
         return n;
-    for (int p = 6; p <= 9; p++) {
-        n = snprintf(out, 32, "%.*g", p, (double)f);
-        if (float_bits(strtof(out, NULL)) == float_bits(f))
-            break;
-    }
-    return n;
+    return fmt_float32_format(out, f); /* exact, without printf: see number.h */
 }
 
 static float half_to_float(unsigned h)
@@ -185,46 +173,13 @@ static float half_to_float(unsigned h)
     return sign ? -v : v;
 }
 
-/* float -> binary16, rounding to nearest even, as pgvector does. */
-static unsigned float_to_half(float f)
-{
-    uint32_t u = float_bits(f);
-    unsigned sign = (u >> 16) & 0x8000;
-    int exp = (int)((u >> 23) & 255);
-    uint32_t mant = u & 0x7fffff;
-    if (exp == 255)
-        return sign | 0x7c00 | (mant ? 0x200 : 0);
-    int e = exp - 127 + 15;
-    if (e >= 31)
-        return sign | 0x7c00;
-    if (e <= 0) {
-        if (e < -10)
-            return sign;
-        mant |= 0x800000;
-        int shift = 14 - e;
-        uint32_t half = mant >> shift, rest = mant & ((1u << shift) - 1), mid = 1u << (shift - 1);
-        if (rest > mid || (rest == mid && (half & 1)))
-            half++;
-        return sign | half;
-    }
-    uint32_t half = ((uint32_t)e << 10) | (mant >> 13), rest = mant & 0x1fff;
-    if (rest > 0x1000 || (rest == 0x1000 && (half & 1)))
-        half++; /* may carry into the exponent, up to infinity: right */
-    return sign | half;
-}
-
 int pg_copy_half(char out[32], unsigned half_bits)
 {
     float f = half_to_float(half_bits);
     int n = non_finite(out, f);
     if (n)
         return n;
-    for (int p = 1; p <= 9; p++) {
-        n = snprintf(out, 32, "%.*g", p, (double)f);
-        if (float_to_half(strtof(out, NULL)) == (half_bits & 0xffff))
-            break;
-    }
-    return n;
+    return fmt_float32_format(out, f); /* a half is a float exactly */
 }
 
 /* "[1,0.5,-2]" from little-endian float32 or binary16 values. */

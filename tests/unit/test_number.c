@@ -283,8 +283,67 @@ static void test_grammar(void)
     CHECK(!fmt_is_decimal_text("", 0));
 }
 
+/* fmt_float32_format: every finite float32 comes back with the same bits. */
+static void float32_round_trip(void)
+{
+    static const float special[] = {0.0f,
+                                    -0.0f,
+                                    1.0f,
+                                    -1.0f,
+                                    0.1f,
+                                    1e-45f,
+                                    -1e-45f,
+                                    1e-38f,
+                                    1.17549435e-38f,
+                                    3.40282347e38f,
+                                    -3.40282347e38f,
+                                    16777216.0f,
+                                    16777217.0f,
+                                    0.3f,
+                                    123456789.0f,
+                                    1e10f,
+                                    7e-45f};
+    char out[24];
+    int bad = 0;
+    for (size_t i = 0; i < sizeof special / sizeof *special; i++) {
+        fmt_float32_format(out, special[i]);
+        float back = strtof(out, NULL);
+        if (memcmp(&back, &special[i], sizeof back) != 0) {
+            fprintf(stderr, "float32 %.9g -> %s -> %.9g\n", (double)special[i], out, (double)back);
+            bad++;
+        }
+    }
+    fmt_float32_format(out, 1.5f);
+    CHECK_STR(out, "1.5e0");
+    fmt_float32_format(out, -0.0f);
+    CHECK_STR(out, "-0");
+    fmt_float32_format(out, 0.1f);
+    CHECK_STR(out, "1.00000001e-1"); /* nine digits, not the shortest */
+    uint32_t x = 2463534242u;
+    for (int i = 0; i < 3000000; i++) {
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        uint32_t bits = i < 1000000 ? x : (x & 0x807fffffu) | ((uint32_t)(i % 256) << 23);
+        float f;
+        memcpy(&f, &bits, sizeof f);
+        if (!isfinite(f))
+            continue;
+        int n = fmt_float32_format(out, f);
+        float back = strtof(out, NULL);
+        uint32_t got;
+        memcpy(&got, &back, sizeof got);
+        if (got != bits || n >= 24) {
+            if (bad++ < 5)
+                fprintf(stderr, "float32 bits %08x -> %s -> %08x\n", bits, out, got);
+        }
+    }
+    CHECK(bad == 0);
+}
+
 int main(void)
 {
+    float32_round_trip();
     test_double_format();
     test_double_random_bits();
     test_double_parse();

@@ -1,6 +1,7 @@
 /* Unit tests for format/stream: plain and gzip round trips through real
  * files, multi-member gzip, every way a gzip file can be damaged, stdin and
  * stdout, and that a failed or abandoned output leaves nothing behind. */
+#define _XOPEN_SOURCE 700 /* mknod */
 #include "check.h"
 #include "stream.h"
 
@@ -10,6 +11,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/sysmacros.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -822,9 +824,70 @@ static void test_failed_output(void)
     free(data.data);
 }
 
+/* Writes "hello" to path through fmt_output; returns close's result. */
+static int write_hello(const char *path)
+{
+    fmt_output *o = NULL;
+    int rc = fmt_output_open(&o, path, 0);
+    if (rc == 0)
+        rc = fmt_output_write(o, "hello", 5);
+    if (rc == 0)
+        rc = fmt_output_close(o);
+    fmt_output_free(o);
+    return rc;
+}
+
+/* Destinations that are not regular files: a device node and a FIFO are
+ * written in place (renaming over /dev/null would replace the device with
+ * a file), a symbolic link keeps being a link to the replaced file, and a
+ * directory is refused. */
+static void test_special_destinations(void)
+{
+    struct stat st;
+    empty_tmpdir();
+    /* a symbolic link */
+    write_file(tmp_path("real.json"), "old", 3);
+    CHECK(symlink("real.json", tmp_path("link.json")) == 0);
+    CHECK(write_hello(tmp_path("link.json")) == 0);
+    CHECK(lstat(tmp_path("link.json"), &st) == 0 && S_ISLNK(st.st_mode));
+    bytes b = slurp(tmp_path("real.json"));
+    CHECK(b.len == 5 && memcmp(b.data, "hello", 5) == 0);
+    free(b.data);
+    /* a FIFO, read by a child */
+    CHECK(mkfifo(tmp_path("fifo"), 0600) == 0);
+    pid_t pid = fork();
+    if (pid == 0) {
+        bytes got = slurp(tmp_path("fifo"));
+        _exit(got.len == 5 && memcmp(got.data, "hello", 5) == 0 ? 0 : 1);
+    }
+    CHECK(write_hello(tmp_path("fifo")) == 0);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    CHECK(lstat(tmp_path("fifo"), &st) == 0 && S_ISFIFO(st.st_mode));
+    /* a character device (needs root to make one: the real /dev/null is
+     * never touched by a test) */
+    if (geteuid() == 0 && mknod(tmp_path("null"), S_IFCHR | 0666, makedev(1, 3)) == 0) {
+        CHECK(write_hello(tmp_path("null")) == 0);
+        CHECK(lstat(tmp_path("null"), &st) == 0 && S_ISCHR(st.st_mode));
+        unlink(tmp_path("null"));
+    }
+    /* a directory */
+    fmt_output *o = NULL;
+    CHECK(fmt_output_open(&o, tmpdir, 0) < 0);
+    CHECK(o && strstr(fmt_output_errmsg(o), "is a directory") != NULL);
+    fmt_output_free(o);
+    int temps = 0;
+    count_tmpdir(&temps);
+    CHECK(temps == 0);
+    unlink(tmp_path("fifo"));
+    unlink(tmp_path("link.json"));
+}
+
 int main(void)
 {
     make_tmpdir();
+    test_special_destinations();
     test_plain_round_trip();
     test_gzip_round_trip();
     test_large_random_gzip();
