@@ -227,8 +227,10 @@ static int run(pg_target *st, const char *sql, int nparams, const char *const *p
         *out = NULL;
     if (!sql)
         return set_oom(st);
-    res = nparams ? PQexecParams(st->conn, sql, nparams, NULL, params, NULL, NULL, 0)
-                  : PQexec(st->conn, sql);
+    /* Always PQexecParams: it runs exactly one statement, so SQL text from
+     * a file (a default, a CHECK, a view) cannot smuggle in a second one,
+     * which PQexec would run. */
+    res = PQexecParams(st->conn, sql, nparams, NULL, params, NULL, NULL, 0);
     ExecStatusType status = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
     if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
         record_failure(st, res);
@@ -1595,12 +1597,13 @@ static int target_begin(void *state, const fmt_header *h)
     if (run(st, st->opts.dry_run ? "BEGIN READ ONLY" : "BEGIN", 0, NULL, NULL) < 0)
         return set_error(st, "cannot start a transaction on \"%s\": %s", st->masked, st->err);
     st->in_transaction = 1;
-    if (run(st,
-            "SET LOCAL DateStyle = 'ISO, YMD'; SET LOCAL IntervalStyle = 'postgres';"
-            " SET LOCAL TimeZone = 'UTC'; SET LOCAL bytea_output = 'hex';"
-            " SET LOCAL search_path = ''",
-            0, NULL, NULL) < 0)
-        return set_error(st, "cannot configure the session: %s", st->err);
+    static const char *const settings[] = {
+        "SET LOCAL DateStyle = 'ISO, YMD'", "SET LOCAL IntervalStyle = 'postgres'",
+        "SET LOCAL TimeZone = 'UTC'", "SET LOCAL bytea_output = 'hex'",
+        "SET LOCAL search_path = ''"};
+    for (size_t i = 0; i < sizeof settings / sizeof *settings; i++)
+        if (run(st, settings[i], 0, NULL, NULL) < 0)
+            return set_error(st, "cannot configure the session: %s", st->err);
     if (!st->opts.dry_run &&
         run(st, "SELECT pg_catalog.pg_advisory_xact_lock(" ADVISORY_LOCK_KEY ")", 0, NULL, NULL) <
             0)

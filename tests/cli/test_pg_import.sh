@@ -122,4 +122,19 @@ for mode in skip error; do
     fi
 done
 
+# SQL text in a file runs as exactly one statement: a default that tries to
+# append a second one is refused, and the target keeps its table.
+pg_create inject
+pgq inject "CREATE TABLE victim (x int); INSERT INTO victim VALUES (1)"
+cat >"$WORK/inject.json" <<'JSON'
+{"format":"dbexport","format_version":"1.0",
+ "source":{"backend":"postgresql","version":"15","database":"x"},
+ "tables":{"t":{"columns":[{"name":"c","type":"int32","native_type":"integer","nullable":true,
+   "default":"0); DROP TABLE victim; --"}],"rows":[{"c":1}]}}}
+JSON
+"$DBIMPORT" "$(pg_uri inject)" "$WORK/inject.json" 2>"$WORK/inject.err"
+check_eq "a default with a second statement: exit 1" "$?" 1
+check_eq "the victim table is still there" "$(pgq inject "SELECT count(*) FROM victim")" 1
+check_eq "and t was not created" "$(pgq inject "SELECT count(*) FROM pg_class WHERE relname = 't'")" 0
+
 report
