@@ -103,6 +103,21 @@ const char *fmt_doc_reader_error_at(fmt_doc_reader *r, const char *column, const
     return r->errmsg;
 }
 
+const char *fmt_doc_reader_error_at_row(fmt_doc_reader *r, uint64_t row, uint64_t line,
+                                        uint64_t column_number, uint64_t offset, const char *column,
+                                        const char *what)
+{
+    doc_state saved = r->state;
+    uint64_t saved_row = r->row_number;
+    fmt_position pos = {line, column_number, offset};
+    r->state = ST_ROWS;
+    r->row_number = row;
+    fail_at(r, pos, column, "%s", what);
+    r->row_number = saved_row;
+    r->state = saved == ST_ROWS ? ST_FAILED : saved;
+    return r->errmsg;
+}
+
 /* ---- JSON events ----------------------------------------------------- */
 
 static int jnext(fmt_doc_reader *r, fmt_json_event *ev)

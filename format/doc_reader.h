@@ -63,5 +63,10 @@ const char *fmt_doc_reader_errmsg(const fmt_doc_reader *r);
 /* Formats a data error at the last event's position, in the same shape, for
  * errors found by the caller (a backend rejecting a row). */
 const char *fmt_doc_reader_error_at(fmt_doc_reader *r, const char *column, const char *what);
+/* The same for an earlier row of the current table, found out late (a
+ * server checks a batch of rows at once): its row number and position. */
+const char *fmt_doc_reader_error_at_row(fmt_doc_reader *r, uint64_t row, uint64_t line,
+                                        uint64_t column_number, uint64_t offset, const char *column,
+                                        const char *what);
 
 #endif

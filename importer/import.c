@@ -51,6 +51,26 @@ typedef struct {
     db_table_stats stats;
 } table_summary;
 
+/* Where the last DB_TARGET_MAX_LATE_ROWS rows stood in the file, so an
+ * error a server reports for an earlier row still names its position. */
+typedef struct {
+    uint64_t row, line, column, offset;
+} row_position;
+
+static row_position recent[DB_TARGET_MAX_LATE_ROWS];
+
+/* The message for a target error: at the row the target names when it
+ * names an earlier one still remembered, else at the current event. */
+static const char *row_error(fmt_doc_reader *doc, const db_target_ops *ops, void *tgt)
+{
+    uint64_t late = ops->error_row ? ops->error_row(tgt) : 0;
+    const row_position *p = &recent[late % DB_TARGET_MAX_LATE_ROWS];
+    if (late && p->row == late)
+        return fmt_doc_reader_error_at_row(doc, late, p->line, p->column, p->offset,
+                                           ops->error_column(tgt), ops->errmsg(tgt));
+    return fmt_doc_reader_error_at(doc, ops->error_column(tgt), ops->errmsg(tgt));
+}
+
 int db_import(const db_import_options *opts)
 {
     const db_target_ops *ops;
@@ -150,10 +170,15 @@ int db_import(const db_import_options *opts)
             fmt_progress_update(&progress, ev.table->name, ++table_rows, fmt_input_raw_offset(in));
             if (skip_table || topts->schema_only)
                 break;
+            {
+                row_position *p = &recent[ev.row_number % DB_TARGET_MAX_LATE_ROWS];
+                p->row = ev.row_number;
+                p->line = ev.line;
+                p->column = ev.column;
+                p->offset = ev.offset;
+            }
             if (ops->row(tgt, ev.values, ev.present) < 0) {
-                fmt_cli_message(
-                    "error", "%s",
-                    fmt_doc_reader_error_at(doc, ops->error_column(tgt), ops->errmsg(tgt)));
+                fmt_cli_message("error", "%s", row_error(doc, ops, tgt));
                 goto done;
             }
             break;
@@ -163,7 +188,10 @@ int db_import(const db_import_options *opts)
                 break;
             in_table = 0;
             if (ops->table_end(tgt, &summary[nsummary - 1].stats) < 0) {
-                fmt_cli_message("error", "%s", ops->errmsg(tgt));
+                if (ops->error_row && ops->error_row(tgt))
+                    fmt_cli_message("error", "%s", row_error(doc, ops, tgt));
+                else
+                    fmt_cli_message("error", "%s", ops->errmsg(tgt));
                 goto done;
             }
             if (opts->verbose)

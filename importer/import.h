@@ -5,8 +5,8 @@
 #include "target.h"
 
 typedef struct {
-    const char *target; /* SQLite path or (later) PostgreSQL connection string */
-    const char *input;  /* NULL or "-" = stdin */
+    const char *target;                /* SQLite path or (later) PostgreSQL connection string */
+    const char *input;                 /* NULL or "-" = stdin */
     const char *const *include_tables; /* -t patterns, NULL-terminated, or NULL */
     const char *const *exclude_tables; /* -T patterns */
     int verbose;

@@ -25,6 +25,8 @@
 /* COPY data is handed to libpq in chunks of about this size. */
 #define COPY_CHUNK 65536
 #define DEFAULT_NAMESPACE "public"
+/* rows per COPY: see target_row (well under DB_TARGET_MAX_LATE_ROWS) */
+#define COPY_BATCH_ROWS 8192
 #define SAVEPOINT_NAME "dbimport_try"
 
 typedef enum {
@@ -99,6 +101,7 @@ typedef struct {
     unsigned char *mask, *copy_mask, *staged_mask;
     int copy_active;
     uint64_t copy_first_row; /* the table's row number of the COPY's first line */
+    uint64_t error_row;      /* the row a COPY error names, for the driver's position */
     uint64_t copy_rows;
     uint64_t staged_rows;
     char **conflict_key;
@@ -1905,13 +1908,10 @@ static int end_copy(pg_target *st)
                 lost_during_copy(st, st->err ? st->err : "no message");
             } else {
                 blame_from_context(st, PQresultErrorField(res, PG_DIAG_CONTEXT), &line);
-                if (line && st->error_column)
-                    set_error(st, "table \"%s\", row %llu, column \"%s\": %s", st->display,
-                              (unsigned long long)(st->copy_first_row + line), st->error_column,
-                              st->err);
-                else if (line)
-                    set_error(st, "table \"%s\", row %llu: %s", st->display,
-                              (unsigned long long)(st->copy_first_row + line), st->err);
+                /* With the row known, the driver adds the table, the row,
+                 * the column and the row's place in the file. */
+                if (line)
+                    st->error_row = st->copy_first_row + line;
                 else
                     set_error(st, "table \"%s\": %s", st->display, st->err);
             }
@@ -1959,6 +1959,7 @@ static int target_row(void *state, const fmt_value *values, const unsigned char 
 
     free(st->error_column);
     st->error_column = NULL;
+    st->error_row = 0;
     if (!st->table_open)
         return set_error(st, "row outside a table");
     st->stats.rows_read++;
@@ -1987,6 +1988,11 @@ static int target_row(void *state, const fmt_value *values, const unsigned char 
         return insert_default_row(st);
     }
     if (st->copy_active && memcmp(st->copy_mask, st->mask, st->ncolumns) != 0 && end_copy(st) < 0)
+        return -1;
+    /* A COPY a batch long: the server's verdict on a row comes at most
+     * COPY_BATCH_ROWS rows later, while the driver still knows where it
+     * stood in the file. */
+    if (st->copy_active && st->copy_rows >= COPY_BATCH_ROWS && end_copy(st) < 0)
         return -1;
     if (!st->copy_active && start_copy(st) < 0)
         return -1;
@@ -2333,6 +2339,12 @@ static const char *target_errmsg(void *state)
     return st->err ? st->err : "no error";
 }
 
+static uint64_t target_error_row(void *state)
+{
+    const pg_target *st = state;
+    return st ? st->error_row : 0;
+}
+
 static const char *target_error_column(void *state)
 {
     const pg_target *st = state;
@@ -2394,6 +2406,7 @@ static const db_target_ops pg_target_ops = {
     .warnings = target_warnings,
     .errmsg = target_errmsg,
     .error_column = target_error_column,
+    .error_row = target_error_row,
     .close = target_close,
 };
 

@@ -9,13 +9,17 @@
 #include "schema.h"
 #include "value.h"
 
+/* How far back a late row error may point: the driver remembers the
+ * positions of this many rows. */
+#define DB_TARGET_MAX_LATE_ROWS 16384
+
 typedef enum { DB_ON_CONFLICT_ERROR, DB_ON_CONFLICT_SKIP, DB_ON_CONFLICT_UPDATE } db_on_conflict;
 
 typedef struct {
     db_on_conflict on_conflict;
-    int dry_run;    /* validate against the target, write nothing */
-    int data_only;  /* tables must exist */
-    int schema_only; /* create tables, load no rows */
+    int dry_run;            /* validate against the target, write nothing */
+    int data_only;          /* tables must exist */
+    int schema_only;        /* create tables, load no rows */
     int single_transaction; /* default 1 */
     int require_empty;      /* refuse when a table of the file exists and holds rows */
 } db_target_options;
@@ -47,6 +51,11 @@ typedef struct db_target_ops {
     const char *(*errmsg)(void *state);
     /* For a row error: the column the backend blames, or NULL. */
     const char *(*error_column)(void *state);
+    /* For an error found after its row was handed over (a server checks a
+     * batch at once): that row's number within the table, else 0. A
+     * backend that finds row errors at once leaves this NULL. At most
+     * DB_TARGET_MAX_LATE_ROWS rows late. */
+    uint64_t (*error_row)(void *state);
     void (*close)(void *state);
 } db_target_ops;
 

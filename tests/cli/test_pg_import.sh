@@ -137,4 +137,20 @@ check_eq "a default with a second statement: exit 1" "$?" 1
 check_eq "the victim table is still there" "$(pgq inject "SELECT count(*) FROM victim")" 1
 check_eq "and t was not created" "$(pgq inject "SELECT count(*) FROM pg_class WHERE relname = 't'")" 0
 
+# A value the server rejects is found when its COPY batch ends, rows later:
+# the message still names the row's line in the file, so sed -n shows it.
+{
+    printf '{"format":"dbexport","format_version":"1.0","source":{"backend":"sqlite","version":"3","database":"x"},\n'
+    printf '"tables":{"big":{"columns":[{"name":"id","type":"int64","native_type":"INTEGER","nullable":false},{"name":"n","type":"int64","native_type":"INTEGER","nullable":true}],\n"rows":[\n'
+    awk 'BEGIN { for (i = 1; i <= 20000; i++) printf "{\"id\":%d,\"n\":%s}%s\n", i, (i == 15000 ? "{\"$text\":\"x15000\"}" : i), (i < 20000 ? "," : "") }'
+    printf ']}}}\n'
+} >"$WORK/late.json"
+pg_create late
+err=$("$DBIMPORT" "$(pg_uri late)" "$WORK/late.json" 2>&1)
+check_eq "a late row error: exit 1" "$?" 1
+check_contains "a late row error: table, row and column" "$err" 'table "big", row 15000, column "n"'
+line=$(echo "$err" | sed -n 's/.*late.json:\([0-9]*\):.*/\1/p')
+check_contains "a late row error: the line named holds the row" "$(sed -n "${line}p" "$WORK/late.json")" '"id":15000,'
+check_eq "a late row error: nothing imported" "$(pgq late "SELECT count(*) FROM pg_class WHERE relname = 'big'")" 0
+
 report
