@@ -39,14 +39,15 @@ static void usage(FILE *f)
                "Usage:\n"
                "  dbimport [OPTION]... TARGET [FILE]\n"
                "\n"
-               "TARGET is a SQLite database file (or sqlite:PATH); it is created if missing.\n"
+               "TARGET is a SQLite database file (or sqlite:PATH), created if missing, or a\n"
+               "PostgreSQL connection URI (postgresql://...) or key=value string (\"dbname=x\").\n"
                "FILE is the document, plain or gzip (detected); absent or \"-\" reads stdin.\n"
                "\n");
     fmt_cli_print_options(f, options);
     fprintf(f, "\n"
                "The import is all-or-nothing: one transaction, and any error rolls it back,\n"
-               "leaving the target as it was. Indexes and triggers are created after the data;\n"
-               "foreign keys are checked at the end.\n"
+               "leaving the target as it was. Keys, indexes and triggers are created after the\n"
+               "data; foreign keys are checked at the end.\n"
                "\n"
                "Exit status: 0 success, 1 import failed (the target is unchanged), 2 bad usage.\n");
 }
