@@ -229,11 +229,12 @@ end_of_document:
                 fmt_cli_message("warning", "%s", lines[i]);
     }
     {
-        uint64_t rows = 0, written = 0, skipped = 0;
+        uint64_t rows = 0, written = 0, skipped = 0, invalid = 0;
         for (size_t i = 0; i < nsummary; i++) {
             rows += summary[i].stats.rows_read;
             written += summary[i].stats.rows_written;
             skipped += summary[i].stats.rows_skipped;
+            invalid += summary[i].stats.invalid;
             if (topts->dry_run)
                 printf("%s\t%llu\n", summary[i].name,
                        (unsigned long long)summary[i].stats.rows_read);
@@ -243,9 +244,12 @@ end_of_document:
                             "dry run: the file is valid for this target: %zu tables, %llu "
                             "rows; nothing was written",
                             nsummary, (unsigned long long)rows);
-        else if (opts->verbose || skipped)
-            fmt_cli_message(NULL, "imported %zu tables: %llu rows written, %llu skipped", nsummary,
-                            (unsigned long long)written, (unsigned long long)skipped);
+        else if (opts->verbose || skipped || invalid)
+            fmt_cli_message(NULL,
+                            "imported %zu tables: %llu rows written, %llu skipped, %llu values "
+                            "handled by --on-invalid",
+                            nsummary, (unsigned long long)written, (unsigned long long)skipped,
+                            (unsigned long long)invalid);
     }
     rc = 0;
 done:

@@ -12,7 +12,7 @@
 #define DB_VERSION "0.1.0"
 #endif
 
-enum { OPT_ON_CONFLICT = 1000, OPT_DRY_RUN, OPT_REQUIRE_EMPTY };
+enum { OPT_ON_INVALID = 999, OPT_ON_CONFLICT = 1000, OPT_DRY_RUN, OPT_REQUIRE_EMPTY };
 
 static const fmt_cli_option options[] = {
     {"table", 't', 1, "PATTERN", "import only tables matching PATTERN (repeatable)"},
@@ -21,6 +21,9 @@ static const fmt_cli_option options[] = {
     {"data-only", 'a', 0, NULL, "load rows into existing tables; create nothing"},
     {"on-conflict", OPT_ON_CONFLICT, 1, "MODE",
      "on a duplicate key: error (default), skip the row, or update the existing row"},
+    {"on-invalid", OPT_ON_INVALID, 1, "MODE",
+     "a value the target cannot hold: error (default), null (set it to NULL), or skip-row; "
+     "what it did is counted and reported"},
     {"dry-run", OPT_DRY_RUN, 0, NULL,
      "validate the whole file against the target and print per-table row counts; write "
      "nothing"},
@@ -96,6 +99,19 @@ int main(int argc, char **argv)
                 opts.target_options.on_conflict = DB_ON_CONFLICT_UPDATE;
             else {
                 fmt_cli_message("error", "invalid --on-conflict \"%s\": use error, skip or update",
+                                optarg);
+                goto done;
+            }
+            break;
+        case OPT_ON_INVALID:
+            if (strcmp(optarg, "error") == 0)
+                opts.target_options.on_invalid = DB_ON_INVALID_ERROR;
+            else if (strcmp(optarg, "null") == 0)
+                opts.target_options.on_invalid = DB_ON_INVALID_NULL;
+            else if (strcmp(optarg, "skip-row") == 0)
+                opts.target_options.on_invalid = DB_ON_INVALID_SKIP_ROW;
+            else {
+                fmt_cli_message("error", "invalid --on-invalid \"%s\": use error, null or skip-row",
                                 optarg);
                 goto done;
             }

@@ -27,6 +27,7 @@
 #define DEFAULT_NAMESPACE "public"
 /* rows per COPY: see target_row (well under DB_TARGET_MAX_LATE_ROWS) */
 #define COPY_BATCH_ROWS 8192
+#define BATCH_SAVEPOINT "dbimport_batch"
 #define SAVEPOINT_NAME "dbimport_try"
 
 typedef enum {
@@ -108,6 +109,11 @@ typedef struct {
     size_t nconflict_key;
     pg_buf out, line;
     db_table_stats stats;
+    /* --on-invalid: the COPY's lines and their rows, to send again */
+    pg_buf batch;
+    uint64_t *batch_rows;
+    size_t nbatch, capbatch;
+    char *invalid_example; /* the first value the policy handled, for the summary */
 
     post_item *post;
     size_t npost;
@@ -1544,6 +1550,12 @@ static void table_reset(pg_target *st)
     free(st->staged_mask);
     pg_buf_free(&st->out);
     pg_buf_free(&st->line);
+    pg_buf_free(&st->batch);
+    free(st->batch_rows);
+    st->batch_rows = NULL;
+    st->nbatch = st->capbatch = 0;
+    free(st->invalid_example);
+    st->invalid_example = NULL;
     st->display = st->qname = st->staging = NULL;
     st->columns = st->type_labels = st->conflict_key = NULL;
     st->enc = NULL;
@@ -1830,6 +1842,9 @@ static int start_copy(pg_target *st)
 {
     pg_buf b = {0};
     size_t n = 0;
+    if (st->opts.on_invalid != DB_ON_INVALID_ERROR &&
+        run(st, "SAVEPOINT " BATCH_SAVEPOINT, 0, NULL, NULL) < 0)
+        return set_error(st, "table \"%s\": %s", st->display, st->err);
     pg_buf_printf(&b, "COPY %s (", st->staging ? st->staging : st->qname);
     for (size_t i = 0; i < st->ncolumns; i++) {
         if (!st->mask[i])
@@ -1885,10 +1900,13 @@ static void blame_from_context(pg_target *st, const char *context, uint64_t *lin
     }
 }
 
-static int end_copy(pg_target *st)
+/* Ends the COPY; on a rejected row sets *bad_line (1-based in the COPY). */
+static int end_copy_once(pg_target *st, uint64_t *bad_line, int *data_error)
 {
     PGresult *res;
     int rc = 0;
+    *bad_line = 0;
+    *data_error = 0;
     if (!st->copy_active)
         return 0;
     if (flush_copy(st) < 0)
@@ -1910,8 +1928,11 @@ static int end_copy(pg_target *st)
                 blame_from_context(st, PQresultErrorField(res, PG_DIAG_CONTEXT), &line);
                 /* With the row known, the driver adds the table, the row,
                  * the column and the row's place in the file. */
+                *bad_line = line;
+                *data_error = strncmp(st->sqlstate, "22", 2) == 0; /* a data exception */
                 if (line)
-                    st->error_row = st->copy_first_row + line;
+                    st->error_row =
+                        line <= st->nbatch ? st->batch_rows[line - 1] : st->copy_first_row + line;
                 else
                     set_error(st, "table \"%s\": %s", st->display, st->err);
             }
@@ -1934,6 +1955,119 @@ static int end_copy(pg_target *st)
             st->stats.rows_written += st->copy_rows;
     }
     return rc;
+}
+
+/* Counts what --on-invalid did, keeping the first case for the summary. */
+static int note_invalid(pg_target *st, uint64_t row, const char *column, const char *why)
+{
+    st->stats.invalid++;
+    if (!st->invalid_example) {
+        pg_buf b = {0};
+        pg_buf_printf(&b, "row %llu, column \"%s\": %s", (unsigned long long)row,
+                      column ? column : "?", why ? why : "");
+        if (b.oom)
+            return set_oom(st);
+        st->invalid_example = b.buf;
+    }
+    return 0;
+}
+
+/* --on-invalid: applies the policy to line n (1-based) of the batch: the
+ * row left out, or the column's field replaced by \N. 0, or -1 when it
+ * cannot (the column is unknown). */
+static int apply_policy(pg_target *st, uint64_t n, const char *column)
+{
+    char *start = st->batch.buf, *end = st->batch.buf + st->batch.len;
+    for (uint64_t k = 1; k < n && start < end; k++)
+        start = memchr(start, '\n', (size_t)(end - start)) + 1;
+    char *nl = memchr(start, '\n', (size_t)(end - start));
+    if (!nl)
+        return -1;
+    if (st->opts.on_invalid == DB_ON_INVALID_SKIP_ROW) {
+        memmove(start, nl + 1, (size_t)(end - nl - 1));
+        st->batch.len -= (size_t)(nl + 1 - start);
+        memmove(&st->batch_rows[n - 1], &st->batch_rows[n],
+                (st->nbatch - n) * sizeof *st->batch_rows);
+        st->nbatch--;
+        return 0;
+    }
+    /* the field of that column: its place among the COPY's columns */
+    size_t field = 0, i;
+    for (i = 0; i < st->ncolumns; i++) {
+        if (!st->copy_mask[i])
+            continue;
+        if (column && strcmp(st->columns[i], column) == 0)
+            break;
+        field++;
+    }
+    if (i == st->ncolumns)
+        return -1;
+    char *f = start;
+    for (size_t k = 0; k < field; k++)
+        f = memchr(f, '\t', (size_t)(nl - f)) + 1;
+    char *fend = memchr(f, '\t', (size_t)(nl - f));
+    if (!fend)
+        fend = nl;
+    size_t old = (size_t)(fend - f);
+    if (old < 2) {
+        pg_buf_addn(&st->batch, "  ", 2 - old); /* room for the longer \N */
+        if (st->batch.oom)
+            return set_oom(st);
+        return apply_policy(st, n, column); /* the buffer may have moved */
+    }
+    memmove(f + 2, fend, (size_t)(st->batch.buf + st->batch.len - fend));
+    memcpy(f, "\\N", 2);
+    st->batch.len -= old - 2;
+    return 0;
+}
+
+/* Ends the COPY. Under --on-invalid, a row the server rejects for its data
+ * is handled by the policy and the batch is sent again from its savepoint,
+ * until the server takes it. */
+static int end_copy(pg_target *st)
+{
+    for (;;) {
+        uint64_t line;
+        int data_error;
+        if (end_copy_once(st, &line, &data_error) == 0) {
+            st->batch.len = 0; /* the next COPY starts a new batch */
+            st->nbatch = 0;
+            if (st->opts.on_invalid != DB_ON_INVALID_ERROR && st->in_transaction &&
+                run(st, "RELEASE SAVEPOINT " BATCH_SAVEPOINT, 0, NULL, NULL) < 0)
+                return -1;
+            return 0;
+        }
+        if (st->opts.on_invalid == DB_ON_INVALID_ERROR || !data_error || !line ||
+            line > st->nbatch || connection_lost(st))
+            return -1;
+        char *why = st->err;
+        st->err = NULL;
+        uint64_t row = st->batch_rows[line - 1];
+        if (run(st, "ROLLBACK TO SAVEPOINT " BATCH_SAVEPOINT, 0, NULL, NULL) < 0 ||
+            note_invalid(st, row, st->error_column, why) < 0 ||
+            apply_policy(st, line, st->error_column) < 0) {
+            free(st->err);
+            st->err = why;
+            return -1;
+        }
+        free(why);
+        free(st->error_column);
+        st->error_column = NULL;
+        st->error_row = 0;
+        /* the same columns again (st->mask may hold the next row's), then
+         * the batch as it now is */
+        unsigned char *next_mask = st->mask;
+        st->mask = st->copy_mask;
+        int started = start_copy(st);
+        st->mask = next_mask;
+        if (started < 0)
+            return -1;
+        st->out.len = 0;
+        pg_buf_addn(&st->out, st->batch.buf, st->batch.len);
+        st->copy_rows = st->nbatch;
+        if (flush_copy(st) < 0)
+            return -1;
+    }
 }
 
 /* A row whose every column takes its default: COPY cannot say that. */
@@ -1971,10 +2105,19 @@ static int target_row(void *state, const fmt_value *values, const unsigned char 
         st->staged_mask[i] = 1;
         if (n++)
             pg_buf_add(&st->line, "\t");
+        size_t field_start = st->line.len;
         if (pg_copy_value(&st->line, &values[i], &st->enc[i], err, sizeof err) < 0) {
-            if (!(st->error_column = strdup(st->columns[i])))
-                return set_oom(st);
-            return set_error(st, "%s", err);
+            if (st->opts.on_invalid == DB_ON_INVALID_ERROR) {
+                if (!(st->error_column = strdup(st->columns[i])))
+                    return set_oom(st);
+                return set_error(st, "%s", err);
+            }
+            if (note_invalid(st, st->stats.rows_read, st->columns[i], err) < 0)
+                return -1;
+            if (st->opts.on_invalid == DB_ON_INVALID_SKIP_ROW)
+                return 0;
+            st->line.len = field_start; /* --on-invalid=null */
+            pg_buf_add(&st->line, "\\N");
         }
     }
     pg_buf_add(&st->line, "\n");
@@ -1998,6 +2141,21 @@ static int target_row(void *state, const fmt_value *values, const unsigned char 
         return -1;
     pg_buf_addn(&st->out, st->line.buf, st->line.len);
     st->copy_rows++;
+    if (st->opts.on_invalid != DB_ON_INVALID_ERROR) {
+        /* kept, to be sent again if the server rejects one of the batch */
+        if (st->nbatch == st->capbatch) {
+            size_t cap = st->capbatch ? st->capbatch * 2 : 256;
+            uint64_t *grown = realloc(st->batch_rows, cap * sizeof *grown);
+            if (!grown)
+                return set_oom(st);
+            st->batch_rows = grown;
+            st->capbatch = cap;
+        }
+        st->batch_rows[st->nbatch++] = st->stats.rows_read;
+        pg_buf_addn(&st->batch, st->line.buf, st->line.len);
+        if (st->batch.oom)
+            return set_oom(st);
+    }
     if (st->out.len >= COPY_CHUNK)
         return flush_copy(st);
     return st->out.oom ? set_oom(st) : 0;
@@ -2069,6 +2227,20 @@ static int target_table_end(void *state, db_table_stats *stats)
     }
     if (stats)
         *stats = st->stats;
+    if (rc == 0 && st->stats.invalid && st->opts.on_invalid == DB_ON_INVALID_NULL)
+        add_warning(st,
+                    "table \"%s\": %llu value%s the target cannot hold set to NULL "
+                    "(--on-invalid=null); the first: %s",
+                    st->display, (unsigned long long)st->stats.invalid,
+                    st->stats.invalid == 1 ? "" : "s",
+                    st->invalid_example ? st->invalid_example : "?");
+    else if (rc == 0 && st->stats.invalid)
+        add_warning(st,
+                    "table \"%s\": %llu row%s with a value the target cannot hold left out "
+                    "(--on-invalid=skip-row); the first: %s",
+                    st->display, (unsigned long long)st->stats.invalid,
+                    st->stats.invalid == 1 ? "" : "s",
+                    st->invalid_example ? st->invalid_example : "?");
     if (rc == 0)
         table_reset(st);
     else

@@ -169,6 +169,7 @@ typedef struct {
     unsigned char *text_column; /* COLUMN_TEXT: decimals keep their exact text;
                                  * COLUMN_BLOB: no affinity, a -0.0 keeps its sign */
     uint64_t negative_zeros;    /* -0.0 stored as 0 in this table */
+    char *invalid_example;      /* the first value --on-invalid handled */
     const char *negative_zero_column;
     unsigned char *mask;
     char **conflict_key;
@@ -1921,6 +1922,35 @@ static int target_row(void *state, const fmt_value *values, const unsigned char 
         }
     }
     step = sqlite3_step(stmt);
+    /* --on-invalid: a STRICT table refuses a value of another type; the
+     * column is set to NULL and the row tried again, or the row left out. */
+    while (step != SQLITE_DONE && st->opts.on_invalid != DB_ON_INVALID_ERROR &&
+           sqlite3_extended_errcode(st->db) == SQLITE_CONSTRAINT_DATATYPE &&
+           (blame = blamed_column(st, sqlite3_errmsg(st->db))) != NULL) {
+        st->stats.invalid++;
+        if (!st->invalid_example) {
+            char buf[512];
+            snprintf(buf, sizeof buf, "row %llu, column \"%s\": %s",
+                     (unsigned long long)st->stats.rows_read, blame, sqlite3_errmsg(st->db));
+            st->invalid_example = strdup(buf);
+        }
+        if (st->opts.on_invalid == DB_ON_INVALID_SKIP_ROW) {
+            rc = 0;
+            blame = NULL;
+            goto done;
+        }
+        int blamed_param = 0;
+        for (size_t i = 0; i < st->ncolumns; i++) {
+            if (!st->mask[i])
+                continue;
+            blamed_param++;
+            if (st->columns[i] == blame)
+                break;
+        }
+        sqlite3_reset(stmt);
+        sqlite3_bind_null(stmt, blamed_param);
+        step = sqlite3_step(stmt);
+    }
     if (step != SQLITE_DONE) {
         set_error(st, "%s", sqlite3_errmsg(st->db));
         blame = blamed_column(st, sqlite3_errmsg(st->db));
@@ -1946,6 +1976,15 @@ static int target_table_end(void *state, db_table_stats *stats)
     sqlite_target *st = state;
     if (stats)
         *stats = st->stats;
+    if (st->stats.invalid)
+        add_warning(
+            st, "table \"%s\": %llu %s a type STRICT refuses %s (--on-invalid); the first: %s",
+            st->table, (unsigned long long)st->stats.invalid,
+            st->opts.on_invalid == DB_ON_INVALID_NULL ? "values of" : "rows with a value of",
+            st->opts.on_invalid == DB_ON_INVALID_NULL ? "set to NULL" : "left out",
+            st->invalid_example ? st->invalid_example : "?");
+    free(st->invalid_example);
+    st->invalid_example = NULL;
     if (st->negative_zeros)
         add_warning(st,
                     "table \"%s\", column \"%s\"%s: %llu negative zero%s stored as 0: SQLite "

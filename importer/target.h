@@ -15,8 +15,14 @@
 
 typedef enum { DB_ON_CONFLICT_ERROR, DB_ON_CONFLICT_SKIP, DB_ON_CONFLICT_UPDATE } db_on_conflict;
 
+/* A value the target cannot hold (text with a NUL for PostgreSQL, 'abc'
+ * for a bigint column): an error (the default), the column set to NULL, or
+ * the row left out. Whatever the policy did is counted and reported. */
+typedef enum { DB_ON_INVALID_ERROR, DB_ON_INVALID_NULL, DB_ON_INVALID_SKIP_ROW } db_on_invalid;
+
 typedef struct {
     db_on_conflict on_conflict;
+    db_on_invalid on_invalid;
     int dry_run;            /* validate against the target, write nothing */
     int data_only;          /* tables must exist */
     int schema_only;        /* create tables, load no rows */
@@ -28,6 +34,7 @@ typedef struct {
     uint64_t rows_read;
     uint64_t rows_written;
     uint64_t rows_skipped; /* --on-conflict=skip */
+    uint64_t invalid;      /* values set to NULL or rows left out by --on-invalid */
     int created;           /* the table did not exist */
 } db_table_stats;
 

@@ -58,4 +58,32 @@ check_eq "incompatible: target unchanged" "$(sha256sum <"$WORK/inc.db")" "$sum"
 check "import -t" "$DBIMPORT" -t tags "$WORK/only.db" "$WORK/a.json"
 check_eq "only tags imported" "$("$SQLITE3" "$WORK/only.db" "SELECT group_concat(name) FROM sqlite_schema WHERE type = 'table'")" "tags"
 
+# --on-invalid into a STRICT table, which refuses a value of another type.
+cat >"$WORK/strict.json" <<'JSON'
+{"format":"dbexport","format_version":"1.0","source":{"backend":"sqlite","version":"3","database":"x"},
+ "tables":{"t":{"columns":[{"name":"id","type":"int64","native_type":"INTEGER","nullable":false},
+   {"name":"n","type":"int64","native_type":"INTEGER","nullable":true}],
+ "rows":[{"id":1,"n":5},{"id":2,"n":{"$text":"abc"}},{"id":3,"n":7}]}}}
+JSON
+for policy in error null skip-row; do
+    rm -f "$WORK/strict.db"
+    "$SQLITE3" "$WORK/strict.db" "CREATE TABLE t (id INTEGER PRIMARY KEY, n INTEGER) STRICT;"
+    err=$("$DBIMPORT" --on-invalid="$policy" -a "$WORK/strict.db" "$WORK/strict.json" 2>&1)
+    rc=$?
+    got=$("$SQLITE3" "$WORK/strict.db" "SELECT group_concat(id || ':' || ifnull(n, 'NULL'), ' ') FROM t")
+    case $policy in
+    error)
+        check_eq "STRICT, no policy: exit 1" "$rc" 1
+        check_contains "STRICT, no policy: the row named" "$err" 'strict.json:4:25 (byte 299): table "t", row 2, column "n"'
+        check_eq "STRICT, no policy: nothing written" "$got" "" ;;
+    null)
+        check_eq "STRICT, null: exit 0" "$rc" 0
+        check_eq "STRICT, null: the value is NULL" "$got" "1:5 2:NULL 3:7"
+        check_contains "STRICT, null: reported" "$err" "1 values of a type STRICT refuses set to NULL" ;;
+    skip-row)
+        check_eq "STRICT, skip-row: exit 0" "$rc" 0
+        check_eq "STRICT, skip-row: the row left out" "$got" "1:5 3:7" ;;
+    esac
+done
+
 report

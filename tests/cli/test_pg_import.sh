@@ -153,4 +153,35 @@ line=$(echo "$err" | sed -n 's/.*late.json:\([0-9]*\):.*/\1/p')
 check_contains "a late row error: the line named holds the row" "$(sed -n "${line}p" "$WORK/late.json")" '"id":15000,'
 check_eq "a late row error: nothing imported" "$(pgq late "SELECT count(*) FROM pg_class WHERE relname = 'big'")" 0
 
+# --on-invalid: values the target cannot hold, found by the server (bigint
+# from 'x...', several across two COPY batches) or before sending (text
+# with a NUL byte): set to NULL, or their rows left out; counted.
+{
+    printf '{"format":"dbexport","format_version":"1.0","source":{"backend":"sqlite","version":"3","database":"x"},\n'
+    printf '"tables":{"inv":{"columns":[{"name":"id","type":"int64","native_type":"INTEGER","nullable":false},{"name":"n","type":"int64","native_type":"INTEGER","nullable":true},{"name":"t","type":"text","native_type":"TEXT","nullable":true}],\n"rows":[\n'
+    awk 'BEGIN { for (i = 1; i <= 12000; i++)
+        printf "{\"id\":%d,\"n\":%s,\"t\":%s}%s\n", i,
+            (i % 4000 == 7 ? "{\"$text\":\"bad\"}" : i),
+            (i == 9999 ? "\"nul\\u0000byte\"" : "\"ok\""), (i < 12000 ? "," : "") }'
+    printf ']}}}\n'
+} >"$WORK/invalid.json"
+pg_create inv_null
+err=$("$DBIMPORT" --on-invalid=null "$(pg_uri inv_null)" "$WORK/invalid.json" 2>&1)
+check_eq "--on-invalid=null: exit 0" "$?" 0
+check_contains "--on-invalid=null: counted" "$err" 'table "inv": 4 values the target cannot hold set to NULL'
+check_contains "--on-invalid=null: the first named" "$err" 'the first: row 7, column "n"'
+check_eq "--on-invalid=null: every row, the bad values NULL" \
+    "$(pgq inv_null "SELECT count(*), count(*) FILTER (WHERE n IS NULL), count(*) FILTER (WHERE t IS NULL) FROM inv")" "12000|3|1"
+check_eq "--on-invalid=null: the others as they were" \
+    "$(pgq inv_null "SELECT n FROM inv WHERE id IN (6, 8, 4008, 11999) ORDER BY id" | tr '\n' ' ')" "6 8 4008 11999 "
+pg_create inv_skip
+err=$("$DBIMPORT" --on-invalid=skip-row "$(pg_uri inv_skip)" "$WORK/invalid.json" 2>&1)
+check_eq "--on-invalid=skip-row: exit 0" "$?" 0
+check_contains "--on-invalid=skip-row: counted" "$err" '4 rows with a value the target cannot hold left out'
+check_eq "--on-invalid=skip-row: those rows left out" \
+    "$(pgq inv_skip "SELECT count(*), count(*) FILTER (WHERE id IN (7, 4007, 8007, 9999)) FROM inv")" "11996|0"
+pg_create inv_err
+"$DBIMPORT" "$(pg_uri inv_err)" "$WORK/invalid.json" 2>/dev/null
+check_eq "without --on-invalid: an error" "$?" 1
+
 report
