@@ -57,10 +57,10 @@ static int apply_vector_columns(const db_export_options *opts, fmt_table **table
                 dot = p;
         if (!colon || !dot || dot == *v || dot + 1 == colon || !end || *end || n < 1 ||
             n > FMT_TYPE_MAX_DIMENSION) {
-            fmt_cli_message("error",
-                            "--vector-column \"%s\": expected TABLE.COLUMN:N with N from 1 "
-                            "to %d",
-                            *v, FMT_TYPE_MAX_DIMENSION);
+            cli_message("error",
+                        "--vector-column \"%s\": expected TABLE.COLUMN:N with N from 1 "
+                        "to %d",
+                        *v, FMT_TYPE_MAX_DIMENSION);
             return -1;
         }
         int found = 0;
@@ -78,8 +78,8 @@ static int apply_vector_columns(const db_export_options *opts, fmt_table **table
                     continue;
                 if (col->type.kind != FMT_TYPE_BYTES && col->type.kind != FMT_TYPE_ANY &&
                     col->type.kind != FMT_TYPE_VECTOR) {
-                    fmt_cli_message("error", "--vector-column \"%s\": the column is %s, not a BLOB",
-                                    *v, col->type_text);
+                    cli_message("error", "--vector-column \"%s\": the column is %s, not a BLOB", *v,
+                                col->type_text);
                     return -1;
                 }
                 char text[FMT_TYPE_BUFSZ];
@@ -89,7 +89,7 @@ static int apply_vector_columns(const db_export_options *opts, fmt_table **table
                 fmt_type_format(text, &col->type);
                 free(col->type_text);
                 if (!(col->type_text = fmt_strdup(text))) {
-                    fmt_cli_message("error", "out of memory");
+                    cli_message("error", "out of memory");
                     return -1;
                 }
                 found = 1;
@@ -97,7 +97,7 @@ static int apply_vector_columns(const db_export_options *opts, fmt_table **table
             }
         }
         if (!found) {
-            fmt_cli_message("error", "--vector-column \"%s\": no such table and column", *v);
+            cli_message("error", "--vector-column \"%s\": no such table and column", *v);
             return -1;
         }
     }
@@ -117,25 +117,25 @@ int db_export(const db_export_options *opts)
     fmt_native_object *objects = NULL;
     size_t nobjects = 0;
     uint64_t total_rows = 0;
-    fmt_progress progress = {0};
+    cli_progress progress = {0};
     const char *where = opts->output && strcmp(opts->output, "-") ? opts->output : "stdout";
     int rc = -1;
 
     signal(SIGPIPE, SIG_IGN); /* a closed pipe is an error to report, not a silent death */
 
-    if (fmt_locator_classify(opts->source, &path) == FMT_LOCATOR_POSTGRESQL) {
+    if (cli_locator_classify(opts->source, &path) == CLI_LOCATOR_POSTGRESQL) {
         ops = db_source_pg();
         path = opts->source; /* libpq takes the whole locator */
     } else {
         ops = db_source_sqlite();
     }
     if (ops->open(&src, path, &opts->source_options) < 0) {
-        fmt_cli_message("error", "%s", src ? ops->errmsg(src) : "out of memory");
+        cli_message("error", "%s", src ? ops->errmsg(src) : "out of memory");
         goto done;
     }
     if (ops->header(src, &header) < 0 || ops->tables(src, &tables, &ntables) < 0 ||
         (!opts->data_only && ops->native_objects(src, &objects, &nobjects) < 0)) {
-        fmt_cli_message("error", "%s", ops->errmsg(src));
+        cli_message("error", "%s", ops->errmsg(src));
         goto done;
     }
     if (apply_vector_columns(opts, tables, ntables) < 0)
@@ -154,16 +154,16 @@ int db_export(const db_export_options *opts)
     }
 
     if (fmt_output_open(&out, opts->output ? opts->output : "-", opts->gzip_level) < 0) {
-        fmt_cli_message("error", "%s: %s", where, out ? fmt_output_errmsg(out) : "out of memory");
+        cli_message("error", "%s: %s", where, out ? fmt_output_errmsg(out) : "out of memory");
         goto done;
     }
     if (fmt_doc_writer_new(&doc, output_sink, out) < 0) {
-        fmt_cli_message("error", "out of memory");
+        cli_message("error", "out of memory");
         goto done;
     }
     if (fmt_doc_write_header(doc, &header) < 0)
         goto write_failed;
-    fmt_progress_init(&progress, "dbexport", 1, 0);
+    cli_progress_init(&progress, "dbexport", 1, 0);
 
     for (size_t i = 0; i < ntables; i++) {
         fmt_table *t = tables[i];
@@ -175,23 +175,23 @@ int db_export(const db_export_options *opts)
         if (!opts->schema_only) {
             fmt_value *values = calloc(t->ncolumns ? t->ncolumns : 1, sizeof *values);
             if (!values || ops->rows_begin(src, t) < 0) {
-                fmt_cli_message("error", "table \"%s\": %s", t->name,
-                                values ? ops->errmsg(src) : "out of memory");
+                cli_message("error", "table \"%s\": %s", t->name,
+                            values ? ops->errmsg(src) : "out of memory");
                 free(values);
                 goto done;
             }
             int more;
             while ((more = ops->rows_next(src, values)) == 1) {
                 nrows++;
-                fmt_progress_update(&progress, t->name, nrows, fmt_output_offset(out));
+                cli_progress_update(&progress, t->name, nrows, fmt_output_offset(out));
                 if (fmt_doc_write_row(doc, values) < 0) {
                     /* A failed write says more than the writer's "sink failed". */
                     if (fmt_output_errmsg(out)[0])
-                        fmt_cli_message("error", "%s: %s (writing table \"%s\", row %llu)", where,
-                                        fmt_output_errmsg(out), t->name, (unsigned long long)nrows);
+                        cli_message("error", "%s: %s (writing table \"%s\", row %llu)", where,
+                                    fmt_output_errmsg(out), t->name, (unsigned long long)nrows);
                     else
-                        fmt_cli_message("error", "table \"%s\", row %llu: %s", t->name,
-                                        (unsigned long long)nrows, fmt_doc_writer_errmsg(doc));
+                        cli_message("error", "table \"%s\", row %llu: %s", t->name,
+                                    (unsigned long long)nrows, fmt_doc_writer_errmsg(doc));
                     ops->rows_end(src);
                     free(values);
                     goto done;
@@ -200,22 +200,22 @@ int db_export(const db_export_options *opts)
             ops->rows_end(src);
             free(values);
             if (more < 0) {
-                fmt_cli_message("error", "table \"%s\", after row %llu: %s", t->name,
-                                (unsigned long long)nrows, ops->errmsg(src));
+                cli_message("error", "table \"%s\", after row %llu: %s", t->name,
+                            (unsigned long long)nrows, ops->errmsg(src));
                 goto done;
             }
         }
         if (fmt_doc_write_table_end(doc) < 0)
             goto write_failed;
-        fmt_progress_end(&progress);
+        cli_progress_end(&progress);
         total_rows += nrows;
         if (opts->verbose)
-            fmt_cli_message(NULL, "table \"%s\": %llu rows", t->name, (unsigned long long)nrows);
+            cli_message(NULL, "table \"%s\": %llu rows", t->name, (unsigned long long)nrows);
     }
     if (fmt_doc_write_end(doc, objects, nobjects) < 0)
         goto write_failed;
     if (fmt_output_close(out) < 0) {
-        fmt_cli_message("error", "%s: %s", where, fmt_output_errmsg(out));
+        cli_message("error", "%s: %s", where, fmt_output_errmsg(out));
         goto done;
     }
     {
@@ -223,23 +223,23 @@ int db_export(const db_export_options *opts)
         size_t nlines = 0;
         if (ops->warnings(src, &lines, &nlines) == 0)
             for (size_t i = 0; i < nlines; i++)
-                fmt_cli_message("warning", "%s", lines[i]);
+                cli_message("warning", "%s", lines[i]);
     }
     if (opts->verbose)
-        fmt_cli_message(NULL, "exported %zu tables, %llu rows to %s", ntables,
-                        (unsigned long long)total_rows, where);
+        cli_message(NULL, "exported %zu tables, %llu rows to %s", ntables,
+                    (unsigned long long)total_rows, where);
     rc = 0;
     goto done;
 
 write_failed:
-    fmt_progress_end(&progress);
+    cli_progress_end(&progress);
     /* The output's own message (disk full, broken pipe) says more than the
      * writer's "sink failed". */
-    fmt_cli_message("error", "%s: %s", where,
-                    out && fmt_output_errmsg(out)[0] ? fmt_output_errmsg(out)
-                                                     : fmt_doc_writer_errmsg(doc));
+    cli_message("error", "%s: %s", where,
+                out && fmt_output_errmsg(out)[0] ? fmt_output_errmsg(out)
+                                                 : fmt_doc_writer_errmsg(doc));
 done:
-    fmt_progress_end(&progress);
+    cli_progress_end(&progress);
     fmt_doc_writer_free(doc);
     fmt_output_free(out);
     for (size_t i = 0; i < ntables; i++)

@@ -14,7 +14,7 @@
 
 enum { OPT_NO_TIMESTAMP = 1000, OPT_VECTOR_COLUMN };
 
-static const fmt_cli_option options[] = {
+static const cli_option options[] = {
     {"file", 'f', 1, "FILE", "write to FILE instead of standard output"},
     {"compress", 'Z', 1, "LEVEL", "gzip level 0-9 (default 6 for *.gz, else 0 = plain)"},
     {"table", 't', 1, "PATTERN", "export only tables matching PATTERN (repeatable)"},
@@ -44,7 +44,7 @@ static void usage(FILE *f)
                "SOURCE is a SQLite database file (or sqlite:PATH), or a PostgreSQL\n"
                "connection URI (postgresql://...) or key=value string (\"dbname=x\").\n"
                "\n");
-    fmt_cli_print_options(f, options);
+    cli_print_options(f, options);
     fprintf(f, "\n"
                "PATTERN is a shell glob matched against table names (\"user*\"); for\n"
                "PostgreSQL a -t/-T pattern with a '.' matches \"schema.table\".\n"
@@ -74,9 +74,9 @@ int main(int argc, char **argv)
     void *longopts = NULL;
     int rc = 2, level = -1;
 
-    fmt_cli_set_program("dbexport");
-    if (fmt_cli_getopt_tables(options, &shortopts, &longopts) < 0) {
-        fmt_cli_message("error", "out of memory");
+    cli_set_program("dbexport");
+    if (cli_getopt_tables(options, &shortopts, &longopts) < 0) {
+        cli_message("error", "out of memory");
         return 1;
     }
     opterr = 0;
@@ -92,7 +92,7 @@ int main(int argc, char **argv)
             char *end;
             long v = strtol(optarg, &end, 10);
             if (*optarg == 0 || *end || v < 0 || v > 9) {
-                fmt_cli_message("error", "invalid compression level \"%s\": use 0-9", optarg);
+                cli_message("error", "invalid compression level \"%s\": use 0-9", optarg);
                 goto done;
             }
             level = (int)v;
@@ -100,17 +100,16 @@ int main(int argc, char **argv)
         }
         case 't':
         case 'T':
-            if (fmt_cli_push_pattern(c == 't' ? &include : &exclude,
-                                     c == 't' ? &ninclude : &nexclude, optarg) < 0) {
+            if (cli_push_pattern(c == 't' ? &include : &exclude, c == 't' ? &ninclude : &nexclude,
+                                 optarg) < 0) {
                 rc = 1;
                 goto done;
             }
             break;
         case 'n':
         case 'N':
-            if (fmt_cli_push_pattern(c == 'n' ? &include_schemas : &exclude_schemas,
-                                     c == 'n' ? &ninclude_schemas : &nexclude_schemas,
-                                     optarg) < 0) {
+            if (cli_push_pattern(c == 'n' ? &include_schemas : &exclude_schemas,
+                                 c == 'n' ? &ninclude_schemas : &nexclude_schemas, optarg) < 0) {
                 rc = 1;
                 goto done;
             }
@@ -130,7 +129,7 @@ int main(int argc, char **argv)
             goto done;
         case '?':
         case ':':
-            if (!fmt_cli_option_error(c, argv, optind, optopt))
+            if (!cli_option_error(c, argv, optind, optopt))
                 goto done;
             usage(stdout);
             rc = 0;
@@ -139,30 +138,30 @@ int main(int argc, char **argv)
             opts.no_timestamp = 1;
             break;
         case OPT_VECTOR_COLUMN:
-            if (fmt_cli_push_pattern(&vectors, &nvectors, optarg) < 0) {
+            if (cli_push_pattern(&vectors, &nvectors, optarg) < 0) {
                 rc = 1;
                 goto done;
             }
             break;
         default:
-            fmt_cli_option_error('?', argv, optind, 0);
+            cli_option_error('?', argv, optind, 0);
             goto done;
         }
     }
     if (optind != argc - 1) {
-        fmt_cli_message("error", optind == argc ? "no SOURCE given" : "too many arguments");
+        cli_message("error", optind == argc ? "no SOURCE given" : "too many arguments");
         fprintf(stderr, "Usage: dbexport [OPTION]... SOURCE\n"
                         "Try \"dbexport --help\" for more information.\n");
         goto done;
     }
     if (opts.schema_only && opts.data_only) {
-        fmt_cli_message("error", "--schema-only and --data-only cannot be used together");
+        cli_message("error", "--schema-only and --data-only cannot be used together");
         goto done;
     }
     opts.source = argv[optind];
     if ((include_schemas || exclude_schemas) &&
-        fmt_locator_classify(opts.source, &sqlite_path) != FMT_LOCATOR_POSTGRESQL) {
-        fmt_cli_message("error", "-n/-N apply to PostgreSQL sources only");
+        cli_locator_classify(opts.source, &sqlite_path) != CLI_LOCATOR_POSTGRESQL) {
+        cli_message("error", "-n/-N apply to PostgreSQL sources only");
         goto done;
     }
     opts.gzip_level = level >= 0 ? level : (opts.output && ends_with(opts.output, ".gz") ? 6 : 0);

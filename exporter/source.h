@@ -9,8 +9,8 @@
 #include "value.h"
 
 typedef struct {
-    const char *const *include_tables; /* -t patterns, NULL-terminated; NULL = all */
-    const char *const *exclude_tables; /* -T patterns */
+    const char *const *include_tables;  /* -t patterns, NULL-terminated; NULL = all */
+    const char *const *exclude_tables;  /* -T patterns */
     const char *const *include_schemas; /* -n (PostgreSQL) */
     const char *const *exclude_schemas; /* -N */
 } db_source_options;

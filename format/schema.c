@@ -6,17 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-char *fmt_strdup(const char *s)
-{
-    if (!s)
-        return NULL;
-    size_t n = strlen(s) + 1;
-    char *d = malloc(n);
-    if (d)
-        memcpy(d, s, n);
-    return d;
-}
-
 void fmt_header_clear(fmt_header *h)
 {
     if (!h)

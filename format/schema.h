@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "strlist.h"
 #include "types.h"
 
 #define FMT_FORMAT_NAME "dbexport"
@@ -179,8 +180,5 @@ int fmt_table_find_column(const fmt_table *t, const char *name);
  * "always", "by_default", "serial"). Parse returns -1 for unknown names. */
 const char *fmt_identity_name(fmt_identity_kind k);
 int fmt_identity_parse(const char *s);
-
-/* strdup that accepts NULL; returns NULL on NULL or out of memory. */
-char *fmt_strdup(const char *s);
 
 #endif

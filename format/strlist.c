@@ -1,11 +1,8 @@
 /* See strlist.h. */
 #include "strlist.h"
 
-#include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include "schema.h"
 
 int fmt_strings_push(char ***list, size_t *n, char *s)
 {
@@ -33,35 +30,13 @@ void fmt_strings_free(char **list, size_t n)
     free(list);
 }
 
-char **fmt_patterns_copy(const char *const *patterns, int *failed)
+char *fmt_strdup(const char *s)
 {
-    size_t n = 0;
-    if (!patterns)
+    if (!s)
         return NULL;
-    while (patterns[n])
-        n++;
-    char **out = calloc(n + 1, sizeof *out);
-    if (!out) {
-        *failed = 1;
-        return NULL;
-    }
-    for (size_t i = 0; i < n; i++)
-        if (!(out[i] = fmt_strdup(patterns[i])))
-            *failed = 1;
-    return out;
-}
-
-void fmt_patterns_free(char **patterns)
-{
-    for (size_t i = 0; patterns && patterns[i]; i++)
-        free(patterns[i]);
-    free(patterns);
-}
-
-int fmt_patterns_match(char *const *patterns, const char *name)
-{
-    for (size_t i = 0; patterns && patterns[i]; i++)
-        if (fnmatch(patterns[i], name, 0) == 0)
-            return 1;
-    return 0;
+    size_t n = strlen(s) + 1;
+    char *d = malloc(n);
+    if (d)
+        memcpy(d, s, n);
+    return d;
 }

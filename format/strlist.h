@@ -1,5 +1,5 @@
-/* Growable lists of owned strings, and NULL-terminated lists of shell glob
- * patterns (-t/-T/-n/-N), as every backend keeps them. */
+/* Growable lists of owned strings, as the schema model and every backend
+ * keep them. */
 #ifndef FMT_STRLIST_H
 #define FMT_STRLIST_H
 
@@ -12,11 +12,7 @@ int fmt_strings_push(char ***list, size_t *n, char *s);
 int fmt_strings_push_copy(char ***list, size_t *n, const char *s);
 void fmt_strings_free(char **list, size_t n);
 
-/* A NULL-terminated copy of patterns (NULL stays NULL); *failed is set when
- * memory ran out. */
-char **fmt_patterns_copy(const char *const *patterns, int *failed);
-void fmt_patterns_free(char **patterns);
-/* 1 if name matches one of the NULL-terminated patterns (fnmatch). */
-int fmt_patterns_match(char *const *patterns, const char *name);
+/* A copy of s, or NULL when s is NULL or memory ran out. */
+char *fmt_strdup(const char *s);
 
 #endif

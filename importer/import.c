@@ -3,7 +3,6 @@
  * rolls everything back; an interrupt (SIGINT, SIGTERM) is such an error. */
 #include "import.h"
 
-#include <fnmatch.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +11,7 @@
 #include "cli.h"
 #include "doc_reader.h"
 #include "progress.h"
+#include "select.h"
 #include "stream.h"
 
 static volatile sig_atomic_t interrupted;
@@ -29,21 +29,6 @@ static int input_source(void *ctx, void *buf, size_t cap, size_t *got)
 static const char *input_errmsg(void *ctx)
 {
     return fmt_input_errmsg(ctx);
-}
-
-static int matches_any(const char *const *patterns, const char *name)
-{
-    for (; patterns && *patterns; patterns++)
-        if (fnmatch(*patterns, name, 0) == 0)
-            return 1;
-    return 0;
-}
-
-static int selected(const db_import_options *opts, const char *table)
-{
-    if (opts->include_tables && !matches_any(opts->include_tables, table))
-        return 0;
-    return !matches_any(opts->exclude_tables, table);
 }
 
 typedef struct {
@@ -85,10 +70,11 @@ int db_import(const db_import_options *opts)
     size_t nobjects = 0;
     const fmt_header *header = NULL;
     const db_target_options *topts = &opts->target_options;
-    fmt_progress progress = {0};
+    cli_progress progress = {0};
     uint64_t table_rows = 0;
+    db_selection selection = {0};
 
-    if (fmt_locator_classify(opts->target, &path) == FMT_LOCATOR_POSTGRESQL) {
+    if (cli_locator_classify(opts->target, &path) == CLI_LOCATOR_POSTGRESQL) {
         ops = db_target_pg();
         path = opts->target; /* the whole connection string */
     } else {
@@ -107,58 +93,62 @@ int db_import(const db_import_options *opts)
         signal(SIGPIPE, SIG_IGN);
     }
 
+    if (db_selection_init(&selection, opts->include_tables, opts->exclude_tables, NULL, NULL) < 0) {
+        cli_message("error", "out of memory");
+        goto done;
+    }
     if (fmt_input_open(&in, opts->input ? opts->input : "-") < 0) {
-        fmt_cli_message("error", "%s: %s", opts->input ? opts->input : "stdin",
-                        in ? fmt_input_errmsg(in) : "out of memory");
+        cli_message("error", "%s: %s", opts->input ? opts->input : "stdin",
+                    in ? fmt_input_errmsg(in) : "out of memory");
         goto done;
     }
     fmt_input_set_interrupt(in, &interrupted);
     if (fmt_doc_reader_new(&doc, input_source, input_errmsg, in, fmt_input_name(in), NULL) < 0) {
-        fmt_cli_message("error", "out of memory");
+        cli_message("error", "out of memory");
         goto done;
     }
-    fmt_progress_init(&progress, "dbimport", 1, fmt_input_size(in));
+    cli_progress_init(&progress, "dbimport", 1, fmt_input_size(in));
     if (ops->open(&tgt, path, topts) < 0) {
-        fmt_cli_message("error", "%s", tgt ? ops->errmsg(tgt) : "out of memory");
+        cli_message("error", "%s", tgt ? ops->errmsg(tgt) : "out of memory");
         goto done;
     }
 
     for (;;) {
         fmt_doc_event ev;
         if (interrupted) {
-            fmt_cli_message("error", "interrupted by signal %d; nothing was imported",
-                            (int)interrupted);
+            cli_message("error", "interrupted by signal %d; nothing was imported",
+                        (int)interrupted);
             goto done;
         }
         if (fmt_doc_reader_next(doc, &ev) < 0) {
             if (interrupted)
-                fmt_cli_message("error", "interrupted by signal %d; nothing was imported",
-                                (int)interrupted);
+                cli_message("error", "interrupted by signal %d; nothing was imported",
+                            (int)interrupted);
             else
-                fmt_cli_message("error", "%s", fmt_doc_reader_errmsg(doc));
+                cli_message("error", "%s", fmt_doc_reader_errmsg(doc));
             goto done;
         }
         switch (ev.type) {
         case FMT_DOC_HEADER:
             header = ev.header;
             if (ops->begin(tgt, ev.header) < 0) {
-                fmt_cli_message("error", "%s", ops->errmsg(tgt));
+                cli_message("error", "%s", ops->errmsg(tgt));
                 goto done;
             }
             break;
         case FMT_DOC_TABLE:
-            skip_table = !selected(opts, ev.table->name);
+            skip_table = !db_selection_table(&selection, ev.table->namespace, ev.table->name);
             if (skip_table)
                 break;
             if (ops->table_begin(tgt, ev.table) < 0) {
-                fmt_cli_message("error", "%s", ops->errmsg(tgt));
+                cli_message("error", "%s", ops->errmsg(tgt));
                 goto done;
             }
             in_table = 1;
             {
                 table_summary *grown = realloc(summary, (nsummary + 1) * sizeof *grown);
                 if (!grown) {
-                    fmt_cli_message("error", "out of memory");
+                    cli_message("error", "out of memory");
                     goto done;
                 }
                 summary = grown;
@@ -167,7 +157,7 @@ int db_import(const db_import_options *opts)
             }
             break;
         case FMT_DOC_ROW:
-            fmt_progress_update(&progress, ev.table->name, ++table_rows, fmt_input_raw_offset(in));
+            cli_progress_update(&progress, ev.table->name, ++table_rows, fmt_input_raw_offset(in));
             if (skip_table || topts->schema_only)
                 break;
             {
@@ -178,7 +168,7 @@ int db_import(const db_import_options *opts)
                 p->offset = ev.offset;
             }
             if (ops->row(tgt, ev.values, ev.present) < 0) {
-                fmt_cli_message("error", "%s", row_error(doc, ops, tgt));
+                cli_message("error", "%s", row_error(doc, ops, tgt));
                 goto done;
             }
             break;
@@ -189,14 +179,14 @@ int db_import(const db_import_options *opts)
             in_table = 0;
             if (ops->table_end(tgt, &summary[nsummary - 1].stats) < 0) {
                 if (ops->error_row && ops->error_row(tgt))
-                    fmt_cli_message("error", "%s", row_error(doc, ops, tgt));
+                    cli_message("error", "%s", row_error(doc, ops, tgt));
                 else
-                    fmt_cli_message("error", "%s", ops->errmsg(tgt));
+                    cli_message("error", "%s", ops->errmsg(tgt));
                 goto done;
             }
             if (opts->verbose)
-                fmt_cli_message(NULL, "table \"%s\": %llu rows", summary[nsummary - 1].name,
-                                (unsigned long long)summary[nsummary - 1].stats.rows_read);
+                cli_message(NULL, "table \"%s\": %llu rows", summary[nsummary - 1].name,
+                            (unsigned long long)summary[nsummary - 1].stats.rows_read);
             break;
         case FMT_DOC_NATIVE:
             objects = ev.objects;
@@ -208,17 +198,16 @@ int db_import(const db_import_options *opts)
     }
 end_of_document:
     if (interrupted) {
-        fmt_cli_message("error", "interrupted by signal %d; nothing was imported",
-                        (int)interrupted);
+        cli_message("error", "interrupted by signal %d; nothing was imported", (int)interrupted);
         goto done;
     }
     if (ops->finish(tgt, topts->data_only ? NULL : objects, topts->data_only ? 0 : nobjects,
                     header) < 0) {
-        fmt_cli_message("error", "%s", ops->errmsg(tgt));
+        cli_message("error", "%s", ops->errmsg(tgt));
         goto done;
     }
     if (ops->commit(tgt) < 0) {
-        fmt_cli_message("error", "%s", ops->errmsg(tgt));
+        cli_message("error", "%s", ops->errmsg(tgt));
         goto done;
     }
     {
@@ -226,7 +215,7 @@ end_of_document:
         size_t nlines = 0;
         if (ops->warnings(tgt, &lines, &nlines) == 0)
             for (size_t i = 0; i < nlines; i++)
-                fmt_cli_message("warning", "%s", lines[i]);
+                cli_message("warning", "%s", lines[i]);
     }
     {
         uint64_t rows = 0, written = 0, skipped = 0, invalid = 0;
@@ -240,20 +229,20 @@ end_of_document:
                        (unsigned long long)summary[i].stats.rows_read);
         }
         if (topts->dry_run)
-            fmt_cli_message(NULL,
-                            "dry run: the file is valid for this target: %zu tables, %llu "
-                            "rows; nothing was written",
-                            nsummary, (unsigned long long)rows);
+            cli_message(NULL,
+                        "dry run: the file is valid for this target: %zu tables, %llu "
+                        "rows; nothing was written",
+                        nsummary, (unsigned long long)rows);
         else if (opts->verbose || skipped || invalid)
-            fmt_cli_message(NULL,
-                            "imported %zu tables: %llu rows written, %llu skipped, %llu values "
-                            "handled by --on-invalid",
-                            nsummary, (unsigned long long)written, (unsigned long long)skipped,
-                            (unsigned long long)invalid);
+            cli_message(NULL,
+                        "imported %zu tables: %llu rows written, %llu skipped, %llu values "
+                        "handled by --on-invalid",
+                        nsummary, (unsigned long long)written, (unsigned long long)skipped,
+                        (unsigned long long)invalid);
     }
     rc = 0;
 done:
-    fmt_progress_end(&progress);
+    cli_progress_end(&progress);
     if (rc < 0 && tgt)
         ops->rollback(tgt); /* also removes a target file this run created */
     if (tgt)
@@ -263,5 +252,6 @@ done:
     for (size_t i = 0; i < nsummary; i++)
         free(summary[i].name);
     free(summary);
+    db_selection_free(&selection);
     return rc;
 }

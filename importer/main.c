@@ -14,7 +14,7 @@
 
 enum { OPT_ON_INVALID = 999, OPT_ON_CONFLICT = 1000, OPT_DRY_RUN, OPT_REQUIRE_EMPTY };
 
-static const fmt_cli_option options[] = {
+static const cli_option options[] = {
     {"table", 't', 1, "PATTERN", "import only tables matching PATTERN (repeatable)"},
     {"exclude-table", 'T', 1, "PATTERN", "do not import tables matching PATTERN (repeatable)"},
     {"schema-only", 's', 0, NULL, "create the tables, load no rows"},
@@ -46,7 +46,7 @@ static void usage(FILE *f)
                "PostgreSQL connection URI (postgresql://...) or key=value string (\"dbname=x\").\n"
                "FILE is the document, plain or gzip (detected); absent or \"-\" reads stdin.\n"
                "\n");
-    fmt_cli_print_options(f, options);
+    cli_print_options(f, options);
     fprintf(f, "\n"
                "The import is all-or-nothing: one transaction, and any error rolls it back,\n"
                "leaving the target as it was. Keys, indexes and triggers are created after the\n"
@@ -64,10 +64,10 @@ int main(int argc, char **argv)
     void *longopts = NULL;
     int rc = 2;
 
-    fmt_cli_set_program("dbimport");
+    cli_set_program("dbimport");
     opts.target_options.single_transaction = 1;
-    if (fmt_cli_getopt_tables(options, &shortopts, &longopts) < 0) {
-        fmt_cli_message("error", "out of memory");
+    if (cli_getopt_tables(options, &shortopts, &longopts) < 0) {
+        cli_message("error", "out of memory");
         return 1;
     }
     opterr = 0;
@@ -78,8 +78,8 @@ int main(int argc, char **argv)
         switch (c) {
         case 't':
         case 'T':
-            if (fmt_cli_push_pattern(c == 't' ? &include : &exclude,
-                                     c == 't' ? &ninclude : &nexclude, optarg) < 0) {
+            if (cli_push_pattern(c == 't' ? &include : &exclude, c == 't' ? &ninclude : &nexclude,
+                                 optarg) < 0) {
                 rc = 1;
                 goto done;
             }
@@ -98,8 +98,8 @@ int main(int argc, char **argv)
             else if (strcmp(optarg, "update") == 0)
                 opts.target_options.on_conflict = DB_ON_CONFLICT_UPDATE;
             else {
-                fmt_cli_message("error", "invalid --on-conflict \"%s\": use error, skip or update",
-                                optarg);
+                cli_message("error", "invalid --on-conflict \"%s\": use error, skip or update",
+                            optarg);
                 goto done;
             }
             break;
@@ -111,8 +111,8 @@ int main(int argc, char **argv)
             else if (strcmp(optarg, "skip-row") == 0)
                 opts.target_options.on_invalid = DB_ON_INVALID_SKIP_ROW;
             else {
-                fmt_cli_message("error", "invalid --on-invalid \"%s\": use error, null or skip-row",
-                                optarg);
+                cli_message("error", "invalid --on-invalid \"%s\": use error, null or skip-row",
+                            optarg);
                 goto done;
             }
             break;
@@ -131,24 +131,24 @@ int main(int argc, char **argv)
             goto done;
         case '?':
         case ':':
-            if (!fmt_cli_option_error(c, argv, optind, optopt))
+            if (!cli_option_error(c, argv, optind, optopt))
                 goto done;
             usage(stdout);
             rc = 0;
             goto done;
         default:
-            fmt_cli_option_error('?', argv, optind, 0);
+            cli_option_error('?', argv, optind, 0);
             goto done;
         }
     }
     if (optind == argc || argc - optind > 2) {
-        fmt_cli_message("error", optind == argc ? "no TARGET given" : "too many arguments");
+        cli_message("error", optind == argc ? "no TARGET given" : "too many arguments");
         fprintf(stderr, "Usage: dbimport [OPTION]... TARGET [FILE]\n"
                         "Try \"dbimport --help\" for more information.\n");
         goto done;
     }
     if (opts.target_options.schema_only && opts.target_options.data_only) {
-        fmt_cli_message("error", "--schema-only and --data-only cannot be used together");
+        cli_message("error", "--schema-only and --data-only cannot be used together");
         goto done;
     }
     opts.target = argv[optind];

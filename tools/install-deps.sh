@@ -6,7 +6,8 @@
 #   --build-only  compiler, CMake, SQLite/libpq/zlib/libb64 headers, sqlite3, jq
 #   --test        also PostgreSQL 15 + pgvector, Node.js for ajv (JSON Schema
 #                 checks, installed from tools/package-lock.json into
-#                 tools/node_modules), clang for the fuzz build
+#                 tools/node_modules), clang for the fuzz build, clang-format
+#                 for the style check
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -26,7 +27,7 @@ esac
 packages=(build-essential cmake pkg-config libsqlite3-dev libpq-dev zlib1g-dev libb64-dev
   sqlite3 jq ca-certificates)
 if [[ $mode == test ]]; then
-  packages+=(postgresql-15 postgresql-server-dev-15 clang)
+  packages+=(postgresql-15 postgresql-server-dev-15 clang clang-format)
   # NodeSource's nodejs bundles npm and conflicts with Debian's npm package:
   # accept any node + npm already on PATH.
   if ! command -v node >/dev/null || ! command -v npm >/dev/null; then

@@ -18,7 +18,7 @@
 #include <libpq-fe.h>
 
 #include "check.h"
-#include "pg_text.h"
+#include "copy_text_in.h"
 #include "pg_source.h"
 #include "source.h"
 

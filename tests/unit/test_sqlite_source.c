@@ -15,7 +15,7 @@
 
 #include "check.h"
 #include "source.h"
-#include "sqlite_ddl.h"
+#include "ddl_scan.h"
 
 static char tmpdir[256];
 
@@ -229,7 +229,7 @@ static void test_types(const fmt_table *t)
         {"c46", "text"},          {"c47", "decimal"},      {"c48", "int64"},
         {"c49", "float64"},       {"c50", "decimal"},      {"c51", "decimal"},
         {"c52", "decimal"},       {"c53", "decimal"},      {"c54", "decimal"},
-        {"c55", "int64"},         {"c56", "native"},        {"c57", "bytes"},
+        {"c55", "int64"},         {"c56", "native"},       {"c57", "bytes"},
     };
     size_t i;
     CHECK(t != NULL);

@@ -16,7 +16,7 @@
 #include <libpq-fe.h>
 
 #include "cli.h"
-#include "pg_copy.h"
+#include "copy_text_out.h"
 #include "strlist.h"
 
 /* "dbimport" in ASCII: every import into one database takes this lock, so
@@ -1582,7 +1582,7 @@ static int target_open(void **state, const char *locator, const db_target_option
     }
     if (!locator || !*locator)
         return set_error(st, "no PostgreSQL connection string given");
-    st->masked = fmt_locator_mask(locator);
+    st->masked = cli_locator_mask(locator);
     if (!st->masked)
         return set_oom(st);
     /* Keywords after dbname override what the string itself says. */

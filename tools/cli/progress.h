@@ -1,8 +1,8 @@
 /* Progress on stderr for people watching a long export or import: one line,
  * rewritten in place at most a few times a second, only when stderr is a
  * terminal. Rows, bytes, rate, and an ETA when the total size is known. */
-#ifndef FMT_PROGRESS_H
-#define FMT_PROGRESS_H
+#ifndef DB_CLI_PROGRESS_H
+#define DB_CLI_PROGRESS_H
 
 #include <stdint.h>
 
@@ -12,17 +12,17 @@ typedef struct {
     uint64_t total_bytes; /* 0 when unknown (a pipe, or gzip input) */
     double start, last;   /* seconds, monotonic */
     int shown;            /* a line is on screen */
-} fmt_progress;
+} cli_progress;
 
 /* enabled: the caller's wish; the line appears only if stderr is a tty too. */
-void fmt_progress_init(fmt_progress *p, const char *program, int enabled, uint64_t total_bytes);
+void cli_progress_init(cli_progress *p, const char *program, int enabled, uint64_t total_bytes);
 /* Cheap to call per row: looks at the clock only every 1024 calls' worth of
  * rows (rows is the running count). */
-void fmt_progress_update(fmt_progress *p, const char *table, uint64_t rows, uint64_t bytes);
+void cli_progress_update(cli_progress *p, const char *table, uint64_t rows, uint64_t bytes);
 /* Clears the line, so messages that follow start on a clean line. */
-void fmt_progress_end(fmt_progress *p);
-/* Clears whatever progress line is on screen; fmt_cli_message calls it
+void cli_progress_end(cli_progress *p);
+/* Clears whatever progress line is on screen; cli_message calls it
  * before printing, so no message starts in the middle of one. */
-void fmt_progress_clear(void);
+void cli_progress_clear(void);
 
 #endif

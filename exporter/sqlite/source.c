@@ -25,15 +25,16 @@
 #include <sqlite3.h>
 
 #include "json_compact.h"
-#include "sqlite_ddl.h"
+#include "ddl_scan.h"
+#include "select.h"
 #include "strlist.h"
 
 #define BUSY_TIMEOUT_MS 5000
 
 typedef struct {
     sqlite3 *db;
-    char *path; /* as given, for messages and the header */
-    char **include;
+    char *path;             /* as given, for messages and the header */
+    db_selection selection; /* -t/-T */
     char **exclude;
     char errmsg[1024];
 
@@ -119,10 +120,7 @@ static int prepare(sqlite_src *s, sqlite3_stmt **st, const char *sql, const char
 /* -t/-T: shell globs, case-sensitive, against the table name. */
 static bool table_selected(const sqlite_src *s, const char *name)
 {
-    if (s->include && !fmt_patterns_match(s->include, name)) {
-        return false;
-    }
-    return !fmt_patterns_match(s->exclude, name);
+    return db_selection_table(&s->selection, NULL, name);
 }
 
 /* ---- portable type mapping ---------------------------------------------
@@ -1307,8 +1305,8 @@ static int src_open(void **state, const char *locator, const db_source_options *
     }
     s->path = fmt_strdup(locator);
     if (opts) {
-        s->include = fmt_patterns_copy(opts->include_tables, &failed);
-        s->exclude = fmt_patterns_copy(opts->exclude_tables, &failed);
+        failed = db_selection_init(&s->selection, opts->include_tables, opts->exclude_tables, NULL,
+                                   NULL) < 0;
     }
     if (!s->path || failed) {
         rc = fail(s, "out of memory");
@@ -1559,7 +1557,7 @@ static int src_native_objects(void *state, fmt_native_object **objects, size_t *
     size_t n = 0, i;
     sqlite3_stmt *st = NULL;
     int rc = 0, step;
-    bool filtered = s->include || s->exclude;
+    bool filtered = s->selection.include_tables || s->selection.exclude_tables;
     *objects = NULL;
     *nobjects = 0;
     if (read_schema_once(s) < 0) {
@@ -1656,8 +1654,7 @@ static void src_close(void *state)
         sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL); /* read-only: ends the snapshot */
         sqlite3_close(s->db);
     }
-    fmt_patterns_free(s->include);
-    fmt_patterns_free(s->exclude);
+    db_selection_free(&s->selection);
     free(s->path);
     free(s);
 }

@@ -5,7 +5,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static fmt_progress *on_screen; /* the progress whose line is shown, if any */
+static cli_progress *on_screen; /* the progress whose line is shown, if any */
 
 static double now(void)
 {
@@ -14,7 +14,7 @@ static double now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-void fmt_progress_init(fmt_progress *p, const char *program, int enabled, uint64_t total_bytes)
+void cli_progress_init(cli_progress *p, const char *program, int enabled, uint64_t total_bytes)
 {
     p->enabled = enabled && isatty(STDERR_FILENO);
     p->program = program;
@@ -35,7 +35,7 @@ static void human(char *out, size_t cap, double bytes)
     snprintf(out, cap, u ? "%.1f %s" : "%.0f %s", bytes, units[u]);
 }
 
-void fmt_progress_update(fmt_progress *p, const char *table, uint64_t rows, uint64_t bytes)
+void cli_progress_update(cli_progress *p, const char *table, uint64_t rows, uint64_t bytes)
 {
     if (!p->enabled || (rows & 1023) != 0)
         return;
@@ -59,7 +59,7 @@ void fmt_progress_update(fmt_progress *p, const char *table, uint64_t rows, uint
     on_screen = p;
 }
 
-void fmt_progress_end(fmt_progress *p)
+void cli_progress_end(cli_progress *p)
 {
     if (p->shown)
         fprintf(stderr, "\r\033[K");
@@ -68,8 +68,8 @@ void fmt_progress_end(fmt_progress *p)
         on_screen = NULL;
 }
 
-void fmt_progress_clear(void)
+void cli_progress_clear(void)
 {
     if (on_screen)
-        fmt_progress_end(on_screen);
+        cli_progress_end(on_screen);
 }

@@ -1,20 +1,23 @@
-/* Command-line helpers shared by both tools: telling a SQLite path from a
- * PostgreSQL connection string, masking passwords, and one options table
- * that drives both getopt_long and --help. */
-#ifndef FMT_CLI_H
-#define FMT_CLI_H
+/* libdbcli: the command-line support every program shares (dbexport,
+ * dbimport): telling a SQLite path from a PostgreSQL connection string and
+ * masking passwords (locator.c), one options table that drives both
+ * getopt_long and --help (options.c), and messages for people on stderr
+ * (message.c). Progress lines are in progress.h. Only programs link this:
+ * it prints. */
+#ifndef DB_CLI_H
+#define DB_CLI_H
 
 #include <stddef.h>
 
-typedef enum { FMT_LOCATOR_SQLITE, FMT_LOCATOR_POSTGRESQL } fmt_locator_kind;
+typedef enum { CLI_LOCATOR_SQLITE, CLI_LOCATOR_POSTGRESQL } cli_locator_kind;
 
 /* postgres:// and postgresql:// URIs and libpq key=value strings are
  * PostgreSQL; "sqlite:" prefixed or anything else is a SQLite file path.
  * *path_out points into s (the SQLite path without a "sqlite:" prefix). */
-fmt_locator_kind fmt_locator_classify(const char *s, const char **path_out);
+cli_locator_kind cli_locator_classify(const char *s, const char **path_out);
 /* Copy of s with any password replaced by "****" (URI userinfo, password=
  * in key=value strings, password query parameter). Caller frees. */
-char *fmt_locator_mask(const char *s);
+char *cli_locator_mask(const char *s);
 
 typedef struct {
     const char *long_name;
@@ -22,24 +25,25 @@ typedef struct {
     int has_arg;          /* 0 none, 1 required */
     const char *arg_name; /* "FILE" */
     const char *help;
-} fmt_cli_option;
+} cli_option;
 
 /* Prints "Options:" lines for opts (terminated by a zero entry) to f. */
-void fmt_cli_print_options(void *f, const fmt_cli_option *opts);
+void cli_print_options(void *f, const cli_option *opts);
 /* Builds getopt_long tables; caller frees both. */
-int fmt_cli_getopt_tables(const fmt_cli_option *opts, char **shortopts, void **longopts);
+int cli_getopt_tables(const cli_option *opts, char **shortopts, void **longopts);
 
 /* After getopt_long returned '?' or ':' (with a leading ':' in shortopts):
  * returns 1 when it was -? or --help, which the caller answers with its
  * usage; otherwise reports the unknown option or the missing argument and
  * returns 0, for an exit with status 2. */
-int fmt_cli_option_error(int c, char *const *argv, int next_index, int bad_option);
+int cli_option_error(int c, char *const *argv, int next_index, int bad_option);
 /* Appends p to a NULL-terminated list grown with realloc. 0 or -1. */
-int fmt_cli_push_pattern(const char ***list, size_t *n, const char *p);
+int cli_push_pattern(const char ***list, size_t *n, const char *p);
 
 /* Messages for people, on stderr: "PROG: LEVEL: text" (level "error",
  * "warning", or NULL for plain information). */
-void fmt_cli_set_program(const char *name);
-void fmt_cli_message(const char *level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void cli_set_program(const char *name);
+const char *cli_program(void);
+void cli_message(const char *level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #endif

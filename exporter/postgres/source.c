@@ -25,8 +25,9 @@
 #include <libpq-fe.h>
 
 #include "cli.h"
-#include "pg_text.h"
+#include "copy_text_in.h"
 #include "pg_source.h"
+#include "select.h"
 #include "strlist.h"
 
 #define MAX_TYPE_DEPTH 16 /* domains over domains over arrays ... */
@@ -58,9 +59,9 @@ typedef struct {
 
 typedef struct {
     PGconn *conn;
-    char *masked;   /* the locator with its password masked, for messages */
-    char *password; /* to scrub from server messages, or NULL */
-    char **include_tables, **exclude_tables, **include_schemas, **exclude_schemas;
+    char *masked;           /* the locator with its password masked, for messages */
+    char *password;         /* to scrub from server messages, or NULL */
+    db_selection selection; /* -t/-T/-n/-N */
     char errmsg[1024];
     char *server_version;
     char *database;
@@ -181,54 +182,14 @@ static int add_warning(pg_src *s, const char *fmt, ...)
 
 /* ---- small helpers ----------------------------------------------------- */
 
-/* -t/-T: a pattern with a '.' matches "schema.table", else the table name. */
-static bool table_matches_any(char *const *patterns, const char *relname, const char *qualified)
-{
-    size_t i;
-    for (i = 0; patterns && patterns[i]; i++) {
-        const char *subject = strchr(patterns[i], '.') ? qualified : relname;
-        if (fnmatch(patterns[i], subject, 0) == 0) {
-            return true;
-        }
-    }
-    return false;
-}
-
-static bool schema_matches_any(char *const *patterns, const char *nspname)
-{
-    size_t i;
-    for (i = 0; patterns && patterns[i]; i++) {
-        if (fnmatch(patterns[i], nspname, 0) == 0) {
-            return true;
-        }
-    }
-    return false;
-}
-
 static bool schema_selected(const pg_src *s, const char *nspname)
 {
-    if (s->include_schemas && !schema_matches_any(s->include_schemas, nspname)) {
-        return false;
-    }
-    return !schema_matches_any(s->exclude_schemas, nspname);
+    return db_selection_schema(&s->selection, nspname);
 }
 
 static bool table_selected(const pg_src *s, const char *nspname, const char *relname)
 {
-    char *qualified;
-    bool ok;
-    if (!schema_selected(s, nspname)) {
-        return false;
-    }
-    qualified = malloc(strlen(nspname) + strlen(relname) + 2);
-    if (!qualified) {
-        return false;
-    }
-    sprintf(qualified, "%s.%s", nspname, relname);
-    ok = !(s->include_tables && !table_matches_any(s->include_tables, relname, qualified)) &&
-         !table_matches_any(s->exclude_tables, relname, qualified);
-    free(qualified);
-    return ok;
+    return db_selection_table(&s->selection, nspname, relname);
 }
 
 /* The document's key of a relation: its name in "public", else "nsp.name". */
@@ -1357,12 +1318,10 @@ static int src_open(void **state, const char *locator, const db_source_options *
     if (!s) {
         return -1;
     }
-    s->masked = fmt_locator_mask(locator);
+    s->masked = cli_locator_mask(locator);
     if (opts) {
-        s->include_tables = fmt_patterns_copy(opts->include_tables, &failed);
-        s->exclude_tables = fmt_patterns_copy(opts->exclude_tables, &failed);
-        s->include_schemas = fmt_patterns_copy(opts->include_schemas, &failed);
-        s->exclude_schemas = fmt_patterns_copy(opts->exclude_schemas, &failed);
+        failed = db_selection_init(&s->selection, opts->include_tables, opts->exclude_tables,
+                                   opts->include_schemas, opts->exclude_schemas) < 0;
     }
     if (!s->masked || failed) {
         return fail(s, "out of memory");
@@ -2072,10 +2031,7 @@ static void src_close(void *state)
         free(s->types[i].extname);
     }
     free(s->types);
-    fmt_patterns_free(s->include_tables);
-    fmt_patterns_free(s->exclude_tables);
-    fmt_patterns_free(s->include_schemas);
-    fmt_patterns_free(s->exclude_schemas);
+    db_selection_free(&s->selection);
     free(s->password);
     free(s->masked);
     free(s->server_version);

@@ -2,7 +2,7 @@
  * PostgreSQL's input function for the column's type reads, then escaped
  * for COPY (backslash, tab, newline, carriage return). Vectors are written
  * shortest-round-trip so that the stored floats are bit-identical. */
-#include "pg_copy.h"
+#include "copy_text_out.h"
 
 #include <math.h>
 #include <stdarg.h>

@@ -1,6 +1,6 @@
 /* The SQLite DDL scanner: a tokenizer and a few keyword-driven loops over
- * the tokens of one statement. See sqlite_ddl.h for what it reports. */
-#include "sqlite_ddl.h"
+ * the tokens of one statement. See ddl_scan.h for what it reports. */
+#include "ddl_scan.h"
 
 #include <stdarg.h>
 #include <stdint.h>

@@ -1,5 +1,5 @@
-/* PostgreSQL text forms -> the format's values (see pg_text.h). */
-#include "pg_text.h"
+/* PostgreSQL text forms -> the format's values (see copy_text_in.h). */
+#include "copy_text_in.h"
 
 #include <errno.h>
 #include <math.h>
