@@ -28,6 +28,13 @@ typedef struct {
     int schema_only;        /* create tables, load no rows */
     int single_transaction; /* default 1 */
     int require_empty;      /* refuse when a table of the file exists and holds rows */
+    /* --untrusted: run no SQL text from the file (defaults, CHECKs,
+     * generated columns, index expressions and predicates, views,
+     * triggers); what is left out is counted in the warnings. */
+    int untrusted;
+    /* --extension=NAME: extensions the user allows to be created besides
+     * those the file's column types need (NULL-terminated, or NULL). */
+    const char *const *extensions;
 } db_target_options;
 
 typedef struct {

@@ -371,6 +371,19 @@ static int same_name(const char *a, const char *b, db_sql_dialect dialect)
     return strcmp(a, b) == 0;
 }
 
+/* Whether the name read (got_schema may be NULL) is schema.name, where an
+ * unqualified name or a missing schema stands for default_schema. */
+static int is_declared(const char *got_schema, const char *got_name, const char *schema,
+                       const char *name, const char *default_schema, db_sql_dialect dialect)
+{
+    if (!same_name(got_name, name, dialect))
+        return 0;
+    const char *want = schema ? schema : default_schema;
+    if (got_schema)
+        return want && same_name(got_schema, want, dialect);
+    return !schema || (default_schema && same_name(schema, default_schema, dialect));
+}
+
 int db_sql_check_create(const char *sql, db_sql_dialect dialect, const char *const *words,
                         const char *schema, const char *name, const char *default_schema,
                         int multi_statement_body, db_sql_create *out, char *why, size_t whylen)
@@ -396,13 +409,7 @@ int db_sql_check_create(const char *sql, db_sql_dialect dialect, const char *con
         return why_at(why, whylen, "out of memory", name_at);
     if (r == 0)
         return why_at(why, whylen, "no name after CREATE", name_at);
-    int ok = same_name(got_name, name, dialect);
-    if (ok && got_schema) {
-        const char *want = schema ? schema : default_schema;
-        ok = want && same_name(got_schema, want, dialect);
-    } else if (ok && schema) {
-        ok = default_schema && same_name(schema, default_schema, dialect);
-    }
+    int ok = is_declared(got_schema, got_name, schema, name, default_schema, dialect);
     free(got_schema);
     free(got_name);
     if (!ok)
@@ -411,4 +418,40 @@ int db_sql_check_create(const char *sql, db_sql_dialect dialect, const char *con
         out->after_name = lx.pos;
     int ntokens;
     return check_rest(&lx, multi_statement_body, &ntokens, why, whylen);
+}
+
+int db_sql_check_on_table(const char *sql, size_t from, db_sql_dialect dialect, const char *schema,
+                          const char *table, const char *default_schema, int allow_only, char *why,
+                          size_t whylen)
+{
+    db_lexer lx;
+    db_lexer_init(&lx, sql, dialect);
+    lx.pos = from;
+    db_token t;
+    int depth = 0;
+    for (t = db_lexer_next(&lx); t.kind != DB_TOK_END && t.kind != DB_TOK_ERROR;
+         t = db_lexer_next(&lx)) {
+        if (db_token_is_punct(&lx, &t, '('))
+            depth++;
+        else if (db_token_is_punct(&lx, &t, ')'))
+            depth--;
+        else if (depth == 0 && db_token_is_word(&lx, &t, "ON"))
+            break;
+    }
+    if (t.kind != DB_TOK_WORD)
+        return why_at(why, whylen, "no ON table", t.start);
+    size_t at = lx.pos;
+    t = db_lexer_next(&lx);
+    if (!(allow_only && db_token_is_word(&lx, &t, "ONLY")))
+        lx.pos = at;
+    char *got_schema = NULL, *got = NULL;
+    int r = db_sql_read_qualified(&lx, &got_schema, &got);
+    int ok = r == 1 && is_declared(got_schema, got, schema, table, default_schema, dialect);
+    free(got_schema);
+    free(got);
+    if (r < 0)
+        return why_at(why, whylen, "out of memory", at);
+    if (!ok)
+        return why_at(why, whylen, "a table other than the one declared after ON", at);
+    return 0;
 }

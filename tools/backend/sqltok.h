@@ -72,6 +72,14 @@ int db_sql_check_create(const char *sql, db_sql_dialect dialect, const char *con
                         const char *schema, const char *name, const char *default_schema,
                         int multi_statement_body, db_sql_create *out, char *why, size_t whylen);
 
+/* 0 if, after byte from of sql, the first keyword ON outside brackets is
+ * followed by the table (optionally after ONLY, when allow_only): schema
+ * as for db_sql_check_create. For a trigger's or an index's table. -1 with
+ * the reason in why. */
+int db_sql_check_on_table(const char *sql, size_t from, db_sql_dialect dialect, const char *schema,
+                          const char *table, const char *default_schema, int allow_only, char *why,
+                          size_t whylen);
+
 /* Reads a possibly qualified name ("a", "s"."a") at the lexer's position:
  * 1 with *schema (NULL when unqualified) and *name allocated, 0 if the next
  * token is not a name, -1 when memory ran out. */
