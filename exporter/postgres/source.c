@@ -3,7 +3,7 @@
  * session settings that make the server's text output exact and stable.
  * The catalogs describe the tables with the format's table model; rows
  * stream through COPY ... TO STDOUT in text form, one row per call
- * (pg_text.c turns the text into values).
+ * (tools/postgres copy_decode.c turns the text into values).
  *
  * Ownership, as for the SQLite source: the tables and native objects handed
  * out belong to the caller; warning lines and header contents are copied
@@ -25,7 +25,9 @@
 #include <libpq-fe.h>
 
 #include "cli.h"
-#include "copy_text_in.h"
+#include "pg_copy_decode.h"
+#include "pg_sql.h"
+#include "pg_types.h"
 #include "pg_source.h"
 #include "select.h"
 #include "strlist.h"
@@ -91,10 +93,10 @@ typedef struct {
     fmt_type *rows_types;
     bool *rows_generated;
     size_t rows_ncolumns;
-    size_t *rows_offsets;  /* per column: where its bytes start */
-    int *rows_where;       /* per column: 0 none, 1 in text, 2 in converted */
-    pg_text_buf text;      /* the row's fields, unescaped */
-    pg_text_buf converted; /* blobs and JSON made from them */
+    size_t *rows_offsets; /* per column: where its bytes start */
+    int *rows_where;      /* per column: 0 none, 1 in text, 2 in converted */
+    db_buf text;          /* the row's fields, unescaped */
+    db_buf converted;     /* blobs and JSON made from them */
 } pg_src;
 
 /* ---- messages ---------------------------------------------------------- */
@@ -192,20 +194,6 @@ static bool table_selected(const pg_src *s, const char *nspname, const char *rel
     return db_selection_table(&s->selection, nspname, relname);
 }
 
-/* The document's key of a relation: its name in "public", else "nsp.name". */
-static char *relation_key(const char *nspname, const char *relname)
-{
-    char *key;
-    if (strcmp(nspname, "public") == 0) {
-        return fmt_strdup(relname);
-    }
-    key = malloc(strlen(nspname) + strlen(relname) + 2);
-    if (key) {
-        sprintf(key, "%s.%s", nspname, relname);
-    }
-    return key;
-}
-
 static char *namespace_of(const char *nspname)
 {
     return strcmp(nspname, "public") == 0 ? NULL : fmt_strdup(nspname);
@@ -241,55 +229,24 @@ static bool bool_val(const PGresult *res, int row, int col)
     return v && v[0] == 't';
 }
 
-/* Appends "ident" with '"' doubled. */
-static int append_ident(pg_text_buf *b, const char *name)
+/* db_buf appends with the sticky oom flag read back, for the || chains
+ * below. */
+static int append_ident(db_buf *b, const char *name)
 {
-    if (pg_text_buf_append(b, "\"", 1) < 0) {
-        return -1;
-    }
-    for (; *name; name++) {
-        if (pg_text_buf_append(b, name, 1) < 0 ||
-            (*name == '"' && pg_text_buf_append(b, "\"", 1) < 0)) {
-            return -1;
-        }
-    }
-    return pg_text_buf_append(b, "\"", 1);
+    db_buf_ident(b, name);
+    return b->oom ? -1 : 0;
 }
 
-static int append_text(pg_text_buf *b, const char *text)
+static int append_text(db_buf *b, const char *text)
 {
-    return pg_text_buf_append(b, text, strlen(text));
+    db_buf_add(b, text);
+    return b->oom ? -1 : 0;
 }
 
-/* "CHECK ((price > 0)) NOT VALID" -> "(price > 0)": what is inside the
- * parentheses that follow CHECK. NULL when def is not a CHECK. */
-static char *check_expression(const char *def)
+static int append_bytes(db_buf *b, const void *bytes, size_t n)
 {
-    const char *open, *p;
-    int depth = 0;
-    char quote = 0;
-    if (strncmp(def, "CHECK ", 6) != 0 || !(open = strchr(def, '('))) {
-        return NULL;
-    }
-    for (p = open; *p; p++) {
-        if (quote) {
-            if (*p == quote) {
-                quote = 0;
-            }
-        } else if (*p == '\'' || *p == '"') {
-            quote = *p;
-        } else if (*p == '(') {
-            depth++;
-        } else if (*p == ')' && --depth == 0) {
-            char *out = malloc((size_t)(p - open));
-            if (out) {
-                memcpy(out, open + 1, (size_t)(p - open - 1));
-                out[p - open - 1] = '\0';
-            }
-            return out;
-        }
-    }
-    return NULL;
+    db_buf_addn(b, bytes, n);
+    return b->oom ? -1 : 0;
 }
 
 /* ---- types ------------------------------------------------------------- */
@@ -353,97 +310,6 @@ static const type_info *lookup_type(pg_src *s, unsigned oid)
     }
     s->ntypes++;
     return t;
-}
-
-/* How a type's typmod becomes the portable type's parameters. */
-typedef enum { MOD_NONE, MOD_NUMERIC, MOD_LENGTH, MOD_DIMENSION } typmod_rule;
-
-/* The portable type mapping (docs/MAPPING.md): built-in types by their
- * pg_catalog name, pgvector's by their name in the "vector" extension. */
-static const struct {
-    const char *name;
-    bool vector_extension;
-    fmt_type_kind kind;
-    typmod_rule rule;
-} type_map[] = {
-    {"int2", false, FMT_TYPE_INT16, MOD_NONE},
-    {"int4", false, FMT_TYPE_INT32, MOD_NONE},
-    {"int8", false, FMT_TYPE_INT64, MOD_NONE},
-    {"float4", false, FMT_TYPE_FLOAT32, MOD_NONE},
-    {"float8", false, FMT_TYPE_FLOAT64, MOD_NONE},
-    {"numeric", false, FMT_TYPE_DECIMAL, MOD_NUMERIC},
-    {"text", false, FMT_TYPE_TEXT, MOD_NONE},
-    {"varchar", false, FMT_TYPE_VARCHAR, MOD_LENGTH},
-    {"bpchar", false, FMT_TYPE_CHAR, MOD_LENGTH},
-    {"bytea", false, FMT_TYPE_BYTES, MOD_NONE},
-    {"bool", false, FMT_TYPE_BOOLEAN, MOD_NONE},
-    {"date", false, FMT_TYPE_DATE, MOD_NONE},
-    {"time", false, FMT_TYPE_TIME, MOD_NONE},
-    {"timetz", false, FMT_TYPE_TIMETZ, MOD_NONE},
-    {"timestamp", false, FMT_TYPE_TIMESTAMP, MOD_NONE},
-    {"timestamptz", false, FMT_TYPE_TIMESTAMPTZ, MOD_NONE},
-    {"interval", false, FMT_TYPE_INTERVAL, MOD_NONE},
-    {"uuid", false, FMT_TYPE_UUID, MOD_NONE},
-    {"json", false, FMT_TYPE_JSON, MOD_NONE},
-    {"jsonb", false, FMT_TYPE_JSONB, MOD_NONE},
-    {"vector", true, FMT_TYPE_VECTOR, MOD_DIMENSION},
-    {"halfvec", true, FMT_TYPE_HALFVEC, MOD_DIMENSION},
-    {"sparsevec", true, FMT_TYPE_SPARSEVEC, MOD_DIMENSION},
-};
-
-/* Whether t is a type the format accepts: its text parses back to it. */
-static bool type_valid(const fmt_type *t)
-{
-    char text[FMT_TYPE_BUFSZ], err[128];
-    fmt_type back;
-    int len = fmt_type_format(text, t);
-    return len > 0 && fmt_type_parse(&back, text, (size_t)len, err, sizeof err) == 0 &&
-           back.kind == t->kind && back.param1 == t->param1 && back.param2 == t->param2;
-}
-
-static void map_builtin(fmt_type *out, fmt_type_kind kind, typmod_rule rule, int32_t typmod)
-{
-    out->kind = kind;
-    out->param1 = out->param2 = -1;
-    switch (rule) {
-    case MOD_NONE:
-        break;
-    case MOD_NUMERIC:
-        if (typmod >= 4) {
-            int32_t precision = ((typmod - 4) >> 16) & 0xffff;
-            int32_t scale = (((typmod - 4) & 0x7ff) ^ 1024) - 1024; /* PG 15: may be < 0 */
-            if (scale >= 0 && scale <= precision) {
-                out->param1 = precision;
-                out->param2 = scale;
-            }
-        }
-        break;
-    case MOD_LENGTH:
-        if (typmod >= 5) {
-            out->param1 = typmod - 4;
-        } else {
-            out->kind = FMT_TYPE_TEXT; /* varchar, bpchar without a length */
-        }
-        break;
-    case MOD_DIMENSION:
-        if (typmod >= 1) {
-            out->param1 = typmod;
-        } else {
-            out->kind = FMT_TYPE_NATIVE; /* vector without a dimension */
-        }
-        break;
-    }
-    if (!type_valid(out)) {
-        if (out->kind == FMT_TYPE_DECIMAL) {
-            out->param1 = out->param2 = -1;
-        } else if (out->kind == FMT_TYPE_VARCHAR || out->kind == FMT_TYPE_CHAR) {
-            out->kind = FMT_TYPE_TEXT;
-            out->param1 = -1;
-        } else {
-            out->kind = FMT_TYPE_NATIVE;
-            out->param1 = out->param2 = -1;
-        }
-    }
 }
 
 static int note_extension(pg_src *s, const char *name)
@@ -546,7 +412,7 @@ static int note_user_type(pg_src *s, const type_info *t)
         return -1;
     }
     for (r = 0; r < PQntuples(res); r++) {
-        char *expression = check_expression(PQgetvalue(res, r, 0));
+        char *expression = pg_check_expression(PQgetvalue(res, r, 0));
         if (!expression) {
             expression = fmt_strdup(PQgetvalue(res, r, 0)); /* not a CHECK: as is */
         }
@@ -618,14 +484,7 @@ static int map_type(pg_src *s, fmt_type *out, unsigned oid, int32_t typmod, int 
         }
         return 0;
     }
-    for (i = 0; i < sizeof type_map / sizeof type_map[0]; i++) {
-        if (strcmp(type_map[i].name, t->typname) == 0 &&
-            (type_map[i].vector_extension ? (t->extname && strcmp(t->extname, "vector") == 0)
-                                          : strcmp(t->nspname, "pg_catalog") == 0)) {
-            map_builtin(out, type_map[i].kind, type_map[i].rule, typmod);
-            return 0;
-        }
-    }
+    pg_type_builtin(out, t->nspname, t->typname, t->extname, typmod);
     return 0;
 }
 
@@ -698,7 +557,7 @@ static int list_tables(pg_src *s, table_entry **out, size_t *nout)
         e->oid = dup_val(res, r, 0);
         e->nspname = dup_val(res, r, 1);
         e->relname = dup_val(res, r, 2);
-        e->key = e->nspname && e->relname ? relation_key(e->nspname, e->relname) : NULL;
+        e->key = e->nspname && e->relname ? pg_relation_key(e->nspname, e->relname) : NULL;
         e->relkind = PQgetvalue(res, r, 3)[0];
         e->persistence = PQgetvalue(res, r, 4)[0];
         e->rls = bool_val(res, r, 5);
@@ -722,7 +581,7 @@ done:
 
 static int read_sequence(pg_src *s, fmt_column *c, const char *nspname, const char *relname)
 {
-    pg_text_buf sql = {NULL, 0, 0};
+    db_buf sql = {0};
     PGresult *res = NULL;
     int rc = 0;
     if (append_text(&sql, "SELECT last_value, is_called FROM ") < 0 ||
@@ -731,7 +590,7 @@ static int read_sequence(pg_src *s, fmt_column *c, const char *nspname, const ch
         rc = fail(s, "out of memory");
         goto done;
     }
-    if (!(res = query(s, sql.data, NULL, NULL))) {
+    if (!(res = query(s, sql.buf, NULL, NULL))) {
         rc = -1;
         goto done;
     }
@@ -741,7 +600,7 @@ static int read_sequence(pg_src *s, fmt_column *c, const char *nspname, const ch
     }
 done:
     PQclear(res);
-    pg_text_buf_free(&sql);
+    db_buf_free(&sql);
     return rc;
 }
 
@@ -829,26 +688,10 @@ done:
     return rc;
 }
 
-static char *action_name(char code)
-{
-    switch (code) {
-    case 'r':
-        return fmt_strdup("restrict");
-    case 'c':
-        return fmt_strdup("cascade");
-    case 'n':
-        return fmt_strdup("set null");
-    case 'd':
-        return fmt_strdup("set default");
-    default:
-        return fmt_strdup("no action");
-    }
-}
-
 static int fill_key(fmt_key *k, const char *name, const char *columns)
 {
     k->name = fmt_strdup(name);
-    return !k->name || pg_text_array_strings(&k->columns, &k->ncolumns, columns) < 0 ? -1 : 0;
+    return !k->name || pg_decode_array_strings(&k->columns, &k->ncolumns, columns) < 0 ? -1 : 0;
 }
 
 static int load_constraints(pg_src *s, const table_entry *e, fmt_table *t)
@@ -901,7 +744,7 @@ static int load_constraints(pg_src *s, const table_entry *e, fmt_table *t)
         case 'c': {
             fmt_check *c = &t->checks[t->nchecks++];
             c->name = fmt_strdup(name);
-            c->expression = check_expression(PQgetvalue(res, r, 10));
+            c->expression = pg_check_expression(PQgetvalue(res, r, 10));
             if (!c->name || !c->expression) {
                 rc = fail(s, "out of memory");
                 goto done;
@@ -913,15 +756,15 @@ static int load_constraints(pg_src *s, const table_entry *e, fmt_table *t)
             fk->name = fmt_strdup(name);
             fk->ref_table = dup_val(res, r, 5);
             fk->ref_namespace = namespace_of(PQgetvalue(res, r, 4));
-            fk->on_delete = action_name(PQgetvalue(res, r, 6)[0]);
-            fk->on_update = action_name(PQgetvalue(res, r, 7)[0]);
+            fk->on_delete = fmt_strdup(pg_fk_action_name(PQgetvalue(res, r, 6)[0]));
+            fk->on_update = fmt_strdup(pg_fk_action_name(PQgetvalue(res, r, 7)[0]));
             fk->deferrable = bool_val(res, r, 8);
             fk->initially_deferred = bool_val(res, r, 9);
             if (!fk->name || !fk->ref_table || !fk->on_delete || !fk->on_update ||
                 (strcmp(PQgetvalue(res, r, 4), "public") != 0 && !fk->ref_namespace) ||
-                pg_text_array_strings(&fk->columns, &fk->ncolumns, PQgetvalue(res, r, 2)) < 0 ||
-                pg_text_array_strings(&fk->ref_columns, &fk->nref_columns, PQgetvalue(res, r, 3)) <
-                    0) {
+                pg_decode_array_strings(&fk->columns, &fk->ncolumns, PQgetvalue(res, r, 2)) < 0 ||
+                pg_decode_array_strings(&fk->ref_columns, &fk->nref_columns,
+                                        PQgetvalue(res, r, 3)) < 0) {
                 rc = fail(s, "out of memory");
                 goto done;
             }
@@ -1039,7 +882,7 @@ static int load_partition_objects(pg_src *s, const table_entry *parent, fmt_part
     pe.oid = (char *)oid;
     pe.nspname = (char *)nspname;
     pe.relname = part->name;
-    pe.key = relation_key(nspname, part->name);
+    pe.key = pg_relation_key(nspname, part->name);
     if (!pe.key || !tmp) {
         rc = fail(s, "out of memory");
         goto done;
@@ -1144,7 +987,7 @@ static int load_partitioning(pg_src *s, const table_entry *e, fmt_table *t)
             goto done;
         }
         if (PQgetvalue(res, r, 3)[0] == 'p') {
-            char *key = relation_key(PQgetvalue(res, r, 0), part->name);
+            char *key = pg_relation_key(PQgetvalue(res, r, 0), part->name);
             rc = key ? add_warning(s,
                                    "table \"%s\": sub-partitions of \"%s\" are not carried "
                                    "(carried as a plain partition)",
@@ -1305,7 +1148,7 @@ static int src_open(void **state, const char *locator, const db_source_options *
         "SET LOCAL row_security = off",
     };
     /* Keywords before dbname are the user's to override; client_encoding
-     * after it is ours: pg_text.c reads UTF-8. */
+     * after it is ours: the COPY decoder reads UTF-8. */
     const char *keywords[] = {"fallback_application_name", "dbname", "client_encoding", NULL};
     const char *values[] = {"dbexport", locator, "UTF8", NULL};
     pg_src *s = calloc(1, sizeof *s);
@@ -1514,7 +1357,7 @@ static bool sortable(const fmt_type *t)
     }
 }
 
-static int append_order_column(pg_text_buf *q, const fmt_column *c)
+static int append_order_column(db_buf *q, const fmt_column *c)
 {
     if (sortable(&c->type)) {
         return append_ident(q, c->name);
@@ -1528,7 +1371,7 @@ static int append_order_column(pg_text_buf *q, const fmt_column *c)
 static int src_rows_begin(void *state, const fmt_table *t)
 {
     pg_src *s = state;
-    pg_text_buf q = {NULL, 0, 0};
+    db_buf q = {0};
     PGresult *res = NULL;
     size_t i, selected = 0;
     int rc = 0, oom = 0;
@@ -1576,7 +1419,7 @@ static int src_rows_begin(void *state, const fmt_table *t)
         rc = fail(s, "out of memory");
         goto done;
     }
-    res = PQexec(s->conn, q.data);
+    res = PQexec(s->conn, q.buf);
     if (PQresultStatus(res) != PGRES_COPY_OUT) {
         rc = fail(s, "%s", res ? PQresultErrorMessage(res) : server_message(s));
         goto done;
@@ -1584,20 +1427,20 @@ static int src_rows_begin(void *state, const fmt_table *t)
     s->copying = true;
 done:
     PQclear(res);
-    pg_text_buf_free(&q);
+    db_buf_free(&q);
     if (rc < 0) {
         src_rows_end(s);
     }
     return rc;
 }
 
-/* Converts one field, already unescaped at s->text.data + at (len bytes,
+/* Converts one field, already unescaped at s->text.buf + at (len bytes,
  * NUL-terminated), into v by the column's portable type. Bytes made here go
  * to s->converted; pointers are fixed up once the row is complete. */
 static int convert_field(pg_src *s, size_t column, size_t at, size_t len, fmt_value *v)
 {
     const fmt_type *t = &s->rows_types[column];
-    const char *text = s->text.data + at;
+    const char *text = s->text.buf + at;
     char err[256], *end;
     size_t from = s->converted.len;
     int r;
@@ -1644,16 +1487,16 @@ static int convert_field(pg_src *s, size_t column, size_t at, size_t len, fmt_va
     case FMT_TYPE_HALFVEC:
         v->kind = FMT_VALUE_BLOB;
         r = t->kind == FMT_TYPE_BYTES
-                ? pg_text_bytea(&s->converted, text, len, err, sizeof err)
-                : pg_text_vector(&s->converted, text, len, t->kind == FMT_TYPE_HALFVEC, t->param1,
-                                 err, sizeof err);
+                ? pg_decode_bytea(&s->converted, text, len, err, sizeof err)
+                : pg_decode_vector(&s->converted, text, len, t->kind == FMT_TYPE_HALFVEC, t->param1,
+                                   err, sizeof err);
         if (r < 0) {
             return fail(s, "%s", err);
         }
         break;
     case FMT_TYPE_ARRAY: {
         fmt_type element = {t->element, t->param1, t->param2, FMT_TYPE_NATIVE};
-        r = pg_text_array_json(&s->converted, text, len, &element, err, sizeof err);
+        r = pg_decode_array_json(&s->converted, text, len, &element, err, sizeof err);
         if (r < 0) {
             return fail(s, "%s", err);
         }
@@ -1668,7 +1511,7 @@ static int convert_field(pg_src *s, size_t column, size_t at, size_t len, fmt_va
         return 0;
     }
     /* Made in converted, NUL-terminated so that it can be parsed further. */
-    if (pg_text_buf_append(&s->converted, "", 1) < 0) {
+    if (append_bytes(&s->converted, "", 1) < 0) {
         return fail(s, "out of memory");
     }
     s->rows_offsets[column] = from;
@@ -1736,8 +1579,8 @@ static int src_rows_next(void *state, fmt_value *values)
             continue;
         }
         at = s->text.len;
-        if (pg_text_unescape(&s->text, s->copy_line + start, end - start) < 0 ||
-            pg_text_buf_append(&s->text, "", 1) < 0) {
+        if (pg_decode_unescape(&s->text, s->copy_line + start, end - start) < 0 ||
+            append_bytes(&s->text, "", 1) < 0) {
             return fail(s, "out of memory");
         }
         if (convert_field(s, i, at, s->text.len - at - 1, v) < 0) {
@@ -1751,9 +1594,9 @@ static int src_rows_next(void *state, fmt_value *values)
     }
     for (i = 0; i < s->rows_ncolumns; i++) {
         if (s->rows_where[i] == 1) {
-            values[i].bytes = s->text.data + s->rows_offsets[i];
+            values[i].bytes = s->text.buf + s->rows_offsets[i];
         } else if (s->rows_where[i] == 2) {
-            values[i].bytes = s->converted.data + s->rows_offsets[i];
+            values[i].bytes = s->converted.buf + s->rows_offsets[i];
         }
     }
     return 1;
@@ -1837,7 +1680,7 @@ static int load_views(pg_src *s, fmt_native_object **list, size_t *n)
         }
         if (PQgetvalue(res, r, 6)[0] == 'm') {
             done_flags[r] = true;
-            key = relation_key(PQgetvalue(res, r, 1), PQgetvalue(res, r, 2));
+            key = pg_relation_key(PQgetvalue(res, r, 1), PQgetvalue(res, r, 2));
             rc = key ? add_warning(s, "materialized view \"%s\" is not carried", key)
                      : fail(s, "out of memory");
             free(key);
@@ -1858,7 +1701,7 @@ static int load_views(pg_src *s, fmt_native_object **list, size_t *n)
             if (done_flags[r]) {
                 continue;
             }
-            if (pg_text_array_strings(&deps, &ndeps, PQgetvalue(res, r, 5)) < 0) {
+            if (pg_decode_array_strings(&deps, &ndeps, PQgetvalue(res, r, 5)) < 0) {
                 rc = fail(s, "out of memory");
                 goto done;
             }
@@ -1889,7 +1732,7 @@ static int load_views(pg_src *s, fmt_native_object **list, size_t *n)
                 }
             }
             if (push_object(s, list, n, FMT_NATIVE_VIEW,
-                            relation_key(PQgetvalue(res, r, 1), PQgetvalue(res, r, 2)), NULL,
+                            pg_relation_key(PQgetvalue(res, r, 1), PQgetvalue(res, r, 2)), NULL,
                             stmt) < 0) {
                 rc = -1;
                 goto done;
@@ -1923,7 +1766,7 @@ static int load_triggers(pg_src *s, fmt_native_object **list, size_t *n)
         if (!is_selected_oid(s, PQgetvalue(res, r, 0))) {
             continue;
         }
-        table = relation_key(PQgetvalue(res, r, 4), PQgetvalue(res, r, 5));
+        table = pg_relation_key(PQgetvalue(res, r, 4), PQgetvalue(res, r, 5));
         /* A built-in trigger function is on every server. */
         if (table && !bool_val(res, r, 6) &&
             add_warning(s,
@@ -2009,8 +1852,8 @@ static void src_close(void *state)
         return;
     }
     src_rows_end(s);
-    pg_text_buf_free(&s->text);
-    pg_text_buf_free(&s->converted);
+    db_buf_free(&s->text);
+    db_buf_free(&s->converted);
     if (s->conn) {
         PQclear(PQexec(s->conn, "ROLLBACK")); /* read only: nothing to keep */
         PQfinish(s->conn);

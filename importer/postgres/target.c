@@ -16,7 +16,9 @@
 #include <libpq-fe.h>
 
 #include "cli.h"
-#include "copy_text_out.h"
+#include "pg_copy_encode.h"
+#include "pg_sql.h"
+#include "pg_types.h"
 #include "strlist.h"
 
 /* "dbimport" in ASCII: every import into one database takes this lock, so
@@ -107,10 +109,10 @@ typedef struct {
     uint64_t staged_rows;
     char **conflict_key;
     size_t nconflict_key;
-    pg_buf out, line;
+    db_buf out, line;
     db_table_stats stats;
     /* --on-invalid: the COPY's lines and their rows, to send again */
-    pg_buf batch;
+    db_buf batch;
     uint64_t *batch_rows;
     size_t nbatch, capbatch;
     char *invalid_example; /* the first value the policy handled, for the summary */
@@ -253,10 +255,10 @@ static int run(pg_target *st, const char *sql, int nparams, const char *const *p
     return 0;
 }
 
-static int run_buf(pg_target *st, pg_buf *b)
+static int run_buf(pg_target *st, db_buf *b)
 {
     int rc = b->oom ? set_oom(st) : run(st, b->buf, 0, NULL, NULL);
-    pg_buf_free(b);
+    db_buf_free(b);
     return rc;
 }
 
@@ -306,17 +308,6 @@ static int run_try(pg_target *st, const char *sql)
     return 1;
 }
 
-static char *qualified(const char *ns, const char *name)
-{
-    pg_buf b = {0};
-    pg_buf_ident(&b, ns ? ns : DEFAULT_NAMESPACE);
-    pg_buf_add(&b, ".");
-    pg_buf_ident(&b, name);
-    if (b.oom)
-        pg_buf_free(&b);
-    return b.buf;
-}
-
 static void ignore_notice(void *arg, const char *message)
 {
     (void)arg, (void)message;
@@ -336,9 +327,9 @@ static int ensure_schema(pg_target *st, const char *ns)
     if (found < 0)
         return -1;
     if (!found && !st->opts.dry_run) {
-        pg_buf b = {0};
-        pg_buf_add(&b, "CREATE SCHEMA IF NOT EXISTS ");
-        pg_buf_ident(&b, name);
+        db_buf b = {0};
+        db_buf_add(&b, "CREATE SCHEMA IF NOT EXISTS ");
+        db_buf_ident(&b, name);
         if (run_buf(st, &b) < 0)
             return set_error(st, "cannot create schema \"%s\": %s", name, st->err);
     }
@@ -372,10 +363,10 @@ static int ensure_extension(pg_target *st, const char *ext)
     if (!found && !st->opts.dry_run) {
         if (ensure_schema(st, DEFAULT_NAMESPACE) < 0)
             return -1;
-        pg_buf b = {0};
-        pg_buf_add(&b, "CREATE EXTENSION IF NOT EXISTS ");
-        pg_buf_ident(&b, ext);
-        pg_buf_add(&b, " SCHEMA " DEFAULT_NAMESPACE);
+        db_buf b = {0};
+        db_buf_add(&b, "CREATE EXTENSION IF NOT EXISTS ");
+        db_buf_ident(&b, ext);
+        db_buf_add(&b, " SCHEMA " DEFAULT_NAMESPACE);
         if (run_buf(st, &b) < 0)
             return set_error(st, "cannot create extension \"%s\": %s", ext, st->err);
     }
@@ -433,16 +424,16 @@ static int check_enum_labels(pg_target *st, const fmt_user_type *u, const char *
     for (size_t i = 0; same && i < u->nlabels; i++)
         same = strcmp(PQgetvalue(res, (int)i, 0), u->labels[i]) == 0;
     if (!same) {
-        pg_buf have = {0}, want = {0};
+        db_buf have = {0}, want = {0};
         for (int i = 0; i < PQntuples(res); i++)
-            pg_buf_add(&have, i ? ", " : ""), pg_buf_add(&have, PQgetvalue(res, i, 0));
+            db_buf_add(&have, i ? ", " : ""), db_buf_add(&have, PQgetvalue(res, i, 0));
         for (size_t i = 0; i < u->nlabels; i++)
-            pg_buf_add(&want, i ? ", " : ""), pg_buf_add(&want, u->labels[i]);
+            db_buf_add(&want, i ? ", " : ""), db_buf_add(&want, u->labels[i]);
         set_error(st, "type \"%s.%s\": the target's enum has the labels (%s), the file's (%s)",
                   u->namespace ? u->namespace : DEFAULT_NAMESPACE, u->name,
                   have.buf ? have.buf : "", want.buf ? want.buf : "");
-        pg_buf_free(&have);
-        pg_buf_free(&want);
+        db_buf_free(&have);
+        db_buf_free(&want);
     }
     PQclear(res);
     return same ? 0 : -1;
@@ -481,32 +472,32 @@ static int prepare_user_types(pg_target *st, const fmt_header *h)
             continue;
         if (ensure_schema(st, ns) < 0)
             return -1;
-        pg_buf b = {0};
+        db_buf b = {0};
         if (u->kind == FMT_USER_TYPE_ENUM) {
-            pg_buf_add(&b, "CREATE TYPE ");
-            pg_buf_ident(&b, ns);
-            pg_buf_add(&b, ".");
-            pg_buf_ident(&b, u->name);
-            pg_buf_add(&b, " AS ENUM (");
+            db_buf_add(&b, "CREATE TYPE ");
+            db_buf_ident(&b, ns);
+            db_buf_add(&b, ".");
+            db_buf_ident(&b, u->name);
+            db_buf_add(&b, " AS ENUM (");
             for (size_t k = 0; k < u->nlabels; k++) {
-                pg_buf_add(&b, k ? ", " : "");
-                pg_buf_literal(&b, u->labels[k]);
+                db_buf_add(&b, k ? ", " : "");
+                db_buf_literal(&b, u->labels[k]);
             }
-            pg_buf_add(&b, ")");
+            db_buf_add(&b, ")");
         } else {
             if (!u->base_type)
                 return set_error(st, "domain \"%s.%s\": no base type", ns, u->name);
-            pg_buf_add(&b, "CREATE DOMAIN ");
-            pg_buf_ident(&b, ns);
-            pg_buf_add(&b, ".");
-            pg_buf_ident(&b, u->name);
-            pg_buf_printf(&b, " AS %s", u->base_type);
+            db_buf_add(&b, "CREATE DOMAIN ");
+            db_buf_ident(&b, ns);
+            db_buf_add(&b, ".");
+            db_buf_ident(&b, u->name);
+            db_buf_printf(&b, " AS %s", u->base_type);
             if (u->default_sql)
-                pg_buf_printf(&b, " DEFAULT %s", u->default_sql);
+                db_buf_printf(&b, " DEFAULT %s", u->default_sql);
             if (u->not_null)
-                pg_buf_add(&b, " NOT NULL");
+                db_buf_add(&b, " NOT NULL");
             for (size_t k = 0; k < u->nchecks; k++)
-                pg_buf_printf(&b, " CHECK (%s)", u->checks[k]);
+                db_buf_printf(&b, " CHECK (%s)", u->checks[k]);
         }
         if (run_buf(st, &b) < 0)
             return set_error(st, "cannot create type \"%s.%s\": %s", ns, u->name, st->err);
@@ -515,102 +506,6 @@ static int prepare_user_types(pg_target *st, const fmt_header *h)
 }
 
 /* ---- types -------------------------------------------------------------- */
-
-static int is_integer_kind(fmt_type_kind k)
-{
-    return k == FMT_TYPE_INT16 || k == FMT_TYPE_INT32 || k == FMT_TYPE_INT64;
-}
-
-static int is_number_kind(fmt_type_kind k)
-{
-    return is_integer_kind(k) || k == FMT_TYPE_FLOAT32 || k == FMT_TYPE_FLOAT64 ||
-           k == FMT_TYPE_DECIMAL;
-}
-
-/* The PostgreSQL type for a portable scalar type kind with its parameters. */
-static void portable_type(pg_target *st, pg_buf *b, fmt_type_kind k, int32_t p1, int32_t p2)
-{
-    switch (k) {
-    case FMT_TYPE_BOOLEAN:
-        pg_buf_add(b, "boolean");
-        break;
-    case FMT_TYPE_INT16:
-        pg_buf_add(b, "smallint");
-        break;
-    case FMT_TYPE_INT32:
-        pg_buf_add(b, "integer");
-        break;
-    case FMT_TYPE_INT64:
-        pg_buf_add(b, "bigint");
-        break;
-    case FMT_TYPE_FLOAT32:
-        pg_buf_add(b, "real");
-        break;
-    case FMT_TYPE_FLOAT64:
-        pg_buf_add(b, "double precision");
-        break;
-    case FMT_TYPE_DECIMAL:
-        pg_buf_add(b, "numeric");
-        if (p1 >= 0 && p2 >= 0)
-            pg_buf_printf(b, "(%d,%d)", (int)p1, (int)p2);
-        else if (p1 >= 0)
-            pg_buf_printf(b, "(%d)", (int)p1);
-        break;
-    case FMT_TYPE_VARCHAR:
-        pg_buf_add(b, "character varying");
-        if (p1 >= 0)
-            pg_buf_printf(b, "(%d)", (int)p1);
-        break;
-    case FMT_TYPE_CHAR:
-        pg_buf_add(b, "character");
-        if (p1 >= 0)
-            pg_buf_printf(b, "(%d)", (int)p1);
-        break;
-    case FMT_TYPE_BYTES:
-        pg_buf_add(b, "bytea");
-        break;
-    case FMT_TYPE_DATE:
-        pg_buf_add(b, "date");
-        break;
-    case FMT_TYPE_TIME:
-        pg_buf_add(b, "time without time zone");
-        break;
-    case FMT_TYPE_TIMETZ:
-        pg_buf_add(b, "time with time zone");
-        break;
-    case FMT_TYPE_TIMESTAMP:
-        pg_buf_add(b, "timestamp without time zone");
-        break;
-    case FMT_TYPE_TIMESTAMPTZ:
-        pg_buf_add(b, "timestamp with time zone");
-        break;
-    case FMT_TYPE_INTERVAL:
-        pg_buf_add(b, "interval");
-        break;
-    case FMT_TYPE_UUID:
-        pg_buf_add(b, "uuid");
-        break;
-    case FMT_TYPE_JSON:
-        pg_buf_add(b, "json");
-        break;
-    case FMT_TYPE_JSONB:
-        pg_buf_add(b, "jsonb");
-        break;
-    case FMT_TYPE_VECTOR:
-    case FMT_TYPE_HALFVEC:
-    case FMT_TYPE_SPARSEVEC:
-        pg_buf_ident(b, st->vector_schema ? st->vector_schema : DEFAULT_NAMESPACE);
-        pg_buf_add(b, k == FMT_TYPE_VECTOR    ? ".vector"
-                      : k == FMT_TYPE_HALFVEC ? ".halfvec"
-                                              : ".sparsevec");
-        if (p1 >= 0)
-            pg_buf_printf(b, "(%d)", (int)p1);
-        break;
-    default: /* text, any, native */
-        pg_buf_add(b, "text");
-        break;
-    }
-}
 
 /* The user type a native type names without its schema, if any. */
 static const fmt_user_type *user_type_named(const pg_target *st, const char *native, size_t len)
@@ -638,7 +533,7 @@ static int is_plain_type_name(const char *s)
     return 1;
 }
 
-static void column_type(pg_target *st, const fmt_table *t, const fmt_column *c, pg_buf *b)
+static void column_type(pg_target *st, const fmt_table *t, const fmt_column *c, db_buf *b)
 {
     const fmt_type *ty = &c->type;
     int vector_kind = ty->kind == FMT_TYPE_VECTOR || ty->kind == FMT_TYPE_HALFVEC ||
@@ -654,18 +549,18 @@ static void column_type(pg_target *st, const fmt_table *t, const fmt_column *c, 
         const fmt_user_type *u = user_type_named(st, c->native_type, base);
         if (u) {
             /* search_path is empty: user types need their schema */
-            pg_buf_ident(b, u->namespace ? u->namespace : DEFAULT_NAMESPACE);
-            pg_buf_add(b, ".");
-            pg_buf_ident(b, u->name);
-            pg_buf_add(b, c->native_type + base);
+            db_buf_ident(b, u->namespace ? u->namespace : DEFAULT_NAMESPACE);
+            db_buf_add(b, ".");
+            db_buf_ident(b, u->name);
+            db_buf_add(b, c->native_type + base);
         } else {
-            pg_buf_add(b, c->native_type);
+            db_buf_add(b, c->native_type);
         }
         return;
     }
     if (ty->kind == FMT_TYPE_ARRAY) {
-        portable_type(st, b, ty->element, ty->param1, ty->param2);
-        pg_buf_add(b, "[]");
+        pg_type_name(b, ty->element, ty->param1, ty->param2, st->vector_schema);
+        db_buf_add(b, "[]");
         return;
     }
     if (ty->kind == FMT_TYPE_NATIVE && !st->source_is_pg && c->native_type &&
@@ -674,7 +569,7 @@ static void column_type(pg_target *st, const fmt_table *t, const fmt_column *c, 
          * the SQLite source maps only such names to native. */
         for (const char *p = c->native_type; *p; p++) {
             char ch = (char)(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p);
-            pg_buf_addn(b, &ch, 1);
+            db_buf_addn(b, &ch, 1);
         }
         return;
     }
@@ -683,27 +578,7 @@ static void column_type(pg_target *st, const fmt_table *t, const fmt_column *c, 
                     st->display, c->name, c->native_type ? c->native_type : "",
                     st->source_backend ? st->source_backend : "another backend");
     (void)t;
-    portable_type(st, b, ty->kind, ty->param1, ty->param2);
-}
-
-static pg_encoding encoding_for_kind(fmt_type_kind k)
-{
-    if (k == FMT_TYPE_BOOLEAN)
-        return PG_ENC_BOOLEAN;
-    if (is_number_kind(k))
-        return PG_ENC_NUMBER;
-    switch (k) {
-    case FMT_TYPE_BYTES:
-        return PG_ENC_BYTEA;
-    case FMT_TYPE_VECTOR:
-        return PG_ENC_VECTOR;
-    case FMT_TYPE_HALFVEC:
-        return PG_ENC_HALFVEC;
-    case FMT_TYPE_ARRAY:
-        return PG_ENC_ARRAY;
-    default:
-        return PG_ENC_TEXT;
-    }
+    pg_type_name(b, ty->kind, ty->param1, ty->param2, st->vector_schema);
 }
 
 static int set_type_label(pg_target *st, size_t i, const char *label)
@@ -718,115 +593,14 @@ static int set_type_label(pg_target *st, size_t i, const char *label)
 
 /* ---- defaults ----------------------------------------------------------- */
 
-static int is_digit(char c)
-{
-    return c >= '0' && c <= '9';
-}
-
-/* A default from another dialect that means the same in PostgreSQL: a
- * number, 'string', NULL, TRUE/FALSE, CURRENT_TIMESTAMP/DATE/TIME, in at
- * most one pair of parentheses. Returns its length (start in *lit) or 0. */
-static size_t plain_literal(const char *s, const char **lit)
-{
-    static const char *const words[] = {"NULL",         "TRUE",         "FALSE",
-                                        "CURRENT_DATE", "CURRENT_TIME", "CURRENT_TIMESTAMP"};
-    const char *p = s, *end;
-    int paren = 0;
-    while (*p == ' ')
-        p++;
-    if (*p == '(')
-        paren = 1, p++;
-    while (*p == ' ')
-        p++;
-    *lit = p;
-    if (*p == '\'') {
-        for (end = p + 1;; end++) {
-            if (!*end)
-                return 0;
-            if (*end == '\'' && end[1] == '\'')
-                end++;
-            else if (*end == '\'')
-                break;
-        }
-        end++;
-    } else if (is_digit(*p) || ((*p == '-' || *p == '+') && (is_digit(p[1]) || p[1] == '.')) ||
-               (*p == '.' && is_digit(p[1]))) {
-        end = p + 1;
-        while (is_digit(*end) || *end == '.')
-            end++;
-        if (*end == 'e' || *end == 'E') {
-            end++;
-            if (*end == '+' || *end == '-')
-                end++;
-            if (!is_digit(*end))
-                return 0;
-            while (is_digit(*end))
-                end++;
-        }
-    } else {
-        size_t i, n;
-        for (end = p; (*end >= 'a' && *end <= 'z') || (*end >= 'A' && *end <= 'Z') || *end == '_';)
-            end++;
-        n = (size_t)(end - p);
-        for (i = 0; i < sizeof words / sizeof *words; i++)
-            if (strlen(words[i]) == n && strncasecmp(p, words[i], n) == 0)
-                break;
-        if (n == 0 || i == sizeof words / sizeof *words)
-            return 0;
-    }
-    const char *q = end;
-    while (*q == ' ')
-        q++;
-    if (paren && *q++ != ')')
-        return 0;
-    while (*q == ' ')
-        q++;
-    return *q ? 0 : (size_t)(end - p);
-}
-
-/* For a serial column: the sequence its nextval() default names, with the
- * table's schema added when it has none (search_path is ''). */
-static char *serial_sequence(const char *def, const char *ns)
-{
-    const char *p = strstr(def, "nextval('");
-    pg_buf name = {0}, out = {0};
-    int dot = 0, quoted = 0;
-    if (!p)
-        return NULL;
-    for (p += 9; *p; p++) {
-        if (*p == '\'' && p[1] == '\'')
-            p++;
-        else if (*p == '\'')
-            break;
-        if (*p == '"')
-            quoted = !quoted;
-        else if (*p == '.' && !quoted)
-            dot = 1;
-        pg_buf_addn(&name, p, 1);
-    }
-    if (*p != '\'' || !name.buf) {
-        pg_buf_free(&name);
-        return NULL;
-    }
-    if (!dot) {
-        pg_buf_ident(&out, ns);
-        pg_buf_add(&out, ".");
-    }
-    pg_buf_add(&out, name.buf);
-    pg_buf_free(&name);
-    if (out.oom)
-        pg_buf_free(&out);
-    return out.buf;
-}
-
 /* ---- CREATE TABLE ------------------------------------------------------- */
 
-static int add_post(pg_target *st, post_phase phase, pg_buf *sql, const char *what, int best_effort,
+static int add_post(pg_target *st, post_phase phase, db_buf *sql, const char *what, int best_effort,
                     char contype, const char *name, const char *index_ns, const char *match)
 {
     post_item *p = realloc(st->post, (st->npost + 1) * sizeof *p);
     if (!p || sql->oom) {
-        pg_buf_free(sql);
+        db_buf_free(sql);
         return set_oom(st);
     }
     st->post = p;
@@ -842,7 +616,7 @@ static int add_post(pg_target *st, post_phase phase, pg_buf *sql, const char *wh
     it->table_existed = st->table_existed;
     it->contype = contype;
     it->name = name ? strdup(name) : NULL;
-    it->index_qname = contype == 'i' && name ? qualified(index_ns, name) : NULL;
+    it->index_qname = contype == 'i' && name ? pg_qualified(index_ns, name) : NULL;
     it->match = match ? strdup(match) : NULL;
     if (!it->display || !it->qname || !it->what || (name && !it->name) ||
         (contype == 'i' && name && !it->index_qname) || (match && !it->match))
@@ -850,45 +624,40 @@ static int add_post(pg_target *st, post_phase phase, pg_buf *sql, const char *wh
     return 0;
 }
 
-static void add_ident_list(pg_buf *b, char *const *names, size_t n, int quote)
+static void add_ident_list(db_buf *b, char *const *names, size_t n, int quote)
 {
-    pg_buf_add(b, "(");
+    db_buf_add(b, "(");
     for (size_t i = 0; i < n; i++) {
-        pg_buf_add(b, i ? ", " : "");
+        db_buf_add(b, i ? ", " : "");
         if (quote)
-            pg_buf_ident(b, names[i]);
+            db_buf_ident(b, names[i]);
         else
-            pg_buf_add(b, names[i]);
+            db_buf_add(b, names[i]);
     }
-    pg_buf_add(b, ")");
+    db_buf_add(b, ")");
 }
 
-static int fk_action(pg_target *st, pg_buf *b, const char *action, const char *on)
+static int fk_action(pg_target *st, db_buf *b, const char *action, const char *on)
 {
-    static const char *const actions[][2] = {{"restrict", "RESTRICT"},
-                                             {"cascade", "CASCADE"},
-                                             {"set null", "SET NULL"},
-                                             {"set default", "SET DEFAULT"}};
     if (!action || strcasecmp(action, "no action") == 0)
         return 0;
-    for (size_t i = 0; i < sizeof actions / sizeof *actions; i++) {
-        if (strcasecmp(action, actions[i][0]) == 0) {
-            pg_buf_printf(b, " ON %s %s", on, actions[i][1]);
-            return 0;
-        }
-    }
-    return set_error(st, "table \"%s\": unknown foreign key action \"%s\"", st->display, action);
+    const char *sql = pg_fk_action_sql(action);
+    if (!sql)
+        return set_error(st, "table \"%s\": unknown foreign key action \"%s\"", st->display,
+                         action);
+    db_buf_printf(b, " ON %s %s", on, sql);
+    return 0;
 }
 
-static void add_constraint_head(pg_buf *b, const char *qname, const char *name)
+static void add_constraint_head(db_buf *b, const char *qname, const char *name)
 {
-    pg_buf_add(b, "ALTER TABLE ");
-    pg_buf_add(b, qname);
-    pg_buf_add(b, " ADD ");
+    db_buf_add(b, "ALTER TABLE ");
+    db_buf_add(b, qname);
+    db_buf_add(b, " ADD ");
     if (name) {
-        pg_buf_add(b, "CONSTRAINT ");
-        pg_buf_ident(b, name);
-        pg_buf_add(b, " ");
+        db_buf_add(b, "CONSTRAINT ");
+        db_buf_ident(b, name);
+        db_buf_add(b, " ");
     }
 }
 
@@ -909,7 +678,7 @@ static int collect_indexes(pg_target *st, const fmt_index *indexes, size_t ninde
                            int partitioned, const char *ns)
 {
     char what[512];
-    pg_buf b = {0};
+    db_buf b = {0};
     for (size_t i = 0; i < nindexes; i++) {
         const fmt_index *ix = &indexes[i];
         int best_effort = 0;
@@ -923,40 +692,40 @@ static int collect_indexes(pg_target *st, const fmt_index *indexes, size_t ninde
             const char *only = partitioned ? strstr(ix->sql, " ON ONLY ") : NULL;
             if (only) {
                 /* a partitioned index must reach the partitions */
-                pg_buf_addn(&b, ix->sql, (size_t)(only - ix->sql));
-                pg_buf_add(&b, " ON ");
-                pg_buf_add(&b, only + 9);
+                db_buf_addn(&b, ix->sql, (size_t)(only - ix->sql));
+                db_buf_add(&b, " ON ");
+                db_buf_add(&b, only + 9);
             } else {
-                pg_buf_add(&b, ix->sql);
+                db_buf_add(&b, ix->sql);
             }
         } else {
-            pg_buf_add(&b, ix->unique ? "CREATE UNIQUE INDEX " : "CREATE INDEX ");
+            db_buf_add(&b, ix->unique ? "CREATE UNIQUE INDEX " : "CREATE INDEX ");
             if (ix->name) {
-                pg_buf_ident(&b, ix->name);
-                pg_buf_add(&b, " ");
+                db_buf_ident(&b, ix->name);
+                db_buf_add(&b, " ");
             }
-            pg_buf_add(&b, "ON ");
-            pg_buf_add(&b, st->qname);
-            pg_buf_add(&b, " (");
+            db_buf_add(&b, "ON ");
+            db_buf_add(&b, st->qname);
+            db_buf_add(&b, " (");
             for (size_t p = 0; p < ix->nparts; p++) {
                 const fmt_index_part *part = &ix->parts[p];
-                pg_buf_add(&b, p ? ", " : "");
+                db_buf_add(&b, p ? ", " : "");
                 if (part->column) {
-                    pg_buf_ident(&b, part->column);
+                    db_buf_ident(&b, part->column);
                 } else {
-                    pg_buf_printf(&b, "(%s)", part->expression ? part->expression : "NULL");
+                    db_buf_printf(&b, "(%s)", part->expression ? part->expression : "NULL");
                     best_effort = !st->source_is_pg;
                 }
                 if (part->collation && st->source_is_pg) {
-                    pg_buf_add(&b, " COLLATE ");
-                    pg_buf_ident(&b, part->collation);
+                    db_buf_add(&b, " COLLATE ");
+                    db_buf_ident(&b, part->collation);
                 }
                 if (part->descending)
-                    pg_buf_add(&b, " DESC");
+                    db_buf_add(&b, " DESC");
             }
-            pg_buf_add(&b, ")");
+            db_buf_add(&b, ")");
             if (ix->where) {
-                pg_buf_printf(&b, " WHERE %s", ix->where);
+                db_buf_printf(&b, " WHERE %s", ix->where);
                 best_effort = !st->source_is_pg;
             }
         }
@@ -971,34 +740,34 @@ static int collect_indexes(pg_target *st, const fmt_index *indexes, size_t ninde
 static int collect_foreign_keys(pg_target *st, const fmt_foreign_key *fks, size_t nfks)
 {
     char what[512];
-    pg_buf b = {0}, match = {0};
+    db_buf b = {0}, match = {0};
     for (size_t i = 0; i < nfks; i++) {
         const fmt_foreign_key *fk = &fks[i];
-        char *ref = qualified(fk->ref_namespace, fk->ref_table);
+        char *ref = pg_qualified(fk->ref_namespace, fk->ref_table);
         add_constraint_head(&b, st->qname, fk->name);
-        pg_buf_add(&b, "FOREIGN KEY ");
-        add_ident_list(&b, fk->columns, fk->ncolumns, 1);
-        pg_buf_add(&b, " REFERENCES ");
-        pg_buf_add(&b, ref ? ref : "");
+        db_buf_add(&b, "FOREIGN KEY ");
+        db_buf_ident_list(&b, fk->columns, fk->ncolumns);
+        db_buf_add(&b, " REFERENCES ");
+        db_buf_add(&b, ref ? ref : "");
         free(ref);
         if (fk->nref_columns) {
-            pg_buf_add(&b, " ");
-            add_ident_list(&b, fk->ref_columns, fk->nref_columns, 1);
+            db_buf_add(&b, " ");
+            db_buf_ident_list(&b, fk->ref_columns, fk->nref_columns);
         }
         if (fk_action(st, &b, fk->on_delete, "DELETE") < 0 ||
             fk_action(st, &b, fk->on_update, "UPDATE") < 0) {
-            pg_buf_free(&b);
+            db_buf_free(&b);
             return -1;
         }
         if (fk->deferrable)
-            pg_buf_add(&b, fk->initially_deferred ? " DEFERRABLE INITIALLY DEFERRED"
+            db_buf_add(&b, fk->initially_deferred ? " DEFERRABLE INITIALLY DEFERRED"
                                                   : " DEFERRABLE INITIALLY IMMEDIATE");
-        pg_buf_add(&match, "FOREIGN KEY ");
+        db_buf_add(&match, "FOREIGN KEY ");
         add_ident_list(&match, fk->columns, fk->ncolumns, 0);
         snprintf(what, sizeof what, "foreign key%s%s%s", fk->name ? " \"" : "",
                  fk->name ? fk->name : "", fk->name ? "\"" : "");
         int rc = add_post(st, PHASE_FOREIGN_KEYS, &b, what, 0, 'f', fk->name, NULL, match.buf);
-        pg_buf_free(&match);
+        db_buf_free(&match);
         if (rc < 0)
             return -1;
     }
@@ -1010,22 +779,22 @@ static int collect_post_data(pg_target *st, const fmt_table *t)
 {
     const char *ns = t->namespace ? t->namespace : DEFAULT_NAMESPACE;
     char what[512];
-    pg_buf b = {0}, match = {0};
+    db_buf b = {0}, match = {0};
 
     for (size_t k = 0; k < 1 + t->nuniques; k++) {
         const fmt_key *key = k == 0 ? t->primary_key : &t->uniques[k - 1];
         if (!key || key->ncolumns == 0)
             continue;
         add_constraint_head(&b, st->qname, key->name);
-        pg_buf_add(&b, k == 0 ? "PRIMARY KEY " : "UNIQUE ");
-        add_ident_list(&b, key->columns, key->ncolumns, 1);
-        pg_buf_add(&match, "UNIQUE ");
+        db_buf_add(&b, k == 0 ? "PRIMARY KEY " : "UNIQUE ");
+        db_buf_ident_list(&b, key->columns, key->ncolumns);
+        db_buf_add(&match, "UNIQUE ");
         add_ident_list(&match, key->columns, key->ncolumns, 0);
         snprintf(what, sizeof what, k == 0 ? "primary key" : "unique constraint%s%s%s",
                  key->name ? " \"" : "", key->name ? key->name : "", key->name ? "\"" : "");
         int rc =
             add_post(st, PHASE_KEYS, &b, what, 0, k == 0 ? 'p' : 'u', key->name, NULL, match.buf);
-        pg_buf_free(&match);
+        db_buf_free(&match);
         if (rc < 0)
             return -1;
     }
@@ -1036,7 +805,7 @@ static int collect_post_data(pg_target *st, const fmt_table *t)
         if (!c->expression)
             continue;
         add_constraint_head(&b, st->qname, c->name);
-        pg_buf_printf(&b, "CHECK (%s)", c->expression);
+        db_buf_printf(&b, "CHECK (%s)", c->expression);
         snprintf(what, sizeof what, "check constraint%s%s%s", c->name ? " \"" : "",
                  c->name ? c->name : "", c->name ? "\"" : "");
         if (add_post(st, PHASE_CHECKS, &b, what, !st->source_is_pg, 'c', c->name, NULL, NULL) < 0)
@@ -1050,8 +819,9 @@ static int collect_post_data(pg_target *st, const fmt_table *t)
         if (!part->nindexes && !part->nforeign_keys)
             continue;
         char *saved_qname = st->qname, *saved_display = st->display;
-        st->qname = qualified(part->namespace, part->name);
-        st->display = part->namespace ? qualified(part->namespace, part->name) : strdup(part->name);
+        st->qname = pg_qualified(part->namespace, part->name);
+        st->display =
+            part->namespace ? pg_qualified(part->namespace, part->name) : strdup(part->name);
         int rc = st->qname && st->display ? 0 : set_oom(st);
         if (rc == 0)
             rc = collect_indexes(st, part->indexes, part->nindexes, 0,
@@ -1100,7 +870,7 @@ typedef struct {
 static int create_table(pg_target *st, const fmt_table *t)
 {
     const char *ns = t->namespace ? t->namespace : DEFAULT_NAMESPACE;
-    pg_buf b = {0}, type = {0};
+    db_buf b = {0}, type = {0};
     serial_sequence_plan *serials = calloc(t->ncolumns + 1, sizeof *serials);
     int rc = -1;
 
@@ -1108,48 +878,48 @@ static int create_table(pg_target *st, const fmt_table *t)
         return set_oom(st);
     if (ensure_schema(st, ns) < 0)
         goto done;
-    pg_buf_add(&b, "CREATE TABLE ");
-    pg_buf_add(&b, st->qname);
-    pg_buf_add(&b, " (");
+    db_buf_add(&b, "CREATE TABLE ");
+    db_buf_add(&b, st->qname);
+    db_buf_add(&b, " (");
     for (size_t i = 0; i < t->ncolumns; i++) {
         const fmt_column *c = &t->columns[i];
         int identity = 0, generated_here = c->generated_sql && st->source_is_pg;
 
-        pg_buf_add(&b, i ? ",\n  " : "\n  ");
-        pg_buf_ident(&b, c->name);
-        pg_buf_add(&b, " ");
+        db_buf_add(&b, i ? ",\n  " : "\n  ");
+        db_buf_ident(&b, c->name);
+        db_buf_add(&b, " ");
         column_type(st, t, c, &type);
         if (type.oom || set_type_label(st, i, type.buf) < 0) {
             set_oom(st);
             goto done;
         }
-        pg_buf_add(&b, type.buf);
-        st->enc[i].enc = encoding_for_kind(c->type.kind);
+        db_buf_add(&b, type.buf);
+        st->enc[i].enc = pg_copy_encoding_for_kind(c->type.kind);
         st->enc[i].dimension = c->type.param1;
         st->enc[i].element = c->type.element;
-        pg_buf_free(&type);
+        db_buf_free(&type);
 
         if (c->collation && st->source_is_pg) {
-            pg_buf_add(&b, " COLLATE ");
+            db_buf_add(&b, " COLLATE ");
             if (strchr(c->collation, '.'))
-                pg_buf_add(&b, c->collation);
+                db_buf_add(&b, c->collation);
             else
-                pg_buf_ident(&b, c->collation);
+                db_buf_ident(&b, c->collation);
         }
         switch (c->identity) {
         case FMT_IDENTITY_ALWAYS:
-            pg_buf_add(&b, " GENERATED ALWAYS AS IDENTITY");
+            db_buf_add(&b, " GENERATED ALWAYS AS IDENTITY");
             identity = 1;
             break;
         case FMT_IDENTITY_BY_DEFAULT:
-            pg_buf_add(&b, " GENERATED BY DEFAULT AS IDENTITY");
+            db_buf_add(&b, " GENERATED BY DEFAULT AS IDENTITY");
             identity = 1;
             break;
         case FMT_IDENTITY_ROWID:
         case FMT_IDENTITY_AUTOINCREMENT:
             /* keeps SQLite's "no value: the next number" */
-            if (is_integer_kind(c->type.kind)) {
-                pg_buf_add(&b, " GENERATED BY DEFAULT AS IDENTITY");
+            if (fmt_type_is_integer(c->type.kind)) {
+                db_buf_add(&b, " GENERATED BY DEFAULT AS IDENTITY");
                 identity = 1;
             } else {
                 add_warning(st, "table \"%s\", column \"%s\": identity not carried: type %s",
@@ -1158,7 +928,7 @@ static int create_table(pg_target *st, const fmt_table *t)
             break;
         case FMT_IDENTITY_SERIAL:
             if (!st->source_is_pg || !c->default_sql) {
-                pg_buf_add(&b, " GENERATED BY DEFAULT AS IDENTITY");
+                db_buf_add(&b, " GENERATED BY DEFAULT AS IDENTITY");
                 identity = 1;
             }
             break;
@@ -1166,7 +936,7 @@ static int create_table(pg_target *st, const fmt_table *t)
             break;
         }
         if (generated_here) {
-            pg_buf_printf(&b, " GENERATED ALWAYS AS (%s) STORED", c->generated_sql);
+            db_buf_printf(&b, " GENERATED ALWAYS AS (%s) STORED", c->generated_sql);
         } else if (c->generated_sql) {
             add_warning(st,
                         "table \"%s\", column \"%s\": generation expression from %s not carried, "
@@ -1177,9 +947,9 @@ static int create_table(pg_target *st, const fmt_table *t)
             const char *lit;
             size_t n;
             if (st->source_is_pg && strstr(c->default_sql, "nextval('")) {
-                char *seq = serial_sequence(c->default_sql, ns);
+                char *seq = pg_serial_sequence(c->default_sql, ns);
                 if (!seq) {
-                    pg_buf_printf(&b, " DEFAULT %s", c->default_sql);
+                    db_buf_printf(&b, " DEFAULT %s", c->default_sql);
                 } else {
                     const char *params[] = {seq};
                     int found =
@@ -1189,29 +959,29 @@ static int create_table(pg_target *st, const fmt_table *t)
                         free(seq);
                         goto done;
                     }
-                    pg_buf_add(&b, " DEFAULT pg_catalog.nextval(");
-                    pg_buf_literal(&b, seq);
-                    pg_buf_add(&b, "::regclass)");
+                    db_buf_add(&b, " DEFAULT pg_catalog.nextval(");
+                    db_buf_literal(&b, seq);
+                    db_buf_add(&b, "::regclass)");
                     serials[i].sequence = seq;
                     serials[i].create = !found;
                     serials[i].owned = c->identity == FMT_IDENTITY_SERIAL;
                 }
             } else if (st->source_is_pg) {
-                pg_buf_printf(&b, " DEFAULT %s", c->default_sql);
-            } else if ((n = plain_literal(c->default_sql, &lit)) > 0) {
+                db_buf_printf(&b, " DEFAULT %s", c->default_sql);
+            } else if ((n = pg_plain_literal(c->default_sql, &lit)) > 0) {
                 if (c->type.kind == FMT_TYPE_BOOLEAN && n == 1 && (*lit == '0' || *lit == '1'))
-                    pg_buf_add(&b, *lit == '1' ? " DEFAULT TRUE" : " DEFAULT FALSE");
+                    db_buf_add(&b, *lit == '1' ? " DEFAULT TRUE" : " DEFAULT FALSE");
                 else
-                    pg_buf_add(&b, " DEFAULT "), pg_buf_addn(&b, lit, n);
+                    db_buf_add(&b, " DEFAULT "), db_buf_addn(&b, lit, n);
             } else {
                 add_warning(st, "table \"%s\", column \"%s\": default %s not carried", st->display,
                             c->name, c->default_sql);
             }
         }
         if (!c->nullable && !(c->generated_sql && !generated_here))
-            pg_buf_add(&b, " NOT NULL");
+            db_buf_add(&b, " NOT NULL");
     }
-    pg_buf_add(&b, "\n)");
+    db_buf_add(&b, "\n)");
     if (t->partitioning) {
         const char *s = t->partitioning->strategy ? t->partitioning->strategy : "";
         if (strcasecmp(s, "range") != 0 && strcasecmp(s, "list") != 0 &&
@@ -1219,7 +989,7 @@ static int create_table(pg_target *st, const fmt_table *t)
             set_error(st, "table \"%s\": unknown partitioning strategy \"%s\"", st->display, s);
             goto done;
         }
-        pg_buf_printf(&b, " PARTITION BY %s (%s)",
+        db_buf_printf(&b, " PARTITION BY %s (%s)",
                       strcasecmp(s, "range") == 0  ? "RANGE"
                       : strcasecmp(s, "list") == 0 ? "LIST"
                                                    : "HASH",
@@ -1228,11 +998,11 @@ static int create_table(pg_target *st, const fmt_table *t)
     for (size_t i = 0; i < t->ncolumns; i++) {
         if (!serials[i].create)
             continue;
-        pg_buf seq = {0};
+        db_buf seq = {0};
         /* serial makes its sequence as wide as the column; a sequence
          * that is only named in a default is a bigint one */
         fmt_type_kind k = serials[i].owned ? t->columns[i].type.kind : FMT_TYPE_INT64;
-        pg_buf_printf(&seq, "CREATE SEQUENCE %s%s", serials[i].sequence,
+        db_buf_printf(&seq, "CREATE SEQUENCE %s%s", serials[i].sequence,
                       k == FMT_TYPE_INT16   ? " AS smallint"
                       : k == FMT_TYPE_INT32 ? " AS integer"
                                             : "");
@@ -1252,8 +1022,8 @@ static int create_table(pg_target *st, const fmt_table *t)
     }
     for (size_t i = 0; t->partitioning && i < t->partitioning->npartitions; i++) {
         const fmt_partition *p = &t->partitioning->partitions[i];
-        char *pq = qualified(p->namespace ? p->namespace : ns, p->name);
-        pg_buf part = {0};
+        char *pq = pg_qualified(p->namespace ? p->namespace : ns, p->name);
+        db_buf part = {0};
         if (!p->name || !pq) {
             free(pq);
             set_error(st, "table \"%s\": a partition without a name", st->display);
@@ -1263,7 +1033,7 @@ static int create_table(pg_target *st, const fmt_table *t)
             free(pq);
             goto done;
         }
-        pg_buf_printf(&part, "CREATE TABLE %s PARTITION OF %s %s", pq, st->qname,
+        db_buf_printf(&part, "CREATE TABLE %s PARTITION OF %s %s", pq, st->qname,
                       p->bound ? p->bound : "DEFAULT");
         free(pq);
         if (run_buf(st, &part) < 0) {
@@ -1275,9 +1045,9 @@ static int create_table(pg_target *st, const fmt_table *t)
     for (size_t i = 0; i < t->ncolumns; i++) {
         if (!serials[i].create || !serials[i].owned)
             continue;
-        pg_buf own = {0};
-        pg_buf_printf(&own, "ALTER SEQUENCE %s OWNED BY %s.", serials[i].sequence, st->qname);
-        pg_buf_ident(&own, t->columns[i].name);
+        db_buf own = {0};
+        db_buf_printf(&own, "ALTER SEQUENCE %s OWNED BY %s.", serials[i].sequence, st->qname);
+        db_buf_ident(&own, t->columns[i].name);
         if (run_buf(st, &own) < 0) {
             set_error(st, "table \"%s\", column \"%s\": %s", st->display, t->columns[i].name,
                       st->err);
@@ -1289,8 +1059,8 @@ done:
     for (size_t i = 0; i < t->ncolumns; i++)
         free(serials[i].sequence);
     free(serials);
-    pg_buf_free(&b);
-    pg_buf_free(&type);
+    db_buf_free(&b);
+    db_buf_free(&type);
     return rc;
 }
 
@@ -1299,14 +1069,14 @@ static int encodings_from_file(pg_target *st, const fmt_table *t)
 {
     for (size_t i = 0; i < t->ncolumns; i++) {
         const fmt_column *c = &t->columns[i];
-        pg_buf type = {0};
+        db_buf type = {0};
         column_type(st, t, c, &type);
         if (type.oom || set_type_label(st, i, type.buf) < 0) {
-            pg_buf_free(&type);
+            db_buf_free(&type);
             return set_oom(st);
         }
-        pg_buf_free(&type);
-        st->enc[i].enc = encoding_for_kind(c->type.kind);
+        db_buf_free(&type);
+        st->enc[i].enc = pg_copy_encoding_for_kind(c->type.kind);
         st->enc[i].dimension = c->type.param1;
         st->enc[i].element = c->type.element;
     }
@@ -1387,7 +1157,7 @@ static int check_column_type(pg_target *st, const fmt_column *c, PGresult *res, 
         ok = category == 'A';
     else if (k == FMT_TYPE_BOOLEAN)
         ok = category == 'B' || category == 'N' || category == 'S';
-    else if (is_number_kind(k))
+    else if (pg_type_is_number(k))
         ok = category == 'N' || category == 'S';
     else if (k == FMT_TYPE_JSON || k == FMT_TYPE_JSONB)
         ok = strcmp(typname, "json") == 0 || strcmp(typname, "jsonb") == 0 || category == 'S';
@@ -1397,23 +1167,6 @@ static int check_column_type(pg_target *st, const fmt_column *c, PGresult *res, 
                          "target's type %s",
                          st->display, c->name, c->type_text ? c->type_text : "?", format);
     return 0;
-}
-
-static pg_encoding encoding_for_target(const char *typname, char category)
-{
-    if (strcmp(typname, "bool") == 0)
-        return PG_ENC_BOOLEAN;
-    if (strcmp(typname, "bytea") == 0)
-        return PG_ENC_BYTEA;
-    if (strcmp(typname, "vector") == 0)
-        return PG_ENC_VECTOR;
-    if (strcmp(typname, "halfvec") == 0)
-        return PG_ENC_HALFVEC;
-    if (category == 'A')
-        return PG_ENC_ARRAY;
-    if (category == 'N')
-        return PG_ENC_NUMBER;
-    return PG_ENC_TEXT;
 }
 
 static int check_existing(pg_target *st, const fmt_table *t, const char *oid, char ***notnull_cols,
@@ -1456,7 +1209,7 @@ static int check_existing(pg_target *st, const fmt_table *t, const char *oid, ch
         if (check_column_type(st, c, res, r) < 0)
             goto done;
         const char *typname = PQgetvalue(res, r, TC_TYPNAME);
-        st->enc[i].enc = encoding_for_target(typname, PQgetvalue(res, r, TC_CATEGORY)[0]);
+        st->enc[i].enc = pg_copy_encoding_for_type(typname, PQgetvalue(res, r, TC_CATEGORY)[0]);
         st->enc[i].dimension = atoi(PQgetvalue(res, r, TC_TYPMOD));
         st->enc[i].element = c->type.kind == FMT_TYPE_ARRAY ? c->type.element : FMT_TYPE_TEXT;
         if (set_type_label(st, i, PQgetvalue(res, r, TC_FORMAT)) < 0)
@@ -1548,9 +1301,9 @@ static void table_reset(pg_target *st)
     free(st->mask);
     free(st->copy_mask);
     free(st->staged_mask);
-    pg_buf_free(&st->out);
-    pg_buf_free(&st->line);
-    pg_buf_free(&st->batch);
+    db_buf_free(&st->out);
+    db_buf_free(&st->line);
+    db_buf_free(&st->batch);
     free(st->batch_rows);
     st->batch_rows = NULL;
     st->nbatch = st->capbatch = 0;
@@ -1631,29 +1384,29 @@ static int target_begin(void *state, const fmt_header *h)
 static int start_staging(pg_target *st, char *const *notnull_cols, size_t nnotnull)
 {
     char name[64];
-    pg_buf b = {0};
+    db_buf b = {0};
     snprintf(name, sizeof name, "dbimport_staging_%u", ++st->staging_seq);
-    st->staging = qualified("pg_temp", name);
+    st->staging = pg_qualified("pg_temp", name);
     if (!st->staging)
         return set_oom(st);
-    pg_buf_printf(&b, "CREATE TEMP TABLE \"%s\" (LIKE %s INCLUDING DEFAULTS) ON COMMIT DROP", name,
+    db_buf_printf(&b, "CREATE TEMP TABLE \"%s\" (LIKE %s INCLUDING DEFAULTS) ON COMMIT DROP", name,
                   st->qname);
     if (run_buf(st, &b) < 0)
         return set_error(st, "table \"%s\": cannot create a staging table: %s", st->display,
                          st->err);
     /* Rows may leave out columns the target fills itself (identity). */
     if (nnotnull) {
-        pg_buf_printf(&b, "ALTER TABLE %s", st->staging);
+        db_buf_printf(&b, "ALTER TABLE %s", st->staging);
         for (size_t i = 0; i < nnotnull; i++) {
-            pg_buf_add(&b, i ? ", ALTER COLUMN " : " ALTER COLUMN ");
-            pg_buf_ident(&b, notnull_cols[i]);
-            pg_buf_add(&b, " DROP NOT NULL");
+            db_buf_add(&b, i ? ", ALTER COLUMN " : " ALTER COLUMN ");
+            db_buf_ident(&b, notnull_cols[i]);
+            db_buf_add(&b, " DROP NOT NULL");
         }
         if (run_buf(st, &b) < 0)
             return set_error(st, "table \"%s\": cannot prepare the staging table: %s", st->display,
                              st->err);
     }
-    pg_buf_free(&b);
+    db_buf_free(&b);
     return 0;
 }
 
@@ -1707,7 +1460,7 @@ static int target_table_begin(void *state, const fmt_table *t)
         return set_error(st, "a table without a name");
     const char *ns = t->namespace ? t->namespace : DEFAULT_NAMESPACE;
     st->display = fmt_table_key(t);
-    st->qname = qualified(ns, t->name);
+    st->qname = pg_qualified(ns, t->name);
     st->ncolumns = t->ncolumns;
     st->columns = calloc(t->ncolumns + 1, sizeof *st->columns);
     st->type_labels = calloc(t->ncolumns + 1, sizeof *st->type_labels);
@@ -1752,10 +1505,10 @@ static int target_table_begin(void *state, const fmt_table *t)
     res = NULL;
 
     if (st->table_existed && st->opts.require_empty) {
-        pg_buf b = {0};
-        pg_buf_printf(&b, "SELECT 1 FROM %s LIMIT 1", st->qname);
+        db_buf b = {0};
+        db_buf_printf(&b, "SELECT 1 FROM %s LIMIT 1", st->qname);
         int found = b.oom ? set_oom(st) : query_value(st, b.buf, 0, NULL, NULL);
-        pg_buf_free(&b);
+        db_buf_free(&b);
         if (found < 0)
             goto done;
         if (found) {
@@ -1840,25 +1593,25 @@ static int flush_copy(pg_target *st)
 
 static int start_copy(pg_target *st)
 {
-    pg_buf b = {0};
+    db_buf b = {0};
     size_t n = 0;
     if (st->opts.on_invalid != DB_ON_INVALID_ERROR &&
         run(st, "SAVEPOINT " BATCH_SAVEPOINT, 0, NULL, NULL) < 0)
         return set_error(st, "table \"%s\": %s", st->display, st->err);
-    pg_buf_printf(&b, "COPY %s (", st->staging ? st->staging : st->qname);
+    db_buf_printf(&b, "COPY %s (", st->staging ? st->staging : st->qname);
     for (size_t i = 0; i < st->ncolumns; i++) {
         if (!st->mask[i])
             continue;
-        pg_buf_add(&b, n++ ? ", " : "");
-        pg_buf_ident(&b, st->columns[i]);
+        db_buf_add(&b, n++ ? ", " : "");
+        db_buf_ident(&b, st->columns[i]);
     }
-    pg_buf_add(&b, ") FROM STDIN");
+    db_buf_add(&b, ") FROM STDIN");
     if (b.oom) {
-        pg_buf_free(&b);
+        db_buf_free(&b);
         return set_oom(st);
     }
     PGresult *res = PQexec(st->conn, b.buf);
-    pg_buf_free(&b);
+    db_buf_free(&b);
     if (!res || PQresultStatus(res) != PGRES_COPY_IN) {
         record_failure(st, res);
         PQclear(res);
@@ -1962,8 +1715,8 @@ static int note_invalid(pg_target *st, uint64_t row, const char *column, const c
 {
     st->stats.invalid++;
     if (!st->invalid_example) {
-        pg_buf b = {0};
-        pg_buf_printf(&b, "row %llu, column \"%s\": %s", (unsigned long long)row,
+        db_buf b = {0};
+        db_buf_printf(&b, "row %llu, column \"%s\": %s", (unsigned long long)row,
                       column ? column : "?", why ? why : "");
         if (b.oom)
             return set_oom(st);
@@ -2010,7 +1763,7 @@ static int apply_policy(pg_target *st, uint64_t n, const char *column)
         fend = nl;
     size_t old = (size_t)(fend - f);
     if (old < 2) {
-        pg_buf_addn(&st->batch, "  ", 2 - old); /* room for the longer \N */
+        db_buf_addn(&st->batch, "  ", 2 - old); /* room for the longer \N */
         if (st->batch.oom)
             return set_oom(st);
         return apply_policy(st, n, column); /* the buffer may have moved */
@@ -2063,7 +1816,7 @@ static int end_copy(pg_target *st)
         if (started < 0)
             return -1;
         st->out.len = 0;
-        pg_buf_addn(&st->out, st->batch.buf, st->batch.len);
+        db_buf_addn(&st->out, st->batch.buf, st->batch.len);
         st->copy_rows = st->nbatch;
         if (flush_copy(st) < 0)
             return -1;
@@ -2073,8 +1826,8 @@ static int end_copy(pg_target *st)
 /* A row whose every column takes its default: COPY cannot say that. */
 static int insert_default_row(pg_target *st)
 {
-    pg_buf b = {0};
-    pg_buf_printf(&b, "INSERT INTO %s DEFAULT VALUES", st->staging ? st->staging : st->qname);
+    db_buf b = {0};
+    db_buf_printf(&b, "INSERT INTO %s DEFAULT VALUES", st->staging ? st->staging : st->qname);
     if (run_buf(st, &b) < 0)
         return set_error(st, "table \"%s\", row %llu: %s", st->display,
                          (unsigned long long)st->stats.rows_read, st->err);
@@ -2104,7 +1857,7 @@ static int target_row(void *state, const fmt_value *values, const unsigned char 
             continue;
         st->staged_mask[i] = 1;
         if (n++)
-            pg_buf_add(&st->line, "\t");
+            db_buf_add(&st->line, "\t");
         size_t field_start = st->line.len;
         if (pg_copy_value(&st->line, &values[i], &st->enc[i], err, sizeof err) < 0) {
             if (st->opts.on_invalid == DB_ON_INVALID_ERROR) {
@@ -2117,10 +1870,10 @@ static int target_row(void *state, const fmt_value *values, const unsigned char 
             if (st->opts.on_invalid == DB_ON_INVALID_SKIP_ROW)
                 return 0;
             st->line.len = field_start; /* --on-invalid=null */
-            pg_buf_add(&st->line, "\\N");
+            db_buf_add(&st->line, "\\N");
         }
     }
-    pg_buf_add(&st->line, "\n");
+    db_buf_add(&st->line, "\n");
     if (st->line.oom)
         return set_oom(st);
     if (st->opts.dry_run)
@@ -2139,7 +1892,7 @@ static int target_row(void *state, const fmt_value *values, const unsigned char 
         return -1;
     if (!st->copy_active && start_copy(st) < 0)
         return -1;
-    pg_buf_addn(&st->out, st->line.buf, st->line.len);
+    db_buf_addn(&st->out, st->line.buf, st->line.len);
     st->copy_rows++;
     if (st->opts.on_invalid != DB_ON_INVALID_ERROR) {
         /* kept, to be sent again if the server rejects one of the batch */
@@ -2152,7 +1905,7 @@ static int target_row(void *state, const fmt_value *values, const unsigned char 
             st->capbatch = cap;
         }
         st->batch_rows[st->nbatch++] = st->stats.rows_read;
-        pg_buf_addn(&st->batch, st->line.buf, st->line.len);
+        db_buf_addn(&st->batch, st->line.buf, st->line.len);
         if (st->batch.oom)
             return set_oom(st);
     }
@@ -2164,25 +1917,25 @@ static int target_row(void *state, const fmt_value *values, const unsigned char 
 /* Moves the staged rows into the target: ON CONFLICT decides per row. */
 static int merge_staging(pg_target *st)
 {
-    pg_buf b = {0}, cols = {0};
+    db_buf b = {0}, cols = {0};
     size_t n = 0, nupdate = 0;
     PGresult *res;
 
     for (size_t i = 0; i < st->ncolumns; i++) {
         if (!st->staged_mask[i])
             continue;
-        pg_buf_add(&cols, n++ ? ", " : "");
-        pg_buf_ident(&cols, st->columns[i]);
+        db_buf_add(&cols, n++ ? ", " : "");
+        db_buf_ident(&cols, st->columns[i]);
     }
     if (n == 0 || st->staged_rows == 0) {
-        pg_buf_free(&cols);
+        db_buf_free(&cols);
         return 0;
     }
-    pg_buf_printf(&b, "INSERT INTO %s (%s) OVERRIDING SYSTEM VALUE SELECT %s FROM %s ON CONFLICT",
+    db_buf_printf(&b, "INSERT INTO %s (%s) OVERRIDING SYSTEM VALUE SELECT %s FROM %s ON CONFLICT",
                   st->qname, cols.buf ? cols.buf : "", cols.buf ? cols.buf : "", st->staging);
     if (st->opts.on_conflict == DB_ON_CONFLICT_UPDATE) {
-        pg_buf_add(&b, " ");
-        add_ident_list(&b, st->conflict_key, st->nconflict_key, 1);
+        db_buf_add(&b, " ");
+        db_buf_ident_list(&b, st->conflict_key, st->nconflict_key);
         for (size_t i = 0; i < st->ncolumns; i++) {
             int key = 0;
             if (!st->staged_mask[i])
@@ -2191,21 +1944,21 @@ static int merge_staging(pg_target *st)
                 key |= strcmp(st->conflict_key[k], st->columns[i]) == 0;
             if (key)
                 continue;
-            pg_buf_add(&b, nupdate++ ? ", " : " DO UPDATE SET ");
-            pg_buf_ident(&b, st->columns[i]);
-            pg_buf_add(&b, " = EXCLUDED.");
-            pg_buf_ident(&b, st->columns[i]);
+            db_buf_add(&b, nupdate++ ? ", " : " DO UPDATE SET ");
+            db_buf_ident(&b, st->columns[i]);
+            db_buf_add(&b, " = EXCLUDED.");
+            db_buf_ident(&b, st->columns[i]);
         }
     }
     if (nupdate == 0)
-        pg_buf_add(&b, " DO NOTHING");
-    pg_buf_free(&cols);
+        db_buf_add(&b, " DO NOTHING");
+    db_buf_free(&cols);
     if (b.oom) {
-        pg_buf_free(&b);
+        db_buf_free(&b);
         return set_oom(st);
     }
     int rc = run(st, b.buf, 0, NULL, &res);
-    pg_buf_free(&b);
+    db_buf_free(&b);
     if (rc < 0)
         return set_error(st, "table \"%s\": %s%s%s", st->display, st->err, st->detail ? ": " : "",
                          st->detail ? st->detail : "");
@@ -2213,7 +1966,7 @@ static int merge_staging(pg_target *st)
     PQclear(res);
     st->stats.rows_written += done;
     st->stats.rows_skipped += st->staged_rows > done ? st->staged_rows - done : 0;
-    pg_buf_printf(&b, "DROP TABLE %s", st->staging);
+    db_buf_printf(&b, "DROP TABLE %s", st->staging);
     return run_buf(st, &b);
 }
 
@@ -2335,29 +2088,29 @@ static int set_sequences(pg_target *st)
     for (size_t i = 0; i < st->nsequences; i++) {
         const sequence_item *s = &st->sequences[i];
         char last[24];
-        pg_buf b = {0};
+        db_buf b = {0};
         snprintf(last, sizeof last, "%lld", (long long)s->last_value);
         const char *params[] = {s->qname, s->column, s->has_last_value ? last : NULL};
-        pg_buf_add(&b, "SELECT pg_catalog.setval(q.s, m.v, true) FROM"
+        db_buf_add(&b, "SELECT pg_catalog.setval(q.s, m.v, true) FROM"
                        " (SELECT pg_catalog.pg_get_serial_sequence($1, $2) AS s) q,"
                        " LATERAL (SELECT ");
         if (s->exact) {
-            pg_buf_add(&b, "$3::bigint AS v) m");
+            db_buf_add(&b, "$3::bigint AS v) m");
         } else {
-            pg_buf_add(&b, "greatest(max(");
-            pg_buf_ident(&b, s->column);
-            pg_buf_printf(&b,
+            db_buf_add(&b, "greatest(max(");
+            db_buf_ident(&b, s->column);
+            db_buf_printf(&b,
                           ")::bigint, $3::bigint, pg_catalog.pg_sequence_last_value("
                           "q.s::regclass)) AS v FROM %s) m",
                           s->qname);
         }
-        pg_buf_add(&b, " WHERE q.s IS NOT NULL AND m.v IS NOT NULL");
+        db_buf_add(&b, " WHERE q.s IS NOT NULL AND m.v IS NOT NULL");
         if (b.oom) {
-            pg_buf_free(&b);
+            db_buf_free(&b);
             return set_oom(st);
         }
         int rc = run(st, b.buf, 3, params, NULL);
-        pg_buf_free(&b);
+        db_buf_free(&b);
         if (rc < 0)
             return set_error(st, "table \"%s\", column \"%s\": cannot set its sequence: %s",
                              s->display, s->column, st->err);
@@ -2454,8 +2207,8 @@ static int target_finish(void *state, const fmt_native_object *objects, size_t n
     if (!st->opts.data_only && create_native_objects(st, objects, nobjects) < 0)
         return -1;
     for (size_t i = 0; !st->opts.dry_run && !st->opts.schema_only && i < st->ntables; i++) {
-        pg_buf b = {0};
-        pg_buf_printf(&b, "ANALYZE %s", st->tables[i].qname);
+        db_buf b = {0};
+        db_buf_printf(&b, "ANALYZE %s", st->tables[i].qname);
         if (run_buf(st, &b) < 0)
             return set_error(st, "table \"%s\": ANALYZE: %s", st->tables[i].display, st->err);
     }
