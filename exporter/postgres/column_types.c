@@ -106,38 +106,68 @@ static int note_extension(pg_src *s, const char *name)
 
 /* Adds the enum or domain t to the header's user types (its own
  * dependencies were added first by the caller's recursion). */
-static int note_user_type(pg_src *s, const type_info *t)
+static int read_enum_labels(pg_src *s, fmt_user_type *u, const char *oidtext)
 {
     static const char labels_sql[] = "SELECT enumlabel FROM pg_catalog.pg_enum "
                                      "WHERE enumtypid = $1 ORDER BY enumsortorder";
+    PGresult *res = pg_src_query(s, labels_sql, oidtext, NULL);
+    int rc = 0;
+    if (!res)
+        return -1;
+    for (int r = 0; r < PQntuples(res) && rc == 0; r++)
+        if (fmt_strings_push(&u->labels, &u->nlabels, pg_src_dup_val(res, r, 0)) < 0)
+            rc = pg_src_fail(s, "out of memory");
+    PQclear(res);
+    return rc;
+}
+
+static int read_domain(pg_src *s, fmt_user_type *u, const char *oidtext)
+{
     static const char domain_sql[] =
         "SELECT pg_catalog.format_type(t.typbasetype, t.typtypmod), t.typnotnull, t.typdefault "
         "FROM pg_catalog.pg_type t WHERE t.oid = $1";
     static const char checks_sql[] =
         "SELECT pg_catalog.pg_get_constraintdef(c.oid) FROM pg_catalog.pg_constraint c "
         "WHERE c.contypid = $1 AND c.contype = 'c' ORDER BY c.conname COLLATE \"C\"";
+    PGresult *res = pg_src_query(s, domain_sql, oidtext, NULL);
+    int rc = 0;
+    if (!res)
+        return -1;
+    u->base_type = pg_src_dup_val(res, 0, 0);
+    u->not_null = pg_src_bool_val(res, 0, 1);
+    u->default_sql = pg_src_dup_val(res, 0, 2);
+    if (!u->base_type || (!PQgetisnull(res, 0, 2) && !u->default_sql))
+        rc = pg_src_fail(s, "out of memory");
+    PQclear(res);
+    if (rc < 0 || !(res = pg_src_query(s, checks_sql, oidtext, NULL)))
+        return -1;
+    for (int r = 0; r < PQntuples(res) && rc == 0; r++) {
+        char *expression = pg_check_expression(PQgetvalue(res, r, 0));
+        if (!expression)
+            expression = fmt_strdup(PQgetvalue(res, r, 0)); /* not a CHECK: as is */
+        if (fmt_strings_push(&u->checks, &u->nchecks, expression) < 0)
+            rc = pg_src_fail(s, "out of memory");
+    }
+    PQclear(res);
+    return rc;
+}
+
+static int note_user_type(pg_src *s, const type_info *t)
+{
     char oidtext[16];
-    PGresult *res = NULL;
     fmt_user_type *grown, *u;
     unsigned *oids;
-    size_t i;
-    int r, rc = 0;
-    if (s->quiet) {
+    if (s->quiet)
         return 0;
-    }
-    for (i = 0; i < s->nuser_types; i++) {
-        if (s->user_type_oids[i] == t->oid) {
+    for (size_t i = 0; i < s->nuser_types; i++)
+        if (s->user_type_oids[i] == t->oid)
             return 0;
-        }
-    }
     grown = realloc(s->user_types, (s->nuser_types + 1) * sizeof *grown);
-    if (grown) {
+    if (grown)
         s->user_types = grown;
-    }
     oids = grown ? realloc(s->user_type_oids, (s->nuser_types + 1) * sizeof *oids) : NULL;
-    if (!oids) {
+    if (!oids)
         return pg_src_fail(s, "out of memory");
-    }
     s->user_type_oids = oids;
     u = &s->user_types[s->nuser_types];
     memset(u, 0, sizeof *u);
@@ -145,49 +175,11 @@ static int note_user_type(pg_src *s, const type_info *t)
     u->kind = t->typtype == 'e' ? FMT_USER_TYPE_ENUM : FMT_USER_TYPE_DOMAIN;
     u->name = fmt_strdup(t->typname);
     u->namespace = pg_src_namespace_of(t->nspname);
-    if (!u->name || (strcmp(t->nspname, "public") != 0 && !u->namespace)) {
+    if (!u->name || (strcmp(t->nspname, "public") != 0 && !u->namespace))
         return pg_src_fail(s, "out of memory");
-    }
     snprintf(oidtext, sizeof oidtext, "%u", t->oid);
-    if (u->kind == FMT_USER_TYPE_ENUM) {
-        if (!(res = pg_src_query(s, labels_sql, oidtext, NULL))) {
-            return -1;
-        }
-        for (r = 0; r < PQntuples(res); r++) {
-            if (fmt_strings_push(&u->labels, &u->nlabels, pg_src_dup_val(res, r, 0)) < 0) {
-                rc = pg_src_fail(s, "out of memory");
-                goto done;
-            }
-        }
-        goto done;
-    }
-    if (!(res = pg_src_query(s, domain_sql, oidtext, NULL))) {
-        return -1;
-    }
-    u->base_type = pg_src_dup_val(res, 0, 0);
-    u->not_null = pg_src_bool_val(res, 0, 1);
-    u->default_sql = pg_src_dup_val(res, 0, 2);
-    if (!u->base_type || (!PQgetisnull(res, 0, 2) && !u->default_sql)) {
-        rc = pg_src_fail(s, "out of memory");
-        goto done;
-    }
-    PQclear(res);
-    if (!(res = pg_src_query(s, checks_sql, oidtext, NULL))) {
-        return -1;
-    }
-    for (r = 0; r < PQntuples(res); r++) {
-        char *expression = pg_check_expression(PQgetvalue(res, r, 0));
-        if (!expression) {
-            expression = fmt_strdup(PQgetvalue(res, r, 0)); /* not a CHECK: as is */
-        }
-        if (fmt_strings_push(&u->checks, &u->nchecks, expression) < 0) {
-            rc = pg_src_fail(s, "out of memory");
-            goto done;
-        }
-    }
-done:
-    PQclear(res);
-    return rc;
+    return u->kind == FMT_USER_TYPE_ENUM ? read_enum_labels(s, u, oidtext)
+                                         : read_domain(s, u, oidtext);
 }
 
 /* The portable type of values of type oid with typmod: built-in and

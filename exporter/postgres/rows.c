@@ -160,6 +160,40 @@ done:
     return rc;
 }
 
+/* A field whose value is made from its text (bytes, vectors, arrays as
+ * JSON) into s->converted, NUL-terminated so that it can be parsed
+ * further. */
+static int convert_made(pg_src *s, size_t column, const char *text, size_t len, fmt_value *v)
+{
+    const fmt_type *t = &s->rows_types[column];
+    size_t from = s->converted.len;
+    char err[256];
+    int r;
+    if (t->kind == FMT_TYPE_ARRAY) {
+        fmt_type element = {t->element, t->param1, t->param2, FMT_TYPE_NATIVE};
+        r = pg_decode_array_json(&s->converted, text, len, &element, err, sizeof err);
+        if (r < 0)
+            return pg_src_fail(s, "%s", err);
+        v->kind = r ? FMT_VALUE_JSON : FMT_VALUE_TEXT; /* explicit bounds: its text */
+        if (!r)
+            return 0;
+    } else {
+        v->kind = FMT_VALUE_BLOB;
+        r = t->kind == FMT_TYPE_BYTES
+                ? pg_decode_bytea(&s->converted, text, len, err, sizeof err)
+                : pg_decode_vector(&s->converted, text, len, t->kind == FMT_TYPE_HALFVEC, t->param1,
+                                   err, sizeof err);
+        if (r < 0)
+            return pg_src_fail(s, "%s", err);
+    }
+    if (append_bytes(&s->converted, "", 1) < 0)
+        return pg_src_fail(s, "out of memory");
+    s->rows_offsets[column] = from;
+    s->rows_where[column] = 2;
+    v->len = s->converted.len - from - 1;
+    return 0;
+}
+
 /* Converts one field, already unescaped at s->text.buf + at (len bytes,
  * NUL-terminated), into v by the column's portable type. Bytes made here go
  * to s->converted; pointers are fixed up once the row is complete. */
@@ -167,9 +201,7 @@ static int convert_field(pg_src *s, size_t column, size_t at, size_t len, fmt_va
 {
     const fmt_type *t = &s->rows_types[column];
     const char *text = s->text.buf + at;
-    char err[256], *end;
-    size_t from = s->converted.len;
-    int r;
+    char *end;
     s->rows_offsets[column] = at;
     s->rows_where[column] = 1;
     v->len = len;
@@ -211,45 +243,45 @@ static int convert_field(pg_src *s, size_t column, size_t at, size_t len, fmt_va
     case FMT_TYPE_BYTES:
     case FMT_TYPE_VECTOR:
     case FMT_TYPE_HALFVEC:
-        v->kind = FMT_VALUE_BLOB;
-        r = t->kind == FMT_TYPE_BYTES
-                ? pg_decode_bytea(&s->converted, text, len, err, sizeof err)
-                : pg_decode_vector(&s->converted, text, len, t->kind == FMT_TYPE_HALFVEC, t->param1,
-                                   err, sizeof err);
-        if (r < 0) {
-            return pg_src_fail(s, "%s", err);
-        }
-        break;
-    case FMT_TYPE_ARRAY: {
-        fmt_type element = {t->element, t->param1, t->param2, FMT_TYPE_NATIVE};
-        r = pg_decode_array_json(&s->converted, text, len, &element, err, sizeof err);
-        if (r < 0) {
-            return pg_src_fail(s, "%s", err);
-        }
-        v->kind = r ? FMT_VALUE_JSON : FMT_VALUE_TEXT; /* explicit bounds: its text */
-        if (!r) {
-            return 0;
-        }
-        break;
-    }
+    case FMT_TYPE_ARRAY:
+        return convert_made(s, column, text, len, v);
     default:
         v->kind = FMT_VALUE_TEXT;
         return 0;
     }
-    /* Made in converted, NUL-terminated so that it can be parsed further. */
-    if (append_bytes(&s->converted, "", 1) < 0) {
-        return pg_src_fail(s, "out of memory");
+}
+
+/* The end of the COPY (len from PQgetCopyData < 0): its final status. */
+static int copy_ended(pg_src *s, int len)
+{
+    PGresult *res;
+    int rc = 0;
+    s->copying = false;
+    while ((res = PQgetResult(s->conn)) != NULL) {
+        if (PQresultStatus(res) != PGRES_COMMAND_OK && rc == 0)
+            rc = pg_src_fail(s, "%s", PQresultErrorMessage(res));
+        PQclear(res);
     }
-    s->rows_offsets[column] = from;
-    s->rows_where[column] = 2;
-    v->len = s->converted.len - from - 1;
-    return 0;
+    if (len == -2 && rc == 0)
+        rc = pg_src_fail(s, "%s", pg_src_server_message(s));
+    return rc;
+}
+
+/* The row is complete and its buffers will not move again: the values
+ * point into them now. */
+static void point_values(const pg_src *s, fmt_value *values)
+{
+    for (size_t i = 0; i < s->rows_ncolumns; i++) {
+        if (s->rows_where[i] == 1)
+            values[i].bytes = s->text.buf + s->rows_offsets[i];
+        else if (s->rows_where[i] == 2)
+            values[i].bytes = s->converted.buf + s->rows_offsets[i];
+    }
 }
 
 int pg_src_rows_next(void *state, fmt_value *values)
 {
     pg_src *s = state;
-    PGresult *res;
     size_t i, pos = 0, nfields = 0;
     int len;
     if (!s->rows_table) {
@@ -263,20 +295,8 @@ int pg_src_rows_next(void *state, fmt_value *values)
         return 0;
     }
     len = PQgetCopyData(s->conn, &s->copy_line, 0);
-    if (len < 0) {
-        int rc = 0;
-        s->copying = false;
-        while ((res = PQgetResult(s->conn)) != NULL) {
-            if (PQresultStatus(res) != PGRES_COMMAND_OK && rc == 0) {
-                rc = pg_src_fail(s, "%s", PQresultErrorMessage(res));
-            }
-            PQclear(res);
-        }
-        if (len == -2 && rc == 0) {
-            rc = pg_src_fail(s, "%s", pg_src_server_message(s));
-        }
-        return rc;
-    }
+    if (len < 0)
+        return copy_ended(s, len);
     s->text.len = 0;
     s->converted.len = 0;
     if (len > 0 && s->copy_line[len - 1] == '\n') {
@@ -319,12 +339,6 @@ int pg_src_rows_next(void *state, fmt_value *values)
     if (nfields ? pos != (size_t)len + 1 : len != 0) {
         return pg_src_fail(s, "COPY row has more fields than columns");
     }
-    for (i = 0; i < s->rows_ncolumns; i++) {
-        if (s->rows_where[i] == 1) {
-            values[i].bytes = s->text.buf + s->rows_offsets[i];
-        } else if (s->rows_where[i] == 2) {
-            values[i].bytes = s->converted.buf + s->rows_offsets[i];
-        }
-    }
+    point_values(s, values);
     return 1;
 }

@@ -143,7 +143,9 @@ static void mask_quoted(char *m)
     }
 }
 
-static int src_open(void **state, const char *locator, const db_source_options *opts)
+/* The snapshot and the session settings every query and COPY runs under,
+ * then what the header needs of the server. */
+static int start_snapshot(pg_src *s)
 {
     static const char *const settings[] = {
         "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY",
@@ -157,78 +159,76 @@ static int src_open(void **state, const char *locator, const db_source_options *
         /* A row security policy must not silently filter the export. */
         "SET LOCAL row_security = off",
     };
-    /* Keywords before dbname are the user's to override; client_encoding
-     * after it is ours: the COPY decoder reads UTF-8. */
-    const char *keywords[] = {"fallback_application_name", "dbname", "client_encoding", NULL};
-    const char *values[] = {"dbexport", locator, "UTF8", NULL};
-    pg_src *s = calloc(1, sizeof *s);
-    PQconninfoOption *info = NULL, *o;
-    char *parse_error = NULL;
-    PGresult *res = NULL;
-    size_t i;
-    int failed = 0, rc = 0;
-    *state = s;
-    if (!s) {
-        return -1;
-    }
-    s->masked = cli_locator_mask(locator);
-    if (opts) {
-        failed = db_selection_init(&s->selection, opts->include_tables, opts->exclude_tables,
-                                   opts->include_schemas, opts->exclude_schemas) < 0;
-    }
-    if (!s->masked || failed) {
-        return pg_src_fail(s, "out of memory");
-    }
-    info = PQconninfoParse(locator, &parse_error);
-    if (!info) {
-        if (parse_error && strcmp(s->masked, locator) != 0) {
-            mask_quoted(parse_error);
-        }
-        rc = pg_src_fail(s, "invalid connection string \"%s\": %s", s->masked,
-                         parse_error ? parse_error : "out of memory");
-        goto done;
-    }
-    for (o = info; o->keyword; o++) {
-        if (strcmp(o->keyword, "password") == 0 && o->val && *o->val) {
-            s->password = fmt_strdup(o->val);
-        }
-    }
-    s->conn = PQconnectdbParams(keywords, values, 1);
-    if (!s->conn) {
-        rc = pg_src_fail(s, "cannot connect to \"%s\": out of memory", s->masked);
-        goto done;
-    }
-    if (PQstatus(s->conn) != CONNECTION_OK) {
-        rc = pg_src_fail(s, "cannot connect to \"%s\": %s", s->masked, pg_src_server_message(s));
-        goto done;
-    }
-    for (i = 0; i < sizeof settings / sizeof settings[0]; i++) {
+    PGresult *res;
+    for (size_t i = 0; i < sizeof settings / sizeof settings[0]; i++) {
         res = PQexec(s->conn, settings[i]);
         if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-            rc = pg_src_fail(s, "\"%s\": %s: %s", s->masked, settings[i],
-                             res ? PQresultErrorMessage(res) : pg_src_server_message(s));
-            goto done;
+            pg_src_fail(s, "\"%s\": %s: %s", s->masked, settings[i],
+                        res ? PQresultErrorMessage(res) : pg_src_server_message(s));
+            PQclear(res);
+            return -1;
         }
         PQclear(res);
-        res = NULL;
     }
     if (!(res = pg_src_query(s,
                              "SELECT pg_catalog.current_setting('server_version'), "
                              "pg_catalog.current_database()",
-                             NULL, NULL))) {
-        rc = -1;
-        goto done;
-    }
+                             NULL, NULL)))
+        return -1;
     s->server_version = pg_src_dup_val(res, 0, 0);
     s->database = pg_src_dup_val(res, 0, 1);
-    if (!s->server_version || !s->database) {
-        rc = pg_src_fail(s, "out of memory");
-    }
-done:
     PQclear(res);
+    if (!s->server_version || !s->database)
+        return pg_src_fail(s, "out of memory");
+    return 0;
+}
+
+/* Parses the locator (keeping its password, to mask it in messages) and
+ * connects. */
+static int connect_server(pg_src *s, const char *locator)
+{
+    /* Keywords before dbname are the user's to override; client_encoding
+     * after it is ours: the COPY decoder reads UTF-8. */
+    const char *keywords[] = {"fallback_application_name", "dbname", "client_encoding", NULL};
+    const char *values[] = {"dbexport", locator, "UTF8", NULL};
+    char *parse_error = NULL;
+    PQconninfoOption *info = PQconninfoParse(locator, &parse_error);
+    if (!info) {
+        if (parse_error && strcmp(s->masked, locator) != 0)
+            mask_quoted(parse_error);
+        pg_src_fail(s, "invalid connection string \"%s\": %s", s->masked,
+                    parse_error ? parse_error : "out of memory");
+        PQfreemem(parse_error);
+        return -1;
+    }
+    for (PQconninfoOption *o = info; o->keyword; o++)
+        if (strcmp(o->keyword, "password") == 0 && o->val && *o->val)
+            s->password = fmt_strdup(o->val);
     PQconninfoFree(info);
-    PQfreemem(parse_error);
-    return rc;
+    s->conn = PQconnectdbParams(keywords, values, 1);
+    if (!s->conn)
+        return pg_src_fail(s, "cannot connect to \"%s\": out of memory", s->masked);
+    if (PQstatus(s->conn) != CONNECTION_OK)
+        return pg_src_fail(s, "cannot connect to \"%s\": %s", s->masked, pg_src_server_message(s));
+    return 0;
+}
+
+static int src_open(void **state, const char *locator, const db_source_options *opts)
+{
+    pg_src *s = calloc(1, sizeof *s);
+    int failed = 0;
+    *state = s;
+    if (!s)
+        return -1;
+    s->masked = cli_locator_mask(locator);
+    if (opts)
+        failed = db_selection_init(&s->selection, opts->include_tables, opts->exclude_tables,
+                                   opts->include_schemas, opts->exclude_schemas) < 0;
+    if (!s->masked || failed)
+        return pg_src_fail(s, "out of memory");
+    if (connect_server(s, locator) < 0 || start_snapshot(s) < 0)
+        return -1;
+    return 0;
 }
 
 static int copy_user_type(fmt_user_type *dst, const fmt_user_type *src)

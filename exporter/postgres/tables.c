@@ -117,6 +117,41 @@ done:
     return rc;
 }
 
+/* Column c from row r of load_columns' query. */
+static int fill_column(pg_src *s, const PGresult *res, int r, fmt_column *c)
+{
+    const char *def = pg_src_val(res, r, 3), *identity = PQgetvalue(res, r, 4);
+    const char *generated = PQgetvalue(res, r, 5), *seq_kind = pg_src_val(res, r, 9);
+    char text[FMT_TYPE_BUFSZ];
+    c->name = pg_src_dup_val(res, r, 0);
+    c->native_type = pg_src_dup_val(res, r, 1);
+    c->nullable = !pg_src_bool_val(res, r, 2);
+    c->collation = pg_src_dup_val(res, r, 6);
+    if (pg_src_map_type(s, &c->type, (unsigned)strtoul(PQgetvalue(res, r, 10), NULL, 10),
+                        (int32_t)atol(PQgetvalue(res, r, 11)), 0) < 0)
+        return -1;
+    fmt_type_format(text, &c->type);
+    c->type_text = fmt_strdup(text);
+    if (generated[0] == 's') {
+        c->generated_sql = fmt_strdup(def);
+        c->generated_stored = true;
+    } else if (identity[0] == 'a' || identity[0] == 'd') {
+        c->identity = identity[0] == 'a' ? FMT_IDENTITY_ALWAYS : FMT_IDENTITY_BY_DEFAULT;
+    } else {
+        c->default_sql = fmt_strdup(def);
+        if (def && seq_kind && seq_kind[0] == 'a' && strncmp(def, "nextval(", 8) == 0)
+            c->identity = FMT_IDENTITY_SERIAL;
+    }
+    if (!c->name || !c->native_type || !c->type_text ||
+        (!PQgetisnull(res, r, 6) && !c->collation) ||
+        (def && !c->default_sql && !c->generated_sql && identity[0] == '\0'))
+        return pg_src_fail(s, "out of memory");
+    if (c->identity != FMT_IDENTITY_NONE && seq_kind &&
+        read_sequence(s, c, PQgetvalue(res, r, 7), PQgetvalue(res, r, 8)) < 0)
+        return -1;
+    return 0;
+}
+
 static int load_columns(pg_src *s, const table_entry *e, fmt_table *t)
 {
     static const char sql[] =
@@ -154,40 +189,7 @@ static int load_columns(pg_src *s, const table_entry *e, fmt_table *t)
         goto done;
     }
     for (r = 0; r < PQntuples(res); r++) {
-        fmt_column *c = &t->columns[t->ncolumns++];
-        const char *def = pg_src_val(res, r, 3), *identity = PQgetvalue(res, r, 4);
-        const char *generated = PQgetvalue(res, r, 5), *seq_kind = pg_src_val(res, r, 9);
-        char text[FMT_TYPE_BUFSZ];
-        c->name = pg_src_dup_val(res, r, 0);
-        c->native_type = pg_src_dup_val(res, r, 1);
-        c->nullable = !pg_src_bool_val(res, r, 2);
-        c->collation = pg_src_dup_val(res, r, 6);
-        if (pg_src_map_type(s, &c->type, (unsigned)strtoul(PQgetvalue(res, r, 10), NULL, 10),
-                            (int32_t)atol(PQgetvalue(res, r, 11)), 0) < 0) {
-            rc = -1;
-            goto done;
-        }
-        fmt_type_format(text, &c->type);
-        c->type_text = fmt_strdup(text);
-        if (generated[0] == 's') {
-            c->generated_sql = fmt_strdup(def);
-            c->generated_stored = true;
-        } else if (identity[0] == 'a' || identity[0] == 'd') {
-            c->identity = identity[0] == 'a' ? FMT_IDENTITY_ALWAYS : FMT_IDENTITY_BY_DEFAULT;
-        } else {
-            c->default_sql = fmt_strdup(def);
-            if (def && seq_kind && seq_kind[0] == 'a' && strncmp(def, "nextval(", 8) == 0) {
-                c->identity = FMT_IDENTITY_SERIAL;
-            }
-        }
-        if (!c->name || !c->native_type || !c->type_text ||
-            (!PQgetisnull(res, r, 6) && !c->collation) ||
-            (def && !c->default_sql && !c->generated_sql && identity[0] == '\0')) {
-            rc = pg_src_fail(s, "out of memory");
-            goto done;
-        }
-        if (c->identity != FMT_IDENTITY_NONE && seq_kind &&
-            read_sequence(s, c, PQgetvalue(res, r, 7), PQgetvalue(res, r, 8)) < 0) {
+        if (fill_column(s, res, r, &t->columns[t->ncolumns++]) < 0) {
             rc = -1;
             goto done;
         }
@@ -205,6 +207,25 @@ static int fill_key(fmt_key *k, const char *name, const char *columns)
 {
     k->name = fmt_strdup(name);
     return !k->name || pg_decode_array_strings(&k->columns, &k->ncolumns, columns) < 0 ? -1 : 0;
+}
+
+/* Foreign key fk from row r of load_constraints' query. -1 when memory
+ * ran out. */
+static int fill_foreign_key(fmt_foreign_key *fk, const char *name, const PGresult *res, int r)
+{
+    fk->name = fmt_strdup(name);
+    fk->ref_table = pg_src_dup_val(res, r, 5);
+    fk->ref_namespace = pg_src_namespace_of(PQgetvalue(res, r, 4));
+    fk->on_delete = fmt_strdup(pg_fk_action_name(PQgetvalue(res, r, 6)[0]));
+    fk->on_update = fmt_strdup(pg_fk_action_name(PQgetvalue(res, r, 7)[0]));
+    fk->deferrable = pg_src_bool_val(res, r, 8);
+    fk->initially_deferred = pg_src_bool_val(res, r, 9);
+    if (!fk->name || !fk->ref_table || !fk->on_delete || !fk->on_update ||
+        (strcmp(PQgetvalue(res, r, 4), "public") != 0 && !fk->ref_namespace) ||
+        pg_decode_array_strings(&fk->columns, &fk->ncolumns, PQgetvalue(res, r, 2)) < 0 ||
+        pg_decode_array_strings(&fk->ref_columns, &fk->nref_columns, PQgetvalue(res, r, 3)) < 0)
+        return -1;
+    return 0;
 }
 
 static int load_constraints(pg_src *s, const table_entry *e, fmt_table *t)
@@ -264,25 +285,12 @@ static int load_constraints(pg_src *s, const table_entry *e, fmt_table *t)
             }
             break;
         }
-        case 'f': {
-            fmt_foreign_key *fk = &t->foreign_keys[t->nforeign_keys++];
-            fk->name = fmt_strdup(name);
-            fk->ref_table = pg_src_dup_val(res, r, 5);
-            fk->ref_namespace = pg_src_namespace_of(PQgetvalue(res, r, 4));
-            fk->on_delete = fmt_strdup(pg_fk_action_name(PQgetvalue(res, r, 6)[0]));
-            fk->on_update = fmt_strdup(pg_fk_action_name(PQgetvalue(res, r, 7)[0]));
-            fk->deferrable = pg_src_bool_val(res, r, 8);
-            fk->initially_deferred = pg_src_bool_val(res, r, 9);
-            if (!fk->name || !fk->ref_table || !fk->on_delete || !fk->on_update ||
-                (strcmp(PQgetvalue(res, r, 4), "public") != 0 && !fk->ref_namespace) ||
-                pg_decode_array_strings(&fk->columns, &fk->ncolumns, PQgetvalue(res, r, 2)) < 0 ||
-                pg_decode_array_strings(&fk->ref_columns, &fk->nref_columns,
-                                        PQgetvalue(res, r, 3)) < 0) {
+        case 'f':
+            if (fill_foreign_key(&t->foreign_keys[t->nforeign_keys++], name, res, r) < 0) {
                 rc = pg_src_fail(s, "out of memory");
                 goto done;
             }
             break;
-        }
         default:
             if (pg_src_warn(s, "table \"%s\": exclusion constraint \"%s\" is not carried", e->key,
                             name) < 0) {
@@ -423,6 +431,24 @@ done:
     return rc;
 }
 
+/* The strategy and key of a partitioned table from pg_partitioned_table's
+ * partstrat and pg_get_partkeydef (NULL members when memory ran out). */
+static void fill_partition_key(fmt_partitioning *p, char strategy, const char *def)
+{
+    p->strategy = fmt_strdup(strategy == 'r' ? "range" : strategy == 'l' ? "list" : "hash");
+    /* "RANGE (created, lower(name))" -> what is inside the parentheses */
+    const char *open = strchr(def, '('), *close = strrchr(def, ')');
+    if (open && close && close > open) {
+        p->key = malloc((size_t)(close - open));
+        if (p->key) {
+            memcpy(p->key, open + 1, (size_t)(close - open - 1));
+            p->key[close - open - 1] = '\0';
+        }
+    } else {
+        p->key = fmt_strdup(def);
+    }
+}
+
 static int load_partitioning(pg_src *s, const table_entry *e, fmt_table *t)
 {
     static const char key_sql[] = "SELECT p.partstrat, pg_catalog.pg_get_partkeydef(p.partrelid) "
@@ -435,7 +461,6 @@ static int load_partitioning(pg_src *s, const table_entry *e, fmt_table *t)
         "WHERE i.inhparent = $1 AND c.relispartition " KEY_ORDER;
     PGresult *res = pg_src_query(s, key_sql, e->oid, NULL);
     fmt_partitioning *p;
-    const char *def, *open, *close;
     int r, rc = 0;
     if (!res) {
         return -1;
@@ -448,30 +473,7 @@ static int load_partitioning(pg_src *s, const table_entry *e, fmt_table *t)
         rc = pg_src_fail(s, "out of memory");
         goto done;
     }
-    switch (PQgetvalue(res, 0, 0)[0]) {
-    case 'r':
-        p->strategy = fmt_strdup("range");
-        break;
-    case 'l':
-        p->strategy = fmt_strdup("list");
-        break;
-    default:
-        p->strategy = fmt_strdup("hash");
-        break;
-    }
-    /* "RANGE (created, lower(name))" -> what is inside the parentheses */
-    def = PQgetvalue(res, 0, 1);
-    open = strchr(def, '(');
-    close = strrchr(def, ')');
-    if (open && close && close > open) {
-        p->key = malloc((size_t)(close - open));
-        if (p->key) {
-            memcpy(p->key, open + 1, (size_t)(close - open - 1));
-            p->key[close - open - 1] = '\0';
-        }
-    } else {
-        p->key = fmt_strdup(def);
-    }
+    fill_partition_key(p, PQgetvalue(res, 0, 0)[0], PQgetvalue(res, 0, 1));
     if (!p->strategy || !p->key) {
         rc = pg_src_fail(s, "out of memory");
         goto done;

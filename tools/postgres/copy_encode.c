@@ -251,6 +251,66 @@ done:
     return rc;
 }
 
+/* A scalar element of an array value. A string is base64 for bytea
+ * (written as \\x hex), a JSON string for jsonb, else the text; quoted for
+ * the array literal. -1 with err set, or with lit->oom when memory ran out. */
+static int add_scalar_element(db_buf *lit, const fmt_json_event *ev, const pg_column_encoding *c,
+                              char *err, size_t errlen)
+{
+    int json = c->element == FMT_TYPE_JSONB || c->element == FMT_TYPE_JSON;
+    db_buf tmp = {0};
+    switch (ev->type) {
+    case FMT_JSON_NULL:
+        db_buf_add(lit, "NULL");
+        return 0;
+    case FMT_JSON_TRUE:
+    case FMT_JSON_FALSE:
+        if (json)
+            db_buf_add(lit, ev->type == FMT_JSON_TRUE ? "true" : "false");
+        else
+            db_buf_add(lit, ev->type == FMT_JSON_TRUE ? "t" : "f");
+        return 0;
+    case FMT_JSON_NUMBER:
+        db_buf_addn(lit, ev->text, ev->len);
+        return 0;
+    case FMT_JSON_STRING:
+        break;
+    default:
+        snprintf(err, errlen, "invalid array value");
+        return -1;
+    }
+    if (memchr(ev->text, '\0', ev->len)) {
+        snprintf(err, errlen, "PostgreSQL text cannot contain NUL bytes");
+        return -1;
+    }
+    if (c->element == FMT_TYPE_BYTES) {
+        size_t n = 0;
+        char *bytes = malloc(ev->len / 4 * 3 + 3);
+        if (!bytes) {
+            lit->oom = 1;
+            return -1;
+        }
+        if (fmt_base64_decode(bytes, &n, ev->text, ev->len, err, errlen) < 0) {
+            free(bytes);
+            return -1;
+        }
+        db_buf_add(&tmp, "\\x");
+        add_hex(&tmp, (const unsigned char *)bytes, n);
+        free(bytes);
+    } else if (c->element == FMT_TYPE_JSONB) {
+        add_json_string(&tmp, ev->text, ev->len);
+    } else {
+        add_array_element(lit, ev->text, ev->len);
+        return 0;
+    }
+    if (tmp.oom)
+        lit->oom = 1;
+    else
+        add_array_element(lit, tmp.buf, tmp.len);
+    db_buf_free(&tmp);
+    return 0;
+}
+
 /* The JSON array in v as PostgreSQL array text: "{{1,NULL},{3,4}}". */
 static int add_array(db_buf *b, const fmt_value *v, const pg_column_encoding *c, char *err,
                      size_t errlen)
@@ -261,7 +321,6 @@ static int add_array(db_buf *b, const fmt_value *v, const pg_column_encoding *c,
     db_buf lit = {0};
     unsigned depth = 0;
     int need_comma = 0, rc = -1;
-    char *bytes = NULL;
 
     ro.max_depth = ARRAY_MAX_DEPTH;
     if (fmt_json_reader_new(&r, &ro) < 0) {
@@ -303,57 +362,13 @@ static int add_array(db_buf *b, const fmt_value *v, const pg_column_encoding *c,
             if (add_json_object(&lit, r, err, errlen) < 0)
                 goto done;
             break;
-        case FMT_JSON_NULL:
-            db_buf_add(&lit, "NULL");
-            break;
-        case FMT_JSON_TRUE:
-        case FMT_JSON_FALSE:
-            if (c->element == FMT_TYPE_JSONB || c->element == FMT_TYPE_JSON)
-                db_buf_add(&lit, ev.type == FMT_JSON_TRUE ? "true" : "false");
-            else
-                db_buf_add(&lit, ev.type == FMT_JSON_TRUE ? "t" : "f");
-            break;
-        case FMT_JSON_NUMBER:
-            db_buf_addn(&lit, ev.text, ev.len);
-            break;
-        case FMT_JSON_STRING:
-            if (memchr(ev.text, '\0', ev.len)) {
-                snprintf(err, errlen, "PostgreSQL text cannot contain NUL bytes");
+        default:
+            if (add_scalar_element(&lit, &ev, c, err, errlen) < 0) {
+                if (lit.oom)
+                    b->oom = 1;
                 goto done;
             }
-            if (c->element == FMT_TYPE_BYTES) {
-                size_t n = 0;
-                free(bytes);
-                bytes = malloc(ev.len / 4 * 3 + 3);
-                if (!bytes) {
-                    b->oom = 1;
-                    goto done;
-                }
-                if (fmt_base64_decode(bytes, &n, ev.text, ev.len, err, errlen) < 0)
-                    goto done;
-                db_buf tmp = {0};
-                db_buf_add(&tmp, "\\x");
-                add_hex(&tmp, (const unsigned char *)bytes, n);
-                if (tmp.oom)
-                    lit.oom = 1;
-                else
-                    add_array_element(&lit, tmp.buf, tmp.len);
-                db_buf_free(&tmp);
-            } else if (c->element == FMT_TYPE_JSONB) {
-                db_buf tmp = {0};
-                add_json_string(&tmp, ev.text, ev.len);
-                if (tmp.oom)
-                    lit.oom = 1;
-                else
-                    add_array_element(&lit, tmp.buf, tmp.len);
-                db_buf_free(&tmp);
-            } else {
-                add_array_element(&lit, ev.text, ev.len);
-            }
             break;
-        default:
-            snprintf(err, errlen, "invalid array value");
-            goto done;
         }
     }
     if (lit.oom) {
@@ -363,7 +378,6 @@ static int add_array(db_buf *b, const fmt_value *v, const pg_column_encoding *c,
     add_copy_escaped(b, lit.buf, lit.len);
     rc = 0;
 done:
-    free(bytes);
     db_buf_free(&lit);
     fmt_json_reader_free(r);
     return rc;
