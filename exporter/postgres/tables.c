@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pg_catalog.h"
 #include "pg_copy_decode.h"
 #include "pg_sql.h"
 #include "strlist.h"
@@ -117,89 +118,68 @@ done:
     return rc;
 }
 
-/* Column c from row r of load_columns' query. */
-static int fill_column(pg_src *s, const PGresult *res, int r, fmt_column *c)
+/* Column c from the catalog's column cc. */
+static int fill_column(pg_src *s, const pg_catalog_column *cc, fmt_column *c)
 {
-    const char *def = pg_src_val(res, r, 3), *identity = PQgetvalue(res, r, 4);
-    const char *generated = PQgetvalue(res, r, 5), *seq_kind = pg_src_val(res, r, 9);
+    const char *def = cc->default_sql;
     char text[FMT_TYPE_BUFSZ];
-    c->name = pg_src_dup_val(res, r, 0);
-    c->native_type = pg_src_dup_val(res, r, 1);
-    c->nullable = !pg_src_bool_val(res, r, 2);
-    c->collation = pg_src_dup_val(res, r, 6);
-    if (pg_src_map_type(s, &c->type, (unsigned)strtoul(PQgetvalue(res, r, 10), NULL, 10),
-                        (int32_t)atol(PQgetvalue(res, r, 11)), 0) < 0)
+    c->name = fmt_strdup(cc->name);
+    c->native_type = fmt_strdup(cc->type_text);
+    c->nullable = !cc->not_null;
+    c->collation = fmt_strdup(cc->collation);
+    if (pg_src_map_type(s, &c->type, cc->type_oid, cc->typmod, 0) < 0)
         return -1;
     fmt_type_format(text, &c->type);
     c->type_text = fmt_strdup(text);
-    if (generated[0] == 's') {
+    if (cc->generated == 's') {
         c->generated_sql = fmt_strdup(def);
         c->generated_stored = true;
-    } else if (identity[0] == 'a' || identity[0] == 'd') {
-        c->identity = identity[0] == 'a' ? FMT_IDENTITY_ALWAYS : FMT_IDENTITY_BY_DEFAULT;
+    } else if (cc->identity == 'a' || cc->identity == 'd') {
+        c->identity = cc->identity == 'a' ? FMT_IDENTITY_ALWAYS : FMT_IDENTITY_BY_DEFAULT;
     } else {
         c->default_sql = fmt_strdup(def);
-        if (def && seq_kind && seq_kind[0] == 'a' && strncmp(def, "nextval(", 8) == 0)
+        if (def && cc->seq_deptype == 'a' && strncmp(def, "nextval(", 8) == 0)
             c->identity = FMT_IDENTITY_SERIAL;
     }
-    if (!c->name || !c->native_type || !c->type_text ||
-        (!PQgetisnull(res, r, 6) && !c->collation) ||
-        (def && !c->default_sql && !c->generated_sql && identity[0] == '\0'))
+    if (!c->name || !c->native_type || !c->type_text || (cc->collation && !c->collation) ||
+        (def && !c->default_sql && !c->generated_sql && cc->identity == '\0'))
         return pg_src_fail(s, "out of memory");
-    if (c->identity != FMT_IDENTITY_NONE && seq_kind &&
-        read_sequence(s, c, PQgetvalue(res, r, 7), PQgetvalue(res, r, 8)) < 0)
+    if (c->identity != FMT_IDENTITY_NONE && cc->seq_deptype &&
+        read_sequence(s, c, cc->seq_nspname, cc->seq_relname) < 0)
         return -1;
     return 0;
 }
 
+/* The columns, by the catalog reader the target uses for an existing
+ * table (pg_catalog.h). */
 static int load_columns(pg_src *s, const table_entry *e, fmt_table *t)
 {
-    static const char sql[] =
-        "SELECT a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), a.attnotnull, "
-        "pg_catalog.pg_get_expr(ad.adbin, ad.adrelid), a.attidentity, a.attgenerated, "
-        "CASE WHEN a.attcollation <> 0 AND a.attcollation <> t.typcollation THEN "
-        "CASE WHEN cn.nspname = 'pg_catalog' THEN pg_catalog.quote_ident(co.collname) "
-        "ELSE pg_catalog.quote_ident(cn.nspname) || '.' || pg_catalog.quote_ident(co.collname) "
-        "END END, "
-        "seq.nspname, seq.relname, seq.deptype, a.atttypid, a.atttypmod, "
-        "pg_catalog.col_description(a.attrelid, a.attnum) IS NOT NULL "
-        "FROM pg_catalog.pg_attribute a "
-        "JOIN pg_catalog.pg_type t ON t.oid = a.atttypid "
-        "LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum "
-        "LEFT JOIN pg_catalog.pg_collation co ON co.oid = a.attcollation "
-        "LEFT JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace "
-        "LEFT JOIN LATERAL (SELECT sn.nspname, sc.relname, d.deptype "
-        "FROM pg_catalog.pg_depend d "
-        "JOIN pg_catalog.pg_class sc ON sc.oid = d.objid AND sc.relkind = 'S' "
-        "JOIN pg_catalog.pg_namespace sn ON sn.oid = sc.relnamespace "
-        "WHERE d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass "
-        "AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass "
-        "AND d.refobjid = a.attrelid AND d.refobjsubid = a.attnum AND d.deptype IN ('a', 'i') "
-        "ORDER BY d.deptype DESC LIMIT 1) seq ON true "
-        "WHERE a.attrelid = $1 AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum";
-    PGresult *res = pg_src_query(s, sql, e->oid, NULL);
-    int r, rc = 0;
+    pg_catalog_column *cols = NULL;
+    size_t n = 0;
+    PGresult *failed = NULL;
     bool comments = false;
-    if (!res) {
+    int rc = pg_catalog_columns(s->conn, e->oid, &cols, &n, &failed);
+    if (rc == -1) {
+        pg_src_fail(s, "catalog query failed: %s",
+                    failed ? PQresultErrorMessage(failed) : pg_src_server_message(s));
+        PQclear(failed);
         return -1;
     }
-    t->columns = calloc((size_t)PQntuples(res) + 1, sizeof *t->columns);
-    if (!t->columns) {
+    if (rc < 0 || !(t->columns = calloc(n + 1, sizeof *t->columns))) {
         rc = pg_src_fail(s, "out of memory");
         goto done;
     }
-    for (r = 0; r < PQntuples(res); r++) {
-        if (fill_column(s, res, r, &t->columns[t->ncolumns++]) < 0) {
+    for (size_t i = 0; i < n; i++) {
+        if (fill_column(s, &cols[i], &t->columns[t->ncolumns++]) < 0) {
             rc = -1;
             goto done;
         }
-        comments = comments || pg_src_bool_val(res, r, 12);
+        comments = comments || cols[i].has_comment;
     }
-    if (comments && pg_src_warn(s, "table \"%s\": column comments are not carried", e->key) < 0) {
+    if (comments && pg_src_warn(s, "table \"%s\": column comments are not carried", e->key) < 0)
         rc = -1;
-    }
 done:
-    PQclear(res);
+    pg_catalog_columns_free(cols, n);
     return rc;
 }
 

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "pg_catalog.h"
 #include "pg_types.h"
 #include "strlist.h"
 
@@ -36,25 +37,14 @@ static int same_type_text(const char *a, const char *b)
     return same;
 }
 
-enum {
-    TC_NAME,
-    TC_FORMAT,
-    TC_TYPNAME,
-    TC_TYPMOD,
-    TC_CATEGORY,
-    TC_NOTNULL,
-    TC_HASDEFAULT,
-    TC_GENERATED
-};
-
 /* Can values of file column c go to the target column (row r of res)?
  * Returns 0, or -1 with the message set. */
-static int check_column_type(pg_target *st, const fmt_column *c, PGresult *res, int r)
+static int check_column_type(pg_target *st, const fmt_column *c, const pg_catalog_column *target)
 {
-    const char *format = PQgetvalue(res, r, TC_FORMAT);
-    const char *typname = PQgetvalue(res, r, TC_TYPNAME);
-    int typmod = atoi(PQgetvalue(res, r, TC_TYPMOD));
-    char category = PQgetvalue(res, r, TC_CATEGORY)[0];
+    const char *format = target->type_text;
+    const char *typname = target->base_typname;
+    int typmod = target->typmod;
+    char category = target->base_category;
     fmt_type_kind k = c->type.kind;
     int ok = 1;
 
@@ -96,79 +86,80 @@ static int check_column_type(pg_target *st, const fmt_column *c, PGresult *res, 
     return 0;
 }
 
+/* The target's NOT NULL columns (a staging table drops their NOT NULL),
+ * and an error when one has neither a default nor values in the file. */
+static int check_not_null(pg_target *st, const pg_catalog_column *cols, size_t n,
+                          const unsigned char *used, char ***notnull_cols, size_t *nnotnull)
+{
+    for (size_t r = 0; r < n; r++) {
+        if (cols[r].not_null && fmt_strings_push_copy(notnull_cols, nnotnull, cols[r].name) < 0)
+            return db_oom(&st->diag);
+        if (used[r] || !cols[r].not_null || cols[r].has_default || cols[r].generated)
+            continue;
+        return db_error(&st->diag,
+                        "table \"%s\": column \"%s\" of the target is NOT NULL without a "
+                        "default and the file has no values for it",
+                        st->display, cols[r].name);
+    }
+    return 0;
+}
+
+/* File column i against the target's column have: its type fits, its
+ * encoding and label, whether the target generates it. */
+static int check_column(pg_target *st, const fmt_column *c, size_t i, const pg_catalog_column *have)
+{
+    if (check_column_type(st, c, have) < 0)
+        return -1;
+    st->enc[i].enc = pg_copy_encoding_for_type(have->base_typname, have->base_category);
+    st->enc[i].dimension = have->typmod;
+    st->enc[i].element = c->type.kind == FMT_TYPE_ARRAY ? c->type.element : FMT_TYPE_TEXT;
+    if (pg_target_set_type_label(st, i, have->type_text) < 0)
+        return -1;
+    st->loadable[i] = have->generated == '\0';
+    if (!st->loadable[i] && !c->generated_sql)
+        db_warn(&st->diag,
+                "table \"%s\", column \"%s\": generated in the target, the file's values "
+                "are not loaded",
+                st->display, c->name);
+    return 0;
+}
+
 int pg_target_check_existing(pg_target *st, const fmt_table *t, const char *oid,
                              char ***notnull_cols, size_t *nnotnull)
 {
-    PGresult *res = NULL;
-    const char *params[] = {oid};
+    pg_catalog_column *cols = NULL;
+    size_t n = 0;
+    PGresult *failed = NULL;
     unsigned char *used = NULL;
-    int rc = -1, n;
-
-    if (pg_target_run(
-            st,
-            "SELECT a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod),"
-            " coalesce(bt.typname, t.typname), a.atttypmod,"
-            " coalesce(bt.typcategory, t.typcategory), a.attnotnull,"
-            " a.atthasdef OR a.attidentity <> '', a.attgenerated <> ''"
-            " FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_type t ON t.oid = a.atttypid"
-            " LEFT JOIN pg_catalog.pg_type bt ON t.typtype = 'd' AND bt.oid = t.typbasetype"
-            " WHERE a.attrelid = $1::oid AND a.attnum > 0 AND NOT a.attisdropped"
-            " ORDER BY a.attnum",
-            1, params, &res) < 0)
-        goto done;
-    n = PQntuples(res);
-    used = calloc((size_t)n + 1, 1);
-    if (!used) {
-        db_oom(&st->diag);
+    int rc = pg_catalog_columns(st->conn, oid, &cols, &n, &failed);
+    if (rc == -1) {
+        pg_target_record_failure(st, failed);
+        PQclear(failed);
+        return -1;
+    }
+    if (rc < 0 || !(used = calloc(n + 1, 1))) {
+        rc = db_oom(&st->diag);
         goto done;
     }
+    rc = -1;
     for (size_t i = 0; i < t->ncolumns; i++) {
         const fmt_column *c = &t->columns[i];
-        int r;
-        for (r = 0; r < n; r++)
-            if (strcmp(PQgetvalue(res, r, TC_NAME), c->name) == 0)
-                break;
+        size_t r = 0;
+        while (r < n && strcmp(cols[r].name, c->name) != 0)
+            r++;
         if (r == n) {
             db_error(&st->diag, "table \"%s\": column \"%s\" does not exist in the target",
                      st->display, c->name);
             goto done;
         }
         used[r] = 1;
-        if (check_column_type(st, c, res, r) < 0)
+        if (check_column(st, c, i, &cols[r]) < 0)
             goto done;
-        const char *typname = PQgetvalue(res, r, TC_TYPNAME);
-        st->enc[i].enc = pg_copy_encoding_for_type(typname, PQgetvalue(res, r, TC_CATEGORY)[0]);
-        st->enc[i].dimension = atoi(PQgetvalue(res, r, TC_TYPMOD));
-        st->enc[i].element = c->type.kind == FMT_TYPE_ARRAY ? c->type.element : FMT_TYPE_TEXT;
-        if (pg_target_set_type_label(st, i, PQgetvalue(res, r, TC_FORMAT)) < 0)
-            goto done;
-        st->loadable[i] = PQgetvalue(res, r, TC_GENERATED)[0] != 't';
-        if (!st->loadable[i] && !c->generated_sql)
-            db_warn(&st->diag,
-                    "table \"%s\", column \"%s\": generated in the target, the file's values "
-                    "are not loaded",
-                    st->display, c->name);
     }
-    for (int r = 0; r < n; r++) {
-        if (PQgetvalue(res, r, TC_NOTNULL)[0] == 't' &&
-            fmt_strings_push_copy(notnull_cols, nnotnull, PQgetvalue(res, r, TC_NAME)) < 0) {
-            db_oom(&st->diag);
-            goto done;
-        }
-        if (used[r] || PQgetvalue(res, r, TC_NOTNULL)[0] != 't' ||
-            PQgetvalue(res, r, TC_HASDEFAULT)[0] == 't' ||
-            PQgetvalue(res, r, TC_GENERATED)[0] == 't')
-            continue;
-        db_error(&st->diag,
-                 "table \"%s\": column \"%s\" of the target is NOT NULL without a default and the "
-                 "file has no values for it",
-                 st->display, PQgetvalue(res, r, TC_NAME));
-        goto done;
-    }
-    rc = 0;
+    rc = check_not_null(st, cols, n, used, notnull_cols, nnotnull);
 done:
     free(used);
-    PQclear(res);
+    pg_catalog_columns_free(cols, n);
     return rc;
 }
 

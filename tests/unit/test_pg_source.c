@@ -20,7 +20,10 @@
 
 #include "check.h"
 #include "pg_copy_decode.h"
+#include "pg_copy_encode.h"
 #include "pg_half.h"
+#include "pg_sql.h"
+#include "pg_types.h"
 #include "pg_source.h"
 #include "source.h"
 
@@ -203,6 +206,59 @@ static void test_arrays(void)
         free(items[--n]);
     }
     free(items);
+}
+
+/* tools/postgres's dialect pieces, without a server. */
+static void test_dialect(void)
+{
+    fmt_type t;
+    db_buf b = {0};
+    const char *lit;
+    char *x;
+
+    CHECK(pg_type_builtin(&t, "pg_catalog", "int4", NULL, -1) == 1 && t.kind == FMT_TYPE_INT32);
+    /* numeric(10,2): typmod = (10 << 16 | 2) + 4 */
+    CHECK(pg_type_builtin(&t, "pg_catalog", "numeric", NULL, (10 << 16 | 2) + 4) == 1 &&
+          t.kind == FMT_TYPE_DECIMAL && t.param1 == 10 && t.param2 == 2);
+    CHECK(pg_type_builtin(&t, "pg_catalog", "varchar", NULL, -1) == 1 && t.kind == FMT_TYPE_TEXT);
+    CHECK(pg_type_builtin(&t, "public", "vector", "vector", 3) == 1 && t.kind == FMT_TYPE_VECTOR &&
+          t.param1 == 3);
+    CHECK(pg_type_builtin(&t, "public", "vector", NULL, 3) == 0); /* not pgvector's */
+    CHECK(pg_type_builtin(&t, "pg_catalog", "point", NULL, -1) == 0);
+
+    pg_type_name(&b, FMT_TYPE_DECIMAL, 10, 2, NULL);
+    CHECK_STR(b.buf, "numeric(10,2)");
+    db_buf_reset(&b);
+    pg_type_name(&b, FMT_TYPE_HALFVEC, 4, -1, "ext");
+    CHECK_STR(b.buf, "\"ext\".halfvec(4)");
+    db_buf_reset(&b);
+    pg_type_name(&b, FMT_TYPE_TIMESTAMPTZ, -1, -1, NULL);
+    CHECK_STR(b.buf, "timestamp with time zone");
+    db_buf_free(&b);
+
+    CHECK_STR(pg_fk_action_name('n'), "set null");
+    CHECK_STR(pg_fk_action_name('a'), "no action");
+    CHECK_STR(pg_fk_action_sql("Set Default"), "SET DEFAULT");
+    CHECK(pg_fk_action_sql("sideways") == NULL);
+
+    CHECK(pg_plain_literal(" (-1.5e3) ", &lit) == 6 && strncmp(lit, "-1.5e3", 6) == 0);
+    CHECK(pg_plain_literal("'it''s'", &lit) == 7);
+    CHECK(pg_plain_literal("current_timestamp", &lit) == 17);
+    CHECK(pg_plain_literal("datetime('now')", &lit) == 0);
+
+    CHECK_STR(x = pg_check_expression("CHECK ((price > 0)) NOT VALID"), "(price > 0)");
+    free(x);
+    CHECK(pg_check_expression("UNIQUE (a)") == NULL);
+    CHECK_STR(x = pg_serial_sequence("nextval('t_id_seq'::regclass)", "s"), "\"s\".t_id_seq");
+    free(x);
+    CHECK_STR(x = pg_qualified(NULL, "a\"b"), "\"public\".\"a\"\"b\"");
+    free(x);
+    CHECK_STR(x = pg_relation_key("sales", "orders"), "sales.orders");
+    free(x);
+
+    CHECK(pg_half_to_float(pg_half_from_float(0.333251953125f)) == 0.333251953125f);
+    CHECK(pg_copy_encoding_for_kind(FMT_TYPE_HALFVEC) == PG_ENC_HALFVEC);
+    CHECK(pg_copy_encoding_for_type("int8", 'N') == PG_ENC_NUMBER);
 }
 
 static void test_vectors(void)
@@ -893,6 +949,7 @@ int main(void)
     test_half();
     test_arrays();
     test_vectors();
+    test_dialect();
 
     if (!have_server()) {
         if (in_ci) {
