@@ -1,4 +1,5 @@
-/* PostgreSQL text forms -> the format's values (see pg_copy_decode.h). */
+/* The COPY decoder: PostgreSQL's text forms -> the format's values (see
+ * pg_copy_decode.h). */
 #include "pg_copy_decode.h"
 
 #include <errno.h>

@@ -1,7 +1,8 @@
-/* The COPY encoder: the file's values to COPY FROM text format. Each value is turned into the text
- * PostgreSQL's input function for the column's type reads, then escaped
- * for COPY (backslash, tab, newline, carriage return). Vectors are written
- * shortest-round-trip so that the stored floats are bit-identical. */
+/* The COPY encoder (see pg_copy_encode.h): each of the file's values is
+ * turned into the text PostgreSQL's input function for the column's type
+ * reads, then escaped for COPY (backslash, tab, newline, carriage return).
+ * Vectors are written shortest-round-trip so that the stored floats are
+ * bit-identical. */
 #include "pg_copy_encode.h"
 
 #include <math.h>

@@ -1,8 +1,8 @@
 /* The COPY decoder: PostgreSQL's text forms, as COPY ... TO STDOUT (text
- * format) hands them over, turned into the format's values: the COPY field escapes, bytea's
- * hex form, pgvector's "[1,2.5]" as float32 or binary16 bytes, and array
- * literals ("{{1,2},{3,NULL}}") as JSON arrays. No libpq here: text in,
- * bytes out, so the parsers can be tested without a server. */
+ * format) hands them over, turned into the format's values: the COPY field
+ * escapes, bytea's hex form, pgvector's "[1,2.5]" as float32 or binary16
+ * bytes, and array literals ("{{1,2},{3,NULL}}") as JSON arrays. No libpq
+ * here: text in, bytes out, so it can be tested without a server. */
 #ifndef PG_COPY_DECODE_H
 #define PG_COPY_DECODE_H
 
