@@ -3,10 +3,11 @@
  * values, identities, keys, indexes, partitions, a view, a trigger, and
  * things the file cannot carry), the snapshot, the read-only transaction,
  * and connection errors that must not show the password. The COPY text and
- * array parsers (pg_text.c) are checked first, without a server.
+ * array parsers (tools/postgres) are checked first, without a server.
  *
  * Needs a server in PGHOST/PGPORT/PGUSER (tools/test.sh starts one and sets
- * DB_TEST_PG=1); without one it skips (77), unless CI=true. */
+ * DB_TEST_PG=1); without one it skips (77), unless CI=true, after the
+ * server-free checks, which fail the test (1) when one of them failed. */
 #include <math.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -18,7 +19,11 @@
 #include <libpq-fe.h>
 
 #include "check.h"
-#include "copy_text_in.h"
+#include "pg_copy_decode.h"
+#include "pg_copy_encode.h"
+#include "pg_half.h"
+#include "pg_sql.h"
+#include "pg_types.h"
 #include "pg_source.h"
 #include "source.h"
 
@@ -121,47 +126,46 @@ static const char torture_sql[] =
 
 static void test_unescape(void)
 {
-    pg_text_buf b = {NULL, 0, 0};
+    db_buf b = {0};
     static const char field[] = "a\\tb\\nc\\\\d\\101\\x42\\r\\b\\f\\v\\q";
-    CHECK(pg_text_unescape(&b, field, sizeof field - 1) == 0);
-    CHECK(b.len == 14 && memcmp(b.data, "a\tb\nc\\dAB\r\b\f\vq", 14) == 0);
-    pg_text_buf_free(&b);
+    CHECK(pg_decode_unescape(&b, field, sizeof field - 1) == 0);
+    CHECK(b.len == 14 && memcmp(b.buf, "a\tb\nc\\dAB\r\b\f\vq", 14) == 0);
+    db_buf_free(&b);
 }
 
 static void test_half(void)
 {
-    CHECK(pg_text_float_to_half(1.0f) == 0x3c00);
-    CHECK(pg_text_float_to_half(-2.5f) == 0xc100);
-    CHECK(pg_text_float_to_half(-0.0f) == 0x8000);
-    CHECK(pg_text_float_to_half(0.0f) == 0x0000);
-    CHECK(pg_text_float_to_half(65504.0f) == 0x7bff);
-    CHECK(pg_text_float_to_half(65520.0f) == 0x7c00);       /* rounds up to infinity */
-    CHECK(pg_text_float_to_half(5.9604645e-08f) == 0x0001); /* smallest subnormal */
-    CHECK(pg_text_float_to_half(6.097555e-05f) == 0x03ff);  /* largest subnormal */
-    CHECK(pg_text_float_to_half(6.1035156e-05f) == 0x0400); /* smallest normal */
-    CHECK(pg_text_float_to_half(2.9802322e-08f) == 0x0000); /* half of it: ties to even */
-    CHECK(pg_text_float_to_half(8.940697e-08f) == 0x0002);  /* 1.5 ulp: ties to even */
-    CHECK(pg_text_float_to_half(1.00048828125f) == 0x3c00); /* halfway: to even */
-    CHECK(pg_text_float_to_half(1.00146484375f) == 0x3c02); /* halfway: to even, up */
-    CHECK(pg_text_float_to_half(INFINITY) == 0x7c00);
-    CHECK((pg_text_float_to_half(NAN) & 0x7c00) == 0x7c00 &&
-          (pg_text_float_to_half(NAN) & 0x3ff) != 0);
+    CHECK(pg_half_from_float(1.0f) == 0x3c00);
+    CHECK(pg_half_from_float(-2.5f) == 0xc100);
+    CHECK(pg_half_from_float(-0.0f) == 0x8000);
+    CHECK(pg_half_from_float(0.0f) == 0x0000);
+    CHECK(pg_half_from_float(65504.0f) == 0x7bff);
+    CHECK(pg_half_from_float(65520.0f) == 0x7c00);       /* rounds up to infinity */
+    CHECK(pg_half_from_float(5.9604645e-08f) == 0x0001); /* smallest subnormal */
+    CHECK(pg_half_from_float(6.097555e-05f) == 0x03ff);  /* largest subnormal */
+    CHECK(pg_half_from_float(6.1035156e-05f) == 0x0400); /* smallest normal */
+    CHECK(pg_half_from_float(2.9802322e-08f) == 0x0000); /* half of it: ties to even */
+    CHECK(pg_half_from_float(8.940697e-08f) == 0x0002);  /* 1.5 ulp: ties to even */
+    CHECK(pg_half_from_float(1.00048828125f) == 0x3c00); /* halfway: to even */
+    CHECK(pg_half_from_float(1.00146484375f) == 0x3c02); /* halfway: to even, up */
+    CHECK(pg_half_from_float(INFINITY) == 0x7c00);
+    CHECK((pg_half_from_float(NAN) & 0x7c00) == 0x7c00 && (pg_half_from_float(NAN) & 0x3ff) != 0);
 }
 
 static void array_case(const char *text, fmt_type_kind kind, int want_rc, const char *want)
 {
-    pg_text_buf b = {NULL, 0, 0};
+    db_buf b = {0};
     fmt_type element = {kind, -1, -1, FMT_TYPE_NATIVE};
     char err[128] = "";
-    int rc = pg_text_array_json(&b, text, strlen(text), &element, err, sizeof err);
+    int rc = pg_decode_array_json(&b, text, strlen(text), &element, err, sizeof err);
     CHECK(rc == want_rc);
     if (rc != want_rc) {
         fprintf(stderr, "  array %s: rc %d (%s)\n", text, rc, err);
     }
     if (want) {
-        CHECK_STR(b.data ? b.data : "", want);
+        CHECK_STR(b.buf ? b.buf : "", want);
     }
-    pg_text_buf_free(&b);
+    db_buf_free(&b);
 }
 
 static void test_arrays(void)
@@ -191,7 +195,7 @@ static void test_arrays(void)
     array_case("{abc}", FMT_TYPE_INT32, -1, NULL);
     array_case("{1}x", FMT_TYPE_INT32, -1, NULL);
     array_case("{{{{{{{{{{{{{{{{{{1}}}}}}}}}}}}}}}}}}", FMT_TYPE_INT32, -1, NULL);
-    CHECK(pg_text_array_strings(&items, &n, "{id,\"Name \\\"q\\\"\",\"a b\"}") == 0);
+    CHECK(pg_decode_array_strings(&items, &n, "{id,\"Name \\\"q\\\"\",\"a b\"}") == 0);
     CHECK(n == 3);
     if (n == 3) {
         CHECK_STR(items[0], "id");
@@ -204,22 +208,75 @@ static void test_arrays(void)
     free(items);
 }
 
+/* tools/postgres's dialect pieces, without a server. */
+static void test_dialect(void)
+{
+    fmt_type t;
+    db_buf b = {0};
+    const char *lit;
+    char *x;
+
+    CHECK(pg_type_builtin(&t, "pg_catalog", "int4", NULL, -1) == 1 && t.kind == FMT_TYPE_INT32);
+    /* numeric(10,2): typmod = (10 << 16 | 2) + 4 */
+    CHECK(pg_type_builtin(&t, "pg_catalog", "numeric", NULL, (10 << 16 | 2) + 4) == 1 &&
+          t.kind == FMT_TYPE_DECIMAL && t.param1 == 10 && t.param2 == 2);
+    CHECK(pg_type_builtin(&t, "pg_catalog", "varchar", NULL, -1) == 1 && t.kind == FMT_TYPE_TEXT);
+    CHECK(pg_type_builtin(&t, "public", "vector", "vector", 3) == 1 && t.kind == FMT_TYPE_VECTOR &&
+          t.param1 == 3);
+    CHECK(pg_type_builtin(&t, "public", "vector", NULL, 3) == 0); /* not pgvector's */
+    CHECK(pg_type_builtin(&t, "pg_catalog", "point", NULL, -1) == 0);
+
+    pg_type_name(&b, FMT_TYPE_DECIMAL, 10, 2, NULL);
+    CHECK_STR(b.buf, "numeric(10,2)");
+    db_buf_reset(&b);
+    pg_type_name(&b, FMT_TYPE_HALFVEC, 4, -1, "ext");
+    CHECK_STR(b.buf, "\"ext\".halfvec(4)");
+    db_buf_reset(&b);
+    pg_type_name(&b, FMT_TYPE_TIMESTAMPTZ, -1, -1, NULL);
+    CHECK_STR(b.buf, "timestamp with time zone");
+    db_buf_free(&b);
+
+    CHECK_STR(pg_fk_action_name('n'), "set null");
+    CHECK_STR(pg_fk_action_name('a'), "no action");
+    CHECK_STR(pg_fk_action_sql("Set Default"), "SET DEFAULT");
+    CHECK(pg_fk_action_sql("sideways") == NULL);
+
+    CHECK(pg_plain_literal(" (-1.5e3) ", &lit) == 6 && strncmp(lit, "-1.5e3", 6) == 0);
+    CHECK(pg_plain_literal("'it''s'", &lit) == 7);
+    CHECK(pg_plain_literal("current_timestamp", &lit) == 17);
+    CHECK(pg_plain_literal("datetime('now')", &lit) == 0);
+
+    CHECK_STR(x = pg_check_expression("CHECK ((price > 0)) NOT VALID"), "(price > 0)");
+    free(x);
+    CHECK(pg_check_expression("UNIQUE (a)") == NULL);
+    CHECK_STR(x = pg_serial_sequence("nextval('t_id_seq'::regclass)", "s"), "\"s\".t_id_seq");
+    free(x);
+    CHECK_STR(x = pg_qualified(NULL, "a\"b"), "\"public\".\"a\"\"b\"");
+    free(x);
+    CHECK_STR(x = pg_relation_key("sales", "orders"), "sales.orders");
+    free(x);
+
+    CHECK(pg_half_to_float(pg_half_from_float(0.333251953125f)) == 0.333251953125f);
+    CHECK(pg_copy_encoding_for_kind(FMT_TYPE_HALFVEC) == PG_ENC_HALFVEC);
+    CHECK(pg_copy_encoding_for_type("int8", 'N') == PG_ENC_NUMBER);
+}
+
 static void test_vectors(void)
 {
-    pg_text_buf b = {NULL, 0, 0};
+    db_buf b = {0};
     char err[128];
     static const unsigned char want[] = {0x00, 0x00, 0x80, 0x3f, 0x00, 0x00, 0x20, 0xc0};
-    CHECK(pg_text_vector(&b, "[1,-2.5]", 8, false, 2, err, sizeof err) == 0);
-    CHECK(b.len == 8 && memcmp(b.data, want, 8) == 0);
+    CHECK(pg_decode_vector(&b, "[1,-2.5]", 8, false, 2, err, sizeof err) == 0);
+    CHECK(b.len == 8 && memcmp(b.buf, want, 8) == 0);
     b.len = 0;
-    CHECK(pg_text_vector(&b, "[1,-2.5]", 8, false, 3, err, sizeof err) < 0);
+    CHECK(pg_decode_vector(&b, "[1,-2.5]", 8, false, 3, err, sizeof err) < 0);
     b.len = 0;
-    CHECK(pg_text_vector(&b, "[1,]", 4, false, -1, err, sizeof err) < 0);
+    CHECK(pg_decode_vector(&b, "[1,]", 4, false, -1, err, sizeof err) < 0);
     b.len = 0;
-    CHECK(pg_text_bytea(&b, "\\x0a", 4, err, sizeof err) == 0 && b.len == 1 && b.data[0] == 10);
+    CHECK(pg_decode_bytea(&b, "\\x0a", 4, err, sizeof err) == 0 && b.len == 1 && b.buf[0] == 10);
     b.len = 0;
-    CHECK(pg_text_bytea(&b, "\\x0g", 4, err, sizeof err) < 0);
-    pg_text_buf_free(&b);
+    CHECK(pg_decode_bytea(&b, "\\x0g", 4, err, sizeof err) < 0);
+    db_buf_free(&b);
 }
 
 /* ---- with a server ----------------------------------------------------- */
@@ -892,6 +949,7 @@ int main(void)
     test_half();
     test_arrays();
     test_vectors();
+    test_dialect();
 
     if (!have_server()) {
         if (in_ci) {
@@ -899,8 +957,11 @@ int main(void)
                             "starts one)\n");
             return 1;
         }
+        /* The server-free checks above still decide: a failure there is
+         * a failure, not a skip. */
+        if (check_report() != 0)
+            return 1;
         printf("SKIP: no PostgreSQL (set DB_TEST_PG=1; tools/test.sh starts one)\n");
-        check_report();
         return 77;
     }
     admin = PQconnectdb("dbname=postgres options=-cclient_min_messages=warning");

@@ -1,8 +1,9 @@
-/* pg_copy: values to COPY text format. Each value is turned into the text
- * PostgreSQL's input function for the column's type reads, then escaped
- * for COPY (backslash, tab, newline, carriage return). Vectors are written
- * shortest-round-trip so that the stored floats are bit-identical. */
-#include "copy_text_out.h"
+/* The COPY encoder (see pg_copy_encode.h): each of the file's values is
+ * turned into the text PostgreSQL's input function for the column's type
+ * reads, then escaped for COPY (backslash, tab, newline, carriage return).
+ * Vectors are written shortest-round-trip so that the stored floats are
+ * bit-identical. */
+#include "pg_copy_encode.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -14,90 +15,16 @@
 #include "base64.h"
 #include "json_reader.h"
 #include "number.h"
+#include "pg_half.h"
+#include "pg_types.h"
 
 /* Arrays nest one level per dimension (PostgreSQL allows 6); jsonb
  * elements may nest further. */
 #define ARRAY_MAX_DEPTH 64
 
-/* ---- buffer ------------------------------------------------------------- */
-
-void pg_buf_addn(pg_buf *b, const char *s, size_t n)
-{
-    if (b->oom)
-        return;
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 256;
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        char *p = realloc(b->buf, cap);
-        if (!p) {
-            b->oom = 1;
-            return;
-        }
-        b->buf = p;
-        b->cap = cap;
-    }
-    if (n)
-        memcpy(b->buf + b->len, s, n);
-    b->len += n;
-    b->buf[b->len] = '\0';
-}
-
-void pg_buf_add(pg_buf *b, const char *s)
-{
-    pg_buf_addn(b, s, strlen(s));
-}
-
-void pg_buf_printf(pg_buf *b, const char *fmt, ...)
-{
-    va_list ap, copy;
-    va_start(ap, fmt);
-    va_copy(copy, ap);
-    int n = vsnprintf(NULL, 0, fmt, copy);
-    va_end(copy);
-    char *s = n >= 0 ? malloc((size_t)n + 1) : NULL;
-    if (!s) {
-        b->oom = 1;
-        va_end(ap);
-        return;
-    }
-    vsnprintf(s, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    pg_buf_addn(b, s, (size_t)n);
-    free(s);
-}
-
-static void add_quoted(pg_buf *b, const char *s, char quote)
-{
-    const char *p = s ? s : "";
-    pg_buf_addn(b, &quote, 1);
-    for (const char *q; (q = strchr(p, quote)) != NULL; p = q + 1) {
-        pg_buf_addn(b, p, (size_t)(q - p + 1));
-        pg_buf_addn(b, &quote, 1);
-    }
-    pg_buf_add(b, p);
-    pg_buf_addn(b, &quote, 1);
-}
-
-void pg_buf_ident(pg_buf *b, const char *name)
-{
-    add_quoted(b, name, '"');
-}
-
-void pg_buf_literal(pg_buf *b, const char *s)
-{
-    add_quoted(b, s, '\'');
-}
-
-void pg_buf_free(pg_buf *b)
-{
-    free(b->buf);
-    memset(b, 0, sizeof *b);
-}
-
 /* ---- COPY escaping ------------------------------------------------------ */
 
-static void add_copy_escaped(pg_buf *b, const char *s, size_t n)
+static void add_copy_escaped(db_buf *b, const char *s, size_t n)
 {
     size_t start = 0;
     for (size_t i = 0; i < n; i++) {
@@ -118,14 +45,14 @@ static void add_copy_escaped(pg_buf *b, const char *s, size_t n)
         default:
             continue;
         }
-        pg_buf_addn(b, s + start, i - start);
-        pg_buf_add(b, esc);
+        db_buf_addn(b, s + start, i - start);
+        db_buf_add(b, esc);
         start = i + 1;
     }
-    pg_buf_addn(b, s + start, n - start);
+    db_buf_addn(b, s + start, n - start);
 }
 
-static void add_hex(pg_buf *b, const unsigned char *p, size_t n)
+static void add_hex(db_buf *b, const unsigned char *p, size_t n)
 {
     static const char digits[] = "0123456789abcdef";
     char chunk[128];
@@ -134,11 +61,11 @@ static void add_hex(pg_buf *b, const unsigned char *p, size_t n)
         chunk[k++] = digits[p[i] >> 4];
         chunk[k++] = digits[p[i] & 15];
         if (k == sizeof chunk) {
-            pg_buf_addn(b, chunk, k);
+            db_buf_addn(b, chunk, k);
             k = 0;
         }
     }
-    pg_buf_addn(b, chunk, k);
+    db_buf_addn(b, chunk, k);
 }
 
 /* ---- floats ------------------------------------------------------------- */
@@ -160,22 +87,9 @@ int pg_copy_float32(char out[32], float f)
     return fmt_float32_format(out, f); /* exact, without printf: see number.h */
 }
 
-static float half_to_float(unsigned h)
-{
-    unsigned sign = (h >> 15) & 1, exp = (h >> 10) & 31, frac = h & 1023;
-    float v;
-    if (exp == 0)
-        v = ldexpf((float)frac, -24);
-    else if (exp == 31)
-        v = frac ? NAN : INFINITY;
-    else
-        v = ldexpf((float)(frac | 1024), (int)exp - 25);
-    return sign ? -v : v;
-}
-
 int pg_copy_half(char out[32], unsigned half_bits)
 {
-    float f = half_to_float(half_bits);
+    float f = pg_half_to_float(half_bits);
     int n = non_finite(out, f);
     if (n)
         return n;
@@ -183,7 +97,7 @@ int pg_copy_half(char out[32], unsigned half_bits)
 }
 
 /* "[1,0.5,-2]" from little-endian float32 or binary16 values. */
-static int add_vector(pg_buf *b, const fmt_value *v, const pg_column_encoding *c, char *err,
+static int add_vector(db_buf *b, const fmt_value *v, const pg_column_encoding *c, char *err,
                       size_t errlen)
 {
     size_t width = c->enc == PG_ENC_VECTOR ? 4 : 2;
@@ -204,7 +118,7 @@ static int add_vector(pg_buf *b, const fmt_value *v, const pg_column_encoding *c
         snprintf(err, errlen, "%s needs at least one element", c->type_label);
         return -1;
     }
-    pg_buf_add(b, "[");
+    db_buf_add(b, "[");
     for (size_t i = 0; i < n; i++, p += width) {
         int len;
         if (width == 4) {
@@ -217,10 +131,10 @@ static int add_vector(pg_buf *b, const fmt_value *v, const pg_column_encoding *c
             len = pg_copy_half(num, (unsigned)p[0] | (unsigned)p[1] << 8);
         }
         if (i)
-            pg_buf_add(b, ",");
-        pg_buf_addn(b, num, (size_t)len);
+            db_buf_add(b, ",");
+        db_buf_addn(b, num, (size_t)len);
     }
-    pg_buf_add(b, "]");
+    db_buf_add(b, "]");
     return 0;
 }
 
@@ -237,50 +151,50 @@ static int needs_quotes(const char *s, size_t n)
     return 0;
 }
 
-static void add_array_element(pg_buf *b, const char *s, size_t n)
+static void add_array_element(db_buf *b, const char *s, size_t n)
 {
     if (!needs_quotes(s, n)) {
-        pg_buf_addn(b, s, n);
+        db_buf_addn(b, s, n);
         return;
     }
-    pg_buf_add(b, "\"");
+    db_buf_add(b, "\"");
     size_t start = 0;
     for (size_t i = 0; i < n; i++) {
         if (s[i] == '"' || s[i] == '\\') {
-            pg_buf_addn(b, s + start, i - start);
-            pg_buf_add(b, "\\");
+            db_buf_addn(b, s + start, i - start);
+            db_buf_add(b, "\\");
             start = i;
         }
     }
-    pg_buf_addn(b, s + start, n - start);
-    pg_buf_add(b, "\"");
+    db_buf_addn(b, s + start, n - start);
+    db_buf_add(b, "\"");
 }
 
-static void add_json_string(pg_buf *b, const char *s, size_t n)
+static void add_json_string(db_buf *b, const char *s, size_t n)
 {
-    pg_buf_add(b, "\"");
+    db_buf_add(b, "\"");
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
         if (c == '"' || c == '\\') {
             char esc[2] = {'\\', (char)c};
-            pg_buf_addn(b, esc, 2);
+            db_buf_addn(b, esc, 2);
         } else if (c < 0x20) {
-            pg_buf_printf(b, "\\u%04x", c);
+            db_buf_printf(b, "\\u%04x", c);
         } else {
-            pg_buf_addn(b, s + i, 1);
+            db_buf_addn(b, s + i, 1);
         }
     }
-    pg_buf_add(b, "\"");
+    db_buf_add(b, "\"");
 }
 
 /* A jsonb element that is an object: its JSON text again, from the event
  * that opened it to the one that closes it. */
-static int add_json_object(pg_buf *out, fmt_json_reader *r, char *err, size_t errlen)
+static int add_json_object(db_buf *out, fmt_json_reader *r, char *err, size_t errlen)
 {
-    pg_buf text = {0};
+    db_buf text = {0};
     int depth = 1, need_comma = 0, rc = -1;
     fmt_json_event ev;
-    pg_buf_add(&text, "{");
+    db_buf_add(&text, "{");
     while (depth > 0) {
         if (fmt_json_reader_next(r, &ev) < 0) {
             snprintf(err, errlen, "invalid array value: %s", fmt_json_reader_errmsg(r));
@@ -288,39 +202,39 @@ static int add_json_object(pg_buf *out, fmt_json_reader *r, char *err, size_t er
         }
         int closing = ev.type == FMT_JSON_OBJECT_END || ev.type == FMT_JSON_ARRAY_END;
         if (need_comma && !closing)
-            pg_buf_add(&text, ",");
+            db_buf_add(&text, ",");
         need_comma = 1;
         switch (ev.type) {
         case FMT_JSON_OBJECT_START:
         case FMT_JSON_ARRAY_START:
-            pg_buf_add(&text, ev.type == FMT_JSON_OBJECT_START ? "{" : "[");
+            db_buf_add(&text, ev.type == FMT_JSON_OBJECT_START ? "{" : "[");
             depth++;
             need_comma = 0;
             break;
         case FMT_JSON_OBJECT_END:
         case FMT_JSON_ARRAY_END:
-            pg_buf_add(&text, ev.type == FMT_JSON_OBJECT_END ? "}" : "]");
+            db_buf_add(&text, ev.type == FMT_JSON_OBJECT_END ? "}" : "]");
             depth--;
             break;
         case FMT_JSON_KEY:
             add_json_string(&text, ev.text, ev.len);
-            pg_buf_add(&text, ":");
+            db_buf_add(&text, ":");
             need_comma = 0;
             break;
         case FMT_JSON_STRING:
             add_json_string(&text, ev.text, ev.len);
             break;
         case FMT_JSON_NUMBER:
-            pg_buf_addn(&text, ev.text, ev.len);
+            db_buf_addn(&text, ev.text, ev.len);
             break;
         case FMT_JSON_TRUE:
-            pg_buf_add(&text, "true");
+            db_buf_add(&text, "true");
             break;
         case FMT_JSON_FALSE:
-            pg_buf_add(&text, "false");
+            db_buf_add(&text, "false");
             break;
         case FMT_JSON_NULL:
-            pg_buf_add(&text, "null");
+            db_buf_add(&text, "null");
             break;
         default:
             snprintf(err, errlen, "invalid array value: unexpected end");
@@ -334,21 +248,80 @@ static int add_json_object(pg_buf *out, fmt_json_reader *r, char *err, size_t er
     add_array_element(out, text.buf, text.len);
     rc = 0;
 done:
-    pg_buf_free(&text);
+    db_buf_free(&text);
     return rc;
 }
 
+/* A scalar element of an array value. A string is base64 for bytea
+ * (written as \\x hex), a JSON string for jsonb, else the text; quoted for
+ * the array literal. -1 with err set, or with lit->oom when memory ran out. */
+static int add_scalar_element(db_buf *lit, const fmt_json_event *ev, const pg_column_encoding *c,
+                              char *err, size_t errlen)
+{
+    int json = c->element == FMT_TYPE_JSONB || c->element == FMT_TYPE_JSON;
+    db_buf tmp = {0};
+    switch (ev->type) {
+    case FMT_JSON_NULL:
+        db_buf_add(lit, "NULL");
+        return 0;
+    case FMT_JSON_TRUE:
+    case FMT_JSON_FALSE:
+        if (json)
+            db_buf_add(lit, ev->type == FMT_JSON_TRUE ? "true" : "false");
+        else
+            db_buf_add(lit, ev->type == FMT_JSON_TRUE ? "t" : "f");
+        return 0;
+    case FMT_JSON_NUMBER:
+        db_buf_addn(lit, ev->text, ev->len);
+        return 0;
+    case FMT_JSON_STRING:
+        break;
+    default:
+        snprintf(err, errlen, "invalid array value");
+        return -1;
+    }
+    if (memchr(ev->text, '\0', ev->len)) {
+        snprintf(err, errlen, "PostgreSQL text cannot contain NUL bytes");
+        return -1;
+    }
+    if (c->element == FMT_TYPE_BYTES) {
+        size_t n = 0;
+        char *bytes = malloc(ev->len / 4 * 3 + 3);
+        if (!bytes) {
+            lit->oom = 1;
+            return -1;
+        }
+        if (fmt_base64_decode(bytes, &n, ev->text, ev->len, err, errlen) < 0) {
+            free(bytes);
+            return -1;
+        }
+        db_buf_add(&tmp, "\\x");
+        add_hex(&tmp, (const unsigned char *)bytes, n);
+        free(bytes);
+    } else if (c->element == FMT_TYPE_JSONB) {
+        add_json_string(&tmp, ev->text, ev->len);
+    } else {
+        add_array_element(lit, ev->text, ev->len);
+        return 0;
+    }
+    if (tmp.oom)
+        lit->oom = 1;
+    else
+        add_array_element(lit, tmp.buf, tmp.len);
+    db_buf_free(&tmp);
+    return 0;
+}
+
 /* The JSON array in v as PostgreSQL array text: "{{1,NULL},{3,4}}". */
-static int add_array(pg_buf *b, const fmt_value *v, const pg_column_encoding *c, char *err,
+static int add_array(db_buf *b, const fmt_value *v, const pg_column_encoding *c, char *err,
                      size_t errlen)
 {
     fmt_json_reader_options ro = FMT_JSON_READER_OPTIONS_INIT;
     fmt_json_reader *r = NULL;
     fmt_json_event ev;
-    pg_buf lit = {0};
+    db_buf lit = {0};
     unsigned depth = 0;
     int need_comma = 0, rc = -1;
-    char *bytes = NULL;
 
     ro.max_depth = ARRAY_MAX_DEPTH;
     if (fmt_json_reader_new(&r, &ro) < 0) {
@@ -369,16 +342,16 @@ static int add_array(pg_buf *b, const fmt_value *v, const pg_column_encoding *c,
         }
         int closing = ev.type == FMT_JSON_ARRAY_END;
         if (need_comma && !closing)
-            pg_buf_add(&lit, ",");
+            db_buf_add(&lit, ",");
         need_comma = 1;
         switch (ev.type) {
         case FMT_JSON_ARRAY_START:
-            pg_buf_add(&lit, "{");
+            db_buf_add(&lit, "{");
             depth++;
             need_comma = 0;
             break;
         case FMT_JSON_ARRAY_END:
-            pg_buf_add(&lit, "}");
+            db_buf_add(&lit, "}");
             depth--;
             break;
         case FMT_JSON_OBJECT_START:
@@ -390,57 +363,13 @@ static int add_array(pg_buf *b, const fmt_value *v, const pg_column_encoding *c,
             if (add_json_object(&lit, r, err, errlen) < 0)
                 goto done;
             break;
-        case FMT_JSON_NULL:
-            pg_buf_add(&lit, "NULL");
-            break;
-        case FMT_JSON_TRUE:
-        case FMT_JSON_FALSE:
-            if (c->element == FMT_TYPE_JSONB || c->element == FMT_TYPE_JSON)
-                pg_buf_add(&lit, ev.type == FMT_JSON_TRUE ? "true" : "false");
-            else
-                pg_buf_add(&lit, ev.type == FMT_JSON_TRUE ? "t" : "f");
-            break;
-        case FMT_JSON_NUMBER:
-            pg_buf_addn(&lit, ev.text, ev.len);
-            break;
-        case FMT_JSON_STRING:
-            if (memchr(ev.text, '\0', ev.len)) {
-                snprintf(err, errlen, "PostgreSQL text cannot contain NUL bytes");
+        default:
+            if (add_scalar_element(&lit, &ev, c, err, errlen) < 0) {
+                if (lit.oom)
+                    b->oom = 1;
                 goto done;
             }
-            if (c->element == FMT_TYPE_BYTES) {
-                size_t n = 0;
-                free(bytes);
-                bytes = malloc(ev.len / 4 * 3 + 3);
-                if (!bytes) {
-                    b->oom = 1;
-                    goto done;
-                }
-                if (fmt_base64_decode(bytes, &n, ev.text, ev.len, err, errlen) < 0)
-                    goto done;
-                pg_buf tmp = {0};
-                pg_buf_add(&tmp, "\\x");
-                add_hex(&tmp, (const unsigned char *)bytes, n);
-                if (tmp.oom)
-                    lit.oom = 1;
-                else
-                    add_array_element(&lit, tmp.buf, tmp.len);
-                pg_buf_free(&tmp);
-            } else if (c->element == FMT_TYPE_JSONB) {
-                pg_buf tmp = {0};
-                add_json_string(&tmp, ev.text, ev.len);
-                if (tmp.oom)
-                    lit.oom = 1;
-                else
-                    add_array_element(&lit, tmp.buf, tmp.len);
-                pg_buf_free(&tmp);
-            } else {
-                add_array_element(&lit, ev.text, ev.len);
-            }
             break;
-        default:
-            snprintf(err, errlen, "invalid array value");
-            goto done;
         }
     }
     if (lit.oom) {
@@ -450,10 +379,48 @@ static int add_array(pg_buf *b, const fmt_value *v, const pg_column_encoding *c,
     add_copy_escaped(b, lit.buf, lit.len);
     rc = 0;
 done:
-    free(bytes);
-    pg_buf_free(&lit);
+    db_buf_free(&lit);
     fmt_json_reader_free(r);
     return rc;
+}
+
+/* ---- encodings ---------------------------------------------------------- */
+
+pg_encoding pg_copy_encoding_for_kind(fmt_type_kind k)
+{
+    if (k == FMT_TYPE_BOOLEAN)
+        return PG_ENC_BOOLEAN;
+    if (pg_type_is_number(k))
+        return PG_ENC_NUMBER;
+    switch (k) {
+    case FMT_TYPE_BYTES:
+        return PG_ENC_BYTEA;
+    case FMT_TYPE_VECTOR:
+        return PG_ENC_VECTOR;
+    case FMT_TYPE_HALFVEC:
+        return PG_ENC_HALFVEC;
+    case FMT_TYPE_ARRAY:
+        return PG_ENC_ARRAY;
+    default:
+        return PG_ENC_TEXT;
+    }
+}
+
+pg_encoding pg_copy_encoding_for_type(const char *typname, char category)
+{
+    if (strcmp(typname, "bool") == 0)
+        return PG_ENC_BOOLEAN;
+    if (strcmp(typname, "bytea") == 0)
+        return PG_ENC_BYTEA;
+    if (strcmp(typname, "vector") == 0)
+        return PG_ENC_VECTOR;
+    if (strcmp(typname, "halfvec") == 0)
+        return PG_ENC_HALFVEC;
+    if (category == 'A')
+        return PG_ENC_ARRAY;
+    if (category == 'N')
+        return PG_ENC_NUMBER;
+    return PG_ENC_TEXT;
 }
 
 /* ---- values ------------------------------------------------------------- */
@@ -469,7 +436,7 @@ static int refuse(char *err, size_t errlen, const char *what, const pg_column_en
     return -1;
 }
 
-int pg_copy_value(pg_buf *line, const fmt_value *v, const pg_column_encoding *c, char *err,
+int pg_copy_value(db_buf *line, const fmt_value *v, const pg_column_encoding *c, char *err,
                   size_t errlen)
 {
     char num[FMT_DOUBLE_BUFSZ];
@@ -477,33 +444,33 @@ int pg_copy_value(pg_buf *line, const fmt_value *v, const pg_column_encoding *c,
 
     switch (v->kind) {
     case FMT_VALUE_NULL:
-        pg_buf_add(line, "\\N");
+        db_buf_add(line, "\\N");
         return 0;
     case FMT_VALUE_INTEGER:
         if (is_binary_encoding(c->enc) || c->enc == PG_ENC_ARRAY)
             return refuse(err, errlen, "an integer", c);
-        pg_buf_printf(line, "%lld", (long long)v->i);
+        db_buf_printf(line, "%lld", (long long)v->i);
         return 0;
     case FMT_VALUE_REAL:
         if (is_binary_encoding(c->enc) || c->enc == PG_ENC_ARRAY || c->enc == PG_ENC_BOOLEAN)
             return refuse(err, errlen, "a real number", c);
         n = fmt_double_format(num, v->d);
-        pg_buf_addn(line, num, (size_t)n);
+        db_buf_addn(line, num, (size_t)n);
         return 0;
     case FMT_VALUE_BOOLEAN:
         if (c->enc == PG_ENC_BOOLEAN)
-            pg_buf_add(line, v->b ? "t" : "f");
+            db_buf_add(line, v->b ? "t" : "f");
         else if (c->enc == PG_ENC_NUMBER)
-            pg_buf_add(line, v->b ? "1" : "0");
+            db_buf_add(line, v->b ? "1" : "0");
         else if (c->enc == PG_ENC_TEXT)
-            pg_buf_add(line, v->b ? "true" : "false");
+            db_buf_add(line, v->b ? "true" : "false");
         else
             return refuse(err, errlen, "a boolean", c);
         return 0;
     case FMT_VALUE_DECIMAL:
         if (is_binary_encoding(c->enc) || c->enc == PG_ENC_ARRAY)
             return refuse(err, errlen, "a decimal", c);
-        pg_buf_addn(line, v->bytes, v->len);
+        db_buf_addn(line, v->bytes, v->len);
         return 0;
     case FMT_VALUE_TEXT:
         if (v->len && memchr(v->bytes, '\0', v->len)) {
@@ -525,7 +492,7 @@ int pg_copy_value(pg_buf *line, const fmt_value *v, const pg_column_encoding *c,
         return 0;
     case FMT_VALUE_BLOB:
         if (c->enc == PG_ENC_BYTEA) {
-            pg_buf_add(line, "\\\\x");
+            db_buf_add(line, "\\\\x");
             add_hex(line, (const unsigned char *)v->bytes, v->len);
             return 0;
         }

@@ -1,5 +1,6 @@
-/* PostgreSQL text forms -> the format's values (see copy_text_in.h). */
-#include "copy_text_in.h"
+/* The COPY decoder: PostgreSQL's text forms -> the format's values (see
+ * pg_copy_decode.h). */
+#include "pg_copy_decode.h"
 
 #include <errno.h>
 #include <math.h>
@@ -10,6 +11,7 @@
 
 #include "base64.h"
 #include "number.h"
+#include "pg_half.h"
 #include "utf8.h"
 
 #define MAX_ARRAY_DEPTH 16 /* PostgreSQL allows 6 dimensions */
@@ -29,42 +31,17 @@ static int set_error(char *err, size_t errlen, const char *fmt, ...)
     return -1;
 }
 
-int pg_text_buf_append(pg_text_buf *b, const void *bytes, size_t n)
+/* db_buf_addn with the result checked here: the parsers stop at the first
+ * failure. */
+static int buf_append(db_buf *b, const void *bytes, size_t n)
 {
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 256;
-        char *grown;
-        while (cap < b->len + n + 1) {
-            if (cap > (size_t)-1 / 2) {
-                return -1;
-            }
-            cap *= 2;
-        }
-        grown = realloc(b->data, cap);
-        if (!grown) {
-            return -1;
-        }
-        b->data = grown;
-        b->cap = cap;
-    }
-    if (n) {
-        memcpy(b->data + b->len, bytes, n);
-    }
-    b->len += n;
-    b->data[b->len] = '\0';
-    return 0;
+    db_buf_addn(b, bytes, n);
+    return b->oom ? -1 : 0;
 }
 
-static int append_str(pg_text_buf *b, const char *s)
+static int append_str(db_buf *b, const char *s)
 {
-    return pg_text_buf_append(b, s, strlen(s));
-}
-
-void pg_text_buf_free(pg_text_buf *b)
-{
-    free(b->data);
-    b->data = NULL;
-    b->len = b->cap = 0;
+    return buf_append(b, s, strlen(s));
 }
 
 static int hex_value(char c)
@@ -81,10 +58,10 @@ static int hex_value(char c)
     return -1;
 }
 
-int pg_text_unescape(pg_text_buf *out, const char *field, size_t len)
+int pg_decode_unescape(db_buf *out, const char *field, size_t len)
 {
     size_t i = 0;
-    if (pg_text_buf_append(out, NULL, 0) < 0) {
+    if (buf_append(out, NULL, 0) < 0) {
         return -1;
     }
     while (i < len) {
@@ -93,7 +70,7 @@ int pg_text_unescape(pg_text_buf *out, const char *field, size_t len)
         while (run < len && field[run] != '\\') {
             run++;
         }
-        if (pg_text_buf_append(out, field + i, run - i) < 0) {
+        if (buf_append(out, field + i, run - i) < 0) {
             return -1;
         }
         i = run;
@@ -144,20 +121,20 @@ int pg_text_unescape(pg_text_buf *out, const char *field, size_t len)
                 break;
             }
         }
-        if (pg_text_buf_append(out, &c, 1) < 0) {
+        if (buf_append(out, &c, 1) < 0) {
             return -1;
         }
     }
     return 0;
 }
 
-int pg_text_bytea(pg_text_buf *out, const char *text, size_t len, char *err, size_t errlen)
+int pg_decode_bytea(db_buf *out, const char *text, size_t len, char *err, size_t errlen)
 {
     size_t i;
     if (len < 2 || text[0] != '\\' || text[1] != 'x' || len % 2) {
         return set_error(err, errlen, "bytea value is not in hex form");
     }
-    if (pg_text_buf_append(out, NULL, 0) < 0) {
+    if (buf_append(out, NULL, 0) < 0) {
         return set_error(err, errlen, "out of memory");
     }
     for (i = 2; i < len; i += 2) {
@@ -167,62 +144,22 @@ int pg_text_bytea(pg_text_buf *out, const char *text, size_t len, char *err, siz
             return set_error(err, errlen, "bad hex digit in a bytea value");
         }
         byte = (unsigned char)(hi * 16 + lo);
-        if (pg_text_buf_append(out, &byte, 1) < 0) {
+        if (buf_append(out, &byte, 1) < 0) {
             return set_error(err, errlen, "out of memory");
         }
     }
     return 0;
 }
 
-uint16_t pg_text_float_to_half(float f)
-{
-    uint32_t x, exponent, mantissa, half, rest;
-    uint16_t sign;
-    int e;
-    memcpy(&x, &f, sizeof x);
-    sign = (uint16_t)((x >> 16) & 0x8000u);
-    exponent = (x >> 23) & 0xffu;
-    mantissa = x & 0x7fffffu;
-    if (exponent == 0xff) { /* infinity, or NaN kept quiet and non-zero */
-        return (uint16_t)(sign | 0x7c00u | (mantissa ? 0x200u | (mantissa >> 13) : 0));
-    }
-    e = (int)exponent - 127 + 15;
-    if (e >= 31) {
-        return (uint16_t)(sign | 0x7c00u);
-    }
-    if (e <= 0) {
-        /* A half subnormal: m * 2^-24 with m = (1.mantissa) * 2^(e - 14 + 23) */
-        uint32_t shift, halfway;
-        if (e < -10) {
-            return sign; /* below half of the smallest subnormal */
-        }
-        mantissa |= 0x800000u;
-        shift = (uint32_t)(14 - e);
-        half = mantissa >> shift;
-        rest = mantissa & ((1u << shift) - 1);
-        halfway = 1u << (shift - 1);
-        if (rest > halfway || (rest == halfway && (half & 1u))) {
-            half++; /* may carry into the smallest normal: still right */
-        }
-        return (uint16_t)(sign | half);
-    }
-    half = ((uint32_t)e << 10) | (mantissa >> 13);
-    rest = mantissa & 0x1fffu;
-    if (rest > 0x1000u || (rest == 0x1000u && (half & 1u))) {
-        half++; /* a carry into the exponent is the right rounding, up to infinity */
-    }
-    return (uint16_t)(sign | half);
-}
-
-int pg_text_vector(pg_text_buf *out, const char *text, size_t len, bool half, int32_t dimension,
-                   char *err, size_t errlen)
+int pg_decode_vector(db_buf *out, const char *text, size_t len, bool half, int32_t dimension,
+                     char *err, size_t errlen)
 {
     size_t i = 1;
     int32_t count = 0;
     if (len < 2 || text[0] != '[' || text[len - 1] != ']') {
         return set_error(err, errlen, "vector value is not \"[...]\"");
     }
-    if (pg_text_buf_append(out, NULL, 0) < 0) {
+    if (buf_append(out, NULL, 0) < 0) {
         return set_error(err, errlen, "out of memory");
     }
     while (i < len - 1) {
@@ -245,7 +182,7 @@ int pg_text_vector(pg_text_buf *out, const char *text, size_t len, bool half, in
             return set_error(err, errlen, "bad vector element \"%s\"", token);
         }
         if (half) {
-            uint16_t h = pg_text_float_to_half(f);
+            uint16_t h = pg_half_from_float(f);
             bytes[0] = (unsigned char)(h & 0xff);
             bytes[1] = (unsigned char)(h >> 8);
         } else {
@@ -256,7 +193,7 @@ int pg_text_vector(pg_text_buf *out, const char *text, size_t len, bool half, in
             bytes[2] = (unsigned char)((u >> 16) & 0xff);
             bytes[3] = (unsigned char)(u >> 24);
         }
-        if (pg_text_buf_append(out, bytes, half ? 2 : 4) < 0) {
+        if (buf_append(out, bytes, half ? 2 : 4) < 0) {
             return set_error(err, errlen, "out of memory");
         }
         count++;
@@ -284,7 +221,7 @@ typedef struct {
 
 typedef struct {
     const char *p, *end;
-    pg_text_buf element; /* the current element's text, unescaped */
+    db_buf element; /* the current element's text, unescaped */
     const array_visitor *visitor;
     void *ctx;
     char *err;
@@ -303,7 +240,7 @@ static int parse_element(array_cursor *c)
 {
     bool quoted = false;
     c->element.len = 0;
-    if (pg_text_buf_append(&c->element, NULL, 0) < 0) {
+    if (buf_append(&c->element, NULL, 0) < 0) {
         return set_error(c->err, c->errlen, "out of memory");
     }
     if (c->p < c->end && *c->p == '"') {
@@ -324,7 +261,7 @@ static int parse_element(array_cursor *c)
                 }
                 ch = *c->p++;
             }
-            if (pg_text_buf_append(&c->element, &ch, 1) < 0) {
+            if (buf_append(&c->element, &ch, 1) < 0) {
                 return set_error(c->err, c->errlen, "out of memory");
             }
         }
@@ -340,22 +277,22 @@ static int parse_element(array_cursor *c)
                 }
                 ch = *c->p++;
             }
-            if (pg_text_buf_append(&c->element, &ch, 1) < 0) {
+            if (buf_append(&c->element, &ch, 1) < 0) {
                 return set_error(c->err, c->errlen, "out of memory");
             }
         }
-        while (c->element.len && strchr(" \t\n\r\v\f", c->element.data[c->element.len - 1])) {
-            c->element.data[--c->element.len] = '\0';
+        while (c->element.len && strchr(" \t\n\r\v\f", c->element.buf[c->element.len - 1])) {
+            c->element.buf[--c->element.len] = '\0';
         }
         if (!c->element.len) {
             return set_error(c->err, c->errlen, "empty array element");
         }
     }
     return c->visitor->element(
-        c->ctx, c->element.data, c->element.len,
-        !quoted && c->element.len == 4 && (c->element.data[0] | 0x20) == 'n' &&
-            (c->element.data[1] | 0x20) == 'u' && (c->element.data[2] | 0x20) == 'l' &&
-            (c->element.data[3] | 0x20) == 'l');
+        c->ctx, c->element.buf, c->element.len,
+        !quoted && c->element.len == 4 && (c->element.buf[0] | 0x20) == 'n' &&
+            (c->element.buf[1] | 0x20) == 'u' && (c->element.buf[2] | 0x20) == 'l' &&
+            (c->element.buf[3] | 0x20) == 'l');
 }
 
 static int parse_level(array_cursor *c, int depth)
@@ -398,7 +335,7 @@ static int parse_level(array_cursor *c, int depth)
 static int parse_array(const char *text, size_t len, const array_visitor *v, void *ctx, char *err,
                        size_t errlen)
 {
-    array_cursor c = {text, text + len, {NULL, 0, 0}, v, ctx, err, errlen};
+    array_cursor c = {text, text + len, {0}, v, ctx, err, errlen};
     int rc = 1;
     skip_space(&c);
     if (c.p < c.end && *c.p == '[') {
@@ -415,27 +352,27 @@ static int parse_array(const char *text, size_t len, const array_visitor *v, voi
             rc = set_error(err, errlen, "text after the end of an array literal");
         }
     }
-    pg_text_buf_free(&c.element);
+    db_buf_free(&c.element);
     return rc;
 }
 
 /* ---- array -> JSON ----------------------------------------------------- */
 
 typedef struct {
-    pg_text_buf *out;
+    db_buf *out;
     const fmt_type *element;
     bool need_comma;
     bool not_json; /* an element is not valid UTF-8: the array goes as text */
-    pg_text_buf scratch;
+    db_buf scratch;
     char *err;
     size_t errlen;
 } json_ctx;
 
-static int json_string(pg_text_buf *out, const char *s, size_t len)
+static int json_string(db_buf *out, const char *s, size_t len)
 {
     static const char hex[] = "0123456789abcdef";
     size_t i, run = 0;
-    if (pg_text_buf_append(out, "\"", 1) < 0) {
+    if (buf_append(out, "\"", 1) < 0) {
         return -1;
     }
     for (i = 0; i < len; i++) {
@@ -445,7 +382,7 @@ static int json_string(pg_text_buf *out, const char *s, size_t len)
         if (ch >= 0x20 && ch != '"' && ch != '\\') {
             continue;
         }
-        if (pg_text_buf_append(out, s + run, i - run) < 0) {
+        if (buf_append(out, s + run, i - run) < 0) {
             return -1;
         }
         run = i + 1;
@@ -477,17 +414,17 @@ static int json_string(pg_text_buf *out, const char *s, size_t len)
             n = 6;
             break;
         }
-        if (pg_text_buf_append(out, esc, n) < 0) {
+        if (buf_append(out, esc, n) < 0) {
             return -1;
         }
     }
-    if (pg_text_buf_append(out, s + run, len - run) < 0 || pg_text_buf_append(out, "\"", 1) < 0) {
+    if (buf_append(out, s + run, len - run) < 0 || buf_append(out, "\"", 1) < 0) {
         return -1;
     }
     return 0;
 }
 
-static int json_base64(pg_text_buf *out, const char *bytes, size_t len)
+static int json_base64(db_buf *out, const char *bytes, size_t len)
 {
     size_t n = fmt_base64_encoded_len(len);
     char *tmp = malloc(n + 1);
@@ -496,8 +433,7 @@ static int json_base64(pg_text_buf *out, const char *bytes, size_t len)
         return -1;
     }
     fmt_base64_encode(tmp, bytes, len);
-    rc = pg_text_buf_append(out, "\"", 1) < 0 || pg_text_buf_append(out, tmp, n) < 0 ||
-                 pg_text_buf_append(out, "\"", 1) < 0
+    rc = buf_append(out, "\"", 1) < 0 || buf_append(out, tmp, n) < 0 || buf_append(out, "\"", 1) < 0
              ? -1
              : 0;
     free(tmp);
@@ -507,8 +443,7 @@ static int json_base64(pg_text_buf *out, const char *bytes, size_t len)
 static int json_open(void *ctx)
 {
     json_ctx *j = ctx;
-    if ((j->need_comma && pg_text_buf_append(j->out, ",", 1) < 0) ||
-        pg_text_buf_append(j->out, "[", 1) < 0) {
+    if ((j->need_comma && buf_append(j->out, ",", 1) < 0) || buf_append(j->out, "[", 1) < 0) {
         return set_error(j->err, j->errlen, "out of memory");
     }
     j->need_comma = false;
@@ -518,7 +453,7 @@ static int json_open(void *ctx)
 static int json_close(void *ctx)
 {
     json_ctx *j = ctx;
-    if (pg_text_buf_append(j->out, "]", 1) < 0) {
+    if (buf_append(j->out, "]", 1) < 0) {
         return set_error(j->err, j->errlen, "out of memory");
     }
     j->need_comma = true;
@@ -537,7 +472,7 @@ static int json_integer(json_ctx *j, const char *text, size_t len)
     if (v > SAFE_INTEGER || v < -SAFE_INTEGER) {
         return json_string(j->out, text, len);
     }
-    return pg_text_buf_append(j->out, text, len);
+    return buf_append(j->out, text, len);
 }
 
 static int json_float(json_ctx *j, const char *text, size_t len)
@@ -552,19 +487,19 @@ static int json_float(json_ctx *j, const char *text, size_t len)
     if (!isfinite(d)) {
         return json_string(j->out, buf, (size_t)n);
     }
-    return pg_text_buf_append(j->out, buf, (size_t)n);
+    return buf_append(j->out, buf, (size_t)n);
 }
 
 static int json_element(void *ctx, const char *text, size_t len, bool null)
 {
     json_ctx *j = ctx;
     int rc = 0;
-    if (j->need_comma && pg_text_buf_append(j->out, ",", 1) < 0) {
+    if (j->need_comma && buf_append(j->out, ",", 1) < 0) {
         return set_error(j->err, j->errlen, "out of memory");
     }
     j->need_comma = true;
     if (null) {
-        rc = pg_text_buf_append(j->out, "null", 4);
+        rc = buf_append(j->out, "null", 4);
         return rc < 0 ? set_error(j->err, j->errlen, "out of memory") : 0;
     }
     switch (j->element->kind) {
@@ -586,12 +521,12 @@ static int json_element(void *ctx, const char *text, size_t len, bool null)
     case FMT_TYPE_HALFVEC:
         j->scratch.len = 0;
         if (j->element->kind == FMT_TYPE_BYTES
-                ? pg_text_bytea(&j->scratch, text, len, j->err, j->errlen) < 0
-                : pg_text_vector(&j->scratch, text, len, j->element->kind == FMT_TYPE_HALFVEC,
-                                 j->element->param1, j->err, j->errlen) < 0) {
+                ? pg_decode_bytea(&j->scratch, text, len, j->err, j->errlen) < 0
+                : pg_decode_vector(&j->scratch, text, len, j->element->kind == FMT_TYPE_HALFVEC,
+                                   j->element->param1, j->err, j->errlen) < 0) {
             return -1;
         }
-        rc = json_base64(j->out, j->scratch.data, j->scratch.len);
+        rc = json_base64(j->out, j->scratch.buf, j->scratch.len);
         break;
     case FMT_TYPE_JSONB:
         if (fmt_utf8_validate(text, len) != len) {
@@ -601,12 +536,12 @@ static int json_element(void *ctx, const char *text, size_t len, bool null)
         /* The JSON null and "$" keys need the tagged form; a "$" anywhere
          * in a string is taken as a possible key, which is still exact. */
         if ((len == 4 && memcmp(text, "null", 4) == 0) || strstr(text, "\"$")) {
-            rc = append_str(j->out, "{\"$jsonb\":") < 0 ||
-                         pg_text_buf_append(j->out, text, len) < 0 || append_str(j->out, "}") < 0
+            rc = append_str(j->out, "{\"$jsonb\":") < 0 || buf_append(j->out, text, len) < 0 ||
+                         append_str(j->out, "}") < 0
                      ? -1
                      : 0;
         } else {
-            rc = pg_text_buf_append(j->out, text, len);
+            rc = buf_append(j->out, text, len);
         }
         break;
     default:
@@ -622,23 +557,23 @@ static int json_element(void *ctx, const char *text, size_t len, bool null)
 
 static const array_visitor json_visitor = {json_open, json_close, json_element};
 
-int pg_text_array_json(pg_text_buf *out, const char *text, size_t len, const fmt_type *element,
-                       char *err, size_t errlen)
+int pg_decode_array_json(db_buf *out, const char *text, size_t len, const fmt_type *element,
+                         char *err, size_t errlen)
 {
-    json_ctx j = {out, element, false, false, {NULL, 0, 0}, err, errlen};
+    json_ctx j = {out, element, false, false, {0}, err, errlen};
     size_t start = out->len;
     int rc;
-    if (pg_text_buf_append(out, NULL, 0) < 0) {
+    if (buf_append(out, NULL, 0) < 0) {
         return set_error(err, errlen, "out of memory");
     }
     rc = parse_array(text, len, &json_visitor, &j, err, errlen);
-    pg_text_buf_free(&j.scratch);
+    db_buf_free(&j.scratch);
     if (rc == 1 && j.not_json) {
         rc = 0;
     }
     if (rc <= 0) {
         out->len = start;
-        out->data[start] = '\0';
+        out->buf[start] = '\0';
     }
     return rc;
 }
@@ -679,7 +614,7 @@ static int strings_element(void *ctx, const char *text, size_t len, bool null)
 
 static const array_visitor strings_visitor = {strings_level, strings_level, strings_element};
 
-int pg_text_array_strings(char ***out, size_t *n, const char *text)
+int pg_decode_array_strings(char ***out, size_t *n, const char *text)
 {
     strings_ctx s = {NULL, 0};
     char err[128];

@@ -1,30 +1,15 @@
-/* pg_copy: the text PostgreSQL's COPY ... FROM STDIN (text format) reads,
- * built from the file's values: escaping, bytea hex, pgvector's vector and
- * halfvec literals, and array literals from JSON arrays. Private to the
- * PostgreSQL target; knows nothing about connections. */
-#ifndef DB_PG_COPY_H
-#define DB_PG_COPY_H
+/* The COPY encoder: the text PostgreSQL's COPY ... FROM STDIN (text
+ * format) reads, built from the file's values: escaping, bytea hex,
+ * pgvector's vector and halfvec literals, array literals from JSON arrays,
+ * and which of these a column takes. Knows nothing about connections. */
+#ifndef PG_COPY_ENCODE_H
+#define PG_COPY_ENCODE_H
 
 #include <stddef.h>
 
+#include "sqlbuf.h"
 #include "types.h"
 #include "value.h"
-
-/* A growing byte buffer; oom is sticky and checked once at the end. */
-typedef struct {
-    char *buf;
-    size_t len, cap;
-    int oom;
-} pg_buf;
-
-void pg_buf_addn(pg_buf *b, const char *s, size_t n);
-void pg_buf_add(pg_buf *b, const char *s);
-void pg_buf_printf(pg_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* "name" with embedded quotes doubled. */
-void pg_buf_ident(pg_buf *b, const char *name);
-/* 'text' with embedded quotes doubled (standard_conforming_strings). */
-void pg_buf_literal(pg_buf *b, const char *s);
-void pg_buf_free(pg_buf *b);
 
 /* How a column's values become COPY text, decided by the PostgreSQL type. */
 typedef enum {
@@ -44,10 +29,16 @@ typedef struct {
     const char *type_label; /* the PostgreSQL type, for messages */
 } pg_column_encoding;
 
+/* The encoding for a column created from the file's type kind. */
+pg_encoding pg_copy_encoding_for_kind(fmt_type_kind k);
+/* The encoding for an existing column: its type's name (a domain's base
+ * type) and pg_type.typcategory. */
+pg_encoding pg_copy_encoding_for_type(const char *typname, char category);
+
 /* Appends one value of column c to line, COPY-escaped (without the tab or
  * newline around it). Returns 0, or -1 with a message in err (the value
  * cannot go to that column). */
-int pg_copy_value(pg_buf *line, const fmt_value *v, const pg_column_encoding *c, char *err,
+int pg_copy_value(db_buf *line, const fmt_value *v, const pg_column_encoding *c, char *err,
                   size_t errlen);
 
 /* Shortest text that reads back as the same float32 / binary16. */

@@ -1,0 +1,234 @@
+/* Views and triggers of the PostgreSQL source as native objects: views in
+ * dependency order (db_order_topological, name order where it can), then
+ * triggers by name, then table (db_order_objects). */
+#include "pg_source_internal.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "order.h"
+#include "pg_copy_decode.h"
+#include "pg_sql.h"
+#include "strlist.h"
+
+static bool is_selected_oid(const pg_src *s, const char *oid)
+{
+    size_t i;
+    for (i = 0; i < s->nselected; i++) {
+        if (strcmp(s->selected_oids[i], oid) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static int push_object(pg_src *s, fmt_native_object **list, size_t *n, fmt_native_kind kind,
+                       char *name, char *table, char *sql)
+{
+    fmt_native_object *grown = realloc(*list, (*n + 1) * sizeof *grown);
+    if (!grown || !name || !sql || (kind == FMT_NATIVE_TRIGGER && !table)) {
+        if (grown) {
+            *list = grown;
+        }
+        free(name);
+        free(table);
+        free(sql);
+        return pg_src_fail(s, "out of memory");
+    }
+    *list = grown;
+    grown[*n].kind = kind;
+    grown[*n].name = name;
+    grown[*n].table = table;
+    grown[*n].sql = sql;
+    (*n)++;
+    return 0;
+}
+
+/* The views of one listing and what each reads from, for
+ * db_order_topological. */
+typedef struct {
+    PGresult *res;
+    int *rows;    /* the listing's rows that are exported, in name order */
+    char ***deps; /* per exported view: the oids it reads from */
+    size_t *ndeps;
+} view_graph;
+
+static int view_depends(void *ctx, size_t a, size_t b)
+{
+    const view_graph *g = ctx;
+    const char *oid = PQgetvalue(g->res, g->rows[b], 0);
+    for (size_t k = 0; k < g->ndeps[a]; k++)
+        if (strcmp(g->deps[a][k], oid) == 0)
+            return 1;
+    return 0;
+}
+
+/* "CREATE VIEW name AS body", without the body's leading blanks and final
+ * semicolon. */
+static char *view_statement(const PGresult *res, int r)
+{
+    const char *body = PQgetvalue(res, r, 3);
+    while (*body == ' ' || *body == '\n')
+        body++;
+    db_buf b = {0};
+    db_buf_printf(&b, "CREATE VIEW %s AS %s", PQgetvalue(res, r, 4), body);
+    while (b.len && !b.oom && (b.buf[b.len - 1] == ';' || b.buf[b.len - 1] == '\n'))
+        b.buf[--b.len] = '\0';
+    return db_buf_take(&b);
+}
+
+/* Which rows of the listing are exported views (materialized ones are
+ * reported, not carried), and what each reads from. */
+static int view_rows(pg_src *s, view_graph *g, size_t *n)
+{
+    int rows = PQntuples(g->res);
+    *n = 0;
+    g->rows = calloc((size_t)rows + 1, sizeof *g->rows);
+    g->deps = calloc((size_t)rows + 1, sizeof *g->deps);
+    g->ndeps = calloc((size_t)rows + 1, sizeof *g->ndeps);
+    if (!g->rows || !g->deps || !g->ndeps)
+        return pg_src_fail(s, "out of memory");
+    for (int r = 0; r < rows; r++) {
+        if (!pg_src_schema_selected(s, PQgetvalue(g->res, r, 1)))
+            continue;
+        if (PQgetvalue(g->res, r, 6)[0] == 'm') {
+            char *key = pg_relation_key(PQgetvalue(g->res, r, 1), PQgetvalue(g->res, r, 2));
+            int rc = key ? pg_src_warn(s, "materialized view \"%s\" is not carried", key)
+                         : pg_src_fail(s, "out of memory");
+            free(key);
+            if (rc < 0)
+                return -1;
+            continue;
+        }
+        g->rows[*n] = r;
+        if (pg_decode_array_strings(&g->deps[*n], &g->ndeps[*n], PQgetvalue(g->res, r, 5)) < 0)
+            return pg_src_fail(s, "out of memory");
+        (*n)++;
+    }
+    return 0;
+}
+
+/* Views in the selected schemas, each after the views it reads from
+ * (pg_depend through the view's rewrite rule), else by name: the one
+ * order of tools/backend/order.h. */
+static int load_views(pg_src *s, fmt_native_object **list, size_t *n)
+{
+    static const char sql[] =
+        "SELECT c.oid, n.nspname, c.relname, pg_catalog.pg_get_viewdef(c.oid), "
+        "pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(c.relname), "
+        "ARRAY(SELECT DISTINCT d.refobjid FROM pg_catalog.pg_rewrite rw "
+        "JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_rewrite'::pg_catalog.regclass "
+        "AND d.objid = rw.oid AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass "
+        "WHERE rw.ev_class = c.oid AND d.refobjid <> c.oid), c.relkind "
+        "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE c.relkind IN ('v', 'm') AND " USER_RELATION KEY_ORDER;
+    view_graph g = {pg_src_query(s, sql, NULL, NULL), NULL, NULL, NULL};
+    size_t nviews = 0, *order = NULL;
+    int rc = 0;
+    if (!g.res)
+        return -1;
+    if (view_rows(s, &g, &nviews) < 0) {
+        rc = -1;
+        goto done;
+    }
+    order = calloc(nviews + 1, sizeof *order);
+    if (!order || db_order_topological(nviews, view_depends, &g, order) < 0) {
+        rc = pg_src_fail(s, "out of memory");
+        goto done;
+    }
+    for (size_t k = 0; k < nviews; k++) {
+        int r = g.rows[order[k]];
+        if (push_object(s, list, n, FMT_NATIVE_VIEW,
+                        pg_relation_key(PQgetvalue(g.res, r, 1), PQgetvalue(g.res, r, 2)), NULL,
+                        view_statement(g.res, r)) < 0) {
+            rc = -1;
+            goto done;
+        }
+    }
+done:
+    for (size_t k = 0; g.deps && k < nviews; k++)
+        fmt_strings_free(g.deps[k], g.ndeps[k]);
+    free(g.deps);
+    free(g.ndeps);
+    free(g.rows);
+    free(order);
+    PQclear(g.res);
+    return rc;
+}
+
+static int load_triggers(pg_src *s, fmt_native_object **list, size_t *n)
+{
+    static const char sql[] =
+        "SELECT t.tgrelid, t.tgname, pg_catalog.pg_get_triggerdef(t.oid), "
+        "t.tgfoid::pg_catalog.regproc, n.nspname, c.relname, "
+        "(SELECT p.pronamespace = 'pg_catalog'::pg_catalog.regnamespace "
+        "FROM pg_catalog.pg_proc p WHERE p.oid = t.tgfoid) "
+        "FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid "
+        "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE NOT t.tgisinternal ORDER BY t.tgname COLLATE \"C\"";
+    PGresult *res = pg_src_query(s, sql, NULL, NULL);
+    size_t first = *n;
+    int r, rc = 0;
+    if (!res) {
+        return -1;
+    }
+    for (r = 0; r < PQntuples(res); r++) {
+        char *table;
+        if (!is_selected_oid(s, PQgetvalue(res, r, 0))) {
+            continue;
+        }
+        table = pg_relation_key(PQgetvalue(res, r, 4), PQgetvalue(res, r, 5));
+        /* A built-in trigger function is on every server. */
+        if (table && !pg_src_bool_val(res, r, 6) &&
+            pg_src_warn(s,
+                        "trigger \"%s\" on \"%s\" uses function %s(), which is not "
+                        "carried",
+                        PQgetvalue(res, r, 1), table, PQgetvalue(res, r, 3)) < 0) {
+            free(table);
+            rc = -1;
+            goto done;
+        }
+        if (push_object(s, list, n, FMT_NATIVE_TRIGGER, pg_src_dup_val(res, r, 1), table,
+                        pg_src_dup_val(res, r, 2)) < 0) {
+            rc = -1;
+            goto done;
+        }
+    }
+    db_order_objects(*list + first, *n - first); /* by name, then table */
+done:
+    PQclear(res);
+    return rc;
+}
+
+int pg_src_native_objects(void *state, fmt_native_object **objects, size_t *nobjects)
+{
+    pg_src *s = state;
+    fmt_native_object *list = NULL;
+    size_t n = 0, i;
+    int rc = 0;
+    bool quiet = s->quiet;
+    *objects = NULL;
+    *nobjects = 0;
+    if (pg_src_read_schema_once(s) < 0) {
+        return -1;
+    }
+    s->quiet = s->objects_listed;
+    if (load_views(s, &list, &n) < 0 || load_triggers(s, &list, &n) < 0) {
+        rc = -1;
+        goto done;
+    }
+    s->objects_listed = true;
+    *objects = list;
+    *nobjects = n;
+    list = NULL;
+    n = 0;
+done:
+    s->quiet = quiet;
+    for (i = 0; i < n; i++) {
+        fmt_native_object_clear(&list[i]);
+    }
+    free(list);
+    return rc;
+}

@@ -1,0 +1,612 @@
+/* Tables from the catalogs: the selected relations, their columns, keys,
+ * checks, foreign keys, indexes and partitions, as the format's table
+ * model, and the warnings for what the file cannot carry. */
+#include "pg_source_internal.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pg_catalog.h"
+#include "pg_copy_decode.h"
+#include "pg_sql.h"
+#include "strlist.h"
+
+static void free_entries(table_entry *e, size_t n)
+{
+    size_t i;
+    for (i = 0; i < n; i++) {
+        free(e[i].oid);
+        free(e[i].nspname);
+        free(e[i].relname);
+        free(e[i].key);
+    }
+    free(e);
+}
+
+void pg_src_free_tables(fmt_table **tables, size_t n)
+{
+    size_t i;
+    for (i = 0; i < n; i++) {
+        fmt_table_free(tables[i]);
+    }
+    free(tables);
+}
+
+static int list_tables(pg_src *s, table_entry **out, size_t *nout)
+{
+    static const char sql[] =
+        "SELECT c.oid, n.nspname, c.relname, c.relkind, c.relpersistence, "
+        "c.relrowsecurity OR EXISTS (SELECT 1 FROM pg_catalog.pg_policy p "
+        "WHERE p.polrelid = c.oid), "
+        "c.relacl IS NOT NULL, "
+        "EXISTS (SELECT 1 FROM pg_catalog.pg_inherits i WHERE i.inhrelid = c.oid), "
+        "EXISTS (SELECT 1 FROM pg_catalog.pg_description d WHERE d.objoid = c.oid "
+        "AND d.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.objsubid = 0) "
+        "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND " USER_RELATION KEY_ORDER;
+    PGresult *res = pg_src_query(s, sql, NULL, NULL);
+    table_entry *list = NULL;
+    size_t n = 0;
+    int r, rc = 0;
+    *out = NULL;
+    *nout = 0;
+    if (!res) {
+        return -1;
+    }
+    list = calloc((size_t)PQntuples(res) + 1, sizeof *list);
+    if (!list) {
+        rc = pg_src_fail(s, "out of memory");
+        goto done;
+    }
+    for (r = 0; r < PQntuples(res); r++) {
+        table_entry *e = &list[n];
+        if (!pg_src_table_selected(s, PQgetvalue(res, r, 1), PQgetvalue(res, r, 2))) {
+            continue;
+        }
+        n++;
+        e->oid = pg_src_dup_val(res, r, 0);
+        e->nspname = pg_src_dup_val(res, r, 1);
+        e->relname = pg_src_dup_val(res, r, 2);
+        e->key = e->nspname && e->relname ? pg_relation_key(e->nspname, e->relname) : NULL;
+        e->relkind = PQgetvalue(res, r, 3)[0];
+        e->persistence = PQgetvalue(res, r, 4)[0];
+        e->rls = pg_src_bool_val(res, r, 5);
+        e->grants = pg_src_bool_val(res, r, 6);
+        e->inherits = pg_src_bool_val(res, r, 7);
+        e->comments = pg_src_bool_val(res, r, 8);
+        if (!e->oid || !e->key) {
+            rc = pg_src_fail(s, "out of memory");
+            goto done;
+        }
+    }
+    *out = list;
+    *nout = n;
+    list = NULL;
+    n = 0;
+done:
+    free_entries(list, n);
+    PQclear(res);
+    return rc;
+}
+
+static int read_sequence(pg_src *s, fmt_column *c, const char *nspname, const char *relname)
+{
+    db_buf sql = {0};
+    PGresult *res = NULL;
+    int rc = 0;
+    db_buf_add(&sql, "SELECT last_value, is_called FROM ");
+    db_buf_ident(&sql, nspname);
+    db_buf_add(&sql, ".");
+    db_buf_ident(&sql, relname);
+    if (sql.oom) {
+        rc = pg_src_fail(s, "out of memory");
+        goto done;
+    }
+    if (!(res = pg_src_query(s, sql.buf, NULL, NULL))) {
+        rc = -1;
+        goto done;
+    }
+    if (PQntuples(res) == 1 && pg_src_bool_val(res, 0, 1)) {
+        c->has_last_value = true;
+        c->last_value = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+    }
+done:
+    PQclear(res);
+    db_buf_free(&sql);
+    return rc;
+}
+
+/* Column c from the catalog's column cc. */
+static int fill_column(pg_src *s, const pg_catalog_column *cc, fmt_column *c)
+{
+    const char *def = cc->default_sql;
+    char text[FMT_TYPE_BUFSZ];
+    c->name = fmt_strdup(cc->name);
+    c->native_type = fmt_strdup(cc->type_text);
+    c->nullable = !cc->not_null;
+    c->collation = fmt_strdup(cc->collation);
+    if (pg_src_map_type(s, &c->type, cc->type_oid, cc->typmod, 0) < 0)
+        return -1;
+    fmt_type_format(text, &c->type);
+    c->type_text = fmt_strdup(text);
+    if (cc->generated == 's') {
+        c->generated_sql = fmt_strdup(def);
+        c->generated_stored = true;
+    } else if (cc->identity == 'a' || cc->identity == 'd') {
+        c->identity = cc->identity == 'a' ? FMT_IDENTITY_ALWAYS : FMT_IDENTITY_BY_DEFAULT;
+    } else {
+        c->default_sql = fmt_strdup(def);
+        if (def && cc->seq_deptype == 'a' && strncmp(def, "nextval(", 8) == 0)
+            c->identity = FMT_IDENTITY_SERIAL;
+    }
+    if (!c->name || !c->native_type || !c->type_text || (cc->collation && !c->collation) ||
+        (def && !c->default_sql && !c->generated_sql && cc->identity == '\0'))
+        return pg_src_fail(s, "out of memory");
+    if (c->identity != FMT_IDENTITY_NONE && cc->seq_deptype &&
+        read_sequence(s, c, cc->seq_nspname, cc->seq_relname) < 0)
+        return -1;
+    return 0;
+}
+
+/* The columns, by the catalog reader the target uses for an existing
+ * table (pg_catalog.h). */
+static int load_columns(pg_src *s, const table_entry *e, fmt_table *t)
+{
+    pg_catalog_column *cols = NULL;
+    size_t n = 0;
+    PGresult *failed = NULL;
+    bool comments = false;
+    int rc = pg_catalog_columns(s->conn, e->oid, &cols, &n, &failed);
+    if (rc == -1) {
+        pg_src_fail(s, "catalog query failed: %s",
+                    failed ? PQresultErrorMessage(failed) : pg_src_server_message(s));
+        PQclear(failed);
+        return -1;
+    }
+    if (rc < 0 || !(t->columns = calloc(n + 1, sizeof *t->columns))) {
+        rc = pg_src_fail(s, "out of memory");
+        goto done;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (fill_column(s, &cols[i], &t->columns[t->ncolumns++]) < 0) {
+            rc = -1;
+            goto done;
+        }
+        comments = comments || cols[i].has_comment;
+    }
+    if (comments && pg_src_warn(s, "table \"%s\": column comments are not carried", e->key) < 0)
+        rc = -1;
+done:
+    pg_catalog_columns_free(cols, n);
+    return rc;
+}
+
+static int fill_key(fmt_key *k, const char *name, const char *columns)
+{
+    k->name = fmt_strdup(name);
+    return !k->name || pg_decode_array_strings(&k->columns, &k->ncolumns, columns) < 0 ? -1 : 0;
+}
+
+/* Foreign key fk from row r of load_constraints' query. -1 when memory
+ * ran out. */
+static int fill_foreign_key(fmt_foreign_key *fk, const char *name, const PGresult *res, int r)
+{
+    fk->name = fmt_strdup(name);
+    fk->ref_table = pg_src_dup_val(res, r, 5);
+    fk->ref_namespace = pg_src_namespace_of(PQgetvalue(res, r, 4));
+    fk->on_delete = fmt_strdup(pg_fk_action_name(PQgetvalue(res, r, 6)[0]));
+    fk->on_update = fmt_strdup(pg_fk_action_name(PQgetvalue(res, r, 7)[0]));
+    fk->deferrable = pg_src_bool_val(res, r, 8);
+    fk->initially_deferred = pg_src_bool_val(res, r, 9);
+    if (!fk->name || !fk->ref_table || !fk->on_delete || !fk->on_update ||
+        (strcmp(PQgetvalue(res, r, 4), "public") != 0 && !fk->ref_namespace) ||
+        pg_decode_array_strings(&fk->columns, &fk->ncolumns, PQgetvalue(res, r, 2)) < 0 ||
+        pg_decode_array_strings(&fk->ref_columns, &fk->nref_columns, PQgetvalue(res, r, 3)) < 0)
+        return -1;
+    return 0;
+}
+
+static int load_constraints(pg_src *s, const table_entry *e, fmt_table *t)
+{
+    static const char sql[] =
+        "SELECT c.conname, c.contype, "
+        "ARRAY(SELECT a.attname FROM pg_catalog.unnest(c.conkey) WITH ORDINALITY k(n, o) "
+        "JOIN pg_catalog.pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.n "
+        "ORDER BY k.o), "
+        "ARRAY(SELECT a.attname FROM pg_catalog.unnest(c.confkey) WITH ORDINALITY k(n, o) "
+        "JOIN pg_catalog.pg_attribute a ON a.attrelid = c.confrelid AND a.attnum = k.n "
+        "ORDER BY k.o), "
+        "rn.nspname, r.relname, c.confdeltype, c.confupdtype, c.condeferrable, c.condeferred, "
+        "pg_catalog.pg_get_constraintdef(c.oid) "
+        "FROM pg_catalog.pg_constraint c "
+        "LEFT JOIN pg_catalog.pg_class r ON r.oid = c.confrelid "
+        "LEFT JOIN pg_catalog.pg_namespace rn ON rn.oid = r.relnamespace "
+        "WHERE c.conrelid = $1 AND c.conparentid = 0 AND c.contype IN ('p', 'u', 'c', 'f', 'x') "
+        "ORDER BY c.conname COLLATE \"C\"";
+    PGresult *res = pg_src_query(s, sql, e->oid, NULL);
+    size_t n;
+    int r, rc = 0;
+    if (!res) {
+        return -1;
+    }
+    n = (size_t)PQntuples(res) + 1;
+    t->uniques = calloc(n, sizeof *t->uniques);
+    t->checks = calloc(n, sizeof *t->checks);
+    t->foreign_keys = calloc(n, sizeof *t->foreign_keys);
+    if (!t->uniques || !t->checks || !t->foreign_keys) {
+        rc = pg_src_fail(s, "out of memory");
+        goto done;
+    }
+    for (r = 0; r < PQntuples(res); r++) {
+        const char *name = PQgetvalue(res, r, 0);
+        switch (PQgetvalue(res, r, 1)[0]) {
+        case 'p':
+            if (!(t->primary_key = calloc(1, sizeof *t->primary_key)) ||
+                fill_key(t->primary_key, name, PQgetvalue(res, r, 2)) < 0) {
+                rc = pg_src_fail(s, "out of memory");
+                goto done;
+            }
+            break;
+        case 'u':
+            if (fill_key(&t->uniques[t->nuniques++], name, PQgetvalue(res, r, 2)) < 0) {
+                rc = pg_src_fail(s, "out of memory");
+                goto done;
+            }
+            break;
+        case 'c': {
+            fmt_check *c = &t->checks[t->nchecks++];
+            c->name = fmt_strdup(name);
+            c->expression = pg_check_expression(PQgetvalue(res, r, 10));
+            if (!c->name || !c->expression) {
+                rc = pg_src_fail(s, "out of memory");
+                goto done;
+            }
+            break;
+        }
+        case 'f':
+            if (fill_foreign_key(&t->foreign_keys[t->nforeign_keys++], name, res, r) < 0) {
+                rc = pg_src_fail(s, "out of memory");
+                goto done;
+            }
+            break;
+        default:
+            if (pg_src_warn(s, "table \"%s\": exclusion constraint \"%s\" is not carried", e->key,
+                            name) < 0) {
+                rc = -1;
+                goto done;
+            }
+            break;
+        }
+    }
+done:
+    PQclear(res);
+    return rc;
+}
+
+static int load_index_parts(pg_src *s, const char *index_oid, fmt_index *ix)
+{
+    static const char sql[] =
+        "SELECT a.attname, pg_catalog.pg_get_indexdef(i.indexrelid, g.n, true), "
+        "(i.indoption[g.n - 1] & 1) <> 0, "
+        "CASE WHEN i.indcollation[g.n - 1] NOT IN (0, 100) "
+        "AND i.indcollation[g.n - 1] IS DISTINCT FROM a.attcollation THEN "
+        "CASE WHEN cn.nspname = 'pg_catalog' THEN pg_catalog.quote_ident(co.collname) "
+        "ELSE pg_catalog.quote_ident(cn.nspname) || '.' || pg_catalog.quote_ident(co.collname) "
+        "END END "
+        "FROM pg_catalog.pg_index i CROSS JOIN pg_catalog.generate_series(1, i.indnkeyatts) g(n) "
+        "LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid "
+        "AND a.attnum = i.indkey[g.n - 1] AND i.indkey[g.n - 1] <> 0 "
+        "LEFT JOIN pg_catalog.pg_collation co ON co.oid = i.indcollation[g.n - 1] "
+        "LEFT JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace "
+        "WHERE i.indexrelid = $1 ORDER BY g.n";
+    PGresult *res = pg_src_query(s, sql, index_oid, NULL);
+    int r, rc = 0;
+    if (!res) {
+        return -1;
+    }
+    ix->parts = calloc((size_t)PQntuples(res) + 1, sizeof *ix->parts);
+    if (!ix->parts) {
+        rc = pg_src_fail(s, "out of memory");
+        goto done;
+    }
+    for (r = 0; r < PQntuples(res); r++) {
+        fmt_index_part *p = &ix->parts[ix->nparts++];
+        if (!PQgetisnull(res, r, 0)) {
+            p->column = pg_src_dup_val(res, r, 0);
+        } else {
+            p->expression = pg_src_dup_val(res, r, 1);
+        }
+        p->descending = pg_src_bool_val(res, r, 2);
+        p->collation = pg_src_dup_val(res, r, 3);
+        if ((!p->column && !p->expression) || (!PQgetisnull(res, r, 3) && !p->collation)) {
+            rc = pg_src_fail(s, "out of memory");
+            goto done;
+        }
+    }
+done:
+    PQclear(res);
+    return rc;
+}
+
+static int load_indexes(pg_src *s, const table_entry *e, fmt_table *t)
+{
+    static const char sql[] =
+        "SELECT i.indexrelid, ic.relname, i.indisunique, "
+        "pg_catalog.pg_get_expr(i.indpred, i.indrelid), pg_catalog.pg_get_indexdef(i.indexrelid) "
+        "FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid "
+        "WHERE i.indrelid = $1 AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint c "
+        "WHERE c.conindid = i.indexrelid AND c.conrelid = i.indrelid "
+        "AND c.contype IN ('p', 'u', 'x')) "
+        /* a partition's index attached to its parent's: the parent's recreates it */
+        "AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_inherits h WHERE h.inhrelid = i.indexrelid) "
+        "ORDER BY ic.relname COLLATE \"C\"";
+    PGresult *res = pg_src_query(s, sql, e->oid, NULL);
+    int r, rc = 0;
+    if (!res) {
+        return -1;
+    }
+    t->indexes = calloc((size_t)PQntuples(res) + 1, sizeof *t->indexes);
+    if (!t->indexes) {
+        rc = pg_src_fail(s, "out of memory");
+        goto done;
+    }
+    for (r = 0; r < PQntuples(res); r++) {
+        fmt_index *ix = &t->indexes[t->nindexes++];
+        ix->name = pg_src_dup_val(res, r, 1);
+        ix->unique = pg_src_bool_val(res, r, 2);
+        ix->where = pg_src_dup_val(res, r, 3);
+        ix->sql = pg_src_dup_val(res, r, 4);
+        if (!ix->name || !ix->sql || (!PQgetisnull(res, r, 3) && !ix->where)) {
+            rc = pg_src_fail(s, "out of memory");
+            goto done;
+        }
+        if (load_index_parts(s, PQgetvalue(res, r, 0), ix) < 0) {
+            rc = -1;
+            goto done;
+        }
+    }
+done:
+    PQclear(res);
+    return rc;
+}
+
+/* A partition's own foreign keys and indexes (pagila declares them per
+ * partition). Its own keys and checks, rare, are reported, not carried. */
+static int load_partition_objects(pg_src *s, const table_entry *parent, fmt_partition *part,
+                                  const char *oid, const char *nspname)
+{
+    table_entry pe = {0};
+    fmt_table *tmp = calloc(1, sizeof *tmp);
+    int rc = 0;
+    pe.oid = (char *)oid;
+    pe.nspname = (char *)nspname;
+    pe.relname = part->name;
+    pe.key = pg_relation_key(nspname, part->name);
+    if (!pe.key || !tmp) {
+        rc = pg_src_fail(s, "out of memory");
+        goto done;
+    }
+    if (load_constraints(s, &pe, tmp) < 0 || load_indexes(s, &pe, tmp) < 0) {
+        rc = -1;
+        goto done;
+    }
+    part->foreign_keys = tmp->foreign_keys;
+    part->nforeign_keys = tmp->nforeign_keys;
+    part->indexes = tmp->indexes;
+    part->nindexes = tmp->nindexes;
+    tmp->foreign_keys = NULL;
+    tmp->indexes = NULL;
+    tmp->nforeign_keys = tmp->nindexes = 0;
+    if ((tmp->primary_key || tmp->nuniques || tmp->nchecks) &&
+        pg_src_warn(s,
+                    "table \"%s\": partition \"%s\" has its own primary key, unique or check "
+                    "constraints, which are not carried",
+                    parent->key, pe.key) < 0)
+        rc = -1;
+done:
+    fmt_table_free(tmp); /* what the partition did not take */
+    free(pe.key);
+    return rc;
+}
+
+/* The strategy and key of a partitioned table from pg_partitioned_table's
+ * partstrat and pg_get_partkeydef (NULL members when memory ran out). */
+static void fill_partition_key(fmt_partitioning *p, char strategy, const char *def)
+{
+    p->strategy = fmt_strdup(strategy == 'r' ? "range" : strategy == 'l' ? "list" : "hash");
+    /* "RANGE (created, lower(name))" -> what is inside the parentheses */
+    const char *open = strchr(def, '('), *close = strrchr(def, ')');
+    if (open && close && close > open) {
+        p->key = malloc((size_t)(close - open));
+        if (p->key) {
+            memcpy(p->key, open + 1, (size_t)(close - open - 1));
+            p->key[close - open - 1] = '\0';
+        }
+    } else {
+        p->key = fmt_strdup(def);
+    }
+}
+
+static int load_partitioning(pg_src *s, const table_entry *e, fmt_table *t)
+{
+    static const char key_sql[] = "SELECT p.partstrat, pg_catalog.pg_get_partkeydef(p.partrelid) "
+                                  "FROM pg_catalog.pg_partitioned_table p WHERE p.partrelid = $1";
+    static const char parts_sql[] =
+        "SELECT n.nspname, c.relname, pg_catalog.pg_get_expr(c.relpartbound, c.oid), c.relkind, "
+        "c.oid "
+        "FROM pg_catalog.pg_inherits i JOIN pg_catalog.pg_class c ON c.oid = i.inhrelid "
+        "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE i.inhparent = $1 AND c.relispartition " KEY_ORDER;
+    PGresult *res = pg_src_query(s, key_sql, e->oid, NULL);
+    fmt_partitioning *p;
+    int r, rc = 0;
+    if (!res) {
+        return -1;
+    }
+    if (PQntuples(res) != 1) {
+        PQclear(res);
+        return pg_src_fail(s, "table \"%s\": no partition key", e->key);
+    }
+    if (!(p = t->partitioning = calloc(1, sizeof *p))) {
+        rc = pg_src_fail(s, "out of memory");
+        goto done;
+    }
+    fill_partition_key(p, PQgetvalue(res, 0, 0)[0], PQgetvalue(res, 0, 1));
+    if (!p->strategy || !p->key) {
+        rc = pg_src_fail(s, "out of memory");
+        goto done;
+    }
+    PQclear(res);
+    if (!(res = pg_src_query(s, parts_sql, e->oid, NULL))) {
+        return -1;
+    }
+    p->partitions = calloc((size_t)PQntuples(res) + 1, sizeof *p->partitions);
+    if (!p->partitions) {
+        rc = pg_src_fail(s, "out of memory");
+        goto done;
+    }
+    for (r = 0; r < PQntuples(res); r++) {
+        fmt_partition *part = &p->partitions[p->npartitions++];
+        part->name = pg_src_dup_val(res, r, 1);
+        part->namespace = pg_src_namespace_of(PQgetvalue(res, r, 0));
+        part->bound = pg_src_dup_val(res, r, 2);
+        if (!part->name || !part->bound ||
+            (strcmp(PQgetvalue(res, r, 0), "public") != 0 && !part->namespace)) {
+            rc = pg_src_fail(s, "out of memory");
+            goto done;
+        }
+        if (load_partition_objects(s, e, part, PQgetvalue(res, r, 4), PQgetvalue(res, r, 0)) < 0) {
+            rc = -1;
+            goto done;
+        }
+        if (PQgetvalue(res, r, 3)[0] == 'p') {
+            char *key = pg_relation_key(PQgetvalue(res, r, 0), part->name);
+            rc = key ? pg_src_warn(s,
+                                   "table \"%s\": sub-partitions of \"%s\" are not carried "
+                                   "(carried as a plain partition)",
+                                   e->key, key)
+                     : pg_src_fail(s, "out of memory");
+            free(key);
+            if (rc < 0) {
+                goto done;
+            }
+        }
+    }
+done:
+    PQclear(res);
+    return rc;
+}
+
+static int table_warnings(pg_src *s, const table_entry *e)
+{
+    if (e->rls && pg_src_warn(s,
+                              "table \"%s\": row-level security and its policies are not "
+                              "carried",
+                              e->key) < 0) {
+        return -1;
+    }
+    if (e->inherits && pg_src_warn(s,
+                                   "table \"%s\": inheritance is not carried (carried as a "
+                                   "plain table)",
+                                   e->key) < 0) {
+        return -1;
+    }
+    if (e->persistence == 'u' &&
+        pg_src_warn(s, "table \"%s\": unlogged, carried as an ordinary table", e->key) < 0) {
+        return -1;
+    }
+    if (e->comments && pg_src_warn(s, "table \"%s\": its comment is not carried", e->key) < 0) {
+        return -1;
+    }
+    if (e->grants && pg_src_warn(s, "table \"%s\": grants are not carried", e->key) < 0) {
+        return -1;
+    }
+    return 0;
+}
+
+static int load_table(pg_src *s, const table_entry *e, fmt_table **out)
+{
+    fmt_table *t = calloc(1, sizeof *t);
+    int rc = 0;
+    *out = NULL;
+    if (!t) {
+        return pg_src_fail(s, "out of memory");
+    }
+    t->name = fmt_strdup(e->relname);
+    t->namespace = pg_src_namespace_of(e->nspname);
+    if (!t->name || (strcmp(e->nspname, "public") != 0 && !t->namespace)) {
+        rc = pg_src_fail(s, "out of memory");
+        goto done;
+    }
+    if (table_warnings(s, e) < 0 || load_columns(s, e, t) < 0 || load_constraints(s, e, t) < 0 ||
+        load_indexes(s, e, t) < 0 || (e->relkind == 'p' && load_partitioning(s, e, t) < 0)) {
+        rc = -1;
+        goto done;
+    }
+    *out = t;
+    t = NULL;
+done:
+    fmt_table_free(t);
+    return rc;
+}
+
+/* Reads every selected table into a new list. The first time it also
+ * collects the warnings, the header's types and extensions, and the
+ * selected tables. */
+int pg_src_load_tables(pg_src *s, fmt_table ***out, size_t *nout)
+{
+    table_entry *entries = NULL;
+    fmt_table **tables = NULL;
+    size_t n = 0, i, ntables = 0;
+    int rc = 0;
+    *out = NULL;
+    *nout = 0;
+    s->quiet = s->schema_read;
+    if (list_tables(s, &entries, &n) < 0) {
+        rc = -1;
+        goto done;
+    }
+    tables = calloc(n + 1, sizeof *tables);
+    if (!tables) {
+        rc = pg_src_fail(s, "out of memory");
+        goto done;
+    }
+    for (i = 0; i < n; i++) {
+        if (load_table(s, &entries[i], &tables[ntables]) < 0) {
+            rc = -1;
+            goto done;
+        }
+        ntables++;
+    }
+    if (!s->schema_read) {
+        for (i = 0; i < n; i++) {
+            size_t k = s->nselected;
+            if (fmt_strings_push(&s->selected_oids, &k, fmt_strdup(entries[i].oid)) < 0 ||
+                fmt_strings_push(&s->selected_keys, &s->nselected, fmt_strdup(entries[i].key)) <
+                    0) {
+                rc = pg_src_fail(s, "out of memory");
+                goto done;
+            }
+        }
+        s->schema_read = true;
+    }
+    *out = tables;
+    *nout = ntables;
+    tables = NULL;
+    ntables = 0;
+done:
+    s->quiet = false;
+    pg_src_free_tables(tables, ntables);
+    free_entries(entries, n);
+    return rc;
+}
+
+int pg_src_read_schema_once(pg_src *s)
+{
+    if (s->schema_read) {
+        return 0;
+    }
+    return pg_src_load_tables(s, &s->cached, &s->ncached);
+}

@@ -1,0 +1,461 @@
+/* The rows of the PostgreSQL target: COPY FROM STDIN in batches, the
+ * server's late verdict on a row mapped back to it, --on-invalid retries
+ * from a savepoint, and the staging table --on-conflict merges from. */
+#include "pg_target_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "pg_sql.h"
+
+/* COPY data is handed to libpq in chunks of about this size. */
+#define COPY_CHUNK 65536
+/* rows per COPY: see pg_target_row (well under DB_TARGET_MAX_LATE_ROWS) */
+#define COPY_BATCH_ROWS 8192
+#define BATCH_SAVEPOINT "dbimport_batch"
+
+void pg_target_abort_copy(pg_target *st)
+{
+    if (!st->copy_active)
+        return;
+    st->copy_active = 0;
+    if (st->conn && PQstatus(st->conn) == CONNECTION_OK) {
+        PGresult *res;
+        PQputCopyEnd(st->conn, "import aborted");
+        while ((res = PQgetResult(st->conn)) != NULL)
+            PQclear(res);
+    }
+}
+
+int pg_target_start_staging(pg_target *st, char *const *notnull_cols, size_t nnotnull)
+{
+    char name[64];
+    db_buf b = {0};
+    snprintf(name, sizeof name, "dbimport_staging_%u", ++st->staging_seq);
+    st->staging = pg_qualified("pg_temp", name);
+    if (!st->staging)
+        return db_oom(&st->diag);
+    db_buf_printf(&b, "CREATE TEMP TABLE \"%s\" (LIKE %s INCLUDING DEFAULTS) ON COMMIT DROP", name,
+                  st->qname);
+    if (pg_target_run_buf(st, &b) < 0)
+        return db_error(&st->diag, "table \"%s\": cannot create a staging table: %s", st->display,
+                        st->diag.message);
+    /* Rows may leave out columns the target fills itself (identity). */
+    if (nnotnull) {
+        db_buf_printf(&b, "ALTER TABLE %s", st->staging);
+        for (size_t i = 0; i < nnotnull; i++) {
+            db_buf_add(&b, i ? ", ALTER COLUMN " : " ALTER COLUMN ");
+            db_buf_ident(&b, notnull_cols[i]);
+            db_buf_add(&b, " DROP NOT NULL");
+        }
+        if (pg_target_run_buf(st, &b) < 0)
+            return db_error(&st->diag, "table \"%s\": cannot prepare the staging table: %s",
+                            st->display, st->diag.message);
+    }
+    db_buf_free(&b);
+    return 0;
+}
+
+static int lost_during_copy(pg_target *st, const char *why)
+{
+    return db_error(&st->diag, "connection to the server was lost during COPY into \"%s\": %s",
+                    st->display, why);
+}
+
+static int flush_copy(pg_target *st)
+{
+    if (st->out.oom)
+        return db_oom(&st->diag);
+    if (st->out.len == 0)
+        return 0;
+    if (PQputCopyData(st->conn, st->out.buf, (int)st->out.len) != 1) {
+        char *m = pg_target_connection_message(st->conn);
+        lost_during_copy(st, m ? m : "out of memory");
+        free(m);
+        st->copy_active = 0;
+        return -1;
+    }
+    st->out.len = 0;
+    return 0;
+}
+
+static int start_copy(pg_target *st)
+{
+    db_buf b = {0};
+    size_t n = 0;
+    if (st->opts.on_invalid != DB_ON_INVALID_ERROR &&
+        pg_target_run(st, "SAVEPOINT " BATCH_SAVEPOINT, 0, NULL, NULL) < 0)
+        return db_error(&st->diag, "table \"%s\": %s", st->display, st->diag.message);
+    db_buf_printf(&b, "COPY %s (", st->staging ? st->staging : st->qname);
+    for (size_t i = 0; i < st->ncolumns; i++) {
+        if (!st->mask[i])
+            continue;
+        db_buf_add(&b, n++ ? ", " : "");
+        db_buf_ident(&b, st->columns[i]);
+    }
+    db_buf_add(&b, ") FROM STDIN");
+    if (b.oom) {
+        db_buf_free(&b);
+        return db_oom(&st->diag);
+    }
+    PGresult *res = PQexec(st->conn, b.buf);
+    db_buf_free(&b);
+    if (!res || PQresultStatus(res) != PGRES_COPY_IN) {
+        pg_target_record_failure(st, res);
+        PQclear(res);
+        if (pg_target_connection_lost(st))
+            return lost_during_copy(st, st->diag.message ? st->diag.message : "no message");
+        return db_error(&st->diag, "table \"%s\": cannot start COPY: %s", st->display,
+                        st->diag.message);
+    }
+    PQclear(res);
+    memcpy(st->copy_mask, st->mask, st->ncolumns);
+    st->copy_active = 1;
+    st->copy_rows = 0;
+    st->copy_first_row = st->stats.rows_read - 1; /* rows before this COPY */
+    return 0;
+}
+
+/* "COPY t, line 3, column c: ..." -> row 3 of this COPY, column c. */
+static void blame_from_context(pg_target *st, const char *context, uint64_t *line)
+{
+    const char *p = context ? strstr(context, ", line ") : NULL;
+    *line = 0;
+    if (!p)
+        return;
+    *line = strtoull(p + 7, NULL, 10);
+    const char *col = strstr(p, ", column ");
+    if (!col)
+        return;
+    col += 9;
+    const char *best = NULL;
+    size_t bestlen = 0;
+    for (size_t i = 0; i < st->ncolumns; i++) {
+        size_t n = strlen(st->columns[i]);
+        if (strncmp(col, st->columns[i], n) == 0 && (col[n] == ':' || col[n] == '\0') &&
+            n >= bestlen)
+            best = st->columns[i], bestlen = n;
+    }
+    if (best) {
+        free(st->error_column);
+        st->error_column = strdup(best);
+    }
+}
+
+/* Ends the COPY; on a rejected row sets *bad_line (1-based in the COPY). */
+static int end_copy_once(pg_target *st, uint64_t *bad_line, int *data_error)
+{
+    PGresult *res;
+    int rc = 0;
+    *bad_line = 0;
+    *data_error = 0;
+    if (!st->copy_active)
+        return 0;
+    if (flush_copy(st) < 0)
+        return -1;
+    st->copy_active = 0;
+    if (PQputCopyEnd(st->conn, NULL) != 1) {
+        char *m = pg_target_connection_message(st->conn);
+        lost_during_copy(st, m ? m : "out of memory");
+        free(m);
+        return -1;
+    }
+    while ((res = PQgetResult(st->conn)) != NULL) {
+        if (rc == 0 && PQresultStatus(res) != PGRES_COMMAND_OK) {
+            uint64_t line;
+            pg_target_record_failure(st, res);
+            if (pg_target_connection_lost(st)) {
+                lost_during_copy(st, st->diag.message ? st->diag.message : "no message");
+            } else {
+                blame_from_context(st, PQresultErrorField(res, PG_DIAG_CONTEXT), &line);
+                /* With the row known, the driver adds the table, the row,
+                 * the column and the row's place in the file. */
+                *bad_line = line;
+                *data_error = strncmp(st->sqlstate, "22", 2) == 0; /* a data exception */
+                if (line)
+                    st->error_row =
+                        line <= st->nbatch ? st->batch_rows[line - 1] : st->copy_first_row + line;
+                else
+                    db_error(&st->diag, "table \"%s\": %s", st->display, st->diag.message);
+            }
+            rc = -1;
+        }
+        PQclear(res);
+        if (PQstatus(st->conn) == CONNECTION_BAD)
+            break;
+    }
+    if (rc == 0 && PQstatus(st->conn) == CONNECTION_BAD) {
+        char *m = pg_target_connection_message(st->conn);
+        lost_during_copy(st, m ? m : "out of memory");
+        free(m);
+        return -1;
+    }
+    if (rc == 0) {
+        if (st->staging)
+            st->staged_rows += st->copy_rows;
+        else
+            st->stats.rows_written += st->copy_rows;
+    }
+    return rc;
+}
+
+/* Counts what --on-invalid did, keeping the first case for the summary. */
+static int note_invalid(pg_target *st, uint64_t row, const char *column, const char *why)
+{
+    st->stats.invalid++;
+    if (!st->invalid_example) {
+        db_buf b = {0};
+        db_buf_printf(&b, "row %llu, column \"%s\": %s", (unsigned long long)row,
+                      column ? column : "?", why ? why : "");
+        if (b.oom)
+            return db_oom(&st->diag);
+        st->invalid_example = b.buf;
+    }
+    return 0;
+}
+
+/* --on-invalid: applies the policy to line n (1-based) of the batch: the
+ * row left out, or the column's field replaced by \N. 0, or -1 when it
+ * cannot (the column is unknown). */
+static int apply_policy(pg_target *st, uint64_t n, const char *column)
+{
+    char *start = st->batch.buf, *end = st->batch.buf + st->batch.len;
+    for (uint64_t k = 1; k < n && start < end; k++)
+        start = memchr(start, '\n', (size_t)(end - start)) + 1;
+    char *nl = memchr(start, '\n', (size_t)(end - start));
+    if (!nl)
+        return -1;
+    if (st->opts.on_invalid == DB_ON_INVALID_SKIP_ROW) {
+        memmove(start, nl + 1, (size_t)(end - nl - 1));
+        st->batch.len -= (size_t)(nl + 1 - start);
+        memmove(&st->batch_rows[n - 1], &st->batch_rows[n],
+                (st->nbatch - n) * sizeof *st->batch_rows);
+        st->nbatch--;
+        return 0;
+    }
+    /* the field of that column: its place among the COPY's columns */
+    size_t field = 0, i;
+    for (i = 0; i < st->ncolumns; i++) {
+        if (!st->copy_mask[i])
+            continue;
+        if (column && strcmp(st->columns[i], column) == 0)
+            break;
+        field++;
+    }
+    if (i == st->ncolumns)
+        return -1;
+    char *f = start;
+    for (size_t k = 0; k < field; k++)
+        f = memchr(f, '\t', (size_t)(nl - f)) + 1;
+    char *fend = memchr(f, '\t', (size_t)(nl - f));
+    if (!fend)
+        fend = nl;
+    size_t old = (size_t)(fend - f);
+    if (old < 2) {
+        db_buf_addn(&st->batch, "  ", 2 - old); /* room for the longer \N */
+        if (st->batch.oom)
+            return db_oom(&st->diag);
+        return apply_policy(st, n, column); /* the buffer may have moved */
+    }
+    memmove(f + 2, fend, (size_t)(st->batch.buf + st->batch.len - fend));
+    memcpy(f, "\\N", 2);
+    st->batch.len -= old - 2;
+    return 0;
+}
+
+/* Ends the COPY. Under --on-invalid, a row the server rejects for its data
+ * is handled by the policy and the batch is sent again from its savepoint,
+ * until the server takes it. */
+int pg_target_end_copy(pg_target *st)
+{
+    for (;;) {
+        uint64_t line;
+        int data_error;
+        if (end_copy_once(st, &line, &data_error) == 0) {
+            st->batch.len = 0; /* the next COPY starts a new batch */
+            st->nbatch = 0;
+            if (st->opts.on_invalid != DB_ON_INVALID_ERROR && st->in_transaction &&
+                pg_target_run(st, "RELEASE SAVEPOINT " BATCH_SAVEPOINT, 0, NULL, NULL) < 0)
+                return -1;
+            return 0;
+        }
+        if (st->opts.on_invalid == DB_ON_INVALID_ERROR || !data_error || !line ||
+            line > st->nbatch || pg_target_connection_lost(st))
+            return -1;
+        char *why = db_error_take(&st->diag);
+        uint64_t row = st->batch_rows[line - 1];
+        if (pg_target_run(st, "ROLLBACK TO SAVEPOINT " BATCH_SAVEPOINT, 0, NULL, NULL) < 0 ||
+            note_invalid(st, row, st->error_column, why) < 0 ||
+            apply_policy(st, line, st->error_column) < 0) {
+            db_error_restore(&st->diag, why);
+            return -1;
+        }
+        free(why);
+        free(st->error_column);
+        st->error_column = NULL;
+        st->error_row = 0;
+        /* the same columns again (st->mask may hold the next row's), then
+         * the batch as it now is */
+        unsigned char *next_mask = st->mask;
+        st->mask = st->copy_mask;
+        int started = start_copy(st);
+        st->mask = next_mask;
+        if (started < 0)
+            return -1;
+        st->out.len = 0;
+        db_buf_addn(&st->out, st->batch.buf, st->batch.len);
+        st->copy_rows = st->nbatch;
+        if (flush_copy(st) < 0)
+            return -1;
+    }
+}
+
+/* A row whose every column takes its default: COPY cannot say that. */
+static int insert_default_row(pg_target *st)
+{
+    db_buf b = {0};
+    db_buf_printf(&b, "INSERT INTO %s DEFAULT VALUES", st->staging ? st->staging : st->qname);
+    if (pg_target_run_buf(st, &b) < 0)
+        return db_error(&st->diag, "table \"%s\", row %llu: %s", st->display,
+                        (unsigned long long)st->stats.rows_read, st->diag.message);
+    if (st->staging)
+        st->staged_rows++;
+    else
+        st->stats.rows_written++;
+    return 0;
+}
+
+int pg_target_row(void *state, const fmt_value *values, const unsigned char *present)
+{
+    pg_target *st = state;
+    char err[256];
+    size_t n = 0;
+
+    free(st->error_column);
+    st->error_column = NULL;
+    st->error_row = 0;
+    if (!st->table_open)
+        return db_error(&st->diag, "row outside a table");
+    st->stats.rows_read++;
+    st->line.len = 0;
+    for (size_t i = 0; i < st->ncolumns; i++) {
+        st->mask[i] = (present ? present[i] != 0 : 1) && st->loadable[i];
+        if (!st->mask[i])
+            continue;
+        st->staged_mask[i] = 1;
+        if (n++)
+            db_buf_add(&st->line, "\t");
+        size_t field_start = st->line.len;
+        if (pg_copy_value(&st->line, &values[i], &st->enc[i], err, sizeof err) < 0) {
+            if (st->opts.on_invalid == DB_ON_INVALID_ERROR) {
+                if (!(st->error_column = strdup(st->columns[i])))
+                    return db_oom(&st->diag);
+                return db_error(&st->diag, "%s", err);
+            }
+            if (note_invalid(st, st->stats.rows_read, st->columns[i], err) < 0)
+                return -1;
+            if (st->opts.on_invalid == DB_ON_INVALID_SKIP_ROW)
+                return 0;
+            st->line.len = field_start; /* --on-invalid=null */
+            db_buf_add(&st->line, "\\N");
+        }
+    }
+    db_buf_add(&st->line, "\n");
+    if (st->line.oom)
+        return db_oom(&st->diag);
+    if (st->opts.dry_run)
+        return 0;
+    if (n == 0) {
+        if (pg_target_end_copy(st) < 0)
+            return -1;
+        return insert_default_row(st);
+    }
+    if (st->copy_active && memcmp(st->copy_mask, st->mask, st->ncolumns) != 0 &&
+        pg_target_end_copy(st) < 0)
+        return -1;
+    /* A COPY a batch long: the server's verdict on a row comes at most
+     * COPY_BATCH_ROWS rows later, while the driver still knows where it
+     * stood in the file. */
+    if (st->copy_active && st->copy_rows >= COPY_BATCH_ROWS && pg_target_end_copy(st) < 0)
+        return -1;
+    if (!st->copy_active && start_copy(st) < 0)
+        return -1;
+    db_buf_addn(&st->out, st->line.buf, st->line.len);
+    st->copy_rows++;
+    if (st->opts.on_invalid != DB_ON_INVALID_ERROR) {
+        /* kept, to be sent again if the server rejects one of the batch */
+        if (st->nbatch == st->capbatch) {
+            size_t cap = st->capbatch ? st->capbatch * 2 : 256;
+            uint64_t *grown = realloc(st->batch_rows, cap * sizeof *grown);
+            if (!grown)
+                return db_oom(&st->diag);
+            st->batch_rows = grown;
+            st->capbatch = cap;
+        }
+        st->batch_rows[st->nbatch++] = st->stats.rows_read;
+        db_buf_addn(&st->batch, st->line.buf, st->line.len);
+        if (st->batch.oom)
+            return db_oom(&st->diag);
+    }
+    if (st->out.len >= COPY_CHUNK)
+        return flush_copy(st);
+    return st->out.oom ? db_oom(&st->diag) : 0;
+}
+
+/* Moves the staged rows into the target: ON CONFLICT decides per row. */
+int pg_target_merge_staging(pg_target *st)
+{
+    db_buf b = {0}, cols = {0};
+    size_t n = 0, nupdate = 0;
+    PGresult *res;
+
+    for (size_t i = 0; i < st->ncolumns; i++) {
+        if (!st->staged_mask[i])
+            continue;
+        db_buf_add(&cols, n++ ? ", " : "");
+        db_buf_ident(&cols, st->columns[i]);
+    }
+    if (n == 0 || st->staged_rows == 0) {
+        db_buf_free(&cols);
+        return 0;
+    }
+    db_buf_printf(&b, "INSERT INTO %s (%s) OVERRIDING SYSTEM VALUE SELECT %s FROM %s ON CONFLICT",
+                  st->qname, cols.buf ? cols.buf : "", cols.buf ? cols.buf : "", st->staging);
+    if (st->opts.on_conflict == DB_ON_CONFLICT_UPDATE) {
+        db_buf_add(&b, " ");
+        db_buf_ident_list(&b, st->conflict_key, st->nconflict_key);
+        for (size_t i = 0; i < st->ncolumns; i++) {
+            int key = 0;
+            if (!st->staged_mask[i])
+                continue;
+            for (size_t k = 0; k < st->nconflict_key; k++)
+                key |= strcmp(st->conflict_key[k], st->columns[i]) == 0;
+            if (key)
+                continue;
+            db_buf_add(&b, nupdate++ ? ", " : " DO UPDATE SET ");
+            db_buf_ident(&b, st->columns[i]);
+            db_buf_add(&b, " = EXCLUDED.");
+            db_buf_ident(&b, st->columns[i]);
+        }
+    }
+    if (nupdate == 0)
+        db_buf_add(&b, " DO NOTHING");
+    db_buf_free(&cols);
+    if (b.oom) {
+        db_buf_free(&b);
+        return db_oom(&st->diag);
+    }
+    int rc = pg_target_run(st, b.buf, 0, NULL, &res);
+    db_buf_free(&b);
+    if (rc < 0)
+        return db_error(&st->diag, "table \"%s\": %s%s%s", st->display, st->diag.message,
+                        st->detail ? ": " : "", st->detail ? st->detail : "");
+    uint64_t done = strtoull(PQcmdTuples(res), NULL, 10);
+    PQclear(res);
+    st->stats.rows_written += done;
+    st->stats.rows_skipped += st->staged_rows > done ? st->staged_rows - done : 0;
+    db_buf_printf(&b, "DROP TABLE %s", st->staging);
+    return pg_target_run_buf(st, &b);
+}

@@ -1,0 +1,180 @@
+/* The extensions and user types the file's header names, made ready (or
+ * checked) in begin, before any table: a server that cannot provide one
+ * refuses the import before any row. */
+#include "pg_target_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "strlist.h"
+
+/* Makes the extension available: refused before any row when the server
+ * cannot provide it. */
+static int ensure_extension(pg_target *st, const char *ext)
+{
+    const char *params[] = {ext};
+    int found = pg_target_query_value(
+        st, "SELECT 1 FROM pg_catalog.pg_available_extensions WHERE name = $1", 1, params, NULL);
+    if (found < 0)
+        return db_error(&st->diag, "cannot list the server's extensions: %s", st->diag.message);
+    if (!found) {
+        if (strcmp(ext, "vector") == 0)
+            return db_error(&st->diag, "the target server has no \"vector\" extension (pgvector)\n"
+                                       "hint: install pgvector on the server, e.g. the "
+                                       "postgresql-15-pgvector package");
+        return db_error(&st->diag, "the target server has no \"%s\" extension", ext);
+    }
+    found = pg_target_query_value(st, "SELECT 1 FROM pg_catalog.pg_extension WHERE extname = $1", 1,
+                                  params, NULL);
+    if (found < 0)
+        return -1;
+    if (!found && !st->opts.dry_run) {
+        if (pg_target_ensure_schema(st, DEFAULT_NAMESPACE) < 0)
+            return -1;
+        db_buf b = {0};
+        db_buf_add(&b, "CREATE EXTENSION IF NOT EXISTS ");
+        db_buf_ident(&b, ext);
+        db_buf_add(&b, " SCHEMA " DEFAULT_NAMESPACE);
+        if (pg_target_run_buf(st, &b) < 0)
+            return db_error(&st->diag, "cannot create extension \"%s\": %s", ext, st->diag.message);
+    }
+    if (strcmp(ext, "vector") != 0)
+        return 0;
+    /* Its types are named with the schema it lives in (search_path is ''). */
+    free(st->vector_schema);
+    st->vector_schema = NULL;
+    if (pg_target_query_value(
+            st,
+            "SELECT n.nspname FROM pg_catalog.pg_extension e JOIN pg_catalog.pg_namespace n"
+            " ON n.oid = e.extnamespace WHERE e.extname = 'vector'",
+            0, NULL, &st->vector_schema) < 0)
+        return -1;
+    st->vector_ready = 1;
+    if (!st->vector_schema && !(st->vector_schema = strdup(DEFAULT_NAMESPACE)))
+        return db_oom(&st->diag);
+    return 0;
+}
+
+int pg_target_prepare_extensions(pg_target *st, const fmt_header *h)
+{
+    for (size_t i = 0; h && i < h->nextensions; i++)
+        if (ensure_extension(st, h->extensions[i]) < 0)
+            return -1;
+    return 0;
+}
+
+/* A file that does not list "vector" among its extensions still gets it
+ * for a table with vector columns. */
+int pg_target_ensure_vector_for(pg_target *st, const fmt_table *t)
+{
+    if (st->vector_ready)
+        return 0;
+    for (size_t i = 0; i < t->ncolumns; i++) {
+        fmt_type_kind k = t->columns[i].type.kind;
+        if (k == FMT_TYPE_ARRAY)
+            k = t->columns[i].type.element;
+        if (k == FMT_TYPE_VECTOR || k == FMT_TYPE_HALFVEC || k == FMT_TYPE_SPARSEVEC)
+            return ensure_extension(st, "vector");
+    }
+    return 0;
+}
+
+static int check_enum_labels(pg_target *st, const fmt_user_type *u, const char *oid)
+{
+    PGresult *res;
+    const char *params[] = {oid};
+    int same;
+    if (pg_target_run(st,
+                      "SELECT enumlabel FROM pg_catalog.pg_enum WHERE enumtypid = $1::oid"
+                      " ORDER BY enumsortorder",
+                      1, params, &res) < 0)
+        return -1;
+    same = (size_t)PQntuples(res) == u->nlabels;
+    for (size_t i = 0; same && i < u->nlabels; i++)
+        same = strcmp(PQgetvalue(res, (int)i, 0), u->labels[i]) == 0;
+    if (!same) {
+        db_buf have = {0}, want = {0};
+        for (int i = 0; i < PQntuples(res); i++)
+            db_buf_add(&have, i ? ", " : ""), db_buf_add(&have, PQgetvalue(res, i, 0));
+        for (size_t i = 0; i < u->nlabels; i++)
+            db_buf_add(&want, i ? ", " : ""), db_buf_add(&want, u->labels[i]);
+        db_error(&st->diag,
+                 "type \"%s.%s\": the target's enum has the labels (%s), the file's (%s)",
+                 u->namespace ? u->namespace : DEFAULT_NAMESPACE, u->name, have.buf ? have.buf : "",
+                 want.buf ? want.buf : "");
+        db_buf_free(&have);
+        db_buf_free(&want);
+    }
+    PQclear(res);
+    return same ? 0 : -1;
+}
+
+int pg_target_prepare_user_types(pg_target *st, const fmt_header *h)
+{
+    for (size_t i = 0; h && i < h->nuser_types; i++) {
+        const fmt_user_type *u = &h->user_types[i];
+        const char *ns = u->namespace ? u->namespace : DEFAULT_NAMESPACE;
+        const char *params[] = {ns, u->name};
+        PGresult *res;
+        if (!u->name)
+            return db_error(&st->diag, "a user-defined type without a name");
+        if (pg_target_run(
+                st,
+                "SELECT t.oid, t.typtype FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n"
+                " ON n.oid = t.typnamespace WHERE n.nspname = $1 AND t.typname = $2",
+                2, params, &res) < 0)
+            return -1;
+        if (PQntuples(res) > 0) {
+            char want = u->kind == FMT_USER_TYPE_ENUM ? 'e' : 'd';
+            char have = PQgetvalue(res, 0, 1)[0];
+            int rc = 0;
+            if (have != want)
+                rc = db_error(&st->diag, "type \"%s.%s\": the target has it, but not as %s", ns,
+                              u->name, want == 'e' ? "an enum" : "a domain");
+            else if (want == 'e')
+                rc = check_enum_labels(st, u, PQgetvalue(res, 0, 0));
+            PQclear(res);
+            if (rc < 0)
+                return -1;
+            continue;
+        }
+        PQclear(res);
+        if (st->opts.dry_run || st->opts.data_only)
+            continue;
+        if (pg_target_ensure_schema(st, ns) < 0)
+            return -1;
+        db_buf b = {0};
+        if (u->kind == FMT_USER_TYPE_ENUM) {
+            db_buf_add(&b, "CREATE TYPE ");
+            db_buf_ident(&b, ns);
+            db_buf_add(&b, ".");
+            db_buf_ident(&b, u->name);
+            db_buf_add(&b, " AS ENUM (");
+            for (size_t k = 0; k < u->nlabels; k++) {
+                db_buf_add(&b, k ? ", " : "");
+                db_buf_literal(&b, u->labels[k]);
+            }
+            db_buf_add(&b, ")");
+        } else {
+            if (!u->base_type)
+                return db_error(&st->diag, "domain \"%s.%s\": no base type", ns, u->name);
+            db_buf_add(&b, "CREATE DOMAIN ");
+            db_buf_ident(&b, ns);
+            db_buf_add(&b, ".");
+            db_buf_ident(&b, u->name);
+            db_buf_printf(&b, " AS %s", u->base_type);
+            if (u->default_sql)
+                db_buf_printf(&b, " DEFAULT %s", u->default_sql);
+            if (u->not_null)
+                db_buf_add(&b, " NOT NULL");
+            for (size_t k = 0; k < u->nchecks; k++)
+                db_buf_printf(&b, " CHECK (%s)", u->checks[k]);
+        }
+        if (pg_target_run_buf(st, &b) < 0)
+            return db_error(&st->diag, "cannot create type \"%s.%s\": %s", ns, u->name,
+                            st->diag.message);
+    }
+    return 0;
+}

@@ -1,0 +1,193 @@
+/* The PostgreSQL target's private state and the functions its rooms share:
+ * target.c (ops table, lifecycle, transaction, lock), run.c (running SQL),
+ * extensions.c (extensions and user types), ddl.c (CREATE TABLE),
+ * existing.c (an existing table checked), copy_in.c (COPY, batches,
+ * --on-invalid), post_data.c (keys, indexes, checks, foreign keys,
+ * sequences, views and triggers). Not for use outside importer/postgres. */
+#ifndef PG_TARGET_INTERNAL_H
+#define PG_TARGET_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <libpq-fe.h>
+
+#include "diag.h"
+#include "pg_copy_encode.h"
+#include "sqlbuf.h"
+#include "target.h"
+
+#define DEFAULT_NAMESPACE "public"
+
+typedef enum {
+    PHASE_KEYS,
+    PHASE_INDEXES,
+    PHASE_CHECKS,
+    PHASE_FOREIGN_KEYS,
+    PHASE_COUNT
+} post_phase;
+
+/* A statement for after the data. */
+typedef struct {
+    post_phase phase;
+    char *display; /* the table, for messages */
+    char *qname;   /* the table, quoted */
+    char *sql;
+    char *what; /* "primary key", "index \"i\"" */
+    int best_effort;
+    int table_existed;
+    char contype;      /* 'p', 'u', 'c', 'f'; 'i' for an index */
+    char *name;        /* constraint or index name, or NULL */
+    char *index_qname; /* 'i': "ns"."name" */
+    char *match;       /* unnamed 'u'/'f': the start of pg_get_constraintdef, unquoted */
+} post_item;
+
+typedef struct {
+    char *qname;
+    char *display;
+    char *column;
+    int has_last_value;
+    int64_t last_value;
+    int exact; /* a new table from PostgreSQL: the sequence continues as it did there */
+} sequence_item;
+
+typedef struct {
+    char *qname;
+    char *display;
+} loaded_table;
+
+typedef struct {
+    PGconn *conn;
+    char *masked; /* the locator with any password masked */
+    db_target_options opts;
+    int in_transaction;
+    char *source_backend;
+    int source_is_pg;
+    const fmt_header *header;
+    char *vector_schema;
+    int vector_ready; /* the vector extension is there (and vector_schema known) */
+    db_diag diag;     /* the error and the warnings */
+    char *error_column;
+    char sqlstate[6];
+    char *detail;   /* of the last failed statement */
+    char **schemas; /* namespaces known to exist */
+    size_t nschemas;
+    unsigned staging_seq;
+
+    /* The table between table_begin and table_end. */
+    int table_open;
+    int table_existed;
+    char *display;
+    char *qname;
+    char *staging;
+    size_t ncolumns;
+    char **columns;
+    pg_column_encoding *enc;
+    char **type_labels;
+    unsigned char *loadable; /* 0: generated in the target */
+    unsigned char *mask, *copy_mask, *staged_mask;
+    int copy_active;
+    uint64_t copy_first_row; /* the table's row number of the COPY's first line */
+    uint64_t error_row;      /* the row a COPY error names, for the driver's position */
+    uint64_t copy_rows;
+    uint64_t staged_rows;
+    char **conflict_key;
+    size_t nconflict_key;
+    db_buf out, line;
+    db_table_stats stats;
+    /* --on-invalid: the COPY's lines and their rows, to send again */
+    db_buf batch;
+    uint64_t *batch_rows;
+    size_t nbatch, capbatch;
+    char *invalid_example; /* the first value the policy handled, for the summary */
+
+    post_item *post;
+    size_t npost;
+    sequence_item *sequences;
+    size_t nsequences;
+    loaded_table *tables;
+    size_t ntables;
+} pg_target;
+
+/* ---- run.c: every statement goes through here ---------------------------- */
+
+/* The connection's last message without "ERROR:  " and the final newline
+ * (allocated; NULL when memory ran out). */
+char *pg_target_connection_message(PGconn *conn);
+/* Records the failure of res (or of the connection) in st->diag,
+ * st->sqlstate and st->detail. Returns -1. */
+int pg_target_record_failure(pg_target *st, const PGresult *res);
+/* Whether the last failure means the connection is gone. */
+int pg_target_connection_lost(const pg_target *st);
+/* Runs sql with text parameters. Returns 0 (the result in *out when out is
+ * given, else cleared) or -1 with the failure recorded. */
+int pg_target_run(pg_target *st, const char *sql, int nparams, const char *const *params,
+                  PGresult **out);
+/* Runs the buffer's statement and frees the buffer. */
+int pg_target_run_buf(pg_target *st, db_buf *b);
+/* One value: 1 if the query gave a row (its first field copied to *value
+ * when value is given), 0 if none, -1 on error. */
+int pg_target_query_value(pg_target *st, const char *sql, int nparams, const char *const *params,
+                          char **value);
+/* Runs sql under a savepoint: a failure is undone and left in st->diag
+ * (returns 1) instead of aborting the transaction. */
+int pg_target_run_try(pg_target *st, const char *sql);
+/* Creates the schema unless it exists (not in a dry run). */
+int pg_target_ensure_schema(pg_target *st, const char *ns);
+
+/* ---- extensions.c: what the header names, before any table --------------- */
+
+int pg_target_prepare_extensions(pg_target *st, const fmt_header *h);
+int pg_target_prepare_user_types(pg_target *st, const fmt_header *h);
+/* The vector extension for a table with vector columns, listed or not. */
+int pg_target_ensure_vector_for(pg_target *st, const fmt_table *t);
+
+/* ---- ddl.c: a new table ---------------------------------------------------- */
+
+/* CREATE TABLE (columns only), its sequences and partitions; fills the
+ * columns' COPY encodings. */
+int pg_target_create_table(pg_target *st, const fmt_table *t);
+/* Column i's PostgreSQL type, for messages (copied). */
+int pg_target_set_type_label(pg_target *st, size_t i, const char *label);
+/* The encodings of a table a dry run does not create: from the file. */
+int pg_target_encodings_from_file(pg_target *st, const fmt_table *t);
+
+/* ---- existing.c: a table the target has ------------------------------------ */
+
+/* Whether the target has t: *oid set (allocated) when it has a table of
+ * that name; an error when the name is taken by something else, or, under
+ * --require-empty, by a table that holds rows. */
+int pg_target_find_table(pg_target *st, const fmt_table *t, char **oid);
+/* Checks that the file's columns fit the existing table (oid) and fills
+ * their encodings; *notnull_cols gets the target's NOT NULL columns. */
+int pg_target_check_existing(pg_target *st, const fmt_table *t, const char *oid,
+                             char ***notnull_cols, size_t *nnotnull);
+/* The conflict target for --on-conflict=update, into st->conflict_key. */
+int pg_target_conflict_key(pg_target *st, const char *oid);
+
+/* ---- copy_in.c: the rows ----------------------------------------------------- */
+
+void pg_target_abort_copy(pg_target *st);
+/* A temporary table the rows go to first when --on-conflict merges them. */
+int pg_target_start_staging(pg_target *st, char *const *notnull_cols, size_t nnotnull);
+/* Ends the current COPY; under --on-invalid, sends a batch again until the
+ * server takes it. */
+int pg_target_end_copy(pg_target *st);
+/* Moves the staged rows into the table: ON CONFLICT decides per row. */
+int pg_target_merge_staging(pg_target *st);
+/* The ops table's row(). */
+int pg_target_row(void *state, const fmt_value *values, const unsigned char *present);
+
+/* ---- post_data.c: after the data --------------------------------------------- */
+
+/* Keys, indexes, checks and foreign keys of t, kept for finish. */
+int pg_target_collect_post_data(pg_target *st, const fmt_table *t);
+/* t's identity and serial sequences, kept for finish. */
+int pg_target_collect_sequences(pg_target *st, const fmt_table *t);
+int pg_target_run_post_data(pg_target *st);
+int pg_target_set_sequences(pg_target *st);
+int pg_target_create_native_objects(pg_target *st, const fmt_native_object *objects, size_t n);
+/* Frees what the collect functions kept. */
+void pg_target_free_post_data(pg_target *st);
+
+#endif

@@ -1,0 +1,494 @@
+/* After the data, as pg_restore does: primary keys, uniques, indexes,
+ * checks and foreign keys in that order, sequences moved past the loaded
+ * values, then views and triggers. */
+#include "pg_target_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "pg_sql.h"
+
+static int add_post(pg_target *st, post_phase phase, db_buf *sql, const char *what, int best_effort,
+                    char contype, const char *name, const char *index_ns, const char *match)
+{
+    post_item *p = realloc(st->post, (st->npost + 1) * sizeof *p);
+    if (!p || sql->oom) {
+        db_buf_free(sql);
+        return db_oom(&st->diag);
+    }
+    st->post = p;
+    post_item *it = &p[st->npost++];
+    memset(it, 0, sizeof *it);
+    it->phase = phase;
+    it->display = strdup(st->display);
+    it->qname = strdup(st->qname);
+    it->sql = sql->buf;
+    memset(sql, 0, sizeof *sql);
+    it->what = strdup(what);
+    it->best_effort = best_effort;
+    it->table_existed = st->table_existed;
+    it->contype = contype;
+    it->name = name ? strdup(name) : NULL;
+    it->index_qname = contype == 'i' && name ? pg_qualified(index_ns, name) : NULL;
+    it->match = match ? strdup(match) : NULL;
+    if (!it->display || !it->qname || !it->what || (name && !it->name) ||
+        (contype == 'i' && name && !it->index_qname) || (match && !it->match))
+        return db_oom(&st->diag);
+    return 0;
+}
+
+static void add_ident_list(db_buf *b, char *const *names, size_t n, int quote)
+{
+    db_buf_add(b, "(");
+    for (size_t i = 0; i < n; i++) {
+        db_buf_add(b, i ? ", " : "");
+        if (quote)
+            db_buf_ident(b, names[i]);
+        else
+            db_buf_add(b, names[i]);
+    }
+    db_buf_add(b, ")");
+}
+
+static int fk_action(pg_target *st, db_buf *b, const char *action, const char *on)
+{
+    if (!action || strcasecmp(action, "no action") == 0)
+        return 0;
+    const char *sql = pg_fk_action_sql(action);
+    if (!sql)
+        return db_error(&st->diag, "table \"%s\": unknown foreign key action \"%s\"", st->display,
+                        action);
+    db_buf_printf(b, " ON %s %s", on, sql);
+    return 0;
+}
+
+static void add_constraint_head(db_buf *b, const char *qname, const char *name)
+{
+    db_buf_add(b, "ALTER TABLE ");
+    db_buf_add(b, qname);
+    db_buf_add(b, " ADD ");
+    if (name) {
+        db_buf_add(b, "CONSTRAINT ");
+        db_buf_ident(b, name);
+        db_buf_add(b, " ");
+    }
+}
+
+static int starts_with_create_index(const char *sql)
+{
+    while (*sql == ' ' || *sql == '\n' || *sql == '\t')
+        sql++;
+    if (strncasecmp(sql, "CREATE ", 7) != 0)
+        return 0;
+    sql += 7;
+    if (strncasecmp(sql, "UNIQUE ", 7) == 0)
+        sql += 7;
+    return strncasecmp(sql, "INDEX ", 6) == 0;
+}
+
+/* Indexes of the current table (st->qname), or of one of its partitions. */
+static int collect_indexes(pg_target *st, const fmt_index *indexes, size_t nindexes,
+                           int partitioned, const char *ns)
+{
+    char what[512];
+    db_buf b = {0};
+    for (size_t i = 0; i < nindexes; i++) {
+        const fmt_index *ix = &indexes[i];
+        int best_effort = 0;
+        if (ix->name && strncmp(ix->name, "sqlite_", 7) == 0)
+            continue;
+        if (st->source_is_pg && ix->sql) {
+            if (!starts_with_create_index(ix->sql))
+                return db_error(&st->diag,
+                                "index \"%s\" on table \"%s\": its SQL does not create an index",
+                                ix->name ? ix->name : "", st->display);
+            const char *only = partitioned ? strstr(ix->sql, " ON ONLY ") : NULL;
+            if (only) {
+                /* a partitioned index must reach the partitions */
+                db_buf_addn(&b, ix->sql, (size_t)(only - ix->sql));
+                db_buf_add(&b, " ON ");
+                db_buf_add(&b, only + 9);
+            } else {
+                db_buf_add(&b, ix->sql);
+            }
+        } else {
+            db_buf_add(&b, ix->unique ? "CREATE UNIQUE INDEX " : "CREATE INDEX ");
+            if (ix->name) {
+                db_buf_ident(&b, ix->name);
+                db_buf_add(&b, " ");
+            }
+            db_buf_add(&b, "ON ");
+            db_buf_add(&b, st->qname);
+            db_buf_add(&b, " (");
+            for (size_t p = 0; p < ix->nparts; p++) {
+                const fmt_index_part *part = &ix->parts[p];
+                db_buf_add(&b, p ? ", " : "");
+                if (part->column) {
+                    db_buf_ident(&b, part->column);
+                } else {
+                    db_buf_printf(&b, "(%s)", part->expression ? part->expression : "NULL");
+                    best_effort = !st->source_is_pg;
+                }
+                if (part->collation && st->source_is_pg) {
+                    db_buf_add(&b, " COLLATE ");
+                    db_buf_ident(&b, part->collation);
+                }
+                if (part->descending)
+                    db_buf_add(&b, " DESC");
+            }
+            db_buf_add(&b, ")");
+            if (ix->where) {
+                db_buf_printf(&b, " WHERE %s", ix->where);
+                best_effort = !st->source_is_pg;
+            }
+        }
+        snprintf(what, sizeof what, "index \"%s\"", ix->name ? ix->name : "");
+        if (add_post(st, PHASE_INDEXES, &b, what, best_effort, 'i', ix->name, ns, NULL) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* Foreign keys of the current table (st->qname), or of one of its partitions. */
+static int collect_foreign_keys(pg_target *st, const fmt_foreign_key *fks, size_t nfks)
+{
+    char what[512];
+    db_buf b = {0}, match = {0};
+    for (size_t i = 0; i < nfks; i++) {
+        const fmt_foreign_key *fk = &fks[i];
+        char *ref = pg_qualified(fk->ref_namespace, fk->ref_table);
+        add_constraint_head(&b, st->qname, fk->name);
+        db_buf_add(&b, "FOREIGN KEY ");
+        db_buf_ident_list(&b, fk->columns, fk->ncolumns);
+        db_buf_add(&b, " REFERENCES ");
+        db_buf_add(&b, ref ? ref : "");
+        free(ref);
+        if (fk->nref_columns) {
+            db_buf_add(&b, " ");
+            db_buf_ident_list(&b, fk->ref_columns, fk->nref_columns);
+        }
+        if (fk_action(st, &b, fk->on_delete, "DELETE") < 0 ||
+            fk_action(st, &b, fk->on_update, "UPDATE") < 0) {
+            db_buf_free(&b);
+            return -1;
+        }
+        if (fk->deferrable)
+            db_buf_add(&b, fk->initially_deferred ? " DEFERRABLE INITIALLY DEFERRED"
+                                                  : " DEFERRABLE INITIALLY IMMEDIATE");
+        db_buf_add(&match, "FOREIGN KEY ");
+        add_ident_list(&match, fk->columns, fk->ncolumns, 0);
+        snprintf(what, sizeof what, "foreign key%s%s%s", fk->name ? " \"" : "",
+                 fk->name ? fk->name : "", fk->name ? "\"" : "");
+        int rc = add_post(st, PHASE_FOREIGN_KEYS, &b, what, 0, 'f', fk->name, NULL, match.buf);
+        db_buf_free(&match);
+        if (rc < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* Keys, indexes, checks and foreign keys of t, for finish. */
+int pg_target_collect_post_data(pg_target *st, const fmt_table *t)
+{
+    const char *ns = t->namespace ? t->namespace : DEFAULT_NAMESPACE;
+    char what[512];
+    db_buf b = {0}, match = {0};
+
+    for (size_t k = 0; k < 1 + t->nuniques; k++) {
+        const fmt_key *key = k == 0 ? t->primary_key : &t->uniques[k - 1];
+        if (!key || key->ncolumns == 0)
+            continue;
+        add_constraint_head(&b, st->qname, key->name);
+        db_buf_add(&b, k == 0 ? "PRIMARY KEY " : "UNIQUE ");
+        db_buf_ident_list(&b, key->columns, key->ncolumns);
+        db_buf_add(&match, "UNIQUE ");
+        add_ident_list(&match, key->columns, key->ncolumns, 0);
+        snprintf(what, sizeof what, k == 0 ? "primary key" : "unique constraint%s%s%s",
+                 key->name ? " \"" : "", key->name ? key->name : "", key->name ? "\"" : "");
+        int rc =
+            add_post(st, PHASE_KEYS, &b, what, 0, k == 0 ? 'p' : 'u', key->name, NULL, match.buf);
+        db_buf_free(&match);
+        if (rc < 0)
+            return -1;
+    }
+    if (collect_indexes(st, t->indexes, t->nindexes, t->partitioning != NULL, ns) < 0)
+        return -1;
+    for (size_t i = 0; i < t->nchecks; i++) {
+        const fmt_check *c = &t->checks[i];
+        if (!c->expression)
+            continue;
+        add_constraint_head(&b, st->qname, c->name);
+        db_buf_printf(&b, "CHECK (%s)", c->expression);
+        snprintf(what, sizeof what, "check constraint%s%s%s", c->name ? " \"" : "",
+                 c->name ? c->name : "", c->name ? "\"" : "");
+        if (add_post(st, PHASE_CHECKS, &b, what, !st->source_is_pg, 'c', c->name, NULL, NULL) < 0)
+            return -1;
+    }
+    if (collect_foreign_keys(st, t->foreign_keys, t->nforeign_keys) < 0)
+        return -1;
+    /* A partition's own indexes and foreign keys, on the partition. */
+    for (size_t p = 0; t->partitioning && p < t->partitioning->npartitions; p++) {
+        const fmt_partition *part = &t->partitioning->partitions[p];
+        if (!part->nindexes && !part->nforeign_keys)
+            continue;
+        char *saved_qname = st->qname, *saved_display = st->display;
+        st->qname = pg_qualified(part->namespace, part->name);
+        st->display =
+            part->namespace ? pg_qualified(part->namespace, part->name) : strdup(part->name);
+        int rc = st->qname && st->display ? 0 : db_oom(&st->diag);
+        if (rc == 0)
+            rc = collect_indexes(st, part->indexes, part->nindexes, 0,
+                                 part->namespace ? part->namespace : DEFAULT_NAMESPACE);
+        if (rc == 0)
+            rc = collect_foreign_keys(st, part->foreign_keys, part->nforeign_keys);
+        free(st->qname);
+        free(st->display);
+        st->qname = saved_qname;
+        st->display = saved_display;
+        if (rc < 0)
+            return -1;
+    }
+    return 0;
+}
+
+int pg_target_collect_sequences(pg_target *st, const fmt_table *t)
+{
+    for (size_t i = 0; i < t->ncolumns; i++) {
+        const fmt_column *c = &t->columns[i];
+        if (c->identity == FMT_IDENTITY_NONE)
+            continue;
+        sequence_item *p = realloc(st->sequences, (st->nsequences + 1) * sizeof *p);
+        if (!p)
+            return db_oom(&st->diag);
+        st->sequences = p;
+        sequence_item *s = &p[st->nsequences++];
+        s->qname = strdup(st->qname);
+        s->display = strdup(st->display);
+        s->column = strdup(c->name);
+        s->has_last_value = c->has_last_value;
+        s->last_value = c->last_value;
+        s->exact = st->source_is_pg && c->has_last_value && !st->table_existed;
+        if (!s->qname || !s->display || !s->column)
+            return db_oom(&st->diag);
+    }
+    return 0;
+}
+
+static int post_item_exists(pg_target *st, const post_item *it)
+{
+    char type[2] = {it->contype, '\0'};
+    if (it->contype == 'i') {
+        if (!it->index_qname)
+            return 0;
+        const char *params[] = {it->index_qname};
+        return pg_target_query_value(st, "SELECT 1 WHERE pg_catalog.to_regclass($1) IS NOT NULL", 1,
+                                     params, NULL);
+    }
+    if (it->contype == 'p') {
+        const char *params[] = {it->qname};
+        return pg_target_query_value(
+            st,
+            "SELECT 1 FROM pg_catalog.pg_constraint WHERE conrelid = $1::regclass"
+            " AND contype = 'p'",
+            1, params, NULL);
+    }
+    if (it->name) {
+        const char *params[] = {it->qname, it->name};
+        return pg_target_query_value(
+            st,
+            "SELECT 1 FROM pg_catalog.pg_constraint WHERE conrelid = $1::regclass"
+            " AND conname = $2",
+            2, params, NULL);
+    }
+    if (!it->match)
+        return 1; /* an unnamed check on a table the target had: it keeps its own */
+    const char *params[] = {it->qname, type, it->match};
+    return pg_target_query_value(
+        st,
+        "SELECT 1 FROM pg_catalog.pg_constraint WHERE conrelid = $1::regclass"
+        " AND contype = $2 AND starts_with(replace("
+        "pg_catalog.pg_get_constraintdef(oid), '\"', ''), $3)",
+        3, params, NULL);
+}
+
+static int post_failure(pg_target *st, const post_item *it)
+{
+    const char *detail = st->detail ? st->detail : st->diag.message;
+    if (strcmp(st->sqlstate, "23505") == 0)
+        return db_error(&st->diag, "table \"%s\": duplicate key: %s", it->display, detail);
+    if (strcmp(st->sqlstate, "23503") == 0)
+        return db_error(&st->diag, "table \"%s\": foreign key violation: %s", it->display, detail);
+    return db_error(&st->diag, "table \"%s\": %s: %s", it->display, it->what, st->diag.message);
+}
+
+int pg_target_run_post_data(pg_target *st)
+{
+    for (int phase = 0; phase < PHASE_COUNT; phase++) {
+        for (size_t i = 0; i < st->npost; i++) {
+            const post_item *it = &st->post[i];
+            if ((int)it->phase != phase)
+                continue;
+            if (it->table_existed) {
+                int found = post_item_exists(st, it);
+                if (found < 0)
+                    return -1;
+                if (found)
+                    continue;
+            }
+            if (!it->best_effort) {
+                if (pg_target_run(st, it->sql, 0, NULL, NULL) < 0)
+                    return post_failure(st, it);
+                continue;
+            }
+            int rc = pg_target_run_try(st, it->sql);
+            if (rc < 0)
+                return -1;
+            if (rc == 1 && strncmp(st->sqlstate, "23", 2) == 0)
+                return post_failure(st, it);
+            if (rc == 1)
+                db_warn(&st->diag, "table \"%s\": %s from %s not created: %s", it->display,
+                        it->what, st->source_backend ? st->source_backend : "another backend",
+                        st->diag.message ? st->diag.message : "");
+        }
+    }
+    return 0;
+}
+
+/* Identity and serial sequences continue after the highest value loaded,
+ * or the source's last value when that is higher (AUTOINCREMENT never
+ * reuses a number), never lowering what the target had. */
+int pg_target_set_sequences(pg_target *st)
+{
+    for (size_t i = 0; i < st->nsequences; i++) {
+        const sequence_item *s = &st->sequences[i];
+        char last[24];
+        db_buf b = {0};
+        snprintf(last, sizeof last, "%lld", (long long)s->last_value);
+        const char *params[] = {s->qname, s->column, s->has_last_value ? last : NULL};
+        db_buf_add(&b, "SELECT pg_catalog.setval(q.s, m.v, true) FROM"
+                       " (SELECT pg_catalog.pg_get_serial_sequence($1, $2) AS s) q,"
+                       " LATERAL (SELECT ");
+        if (s->exact) {
+            db_buf_add(&b, "$3::bigint AS v) m");
+        } else {
+            db_buf_add(&b, "greatest(max(");
+            db_buf_ident(&b, s->column);
+            db_buf_printf(&b,
+                          ")::bigint, $3::bigint, pg_catalog.pg_sequence_last_value("
+                          "q.s::regclass)) AS v FROM %s) m",
+                          s->qname);
+        }
+        db_buf_add(&b, " WHERE q.s IS NOT NULL AND m.v IS NOT NULL");
+        if (b.oom) {
+            db_buf_free(&b);
+            return db_oom(&st->diag);
+        }
+        int rc = pg_target_run(st, b.buf, 3, params, NULL);
+        db_buf_free(&b);
+        if (rc < 0)
+            return db_error(&st->diag, "table \"%s\", column \"%s\": cannot set its sequence: %s",
+                            s->display, s->column, st->diag.message);
+    }
+    return 0;
+}
+
+/* "... EXECUTE FUNCTION schema.f()" -> "schema.f" */
+static char *trigger_function(const char *sql)
+{
+    const char *p = NULL;
+    const char *keys[] = {"EXECUTE FUNCTION ", "EXECUTE PROCEDURE "};
+    for (size_t i = 0; i < 2 && !p; i++) {
+        const char *hit = strstr(sql, keys[i]);
+        if (hit)
+            p = hit + strlen(keys[i]);
+    }
+    if (!p)
+        return NULL;
+    const char *end = strchr(p, '(');
+    if (!end)
+        return NULL;
+    char *f = strndup(p, (size_t)(end - p));
+    return f;
+}
+
+int pg_target_create_native_objects(pg_target *st, const fmt_native_object *objects, size_t n)
+{
+    static const fmt_native_kind order[] = {FMT_NATIVE_VIEW, FMT_NATIVE_TRIGGER};
+    for (size_t pass = 0; pass < 2; pass++) {
+        for (size_t i = 0; i < n; i++) {
+            const fmt_native_object *o = &objects[i];
+            const char *kind = o->kind == FMT_NATIVE_VIEW ? "view" : "trigger";
+            const char *name = o->name ? o->name : "";
+            if (o->kind != order[pass])
+                continue;
+            if (!st->source_is_pg) {
+                db_warn(&st->diag, "%s \"%s\" not carried: native sql from %s", kind, name,
+                        st->source_backend ? st->source_backend : "another backend");
+                continue;
+            }
+            if (!o->sql || strncasecmp(o->sql, "CREATE ", 7) != 0)
+                return db_error(&st->diag, "%s \"%s\": its SQL does not create a %s", kind, name,
+                                kind);
+            if (st->opts.dry_run)
+                continue;
+            if (o->kind == FMT_NATIVE_TRIGGER) {
+                char *f = trigger_function(o->sql);
+                const char *params[] = {f};
+                int found = f ? pg_target_query_value(
+                                    st, "SELECT 1 WHERE pg_catalog.to_regproc($1) IS NOT NULL", 1,
+                                    params, NULL)
+                              : 0;
+                if (found < 0) {
+                    /* not a name to_regproc can read: let CREATE tell */
+                    found = 1;
+                    free(db_error_take(&st->diag));
+                }
+                if (!found) {
+                    db_warn(&st->diag,
+                            "trigger \"%s\" not created: its function %s does not exist "
+                            "in the target",
+                            name, f ? f : "(unknown)");
+                    free(f);
+                    continue;
+                }
+                free(f);
+            }
+            int rc = pg_target_run_try(st, o->sql);
+            if (rc < 0)
+                return -1;
+            if (rc == 1 &&
+                (strcmp(st->sqlstate, "42P07") == 0 || strcmp(st->sqlstate, "42710") == 0))
+                db_warn(&st->diag, "%s \"%s\" not created: the target has one of that name", kind,
+                        name);
+            else if (rc == 1)
+                return db_error(&st->diag, "%s \"%s\": %s", kind, name, st->diag.message);
+        }
+    }
+    return 0;
+}
+
+void pg_target_free_post_data(pg_target *st)
+{
+    for (size_t i = 0; i < st->npost; i++) {
+        post_item *it = &st->post[i];
+        free(it->display);
+        free(it->qname);
+        free(it->sql);
+        free(it->what);
+        free(it->name);
+        free(it->index_qname);
+        free(it->match);
+    }
+    free(st->post);
+    for (size_t i = 0; i < st->nsequences; i++) {
+        free(st->sequences[i].qname);
+        free(st->sequences[i].display);
+        free(st->sequences[i].column);
+    }
+    free(st->sequences);
+    st->post = NULL;
+    st->sequences = NULL;
+    st->npost = st->nsequences = 0;
+}
