@@ -4,6 +4,7 @@
  * indexes, options, partitions), cross-checked once complete. */
 #include "doc_reader_internal.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,15 +13,33 @@
 
 /* ---- header ---------------------------------------------------------- */
 
+/* "MAJOR.MINOR": two runs of ASCII digits and a dot, nothing else (no
+ * sign, space or NUL, which sscanf's %lu would let through). A number too
+ * large saturates, so a huge major still reads as "newer". 0 or -1. */
+static int parse_version(const char *s, size_t len, unsigned long *major, unsigned long *minor)
+{
+    size_t i = 0;
+    for (int part = 0; part < 2; part++) {
+        unsigned long *v = part ? minor : major;
+        size_t start = i;
+        *v = 0;
+        for (; i < len && s[i] >= '0' && s[i] <= '9'; i++)
+            *v = *v > (ULONG_MAX - 9) / 10 ? ULONG_MAX : *v * 10 + (unsigned long)(s[i] - '0');
+        if (i == start)
+            return -1;
+        if (part == 0 && (i == len || s[i++] != '.'))
+            return -1;
+    }
+    return i == len ? 0 : -1;
+}
+
 static int read_format_version(fmt_doc_reader *r)
 {
     fmt_json_event ev;
     if (doc_expect(r, &ev, FMT_JSON_STRING, "\"format_version\"") < 0)
         return -1;
     unsigned long major = 0, minor = 0;
-    char tail;
-    if (sscanf(ev.text, "%lu.%lu%c", &major, &minor, &tail) != 2 || ev.text[0] < '0' ||
-        ev.text[0] > '9')
+    if (parse_version(ev.text, ev.len, &major, &minor) < 0)
         return doc_fail_at(r, ev.pos, NULL,
                            "invalid format_version \"%.40s\" (expected MAJOR.MINOR)", ev.text);
     if (major > FMT_FORMAT_MAJOR)
@@ -31,7 +50,8 @@ static int read_format_version(fmt_doc_reader *r)
     if (major < FMT_FORMAT_MAJOR)
         return doc_fail_at(r, ev.pos, NULL, "unsupported format version %.40s", ev.text);
     free(r->header.format_version);
-    r->header.format_version = fmt_strdup(ev.text);
+    if (!(r->header.format_version = fmt_strdup(ev.text)))
+        return doc_fail_at(r, ev.pos, NULL, "out of memory");
     r->have_version = 1;
     return 0;
 }
@@ -187,7 +207,8 @@ static int read_column_type(fmt_doc_reader *r, fmt_column *c)
     if (fmt_type_parse(&c->type, tv.text, tv.len, err, sizeof err) < 0)
         return doc_fail_at(r, tv.pos, c->name, "%s", err);
     free(c->type_text);
-    c->type_text = fmt_strdup(tv.text);
+    if (!(c->type_text = fmt_strdup(tv.text)))
+        return doc_fail_at(r, tv.pos, c->name, "out of memory");
     return 0;
 }
 
@@ -409,33 +430,48 @@ static int read_foreign_key_list(fmt_doc_reader *r, fmt_foreign_key **fks, size_
     return rc;
 }
 
+static int read_unique_list(fmt_doc_reader *r, fmt_table *t)
+{
+    fmt_json_event ev;
+    int started = 0, rc;
+    while ((rc = doc_next_element(r, &ev, &started, "\"unique\"")) == 1) {
+        fmt_key *u = doc_push((void **)&t->uniques, &t->nuniques, sizeof *u);
+        if (!u || ev.type != FMT_JSON_OBJECT_START)
+            return doc_fail_at(r, ev.pos, NULL, "expected a unique constraint object");
+        if (read_key(r, u, 1, "a unique constraint") < 0)
+            return -1;
+    }
+    return rc;
+}
+
+static int read_check_list(fmt_doc_reader *r, fmt_table *t)
+{
+    fmt_json_event ev;
+    int started = 0, rc;
+    while ((rc = doc_next_element(r, &ev, &started, "\"checks\"")) == 1) {
+        fmt_check *c = doc_push((void **)&t->checks, &t->nchecks, sizeof *c);
+        if (!c || ev.type != FMT_JSON_OBJECT_START)
+            return doc_fail_at(r, ev.pos, NULL, "expected a check constraint object");
+        if (read_check(r, c, ev.pos) < 0)
+            return -1;
+    }
+    return rc;
+}
+
 static int read_constraints(fmt_doc_reader *r, fmt_table *t)
 {
     fmt_json_event ev;
     int started = 0, rc;
     while ((rc = doc_next_member(r, &ev, &started, "\"constraints\"")) == 1) {
         const char *k = ev.text;
-        int s2 = 0;
         if (strcmp(k, "primary_key") == 0) {
             if (!t->primary_key && !(t->primary_key = calloc(1, sizeof *t->primary_key)))
                 return doc_fail_at(r, ev.pos, NULL, "out of memory");
             rc = read_key(r, t->primary_key, 0, "\"primary_key\"");
         } else if (strcmp(k, "unique") == 0) {
-            while ((rc = doc_next_element(r, &ev, &s2, "\"unique\"")) == 1) {
-                fmt_key *u = doc_push((void **)&t->uniques, &t->nuniques, sizeof *u);
-                if (!u || ev.type != FMT_JSON_OBJECT_START)
-                    return doc_fail_at(r, ev.pos, NULL, "expected a unique constraint object");
-                if (read_key(r, u, 1, "a unique constraint") < 0)
-                    return -1;
-            }
+            rc = read_unique_list(r, t);
         } else if (strcmp(k, "checks") == 0) {
-            while ((rc = doc_next_element(r, &ev, &s2, "\"checks\"")) == 1) {
-                fmt_check *c = doc_push((void **)&t->checks, &t->nchecks, sizeof *c);
-                if (!c || ev.type != FMT_JSON_OBJECT_START)
-                    return doc_fail_at(r, ev.pos, NULL, "expected a check constraint object");
-                if (read_check(r, c, ev.pos) < 0)
-                    return -1;
-            }
+            rc = read_check_list(r, t);
         } else if (strcmp(k, "foreign_keys") == 0) {
             rc = read_foreign_key_list(r, &t->foreign_keys, &t->nforeign_keys);
         } else {
@@ -472,6 +508,51 @@ static int read_index_part(fmt_doc_reader *r, fmt_index_part *p, fmt_position at
     return rc;
 }
 
+static int read_index_parts(fmt_doc_reader *r, fmt_index *ix)
+{
+    fmt_json_event ev;
+    int started = 0, rc;
+    while ((rc = doc_next_element(r, &ev, &started, "\"parts\"")) == 1) {
+        fmt_index_part *p = doc_push((void **)&ix->parts, &ix->nparts, sizeof *p);
+        if (!p || ev.type != FMT_JSON_OBJECT_START)
+            return doc_fail_at(r, ev.pos, NULL, "expected an index part object");
+        if (read_index_part(r, p, ev.pos) < 0)
+            return -1;
+    }
+    return rc;
+}
+
+/* Reads an index object whose '{' (at position at) was read. */
+static int read_index(fmt_doc_reader *r, fmt_index *ix, fmt_position at)
+{
+    fmt_json_event ev;
+    int started = 1, rc;
+    bool b = false;
+    while ((rc = doc_next_member(r, &ev, &started, "an index")) == 1) {
+        const char *k = ev.text;
+        if (strcmp(k, "name") == 0)
+            rc = doc_read_string(r, &ix->name, "index name");
+        else if (strcmp(k, "unique") == 0) {
+            rc = doc_read_bool(r, &b, "unique");
+            ix->unique = b;
+        } else if (strcmp(k, "where") == 0)
+            rc = doc_read_optional_string(r, &ix->where, "where");
+        else if (strcmp(k, "sql") == 0)
+            rc = doc_read_optional_string(r, &ix->sql, "sql");
+        else if (strcmp(k, "parts") == 0)
+            rc = read_index_parts(r, ix);
+        else
+            rc = doc_skip_next_value(r);
+        if (rc < 0)
+            return -1;
+    }
+    if (rc < 0)
+        return -1;
+    if (!ix->name || !ix->nparts)
+        return doc_fail_at(r, at, NULL, "an index needs \"name\" and \"parts\"");
+    return 0;
+}
+
 static int read_index_list(fmt_doc_reader *r, fmt_index **indexes, size_t *nindexes)
 {
     fmt_json_event ev;
@@ -480,38 +561,8 @@ static int read_index_list(fmt_doc_reader *r, fmt_index **indexes, size_t *ninde
         fmt_index *ix = doc_push((void **)indexes, nindexes, sizeof *ix);
         if (!ix || ev.type != FMT_JSON_OBJECT_START)
             return doc_fail_at(r, ev.pos, NULL, "expected an index object");
-        fmt_position at = ev.pos;
-        int s2 = 1;
-        bool b = false;
-        while ((rc = doc_next_member(r, &ev, &s2, "an index")) == 1) {
-            const char *k = ev.text;
-            if (strcmp(k, "name") == 0)
-                rc = doc_read_string(r, &ix->name, "index name");
-            else if (strcmp(k, "unique") == 0) {
-                rc = doc_read_bool(r, &b, "unique");
-                ix->unique = b;
-            } else if (strcmp(k, "where") == 0)
-                rc = doc_read_optional_string(r, &ix->where, "where");
-            else if (strcmp(k, "sql") == 0)
-                rc = doc_read_optional_string(r, &ix->sql, "sql");
-            else if (strcmp(k, "parts") == 0) {
-                int s3 = 0;
-                while ((rc = doc_next_element(r, &ev, &s3, "\"parts\"")) == 1) {
-                    fmt_index_part *p = doc_push((void **)&ix->parts, &ix->nparts, sizeof *p);
-                    if (!p || ev.type != FMT_JSON_OBJECT_START)
-                        return doc_fail_at(r, ev.pos, NULL, "expected an index part object");
-                    if (read_index_part(r, p, ev.pos) < 0)
-                        return -1;
-                }
-            } else
-                rc = doc_skip_next_value(r);
-            if (rc < 0)
-                return -1;
-        }
-        if (rc < 0)
+        if (read_index(r, ix, ev.pos) < 0)
             return -1;
-        if (!ix->name || !ix->nparts)
-            return doc_fail_at(r, at, NULL, "an index needs \"name\" and \"parts\"");
     }
     return rc;
 }
@@ -536,6 +587,48 @@ static int read_options(fmt_doc_reader *r, fmt_table *t)
     return rc;
 }
 
+/* Reads a partition object whose '{' (at position at) was read. */
+static int read_partition(fmt_doc_reader *r, fmt_partition *part, fmt_position at)
+{
+    fmt_json_event ev;
+    int started = 1, rc;
+    while ((rc = doc_next_member(r, &ev, &started, "a partition")) == 1) {
+        if (strcmp(ev.text, "name") == 0)
+            rc = doc_read_string(r, &part->name, "name");
+        else if (strcmp(ev.text, "indexes") == 0)
+            rc = read_index_list(r, &part->indexes, &part->nindexes);
+        else if (strcmp(ev.text, "foreign_keys") == 0)
+            rc = read_foreign_key_list(r, &part->foreign_keys, &part->nforeign_keys);
+        else if (strcmp(ev.text, "namespace") == 0)
+            rc = doc_read_optional_string(r, &part->namespace, "namespace");
+        else if (strcmp(ev.text, "bound") == 0)
+            rc = doc_read_string(r, &part->bound, "bound");
+        else
+            rc = doc_skip_next_value(r);
+        if (rc < 0)
+            return -1;
+    }
+    if (rc < 0)
+        return -1;
+    if (!part->name || !part->bound)
+        return doc_fail_at(r, at, NULL, "a partition needs \"name\" and \"bound\"");
+    return 0;
+}
+
+static int read_partition_list(fmt_doc_reader *r, fmt_partitioning *p)
+{
+    fmt_json_event ev;
+    int started = 0, rc;
+    while ((rc = doc_next_element(r, &ev, &started, "\"partitions\"")) == 1) {
+        fmt_partition *part = doc_push((void **)&p->partitions, &p->npartitions, sizeof *part);
+        if (!part || ev.type != FMT_JSON_OBJECT_START)
+            return doc_fail_at(r, ev.pos, NULL, "expected a partition object");
+        if (read_partition(r, part, ev.pos) < 0)
+            return -1;
+    }
+    return rc;
+}
+
 static int read_partitioning(fmt_doc_reader *r, fmt_table *t)
 {
     fmt_json_event ev;
@@ -549,37 +642,9 @@ static int read_partitioning(fmt_doc_reader *r, fmt_table *t)
             rc = doc_read_string(r, &p->strategy, "strategy");
         else if (strcmp(k, "key") == 0)
             rc = doc_read_string(r, &p->key, "key");
-        else if (strcmp(k, "partitions") == 0) {
-            int s2 = 0;
-            while ((rc = doc_next_element(r, &ev, &s2, "\"partitions\"")) == 1) {
-                fmt_partition *part =
-                    doc_push((void **)&p->partitions, &p->npartitions, sizeof *part);
-                if (!part || ev.type != FMT_JSON_OBJECT_START)
-                    return doc_fail_at(r, ev.pos, NULL, "expected a partition object");
-                fmt_position at = ev.pos;
-                int s3 = 1;
-                while ((rc = doc_next_member(r, &ev, &s3, "a partition")) == 1) {
-                    if (strcmp(ev.text, "name") == 0)
-                        rc = doc_read_string(r, &part->name, "name");
-                    else if (strcmp(ev.text, "indexes") == 0)
-                        rc = read_index_list(r, &part->indexes, &part->nindexes);
-                    else if (strcmp(ev.text, "foreign_keys") == 0)
-                        rc = read_foreign_key_list(r, &part->foreign_keys, &part->nforeign_keys);
-                    else if (strcmp(ev.text, "namespace") == 0)
-                        rc = doc_read_optional_string(r, &part->namespace, "namespace");
-                    else if (strcmp(ev.text, "bound") == 0)
-                        rc = doc_read_string(r, &part->bound, "bound");
-                    else
-                        rc = doc_skip_next_value(r);
-                    if (rc < 0)
-                        return -1;
-                }
-                if (rc < 0)
-                    return -1;
-                if (!part->name || !part->bound)
-                    return doc_fail_at(r, at, NULL, "a partition needs \"name\" and \"bound\"");
-            }
-        } else
+        else if (strcmp(k, "partitions") == 0)
+            rc = read_partition_list(r, p);
+        else
             rc = doc_skip_next_value(r);
         if (rc < 0)
             return -1;

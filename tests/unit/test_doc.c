@@ -414,6 +414,17 @@ int main(void)
     expect_error("{\"format\":\"dbexport\",\"format_version\":\"2.0\",\"tables\":{}}",
                  "f.json:1:39 (byte 38): format version 2.0 is newer");
     expect_error("{\"format\":\"other\",\"format_version\":\"1.0\"}", "not a dbexport file");
+    /* A version is MAJOR.MINOR in digits only: no sign, space, NUL or tail. */
+    static const char *const bad_versions[] = {"1.-5", "1. 0", "1.+0", "1.0\\u0000", "1.0.1",
+                                               "1.",   ".1",   "1",    "-1.0",       "1.0 "};
+    for (size_t i = 0; i < sizeof bad_versions / sizeof *bad_versions; i++) {
+        char doc[160];
+        snprintf(doc, sizeof doc, "{\"format\":\"dbexport\",\"format_version\":\"%s\"}",
+                 bad_versions[i]);
+        expect_error(doc, "invalid format_version");
+    }
+    expect_error("{\"format\":\"dbexport\",\"format_version\":\"99999999999999999999999.0\"}",
+                 "is newer than this program reads");
     expect_error("{\"tables\":{},\"format\":\"dbexport\"}", "\"tables\" comes before");
     expect_error(HEAD "\"tables\":{\"t\":{\"columns\":[{\"name\":\"x\",\"type\":\"vectr(3)\","
                       "\"nullable\":true}]}}}",
