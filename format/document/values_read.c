@@ -386,8 +386,12 @@ static int read_value(fmt_doc_reader *r, size_t i, const fmt_json_event *ev)
     }
 }
 
+/* The column a row key names, or -1. A key with a NUL names no column:
+ * names have none, and comparing one would read past a shorter name. */
 static int find_column(fmt_doc_reader *r, const char *name, size_t len)
 {
+    if (memchr(name, 0, len))
+        return -1;
     const fmt_table *t = r->table;
     size_t n = t->ncolumns, guess = r->next_column < n ? r->next_column : 0;
     for (size_t k = 0; k < n; k++) {

@@ -436,6 +436,10 @@ int main(void)
                  "row 1, column \"v\": vector(2) needs 8 bytes, the value has 3");
     expect_error(HEAD "\"tables\":{\"t\":{" COLS ",\"rows\":[{\"id\":1,\"nope\":2}]}}}",
                  "row 1: unknown column \"nope\"");
+    /* A key with a NUL is no column, even when a column's name is its prefix
+     * (a read past the name's end before). */
+    expect_error(HEAD "\"tables\":{\"t\":{" COLS ",\"rows\":[{\"id\\u0000xyzw\":1}]}}}",
+                 "row 1: unknown column \"id\"");
     expect_error(HEAD "\"tables\":{\"t\":{" COLS ",\"rows\":[{\"v\":null}]}}}",
                  "row 1, column \"id\": no value for this NOT NULL column");
     expect_error(HEAD "\"tables\":{\"t\":{\"rows\":[]," COLS "}}}", "\"rows\" comes before");
