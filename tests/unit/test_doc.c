@@ -353,40 +353,34 @@ static void namespaces_and_types(void)
     "\"columns\":[{\"name\":\"id\",\"type\":\"int64\",\"nullable\":false},"                        \
     "{\"name\":\"v\",\"type\":\"vector(2)\",\"nullable\":true}]"
 
-int main(void)
+/* The writer's layout: one row per line, tagged forms where needed. */
+static void check_layout(const membuf *out)
 {
-    membuf out = {0};
-    fmt_table *t = make_table();
-    fill_rows();
-    write_doc(&out, t);
-
-    /* Layout: one row per line, tagged forms where needed. */
-    CHECK(strstr(out.data, "\n  \"format\": \"dbexport\",\n  \"format_version\": \"1.0\",\n") !=
+    CHECK(strstr(out->data, "\n  \"format\": \"dbexport\",\n  \"format_version\": \"1.0\",\n") !=
           NULL);
-    CHECK(strstr(out.data, "      \"rows\": [\n        {\"id\":1,\"f\":0.1,") != NULL);
-    CHECK(strstr(out.data, "\"id\":\"9223372036854775807\"") != NULL);
-    CHECK(strstr(out.data, "\"f\":-0.0") != NULL);
-    CHECK(strstr(out.data, "\"t\":\"nul\\u0000inside\"") != NULL);
-    CHECK(strstr(out.data, "\"b\":\"\"") != NULL);
-    CHECK(strstr(out.data, "\"t\":{\"$text_base64\":\"//4=\"}") != NULL);
-    CHECK(strstr(out.data, "\"id\":{\"$text\":\"abc\"}") != NULL);
-    CHECK(strstr(out.data, "\"f\":\"NaN\"") != NULL);
-    CHECK(strstr(out.data, "\"f\":\"Infinity\"") != NULL);
-    CHECK(strstr(out.data, "\"v\":{\"$blob\":\"YWJj\"}") != NULL);
-    CHECK(strstr(out.data, "\"v\":\"AACAPwAAAMA=\"") != NULL);
-    CHECK(strstr(out.data, "\"flag\":{\"$int\":7}") != NULL);
-    CHECK(strstr(out.data, "\"a\":{\"$real\":5.0}") != NULL);
-    CHECK(strstr(out.data, "\"a\":{\"$int\":\"-9223372036854775808\"}") != NULL);
-    CHECK(strstr(out.data, "\"f\":{\"$int\":3}") != NULL);
-    CHECK(strstr(out.data, "\"d\":\"0.99\"") != NULL);
-    CHECK(strstr(out.data, "\"id\":\"9007199254740992\"") != NULL);
-    CHECK(strstr(out.data, "\"id\":-9007199254740991") != NULL);
+    CHECK(strstr(out->data, "      \"rows\": [\n        {\"id\":1,\"f\":0.1,") != NULL);
+    CHECK(strstr(out->data, "\"id\":\"9223372036854775807\"") != NULL);
+    CHECK(strstr(out->data, "\"f\":-0.0") != NULL);
+    CHECK(strstr(out->data, "\"t\":\"nul\\u0000inside\"") != NULL);
+    CHECK(strstr(out->data, "\"b\":\"\"") != NULL);
+    CHECK(strstr(out->data, "\"t\":{\"$text_base64\":\"//4=\"}") != NULL);
+    CHECK(strstr(out->data, "\"id\":{\"$text\":\"abc\"}") != NULL);
+    CHECK(strstr(out->data, "\"f\":\"NaN\"") != NULL);
+    CHECK(strstr(out->data, "\"f\":\"Infinity\"") != NULL);
+    CHECK(strstr(out->data, "\"v\":{\"$blob\":\"YWJj\"}") != NULL);
+    CHECK(strstr(out->data, "\"v\":\"AACAPwAAAMA=\"") != NULL);
+    CHECK(strstr(out->data, "\"flag\":{\"$int\":7}") != NULL);
+    CHECK(strstr(out->data, "\"a\":{\"$real\":5.0}") != NULL);
+    CHECK(strstr(out->data, "\"a\":{\"$int\":\"-9223372036854775808\"}") != NULL);
+    CHECK(strstr(out->data, "\"f\":{\"$int\":3}") != NULL);
+    CHECK(strstr(out->data, "\"d\":\"0.99\"") != NULL);
+    CHECK(strstr(out->data, "\"id\":\"9007199254740992\"") != NULL);
+    CHECK(strstr(out->data, "\"id\":-9007199254740991") != NULL);
+}
 
-    /* Round trip, whole and byte by byte. */
-    read_back(&out, 0);
-    read_back(&out, 1);
-    read_back(&out, 7);
-
+/* Key orders and layouts other JSON tools write, and tagged forms in jsonb. */
+static void other_layouts(void)
+{
     /* Key order and layout from jq -S / jq -c are accepted. */
     CHECK(count_rows("{\"created\":\"x\",\"format\":\"dbexport\",\"format_version\":\"1.3\","
                      "\"future\":{\"a\":[1,2]},\"source\":{\"backend\":\"sqlite\",\"new\":1},"
@@ -396,9 +390,6 @@ int main(void)
     CHECK(count_rows(HEAD "\"tables\":{\"t\":{" COLS ",\"rows\":[{\"id\":1e3}]}}}") == 1);
     /* A table without rows (schema-only export). */
     CHECK(count_rows(HEAD "\"tables\":{\"t\":{" COLS "}}}") == 0);
-
-    jsonb_round_trip();
-    namespaces_and_types();
     /* A value that was not JSON at the source travels tagged in a jsonb column. */
     CHECK(count_rows(HEAD "\"tables\":{\"t\":{\"columns\":[{\"name\":\"j\",\"type\":\"jsonb\","
                           "\"nullable\":true}],\"rows\":[{\"j\":{\"$text\":\"{not json\"}},"
@@ -406,7 +397,11 @@ int main(void)
     expect_error(HEAD "\"tables\":{\"t\":{\"columns\":[{\"name\":\"j\",\"type\":\"jsonb\","
                       "\"nullable\":true}],\"rows\":[{\"j\":{\"$nope\":1}}]}}}",
                  "unknown tagged form \"$nope\"");
+}
 
+/* Header errors, with their position. */
+static void header_errors(void)
+{
     /* Errors, each with the position and context. */
     expect_error(HEAD "\"tables\":{\"t\":{" COLS ",\"rows\":[{\"id\":1}",
                  "f.json:1:"); /* truncated */
@@ -425,6 +420,11 @@ int main(void)
     }
     expect_error("{\"format\":\"dbexport\",\"format_version\":\"99999999999999999999999.0\"}",
                  "is newer than this program reads");
+}
+
+/* Schema and row errors, with their position and table/row/column context. */
+static void data_errors(void)
+{
     expect_error("{\"tables\":{},\"format\":\"dbexport\"}", "\"tables\" comes before");
     expect_error(HEAD "\"tables\":{\"t\":{\"columns\":[{\"name\":\"x\",\"type\":\"vectr(3)\","
                       "\"nullable\":true}]}}}",
@@ -461,6 +461,26 @@ int main(void)
                  "\"sqlite\"},\n\"tables\":{\"t\":{" COLS ",\n\"rows\":[\n{\"id\":1},\n{\"id\":"
                  "true}]}}}",
                  "f.json:5:7 (byte ");
+}
+
+int main(void)
+{
+    membuf out = {0};
+    fmt_table *t = make_table();
+    fill_rows();
+    write_doc(&out, t);
+    check_layout(&out);
+
+    /* Round trip, whole and byte by byte. */
+    read_back(&out, 0);
+    read_back(&out, 1);
+    read_back(&out, 7);
+
+    other_layouts();
+    jsonb_round_trip();
+    namespaces_and_types();
+    header_errors();
+    data_errors();
 
     fmt_table_free(t);
     free(out.data);
