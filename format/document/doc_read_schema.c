@@ -61,11 +61,11 @@ static int read_source(fmt_doc_reader *r)
     fmt_json_event ev;
     int started = 0, rc;
     while ((rc = doc_next_member(r, &ev, &started, "\"source\"")) == 1) {
-        if (strcmp(ev.text, "backend") == 0)
+        if (doc_text_is(&ev, "backend"))
             rc = doc_read_string(r, &r->header.source_backend, "source.backend");
-        else if (strcmp(ev.text, "version") == 0)
+        else if (doc_text_is(&ev, "version"))
             rc = doc_read_optional_string(r, &r->header.source_version, "source.version");
-        else if (strcmp(ev.text, "database") == 0)
+        else if (doc_text_is(&ev, "database"))
             rc = doc_read_optional_string(r, &r->header.source_database, "source.database");
         else
             rc = doc_skip_next_value(r);
@@ -92,11 +92,11 @@ static int read_native_objects(fmt_doc_reader *r, fmt_native_kind kind, const ch
                 return -1;
             if (ev.type == FMT_JSON_OBJECT_END)
                 break;
-            if (strcmp(ev.text, "name") == 0)
+            if (doc_text_is(&ev, "name"))
                 rc = doc_read_string(r, &o->name, "name");
-            else if (strcmp(ev.text, "table") == 0)
+            else if (doc_text_is(&ev, "table"))
                 rc = doc_read_optional_string(r, &o->table, "table");
-            else if (strcmp(ev.text, "sql") == 0)
+            else if (doc_text_is(&ev, "sql"))
                 rc = doc_read_string(r, &o->sql, "sql");
             else
                 rc = doc_skip_next_value(r);
@@ -125,21 +125,20 @@ static int read_user_types(fmt_doc_reader *r, fmt_user_type_kind kind, const cha
         int s2 = 1;
         bool b = true;
         while ((rc = doc_next_member(r, &ev, &s2, what)) == 1) {
-            const char *k = ev.text;
-            if (strcmp(k, "name") == 0)
+            if (doc_text_is(&ev, "name"))
                 rc = doc_read_string(r, &u->name, "name");
-            else if (strcmp(k, "namespace") == 0)
+            else if (doc_text_is(&ev, "namespace"))
                 rc = doc_read_optional_string(r, &u->namespace, "namespace");
-            else if (strcmp(k, "labels") == 0)
+            else if (doc_text_is(&ev, "labels"))
                 rc = doc_read_string_array(r, &u->labels, &u->nlabels, "labels");
-            else if (strcmp(k, "base_type") == 0)
+            else if (doc_text_is(&ev, "base_type"))
                 rc = doc_read_string(r, &u->base_type, "base_type");
-            else if (strcmp(k, "nullable") == 0) {
+            else if (doc_text_is(&ev, "nullable")) {
                 rc = doc_read_bool(r, &b, "nullable");
                 u->not_null = !b;
-            } else if (strcmp(k, "default") == 0)
+            } else if (doc_text_is(&ev, "default"))
                 rc = doc_read_optional_string(r, &u->default_sql, "default");
-            else if (strcmp(k, "checks") == 0)
+            else if (doc_text_is(&ev, "checks"))
                 rc = doc_read_string_array(r, &u->checks, &u->nchecks, "checks");
             else
                 rc = doc_skip_next_value(r);
@@ -158,38 +157,37 @@ static int read_user_types(fmt_doc_reader *r, fmt_user_type_kind kind, const cha
 /* Handles a top-level key other than "tables"; 1 if it was "tables". */
 int doc_top_level_key(fmt_doc_reader *r, const fmt_json_event *key)
 {
-    const char *k = key->text;
     int rc;
-    if (strcmp(k, "tables") == 0)
+    if (doc_text_is(key, "tables"))
         return 1;
-    if (strcmp(k, "format") == 0) {
+    if (doc_text_is(key, "format")) {
         fmt_json_event ev;
         if (doc_expect(r, &ev, FMT_JSON_STRING, "\"format\"") < 0)
             return -1;
-        if (strcmp(ev.text, FMT_FORMAT_NAME) != 0)
+        if (!doc_text_is(&ev, FMT_FORMAT_NAME))
             return doc_fail_at(r, ev.pos, NULL, "not a dbexport file: format is \"%.60s\"",
                                ev.text);
         r->have_format = 1;
         return 0;
     }
-    if (strcmp(k, "format_version") == 0)
+    if (doc_text_is(key, "format_version"))
         rc = read_format_version(r);
-    else if (strcmp(k, "created") == 0)
+    else if (doc_text_is(key, "created"))
         rc = doc_read_optional_string(r, &r->header.created, "\"created\"");
-    else if (strcmp(k, "generator") == 0)
+    else if (doc_text_is(key, "generator"))
         rc = doc_read_optional_string(r, &r->header.generator, "\"generator\"");
-    else if (strcmp(k, "source") == 0)
+    else if (doc_text_is(key, "source"))
         rc = read_source(r);
-    else if (strcmp(k, "extensions") == 0)
+    else if (doc_text_is(key, "extensions"))
         rc = doc_read_string_array(r, &r->header.extensions, &r->header.nextensions,
                                    "\"extensions\"");
-    else if (strcmp(k, "enums") == 0)
+    else if (doc_text_is(key, "enums"))
         rc = read_user_types(r, FMT_USER_TYPE_ENUM, "\"enums\"");
-    else if (strcmp(k, "domains") == 0)
+    else if (doc_text_is(key, "domains"))
         rc = read_user_types(r, FMT_USER_TYPE_DOMAIN, "\"domains\"");
-    else if (strcmp(k, "views") == 0)
+    else if (doc_text_is(key, "views"))
         rc = read_native_objects(r, FMT_NATIVE_VIEW, "\"views\"");
-    else if (strcmp(k, "triggers") == 0)
+    else if (doc_text_is(key, "triggers"))
         rc = read_native_objects(r, FMT_NATIVE_TRIGGER, "\"triggers\"");
     else
         rc = doc_skip_next_value(r);
@@ -218,9 +216,9 @@ static int read_generated(fmt_doc_reader *r, fmt_column *c)
     int started = 0, rc;
     bool b = false;
     while ((rc = doc_next_member(r, &ev, &started, "\"generated\"")) == 1) {
-        if (strcmp(ev.text, "expression") == 0)
+        if (doc_text_is(&ev, "expression"))
             rc = doc_read_string(r, &c->generated_sql, "generated.expression");
-        else if (strcmp(ev.text, "stored") == 0) {
+        else if (doc_text_is(&ev, "stored")) {
             rc = doc_read_bool(r, &b, "generated.stored");
             c->generated_stored = b;
         } else
@@ -268,26 +266,25 @@ static int read_column(fmt_doc_reader *r, fmt_column *c, fmt_position at)
             return -1;
         if (ev.type == FMT_JSON_OBJECT_END)
             break;
-        const char *k = ev.text;
-        if (strcmp(k, "name") == 0) {
+        if (doc_text_is(&ev, "name")) {
             rc = doc_read_string(r, &c->name, "a column name");
-        } else if (strcmp(k, "type") == 0) {
+        } else if (doc_text_is(&ev, "type")) {
             rc = read_column_type(r, c);
-        } else if (strcmp(k, "native_type") == 0) {
+        } else if (doc_text_is(&ev, "native_type")) {
             rc = doc_read_optional_string(r, &c->native_type, "native_type");
-        } else if (strcmp(k, "nullable") == 0) {
+        } else if (doc_text_is(&ev, "nullable")) {
             rc = doc_read_bool(r, &b, "nullable");
             c->nullable = b;
             have_nullable = 1;
-        } else if (strcmp(k, "default") == 0) {
+        } else if (doc_text_is(&ev, "default")) {
             rc = doc_read_optional_string(r, &c->default_sql, "default");
-        } else if (strcmp(k, "collation") == 0) {
+        } else if (doc_text_is(&ev, "collation")) {
             rc = doc_read_optional_string(r, &c->collation, "collation");
-        } else if (strcmp(k, "generated") == 0) {
+        } else if (doc_text_is(&ev, "generated")) {
             rc = read_generated(r, c);
-        } else if (strcmp(k, "identity") == 0) {
+        } else if (doc_text_is(&ev, "identity")) {
             rc = read_identity(r, c);
-        } else if (strcmp(k, "last_value") == 0) {
+        } else if (doc_text_is(&ev, "last_value")) {
             rc = read_last_value(r, c);
         } else {
             rc = doc_skip_next_value(r);
@@ -329,9 +326,9 @@ static int read_key(fmt_doc_reader *r, fmt_key *k, int started, const char *what
     fmt_json_event ev;
     int rc;
     while ((rc = doc_next_member(r, &ev, &started, what)) == 1) {
-        if (strcmp(ev.text, "name") == 0)
+        if (doc_text_is(&ev, "name"))
             rc = doc_read_optional_string(r, &k->name, "name");
-        else if (strcmp(ev.text, "columns") == 0)
+        else if (doc_text_is(&ev, "columns"))
             rc = doc_read_string_array(r, &k->columns, &k->ncolumns, "columns");
         else
             rc = doc_skip_next_value(r);
@@ -346,11 +343,11 @@ static int read_references(fmt_doc_reader *r, fmt_foreign_key *fk)
     fmt_json_event ev;
     int started = 0, rc;
     while ((rc = doc_next_member(r, &ev, &started, "\"references\"")) == 1) {
-        if (strcmp(ev.text, "table") == 0)
+        if (doc_text_is(&ev, "table"))
             rc = doc_read_string(r, &fk->ref_table, "references.table");
-        else if (strcmp(ev.text, "namespace") == 0)
+        else if (doc_text_is(&ev, "namespace"))
             rc = doc_read_optional_string(r, &fk->ref_namespace, "references.namespace");
-        else if (strcmp(ev.text, "columns") == 0)
+        else if (doc_text_is(&ev, "columns"))
             rc =
                 doc_read_string_array(r, &fk->ref_columns, &fk->nref_columns, "references.columns");
         else
@@ -368,21 +365,20 @@ static int read_foreign_key(fmt_doc_reader *r, fmt_foreign_key *fk, fmt_position
     int started = 1, rc;
     bool b = false;
     while ((rc = doc_next_member(r, &ev, &started, "a foreign key")) == 1) {
-        const char *k = ev.text;
-        if (strcmp(k, "name") == 0)
+        if (doc_text_is(&ev, "name"))
             rc = doc_read_optional_string(r, &fk->name, "name");
-        else if (strcmp(k, "columns") == 0)
+        else if (doc_text_is(&ev, "columns"))
             rc = doc_read_string_array(r, &fk->columns, &fk->ncolumns, "columns");
-        else if (strcmp(k, "references") == 0)
+        else if (doc_text_is(&ev, "references"))
             rc = read_references(r, fk);
-        else if (strcmp(k, "on_delete") == 0)
+        else if (doc_text_is(&ev, "on_delete"))
             rc = doc_read_string(r, &fk->on_delete, "on_delete");
-        else if (strcmp(k, "on_update") == 0)
+        else if (doc_text_is(&ev, "on_update"))
             rc = doc_read_string(r, &fk->on_update, "on_update");
-        else if (strcmp(k, "deferrable") == 0) {
+        else if (doc_text_is(&ev, "deferrable")) {
             rc = doc_read_bool(r, &b, "deferrable");
             fk->deferrable = b;
-        } else if (strcmp(k, "initially_deferred") == 0) {
+        } else if (doc_text_is(&ev, "initially_deferred")) {
             rc = doc_read_bool(r, &b, "initially_deferred");
             fk->initially_deferred = b;
         } else
@@ -402,9 +398,9 @@ static int read_check(fmt_doc_reader *r, fmt_check *c, fmt_position at)
     fmt_json_event ev;
     int started = 1, rc;
     while ((rc = doc_next_member(r, &ev, &started, "a check constraint")) == 1) {
-        if (strcmp(ev.text, "name") == 0)
+        if (doc_text_is(&ev, "name"))
             rc = doc_read_optional_string(r, &c->name, "name");
-        else if (strcmp(ev.text, "expression") == 0)
+        else if (doc_text_is(&ev, "expression"))
             rc = doc_read_string(r, &c->expression, "expression");
         else
             rc = doc_skip_next_value(r);
@@ -463,16 +459,15 @@ static int read_constraints(fmt_doc_reader *r, fmt_table *t)
     fmt_json_event ev;
     int started = 0, rc;
     while ((rc = doc_next_member(r, &ev, &started, "\"constraints\"")) == 1) {
-        const char *k = ev.text;
-        if (strcmp(k, "primary_key") == 0) {
+        if (doc_text_is(&ev, "primary_key")) {
             if (!t->primary_key && !(t->primary_key = calloc(1, sizeof *t->primary_key)))
                 return doc_fail_at(r, ev.pos, NULL, "out of memory");
             rc = read_key(r, t->primary_key, 0, "\"primary_key\"");
-        } else if (strcmp(k, "unique") == 0) {
+        } else if (doc_text_is(&ev, "unique")) {
             rc = read_unique_list(r, t);
-        } else if (strcmp(k, "checks") == 0) {
+        } else if (doc_text_is(&ev, "checks")) {
             rc = read_check_list(r, t);
-        } else if (strcmp(k, "foreign_keys") == 0) {
+        } else if (doc_text_is(&ev, "foreign_keys")) {
             rc = read_foreign_key_list(r, &t->foreign_keys, &t->nforeign_keys);
         } else {
             rc = doc_skip_next_value(r);
@@ -489,14 +484,14 @@ static int read_index_part(fmt_doc_reader *r, fmt_index_part *p, fmt_position at
     int started = 1, rc;
     bool b = false;
     while ((rc = doc_next_member(r, &ev, &started, "an index part")) == 1) {
-        if (strcmp(ev.text, "column") == 0)
+        if (doc_text_is(&ev, "column"))
             rc = doc_read_string(r, &p->column, "column");
-        else if (strcmp(ev.text, "expression") == 0)
+        else if (doc_text_is(&ev, "expression"))
             rc = doc_read_string(r, &p->expression, "expression");
-        else if (strcmp(ev.text, "descending") == 0) {
+        else if (doc_text_is(&ev, "descending")) {
             rc = doc_read_bool(r, &b, "descending");
             p->descending = b;
-        } else if (strcmp(ev.text, "collation") == 0)
+        } else if (doc_text_is(&ev, "collation"))
             rc = doc_read_optional_string(r, &p->collation, "collation");
         else
             rc = doc_skip_next_value(r);
@@ -529,17 +524,16 @@ static int read_index(fmt_doc_reader *r, fmt_index *ix, fmt_position at)
     int started = 1, rc;
     bool b = false;
     while ((rc = doc_next_member(r, &ev, &started, "an index")) == 1) {
-        const char *k = ev.text;
-        if (strcmp(k, "name") == 0)
+        if (doc_text_is(&ev, "name"))
             rc = doc_read_string(r, &ix->name, "index name");
-        else if (strcmp(k, "unique") == 0) {
+        else if (doc_text_is(&ev, "unique")) {
             rc = doc_read_bool(r, &b, "unique");
             ix->unique = b;
-        } else if (strcmp(k, "where") == 0)
+        } else if (doc_text_is(&ev, "where"))
             rc = doc_read_optional_string(r, &ix->where, "where");
-        else if (strcmp(k, "sql") == 0)
+        else if (doc_text_is(&ev, "sql"))
             rc = doc_read_optional_string(r, &ix->sql, "sql");
-        else if (strcmp(k, "parts") == 0)
+        else if (doc_text_is(&ev, "parts"))
             rc = read_index_parts(r, ix);
         else
             rc = doc_skip_next_value(r);
@@ -573,10 +567,10 @@ static int read_options(fmt_doc_reader *r, fmt_table *t)
     int started = 0, rc;
     bool b = false;
     while ((rc = doc_next_member(r, &ev, &started, "\"options\"")) == 1) {
-        if (strcmp(ev.text, "without_rowid") == 0) {
+        if (doc_text_is(&ev, "without_rowid")) {
             rc = doc_read_bool(r, &b, "without_rowid");
             t->without_rowid = b;
-        } else if (strcmp(ev.text, "strict") == 0) {
+        } else if (doc_text_is(&ev, "strict")) {
             rc = doc_read_bool(r, &b, "strict");
             t->strict = b;
         } else
@@ -593,15 +587,15 @@ static int read_partition(fmt_doc_reader *r, fmt_partition *part, fmt_position a
     fmt_json_event ev;
     int started = 1, rc;
     while ((rc = doc_next_member(r, &ev, &started, "a partition")) == 1) {
-        if (strcmp(ev.text, "name") == 0)
+        if (doc_text_is(&ev, "name"))
             rc = doc_read_string(r, &part->name, "name");
-        else if (strcmp(ev.text, "indexes") == 0)
+        else if (doc_text_is(&ev, "indexes"))
             rc = read_index_list(r, &part->indexes, &part->nindexes);
-        else if (strcmp(ev.text, "foreign_keys") == 0)
+        else if (doc_text_is(&ev, "foreign_keys"))
             rc = read_foreign_key_list(r, &part->foreign_keys, &part->nforeign_keys);
-        else if (strcmp(ev.text, "namespace") == 0)
+        else if (doc_text_is(&ev, "namespace"))
             rc = doc_read_optional_string(r, &part->namespace, "namespace");
-        else if (strcmp(ev.text, "bound") == 0)
+        else if (doc_text_is(&ev, "bound"))
             rc = doc_read_string(r, &part->bound, "bound");
         else
             rc = doc_skip_next_value(r);
@@ -637,12 +631,11 @@ static int read_partitioning(fmt_doc_reader *r, fmt_table *t)
     if (!p && !(p = t->partitioning = calloc(1, sizeof *p)))
         return doc_fail_at(r, fmt_json_reader_position(r->json), NULL, "out of memory");
     while ((rc = doc_next_member(r, &ev, &started, "\"partitioning\"")) == 1) {
-        const char *k = ev.text;
-        if (strcmp(k, "strategy") == 0)
+        if (doc_text_is(&ev, "strategy"))
             rc = doc_read_string(r, &p->strategy, "strategy");
-        else if (strcmp(k, "key") == 0)
+        else if (doc_text_is(&ev, "key"))
             rc = doc_read_string(r, &p->key, "key");
-        else if (strcmp(k, "partitions") == 0)
+        else if (doc_text_is(&ev, "partitions"))
             rc = read_partition_list(r, p);
         else
             rc = doc_skip_next_value(r);
@@ -731,24 +724,23 @@ int doc_read_table_head(fmt_doc_reader *r, const fmt_json_event *name_ev)
             return -1;
         if (ev.type == FMT_JSON_OBJECT_END)
             break;
-        const char *k = ev.text;
-        if (strcmp(k, "columns") == 0) {
+        if (doc_text_is(&ev, "columns")) {
             rc = read_columns(r, t);
             have_columns = 1;
-        } else if (strcmp(k, "constraints") == 0) {
+        } else if (doc_text_is(&ev, "constraints")) {
             rc = read_constraints(r, t);
-        } else if (strcmp(k, "indexes") == 0) {
+        } else if (doc_text_is(&ev, "indexes")) {
             rc = read_index_list(r, &t->indexes, &t->nindexes);
-        } else if (strcmp(k, "options") == 0) {
+        } else if (doc_text_is(&ev, "options")) {
             rc = read_options(r, t);
-        } else if (strcmp(k, "name") == 0) {
+        } else if (doc_text_is(&ev, "name")) {
             /* the key is a label; "name" is the table's own name */
             rc = doc_read_string(r, &t->name, "a table name");
-        } else if (strcmp(k, "namespace") == 0) {
+        } else if (doc_text_is(&ev, "namespace")) {
             rc = doc_read_optional_string(r, &t->namespace, "namespace");
-        } else if (strcmp(k, "partitioning") == 0) {
+        } else if (doc_text_is(&ev, "partitioning")) {
             rc = read_partitioning(r, t);
-        } else if (strcmp(k, "rows") == 0) {
+        } else if (doc_text_is(&ev, "rows")) {
             if (!have_columns)
                 return doc_fail_at(r, ev.pos, NULL,
                                    "\"rows\" comes before \"columns\"; a table's metadata must "

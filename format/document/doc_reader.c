@@ -144,10 +144,10 @@ static int read_header(fmt_doc_reader *r, fmt_doc_event *out)
             return -1;
         if (ev.type == FMT_JSON_OBJECT_END)
             return doc_fail_at(r, ev.pos, NULL, "the document has no \"tables\"");
-        if (!r->have_format && strcmp(ev.text, "tables") == 0)
+        if (!r->have_format && doc_text_is(&ev, "tables"))
             return doc_fail_at(r, ev.pos, NULL,
                                "\"tables\" comes before \"format\"; is this a dbexport file?");
-        if (!r->have_version && strcmp(ev.text, "tables") == 0)
+        if (!r->have_version && doc_text_is(&ev, "tables"))
             return doc_fail_at(r, ev.pos, NULL, "\"tables\" comes before \"format_version\"");
         int rc = doc_top_level_key(r, &ev);
         if (rc < 0)
@@ -215,9 +215,10 @@ static int read_table_tail(fmt_doc_reader *r, fmt_doc_event *out)
         if (ev.type == FMT_JSON_OBJECT_END)
             break;
         const char *k = ev.text;
-        if (!strcmp(k, "columns") || !strcmp(k, "constraints") || !strcmp(k, "indexes") ||
-            !strcmp(k, "options") || !strcmp(k, "rows") || !strcmp(k, "name") ||
-            !strcmp(k, "namespace") || !strcmp(k, "partitioning"))
+        if (doc_text_is(&ev, "columns") || doc_text_is(&ev, "constraints") ||
+            doc_text_is(&ev, "indexes") || doc_text_is(&ev, "options") ||
+            doc_text_is(&ev, "rows") || doc_text_is(&ev, "name") || doc_text_is(&ev, "namespace") ||
+            doc_text_is(&ev, "partitioning"))
             return doc_fail_at(r, ev.pos, NULL,
                                "\"%s\" comes after \"rows\"; a table's metadata must precede "
                                "its rows",

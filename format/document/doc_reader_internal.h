@@ -6,6 +6,7 @@
 #define FMT_DOC_READER_INTERNAL_H
 
 #include <stdbool.h>
+#include <string.h>
 
 #include "doc_reader.h"
 #include "json_reader.h"
@@ -84,6 +85,13 @@ int doc_next_member(fmt_doc_reader *r, fmt_json_event *ev, int *started, const c
 int doc_next_element(fmt_doc_reader *r, fmt_json_event *ev, int *started, const char *what);
 /* Grows a dynamic array of elements of size sz by one zeroed element. */
 void *doc_push(void **items, size_t *n, size_t sz);
+/* Whether a key or string event is exactly s. strcmp would stop at a NUL
+ * the JSON text may hold (\u0000) and take "name\u0000x" for "name". */
+static inline bool doc_text_is(const fmt_json_event *ev, const char *s)
+{
+    size_t n = strlen(s);
+    return ev->len == n && memcmp(ev->text, s, n) == 0;
+}
 
 /* The header and table schemas (doc_read_schema.c). */
 /* Handles a top-level key other than "tables"; 1 if it was "tables". */

@@ -189,7 +189,7 @@ static int read_jsonb_value(fmt_doc_reader *r, size_t i, const fmt_json_event *f
         return -1;
     if (key.type != FMT_JSON_KEY || key.text[0] != '$')
         return read_jsonb(r, i, first, &key, col);
-    if (strcmp(key.text, "$jsonb") != 0)
+    if (!doc_text_is(&key, "$jsonb"))
         return read_tagged_body(r, i, col, &key); /* $text, $blob...: not JSON at the source */
     if (doc_jnext(r, &inner) < 0 || read_jsonb(r, i, &inner, NULL, col) < 0)
         return -1;
@@ -209,7 +209,7 @@ static int read_tagged_body(fmt_doc_reader *r, size_t i, const char *col,
     if (key.type != FMT_JSON_KEY)
         return doc_fail_at(r, key.pos, col, "an empty object is not a value");
     char tag[16];
-    if (key.len >= sizeof tag)
+    if (key.len >= sizeof tag || memchr(key.text, 0, key.len))
         return doc_fail_at(r, key.pos, col, "unknown tagged form \"%.40s\"", key.text);
     memcpy(tag, key.text, key.len + 1);
     if (doc_jnext(r, &ev) < 0)
@@ -306,8 +306,8 @@ static int read_string_value(fmt_doc_reader *r, size_t i, const fmt_json_event *
         return parse_integer(r, ev, col, &v->i);
     case FMT_TYPE_FLOAT32:
     case FMT_TYPE_FLOAT64:
-        if (strcmp(ev->text, "NaN") && strcmp(ev->text, "Infinity") &&
-            strcmp(ev->text, "-Infinity"))
+        if (!doc_text_is(ev, "NaN") && !doc_text_is(ev, "Infinity") &&
+            !doc_text_is(ev, "-Infinity"))
             return doc_fail_at(r, ev->pos, col,
                                "a float is a number or \"NaN\", \"Infinity\", \"-Infinity\", "
                                "not \"%.40s\"",

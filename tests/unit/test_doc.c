@@ -426,6 +426,17 @@ static void header_errors(void)
 static void data_errors(void)
 {
     expect_error("{\"tables\":{},\"format\":\"dbexport\"}", "\"tables\" comes before");
+    /* A key or word with a NUL is not the one before the NUL. */
+    expect_error("{\"format\":\"dbexport\\u0000x\",\"format_version\":\"1.0\"}",
+                 "not a dbexport file");
+    expect_error(HEAD "\"tables\":{\"t\":{\"columns\":[{\"name\":\"x\",\"type\\u0000\":\"int64\","
+                      "\"nullable\":true}]}}}",
+                 "column \"x\": the column has no \"type\"");
+    expect_error(HEAD "\"tables\":{\"t\":{" COLS ",\"rows\":[{\"id\":{\"$int\\u0000\":1}}]}}}",
+                 "unknown tagged form \"$int\"");
+    expect_error(HEAD "\"tables\":{\"t\":{\"columns\":[{\"name\":\"f\",\"type\":\"float64\","
+                      "\"nullable\":true}],\"rows\":[{\"f\":\"NaN\\u0000\"}]}}}",
+                 "a float is a number or");
     expect_error(HEAD "\"tables\":{\"t\":{\"columns\":[{\"name\":\"x\",\"type\":\"vectr(3)\","
                       "\"nullable\":true}]}}}",
                  "table \"t\", column \"x\": unknown portable type \"vectr(3)\"");
