@@ -1,6 +1,7 @@
 /* The export driver: opens the source in one snapshot, writes the header,
  * each table's schema and rows, and the native objects. It knows no backend:
- * it talks to a db_source_ops table. */
+ * it talks to a db_source_ops table. db_export is its steps: read the
+ * catalog, stamp the header, open the output, write the document, report. */
 #include "export.h"
 
 #include <signal.h>
@@ -104,152 +105,211 @@ static int apply_vector_columns(const db_export_options *opts, fmt_table **table
     return 0;
 }
 
-int db_export(const db_export_options *opts)
+/* One run, from the open source to the closed output. */
+typedef struct {
+    const db_export_options *opts;
+    const db_source_ops *ops;
+    void *src;
+    fmt_output *out;
+    fmt_doc_writer *doc;
+    fmt_header header;
+    fmt_table **tables;
+    size_t ntables;
+    fmt_native_object *objects;
+    size_t nobjects;
+    uint64_t total_rows;
+    cli_progress progress;
+    const char *where; /* the output's name for messages */
+} export_run;
+
+/* A failed write: the output's own message (disk full, broken pipe) says
+ * more than the writer's "sink failed". */
+static int fail_write(export_run *run)
 {
-    const db_source_ops *ops = NULL;
+    cli_progress_end(&run->progress);
+    cli_message("error", "%s: %s", run->where,
+                run->out && fmt_output_errmsg(run->out)[0] ? fmt_output_errmsg(run->out)
+                                                           : fmt_doc_writer_errmsg(run->doc));
+    return -1;
+}
+
+/* Opens the source in its snapshot and reads the whole catalog: header,
+ * tables (with --vector-column applied) and, unless -a, native objects. */
+static int read_catalog(export_run *run)
+{
+    const db_export_options *opts = run->opts;
     const char *path = NULL;
-    void *src = NULL;
-    fmt_output *out = NULL;
-    fmt_doc_writer *doc = NULL;
-    fmt_header header = {0};
-    fmt_table **tables = NULL;
-    size_t ntables = 0;
-    fmt_native_object *objects = NULL;
-    size_t nobjects = 0;
-    uint64_t total_rows = 0;
-    cli_progress progress = {0};
-    const char *where = opts->output && strcmp(opts->output, "-") ? opts->output : "stdout";
-    int rc = -1;
-
-    signal(SIGPIPE, SIG_IGN); /* a closed pipe is an error to report, not a silent death */
-
     if (cli_locator_classify(opts->source, &path) == CLI_LOCATOR_POSTGRESQL) {
-        ops = db_source_pg();
+        run->ops = db_source_pg();
         path = opts->source; /* libpq takes the whole locator */
     } else {
-        ops = db_source_sqlite();
+        run->ops = db_source_sqlite();
     }
-    if (ops->open(&src, path, &opts->source_options) < 0) {
-        cli_message("error", "%s", src ? ops->errmsg(src) : "out of memory");
-        goto done;
+    if (run->ops->open(&run->src, path, &opts->source_options) < 0) {
+        cli_message("error", "%s", run->src ? run->ops->errmsg(run->src) : "out of memory");
+        return -1;
     }
-    if (ops->header(src, &header) < 0 || ops->tables(src, &tables, &ntables) < 0 ||
-        (!opts->data_only && ops->native_objects(src, &objects, &nobjects) < 0)) {
-        cli_message("error", "%s", ops->errmsg(src));
-        goto done;
+    if (run->ops->header(run->src, &run->header) < 0 ||
+        run->ops->tables(run->src, &run->tables, &run->ntables) < 0 ||
+        (!opts->data_only &&
+         run->ops->native_objects(run->src, &run->objects, &run->nobjects) < 0)) {
+        cli_message("error", "%s", run->ops->errmsg(run->src));
+        return -1;
     }
-    if (apply_vector_columns(opts, tables, ntables) < 0)
-        goto done;
-    if (!opts->no_timestamp) {
+    return apply_vector_columns(opts, run->tables, run->ntables);
+}
+
+/* "created" (unless --no-timestamp) and "generator". */
+static void stamp_header(export_run *run)
+{
+    if (!run->opts->no_timestamp) {
         char buf[32];
         time_t now = time(NULL);
         struct tm tm;
         strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&now, &tm));
-        header.created = fmt_strdup(buf);
+        run->header.created = fmt_strdup(buf);
     }
-    {
-        char gen[64];
-        snprintf(gen, sizeof gen, "dbexport %s", opts->version ? opts->version : "");
-        header.generator = fmt_strdup(gen);
-    }
+    char gen[64];
+    snprintf(gen, sizeof gen, "dbexport %s", run->opts->version ? run->opts->version : "");
+    run->header.generator = fmt_strdup(gen);
+}
 
-    if (fmt_output_open(&out, opts->output ? opts->output : "-", opts->gzip_level) < 0) {
-        cli_message("error", "%s: %s", where, out ? fmt_output_errmsg(out) : "out of memory");
-        goto done;
+static int open_output(export_run *run)
+{
+    const db_export_options *opts = run->opts;
+    if (fmt_output_open(&run->out, opts->output ? opts->output : "-", opts->gzip_level) < 0) {
+        cli_message("error", "%s: %s", run->where,
+                    run->out ? fmt_output_errmsg(run->out) : "out of memory");
+        return -1;
     }
-    if (fmt_doc_writer_new(&doc, output_sink, out) < 0) {
+    if (fmt_doc_writer_new(&run->doc, output_sink, run->out) < 0) {
         cli_message("error", "out of memory");
-        goto done;
+        return -1;
     }
-    if (fmt_doc_write_header(doc, &header) < 0)
-        goto write_failed;
-    cli_progress_init(&progress, "dbexport", 1, 0);
+    return 0;
+}
 
-    for (size_t i = 0; i < ntables; i++) {
-        fmt_table *t = tables[i];
-        uint64_t nrows = 0;
-        if (opts->data_only)
-            strip_to_columns(t);
-        if (fmt_doc_write_table_begin(doc, t, !opts->schema_only) < 0)
-            goto write_failed;
-        if (!opts->schema_only) {
-            fmt_value *values = calloc(t->ncolumns ? t->ncolumns : 1, sizeof *values);
-            if (!values || ops->rows_begin(src, t) < 0) {
-                cli_message("error", "table \"%s\": %s", t->name,
-                            values ? ops->errmsg(src) : "out of memory");
-                free(values);
-                goto done;
-            }
-            int more;
-            while ((more = ops->rows_next(src, values)) == 1) {
-                nrows++;
-                cli_progress_update(&progress, t->name, nrows, fmt_output_offset(out));
-                if (fmt_doc_write_row(doc, values) < 0) {
-                    /* A failed write says more than the writer's "sink failed". */
-                    if (fmt_output_errmsg(out)[0])
-                        cli_message("error", "%s: %s (writing table \"%s\", row %llu)", where,
-                                    fmt_output_errmsg(out), t->name, (unsigned long long)nrows);
-                    else
-                        cli_message("error", "table \"%s\", row %llu: %s", t->name,
-                                    (unsigned long long)nrows, fmt_doc_writer_errmsg(doc));
-                    ops->rows_end(src);
-                    free(values);
-                    goto done;
-                }
-            }
-            ops->rows_end(src);
+/* Streams the rows of table t from the source into the document. */
+static int write_rows(export_run *run, fmt_table *t, uint64_t *nrows)
+{
+    const db_source_ops *ops = run->ops;
+    fmt_value *values = calloc(t->ncolumns ? t->ncolumns : 1, sizeof *values);
+    if (!values || ops->rows_begin(run->src, t) < 0) {
+        cli_message("error", "table \"%s\": %s", t->name,
+                    values ? ops->errmsg(run->src) : "out of memory");
+        free(values);
+        return -1;
+    }
+    int more;
+    while ((more = ops->rows_next(run->src, values)) == 1) {
+        ++*nrows;
+        cli_progress_update(&run->progress, t->name, *nrows, fmt_output_offset(run->out));
+        if (fmt_doc_write_row(run->doc, values) < 0) {
+            /* A failed write says more than the writer's "sink failed". */
+            if (fmt_output_errmsg(run->out)[0])
+                cli_message("error", "%s: %s (writing table \"%s\", row %llu)", run->where,
+                            fmt_output_errmsg(run->out), t->name, (unsigned long long)*nrows);
+            else
+                cli_message("error", "table \"%s\", row %llu: %s", t->name,
+                            (unsigned long long)*nrows, fmt_doc_writer_errmsg(run->doc));
+            ops->rows_end(run->src);
             free(values);
-            if (more < 0) {
-                cli_message("error", "table \"%s\", after row %llu: %s", t->name,
-                            (unsigned long long)nrows, ops->errmsg(src));
-                goto done;
-            }
+            return -1;
         }
-        if (fmt_doc_write_table_end(doc) < 0)
-            goto write_failed;
-        cli_progress_end(&progress);
-        total_rows += nrows;
-        if (opts->verbose)
-            cli_message(NULL, "table \"%s\": %llu rows", t->name, (unsigned long long)nrows);
     }
-    if (fmt_doc_write_end(doc, objects, nobjects) < 0)
-        goto write_failed;
-    if (fmt_output_close(out) < 0) {
-        cli_message("error", "%s: %s", where, fmt_output_errmsg(out));
-        goto done;
+    ops->rows_end(run->src);
+    free(values);
+    if (more < 0) {
+        cli_message("error", "table \"%s\", after row %llu: %s", t->name,
+                    (unsigned long long)*nrows, ops->errmsg(run->src));
+        return -1;
     }
-    {
-        char **lines = NULL;
-        size_t nlines = 0;
-        if (ops->warnings(src, &lines, &nlines) == 0)
-            for (size_t i = 0; i < nlines; i++)
-                cli_message("warning", "%s", lines[i]);
-    }
-    if (opts->verbose)
-        cli_message(NULL, "exported %zu tables, %llu rows to %s", ntables,
-                    (unsigned long long)total_rows, where);
-    rc = 0;
-    goto done;
+    return 0;
+}
 
-write_failed:
-    cli_progress_end(&progress);
-    /* The output's own message (disk full, broken pipe) says more than the
-     * writer's "sink failed". */
-    cli_message("error", "%s: %s", where,
-                out && fmt_output_errmsg(out)[0] ? fmt_output_errmsg(out)
-                                                 : fmt_doc_writer_errmsg(doc));
+/* A table's metadata, its rows unless -s, its end. */
+static int write_table(export_run *run, fmt_table *t)
+{
+    const db_export_options *opts = run->opts;
+    uint64_t nrows = 0;
+    if (opts->data_only)
+        strip_to_columns(t);
+    if (fmt_doc_write_table_begin(run->doc, t, !opts->schema_only) < 0)
+        return fail_write(run);
+    if (!opts->schema_only && write_rows(run, t, &nrows) < 0)
+        return -1;
+    if (fmt_doc_write_table_end(run->doc) < 0)
+        return fail_write(run);
+    cli_progress_end(&run->progress);
+    run->total_rows += nrows;
+    if (opts->verbose)
+        cli_message(NULL, "table \"%s\": %llu rows", t->name, (unsigned long long)nrows);
+    return 0;
+}
+
+/* The header, every table, the native objects; then the output is closed. */
+static int write_document(export_run *run)
+{
+    if (fmt_doc_write_header(run->doc, &run->header) < 0)
+        return fail_write(run);
+    cli_progress_init(&run->progress, "dbexport", 1, 0);
+    for (size_t i = 0; i < run->ntables; i++)
+        if (write_table(run, run->tables[i]) < 0)
+            return -1;
+    if (fmt_doc_write_end(run->doc, run->objects, run->nobjects) < 0)
+        return fail_write(run);
+    if (fmt_output_close(run->out) < 0) {
+        cli_message("error", "%s: %s", run->where, fmt_output_errmsg(run->out));
+        return -1;
+    }
+    return 0;
+}
+
+static void report(export_run *run)
+{
+    char **lines = NULL;
+    size_t nlines = 0;
+    if (run->ops->warnings(run->src, &lines, &nlines) == 0)
+        for (size_t i = 0; i < nlines; i++)
+            cli_message("warning", "%s", lines[i]);
+    if (run->opts->verbose)
+        cli_message(NULL, "exported %zu tables, %llu rows to %s", run->ntables,
+                    (unsigned long long)run->total_rows, run->where);
+}
+
+static void close_run(export_run *run)
+{
+    cli_progress_end(&run->progress);
+    fmt_doc_writer_free(run->doc);
+    fmt_output_free(run->out);
+    for (size_t i = 0; i < run->ntables; i++)
+        fmt_table_free(run->tables[i]);
+    free(run->tables);
+    for (size_t i = 0; i < run->nobjects; i++)
+        fmt_native_object_clear(&run->objects[i]);
+    free(run->objects);
+    fmt_header_clear(&run->header);
+    if (run->src)
+        run->ops->close(run->src);
+}
+
+int db_export(const db_export_options *opts)
+{
+    export_run run = {0};
+    int rc = -1;
+    run.opts = opts;
+    run.where = opts->output && strcmp(opts->output, "-") ? opts->output : "stdout";
+
+    signal(SIGPIPE, SIG_IGN); /* a closed pipe is an error to report, not a silent death */
+
+    if (read_catalog(&run) < 0)
+        goto done;
+    stamp_header(&run);
+    if (open_output(&run) < 0 || write_document(&run) < 0)
+        goto done;
+    report(&run);
+    rc = 0;
 done:
-    cli_progress_end(&progress);
-    fmt_doc_writer_free(doc);
-    fmt_output_free(out);
-    for (size_t i = 0; i < ntables; i++)
-        fmt_table_free(tables[i]);
-    free(tables);
-    for (size_t i = 0; i < nobjects; i++)
-        fmt_native_object_clear(&objects[i]);
-    free(objects);
-    fmt_header_clear(&header);
-    if (src)
-        ops->close(src);
+    close_run(&run);
     return rc;
 }

@@ -61,20 +61,109 @@ static int ends_with(const char *s, const char *suffix)
     return n >= m && strcmp(s + n - m, suffix) == 0;
 }
 
-int main(int argc, char **argv)
+/* What the command line holds while it is parsed; the lists are
+ * NULL-terminated arrays of pointers into argv. */
+typedef struct {
+    db_export_options opts;
+    const char **include, **exclude, **include_schemas, **exclude_schemas, **vectors;
+    size_t ninclude, nexclude, ninclude_schemas, nexclude_schemas, nvectors;
+    int level; /* -Z, or -1 */
+} command_line;
+
+/* Status for the caller to exit with: a step returns it, or GO_ON. */
+enum { GO_ON = -1 };
+
+static int parse_level(command_line *cl, const char *arg)
 {
-    db_export_options opts = DB_EXPORT_OPTIONS_INIT;
-    const char **include = NULL, **exclude = NULL;
-    const char **vectors = NULL;
-    size_t nvectors = 0;
-    const char **include_schemas = NULL, **exclude_schemas = NULL;
-    size_t ninclude = 0, nexclude = 0, ninclude_schemas = 0, nexclude_schemas = 0;
+    char *end;
+    long v = strtol(arg, &end, 10);
+    if (*arg == 0 || *end || v < 0 || v > 9) {
+        cli_message("error", "invalid compression level \"%s\": use 0-9", arg);
+        return 2;
+    }
+    cl->level = (int)v;
+    return GO_ON;
+}
+
+static int push(const char ***list, size_t *n, const char *arg)
+{
+    return cli_push_pattern(list, n, arg) < 0 ? 1 : GO_ON;
+}
+
+/* One option getopt_long returned (c) with its argument. */
+static int parse_option(command_line *cl, int c, char **argv)
+{
+    switch (c) {
+    case 'f':
+        cl->opts.output = optarg;
+        return GO_ON;
+    case 'Z':
+        return parse_level(cl, optarg);
+    case 't':
+        return push(&cl->include, &cl->ninclude, optarg);
+    case 'T':
+        return push(&cl->exclude, &cl->nexclude, optarg);
+    case 'n':
+        return push(&cl->include_schemas, &cl->ninclude_schemas, optarg);
+    case 'N':
+        return push(&cl->exclude_schemas, &cl->nexclude_schemas, optarg);
+    case 's':
+        cl->opts.schema_only = 1;
+        return GO_ON;
+    case 'a':
+        cl->opts.data_only = 1;
+        return GO_ON;
+    case 'v':
+        cl->opts.verbose = 1;
+        return GO_ON;
+    case 'V':
+        printf("dbexport %s\n", DB_VERSION);
+        return 0;
+    case '?':
+    case ':':
+        if (!cli_option_error(c, argv, optind, optopt))
+            return 2;
+        usage(stdout);
+        return 0;
+    case OPT_NO_TIMESTAMP:
+        cl->opts.no_timestamp = 1;
+        return GO_ON;
+    case OPT_VECTOR_COLUMN:
+        return push(&cl->vectors, &cl->nvectors, optarg);
+    default:
+        cli_option_error('?', argv, optind, 0);
+        return 2;
+    }
+}
+
+/* SOURCE and the options that go together, once every option is read. */
+static int check_arguments(command_line *cl, int argc, char **argv)
+{
     const char *sqlite_path = NULL;
+    if (optind != argc - 1) {
+        cli_message("error", optind == argc ? "no SOURCE given" : "too many arguments");
+        fprintf(stderr, "Usage: dbexport [OPTION]... SOURCE\n"
+                        "Try \"dbexport --help\" for more information.\n");
+        return 2;
+    }
+    if (cl->opts.schema_only && cl->opts.data_only) {
+        cli_message("error", "--schema-only and --data-only cannot be used together");
+        return 2;
+    }
+    cl->opts.source = argv[optind];
+    if ((cl->include_schemas || cl->exclude_schemas) &&
+        cli_locator_classify(cl->opts.source, &sqlite_path) != CLI_LOCATOR_POSTGRESQL) {
+        cli_message("error", "-n/-N apply to PostgreSQL sources only");
+        return 2;
+    }
+    return GO_ON;
+}
+
+static int parse_command_line(command_line *cl, int argc, char **argv)
+{
     char *shortopts = NULL;
     void *longopts = NULL;
-    int rc = 2, level = -1;
-
-    cli_set_program("dbexport");
+    int rc = GO_ON;
     if (cli_getopt_tables(options, &shortopts, &longopts) < 0) {
         cli_message("error", "out of memory");
         return 1;
@@ -82,103 +171,36 @@ int main(int argc, char **argv)
     opterr = 0;
     for (;;) {
         int c = getopt_long(argc, argv, shortopts, longopts, NULL);
-        if (c == -1)
+        if (c == -1 || (rc = parse_option(cl, c, argv)) != GO_ON)
             break;
-        switch (c) {
-        case 'f':
-            opts.output = optarg;
-            break;
-        case 'Z': {
-            char *end;
-            long v = strtol(optarg, &end, 10);
-            if (*optarg == 0 || *end || v < 0 || v > 9) {
-                cli_message("error", "invalid compression level \"%s\": use 0-9", optarg);
-                goto done;
-            }
-            level = (int)v;
-            break;
-        }
-        case 't':
-        case 'T':
-            if (cli_push_pattern(c == 't' ? &include : &exclude, c == 't' ? &ninclude : &nexclude,
-                                 optarg) < 0) {
-                rc = 1;
-                goto done;
-            }
-            break;
-        case 'n':
-        case 'N':
-            if (cli_push_pattern(c == 'n' ? &include_schemas : &exclude_schemas,
-                                 c == 'n' ? &ninclude_schemas : &nexclude_schemas, optarg) < 0) {
-                rc = 1;
-                goto done;
-            }
-            break;
-        case 's':
-            opts.schema_only = 1;
-            break;
-        case 'a':
-            opts.data_only = 1;
-            break;
-        case 'v':
-            opts.verbose = 1;
-            break;
-        case 'V':
-            printf("dbexport %s\n", DB_VERSION);
-            rc = 0;
-            goto done;
-        case '?':
-        case ':':
-            if (!cli_option_error(c, argv, optind, optopt))
-                goto done;
-            usage(stdout);
-            rc = 0;
-            goto done;
-        case OPT_NO_TIMESTAMP:
-            opts.no_timestamp = 1;
-            break;
-        case OPT_VECTOR_COLUMN:
-            if (cli_push_pattern(&vectors, &nvectors, optarg) < 0) {
-                rc = 1;
-                goto done;
-            }
-            break;
-        default:
-            cli_option_error('?', argv, optind, 0);
-            goto done;
-        }
     }
-    if (optind != argc - 1) {
-        cli_message("error", optind == argc ? "no SOURCE given" : "too many arguments");
-        fprintf(stderr, "Usage: dbexport [OPTION]... SOURCE\n"
-                        "Try \"dbexport --help\" for more information.\n");
-        goto done;
-    }
-    if (opts.schema_only && opts.data_only) {
-        cli_message("error", "--schema-only and --data-only cannot be used together");
-        goto done;
-    }
-    opts.source = argv[optind];
-    if ((include_schemas || exclude_schemas) &&
-        cli_locator_classify(opts.source, &sqlite_path) != CLI_LOCATOR_POSTGRESQL) {
-        cli_message("error", "-n/-N apply to PostgreSQL sources only");
-        goto done;
-    }
-    opts.gzip_level = level >= 0 ? level : (opts.output && ends_with(opts.output, ".gz") ? 6 : 0);
-    opts.source_options.include_tables = include;
-    opts.source_options.exclude_tables = exclude;
-    opts.source_options.include_schemas = include_schemas;
-    opts.source_options.exclude_schemas = exclude_schemas;
-    opts.version = DB_VERSION;
-    opts.vector_columns = vectors;
-    rc = db_export(&opts) < 0 ? 1 : 0;
-done:
-    free(include);
-    free(exclude);
-    free(vectors);
-    free(include_schemas);
-    free(exclude_schemas);
     free(shortopts);
     free(longopts);
+    return rc != GO_ON ? rc : check_arguments(cl, argc, argv);
+}
+
+int main(int argc, char **argv)
+{
+    command_line cl = {.opts = DB_EXPORT_OPTIONS_INIT, .level = -1};
+    db_export_options *opts = &cl.opts;
+
+    cli_set_program("dbexport");
+    int rc = parse_command_line(&cl, argc, argv);
+    if (rc == GO_ON) {
+        opts->gzip_level =
+            cl.level >= 0 ? cl.level : (opts->output && ends_with(opts->output, ".gz") ? 6 : 0);
+        opts->source_options.include_tables = cl.include;
+        opts->source_options.exclude_tables = cl.exclude;
+        opts->source_options.include_schemas = cl.include_schemas;
+        opts->source_options.exclude_schemas = cl.exclude_schemas;
+        opts->version = DB_VERSION;
+        opts->vector_columns = cl.vectors;
+        rc = db_export(opts) < 0 ? 1 : 0;
+    }
+    free(cl.include);
+    free(cl.exclude);
+    free(cl.vectors);
+    free(cl.include_schemas);
+    free(cl.exclude_schemas);
     return rc;
 }

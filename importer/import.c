@@ -1,6 +1,8 @@
 /* The import driver: reads the document as a stream of tables and rows and
  * hands them to a db_target_ops table inside one transaction. Any error
- * rolls everything back; an interrupt (SIGINT, SIGTERM) is such an error. */
+ * rolls everything back; an interrupt (SIGINT, SIGTERM) is such an error.
+ * db_import is its steps: choose the target, open everything, read the
+ * document event by event, finish and commit, report. */
 #include "import.h"
 
 #include <signal.h>
@@ -11,6 +13,7 @@
 #include "cli.h"
 #include "doc_reader.h"
 #include "progress.h"
+#include "row_positions.h"
 #include "select.h"
 #include "stream.h"
 
@@ -36,222 +39,275 @@ typedef struct {
     db_table_stats stats;
 } table_summary;
 
-/* Where the last DB_TARGET_MAX_LATE_ROWS rows stood in the file, so an
- * error a server reports for an earlier row still names its position. */
+/* One run, from the open input to the committed target. */
 typedef struct {
-    uint64_t row, line, column, offset;
-} row_position;
+    const db_import_options *opts;
+    const db_target_ops *ops;
+    const char *locator; /* what ops->open takes */
+    void *tgt;
+    fmt_input *in;
+    fmt_doc_reader *doc;
+    db_selection selection;
+    db_row_positions *recent; /* the last DB_TARGET_MAX_LATE_ROWS rows given */
+    cli_progress progress;
+    table_summary *summary; /* one per imported table */
+    size_t nsummary;
+    int in_table, skip_table;
+    uint64_t table_rows;
+    const fmt_header *header;
+    const fmt_native_object *objects;
+    size_t nobjects;
+} import_run;
 
-static row_position recent[DB_TARGET_MAX_LATE_ROWS];
+static int fail_interrupted(void)
+{
+    cli_message("error", "interrupted by signal %d; nothing was imported", (int)interrupted);
+    return -1;
+}
+
+static int fail_target(import_run *run)
+{
+    cli_message("error", "%s", run->ops->errmsg(run->tgt));
+    return -1;
+}
 
 /* The message for a target error: at the row the target names when it
  * names an earlier one still remembered, else at the current event. */
-static const char *row_error(fmt_doc_reader *doc, const db_target_ops *ops, void *tgt)
+static const char *row_error(import_run *run)
 {
-    uint64_t late = ops->error_row ? ops->error_row(tgt) : 0;
-    const row_position *p = &recent[late % DB_TARGET_MAX_LATE_ROWS];
-    if (late && p->row == late)
-        return fmt_doc_reader_error_at_row(doc, late, p->line, p->column, p->offset,
-                                           ops->error_column(tgt), ops->errmsg(tgt));
-    return fmt_doc_reader_error_at(doc, ops->error_column(tgt), ops->errmsg(tgt));
+    const db_target_ops *ops = run->ops;
+    uint64_t late = ops->error_row ? ops->error_row(run->tgt) : 0;
+    const db_row_position *p = db_row_positions_find(run->recent, late);
+    if (p)
+        return fmt_doc_reader_error_at_row(run->doc, late, p->line, p->column, p->offset,
+                                           ops->error_column(run->tgt), ops->errmsg(run->tgt));
+    return fmt_doc_reader_error_at(run->doc, ops->error_column(run->tgt), ops->errmsg(run->tgt));
+}
+
+static void choose_target(import_run *run)
+{
+    const char *path = NULL;
+    if (cli_locator_classify(run->opts->target, &path) == CLI_LOCATOR_POSTGRESQL) {
+        run->ops = db_target_pg();
+        run->locator = run->opts->target; /* the whole connection string */
+    } else {
+        run->ops = db_target_sqlite();
+        run->locator = path;
+    }
+}
+
+static void install_signal_handlers(void)
+{
+    /* No SA_RESTART: a read blocked on a stalled pipe returns EINTR, and
+     * the input sees the flag and stops. */
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+}
+
+/* The selection, the input, the reader, the progress line and the target. */
+static int open_run(import_run *run)
+{
+    const db_import_options *opts = run->opts;
+    const char *input = opts->input ? opts->input : "-";
+    if (db_selection_init(&run->selection, opts->include_tables, opts->exclude_tables, NULL, NULL) <
+            0 ||
+        db_row_positions_new(&run->recent, DB_TARGET_MAX_LATE_ROWS) < 0) {
+        cli_message("error", "out of memory");
+        return -1;
+    }
+    if (fmt_input_open(&run->in, input) < 0) {
+        cli_message("error", "%s: %s", opts->input ? opts->input : "stdin",
+                    run->in ? fmt_input_errmsg(run->in) : "out of memory");
+        return -1;
+    }
+    fmt_input_set_interrupt(run->in, &interrupted);
+    if (fmt_doc_reader_new(&run->doc, input_source, input_errmsg, run->in, fmt_input_name(run->in),
+                           NULL) < 0) {
+        cli_message("error", "out of memory");
+        return -1;
+    }
+    cli_progress_init(&run->progress, "dbimport", 1, fmt_input_size(run->in));
+    if (run->ops->open(&run->tgt, run->locator, &opts->target_options) < 0) {
+        cli_message("error", "%s", run->tgt ? run->ops->errmsg(run->tgt) : "out of memory");
+        return -1;
+    }
+    return 0;
+}
+
+static int on_table(import_run *run, const fmt_doc_event *ev)
+{
+    run->skip_table = !db_selection_table(&run->selection, ev->table->namespace, ev->table->name);
+    if (run->skip_table)
+        return 0;
+    if (run->ops->table_begin(run->tgt, ev->table) < 0)
+        return fail_target(run);
+    run->in_table = 1;
+    table_summary *grown = realloc(run->summary, (run->nsummary + 1) * sizeof *grown);
+    if (!grown) {
+        cli_message("error", "out of memory");
+        return -1;
+    }
+    run->summary = grown;
+    memset(&grown[run->nsummary], 0, sizeof *grown);
+    grown[run->nsummary++].name = fmt_strdup(ev->table->name);
+    return 0;
+}
+
+static int on_row(import_run *run, const fmt_doc_event *ev)
+{
+    cli_progress_update(&run->progress, ev->table->name, ++run->table_rows,
+                        fmt_input_raw_offset(run->in));
+    if (run->skip_table || run->opts->target_options.schema_only)
+        return 0;
+    db_row_position pos = {ev->row_number, ev->line, ev->column, ev->offset};
+    db_row_positions_remember(run->recent, &pos);
+    if (run->ops->row(run->tgt, ev->values, ev->present) < 0) {
+        cli_message("error", "%s", row_error(run));
+        return -1;
+    }
+    return 0;
+}
+
+static int on_table_end(import_run *run)
+{
+    run->table_rows = 0;
+    if (!run->in_table)
+        return 0;
+    run->in_table = 0;
+    table_summary *s = &run->summary[run->nsummary - 1];
+    if (run->ops->table_end(run->tgt, &s->stats) < 0) {
+        if (run->ops->error_row && run->ops->error_row(run->tgt))
+            cli_message("error", "%s", row_error(run));
+        else
+            cli_message("error", "%s", run->ops->errmsg(run->tgt));
+        return -1;
+    }
+    if (run->opts->verbose)
+        cli_message(NULL, "table \"%s\": %llu rows", s->name,
+                    (unsigned long long)s->stats.rows_read);
+    return 0;
+}
+
+/* The pull loop: every event of the document to the target, up to END. */
+static int read_document(import_run *run)
+{
+    for (;;) {
+        fmt_doc_event ev;
+        if (interrupted)
+            return fail_interrupted();
+        if (fmt_doc_reader_next(run->doc, &ev) < 0) {
+            if (interrupted)
+                return fail_interrupted();
+            cli_message("error", "%s", fmt_doc_reader_errmsg(run->doc));
+            return -1;
+        }
+        int rc = 0;
+        switch (ev.type) {
+        case FMT_DOC_HEADER:
+            run->header = ev.header;
+            if (run->ops->begin(run->tgt, ev.header) < 0)
+                rc = fail_target(run);
+            break;
+        case FMT_DOC_TABLE:
+            rc = on_table(run, &ev);
+            break;
+        case FMT_DOC_ROW:
+            rc = on_row(run, &ev);
+            break;
+        case FMT_DOC_TABLE_END:
+            rc = on_table_end(run);
+            break;
+        case FMT_DOC_NATIVE:
+            run->objects = ev.objects;
+            run->nobjects = ev.nobjects;
+            break;
+        case FMT_DOC_END:
+            return 0;
+        }
+        if (rc < 0)
+            return -1;
+    }
+}
+
+/* Post-data (keys, indexes, native objects unless -a), then the commit. */
+static int finish_target(import_run *run)
+{
+    int data_only = run->opts->target_options.data_only;
+    if (interrupted)
+        return fail_interrupted();
+    if (run->ops->finish(run->tgt, data_only ? NULL : run->objects, data_only ? 0 : run->nobjects,
+                         run->header) < 0)
+        return fail_target(run);
+    if (run->ops->commit(run->tgt) < 0)
+        return fail_target(run);
+    return 0;
+}
+
+static void report(import_run *run)
+{
+    const db_target_options *topts = &run->opts->target_options;
+    char **lines = NULL;
+    size_t nlines = 0;
+    if (run->ops->warnings(run->tgt, &lines, &nlines) == 0)
+        for (size_t i = 0; i < nlines; i++)
+            cli_message("warning", "%s", lines[i]);
+
+    uint64_t rows = 0, written = 0, skipped = 0, invalid = 0;
+    for (size_t i = 0; i < run->nsummary; i++) {
+        const table_summary *s = &run->summary[i];
+        rows += s->stats.rows_read;
+        written += s->stats.rows_written;
+        skipped += s->stats.rows_skipped;
+        invalid += s->stats.invalid;
+        if (topts->dry_run)
+            printf("%s\t%llu\n", s->name, (unsigned long long)s->stats.rows_read);
+    }
+    if (topts->dry_run)
+        cli_message(NULL,
+                    "dry run: the file is valid for this target: %zu tables, %llu "
+                    "rows; nothing was written",
+                    run->nsummary, (unsigned long long)rows);
+    else if (run->opts->verbose || skipped || invalid)
+        cli_message(NULL,
+                    "imported %zu tables: %llu rows written, %llu skipped, %llu values "
+                    "handled by --on-invalid",
+                    run->nsummary, (unsigned long long)written, (unsigned long long)skipped,
+                    (unsigned long long)invalid);
+}
+
+static void close_run(import_run *run, int failed)
+{
+    cli_progress_end(&run->progress);
+    if (failed && run->tgt)
+        run->ops->rollback(run->tgt); /* also removes a target file this run created */
+    if (run->tgt)
+        run->ops->close(run->tgt);
+    fmt_doc_reader_free(run->doc);
+    fmt_input_free(run->in);
+    for (size_t i = 0; i < run->nsummary; i++)
+        free(run->summary[i].name);
+    free(run->summary);
+    db_row_positions_free(run->recent);
+    db_selection_free(&run->selection);
 }
 
 int db_import(const db_import_options *opts)
 {
-    const db_target_ops *ops;
-    const char *path = NULL;
-    void *tgt = NULL;
-    fmt_input *in = NULL;
-    fmt_doc_reader *doc = NULL;
-    table_summary *summary = NULL;
-    size_t nsummary = 0;
-    int rc = -1, in_table = 0, skip_table = 0;
-    const fmt_native_object *objects = NULL;
-    size_t nobjects = 0;
-    const fmt_header *header = NULL;
-    const db_target_options *topts = &opts->target_options;
-    cli_progress progress = {0};
-    uint64_t table_rows = 0;
-    db_selection selection = {0};
-
-    if (cli_locator_classify(opts->target, &path) == CLI_LOCATOR_POSTGRESQL) {
-        ops = db_target_pg();
-        path = opts->target; /* the whole connection string */
-    } else {
-        ops = db_target_sqlite();
-    }
-
-    {
-        /* No SA_RESTART: a read blocked on a stalled pipe returns EINTR, and
-         * the input sees the flag and stops. */
-        struct sigaction sa;
-        memset(&sa, 0, sizeof sa);
-        sa.sa_handler = on_signal;
-        sigemptyset(&sa.sa_mask);
-        sigaction(SIGINT, &sa, NULL);
-        sigaction(SIGTERM, &sa, NULL);
-        signal(SIGPIPE, SIG_IGN);
-    }
-
-    if (db_selection_init(&selection, opts->include_tables, opts->exclude_tables, NULL, NULL) < 0) {
-        cli_message("error", "out of memory");
+    import_run run = {0};
+    int rc = -1;
+    run.opts = opts;
+    choose_target(&run);
+    install_signal_handlers();
+    if (open_run(&run) < 0 || read_document(&run) < 0 || finish_target(&run) < 0)
         goto done;
-    }
-    if (fmt_input_open(&in, opts->input ? opts->input : "-") < 0) {
-        cli_message("error", "%s: %s", opts->input ? opts->input : "stdin",
-                    in ? fmt_input_errmsg(in) : "out of memory");
-        goto done;
-    }
-    fmt_input_set_interrupt(in, &interrupted);
-    if (fmt_doc_reader_new(&doc, input_source, input_errmsg, in, fmt_input_name(in), NULL) < 0) {
-        cli_message("error", "out of memory");
-        goto done;
-    }
-    cli_progress_init(&progress, "dbimport", 1, fmt_input_size(in));
-    if (ops->open(&tgt, path, topts) < 0) {
-        cli_message("error", "%s", tgt ? ops->errmsg(tgt) : "out of memory");
-        goto done;
-    }
-
-    for (;;) {
-        fmt_doc_event ev;
-        if (interrupted) {
-            cli_message("error", "interrupted by signal %d; nothing was imported",
-                        (int)interrupted);
-            goto done;
-        }
-        if (fmt_doc_reader_next(doc, &ev) < 0) {
-            if (interrupted)
-                cli_message("error", "interrupted by signal %d; nothing was imported",
-                            (int)interrupted);
-            else
-                cli_message("error", "%s", fmt_doc_reader_errmsg(doc));
-            goto done;
-        }
-        switch (ev.type) {
-        case FMT_DOC_HEADER:
-            header = ev.header;
-            if (ops->begin(tgt, ev.header) < 0) {
-                cli_message("error", "%s", ops->errmsg(tgt));
-                goto done;
-            }
-            break;
-        case FMT_DOC_TABLE:
-            skip_table = !db_selection_table(&selection, ev.table->namespace, ev.table->name);
-            if (skip_table)
-                break;
-            if (ops->table_begin(tgt, ev.table) < 0) {
-                cli_message("error", "%s", ops->errmsg(tgt));
-                goto done;
-            }
-            in_table = 1;
-            {
-                table_summary *grown = realloc(summary, (nsummary + 1) * sizeof *grown);
-                if (!grown) {
-                    cli_message("error", "out of memory");
-                    goto done;
-                }
-                summary = grown;
-                memset(&summary[nsummary], 0, sizeof *summary);
-                summary[nsummary++].name = fmt_strdup(ev.table->name);
-            }
-            break;
-        case FMT_DOC_ROW:
-            cli_progress_update(&progress, ev.table->name, ++table_rows, fmt_input_raw_offset(in));
-            if (skip_table || topts->schema_only)
-                break;
-            {
-                row_position *p = &recent[ev.row_number % DB_TARGET_MAX_LATE_ROWS];
-                p->row = ev.row_number;
-                p->line = ev.line;
-                p->column = ev.column;
-                p->offset = ev.offset;
-            }
-            if (ops->row(tgt, ev.values, ev.present) < 0) {
-                cli_message("error", "%s", row_error(doc, ops, tgt));
-                goto done;
-            }
-            break;
-        case FMT_DOC_TABLE_END:
-            table_rows = 0;
-            if (!in_table)
-                break;
-            in_table = 0;
-            if (ops->table_end(tgt, &summary[nsummary - 1].stats) < 0) {
-                if (ops->error_row && ops->error_row(tgt))
-                    cli_message("error", "%s", row_error(doc, ops, tgt));
-                else
-                    cli_message("error", "%s", ops->errmsg(tgt));
-                goto done;
-            }
-            if (opts->verbose)
-                cli_message(NULL, "table \"%s\": %llu rows", summary[nsummary - 1].name,
-                            (unsigned long long)summary[nsummary - 1].stats.rows_read);
-            break;
-        case FMT_DOC_NATIVE:
-            objects = ev.objects;
-            nobjects = ev.nobjects;
-            break;
-        case FMT_DOC_END:
-            goto end_of_document;
-        }
-    }
-end_of_document:
-    if (interrupted) {
-        cli_message("error", "interrupted by signal %d; nothing was imported", (int)interrupted);
-        goto done;
-    }
-    if (ops->finish(tgt, topts->data_only ? NULL : objects, topts->data_only ? 0 : nobjects,
-                    header) < 0) {
-        cli_message("error", "%s", ops->errmsg(tgt));
-        goto done;
-    }
-    if (ops->commit(tgt) < 0) {
-        cli_message("error", "%s", ops->errmsg(tgt));
-        goto done;
-    }
-    {
-        char **lines = NULL;
-        size_t nlines = 0;
-        if (ops->warnings(tgt, &lines, &nlines) == 0)
-            for (size_t i = 0; i < nlines; i++)
-                cli_message("warning", "%s", lines[i]);
-    }
-    {
-        uint64_t rows = 0, written = 0, skipped = 0, invalid = 0;
-        for (size_t i = 0; i < nsummary; i++) {
-            rows += summary[i].stats.rows_read;
-            written += summary[i].stats.rows_written;
-            skipped += summary[i].stats.rows_skipped;
-            invalid += summary[i].stats.invalid;
-            if (topts->dry_run)
-                printf("%s\t%llu\n", summary[i].name,
-                       (unsigned long long)summary[i].stats.rows_read);
-        }
-        if (topts->dry_run)
-            cli_message(NULL,
-                        "dry run: the file is valid for this target: %zu tables, %llu "
-                        "rows; nothing was written",
-                        nsummary, (unsigned long long)rows);
-        else if (opts->verbose || skipped || invalid)
-            cli_message(NULL,
-                        "imported %zu tables: %llu rows written, %llu skipped, %llu values "
-                        "handled by --on-invalid",
-                        nsummary, (unsigned long long)written, (unsigned long long)skipped,
-                        (unsigned long long)invalid);
-    }
+    report(&run);
     rc = 0;
 done:
-    cli_progress_end(&progress);
-    if (rc < 0 && tgt)
-        ops->rollback(tgt); /* also removes a target file this run created */
-    if (tgt)
-        ops->close(tgt);
-    fmt_doc_reader_free(doc);
-    fmt_input_free(in);
-    for (size_t i = 0; i < nsummary; i++)
-        free(summary[i].name);
-    free(summary);
-    db_selection_free(&selection);
+    close_run(&run, rc < 0);
     return rc;
 }

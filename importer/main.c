@@ -55,17 +55,113 @@ static void usage(FILE *f)
                "Exit status: 0 success, 1 import failed (the target is unchanged), 2 bad usage.\n");
 }
 
-int main(int argc, char **argv)
+/* What the command line holds while it is parsed; the lists are
+ * NULL-terminated arrays of pointers into argv. */
+typedef struct {
+    db_import_options opts;
+    const char **include, **exclude;
+    size_t ninclude, nexclude;
+} command_line;
+
+/* Status for the caller to exit with: a step returns it, or GO_ON. */
+enum { GO_ON = -1 };
+
+static int parse_on_conflict(db_target_options *t, const char *arg)
 {
-    db_import_options opts = {0};
-    const char **include = NULL, **exclude = NULL;
-    size_t ninclude = 0, nexclude = 0;
+    if (strcmp(arg, "error") == 0)
+        t->on_conflict = DB_ON_CONFLICT_ERROR;
+    else if (strcmp(arg, "skip") == 0)
+        t->on_conflict = DB_ON_CONFLICT_SKIP;
+    else if (strcmp(arg, "update") == 0)
+        t->on_conflict = DB_ON_CONFLICT_UPDATE;
+    else {
+        cli_message("error", "invalid --on-conflict \"%s\": use error, skip or update", arg);
+        return 2;
+    }
+    return GO_ON;
+}
+
+static int parse_on_invalid(db_target_options *t, const char *arg)
+{
+    if (strcmp(arg, "error") == 0)
+        t->on_invalid = DB_ON_INVALID_ERROR;
+    else if (strcmp(arg, "null") == 0)
+        t->on_invalid = DB_ON_INVALID_NULL;
+    else if (strcmp(arg, "skip-row") == 0)
+        t->on_invalid = DB_ON_INVALID_SKIP_ROW;
+    else {
+        cli_message("error", "invalid --on-invalid \"%s\": use error, null or skip-row", arg);
+        return 2;
+    }
+    return GO_ON;
+}
+
+/* One option getopt_long returned (c) with its argument. */
+static int parse_option(command_line *cl, int c, char **argv)
+{
+    db_target_options *t = &cl->opts.target_options;
+    switch (c) {
+    case 't':
+        return cli_push_pattern(&cl->include, &cl->ninclude, optarg) < 0 ? 1 : GO_ON;
+    case 'T':
+        return cli_push_pattern(&cl->exclude, &cl->nexclude, optarg) < 0 ? 1 : GO_ON;
+    case 's':
+        t->schema_only = 1;
+        return GO_ON;
+    case 'a':
+        t->data_only = 1;
+        return GO_ON;
+    case OPT_ON_CONFLICT:
+        return parse_on_conflict(t, optarg);
+    case OPT_ON_INVALID:
+        return parse_on_invalid(t, optarg);
+    case OPT_DRY_RUN:
+        t->dry_run = 1;
+        return GO_ON;
+    case OPT_REQUIRE_EMPTY:
+        t->require_empty = 1;
+        return GO_ON;
+    case 'v':
+        cl->opts.verbose = 1;
+        return GO_ON;
+    case 'V':
+        printf("dbimport %s\n", DB_VERSION);
+        return 0;
+    case '?':
+    case ':':
+        if (!cli_option_error(c, argv, optind, optopt))
+            return 2;
+        usage(stdout);
+        return 0;
+    default:
+        cli_option_error('?', argv, optind, 0);
+        return 2;
+    }
+}
+
+/* TARGET [FILE] and the options that go together, once every option is read. */
+static int check_arguments(command_line *cl, int argc, char **argv)
+{
+    if (optind == argc || argc - optind > 2) {
+        cli_message("error", optind == argc ? "no TARGET given" : "too many arguments");
+        fprintf(stderr, "Usage: dbimport [OPTION]... TARGET [FILE]\n"
+                        "Try \"dbimport --help\" for more information.\n");
+        return 2;
+    }
+    if (cl->opts.target_options.schema_only && cl->opts.target_options.data_only) {
+        cli_message("error", "--schema-only and --data-only cannot be used together");
+        return 2;
+    }
+    cl->opts.target = argv[optind];
+    cl->opts.input = optind + 1 < argc ? argv[optind + 1] : NULL;
+    return GO_ON;
+}
+
+static int parse_command_line(command_line *cl, int argc, char **argv)
+{
     char *shortopts = NULL;
     void *longopts = NULL;
-    int rc = 2;
-
-    cli_set_program("dbimport");
-    opts.target_options.single_transaction = 1;
+    int rc = GO_ON;
     if (cli_getopt_tables(options, &shortopts, &longopts) < 0) {
         cli_message("error", "out of memory");
         return 1;
@@ -73,93 +169,27 @@ int main(int argc, char **argv)
     opterr = 0;
     for (;;) {
         int c = getopt_long(argc, argv, shortopts, longopts, NULL);
-        if (c == -1)
+        if (c == -1 || (rc = parse_option(cl, c, argv)) != GO_ON)
             break;
-        switch (c) {
-        case 't':
-        case 'T':
-            if (cli_push_pattern(c == 't' ? &include : &exclude, c == 't' ? &ninclude : &nexclude,
-                                 optarg) < 0) {
-                rc = 1;
-                goto done;
-            }
-            break;
-        case 's':
-            opts.target_options.schema_only = 1;
-            break;
-        case 'a':
-            opts.target_options.data_only = 1;
-            break;
-        case OPT_ON_CONFLICT:
-            if (strcmp(optarg, "error") == 0)
-                opts.target_options.on_conflict = DB_ON_CONFLICT_ERROR;
-            else if (strcmp(optarg, "skip") == 0)
-                opts.target_options.on_conflict = DB_ON_CONFLICT_SKIP;
-            else if (strcmp(optarg, "update") == 0)
-                opts.target_options.on_conflict = DB_ON_CONFLICT_UPDATE;
-            else {
-                cli_message("error", "invalid --on-conflict \"%s\": use error, skip or update",
-                            optarg);
-                goto done;
-            }
-            break;
-        case OPT_ON_INVALID:
-            if (strcmp(optarg, "error") == 0)
-                opts.target_options.on_invalid = DB_ON_INVALID_ERROR;
-            else if (strcmp(optarg, "null") == 0)
-                opts.target_options.on_invalid = DB_ON_INVALID_NULL;
-            else if (strcmp(optarg, "skip-row") == 0)
-                opts.target_options.on_invalid = DB_ON_INVALID_SKIP_ROW;
-            else {
-                cli_message("error", "invalid --on-invalid \"%s\": use error, null or skip-row",
-                            optarg);
-                goto done;
-            }
-            break;
-        case OPT_DRY_RUN:
-            opts.target_options.dry_run = 1;
-            break;
-        case OPT_REQUIRE_EMPTY:
-            opts.target_options.require_empty = 1;
-            break;
-        case 'v':
-            opts.verbose = 1;
-            break;
-        case 'V':
-            printf("dbimport %s\n", DB_VERSION);
-            rc = 0;
-            goto done;
-        case '?':
-        case ':':
-            if (!cli_option_error(c, argv, optind, optopt))
-                goto done;
-            usage(stdout);
-            rc = 0;
-            goto done;
-        default:
-            cli_option_error('?', argv, optind, 0);
-            goto done;
-        }
     }
-    if (optind == argc || argc - optind > 2) {
-        cli_message("error", optind == argc ? "no TARGET given" : "too many arguments");
-        fprintf(stderr, "Usage: dbimport [OPTION]... TARGET [FILE]\n"
-                        "Try \"dbimport --help\" for more information.\n");
-        goto done;
-    }
-    if (opts.target_options.schema_only && opts.target_options.data_only) {
-        cli_message("error", "--schema-only and --data-only cannot be used together");
-        goto done;
-    }
-    opts.target = argv[optind];
-    opts.input = optind + 1 < argc ? argv[optind + 1] : NULL;
-    opts.include_tables = include;
-    opts.exclude_tables = exclude;
-    rc = db_import(&opts) < 0 ? 1 : 0;
-done:
-    free(include);
-    free(exclude);
     free(shortopts);
     free(longopts);
+    return rc != GO_ON ? rc : check_arguments(cl, argc, argv);
+}
+
+int main(int argc, char **argv)
+{
+    command_line cl = {0};
+
+    cli_set_program("dbimport");
+    cl.opts.target_options.single_transaction = 1;
+    int rc = parse_command_line(&cl, argc, argv);
+    if (rc == GO_ON) {
+        cl.opts.include_tables = cl.include;
+        cl.opts.exclude_tables = cl.exclude;
+        rc = db_import(&cl.opts) < 0 ? 1 : 0;
+    }
+    free(cl.include);
+    free(cl.exclude);
     return rc;
 }

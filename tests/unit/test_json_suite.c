@@ -3,6 +3,7 @@
  * either way without crashing or looping. Each file is read in one chunk and
  * again one byte at a time; the two verdicts must agree. */
 #include "check.h"
+#include "fixtures.h"
 #include "json_reader.h"
 
 #include <dirent.h>
@@ -57,28 +58,6 @@ static verdict parse(const unsigned char *data, size_t len, size_t chunk)
     free(piece);
     fmt_json_reader_free(r);
     return v;
-}
-
-static unsigned char *read_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    unsigned char *data = NULL;
-    size_t cap = 0, n;
-    *len = 0;
-    if (!f)
-        return NULL;
-    do {
-        if (*len == cap) {
-            cap = cap ? cap * 2 : 4096;
-            data = realloc(data, cap);
-            if (!data)
-                abort();
-        }
-        n = fread(data + *len, 1, cap - *len, f);
-        *len += n;
-    } while (n > 0);
-    fclose(f);
-    return data;
 }
 
 static int compare_names(const void *a, const void *b)

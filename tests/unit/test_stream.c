@@ -3,6 +3,7 @@
  * stdout, and that a failed or abandoned output leaves nothing behind. */
 #define _XOPEN_SOURCE 700 /* mknod */
 #include "check.h"
+#include "fixtures.h"
 #include "stream.h"
 
 #include <dirent.h>
@@ -20,8 +21,6 @@
 
 #include <zlib.h>
 
-static char tmpdir[4096];
-
 /* ---- helpers ---- */
 
 typedef struct {
@@ -29,29 +28,10 @@ typedef struct {
     size_t len;
 } bytes;
 
-static void make_tmpdir(void)
-{
-    const char *base = getenv("TMPDIR");
-    snprintf(tmpdir, sizeof tmpdir, "%s/test_stream.XXXXXX", base && *base ? base : "/tmp");
-    if (!mkdtemp(tmpdir)) {
-        perror("mkdtemp");
-        exit(2);
-    }
-}
-
-static const char *tmp_path(const char *name)
-{
-    static char paths[8][sizeof tmpdir + 300];
-    static int next;
-    char *p = paths[next++ % 8];
-    snprintf(p, sizeof paths[0], "%s/%s", tmpdir, name);
-    return p;
-}
-
-/* Removes every file in tmpdir; tests start each case from an empty dir. */
+/* Removes every file in fixture_tmpdir; tests start each case from an empty dir. */
 static void empty_tmpdir(void)
 {
-    DIR *d = opendir(tmpdir);
+    DIR *d = opendir(fixture_tmpdir);
     struct dirent *e;
     while (d && (e = readdir(d)) != NULL) {
         if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0) {
@@ -63,11 +43,11 @@ static void empty_tmpdir(void)
     }
 }
 
-/* Number of entries in tmpdir, and whether any is a leftover temp file. */
+/* Number of entries in fixture_tmpdir, and whether any is a leftover temp file. */
 static int count_tmpdir(int *temps)
 {
     int n = 0;
-    DIR *d = opendir(tmpdir);
+    DIR *d = opendir(fixture_tmpdir);
     struct dirent *e;
     *temps = 0;
     while (d && (e = readdir(d)) != NULL) {
@@ -82,33 +62,10 @@ static int count_tmpdir(int *temps)
     return n;
 }
 
-static void write_file(const char *path, const void *data, size_t len)
-{
-    FILE *f = fopen(path, "wb");
-    if (!f || fwrite(data, 1, len, f) != len || fclose(f) != 0) {
-        perror(path);
-        exit(2);
-    }
-}
-
 static bytes slurp(const char *path)
 {
     bytes b = {NULL, 0};
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        return b;
-    }
-    size_t cap = 1 << 16;
-    b.data = malloc(cap);
-    size_t n;
-    while ((n = fread(b.data + b.len, 1, cap - b.len, f)) > 0) {
-        b.len += n;
-        if (b.len == cap) {
-            cap *= 2;
-            b.data = realloc(b.data, cap);
-        }
-    }
-    fclose(f);
+    b.data = read_file(path, &b.len);
     return b;
 }
 
@@ -393,7 +350,7 @@ static void test_multi_member(void)
         write_file(tmp_path("a"), a.data, a.len);
         write_file(tmp_path("b"), b.data, b.len);
         snprintf(cmd, sizeof cmd, "cd '%s' && gzip -n -c a > ab.gz && gzip -n -9 -c b >> ab.gz",
-                 tmpdir);
+                 fixture_tmpdir);
         CHECK(system(cmd) == 0);
         CHECK(read_all(tmp_path("ab.gz"), 65536, &back, err, sizeof err, NULL) == 0);
         CHECK(back.len == ab.len && memcmp(back.data, ab.data, ab.len) == 0);
@@ -579,7 +536,7 @@ static void test_open_errors(void)
     fmt_input_free(in);
 
     in = NULL;
-    CHECK(fmt_input_open(&in, tmpdir) < 0);
+    CHECK(fmt_input_open(&in, fixture_tmpdir) < 0);
     CHECK(in != NULL && strstr(fmt_input_errmsg(in), strerror(EISDIR)) != NULL);
     fmt_input_free(in);
 
@@ -874,7 +831,7 @@ static void test_special_destinations(void)
     }
     /* a directory */
     fmt_output *o = NULL;
-    CHECK(fmt_output_open(&o, tmpdir, 0) < 0);
+    CHECK(fmt_output_open(&o, fixture_tmpdir, 0) < 0);
     CHECK(o && strstr(fmt_output_errmsg(o), "is a directory") != NULL);
     fmt_output_free(o);
     int temps = 0;
@@ -886,7 +843,7 @@ static void test_special_destinations(void)
 
 int main(void)
 {
-    make_tmpdir();
+    make_tmpdir("test_stream");
     test_special_destinations();
     test_plain_round_trip();
     test_gzip_round_trip();
@@ -903,6 +860,6 @@ int main(void)
     test_abandoned_output();
     test_failed_output();
     empty_tmpdir();
-    rmdir(tmpdir);
+    rmdir(fixture_tmpdir);
     return check_report();
 }

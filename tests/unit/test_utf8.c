@@ -120,11 +120,95 @@ static void test_two_byte_exhaustive(void)
     CHECK(bad == 0);
 }
 
+/* A byte-at-a-time reference: the length of the well-formed sequence at
+ * s (RFC 3629 table 3-7), or 0. */
+static size_t reference_length(const unsigned char *s, size_t avail)
+{
+    unsigned c = s[0], lo = 0x80, hi = 0xbf;
+    size_t n;
+    if (c < 0x80)
+        return 1;
+    if (c >= 0xc2 && c <= 0xdf)
+        n = 2;
+    else if (c >= 0xe0 && c <= 0xef)
+        n = 3, lo = c == 0xe0 ? 0xa0 : 0x80, hi = c == 0xed ? 0x9f : 0xbf;
+    else if (c >= 0xf0 && c <= 0xf4)
+        n = 4, lo = c == 0xf0 ? 0x90 : 0x80, hi = c == 0xf4 ? 0x8f : 0xbf;
+    else
+        return 0;
+    if (avail < n || s[1] < lo || s[1] > hi)
+        return 0;
+    for (size_t i = 2; i < n; i++)
+        if (s[i] < 0x80 || s[i] > 0xbf)
+            return 0;
+    return n;
+}
+
+static size_t reference_validate(const unsigned char *s, size_t len)
+{
+    size_t i = 0, n;
+    while (i < len && (n = reference_length(s + i, len - i)) != 0)
+        i += n;
+    return i < len ? i : len;
+}
+
+/* The validator skips ASCII eight bytes at a time: a bad byte or a
+ * multibyte sequence at every offset around those words is still found. */
+static void test_word_boundaries(void)
+{
+    int bad = 0;
+    for (size_t len = 1; len <= 40; len++) {
+        for (size_t at = 0; at < len; at++) {
+            char s[48];
+            memset(s, 'a', sizeof s);
+            s[at] = (char)0xff;
+            if (validate(s, len) != at)
+                bad++;
+            if (at + 3 <= len) { /* a euro sign at 'at', then ASCII */
+                memcpy(s + at, "\xe2\x82\xac", 3);
+                if (validate(s, len) != len)
+                    bad++;
+                if (at + 4 < len) { /* and a stray continuation byte after it */
+                    s[len - 1] = (char)0x80;
+                    if (validate(s, len) != len - 1)
+                        bad++;
+                }
+            }
+        }
+    }
+    CHECK(bad == 0);
+}
+
+/* Random strings of the bytes that matter (ASCII, continuation bytes, lead
+ * bytes at the range limits) agree with the reference. */
+static void test_random_against_reference(void)
+{
+    static const unsigned char pool[] = {'a',  ' ',  0x00, 0x7f, 0x80, 0x8f, 0x90,
+                                         0x9f, 0xa0, 0xbf, 0xc0, 0xc2, 0xdf, 0xe0,
+                                         0xe1, 0xed, 0xef, 0xf0, 0xf4, 0xf5, 0xff};
+    unsigned long long seed = 0x9e3779b97f4a7c15ull;
+    int bad = 0;
+    for (int round = 0; round < 200000; round++) {
+        unsigned char s[32];
+        seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+        size_t len = (size_t)(seed >> 59) + 1;
+        for (size_t i = 0; i < len; i++) {
+            seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+            s[i] = (seed >> 60) < 8 ? 'a' : pool[(seed >> 33) % sizeof pool];
+        }
+        if (validate((const char *)s, len) != reference_validate(s, len))
+            bad++;
+    }
+    CHECK(bad == 0);
+}
+
 int main(void)
 {
     test_valid();
     test_invalid();
     test_encode_all();
     test_two_byte_exhaustive();
+    test_word_boundaries();
+    test_random_against_reference();
     return check_report();
 }

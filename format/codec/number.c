@@ -223,14 +223,32 @@ static int parse_plain_integer(int64_t *out, const char *s, size_t len)
     return 0;
 }
 
+/* The exponent of a grammar-checked number, from s[i] (after the 'e') to
+ * len, saturated at a bound far beyond any meaningful value and small enough
+ * that adding digit counts to it cannot overflow int64. */
+static int64_t parse_exponent(const char *s, size_t i, size_t len)
+{
+    const int64_t exp_clamp = (int64_t)1 << 40;
+    int64_t exponent = 0;
+    int exp_negative = 0;
+    if (s[i] == '+' || s[i] == '-') {
+        exp_negative = s[i] == '-';
+        i++;
+    }
+    for (; i < len; i++) {
+        if (exponent < exp_clamp)
+            exponent = exponent * 10 + (s[i] - '0');
+    }
+    if (exponent > exp_clamp)
+        exponent = exp_clamp;
+    return exp_negative ? -exponent : exponent;
+}
+
 /* Lexeme with fraction and/or exponent (already grammar-checked). The value
  * is digits(I F) * 10^(x - |F|); decided exactly on the digit string, never
  * through a double, so "9007199254740993e0" cannot round its way in. */
 static int parse_integral_float(int64_t *out, const char *s, size_t len)
 {
-    /* Saturation bound for the exponent: far beyond any meaningful value,
-     * small enough that adding digit counts cannot overflow int64. */
-    const int64_t exp_clamp = (int64_t)1 << 40;
     int negative = s[0] == '-';
     size_t i = negative ? 1 : 0;
     size_t digits_start = i, digits_end, frac_len = 0;
@@ -249,22 +267,8 @@ static int parse_integral_float(int64_t *out, const char *s, size_t len)
         frac_len = i - frac_start;
     }
     digits_end = i;
-    if (i < len && (s[i] == 'e' || s[i] == 'E')) {
-        int exp_negative = 0;
-        i++;
-        if (s[i] == '+' || s[i] == '-') {
-            exp_negative = s[i] == '-';
-            i++;
-        }
-        for (; i < len; i++) {
-            if (exponent < exp_clamp)
-                exponent = exponent * 10 + (s[i] - '0');
-        }
-        if (exponent > exp_clamp)
-            exponent = exp_clamp;
-        if (exp_negative)
-            exponent = -exponent;
-    }
+    if (i < len && (s[i] == 'e' || s[i] == 'E'))
+        exponent = parse_exponent(s, i + 1, len);
 
     /* Significant digits: from the first to the last non-zero digit over the
      * integer and fraction parts (the '.' is skipped). */

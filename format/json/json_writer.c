@@ -13,6 +13,7 @@
 
 #include "base64.h"
 #include "number.h"
+#include "utf8.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -136,51 +137,6 @@ static int put_newline_indent(fmt_json_writer *w, size_t level)
     return 0;
 }
 
-/* Offset of the first byte that does not start a valid RFC 3629 sequence,
- * or len. Runs of ASCII are skipped eight bytes at a time because that is
- * nearly all text in a database. */
-static size_t utf8_invalid_offset(const unsigned char *s, size_t len)
-{
-    size_t i = 0;
-
-    while (i < len) {
-        unsigned c;
-        while (i + 8 <= len) {
-            uint64_t word;
-            memcpy(&word, s + i, 8);
-            if (word & 0x8080808080808080ull)
-                break;
-            i += 8;
-        }
-        if (i >= len)
-            break;
-        c = s[i];
-        if (c < 0x80) {
-            i++;
-        } else if (c >= 0xC2 && c <= 0xDF) {
-            if (len - i < 2 || (s[i + 1] & 0xC0) != 0x80)
-                return i;
-            i += 2;
-        } else if (c >= 0xE0 && c <= 0xEF) {
-            /* E0 excludes overlongs (second byte >= A0), ED surrogates (<= 9F). */
-            unsigned lo = c == 0xE0 ? 0xA0 : 0x80, hi = c == 0xED ? 0x9F : 0xBF;
-            if (len - i < 3 || s[i + 1] < lo || s[i + 1] > hi || (s[i + 2] & 0xC0) != 0x80)
-                return i;
-            i += 3;
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            /* F0 excludes overlongs (>= 90), F4 anything above U+10FFFF (<= 8F). */
-            unsigned lo = c == 0xF0 ? 0x90 : 0x80, hi = c == 0xF4 ? 0x8F : 0xBF;
-            if (len - i < 4 || s[i + 1] < lo || s[i + 1] > hi || (s[i + 2] & 0xC0) != 0x80 ||
-                (s[i + 3] & 0xC0) != 0x80)
-                return i;
-            i += 4;
-        } else {
-            return i; /* continuation byte, C0/C1 overlong lead, F5..FF */
-        }
-    }
-    return len;
-}
-
 /* True if any byte of the word is < 0x20, '"' or '\\' (exact as a yes/no
  * answer; which byte is left to the byte loop). */
 static int word_needs_escape(uint64_t x)
@@ -254,7 +210,7 @@ static int check_utf8(fmt_json_writer *w, const char *s, size_t len, const char 
         return set_error(w, WRITER_EMISUSE, "%s: null pointer with length %zu", what, len);
     if (len == 0)
         return 0;
-    bad = utf8_invalid_offset((const unsigned char *)s, len);
+    bad = fmt_utf8_validate(s, len);
     if (bad != len)
         return set_error(w, WRITER_EINVALID, "%s: invalid UTF-8 at byte %zu (0x%02x)", what, bad,
                          (unsigned)(unsigned char)s[bad]);

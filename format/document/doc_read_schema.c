@@ -1,0 +1,764 @@
+/* Reading the document's description of the database (docs/FORMAT.md 2 to
+ * 4): the header (format, version, source, extensions, user types, native
+ * objects) and each table's schema (columns, keys, checks, foreign keys,
+ * indexes, options, partitions), cross-checked once complete. */
+#include "doc_reader_internal.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "number.h"
+
+/* ---- header ---------------------------------------------------------- */
+
+/* "MAJOR.MINOR": two runs of ASCII digits and a dot, nothing else (no
+ * sign, space or NUL, which sscanf's %lu would let through). A number too
+ * large saturates, so a huge major still reads as "newer". 0 or -1. */
+static int parse_version(const char *s, size_t len, unsigned long *major, unsigned long *minor)
+{
+    size_t i = 0;
+    for (int part = 0; part < 2; part++) {
+        unsigned long *v = part ? minor : major;
+        size_t start = i;
+        *v = 0;
+        for (; i < len && s[i] >= '0' && s[i] <= '9'; i++)
+            *v = *v > (ULONG_MAX - 9) / 10 ? ULONG_MAX : *v * 10 + (unsigned long)(s[i] - '0');
+        if (i == start)
+            return -1;
+        if (part == 0 && (i == len || s[i++] != '.'))
+            return -1;
+    }
+    return i == len ? 0 : -1;
+}
+
+static int read_format_version(fmt_doc_reader *r)
+{
+    fmt_json_event ev;
+    if (doc_expect(r, &ev, FMT_JSON_STRING, "\"format_version\"") < 0)
+        return -1;
+    unsigned long major = 0, minor = 0;
+    if (parse_version(ev.text, ev.len, &major, &minor) < 0)
+        return doc_fail_at(r, ev.pos, NULL,
+                           "invalid format_version \"%.40s\" (expected MAJOR.MINOR)", ev.text);
+    if (major > FMT_FORMAT_MAJOR)
+        return doc_fail_at(r, ev.pos, NULL,
+                           "format version %.40s is newer than this program reads (%d.x); "
+                           "upgrade dbimport to read it",
+                           ev.text, FMT_FORMAT_MAJOR);
+    if (major < FMT_FORMAT_MAJOR)
+        return doc_fail_at(r, ev.pos, NULL, "unsupported format version %.40s", ev.text);
+    free(r->header.format_version);
+    if (!(r->header.format_version = fmt_strdup(ev.text)))
+        return doc_fail_at(r, ev.pos, NULL, "out of memory");
+    r->have_version = 1;
+    return 0;
+}
+
+static int read_source(fmt_doc_reader *r)
+{
+    fmt_json_event ev;
+    int started = 0, rc;
+    while ((rc = doc_next_member(r, &ev, &started, "\"source\"")) == 1) {
+        if (doc_text_is(&ev, "backend"))
+            rc = doc_read_string(r, &r->header.source_backend, "source.backend");
+        else if (doc_text_is(&ev, "version"))
+            rc = doc_read_optional_string(r, &r->header.source_version, "source.version");
+        else if (doc_text_is(&ev, "database"))
+            rc = doc_read_optional_string(r, &r->header.source_database, "source.database");
+        else
+            rc = doc_skip_next_value(r);
+        if (rc < 0)
+            return -1;
+    }
+    return rc;
+}
+
+static int read_native_objects(fmt_doc_reader *r, fmt_native_kind kind, const char *what)
+{
+    fmt_json_event ev;
+    int started = 0, rc;
+    while ((rc = doc_next_element(r, &ev, &started, what)) == 1) {
+        if (ev.type != FMT_JSON_OBJECT_START)
+            return doc_fail_at(r, ev.pos, NULL, "expected an object in %s", what);
+        fmt_native_object *o = doc_push((void **)&r->objects, &r->nobjects, sizeof *o);
+        if (!o)
+            return doc_fail_at(r, ev.pos, NULL, "out of memory");
+        o->kind = kind;
+        fmt_position at = ev.pos;
+        for (;;) {
+            if (doc_jnext(r, &ev) < 0)
+                return -1;
+            if (ev.type == FMT_JSON_OBJECT_END)
+                break;
+            if (doc_text_is(&ev, "name"))
+                rc = doc_read_string(r, &o->name, "name");
+            else if (doc_text_is(&ev, "table"))
+                rc = doc_read_optional_string(r, &o->table, "table");
+            else if (doc_text_is(&ev, "sql"))
+                rc = doc_read_string(r, &o->sql, "sql");
+            else
+                rc = doc_skip_next_value(r);
+            if (rc < 0)
+                return -1;
+        }
+        if (!o->name || !o->sql)
+            return doc_fail_at(r, at, NULL, "an entry of %s needs \"name\" and \"sql\"", what);
+    }
+    return rc;
+}
+
+static int read_user_types(fmt_doc_reader *r, fmt_user_type_kind kind, const char *what)
+{
+    fmt_json_event ev;
+    int started = 0, rc;
+    while ((rc = doc_next_element(r, &ev, &started, what)) == 1) {
+        if (ev.type != FMT_JSON_OBJECT_START)
+            return doc_fail_at(r, ev.pos, NULL, "expected an object in %s", what);
+        fmt_user_type *u =
+            doc_push((void **)&r->header.user_types, &r->header.nuser_types, sizeof *u);
+        if (!u)
+            return doc_fail_at(r, ev.pos, NULL, "out of memory");
+        u->kind = kind;
+        fmt_position at = ev.pos;
+        int s2 = 1;
+        bool b = true;
+        while ((rc = doc_next_member(r, &ev, &s2, what)) == 1) {
+            if (doc_text_is(&ev, "name"))
+                rc = doc_read_string(r, &u->name, "name");
+            else if (doc_text_is(&ev, "namespace"))
+                rc = doc_read_optional_string(r, &u->namespace, "namespace");
+            else if (doc_text_is(&ev, "labels"))
+                rc = doc_read_string_array(r, &u->labels, &u->nlabels, "labels");
+            else if (doc_text_is(&ev, "base_type"))
+                rc = doc_read_string(r, &u->base_type, "base_type");
+            else if (doc_text_is(&ev, "nullable")) {
+                rc = doc_read_bool(r, &b, "nullable");
+                u->not_null = !b;
+            } else if (doc_text_is(&ev, "default"))
+                rc = doc_read_optional_string(r, &u->default_sql, "default");
+            else if (doc_text_is(&ev, "checks"))
+                rc = doc_read_string_array(r, &u->checks, &u->nchecks, "checks");
+            else
+                rc = doc_skip_next_value(r);
+            if (rc < 0)
+                return -1;
+        }
+        if (rc < 0)
+            return -1;
+        if (!u->name || (kind == FMT_USER_TYPE_DOMAIN && !u->base_type))
+            return doc_fail_at(r, at, NULL, "an entry of %s needs \"name\"%s", what,
+                               kind == FMT_USER_TYPE_DOMAIN ? " and \"base_type\"" : "");
+    }
+    return rc;
+}
+
+/* Handles a top-level key other than "tables"; 1 if it was "tables". */
+int doc_top_level_key(fmt_doc_reader *r, const fmt_json_event *key)
+{
+    int rc;
+    if (doc_text_is(key, "tables"))
+        return 1;
+    if (doc_text_is(key, "format")) {
+        fmt_json_event ev;
+        if (doc_expect(r, &ev, FMT_JSON_STRING, "\"format\"") < 0)
+            return -1;
+        if (!doc_text_is(&ev, FMT_FORMAT_NAME))
+            return doc_fail_at(r, ev.pos, NULL, "not a dbexport file: format is \"%.60s\"",
+                               ev.text);
+        r->have_format = 1;
+        return 0;
+    }
+    if (doc_text_is(key, "format_version"))
+        rc = read_format_version(r);
+    else if (doc_text_is(key, "created"))
+        rc = doc_read_optional_string(r, &r->header.created, "\"created\"");
+    else if (doc_text_is(key, "generator"))
+        rc = doc_read_optional_string(r, &r->header.generator, "\"generator\"");
+    else if (doc_text_is(key, "source"))
+        rc = read_source(r);
+    else if (doc_text_is(key, "extensions"))
+        rc = doc_read_string_array(r, &r->header.extensions, &r->header.nextensions,
+                                   "\"extensions\"");
+    else if (doc_text_is(key, "enums"))
+        rc = read_user_types(r, FMT_USER_TYPE_ENUM, "\"enums\"");
+    else if (doc_text_is(key, "domains"))
+        rc = read_user_types(r, FMT_USER_TYPE_DOMAIN, "\"domains\"");
+    else if (doc_text_is(key, "views"))
+        rc = read_native_objects(r, FMT_NATIVE_VIEW, "\"views\"");
+    else if (doc_text_is(key, "triggers"))
+        rc = read_native_objects(r, FMT_NATIVE_TRIGGER, "\"triggers\"");
+    else
+        rc = doc_skip_next_value(r);
+    return rc < 0 ? -1 : 0;
+}
+
+/* ---- table schema ---------------------------------------------------- */
+
+static int read_column_type(fmt_doc_reader *r, fmt_column *c)
+{
+    fmt_json_event tv;
+    char err[160];
+    if (doc_expect(r, &tv, FMT_JSON_STRING, "a column type") < 0)
+        return -1;
+    if (fmt_type_parse(&c->type, tv.text, tv.len, err, sizeof err) < 0)
+        return doc_fail_at(r, tv.pos, c->name, "%s", err);
+    free(c->type_text);
+    if (!(c->type_text = fmt_strdup(tv.text)))
+        return doc_fail_at(r, tv.pos, c->name, "out of memory");
+    return 0;
+}
+
+static int read_generated(fmt_doc_reader *r, fmt_column *c)
+{
+    fmt_json_event ev;
+    int started = 0, rc;
+    bool b = false;
+    while ((rc = doc_next_member(r, &ev, &started, "\"generated\"")) == 1) {
+        if (doc_text_is(&ev, "expression"))
+            rc = doc_read_string(r, &c->generated_sql, "generated.expression");
+        else if (doc_text_is(&ev, "stored")) {
+            rc = doc_read_bool(r, &b, "generated.stored");
+            c->generated_stored = b;
+        } else
+            rc = doc_skip_next_value(r);
+        if (rc < 0)
+            return -1;
+    }
+    return rc;
+}
+
+static int read_identity(fmt_doc_reader *r, fmt_column *c)
+{
+    fmt_json_event iv;
+    if (doc_expect(r, &iv, FMT_JSON_STRING, "identity") < 0)
+        return -1;
+    int kind = fmt_identity_parse(iv.text);
+    if (kind < 0)
+        return doc_fail_at(r, iv.pos, c->name, "unknown identity \"%.40s\"", iv.text);
+    c->identity = (fmt_identity_kind)kind;
+    return 0;
+}
+
+static int read_last_value(fmt_doc_reader *r, fmt_column *c)
+{
+    fmt_json_event nv;
+    if (doc_jnext(r, &nv) < 0)
+        return -1;
+    if ((nv.type != FMT_JSON_NUMBER && nv.type != FMT_JSON_STRING) ||
+        fmt_int64_parse(&c->last_value, nv.text, nv.len) < 0)
+        return doc_fail_at(r, nv.pos, c->name, "last_value must be a 64-bit integer");
+    c->has_last_value = true;
+    return 0;
+}
+
+/* Reads a column object whose '{' (at position at) was read. */
+static int read_column(fmt_doc_reader *r, fmt_column *c, fmt_position at)
+{
+    fmt_json_event ev;
+    int have_nullable = 0, rc;
+    bool b = false;
+    c->nullable = true;
+    c->type.kind = FMT_TYPE_COUNT_;
+    for (;;) {
+        if (doc_jnext(r, &ev) < 0)
+            return -1;
+        if (ev.type == FMT_JSON_OBJECT_END)
+            break;
+        if (doc_text_is(&ev, "name")) {
+            rc = doc_read_string(r, &c->name, "a column name");
+        } else if (doc_text_is(&ev, "type")) {
+            rc = read_column_type(r, c);
+        } else if (doc_text_is(&ev, "native_type")) {
+            rc = doc_read_optional_string(r, &c->native_type, "native_type");
+        } else if (doc_text_is(&ev, "nullable")) {
+            rc = doc_read_bool(r, &b, "nullable");
+            c->nullable = b;
+            have_nullable = 1;
+        } else if (doc_text_is(&ev, "default")) {
+            rc = doc_read_optional_string(r, &c->default_sql, "default");
+        } else if (doc_text_is(&ev, "collation")) {
+            rc = doc_read_optional_string(r, &c->collation, "collation");
+        } else if (doc_text_is(&ev, "generated")) {
+            rc = read_generated(r, c);
+        } else if (doc_text_is(&ev, "identity")) {
+            rc = read_identity(r, c);
+        } else if (doc_text_is(&ev, "last_value")) {
+            rc = read_last_value(r, c);
+        } else {
+            rc = doc_skip_next_value(r);
+        }
+        if (rc < 0)
+            return -1;
+    }
+    if (!c->name)
+        return doc_fail_at(r, at, NULL, "a column has no \"name\"");
+    if (c->type.kind == FMT_TYPE_COUNT_)
+        return doc_fail_at(r, at, c->name, "the column has no \"type\"");
+    if (!have_nullable)
+        return doc_fail_at(r, at, c->name, "the column has no \"nullable\"");
+    return 0;
+}
+
+static int read_columns(fmt_doc_reader *r, fmt_table *t)
+{
+    fmt_json_event ev;
+    int started = 0, rc;
+    while ((rc = doc_next_element(r, &ev, &started, "\"columns\"")) == 1) {
+        if (ev.type != FMT_JSON_OBJECT_START)
+            return doc_fail_at(r, ev.pos, NULL, "expected a column object, found %s",
+                               doc_event_name(ev.type));
+        if (t->ncolumns >= r->opts.max_columns)
+            return doc_fail_at(r, ev.pos, NULL, "more than %zu columns", r->opts.max_columns);
+        fmt_column *c = doc_push((void **)&t->columns, &t->ncolumns, sizeof *c);
+        if (!c)
+            return doc_fail_at(r, ev.pos, NULL, "out of memory");
+        if (read_column(r, c, ev.pos) < 0)
+            return -1;
+    }
+    return rc;
+}
+
+/* Reads a key object ({"name", "columns"}); started: its '{' was read. */
+static int read_key(fmt_doc_reader *r, fmt_key *k, int started, const char *what)
+{
+    fmt_json_event ev;
+    int rc;
+    while ((rc = doc_next_member(r, &ev, &started, what)) == 1) {
+        if (doc_text_is(&ev, "name"))
+            rc = doc_read_optional_string(r, &k->name, "name");
+        else if (doc_text_is(&ev, "columns"))
+            rc = doc_read_string_array(r, &k->columns, &k->ncolumns, "columns");
+        else
+            rc = doc_skip_next_value(r);
+        if (rc < 0)
+            return -1;
+    }
+    return rc;
+}
+
+static int read_references(fmt_doc_reader *r, fmt_foreign_key *fk)
+{
+    fmt_json_event ev;
+    int started = 0, rc;
+    while ((rc = doc_next_member(r, &ev, &started, "\"references\"")) == 1) {
+        if (doc_text_is(&ev, "table"))
+            rc = doc_read_string(r, &fk->ref_table, "references.table");
+        else if (doc_text_is(&ev, "namespace"))
+            rc = doc_read_optional_string(r, &fk->ref_namespace, "references.namespace");
+        else if (doc_text_is(&ev, "columns"))
+            rc =
+                doc_read_string_array(r, &fk->ref_columns, &fk->nref_columns, "references.columns");
+        else
+            rc = doc_skip_next_value(r);
+        if (rc < 0)
+            return -1;
+    }
+    return rc;
+}
+
+/* Reads a foreign key object whose '{' (at position at) was read. */
+static int read_foreign_key(fmt_doc_reader *r, fmt_foreign_key *fk, fmt_position at)
+{
+    fmt_json_event ev;
+    int started = 1, rc;
+    bool b = false;
+    while ((rc = doc_next_member(r, &ev, &started, "a foreign key")) == 1) {
+        if (doc_text_is(&ev, "name"))
+            rc = doc_read_optional_string(r, &fk->name, "name");
+        else if (doc_text_is(&ev, "columns"))
+            rc = doc_read_string_array(r, &fk->columns, &fk->ncolumns, "columns");
+        else if (doc_text_is(&ev, "references"))
+            rc = read_references(r, fk);
+        else if (doc_text_is(&ev, "on_delete"))
+            rc = doc_read_string(r, &fk->on_delete, "on_delete");
+        else if (doc_text_is(&ev, "on_update"))
+            rc = doc_read_string(r, &fk->on_update, "on_update");
+        else if (doc_text_is(&ev, "deferrable")) {
+            rc = doc_read_bool(r, &b, "deferrable");
+            fk->deferrable = b;
+        } else if (doc_text_is(&ev, "initially_deferred")) {
+            rc = doc_read_bool(r, &b, "initially_deferred");
+            fk->initially_deferred = b;
+        } else
+            rc = doc_skip_next_value(r);
+        if (rc < 0)
+            return -1;
+    }
+    if (rc == 0 && (!fk->ref_table || !fk->ncolumns))
+        return doc_fail_at(r, at, NULL,
+                           "a foreign key needs \"columns\" and \"references\".\"table\"");
+    return rc;
+}
+
+/* Reads a check object whose '{' (at position at) was read. */
+static int read_check(fmt_doc_reader *r, fmt_check *c, fmt_position at)
+{
+    fmt_json_event ev;
+    int started = 1, rc;
+    while ((rc = doc_next_member(r, &ev, &started, "a check constraint")) == 1) {
+        if (doc_text_is(&ev, "name"))
+            rc = doc_read_optional_string(r, &c->name, "name");
+        else if (doc_text_is(&ev, "expression"))
+            rc = doc_read_string(r, &c->expression, "expression");
+        else
+            rc = doc_skip_next_value(r);
+        if (rc < 0)
+            return -1;
+    }
+    if (rc == 0 && !c->expression)
+        return doc_fail_at(r, at, NULL, "a check constraint has no \"expression\"");
+    return rc;
+}
+
+static int read_foreign_key_list(fmt_doc_reader *r, fmt_foreign_key **fks, size_t *nfks)
+{
+    fmt_json_event ev;
+    int started = 0, rc;
+    while ((rc = doc_next_element(r, &ev, &started, "\"foreign_keys\"")) == 1) {
+        fmt_foreign_key *fk = doc_push((void **)fks, nfks, sizeof *fk);
+        if (!fk || ev.type != FMT_JSON_OBJECT_START)
+            return doc_fail_at(r, ev.pos, NULL, "expected a foreign key object");
+        if (read_foreign_key(r, fk, ev.pos) < 0)
+            return -1;
+    }
+    return rc;
+}
+
+static int read_unique_list(fmt_doc_reader *r, fmt_table *t)
+{
+    fmt_json_event ev;
+    int started = 0, rc;
+    while ((rc = doc_next_element(r, &ev, &started, "\"unique\"")) == 1) {
+        fmt_key *u = doc_push((void **)&t->uniques, &t->nuniques, sizeof *u);
+        if (!u || ev.type != FMT_JSON_OBJECT_START)
+            return doc_fail_at(r, ev.pos, NULL, "expected a unique constraint object");
+        if (read_key(r, u, 1, "a unique constraint") < 0)
+            return -1;
+    }
+    return rc;
+}
+
+static int read_check_list(fmt_doc_reader *r, fmt_table *t)
+{
+    fmt_json_event ev;
+    int started = 0, rc;
+    while ((rc = doc_next_element(r, &ev, &started, "\"checks\"")) == 1) {
+        fmt_check *c = doc_push((void **)&t->checks, &t->nchecks, sizeof *c);
+        if (!c || ev.type != FMT_JSON_OBJECT_START)
+            return doc_fail_at(r, ev.pos, NULL, "expected a check constraint object");
+        if (read_check(r, c, ev.pos) < 0)
+            return -1;
+    }
+    return rc;
+}
+
+static int read_constraints(fmt_doc_reader *r, fmt_table *t)
+{
+    fmt_json_event ev;
+    int started = 0, rc;
+    while ((rc = doc_next_member(r, &ev, &started, "\"constraints\"")) == 1) {
+        if (doc_text_is(&ev, "primary_key")) {
+            if (!t->primary_key && !(t->primary_key = calloc(1, sizeof *t->primary_key)))
+                return doc_fail_at(r, ev.pos, NULL, "out of memory");
+            rc = read_key(r, t->primary_key, 0, "\"primary_key\"");
+        } else if (doc_text_is(&ev, "unique")) {
+            rc = read_unique_list(r, t);
+        } else if (doc_text_is(&ev, "checks")) {
+            rc = read_check_list(r, t);
+        } else if (doc_text_is(&ev, "foreign_keys")) {
+            rc = read_foreign_key_list(r, &t->foreign_keys, &t->nforeign_keys);
+        } else {
+            rc = doc_skip_next_value(r);
+        }
+        if (rc < 0)
+            return -1;
+    }
+    return rc;
+}
+
+static int read_index_part(fmt_doc_reader *r, fmt_index_part *p, fmt_position at)
+{
+    fmt_json_event ev;
+    int started = 1, rc;
+    bool b = false;
+    while ((rc = doc_next_member(r, &ev, &started, "an index part")) == 1) {
+        if (doc_text_is(&ev, "column"))
+            rc = doc_read_string(r, &p->column, "column");
+        else if (doc_text_is(&ev, "expression"))
+            rc = doc_read_string(r, &p->expression, "expression");
+        else if (doc_text_is(&ev, "descending")) {
+            rc = doc_read_bool(r, &b, "descending");
+            p->descending = b;
+        } else if (doc_text_is(&ev, "collation"))
+            rc = doc_read_optional_string(r, &p->collation, "collation");
+        else
+            rc = doc_skip_next_value(r);
+        if (rc < 0)
+            return -1;
+    }
+    if (rc == 0 && !p->column == !p->expression)
+        return doc_fail_at(r, at, NULL, "an index part needs one of \"column\" or \"expression\"");
+    return rc;
+}
+
+static int read_index_parts(fmt_doc_reader *r, fmt_index *ix)
+{
+    fmt_json_event ev;
+    int started = 0, rc;
+    while ((rc = doc_next_element(r, &ev, &started, "\"parts\"")) == 1) {
+        fmt_index_part *p = doc_push((void **)&ix->parts, &ix->nparts, sizeof *p);
+        if (!p || ev.type != FMT_JSON_OBJECT_START)
+            return doc_fail_at(r, ev.pos, NULL, "expected an index part object");
+        if (read_index_part(r, p, ev.pos) < 0)
+            return -1;
+    }
+    return rc;
+}
+
+/* Reads an index object whose '{' (at position at) was read. */
+static int read_index(fmt_doc_reader *r, fmt_index *ix, fmt_position at)
+{
+    fmt_json_event ev;
+    int started = 1, rc;
+    bool b = false;
+    while ((rc = doc_next_member(r, &ev, &started, "an index")) == 1) {
+        if (doc_text_is(&ev, "name"))
+            rc = doc_read_string(r, &ix->name, "index name");
+        else if (doc_text_is(&ev, "unique")) {
+            rc = doc_read_bool(r, &b, "unique");
+            ix->unique = b;
+        } else if (doc_text_is(&ev, "where"))
+            rc = doc_read_optional_string(r, &ix->where, "where");
+        else if (doc_text_is(&ev, "sql"))
+            rc = doc_read_optional_string(r, &ix->sql, "sql");
+        else if (doc_text_is(&ev, "parts"))
+            rc = read_index_parts(r, ix);
+        else
+            rc = doc_skip_next_value(r);
+        if (rc < 0)
+            return -1;
+    }
+    if (rc < 0)
+        return -1;
+    if (!ix->name || !ix->nparts)
+        return doc_fail_at(r, at, NULL, "an index needs \"name\" and \"parts\"");
+    return 0;
+}
+
+static int read_index_list(fmt_doc_reader *r, fmt_index **indexes, size_t *nindexes)
+{
+    fmt_json_event ev;
+    int started = 0, rc;
+    while ((rc = doc_next_element(r, &ev, &started, "\"indexes\"")) == 1) {
+        fmt_index *ix = doc_push((void **)indexes, nindexes, sizeof *ix);
+        if (!ix || ev.type != FMT_JSON_OBJECT_START)
+            return doc_fail_at(r, ev.pos, NULL, "expected an index object");
+        if (read_index(r, ix, ev.pos) < 0)
+            return -1;
+    }
+    return rc;
+}
+
+static int read_options(fmt_doc_reader *r, fmt_table *t)
+{
+    fmt_json_event ev;
+    int started = 0, rc;
+    bool b = false;
+    while ((rc = doc_next_member(r, &ev, &started, "\"options\"")) == 1) {
+        if (doc_text_is(&ev, "without_rowid")) {
+            rc = doc_read_bool(r, &b, "without_rowid");
+            t->without_rowid = b;
+        } else if (doc_text_is(&ev, "strict")) {
+            rc = doc_read_bool(r, &b, "strict");
+            t->strict = b;
+        } else
+            rc = doc_skip_next_value(r);
+        if (rc < 0)
+            return -1;
+    }
+    return rc;
+}
+
+/* Reads a partition object whose '{' (at position at) was read. */
+static int read_partition(fmt_doc_reader *r, fmt_partition *part, fmt_position at)
+{
+    fmt_json_event ev;
+    int started = 1, rc;
+    while ((rc = doc_next_member(r, &ev, &started, "a partition")) == 1) {
+        if (doc_text_is(&ev, "name"))
+            rc = doc_read_string(r, &part->name, "name");
+        else if (doc_text_is(&ev, "indexes"))
+            rc = read_index_list(r, &part->indexes, &part->nindexes);
+        else if (doc_text_is(&ev, "foreign_keys"))
+            rc = read_foreign_key_list(r, &part->foreign_keys, &part->nforeign_keys);
+        else if (doc_text_is(&ev, "namespace"))
+            rc = doc_read_optional_string(r, &part->namespace, "namespace");
+        else if (doc_text_is(&ev, "bound"))
+            rc = doc_read_string(r, &part->bound, "bound");
+        else
+            rc = doc_skip_next_value(r);
+        if (rc < 0)
+            return -1;
+    }
+    if (rc < 0)
+        return -1;
+    if (!part->name || !part->bound)
+        return doc_fail_at(r, at, NULL, "a partition needs \"name\" and \"bound\"");
+    return 0;
+}
+
+static int read_partition_list(fmt_doc_reader *r, fmt_partitioning *p)
+{
+    fmt_json_event ev;
+    int started = 0, rc;
+    while ((rc = doc_next_element(r, &ev, &started, "\"partitions\"")) == 1) {
+        fmt_partition *part = doc_push((void **)&p->partitions, &p->npartitions, sizeof *part);
+        if (!part || ev.type != FMT_JSON_OBJECT_START)
+            return doc_fail_at(r, ev.pos, NULL, "expected a partition object");
+        if (read_partition(r, part, ev.pos) < 0)
+            return -1;
+    }
+    return rc;
+}
+
+static int read_partitioning(fmt_doc_reader *r, fmt_table *t)
+{
+    fmt_json_event ev;
+    int started = 0, rc;
+    fmt_partitioning *p = t->partitioning;
+    if (!p && !(p = t->partitioning = calloc(1, sizeof *p)))
+        return doc_fail_at(r, fmt_json_reader_position(r->json), NULL, "out of memory");
+    while ((rc = doc_next_member(r, &ev, &started, "\"partitioning\"")) == 1) {
+        if (doc_text_is(&ev, "strategy"))
+            rc = doc_read_string(r, &p->strategy, "strategy");
+        else if (doc_text_is(&ev, "key"))
+            rc = doc_read_string(r, &p->key, "key");
+        else if (doc_text_is(&ev, "partitions"))
+            rc = read_partition_list(r, p);
+        else
+            rc = doc_skip_next_value(r);
+        if (rc < 0)
+            return -1;
+    }
+    if (rc == 0 && (!p->strategy || !p->key))
+        return doc_fail_at(r, fmt_json_reader_position(r->json), NULL,
+                           "\"partitioning\" needs \"strategy\" and \"key\"");
+    return rc;
+}
+
+static int check_names(fmt_doc_reader *r, fmt_position at, char **names, size_t n, const char *what)
+{
+    for (size_t i = 0; i < n; i++)
+        if (fmt_table_find_column(r->table, names[i]) < 0)
+            return doc_fail_at(r, at, NULL, "%s names \"%.120s\", which is not a column", what,
+                               names[i]);
+    return 0;
+}
+
+/* Cross-checks a table's schema once it is complete. */
+static int validate_table(fmt_doc_reader *r, fmt_position at)
+{
+    fmt_table *t = r->table;
+    if (!t->ncolumns)
+        return doc_fail_at(r, at, NULL, "the table has no columns");
+    for (size_t i = 0; i < t->ncolumns; i++)
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(t->columns[i].name, t->columns[j].name) == 0)
+                return doc_fail_at(r, at, NULL, "column \"%.120s\" appears twice",
+                                   t->columns[i].name);
+    if (t->primary_key && check_names(r, at, t->primary_key->columns, t->primary_key->ncolumns,
+                                      "the primary key") < 0)
+        return -1;
+    for (size_t i = 0; i < t->nuniques; i++)
+        if (check_names(r, at, t->uniques[i].columns, t->uniques[i].ncolumns,
+                        "a unique constraint") < 0)
+            return -1;
+    for (size_t i = 0; i < t->nforeign_keys; i++)
+        if (check_names(r, at, t->foreign_keys[i].columns, t->foreign_keys[i].ncolumns,
+                        "a foreign key") < 0)
+            return -1;
+    for (size_t i = 0; i < t->nindexes; i++)
+        for (size_t p = 0; p < t->indexes[i].nparts; p++)
+            if (t->indexes[i].parts[p].column &&
+                check_names(r, at, &t->indexes[i].parts[p].column, 1, "an index") < 0)
+                return -1;
+
+    /* Row buffers sized for this table. */
+    size_t n = t->ncolumns;
+    fmt_value *v = realloc(r->values, n * sizeof *v);
+    unsigned char *p = v ? realloc(r->present, n) : NULL;
+    size_t *o = p ? realloc(r->offsets, n * sizeof *o) : NULL;
+    if (v)
+        r->values = v;
+    if (p)
+        r->present = p;
+    if (o)
+        r->offsets = o;
+    if (!v || !p || !o)
+        return doc_fail_at(r, at, NULL, "out of memory");
+    return 0;
+}
+
+/* Reads a table's keys up to "rows" (returns 1: positioned inside the rows
+ * array) or to the end of the table object (returns 0). */
+int doc_read_table_head(fmt_doc_reader *r, const fmt_json_event *name_ev)
+{
+    fmt_json_event ev;
+    fmt_position at = name_ev->pos;
+    if (memchr(name_ev->text, 0, name_ev->len))
+        return doc_fail_at(r, at, NULL, "a table name must not contain NUL characters");
+    fmt_table *t = calloc(1, sizeof *t);
+    if (!t || !(t->name = fmt_strdup(name_ev->text))) {
+        free(t);
+        return doc_fail_at(r, at, NULL, "out of memory");
+    }
+    r->table = t;
+    r->row_number = 0;
+    if (doc_expect(r, &ev, FMT_JSON_OBJECT_START, "a table") < 0)
+        return -1;
+    int have_columns = 0, rc;
+    for (;;) {
+        if (doc_jnext(r, &ev) < 0)
+            return -1;
+        if (ev.type == FMT_JSON_OBJECT_END)
+            break;
+        if (doc_text_is(&ev, "columns")) {
+            rc = read_columns(r, t);
+            have_columns = 1;
+        } else if (doc_text_is(&ev, "constraints")) {
+            rc = read_constraints(r, t);
+        } else if (doc_text_is(&ev, "indexes")) {
+            rc = read_index_list(r, &t->indexes, &t->nindexes);
+        } else if (doc_text_is(&ev, "options")) {
+            rc = read_options(r, t);
+        } else if (doc_text_is(&ev, "name")) {
+            /* the key is a label; "name" is the table's own name */
+            rc = doc_read_string(r, &t->name, "a table name");
+        } else if (doc_text_is(&ev, "namespace")) {
+            rc = doc_read_optional_string(r, &t->namespace, "namespace");
+        } else if (doc_text_is(&ev, "partitioning")) {
+            rc = read_partitioning(r, t);
+        } else if (doc_text_is(&ev, "rows")) {
+            if (!have_columns)
+                return doc_fail_at(r, ev.pos, NULL,
+                                   "\"rows\" comes before \"columns\"; a table's metadata must "
+                                   "precede its rows");
+            if (validate_table(r, at) < 0)
+                return -1;
+            if (doc_expect(r, &ev, FMT_JSON_ARRAY_START, "\"rows\"") < 0)
+                return -1;
+            return 1;
+        } else {
+            rc = doc_skip_next_value(r);
+        }
+        if (rc < 0)
+            return -1;
+    }
+    if (!have_columns)
+        return doc_fail_at(r, at, NULL, "the table has no \"columns\"");
+    if (validate_table(r, at) < 0)
+        return -1;
+    return 0;
+}

@@ -1,0 +1,106 @@
+/* Inside the document reader: its state, shared by the files that read the
+ * document's parts (doc_reader.c the state machine and errors, doc_read_json.c
+ * the typed JSON reads, doc_read_schema.c the header and table schemas,
+ * values_read.c the rows). Not for callers: they use doc_reader.h. */
+#ifndef FMT_DOC_READER_INTERNAL_H
+#define FMT_DOC_READER_INTERNAL_H
+
+#include <stdbool.h>
+#include <string.h>
+
+#include "doc_reader.h"
+#include "json_reader.h"
+
+typedef enum {
+    ST_START,        /* before the top-level object */
+    ST_TABLES,       /* inside "tables", between tables */
+    ST_ROWS,         /* inside a table's "rows" */
+    ST_TABLE_TAIL,   /* after a table's rows, before its end */
+    ST_TABLE_END,    /* a table without rows was returned: its end is next */
+    ST_DROP_TABLE,   /* TABLE_END was returned: free the table on the next call */
+    ST_AFTER_TABLES, /* top-level keys after "tables" */
+    ST_NATIVE,       /* native objects to hand out */
+    ST_DONE,
+    ST_FAILED
+} doc_state;
+
+struct fmt_doc_reader {
+    fmt_doc_reader_options opts;
+    fmt_source_fn source;
+    fmt_source_errmsg_fn source_errmsg;
+    void *source_ctx;
+    char *name;
+    fmt_json_reader *json;
+    char *chunk;
+    int eof;
+
+    doc_state state;
+    fmt_header header;
+    int have_format, have_version;
+    fmt_table *table;
+    uint64_t row_number;
+    fmt_position event_pos;
+    fmt_native_object *objects;
+    size_t nobjects;
+
+    /* Current row: values, presence flags, offsets of byte values in arena. */
+    fmt_value *values;
+    unsigned char *present;
+    size_t *offsets;
+    char *arena;
+    size_t arena_len, arena_cap;
+    size_t next_column; /* where the next row key most likely is */
+
+    /* An error found inside: what and where; fmt_doc_reader_next adds the
+     * file name and the table, row and column context once, at the top. */
+    int err_pending;
+    fmt_position err_pos;
+    uint64_t err_row; /* 0 when the error is not in a row */
+    int err_has_column;
+    char err_column[128];
+    char err_what[512];
+    char errmsg[1024];
+};
+
+/* Records an error at pos (column: NULL or the column's name) and fails
+ * the reader; returns -1. */
+int doc_fail_at(fmt_doc_reader *r, fmt_position pos, const char *column, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* The next JSON event, feeding the JSON reader from the source as needed. */
+int doc_jnext(fmt_doc_reader *r, fmt_json_event *ev);
+
+/* Typed reads (doc_read_json.c). what names the part for messages. */
+const char *doc_event_name(fmt_json_event_type t);
+int doc_skip_value(fmt_doc_reader *r, const fmt_json_event *ev);
+int doc_skip_next_value(fmt_doc_reader *r);
+int doc_expect(fmt_doc_reader *r, fmt_json_event *ev, fmt_json_event_type type, const char *what);
+int doc_read_string(fmt_doc_reader *r, char **out, const char *what);
+int doc_read_optional_string(fmt_doc_reader *r, char **out, const char *what);
+int doc_read_bool(fmt_doc_reader *r, bool *out, const char *what);
+int doc_read_string_array(fmt_doc_reader *r, char ***out, size_t *n, const char *what);
+/* Iterate an object's members / an array's elements: call with *started = 0
+ * (or 1 when the opening bracket was read); 1 with the key or the element's
+ * first event in ev, 0 at the end, <0 on error. */
+int doc_next_member(fmt_doc_reader *r, fmt_json_event *ev, int *started, const char *what);
+int doc_next_element(fmt_doc_reader *r, fmt_json_event *ev, int *started, const char *what);
+/* Grows a dynamic array of elements of size sz by one zeroed element. */
+void *doc_push(void **items, size_t *n, size_t sz);
+/* Whether a key or string event is exactly s. strcmp would stop at a NUL
+ * the JSON text may hold (\u0000) and take "name\u0000x" for "name". */
+static inline bool doc_text_is(const fmt_json_event *ev, const char *s)
+{
+    size_t n = strlen(s);
+    return ev->len == n && memcmp(ev->text, s, n) == 0;
+}
+
+/* The header and table schemas (doc_read_schema.c). */
+/* Handles a top-level key other than "tables"; 1 if it was "tables". */
+int doc_top_level_key(fmt_doc_reader *r, const fmt_json_event *key);
+/* Reads a table's keys up to "rows" (returns 1: positioned inside the rows
+ * array) or to the end of the table object (returns 0). */
+int doc_read_table_head(fmt_doc_reader *r, const fmt_json_event *name_ev);
+
+/* Rows (values_read.c): reads one row object whose '{' has been read. */
+int doc_read_row(fmt_doc_reader *r);
+
+#endif

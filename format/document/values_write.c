@@ -1,0 +1,171 @@
+/* Writing the rows' values (docs/FORMAT.md 3.1 Portable types, 3.2 Tagged
+ * forms): each portable type's natural form when it is lossless, a tagged
+ * form otherwise. The reader's side of the same codec is values_read.c. */
+#include "values_write.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "number.h"
+#include "utf8.h"
+
+/* An integer as a JSON number when jq 1.6 keeps it exact, else as a string. */
+int fmt_values_write_integer(fmt_json_writer *j, int64_t v)
+{
+    if (v >= -FMT_JSON_SAFE_INTEGER && v <= FMT_JSON_SAFE_INTEGER)
+        return fmt_json_writer_int64(j, v);
+    char buf[24];
+    int n = fmt_int64_format(buf, v);
+    return fmt_json_writer_string(j, buf, (size_t)n);
+}
+
+static int write_real(fmt_json_writer *j, double d)
+{
+    if (isfinite(d))
+        return fmt_json_writer_double(j, d);
+    return fmt_json_writer_stringz(j, isnan(d) ? "NaN" : d > 0 ? "Infinity" : "-Infinity");
+}
+
+static int write_tagged(fmt_json_writer *j, const fmt_value *v, int text_valid)
+{
+    if (fmt_json_writer_object_start(j) < 0)
+        return -1;
+    int rc;
+    switch (v->kind) {
+    case FMT_VALUE_INTEGER:
+        rc = fmt_json_writer_keyz(j, "$int") < 0 ? -1 : fmt_values_write_integer(j, v->i);
+        break;
+    case FMT_VALUE_BOOLEAN:
+        rc = fmt_json_writer_keyz(j, "$int") < 0 ? -1 : fmt_json_writer_int64(j, v->b ? 1 : 0);
+        break;
+    case FMT_VALUE_REAL:
+        rc = fmt_json_writer_keyz(j, "$real") < 0 ? -1 : write_real(j, v->d);
+        break;
+    case FMT_VALUE_TEXT:
+        if (text_valid)
+            rc = fmt_json_writer_keyz(j, "$text") < 0 ? -1
+                                                      : fmt_json_writer_string(j, v->bytes, v->len);
+        else
+            rc = fmt_json_writer_keyz(j, "$text_base64") < 0
+                     ? -1
+                     : fmt_json_writer_base64(j, v->bytes, v->len);
+        break;
+    case FMT_VALUE_BLOB:
+        rc =
+            fmt_json_writer_keyz(j, "$blob") < 0 ? -1 : fmt_json_writer_base64(j, v->bytes, v->len);
+        break;
+    default:
+        return -2;
+    }
+    if (rc < 0)
+        return rc;
+    return fmt_json_writer_object_end(j);
+}
+
+/* A jsonb value is written as itself, except the JSON null (which would read
+ * as SQL NULL) and any value with a key beginning with '$' (which could read
+ * as a tagged form): those are wrapped as {"$jsonb": value}. Looking for
+ * '"$' anywhere is conservative: a string containing it is wrapped too,
+ * which costs nothing but a few bytes. */
+static int write_jsonb(fmt_json_writer *j, const fmt_value *v)
+{
+    int wrap = (v->len == 4 && memcmp(v->bytes, "null", 4) == 0);
+    for (size_t i = 0; !wrap && i + 1 < v->len; i++)
+        wrap = v->bytes[i] == '"' && v->bytes[i + 1] == '$';
+    if (!wrap)
+        return fmt_json_writer_raw_value(j, v->bytes, v->len);
+    if (fmt_json_writer_object_start(j) < 0 || fmt_json_writer_keyz(j, "$jsonb") < 0 ||
+        fmt_json_writer_raw_value(j, v->bytes, v->len) < 0)
+        return -1;
+    return fmt_json_writer_object_end(j);
+}
+
+static int is_text_type(fmt_type_kind k)
+{
+    switch (k) {
+    case FMT_TYPE_TEXT:
+    case FMT_TYPE_VARCHAR:
+    case FMT_TYPE_CHAR:
+    case FMT_TYPE_DATE:
+    case FMT_TYPE_TIME:
+    case FMT_TYPE_TIMETZ:
+    case FMT_TYPE_TIMESTAMP:
+    case FMT_TYPE_TIMESTAMPTZ:
+    case FMT_TYPE_INTERVAL:
+    case FMT_TYPE_UUID:
+    case FMT_TYPE_JSON:
+    case FMT_TYPE_NATIVE:
+    case FMT_TYPE_ANY:
+    case FMT_TYPE_SPARSEVEC:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+/* Writes v for a column of type t: natural form when lossless, tagged
+ * otherwise (docs/FORMAT.md 3.2). Returns -2 for a value the format has no
+ * way to carry in that column. */
+int fmt_values_write(fmt_json_writer *j, const fmt_type *t, const fmt_value *v)
+{
+    fmt_type_kind k = t->kind;
+    switch (v->kind) {
+    case FMT_VALUE_NULL:
+        return fmt_json_writer_null(j);
+    case FMT_VALUE_INTEGER:
+        if (fmt_type_is_integer(k))
+            return fmt_values_write_integer(j, v->i);
+        if (k == FMT_TYPE_ANY && v->i >= -FMT_JSON_SAFE_INTEGER && v->i <= FMT_JSON_SAFE_INTEGER)
+            return fmt_json_writer_int64(j, v->i);
+        if (k == FMT_TYPE_BOOLEAN && (v->i == 0 || v->i == 1))
+            return fmt_json_writer_bool(j, (int)v->i);
+        if (k == FMT_TYPE_DECIMAL) {
+            char buf[24];
+            int n = fmt_int64_format(buf, v->i);
+            return fmt_json_writer_string(j, buf, (size_t)n);
+        }
+        break;
+    case FMT_VALUE_REAL:
+        if (k == FMT_TYPE_FLOAT32 || k == FMT_TYPE_FLOAT64)
+            return write_real(j, v->d);
+        if (k == FMT_TYPE_DECIMAL) {
+            char buf[FMT_DOUBLE_BUFSZ];
+            int n = fmt_double_format(buf, v->d);
+            return fmt_json_writer_string(j, buf, (size_t)n);
+        }
+        break;
+    case FMT_VALUE_TEXT: {
+        int valid = fmt_utf8_validate(v->bytes, v->len) == v->len;
+        if (valid && is_text_type(k))
+            return fmt_json_writer_string(j, v->bytes, v->len);
+        /* an exact decimal a backend keeps as text (SQLite "DECIMAL TEXT") */
+        if (k == FMT_TYPE_DECIMAL && fmt_is_decimal_text(v->bytes, v->len))
+            return fmt_json_writer_string(j, v->bytes, v->len);
+        return write_tagged(j, v, valid);
+    }
+    case FMT_VALUE_BLOB:
+        if (k == FMT_TYPE_BYTES || (k == FMT_TYPE_VECTOR && v->len == (size_t)t->param1 * 4) ||
+            (k == FMT_TYPE_HALFVEC && v->len == (size_t)t->param1 * 2))
+            return fmt_json_writer_base64(j, v->bytes, v->len);
+        break;
+    case FMT_VALUE_BOOLEAN:
+        if (k == FMT_TYPE_BOOLEAN)
+            return fmt_json_writer_bool(j, v->b);
+        break;
+    case FMT_VALUE_DECIMAL:
+        if (k == FMT_TYPE_DECIMAL)
+            return fmt_json_writer_string(j, v->bytes, v->len);
+        return -2;
+    case FMT_VALUE_JSON:
+        if (k == FMT_TYPE_JSONB)
+            return write_jsonb(j, v);
+        if (k == FMT_TYPE_JSON)
+            return fmt_json_writer_string(j, v->bytes, v->len);
+        if (k == FMT_TYPE_ARRAY)
+            return fmt_json_writer_raw_value(j, v->bytes, v->len);
+        return -2;
+    }
+    /* In a jsonb column too: its tagged forms begin with '$', which no
+     * jsonb value written as itself has (write_jsonb wraps those). */
+    return write_tagged(j, v, 1);
+}
