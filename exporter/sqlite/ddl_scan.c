@@ -473,14 +473,200 @@ static int add_check(scanner *s, sqlite_ddl_table *t, char **name, char *express
     return 0;
 }
 
+/* PRIMARY KEY at k, of column col or (col NULL) of the table. Each
+ * constraint reader below returns the index after what it read, or end
+ * when it failed (with the message in s). */
+static size_t primary_key_constraint(scanner *s, sqlite_ddl_table *t, size_t k, size_t end,
+                                     sqlite_ddl_column *col, char **pending)
+{
+    if (t->has_primary_key) {
+        set_error(s, "more than one PRIMARY KEY");
+        return end;
+    }
+    t->has_primary_key = true;
+    t->primary_key.name = *pending;
+    *pending = NULL;
+    k += 2;
+    if (col) {
+        if (push_string(s, &t->primary_key.columns, &t->primary_key.ncolumns, strdup(col->name)) <
+            0) {
+            set_error(s, "out of memory");
+            return end;
+        }
+    } else {
+        k = key_columns(s, t, k, end, &t->primary_key, "PRIMARY KEY");
+    }
+    if (is_kw(s, k, "ASC") || is_kw(s, k, "DESC")) {
+        k++;
+    }
+    if (conflict_clause(s, t, &k, end, col ? col->name : NULL, "PRIMARY KEY") < 0) {
+        return end;
+    }
+    if (is_kw(s, k, "AUTOINCREMENT")) {
+        t->autoincrement = true;
+        if (col) {
+            col->autoincrement = true;
+        }
+        k++;
+    }
+    return k;
+}
+
+static size_t unique_constraint(scanner *s, sqlite_ddl_table *t, size_t k, size_t end,
+                                sqlite_ddl_column *col, char **pending)
+{
+    sqlite_ddl_key *key = new_unique(s, t, pending);
+    if (!key) {
+        return end;
+    }
+    k++;
+    if (col) {
+        if (push_string(s, &key->columns, &key->ncolumns, strdup(col->name)) < 0) {
+            set_error(s, "out of memory");
+            return end;
+        }
+    } else {
+        k = key_columns(s, t, k, end, key, "UNIQUE");
+    }
+    if (conflict_clause(s, t, &k, end, col ? col->name : NULL, "UNIQUE") < 0) {
+        return end;
+    }
+    return k;
+}
+
+/* A table's FOREIGN KEY (...) REFERENCES ... at k. */
+static size_t foreign_key_constraint(scanner *s, sqlite_ddl_table *t, size_t k, size_t end,
+                                     char **pending)
+{
+    sqlite_ddl_foreign_key *fk = new_foreign_key(s, t, pending);
+    sqlite_ddl_key cols = {0};
+    if (!fk) {
+        return end;
+    }
+    k = key_columns(s, t, k + 2, end, &cols, "FOREIGN KEY");
+    fk->columns = cols.columns;
+    fk->ncolumns = cols.ncolumns;
+    if (s->failed) {
+        return end;
+    }
+    if (!is_kw(s, k, "REFERENCES")) {
+        set_error(s, "expected REFERENCES after FOREIGN KEY");
+        return end;
+    }
+    return references_clause(s, t, k, end, fk, NULL);
+}
+
+/* A column's REFERENCES at k. */
+static size_t column_references(scanner *s, sqlite_ddl_table *t, size_t k, size_t end,
+                                sqlite_ddl_column *col, char **pending)
+{
+    sqlite_ddl_foreign_key *fk = new_foreign_key(s, t, pending);
+    if (!fk || push_string(s, &fk->columns, &fk->ncolumns, strdup(col->name)) < 0) {
+        set_error(s, "out of memory");
+        return end;
+    }
+    return references_clause(s, t, k, end, fk, col->name);
+}
+
+/* NOT NULL or NULL (nwords tokens) at k, with its ON CONFLICT clause. */
+static size_t null_constraint(scanner *s, sqlite_ddl_table *t, size_t k, size_t end,
+                              const char *column, size_t nwords, const char *what)
+{
+    k += nwords;
+    if (conflict_clause(s, t, &k, end, column, what) < 0) {
+        return end;
+    }
+    return k;
+}
+
+/* The parenthesised group at k, or the token at k (the position after). */
+static size_t skip_group(const scanner *s, size_t k, size_t end)
+{
+    if (is_punct(s, k, '(')) {
+        size_t close = matching_paren(s, k, end);
+        return close < end ? close + 1 : end;
+    }
+    return k + 1;
+}
+
+/* DEFAULT at k: a group, a signed number or one token. */
+static size_t skip_default(const scanner *s, size_t k, size_t end)
+{
+    k++;
+    if (is_punct(s, k, '-') || is_punct(s, k, '+')) {
+        return k + 2;
+    }
+    return skip_group(s, k, end);
+}
+
+/* [GENERATED ALWAYS] AS (expr) [STORED | VIRTUAL] at k. */
+static size_t generated_column(scanner *s, size_t k, size_t end, sqlite_ddl_column *col)
+{
+    if (!col) {
+        set_error(s, "GENERATED outside a column");
+        return end;
+    }
+    k += is_kw(s, k, "AS") ? 1 : 3;
+    free(col->generated_sql);
+    col->generated_sql = paren_text(s, k, end, &k, "AS");
+    if (!col->generated_sql) {
+        return end;
+    }
+    col->generated_stored = is_kw(s, k, "STORED");
+    if (is_kw(s, k, "STORED") || is_kw(s, k, "VIRTUAL")) {
+        k++;
+    }
+    return k;
+}
+
+/* The one constraint (or other clause) at k. */
+static size_t one_constraint(scanner *s, sqlite_ddl_table *t, size_t k, size_t end,
+                             sqlite_ddl_column *col, char **pending)
+{
+    const char *colname = col ? col->name : NULL;
+    if (is_kw(s, k, "PRIMARY") && is_kw(s, k + 1, "KEY")) {
+        return primary_key_constraint(s, t, k, end, col, pending);
+    }
+    if (is_kw(s, k, "UNIQUE")) {
+        return unique_constraint(s, t, k, end, col, pending);
+    }
+    if (is_kw(s, k, "CHECK")) {
+        return add_check(s, t, pending, paren_text(s, k + 1, end, &k, "CHECK")) < 0 ? end : k;
+    }
+    if (is_kw(s, k, "FOREIGN") && is_kw(s, k + 1, "KEY") && !col) {
+        return foreign_key_constraint(s, t, k, end, pending);
+    }
+    if (is_kw(s, k, "REFERENCES") && col) {
+        return column_references(s, t, k, end, col, pending);
+    }
+    if (is_kw(s, k, "NOT") && is_kw(s, k + 1, "NULL")) {
+        return null_constraint(s, t, k, end, colname, 2, "NOT NULL");
+    }
+    if (is_kw(s, k, "NULL") && col) {
+        return null_constraint(s, t, k, end, colname, 1, "NULL");
+    }
+    if (is_kw(s, k, "DEFAULT")) {
+        return skip_default(s, k, end);
+    }
+    if (is_kw(s, k, "COLLATE") && col) {
+        free(col->collation);
+        col->collation = token_name(s, k + 1);
+        return k + 2;
+    }
+    if ((is_kw(s, k, "GENERATED") && is_kw(s, k + 1, "ALWAYS") && is_kw(s, k + 2, "AS")) ||
+        (is_kw(s, k, "AS") && col)) {
+        return generated_column(s, k, end, col);
+    }
+    /* a group, a type name word, or something this scanner does not need */
+    return skip_group(s, k, end);
+}
+
 /* The constraints in tokens [k, end): of column col, or of the table when
  * col is NULL. A column's type tokens are skipped like unknown words. */
 static int constraints(scanner *s, sqlite_ddl_table *t, size_t k, size_t end,
                        sqlite_ddl_column *col)
 {
     char *pending = NULL; /* CONSTRAINT name for the next constraint */
-    const char *colname = col ? col->name : NULL;
-    int rc = 0;
     while (k < end && !s->failed) {
         if (is_kw(s, k, "CONSTRAINT")) {
             free(pending);
@@ -488,135 +674,12 @@ static int constraints(scanner *s, sqlite_ddl_table *t, size_t k, size_t end,
             k += 2;
             continue;
         }
-        if (is_kw(s, k, "PRIMARY") && is_kw(s, k + 1, "KEY")) {
-            if (t->has_primary_key) {
-                set_error(s, "more than one PRIMARY KEY");
-                break;
-            }
-            t->has_primary_key = true;
-            t->primary_key.name = pending;
-            pending = NULL;
-            k += 2;
-            if (col) {
-                if (push_string(s, &t->primary_key.columns, &t->primary_key.ncolumns,
-                                strdup(col->name)) < 0) {
-                    set_error(s, "out of memory");
-                    break;
-                }
-            } else {
-                k = key_columns(s, t, k, end, &t->primary_key, "PRIMARY KEY");
-            }
-            if (is_kw(s, k, "ASC") || is_kw(s, k, "DESC")) {
-                k++;
-            }
-            if (conflict_clause(s, t, &k, end, colname, "PRIMARY KEY") < 0) {
-                break;
-            }
-            if (is_kw(s, k, "AUTOINCREMENT")) {
-                t->autoincrement = true;
-                if (col) {
-                    col->autoincrement = true;
-                }
-                k++;
-            }
-        } else if (is_kw(s, k, "UNIQUE")) {
-            sqlite_ddl_key *key = new_unique(s, t, &pending);
-            if (!key) {
-                break;
-            }
-            k++;
-            if (col) {
-                if (push_string(s, &key->columns, &key->ncolumns, strdup(col->name)) < 0) {
-                    set_error(s, "out of memory");
-                    break;
-                }
-            } else {
-                k = key_columns(s, t, k, end, key, "UNIQUE");
-            }
-            if (conflict_clause(s, t, &k, end, colname, "UNIQUE") < 0) {
-                break;
-            }
-        } else if (is_kw(s, k, "CHECK")) {
-            if (add_check(s, t, &pending, paren_text(s, k + 1, end, &k, "CHECK")) < 0) {
-                break;
-            }
-        } else if (is_kw(s, k, "FOREIGN") && is_kw(s, k + 1, "KEY") && !col) {
-            sqlite_ddl_foreign_key *fk = new_foreign_key(s, t, &pending);
-            sqlite_ddl_key cols = {0};
-            if (!fk) {
-                break;
-            }
-            k = key_columns(s, t, k + 2, end, &cols, "FOREIGN KEY");
-            fk->columns = cols.columns;
-            fk->ncolumns = cols.ncolumns;
-            if (s->failed) {
-                break;
-            }
-            if (!is_kw(s, k, "REFERENCES")) {
-                set_error(s, "expected REFERENCES after FOREIGN KEY");
-                break;
-            }
-            k = references_clause(s, t, k, end, fk, NULL);
-        } else if (is_kw(s, k, "REFERENCES") && col) {
-            sqlite_ddl_foreign_key *fk = new_foreign_key(s, t, &pending);
-            if (!fk || push_string(s, &fk->columns, &fk->ncolumns, strdup(col->name)) < 0) {
-                set_error(s, "out of memory");
-                break;
-            }
-            k = references_clause(s, t, k, end, fk, colname);
-        } else if (is_kw(s, k, "NOT") && is_kw(s, k + 1, "NULL")) {
-            k += 2;
-            if (conflict_clause(s, t, &k, end, colname, "NOT NULL") < 0) {
-                break;
-            }
-        } else if (is_kw(s, k, "NULL") && col) {
-            k++;
-            if (conflict_clause(s, t, &k, end, colname, "NULL") < 0) {
-                break;
-            }
-        } else if (is_kw(s, k, "DEFAULT")) {
-            k++;
-            if (is_punct(s, k, '(')) {
-                size_t close = matching_paren(s, k, end);
-                k = close < end ? close + 1 : end;
-            } else {
-                k += (is_punct(s, k, '-') || is_punct(s, k, '+')) ? 2 : 1;
-            }
-        } else if (is_kw(s, k, "COLLATE") && col) {
-            free(col->collation);
-            col->collation = token_name(s, k + 1);
-            k += 2;
-        } else if ((is_kw(s, k, "GENERATED") && is_kw(s, k + 1, "ALWAYS") &&
-                    is_kw(s, k + 2, "AS")) ||
-                   (is_kw(s, k, "AS") && col)) {
-            if (!col) {
-                set_error(s, "GENERATED outside a column");
-                break;
-            }
-            k += is_kw(s, k, "AS") ? 1 : 3;
-            free(col->generated_sql);
-            col->generated_sql = paren_text(s, k, end, &k, "AS");
-            if (!col->generated_sql) {
-                break;
-            }
-            col->generated_stored = is_kw(s, k, "STORED");
-            if (is_kw(s, k, "STORED") || is_kw(s, k, "VIRTUAL")) {
-                k++;
-            }
-        } else if (is_punct(s, k, '(')) {
-            size_t close = matching_paren(s, k, end);
-            k = close < end ? close + 1 : end;
-        } else {
-            k++; /* a type name word, or something this scanner does not need */
-        }
+        k = one_constraint(s, t, k, end, col, &pending);
         free(pending);
         pending = NULL;
     }
     free(pending);
-    if (s->failed) {
-        rc = -1;
-    }
-    return rc;
+    return s->failed ? -1 : 0;
 }
 
 static void clear_key(sqlite_ddl_key *k)
