@@ -5,6 +5,7 @@
 #include "check.h"
 #include "schema.h"
 #include "target.h"
+#include "sqlite_types.h"
 #include "types.h"
 #include "value.h"
 
@@ -868,6 +869,93 @@ static void test_not_a_database(void)
     free(after);
 }
 
+/* Every portable type the target declares reads back as itself in the
+ * source (tools/sqlite both ways), and the family by which an existing
+ * column is judged agrees with the type it was declared for. */
+static void test_type_round_trip(void)
+{
+    static const char *const types[] = {
+        "boolean",
+        "int16",
+        "int32",
+        "int64",
+        "float32",
+        "float64",
+        "decimal",
+        "decimal(10,2)",
+        "decimal(20)",
+        "decimal(38,4)",
+        "text",
+        "varchar(10)",
+        "char(3)",
+        "bytes",
+        "date",
+        "time",
+        "timetz",
+        "timestamp",
+        "timestamptz",
+        "interval",
+        "uuid",
+        "json",
+        "jsonb",
+        "vector(3)",
+        "halfvec(2)",
+        "sparsevec(5)",
+        "any",
+        "array(int32)",
+        "array(text)",
+        "array(varchar(10))",
+        "array(decimal(20,4))",
+        "array(uuid)",
+    };
+    for (size_t i = 0; i < sizeof types / sizeof *types; i++) {
+        fmt_type want, got;
+        char err[128], text[FMT_TYPE_BUFSZ];
+        db_buf b = {0};
+        CHECK(fmt_type_parse(&want, types[i], strlen(types[i]), err, sizeof err) == 0);
+        CHECK(sqlite_type_declare(&b, &want) == 0);
+        const char *decl = b.buf ? b.buf + (b.buf[0] == ' ') : "";
+        CHECK(sqlite_type_read(&got, decl, 0) == 0);
+        fmt_type_format(text, &got);
+        CHECK_STR(text, types[i]);
+        sqlite_type_family family = sqlite_family_of_declared(decl);
+        if (family != SQLITE_FAMILY_ANY && family != sqlite_family_of_portable(want.kind))
+            fprintf(stderr, "%s declared as \"%s\": family %d, want %d\n", types[i], decl,
+                    (int)family, (int)sqlite_family_of_portable(want.kind));
+        CHECK(family == SQLITE_FAMILY_ANY || family == sqlite_family_of_portable(want.kind));
+        db_buf_free(&b);
+    }
+}
+
+/* A table this target created from another backend's file takes the same
+ * table again: what it declared fits what it is given. */
+static void test_reimport_into_created(void)
+{
+    const char *path = path_in_tmp("again.db");
+    db_target_options o = options(DB_ON_CONFLICT_SKIP);
+    unlink(path);
+    for (int pass = 0; pass < 2; pass++) {
+        session s;
+        fmt_table *t = table_new("prices");
+        add_column(t, "id", "int64", "bigint", 0);
+        add_column(t, "amount", "decimal(20,4)", "numeric(20,4)", 1);
+        add_column(t, "tags", "array(int32)", "integer[]", 1);
+        set_pk(t, NULL, "id");
+        CHECK(start(&s, path, &o, "postgresql") == 0);
+        int rc = s.ops->table_begin(s.st, t);
+        CHECK(rc == 0);
+        if (rc < 0)
+            fprintf(stderr, "pass %d: %s\n", pass, errmsg(&s));
+        if (rc == 0) {
+            CHECK(s.ops->table_end(s.st, NULL) == 0);
+            CHECK(s.ops->finish(s.st, NULL, 0, &s.h) == 0);
+        }
+        end(&s, rc == 0);
+        fmt_table_free(t);
+    }
+    unlink(path);
+}
+
 int main(void)
 {
     snprintf(tmpdir, sizeof tmpdir, "%s/test_sqlite_target.XXXXXX",
@@ -885,6 +973,8 @@ int main(void)
     test_foreign_keys();
     test_dry_run();
     test_not_a_database();
+    test_type_round_trip();
+    test_reimport_into_created();
     const char *names[] = {"from_sqlite.db", "from_pg.db", "dup.db", "upsert.db",
                            "existing.db",    "fk.db",      "dry.db", "garbage.db"};
     for (size_t i = 0; i < sizeof names / sizeof *names; i++)
