@@ -1,7 +1,8 @@
 /* The SQLite source against a torture database built here (every schema
  * feature the format carries, and values at the edges of each storage
  * class), a WAL database read while a writer holds uncommitted pages in
- * its log, bad locators, and the Chinook sample database. */
+ * its log, bad locators, and the Chinook sample database; and the catalog
+ * reader (tools/sqlite) that the source and the target share. */
 #include <math.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -16,6 +17,8 @@
 #include "check.h"
 #include "source.h"
 #include "ddl_scan.h"
+#include "sqlite_catalog.h"
+#include "strlist.h"
 
 static char tmpdir[256];
 
@@ -887,6 +890,77 @@ static void test_chinook(void)
     ops->close(src);
 }
 
+/* The catalog reader directly: foreign keys in declaration order with
+ * their columns, index columns of an expression, lookups by name in any
+ * case and by type. */
+static void test_catalog(void)
+{
+    char path[300];
+    sqlite3 *db = NULL;
+    db_diag d = {0};
+    snprintf(path, sizeof path, "%s/catalog.db", tmpdir);
+    CHECK(make_db(path, "CREATE TABLE p (a INTEGER, b TEXT, PRIMARY KEY (b, a));"
+                        "CREATE TABLE c (x, y, z, FOREIGN KEY (x) REFERENCES p ON DELETE CASCADE,"
+                        " FOREIGN KEY (y, z) REFERENCES p (b, a));"
+                        "CREATE INDEX c_expr ON c (x, lower(y) DESC);"
+                        "CREATE TRIGGER P AFTER INSERT ON c BEGIN SELECT 1; END;") == 0);
+    CHECK(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK);
+
+    sqlite_catalog_foreign_key *fk = NULL;
+    size_t nfk = 0;
+    CHECK(sqlite_catalog_foreign_keys(db, &d, "c", &fk, &nfk) == 0);
+    CHECK(nfk == 2);
+    if (nfk == 2) {
+        CHECK(fk[0].ncolumns == 1 && fk[0].nref_columns == 0);
+        CHECK_STR(fk[0].on_delete, "CASCADE");
+        CHECK(fk[1].ncolumns == 2 && fk[1].nref_columns == 2);
+        CHECK_STR(fk[1].ncolumns == 2 ? fk[1].columns[1] : NULL, "z");
+        CHECK_STR(fk[1].nref_columns == 2 ? fk[1].ref_columns[0] : NULL, "b");
+    }
+    sqlite_catalog_foreign_keys_free(fk, nfk);
+
+    char **pk = NULL;
+    size_t npk = 0;
+    CHECK(sqlite_catalog_primary_key(db, &d, "p", &pk, &npk) == 0);
+    CHECK(npk == 2);
+    CHECK_STR(npk == 2 ? pk[0] : NULL, "b");
+    fmt_strings_free(pk, npk);
+
+    sqlite_catalog_index_column *ic = NULL;
+    size_t nic = 0;
+    CHECK(sqlite_catalog_index_columns(db, &d, "c_expr", &ic, &nic) == 0);
+    CHECK(nic == 2);
+    if (nic == 2) {
+        CHECK_STR(ic[0].name, "x");
+        CHECK(ic[1].name == NULL && ic[1].cid == -2 && ic[1].descending);
+    }
+    sqlite_catalog_index_columns_free(ic, nic);
+
+    sqlite_catalog_object o;
+    CHECK(sqlite_catalog_object_find(db, &d, "C_EXPR", NULL, &o) == 1);
+    CHECK_STR(o.type, "index");
+    CHECK_STR(o.table, "c");
+    sqlite_catalog_object_clear(&o);
+    /* a trigger and a table may share a name: the type tells them apart */
+    CHECK(sqlite_catalog_object_find(db, &d, "p", "table", &o) == 1);
+    CHECK_STR(o.name, "p");
+    sqlite_catalog_object_clear(&o);
+    CHECK(sqlite_catalog_object_find(db, &d, "p", "trigger", &o) == 1);
+    CHECK_STR(o.name, "P");
+    sqlite_catalog_object_clear(&o);
+    CHECK(sqlite_catalog_object_find(db, &d, "nothing", NULL, &o) == 0);
+    CHECK(o.name == NULL);
+
+    sqlite_catalog_column *cols = NULL;
+    size_t ncols = 0;
+    CHECK(sqlite_catalog_columns(db, &d, "c", &cols, &ncols) == 0);
+    CHECK(ncols == 3 && cols[0].declared && *cols[0].declared == '\0');
+    sqlite_catalog_columns_free(cols, ncols);
+    CHECK_STR(db_errmsg(&d), "no error");
+    db_diag_free(&d);
+    sqlite3_close(db);
+}
+
 int main(void)
 {
     const char *base = getenv("TMPDIR");
@@ -897,6 +971,7 @@ int main(void)
         return 1;
     }
     test_scanner();
+    test_catalog();
     test_torture();
     test_wal();
     test_unknown_module();

@@ -1,7 +1,8 @@
-/* Unit tests for importer/sqlite_target.c: tables built by hand, run through
- * the ops into files in a temporary directory, then read back with the
- * sqlite3 API: DDL, exact values and storage classes, conflicts, rollback
- * leaving the file byte-identical, foreign key checks, dry runs. */
+/* Unit tests for the SQLite target (importer/sqlite): tables built by hand,
+ * run through the ops into files in a temporary directory, then read back
+ * with the sqlite3 API: DDL, exact values and storage classes, conflicts,
+ * rollback leaving the file byte-identical, foreign key checks, dry runs;
+ * and tools/sqlite's type rules both ways. */
 #include "check.h"
 #include "schema.h"
 #include "target.h"
