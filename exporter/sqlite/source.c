@@ -17,9 +17,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "sqlite_dialect.h"
 #include "strlist.h"
-
-#define BUSY_TIMEOUT_MS 5000
 
 int sqlite_src_warn(sqlite_src *s, const char *fmt, ...)
 {
@@ -74,7 +73,7 @@ static int src_open(void **state, const char *locator, const db_source_options *
         return db_oom(&s->diag);
     if (open_database(s, locator) < 0)
         return -1;
-    sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS);
+    sqlite3_busy_timeout(s->db, DB_SQLITE_BUSY_WAIT_MS);
     /* The schema is data from a file: run none of its functions for us. */
     sqlite3_db_config(s->db, SQLITE_DBCONFIG_DEFENSIVE, 1, (int *)NULL);
     sqlite3_db_config(s->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, (int *)NULL);

@@ -19,7 +19,7 @@ static int types_compatible(const sqlite_target *st, const fmt_column *c, const 
     }
     sqlite_type_family file = sqlite_family_of_portable(c->type.kind);
     sqlite_type_family target = sqlite_family_of_declared(decl);
-    return file == SQLITE_FAMILY_ANY || target == SQLITE_FAMILY_ANY || file == target;
+    return file == DB_SQLITE_FAMILY_ANY || target == DB_SQLITE_FAMILY_ANY || file == target;
 }
 
 /* The column (from 1) that aliases the rowid: INTEGER PRIMARY KEY on its

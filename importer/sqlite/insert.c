@@ -14,9 +14,9 @@
 unsigned char sqlite_tgt_column_class(const char *declared)
 {
     sqlite_affinity a = sqlite_type_affinity(declared);
-    return a == SQLITE_AFFINITY_TEXT   ? COLUMN_TEXT
-           : a == SQLITE_AFFINITY_BLOB ? COLUMN_BLOB
-                                       : COLUMN_OTHER;
+    return a == DB_SQLITE_AFFINITY_TEXT   ? COLUMN_TEXT
+           : a == DB_SQLITE_AFFINITY_BLOB ? COLUMN_BLOB
+                                          : COLUMN_OTHER;
 }
 
 /* ---- the statements ----------------------------------------------------- */

@@ -14,7 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define BUSY_TIMEOUT_MS 5000
+#include "sqlite_dialect.h"
 
 /* ---- the work file ------------------------------------------------------ */
 
@@ -149,7 +149,7 @@ static int target_open(void **state, const char *locator, const db_target_option
         return db_error(&st->diag, "cannot open \"%s\": %s", locator,
                         st->db ? sqlite3_errmsg(st->db) : "out of memory");
     sqlite3_extended_result_codes(st->db, 1);
-    sqlite3_busy_timeout(st->db, BUSY_TIMEOUT_MS);
+    sqlite3_busy_timeout(st->db, DB_SQLITE_BUSY_WAIT_MS);
     if (check_database(st, locator) < 0)
         return -1;
     if (sqlite3_prepare_v2(st->db, "PRAGMA foreign_keys", -1, &stmt, NULL) == SQLITE_OK &&

@@ -920,10 +920,10 @@ static void test_type_round_trip(void)
         fmt_type_format(text, &got);
         CHECK_STR(text, types[i]);
         sqlite_type_family family = sqlite_family_of_declared(decl);
-        if (family != SQLITE_FAMILY_ANY && family != sqlite_family_of_portable(want.kind))
+        if (family != DB_SQLITE_FAMILY_ANY && family != sqlite_family_of_portable(want.kind))
             fprintf(stderr, "%s declared as \"%s\": family %d, want %d\n", types[i], decl,
                     (int)family, (int)sqlite_family_of_portable(want.kind));
-        CHECK(family == SQLITE_FAMILY_ANY || family == sqlite_family_of_portable(want.kind));
+        CHECK(family == DB_SQLITE_FAMILY_ANY || family == sqlite_family_of_portable(want.kind));
         db_buf_free(&b);
     }
 }

@@ -78,9 +78,15 @@ static int read_table(sqlite3_stmt *st, void *element)
 
 int sqlite_catalog_tables(sqlite3 *db, db_diag *d, sqlite_catalog_table **out, size_t *n)
 {
-    return read_rows(db, d,
-                     "SELECT name, type, wr, strict FROM pragma_table_list() WHERE schema = 'main'",
-                     NULL, "cannot list tables", ARRAY(out, n), read_table);
+    int rc = read_rows(
+        db, d, "SELECT name, type, wr, strict FROM pragma_table_list() WHERE schema = 'main'", NULL,
+        "cannot list tables", ARRAY(out, n), read_table);
+    if (rc < 0) {
+        sqlite_catalog_tables_free(*out, *n);
+        *out = NULL;
+        *n = 0;
+    }
+    return rc;
 }
 
 void sqlite_catalog_tables_free(sqlite_catalog_table *t, size_t n)
@@ -111,10 +117,16 @@ static int read_column(sqlite3_stmt *st, void *element)
 int sqlite_catalog_columns(sqlite3 *db, db_diag *d, const char *table, sqlite_catalog_column **out,
                            size_t *n)
 {
-    return read_rows(db, d,
-                     "SELECT name, type, \"notnull\", dflt_value, pk, hidden FROM "
-                     "pragma_table_xinfo(?1, 'main') ORDER BY cid",
-                     table, "table \"%s\": columns", ARRAY(out, n), read_column);
+    int rc = read_rows(db, d,
+                       "SELECT name, type, \"notnull\", dflt_value, pk, hidden FROM "
+                       "pragma_table_xinfo(?1, 'main') ORDER BY cid",
+                       table, "table \"%s\": columns", ARRAY(out, n), read_column);
+    if (rc < 0) {
+        sqlite_catalog_columns_free(*out, *n);
+        *out = NULL;
+        *n = 0;
+    }
+    return rc;
 }
 
 void sqlite_catalog_columns_free(sqlite_catalog_column *c, size_t n)
@@ -163,10 +175,17 @@ static int read_index(sqlite3_stmt *st, void *element)
 int sqlite_catalog_indexes(sqlite3 *db, db_diag *d, const char *table, sqlite_catalog_index **out,
                            size_t *n)
 {
-    return read_rows(db, d,
-                     "SELECT name, \"unique\", origin, partial FROM pragma_index_list(?1, 'main') "
-                     "ORDER BY seq",
-                     table, "table \"%s\": index list", ARRAY(out, n), read_index);
+    int rc =
+        read_rows(db, d,
+                  "SELECT name, \"unique\", origin, partial FROM pragma_index_list(?1, 'main') "
+                  "ORDER BY seq",
+                  table, "table \"%s\": index list", ARRAY(out, n), read_index);
+    if (rc < 0) {
+        sqlite_catalog_indexes_free(*out, *n);
+        *out = NULL;
+        *n = 0;
+    }
+    return rc;
 }
 
 void sqlite_catalog_indexes_free(sqlite_catalog_index *ix, size_t n)
@@ -193,10 +212,16 @@ static int read_index_column(sqlite3_stmt *st, void *element)
 int sqlite_catalog_index_columns(sqlite3 *db, db_diag *d, const char *index,
                                  sqlite_catalog_index_column **out, size_t *n)
 {
-    return read_rows(db, d,
-                     "SELECT cid, name, \"desc\", coll FROM pragma_index_xinfo(?1, 'main') "
-                     "WHERE key ORDER BY seqno",
-                     index, "index \"%s\"", ARRAY(out, n), read_index_column);
+    int rc = read_rows(db, d,
+                       "SELECT cid, name, \"desc\", coll FROM pragma_index_xinfo(?1, 'main') "
+                       "WHERE key ORDER BY seqno",
+                       index, "index \"%s\"", ARRAY(out, n), read_index_column);
+    if (rc < 0) {
+        sqlite_catalog_index_columns_free(*out, *n);
+        *out = NULL;
+        *n = 0;
+    }
+    return rc;
 }
 
 void sqlite_catalog_index_columns_free(sqlite_catalog_index_column *c, size_t n)

@@ -4,7 +4,7 @@
  * model from these, and the target checks an existing table with the same
  * reader. Every function reads the "main" schema, returns 0 (or what it
  * says) or -1 with the message in d, and hands out arrays the caller frees
- * with the matching _free. */
+ * with the matching _free (none after a failure). */
 #ifndef DB_SQLITE_CATALOG_H
 #define DB_SQLITE_CATALOG_H
 

@@ -4,6 +4,9 @@
 #ifndef DB_SQLITE_DIALECT_H
 #define DB_SQLITE_DIALECT_H
 
+/* How long a connection waits for another one's lock before it fails. */
+#define DB_SQLITE_BUSY_WAIT_MS 5000
+
 static inline int sqlite_is_space(char c)
 {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r';

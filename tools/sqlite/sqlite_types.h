@@ -27,11 +27,11 @@ int sqlite_type_is_declaration(const char *s);
 
 /* SQLite's own affinity rules (datatype3.html, 3.1). */
 typedef enum {
-    SQLITE_AFFINITY_INTEGER,
-    SQLITE_AFFINITY_TEXT,
-    SQLITE_AFFINITY_BLOB,
-    SQLITE_AFFINITY_REAL,
-    SQLITE_AFFINITY_NUMERIC
+    DB_SQLITE_AFFINITY_INTEGER,
+    DB_SQLITE_AFFINITY_TEXT,
+    DB_SQLITE_AFFINITY_BLOB,
+    DB_SQLITE_AFFINITY_REAL,
+    DB_SQLITE_AFFINITY_NUMERIC
 } sqlite_affinity;
 
 sqlite_affinity sqlite_type_affinity(const char *declared);
@@ -44,10 +44,10 @@ sqlite_affinity sqlite_type_affinity(const char *declared);
  * temporal values, uuid, json) or bytes (blobs, vectors). Typeless and
  * unknown declarations accept anything, since we cannot judge them. */
 typedef enum {
-    SQLITE_FAMILY_ANY,
-    SQLITE_FAMILY_NUMBER,
-    SQLITE_FAMILY_TEXT,
-    SQLITE_FAMILY_BYTES
+    DB_SQLITE_FAMILY_ANY,
+    DB_SQLITE_FAMILY_NUMBER,
+    DB_SQLITE_FAMILY_TEXT,
+    DB_SQLITE_FAMILY_BYTES
 } sqlite_type_family;
 
 sqlite_type_family sqlite_family_of_portable(fmt_type_kind k);

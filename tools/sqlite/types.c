@@ -400,16 +400,16 @@ int sqlite_type_is_declaration(const char *s)
 sqlite_affinity sqlite_type_affinity(const char *decl)
 {
     if (sqlite_contains_ci(decl, "INT"))
-        return SQLITE_AFFINITY_INTEGER;
+        return DB_SQLITE_AFFINITY_INTEGER;
     if (sqlite_contains_ci(decl, "CHAR") || sqlite_contains_ci(decl, "CLOB") ||
         sqlite_contains_ci(decl, "TEXT"))
-        return SQLITE_AFFINITY_TEXT;
+        return DB_SQLITE_AFFINITY_TEXT;
     if (*decl == '\0' || sqlite_contains_ci(decl, "BLOB"))
-        return SQLITE_AFFINITY_BLOB;
+        return DB_SQLITE_AFFINITY_BLOB;
     if (sqlite_contains_ci(decl, "REAL") || sqlite_contains_ci(decl, "FLOA") ||
         sqlite_contains_ci(decl, "DOUB"))
-        return SQLITE_AFFINITY_REAL;
-    return SQLITE_AFFINITY_NUMERIC;
+        return DB_SQLITE_AFFINITY_REAL;
+    return DB_SQLITE_AFFINITY_NUMERIC;
 }
 
 sqlite_type_family sqlite_family_of_portable(fmt_type_kind k)
@@ -422,17 +422,17 @@ sqlite_type_family sqlite_family_of_portable(fmt_type_kind k)
     case FMT_TYPE_FLOAT32:
     case FMT_TYPE_FLOAT64:
     case FMT_TYPE_DECIMAL:
-        return SQLITE_FAMILY_NUMBER;
+        return DB_SQLITE_FAMILY_NUMBER;
     case FMT_TYPE_BYTES:
     case FMT_TYPE_VECTOR:
     case FMT_TYPE_HALFVEC:
-        return SQLITE_FAMILY_BYTES;
+        return DB_SQLITE_FAMILY_BYTES;
     case FMT_TYPE_ANY:
     case FMT_TYPE_NATIVE:
     case FMT_TYPE_COUNT_:
-        return SQLITE_FAMILY_ANY;
+        return DB_SQLITE_FAMILY_ANY;
     default:
-        return SQLITE_FAMILY_TEXT;
+        return DB_SQLITE_FAMILY_TEXT;
     }
 }
 
@@ -444,36 +444,36 @@ sqlite_type_family sqlite_family_of_declared(const char *decl)
     while (sqlite_is_space(*decl))
         decl++;
     if (*decl == '\0' || sqlite3_stricmp(decl, "ANY") == 0)
-        return SQLITE_FAMILY_ANY;
+        return DB_SQLITE_FAMILY_ANY;
     /* What the target declares for arrays and wide decimals, which the
      * affinity rules below misjudge: an array holds JSON text although
      * "ARRAY INT4" has INT in it, and "DECIMAL TEXT" holds exact decimals. */
     size_t n, skip, cut;
     if (array_declaration(decl, &n, &skip, &cut))
-        return SQLITE_FAMILY_TEXT;
+        return DB_SQLITE_FAMILY_TEXT;
     if (sqlite_starts_ci(decl, "DECIMAL TEXT"))
-        return SQLITE_FAMILY_NUMBER;
+        return DB_SQLITE_FAMILY_NUMBER;
     if (sqlite_starts_ci(decl, "BOOL"))
-        return SQLITE_FAMILY_NUMBER;
+        return DB_SQLITE_FAMILY_NUMBER;
     for (size_t i = 0; i < sizeof text_prefixes / sizeof *text_prefixes; i++)
         if (sqlite_starts_ci(decl, text_prefixes[i]))
-            return SQLITE_FAMILY_TEXT;
+            return DB_SQLITE_FAMILY_TEXT;
     if (sqlite_starts_ci(decl, "F32_BLOB") || sqlite_starts_ci(decl, "F16_BLOB") ||
         sqlite_contains_ci(decl, "VECTOR") || sqlite_starts_ci(decl, "BYTEA"))
-        return SQLITE_FAMILY_BYTES;
+        return DB_SQLITE_FAMILY_BYTES;
     switch (sqlite_type_affinity(decl)) {
-    case SQLITE_AFFINITY_INTEGER:
-    case SQLITE_AFFINITY_REAL:
-        return SQLITE_FAMILY_NUMBER;
-    case SQLITE_AFFINITY_TEXT:
-        return SQLITE_FAMILY_TEXT;
-    case SQLITE_AFFINITY_BLOB:
-        return SQLITE_FAMILY_BYTES;
-    case SQLITE_AFFINITY_NUMERIC:
+    case DB_SQLITE_AFFINITY_INTEGER:
+    case DB_SQLITE_AFFINITY_REAL:
+        return DB_SQLITE_FAMILY_NUMBER;
+    case DB_SQLITE_AFFINITY_TEXT:
+        return DB_SQLITE_FAMILY_TEXT;
+    case DB_SQLITE_AFFINITY_BLOB:
+        return DB_SQLITE_FAMILY_BYTES;
+    case DB_SQLITE_AFFINITY_NUMERIC:
         break;
     }
     if (sqlite_starts_ci(decl, "NUMERIC") || sqlite_starts_ci(decl, "DECIMAL") ||
         sqlite_starts_ci(decl, "NUMBER") || sqlite_starts_ci(decl, "MONEY"))
-        return SQLITE_FAMILY_NUMBER;
-    return SQLITE_FAMILY_ANY;
+        return DB_SQLITE_FAMILY_NUMBER;
+    return DB_SQLITE_FAMILY_ANY;
 }
