@@ -209,13 +209,6 @@ int sqlite_tgt_column_declaration(sqlite_target *st, const fmt_table *t, const f
     return 0;
 }
 
-static const char *identity_name(fmt_identity_kind k)
-{
-    static const char *const names[] = {"none",   "rowid",      "autoincrement",
-                                        "always", "by_default", "serial"};
-    return (unsigned)k < sizeof names / sizeof *names ? names[k] : "unknown";
-}
-
 static int find_column(const fmt_table *t, const char *name)
 {
     for (size_t i = 0; name && i < t->ncolumns; i++)
@@ -272,7 +265,7 @@ static int add_column_type(sqlite_target *st, const fmt_table *t, const fmt_colu
         return -1;
     if (c->identity != FMT_IDENTITY_NONE && warn)
         db_warn(&st->diag, "table \"%s\", column \"%s\": identity (%s) not carried: %s", t->name,
-                c->name, identity_name(c->identity),
+                c->name, fmt_identity_name(c->identity),
                 t->without_rowid ? "the table is WITHOUT ROWID"
                                  : "not the only primary key column");
     return 0;
