@@ -1,8 +1,7 @@
 /* The SQLite source against a torture database built here (every schema
  * feature the format carries, and values at the edges of each storage
  * class), a WAL database read while a writer holds uncommitted pages in
- * its log, bad locators, and the Chinook sample database; and the catalog
- * reader (tools/sqlite) that the source and the target share. */
+ * its log, bad locators, and the Chinook sample database. */
 #include <math.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -17,8 +16,6 @@
 #include "check.h"
 #include "source.h"
 #include "ddl_scan.h"
-#include "sqlite_catalog.h"
-#include "strlist.h"
 
 static char tmpdir[256];
 
@@ -255,10 +252,13 @@ static void test_types(const fmt_table *t)
     CHECK_STR(find_column(t, "c37")->native_type, "TIMESTAMP WITH TIME ZONE");
 }
 
+static void check_parent(const fmt_table *t);
+static void check_order_items(const fmt_table *t);
+static void check_references(fmt_table **tables, size_t ntables);
+static void check_table_kinds(fmt_table **tables, size_t ntables);
+
 static void test_schema(fmt_table **tables, size_t ntables)
 {
-    const fmt_table *t;
-    const fmt_column *c;
     static const char *const names[] = {"dept",     "emp",         "gen",     "kv",
                                         "named_pk", "order items", "parent",  "quirk",
                                         "strict_t", "types",       "untyped", "vals"};
@@ -269,8 +269,17 @@ static void test_schema(fmt_table **tables, size_t ntables)
         CHECK_STR(tables[i]->name, names[i]);
     }
 
-    /* parent: AUTOINCREMENT, collation, checks in text order, unique, indexes */
-    t = find_table(tables, ntables, "parent");
+    check_parent(find_table(tables, ntables, "parent"));
+    check_order_items(find_table(tables, ntables, "order items"));
+    check_references(tables, ntables);
+    check_table_kinds(tables, ntables);
+    test_types(find_table(tables, ntables, "types"));
+}
+
+/* parent: AUTOINCREMENT, collation, checks in text order, unique, indexes */
+static void check_parent(const fmt_table *t)
+{
+    const fmt_column *c;
     CHECK(t != NULL);
     if (t) {
         CHECK(t->ncolumns == 4);
@@ -329,9 +338,12 @@ static void test_schema(fmt_table **tables, size_t ntables)
         }
         CHECK(!t->without_rowid && !t->strict);
     }
+}
 
-    /* order items: composite named PK, FK actions and deferral, named unique */
-    t = find_table(tables, ntables, "order items");
+/* order items: composite named PK, FK actions and deferral, named unique */
+static void check_order_items(const fmt_table *t)
+{
+    const fmt_column *c;
     CHECK(t != NULL);
     if (t) {
         CHECK(t->primary_key && t->primary_key->ncolumns == 2);
@@ -372,9 +384,13 @@ static void test_schema(fmt_table **tables, size_t ntables)
             }
         }
     }
+}
 
-    /* emp/dept: self reference (to the parent's PK), a cycle, names, order */
-    t = find_table(tables, ntables, "emp");
+/* emp/dept: self reference (to the parent's PK), a cycle, names, order */
+static void check_references(fmt_table **tables, size_t ntables)
+{
+    const fmt_table *t = find_table(tables, ntables, "emp");
+    const fmt_column *c;
     CHECK(t && t->nforeign_keys == 2);
     if (t && t->nforeign_keys == 2) {
         const fmt_foreign_key *fk = &t->foreign_keys[0];
@@ -396,9 +412,14 @@ static void test_schema(fmt_table **tables, size_t ntables)
         CHECK_STR(t->foreign_keys[0].on_delete, "restrict");
         CHECK(t->foreign_keys[0].deferrable && !t->foreign_keys[0].initially_deferred);
     }
+}
 
-    /* WITHOUT ROWID and STRICT */
-    t = find_table(tables, ntables, "kv");
+/* WITHOUT ROWID, STRICT, generated columns, no declared types, the DESC
+ * quirk, quoted names and a named column PK */
+static void check_table_kinds(fmt_table **tables, size_t ntables)
+{
+    const fmt_table *t = find_table(tables, ntables, "kv");
+    const fmt_column *c;
     CHECK(t && t->without_rowid && !t->strict);
     c = find_column(t, "k");
     CHECK(c && !c->nullable && c->identity == FMT_IDENTITY_NONE);
@@ -435,18 +456,13 @@ static void test_schema(fmt_table **tables, size_t ntables)
     CHECK(find_column(t, "we\"ird") != NULL);
     CHECK(find_column(t, "sq br") != NULL);
     CHECK(find_column(t, "back`tick") != NULL);
-
-    test_types(find_table(tables, ntables, "types"));
 }
 
-static void test_rows(const db_source_ops *ops, void *src, fmt_table **tables, size_t ntables)
+/* vals: values at the edges of each storage class */
+static void check_vals_rows(const db_source_ops *ops, void *src, const fmt_table *t)
 {
     saved_value rows[8 * 6];
-    const fmt_table *t;
-    int n;
-
-    t = find_table(tables, ntables, "vals");
-    n = t ? read_rows(ops, src, t, rows, 8) : -1;
+    int n = t ? read_rows(ops, src, t, rows, 8) : -1;
     CHECK(n == 4);
     if (n == 4) {
         const saved_value *r = rows;
@@ -482,6 +498,15 @@ static void test_rows(const db_source_ops *ops, void *src, fmt_table **tables, s
         CHECK(bytes_are(&r[4].v, FMT_VALUE_TEXT, "text in blob", 12));
         CHECK(bytes_are(&r[5].v, FMT_VALUE_TEXT, "7", 1));
     }
+}
+
+static void test_rows(const db_source_ops *ops, void *src, fmt_table **tables, size_t ntables)
+{
+    saved_value rows[8 * 6];
+    const fmt_table *t;
+    int n;
+
+    check_vals_rows(ops, src, find_table(tables, ntables, "vals"));
 
     /* composite key order */
     t = find_table(tables, ntables, "order items");
@@ -534,6 +559,8 @@ static void test_rows(const db_source_ops *ops, void *src, fmt_table **tables, s
         CHECK(rows[4].v.i == 2 && bytes_are(&rows[5].v, FMT_VALUE_TEXT, "a", 1));
     }
 }
+
+static void test_selection(const char *path);
 
 static void test_torture(void)
 {
@@ -597,14 +624,24 @@ static void test_torture(void)
     CHECK(ops->warnings(src, &lines, &nlines) == 0 && nlines == 3);
     free_tables(tables, ntables);
     ops->close(src);
+    test_selection(path);
+}
 
-    /* -t / -T */
+/* -t / -T */
+static void test_selection(const char *path)
+{
+    const db_source_ops *ops = db_source_sqlite();
+    db_source_options opts = {0};
+    void *src = NULL;
+    fmt_table **tables = NULL;
+    fmt_native_object *objects = NULL;
+    size_t ntables = 0, nobjects = 0, nlines = 0;
+    char **lines = NULL;
     {
         const char *const include[] = {"p*", "emp", "docs", NULL};
         const char *const exclude[] = {"parent", NULL};
         opts.include_tables = include;
         opts.exclude_tables = exclude;
-        src = NULL;
         CHECK(ops->open(&src, path, &opts) == 0);
         CHECK(ops->tables(src, &tables, &ntables) == 0);
         CHECK(ntables == 1 && strcmp(tables[0]->name, "emp") == 0);
@@ -890,77 +927,6 @@ static void test_chinook(void)
     ops->close(src);
 }
 
-/* The catalog reader directly: foreign keys in declaration order with
- * their columns, index columns of an expression, lookups by name in any
- * case and by type. */
-static void test_catalog(void)
-{
-    char path[300];
-    sqlite3 *db = NULL;
-    db_diag d = {0};
-    snprintf(path, sizeof path, "%s/catalog.db", tmpdir);
-    CHECK(make_db(path, "CREATE TABLE p (a INTEGER, b TEXT, PRIMARY KEY (b, a));"
-                        "CREATE TABLE c (x, y, z, FOREIGN KEY (x) REFERENCES p ON DELETE CASCADE,"
-                        " FOREIGN KEY (y, z) REFERENCES p (b, a));"
-                        "CREATE INDEX c_expr ON c (x, lower(y) DESC);"
-                        "CREATE TRIGGER P AFTER INSERT ON c BEGIN SELECT 1; END;") == 0);
-    CHECK(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK);
-
-    sqlite_catalog_foreign_key *fk = NULL;
-    size_t nfk = 0;
-    CHECK(sqlite_catalog_foreign_keys(db, &d, "c", &fk, &nfk) == 0);
-    CHECK(nfk == 2);
-    if (nfk == 2) {
-        CHECK(fk[0].ncolumns == 1 && fk[0].nref_columns == 0);
-        CHECK_STR(fk[0].on_delete, "CASCADE");
-        CHECK(fk[1].ncolumns == 2 && fk[1].nref_columns == 2);
-        CHECK_STR(fk[1].ncolumns == 2 ? fk[1].columns[1] : NULL, "z");
-        CHECK_STR(fk[1].nref_columns == 2 ? fk[1].ref_columns[0] : NULL, "b");
-    }
-    sqlite_catalog_foreign_keys_free(fk, nfk);
-
-    char **pk = NULL;
-    size_t npk = 0;
-    CHECK(sqlite_catalog_primary_key(db, &d, "p", &pk, &npk) == 0);
-    CHECK(npk == 2);
-    CHECK_STR(npk == 2 ? pk[0] : NULL, "b");
-    fmt_strings_free(pk, npk);
-
-    sqlite_catalog_index_column *ic = NULL;
-    size_t nic = 0;
-    CHECK(sqlite_catalog_index_columns(db, &d, "c_expr", &ic, &nic) == 0);
-    CHECK(nic == 2);
-    if (nic == 2) {
-        CHECK_STR(ic[0].name, "x");
-        CHECK(ic[1].name == NULL && ic[1].cid == -2 && ic[1].descending);
-    }
-    sqlite_catalog_index_columns_free(ic, nic);
-
-    sqlite_catalog_object o;
-    CHECK(sqlite_catalog_object_find(db, &d, "C_EXPR", NULL, &o) == 1);
-    CHECK_STR(o.type, "index");
-    CHECK_STR(o.table, "c");
-    sqlite_catalog_object_clear(&o);
-    /* a trigger and a table may share a name: the type tells them apart */
-    CHECK(sqlite_catalog_object_find(db, &d, "p", "table", &o) == 1);
-    CHECK_STR(o.name, "p");
-    sqlite_catalog_object_clear(&o);
-    CHECK(sqlite_catalog_object_find(db, &d, "p", "trigger", &o) == 1);
-    CHECK_STR(o.name, "P");
-    sqlite_catalog_object_clear(&o);
-    CHECK(sqlite_catalog_object_find(db, &d, "nothing", NULL, &o) == 0);
-    CHECK(o.name == NULL);
-
-    sqlite_catalog_column *cols = NULL;
-    size_t ncols = 0;
-    CHECK(sqlite_catalog_columns(db, &d, "c", &cols, &ncols) == 0);
-    CHECK(ncols == 3 && cols[0].declared && *cols[0].declared == '\0');
-    sqlite_catalog_columns_free(cols, ncols);
-    CHECK_STR(db_errmsg(&d), "no error");
-    db_diag_free(&d);
-    sqlite3_close(db);
-}
-
 int main(void)
 {
     const char *base = getenv("TMPDIR");
@@ -971,7 +937,6 @@ int main(void)
         return 1;
     }
     test_scanner();
-    test_catalog();
     test_torture();
     test_wal();
     test_unknown_module();
