@@ -95,7 +95,7 @@ static int create_indexes(sqlite_target *st)
         sqlite_catalog_object obj;
         char what[512];
 
-        int found = sqlite_catalog_object_find(st->db, &st->diag, ix->name, NULL, &obj);
+        int found = sqlite_catalog_name_holder(st->db, &st->diag, ix->name, "index", &obj);
         if (found < 0)
             return -1;
         if (found) {
@@ -189,7 +189,7 @@ static int create_native_object(sqlite_target *st, const fmt_native_object *o)
                         o->name ? o->name : "", kind);
     if (st->opts.dry_run)
         return 0;
-    int found = sqlite_catalog_object_find(st->db, &st->diag, o->name, NULL, &obj);
+    int found = sqlite_catalog_name_holder(st->db, &st->diag, o->name, kind, &obj);
     if (found < 0)
         return -1;
     if (found) {

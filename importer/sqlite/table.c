@@ -129,7 +129,7 @@ static int table_begin_named(sqlite_target *st, const fmt_table *t)
         goto done;
     }
     if (table_state(st, t) < 0 ||
-        (exists = sqlite_catalog_object_find(st->db, &st->diag, t->name, NULL, &obj)) < 0)
+        (exists = sqlite_catalog_name_holder(st->db, &st->diag, t->name, "table", &obj)) < 0)
         goto done;
     if (exists && strcmp(obj.type, "table") != 0) {
         db_error(&st->diag, "table \"%s\": the target has a %s of that name", t->name, obj.type);

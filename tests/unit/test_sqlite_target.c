@@ -913,6 +913,39 @@ static void test_reimport_into_created(void)
     unlink(path);
 }
 
+/* SQLite keeps trigger names apart from table, view and index names: a
+ * trigger does not stop a table of its name, nor a table a trigger. */
+static void test_trigger_namespace(void)
+{
+    const char *path = path_in_tmp("names.db");
+    db_target_options o = options(DB_ON_CONFLICT_ERROR);
+    session s;
+    unlink(path);
+    sqlite3 *db = open_db(path);
+    exec(db, "CREATE TABLE c (a); CREATE TRIGGER items AFTER INSERT ON c BEGIN SELECT 1; END;");
+    sqlite3_close(db);
+
+    fmt_table *t = table_new("items");
+    add_column(t, "x", "int64", "INTEGER", 1);
+    fmt_native_object trigger = {FMT_NATIVE_TRIGGER, "c", "items",
+                                 "CREATE TRIGGER c AFTER INSERT ON items BEGIN SELECT 1; END"};
+    CHECK(start(&s, path, &o, "sqlite") == 0);
+    int rc = s.ops->table_begin(s.st, t);
+    CHECK(rc == 0);
+    if (rc < 0)
+        fprintf(stderr, "%s\n", errmsg(&s));
+    CHECK(rc < 0 || s.ops->table_end(s.st, NULL) == 0);
+    CHECK(rc < 0 || s.ops->finish(s.st, &trigger, 1, &s.h) == 0);
+    end(&s, rc == 0);
+    fmt_table_free(t);
+    db = open_db(path);
+    CHECK_STR(q(db, "SELECT group_concat(type || ':' || name || ':' || tbl_name, ' ') FROM "
+                    "(SELECT * FROM sqlite_schema ORDER BY type, name)"),
+              "table:c:c table:items:items trigger:c:items trigger:items:c");
+    sqlite3_close(db);
+    unlink(path);
+}
+
 int main(void)
 {
     snprintf(tmpdir, sizeof tmpdir, "%s/test_sqlite_target.XXXXXX",
@@ -931,6 +964,7 @@ int main(void)
     test_dry_run();
     test_not_a_database();
     test_reimport_into_created();
+    test_trigger_namespace();
     const char *names[] = {"from_sqlite.db", "from_pg.db", "dup.db", "upsert.db",
                            "existing.db",    "fk.db",      "dry.db", "garbage.db"};
     for (size_t i = 0; i < sizeof names / sizeof *names; i++)

@@ -344,17 +344,18 @@ static int read_object(sqlite3_stmt *st, void *element)
                : -1;
 }
 
-int sqlite_catalog_object_find(sqlite3 *db, db_diag *d, const char *name, const char *type,
-                               sqlite_catalog_object *out)
+/* The first entry named name (ASCII case-insensitive) that matches the
+ * condition on type (SQL text of ours, never from a file). */
+static int find_object(sqlite3 *db, db_diag *d, const char *name, const char *type_condition,
+                       sqlite_catalog_object *out)
 {
     sqlite_catalog_object *found = NULL;
     size_t n = 0;
     char sql[256];
-    /* the type is ours, never from a file: it goes into the text */
     snprintf(sql, sizeof sql,
              "SELECT type, name, tbl_name, sql FROM main.sqlite_schema WHERE name = ?1 COLLATE "
-             "NOCASE%s%s%s LIMIT 1",
-             type ? " AND type = '" : "", type ? type : "", type ? "'" : "");
+             "NOCASE%s LIMIT 1",
+             type_condition);
     memset(out, 0, sizeof *out);
     int rc = read_rows(db, d, sql, name, "\"%s\" in sqlite_schema", ARRAY(&found, &n), read_object);
     if (rc == 0 && n == 1) {
@@ -366,6 +367,23 @@ int sqlite_catalog_object_find(sqlite3 *db, db_diag *d, const char *name, const 
         sqlite_catalog_object_clear(&found[i]);
     free(found);
     return rc;
+}
+
+int sqlite_catalog_object_find(sqlite3 *db, db_diag *d, const char *name, const char *type,
+                               sqlite_catalog_object *out)
+{
+    char condition[64] = "";
+    if (type)
+        snprintf(condition, sizeof condition, " AND type = '%s'", type);
+    return find_object(db, d, name, condition, out);
+}
+
+int sqlite_catalog_name_holder(sqlite3 *db, db_diag *d, const char *name, const char *type,
+                               sqlite_catalog_object *out)
+{
+    int trigger = strcmp(type, "trigger") == 0;
+    return find_object(db, d, name, trigger ? " AND type = 'trigger'" : " AND type <> 'trigger'",
+                       out);
 }
 
 void sqlite_catalog_object_clear(sqlite_catalog_object *o)

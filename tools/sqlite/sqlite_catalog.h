@@ -95,6 +95,11 @@ typedef struct {
  * (out is then empty), -1. */
 int sqlite_catalog_object_find(sqlite3 *db, db_diag *d, const char *name, const char *type,
                                sqlite_catalog_object *out);
+/* The entry that holds the name a new object of type would take. SQLite
+ * gives tables, views and indexes one namespace and triggers another, so a
+ * trigger may share a table's name. 1 found, 0 not, -1. */
+int sqlite_catalog_name_holder(sqlite3 *db, db_diag *d, const char *name, const char *type,
+                               sqlite_catalog_object *out);
 void sqlite_catalog_object_clear(sqlite_catalog_object *o);
 
 /* The AUTOINCREMENT counter of table: 1 with *value, 0 when there is none. */
