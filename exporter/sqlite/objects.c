@@ -13,10 +13,11 @@ static char *dup_text(sqlite3_stmt *st, int col)
     return p ? fmt_strdup((const char *)p) : NULL;
 }
 
+/* A trigger names its table as its CREATE TRIGGER wrote it, in any case. */
 static int is_exported_table(const sqlite_src *s, const char *name)
 {
     for (size_t i = 0; i < s->nselected; i++)
-        if (strcmp(s->selected[i], name) == 0)
+        if (sqlite3_stricmp(s->selected[i], name) == 0)
             return 1;
     return 0;
 }
@@ -41,7 +42,8 @@ static int add_object(fmt_native_object **list, size_t *n, sqlite3_stmt *st, int
 /* Views always go: they may read any table, and SQLite resolves a view's
  * tables only when it is used, so a view over a table left out still
  * creates. With -t/-T in effect a trigger goes only with its table (or
- * view); without them, every trigger goes. Views come first, then
+ * view, matched as SQLite matches names: in any case); without them, every
+ * trigger goes. Views come first, then
  * triggers, each sorted by name (db_order_objects); any such order creates
  * in SQLite. */
 int sqlite_src_native_objects(void *state, fmt_native_object **objects, size_t *nobjects)
@@ -59,7 +61,7 @@ int sqlite_src_native_objects(void *state, fmt_native_object **objects, size_t *
     if (sqlite3_prepare_v2(s->db,
                            "SELECT o.type, o.name, o.tbl_name, o.sql, "
                            "(SELECT count(*) FROM main.sqlite_schema v WHERE v.type = 'view' "
-                           "AND v.name = o.tbl_name) FROM main.sqlite_schema o "
+                           "AND v.name = o.tbl_name COLLATE NOCASE) FROM main.sqlite_schema o "
                            "WHERE o.type IN ('view', 'trigger') AND o.sql IS NOT NULL",
                            -1, &st, NULL) != SQLITE_OK) {
         db_error(&s->diag, "%s", sqlite3_errmsg(s->db));

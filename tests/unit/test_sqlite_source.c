@@ -927,6 +927,36 @@ static void test_chinook(void)
     ops->close(src);
 }
 
+/* -t: a trigger goes with its table or view however its CREATE TRIGGER
+ * spelled the name's case. */
+static void test_trigger_names_any_case(void)
+{
+    const db_source_ops *ops = db_source_sqlite();
+    const char *const include[] = {"tab", NULL};
+    db_source_options opts = {0};
+    fmt_native_object *objects = NULL;
+    size_t nobjects = 0;
+    void *src = NULL;
+    char path[512];
+    snprintf(path, sizeof path, "%s/case.db", tmpdir);
+    CHECK(make_db(path, "CREATE TABLE tab (a); CREATE TABLE other (b);"
+                        "CREATE VIEW V AS SELECT 1 AS one;"
+                        "CREATE TRIGGER on_tab AFTER INSERT ON TAB BEGIN SELECT 1; END;"
+                        "CREATE TRIGGER on_view INSTEAD OF INSERT ON v BEGIN SELECT 1; END;"
+                        "CREATE TRIGGER on_other AFTER INSERT ON other BEGIN SELECT 1; END;") == 0);
+    opts.include_tables = include;
+    CHECK(ops->open(&src, path, &opts) == 0);
+    CHECK(ops->native_objects(src, &objects, &nobjects) == 0);
+    CHECK(nobjects == 3);
+    if (nobjects == 3) {
+        CHECK_STR(objects[0].name, "V");
+        CHECK_STR(objects[1].name, "on_tab");
+        CHECK_STR(objects[2].name, "on_view");
+    }
+    free_objects(objects, nobjects);
+    ops->close(src);
+}
+
 int main(void)
 {
     const char *base = getenv("TMPDIR");
@@ -938,6 +968,7 @@ int main(void)
     }
     test_scanner();
     test_torture();
+    test_trigger_names_any_case();
     test_wal();
     test_unknown_module();
     test_bad_locators();
