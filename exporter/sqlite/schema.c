@@ -1,13 +1,13 @@
 /* One table's model, from the catalog (tools/sqlite) and, for what the
  * pragmas do not report (collations, generation expressions, CHECKs,
  * constraint names, AUTOINCREMENT, deferral, index expressions), from
- * scanning its stored DDL (ddl_scan.c). */
+ * scanning its stored DDL (tools/sqlite/ddl_scan.c). */
 #include "sqlite_source_internal.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "ddl_scan.h"
+#include "sqlite_ddl.h"
 #include "sqlite_dialect.h"
 #include "sqlite_types.h"
 #include "strlist.h"

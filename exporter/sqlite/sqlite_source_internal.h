@@ -1,7 +1,7 @@
 /* The SQLite source's private state and the functions its files share
  * (source.c: ops, connection, snapshot; tables.c: which tables go;
- * schema.c: one table's model from the catalog; rows.c: row streaming;
- * objects.c: views and triggers). */
+ * schema.c: one table's model from the catalog and the DDL scanner;
+ * rows.c: row streaming; objects.c: views and triggers). */
 #ifndef DB_SQLITE_SOURCE_INTERNAL_H
 #define DB_SQLITE_SOURCE_INTERNAL_H
 

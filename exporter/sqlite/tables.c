@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ddl_scan.h"
+#include "sqlite_ddl.h"
 #include "order.h"
 #include "strlist.h"
 

@@ -15,7 +15,7 @@
 
 #include "check.h"
 #include "source.h"
-#include "ddl_scan.h"
+#include "sqlite_ddl.h"
 
 static char tmpdir[256];
 

@@ -1,8 +1,8 @@
 /* The SQLite DDL scanner: a tokenizer and a few keyword-driven loops over
- * the tokens of one statement. See ddl_scan.h for what it reports.
+ * the tokens of one statement. See sqlite_ddl.h for what it reports.
  * Declarations stay at the top where a goto to the cleanup label would
  * otherwise jump past them. */
-#include "ddl_scan.h"
+#include "sqlite_ddl.h"
 
 #include <stdarg.h>
 #include <stdint.h>
