@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sqlite_dialect.h"
+#include "sqlite_ddl.h"
 #include "strlist.h"
 
 void sqlite_tgt_table_reset(sqlite_target *st)
@@ -75,6 +75,20 @@ static int create_new(sqlite_target *st, const fmt_table *t, int *autoincrement)
     return 0;
 }
 
+/* Whether CREATE TABLE sql declares AUTOINCREMENT, read by the scanner the
+ * source reads it with: the word in a name, a string or a comment does not
+ * count. A statement it cannot scan (a virtual table) has none. */
+static int has_autoincrement(const char *sql)
+{
+    sqlite_ddl_table ddl;
+    char err[256];
+    if (!sql || sqlite_ddl_parse_table(&ddl, sql, err, sizeof err) < 0)
+        return 0;
+    int autoincrement = ddl.autoincrement;
+    sqlite_ddl_table_clear(&ddl);
+    return autoincrement;
+}
+
 static int use_existing(sqlite_target *st, const fmt_table *t, const sqlite_catalog_object *obj,
                         int *autoincrement)
 {
@@ -82,7 +96,7 @@ static int use_existing(sqlite_target *st, const fmt_table *t, const sqlite_cata
         return -1;
     if (sqlite_tgt_check_existing(st, t, obj) < 0)
         return -1;
-    *autoincrement = obj->sql && sqlite_contains_ci(obj->sql, "AUTOINCREMENT");
+    *autoincrement = has_autoincrement(obj->sql);
     return 0;
 }
 

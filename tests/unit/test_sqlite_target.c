@@ -946,6 +946,42 @@ static void test_trigger_namespace(void)
     unlink(path);
 }
 
+/* An existing table is AUTOINCREMENT only if its CREATE TABLE says so, not
+ * because the word is in a string: the file's counter is then not set (and
+ * there is no sqlite_sequence to set it in). */
+static void test_autoincrement_word(void)
+{
+    const char *path = path_in_tmp("word.db");
+    db_target_options o = options(DB_ON_CONFLICT_ERROR);
+    session s;
+    unlink(path);
+    sqlite3 *db = open_db(path);
+    exec(db, "CREATE TABLE t (id INTEGER PRIMARY KEY, note TEXT DEFAULT 'AUTOINCREMENT')");
+    sqlite3_close(db);
+
+    fmt_table *t = table_new("t");
+    fmt_column *id = add_column(t, "id", "int64", "INTEGER", 0);
+    id->identity = FMT_IDENTITY_AUTOINCREMENT;
+    id->has_last_value = 1;
+    id->last_value = 5;
+    set_pk(t, NULL, "id");
+    CHECK(start(&s, path, &o, "sqlite") == 0);
+    CHECK(s.ops->table_begin(s.st, t) == 0);
+    fmt_value row[] = {v_int(1)};
+    CHECK(s.ops->row(s.st, row, NULL) == 0);
+    CHECK(s.ops->table_end(s.st, NULL) == 0);
+    int rc = s.ops->finish(s.st, NULL, 0, &s.h);
+    CHECK(rc == 0);
+    if (rc < 0)
+        fprintf(stderr, "%s\n", errmsg(&s));
+    end(&s, rc == 0);
+    fmt_table_free(t);
+    db = open_db(path);
+    CHECK_STR(q(db, "SELECT count(*) FROM t"), "1");
+    sqlite3_close(db);
+    unlink(path);
+}
+
 int main(void)
 {
     snprintf(tmpdir, sizeof tmpdir, "%s/test_sqlite_target.XXXXXX",
@@ -965,6 +1001,7 @@ int main(void)
     test_not_a_database();
     test_reimport_into_created();
     test_trigger_namespace();
+    test_autoincrement_word();
     const char *names[] = {"from_sqlite.db", "from_pg.db", "dup.db", "upsert.db",
                            "existing.db",    "fk.db",      "dry.db", "garbage.db"};
     for (size_t i = 0; i < sizeof names / sizeof *names; i++)
