@@ -15,7 +15,7 @@
 
 #include "check.h"
 #include "source.h"
-#include "ddl_scan.h"
+#include "sqlite_ddl.h"
 
 static char tmpdir[256];
 
@@ -252,10 +252,13 @@ static void test_types(const fmt_table *t)
     CHECK_STR(find_column(t, "c37")->native_type, "TIMESTAMP WITH TIME ZONE");
 }
 
+static void check_parent(const fmt_table *t);
+static void check_order_items(const fmt_table *t);
+static void check_references(fmt_table **tables, size_t ntables);
+static void check_table_kinds(fmt_table **tables, size_t ntables);
+
 static void test_schema(fmt_table **tables, size_t ntables)
 {
-    const fmt_table *t;
-    const fmt_column *c;
     static const char *const names[] = {"dept",     "emp",         "gen",     "kv",
                                         "named_pk", "order items", "parent",  "quirk",
                                         "strict_t", "types",       "untyped", "vals"};
@@ -266,8 +269,17 @@ static void test_schema(fmt_table **tables, size_t ntables)
         CHECK_STR(tables[i]->name, names[i]);
     }
 
-    /* parent: AUTOINCREMENT, collation, checks in text order, unique, indexes */
-    t = find_table(tables, ntables, "parent");
+    check_parent(find_table(tables, ntables, "parent"));
+    check_order_items(find_table(tables, ntables, "order items"));
+    check_references(tables, ntables);
+    check_table_kinds(tables, ntables);
+    test_types(find_table(tables, ntables, "types"));
+}
+
+/* parent: AUTOINCREMENT, collation, checks in text order, unique, indexes */
+static void check_parent(const fmt_table *t)
+{
+    const fmt_column *c;
     CHECK(t != NULL);
     if (t) {
         CHECK(t->ncolumns == 4);
@@ -326,9 +338,12 @@ static void test_schema(fmt_table **tables, size_t ntables)
         }
         CHECK(!t->without_rowid && !t->strict);
     }
+}
 
-    /* order items: composite named PK, FK actions and deferral, named unique */
-    t = find_table(tables, ntables, "order items");
+/* order items: composite named PK, FK actions and deferral, named unique */
+static void check_order_items(const fmt_table *t)
+{
+    const fmt_column *c;
     CHECK(t != NULL);
     if (t) {
         CHECK(t->primary_key && t->primary_key->ncolumns == 2);
@@ -369,9 +384,13 @@ static void test_schema(fmt_table **tables, size_t ntables)
             }
         }
     }
+}
 
-    /* emp/dept: self reference (to the parent's PK), a cycle, names, order */
-    t = find_table(tables, ntables, "emp");
+/* emp/dept: self reference (to the parent's PK), a cycle, names, order */
+static void check_references(fmt_table **tables, size_t ntables)
+{
+    const fmt_table *t = find_table(tables, ntables, "emp");
+    const fmt_column *c;
     CHECK(t && t->nforeign_keys == 2);
     if (t && t->nforeign_keys == 2) {
         const fmt_foreign_key *fk = &t->foreign_keys[0];
@@ -393,9 +412,14 @@ static void test_schema(fmt_table **tables, size_t ntables)
         CHECK_STR(t->foreign_keys[0].on_delete, "restrict");
         CHECK(t->foreign_keys[0].deferrable && !t->foreign_keys[0].initially_deferred);
     }
+}
 
-    /* WITHOUT ROWID and STRICT */
-    t = find_table(tables, ntables, "kv");
+/* WITHOUT ROWID, STRICT, generated columns, no declared types, the DESC
+ * quirk, quoted names and a named column PK */
+static void check_table_kinds(fmt_table **tables, size_t ntables)
+{
+    const fmt_table *t = find_table(tables, ntables, "kv");
+    const fmt_column *c;
     CHECK(t && t->without_rowid && !t->strict);
     c = find_column(t, "k");
     CHECK(c && !c->nullable && c->identity == FMT_IDENTITY_NONE);
@@ -432,18 +456,13 @@ static void test_schema(fmt_table **tables, size_t ntables)
     CHECK(find_column(t, "we\"ird") != NULL);
     CHECK(find_column(t, "sq br") != NULL);
     CHECK(find_column(t, "back`tick") != NULL);
-
-    test_types(find_table(tables, ntables, "types"));
 }
 
-static void test_rows(const db_source_ops *ops, void *src, fmt_table **tables, size_t ntables)
+/* vals: values at the edges of each storage class */
+static void check_vals_rows(const db_source_ops *ops, void *src, const fmt_table *t)
 {
     saved_value rows[8 * 6];
-    const fmt_table *t;
-    int n;
-
-    t = find_table(tables, ntables, "vals");
-    n = t ? read_rows(ops, src, t, rows, 8) : -1;
+    int n = t ? read_rows(ops, src, t, rows, 8) : -1;
     CHECK(n == 4);
     if (n == 4) {
         const saved_value *r = rows;
@@ -479,6 +498,15 @@ static void test_rows(const db_source_ops *ops, void *src, fmt_table **tables, s
         CHECK(bytes_are(&r[4].v, FMT_VALUE_TEXT, "text in blob", 12));
         CHECK(bytes_are(&r[5].v, FMT_VALUE_TEXT, "7", 1));
     }
+}
+
+static void test_rows(const db_source_ops *ops, void *src, fmt_table **tables, size_t ntables)
+{
+    saved_value rows[8 * 6];
+    const fmt_table *t;
+    int n;
+
+    check_vals_rows(ops, src, find_table(tables, ntables, "vals"));
 
     /* composite key order */
     t = find_table(tables, ntables, "order items");
@@ -531,6 +559,8 @@ static void test_rows(const db_source_ops *ops, void *src, fmt_table **tables, s
         CHECK(rows[4].v.i == 2 && bytes_are(&rows[5].v, FMT_VALUE_TEXT, "a", 1));
     }
 }
+
+static void test_selection(const char *path);
 
 static void test_torture(void)
 {
@@ -594,14 +624,24 @@ static void test_torture(void)
     CHECK(ops->warnings(src, &lines, &nlines) == 0 && nlines == 3);
     free_tables(tables, ntables);
     ops->close(src);
+    test_selection(path);
+}
 
-    /* -t / -T */
+/* -t / -T */
+static void test_selection(const char *path)
+{
+    const db_source_ops *ops = db_source_sqlite();
+    db_source_options opts = {0};
+    void *src = NULL;
+    fmt_table **tables = NULL;
+    fmt_native_object *objects = NULL;
+    size_t ntables = 0, nobjects = 0, nlines = 0;
+    char **lines = NULL;
     {
         const char *const include[] = {"p*", "emp", "docs", NULL};
         const char *const exclude[] = {"parent", NULL};
         opts.include_tables = include;
         opts.exclude_tables = exclude;
-        src = NULL;
         CHECK(ops->open(&src, path, &opts) == 0);
         CHECK(ops->tables(src, &tables, &ntables) == 0);
         CHECK(ntables == 1 && strcmp(tables[0]->name, "emp") == 0);
@@ -887,6 +927,36 @@ static void test_chinook(void)
     ops->close(src);
 }
 
+/* -t: a trigger goes with its table or view however its CREATE TRIGGER
+ * spelled the name's case. */
+static void test_trigger_names_any_case(void)
+{
+    const db_source_ops *ops = db_source_sqlite();
+    const char *const include[] = {"tab", NULL};
+    db_source_options opts = {0};
+    fmt_native_object *objects = NULL;
+    size_t nobjects = 0;
+    void *src = NULL;
+    char path[512];
+    snprintf(path, sizeof path, "%s/case.db", tmpdir);
+    CHECK(make_db(path, "CREATE TABLE tab (a); CREATE TABLE other (b);"
+                        "CREATE VIEW V AS SELECT 1 AS one;"
+                        "CREATE TRIGGER on_tab AFTER INSERT ON TAB BEGIN SELECT 1; END;"
+                        "CREATE TRIGGER on_view INSTEAD OF INSERT ON v BEGIN SELECT 1; END;"
+                        "CREATE TRIGGER on_other AFTER INSERT ON other BEGIN SELECT 1; END;") == 0);
+    opts.include_tables = include;
+    CHECK(ops->open(&src, path, &opts) == 0);
+    CHECK(ops->native_objects(src, &objects, &nobjects) == 0);
+    CHECK(nobjects == 3);
+    if (nobjects == 3) {
+        CHECK_STR(objects[0].name, "V");
+        CHECK_STR(objects[1].name, "on_tab");
+        CHECK_STR(objects[2].name, "on_view");
+    }
+    free_objects(objects, nobjects);
+    ops->close(src);
+}
+
 int main(void)
 {
     const char *base = getenv("TMPDIR");
@@ -898,6 +968,7 @@ int main(void)
     }
     test_scanner();
     test_torture();
+    test_trigger_names_any_case();
     test_wal();
     test_unknown_module();
     test_bad_locators();

@@ -1,7 +1,7 @@
-/* Unit tests for importer/sqlite_target.c: tables built by hand, run through
- * the ops into files in a temporary directory, then read back with the
- * sqlite3 API: DDL, exact values and storage classes, conflicts, rollback
- * leaving the file byte-identical, foreign key checks, dry runs. */
+/* Unit tests for the SQLite target (importer/sqlite): tables built by hand,
+ * run through the ops into files in a temporary directory, then read back
+ * with the sqlite3 API: DDL, exact values and storage classes, conflicts,
+ * rollback leaving the file byte-identical, foreign key checks, dry runs. */
 #include "check.h"
 #include "schema.h"
 #include "target.h"
@@ -298,6 +298,8 @@ static double q_double(sqlite3 *db, const char *sql)
 
 /* ---- tests -------------------------------------------------------------- */
 
+static void check_from_sqlite(const char *path);
+
 /* A table from SQLite: declared types verbatim, rowid AUTOINCREMENT, a
  * generated column, defaults, collations, indexes, exact values. */
 static void test_sqlite_source(void)
@@ -362,7 +364,13 @@ static void test_sqlite_source(void)
     CHECK(s.ops->finish(s.st, NULL, 0, &s.h) == 0);
     end(&s, 1);
     fmt_table_free(t);
+    check_from_sqlite(path);
+}
 
+/* What test_sqlite_source loaded: declarations verbatim, exact values and
+ * their storage classes. */
+static void check_from_sqlite(const char *path)
+{
     sqlite3 *db = open_db(path);
     CHECK_STR(q(db, "SELECT name || ':' || type || ':' || \"notnull\" || ':' || ifnull(dflt_value,"
                     "'-') || ':' || pk || ':' || hidden FROM pragma_table_xinfo('we\"ird')"),
@@ -410,6 +418,8 @@ static void test_sqlite_source(void)
               "x:null:9223372036854775807:text-0");
     sqlite3_close(db);
 }
+
+static void check_from_postgresql(const char *path);
 
 /* A table from PostgreSQL: portable types mapped, literal defaults carried,
  * the rest reported as warnings; identity becomes INTEGER PRIMARY KEY. */
@@ -480,7 +490,13 @@ static void test_postgresql_source(void)
     CHECK(has_warning(&s, "view \"v\" not carried: native sql from postgresql"));
     end(&s, 1);
     fmt_table_free(t);
+    check_from_postgresql(path);
+}
 
+/* What test_postgresql_source loaded: mapped declarations, constraints,
+ * the index, and values. */
+static void check_from_postgresql(const char *path)
+{
     sqlite3 *db = open_db(path);
     CHECK_STR(q(db, "SELECT name || ':' || type || ':' || ifnull(dflt_value, '-') || ':' || pk "
                     "FROM pragma_table_xinfo('orders')"),
@@ -868,6 +884,91 @@ static void test_not_a_database(void)
     free(after);
 }
 
+/* A table this target created from another backend's file takes the same
+ * table again: what it declared fits what it is given. */
+static void test_reimport_into_created(void)
+{
+    const char *path = path_in_tmp("again.db");
+    db_target_options o = options(DB_ON_CONFLICT_SKIP);
+    unlink(path);
+    for (int pass = 0; pass < 2; pass++) {
+        session s;
+        fmt_table *t = table_new("prices");
+        add_column(t, "id", "int64", "bigint", 0);
+        add_column(t, "amount", "decimal(20,4)", "numeric(20,4)", 1);
+        add_column(t, "tags", "array(int32)", "integer[]", 1);
+        set_pk(t, NULL, "id");
+        CHECK(start(&s, path, &o, "postgresql") == 0);
+        int rc = s.ops->table_begin(s.st, t);
+        CHECK_STR(rc == 0 ? "ok" : errmsg(&s), "ok");
+        if (rc == 0) {
+            CHECK(s.ops->table_end(s.st, NULL) == 0);
+            CHECK(s.ops->finish(s.st, NULL, 0, &s.h) == 0);
+        }
+        end(&s, rc == 0);
+        fmt_table_free(t);
+    }
+    unlink(path);
+}
+
+/* SQLite keeps trigger names apart from table, view and index names: a
+ * trigger does not stop a table of its name, nor a table a trigger. */
+static void test_trigger_namespace(void)
+{
+    const char *path = path_in_tmp("names.db");
+    db_target_options o = options(DB_ON_CONFLICT_ERROR);
+    session s;
+    unlink(path);
+    sqlite3 *db = open_db(path);
+    exec(db, "CREATE TABLE c (a); CREATE TRIGGER items AFTER INSERT ON c BEGIN SELECT 1; END;");
+    sqlite3_close(db);
+    fmt_table *t = table_new("items");
+    add_column(t, "x", "int64", "INTEGER", 1);
+    fmt_native_object trigger = {FMT_NATIVE_TRIGGER, "c", "items",
+                                 "CREATE TRIGGER c AFTER INSERT ON items BEGIN SELECT 1; END"};
+    CHECK(start(&s, path, &o, "sqlite") == 0);
+    int rc = s.ops->table_begin(s.st, t);
+    CHECK_STR(rc == 0 ? "ok" : errmsg(&s), "ok");
+    CHECK(rc < 0 || s.ops->table_end(s.st, NULL) == 0);
+    CHECK(rc < 0 || s.ops->finish(s.st, &trigger, 1, &s.h) == 0);
+    end(&s, rc == 0);
+    fmt_table_free(t);
+    db = open_db(path);
+    CHECK_STR(q(db, "SELECT group_concat(type || ':' || name || ':' || tbl_name, ' ') FROM "
+                    "(SELECT * FROM sqlite_schema ORDER BY type, name)"),
+              "table:c:c table:items:items trigger:c:items trigger:items:c");
+    sqlite3_close(db);
+    unlink(path);
+}
+
+/* An existing table is AUTOINCREMENT only if its CREATE TABLE says so, not
+ * because the word is in a string: the file's counter is then not set (and
+ * there is no sqlite_sequence to set it in). */
+static void test_autoincrement_word(void)
+{
+    const char *path = path_in_tmp("word.db");
+    db_target_options o = options(DB_ON_CONFLICT_ERROR);
+    session s;
+    unlink(path);
+    sqlite3 *db = open_db(path);
+    exec(db, "CREATE TABLE t (id INTEGER PRIMARY KEY, note TEXT DEFAULT 'AUTOINCREMENT')");
+    sqlite3_close(db);
+    fmt_table *t = table_new("t");
+    fmt_column *id = add_column(t, "id", "int64", "INTEGER", 0);
+    id->identity = FMT_IDENTITY_AUTOINCREMENT;
+    id->has_last_value = 1;
+    id->last_value = 5;
+    set_pk(t, NULL, "id");
+    CHECK(start(&s, path, &o, "sqlite") == 0);
+    CHECK(s.ops->table_begin(s.st, t) == 0);
+    CHECK(s.ops->table_end(s.st, NULL) == 0);
+    int rc = s.ops->finish(s.st, NULL, 0, &s.h);
+    CHECK_STR(rc == 0 ? "ok" : errmsg(&s), "ok");
+    end(&s, rc == 0);
+    fmt_table_free(t);
+    unlink(path);
+}
+
 int main(void)
 {
     snprintf(tmpdir, sizeof tmpdir, "%s/test_sqlite_target.XXXXXX",
@@ -885,6 +986,9 @@ int main(void)
     test_foreign_keys();
     test_dry_run();
     test_not_a_database();
+    test_reimport_into_created();
+    test_trigger_namespace();
+    test_autoincrement_word();
     const char *names[] = {"from_sqlite.db", "from_pg.db", "dup.db", "upsert.db",
                            "existing.db",    "fk.db",      "dry.db", "garbage.db"};
     for (size_t i = 0; i < sizeof names / sizeof *names; i++)

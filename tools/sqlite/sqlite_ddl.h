@@ -6,8 +6,8 @@
  * comments), tracks parentheses and recognises the keywords that start a
  * constraint. The text it reads comes from the database file, so it never
  * recurses and never allocates more than a multiple of the text's size. */
-#ifndef SQLITE_DDL_H
-#define SQLITE_DDL_H
+#ifndef DB_SQLITE_DDL_H
+#define DB_SQLITE_DDL_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,0 +1,248 @@
+/* After all data: the indexes collected while the tables were set up,
+ * AUTOINCREMENT counters, views and triggers, then the foreign key check
+ * (fk_check.c). Data first, then what would slow the load down. */
+#include "sqlite_target_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sqlite_dialect.h"
+
+static int push_index(sqlite_target *st, const fmt_table *t, const fmt_index *ix, db_buf *b)
+{
+    if (st->nindexes == st->capindexes) {
+        size_t cap = st->capindexes ? 2 * st->capindexes : 16;
+        pending_index *p = realloc(st->indexes, cap * sizeof *p);
+        if (!p) {
+            db_buf_free(b);
+            return db_oom(&st->diag);
+        }
+        st->indexes = p;
+        st->capindexes = cap;
+    }
+    pending_index *pi = &st->indexes[st->nindexes];
+    int oom = b->oom;
+    pi->name = strdup(ix->name);
+    pi->table = strdup(t->name);
+    pi->sql = db_buf_take(b);
+    pi->best_effort = !st->source_is_sqlite;
+    st->nindexes++;
+    if (!pi->name || !pi->table || !pi->sql || oom)
+        return db_oom(&st->diag);
+    return 0;
+}
+
+int sqlite_tgt_collect_indexes(sqlite_target *st, const fmt_table *t)
+{
+    for (size_t i = 0; i < t->nindexes; i++) {
+        const fmt_index *ix = &t->indexes[i];
+        db_buf b = {0};
+
+        if (!ix->name) {
+            db_warn(&st->diag, "table \"%s\": an index without a name is not created", t->name);
+            continue;
+        }
+        if (sqlite_starts_ci(ix->name, "sqlite_"))
+            continue; /* SQLite's own, made by a constraint */
+        if (st->source_is_sqlite && ix->sql) {
+            if (!sqlite_tgt_sql_creates(ix->sql, "UNIQUE", NULL, "INDEX"))
+                return db_error(&st->diag,
+                                "index \"%s\" on table \"%s\": its SQL does not create an index",
+                                ix->name, t->name);
+            db_buf_add(&b, ix->sql);
+        } else {
+            sqlite_tgt_index_sql(st, t, ix, &b);
+        }
+        if (push_index(st, t, ix, &b) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+int sqlite_tgt_record_loaded_table(sqlite_target *st, const fmt_table *t, const char *name,
+                                   int autoincrement)
+{
+    if (st->ntables == st->captables) {
+        size_t cap = st->captables ? 2 * st->captables : 16;
+        loaded_table *p = realloc(st->tables, cap * sizeof *p);
+        if (!p)
+            return db_oom(&st->diag);
+        st->tables = p;
+        st->captables = cap;
+    }
+    loaded_table *lt = &st->tables[st->ntables];
+    memset(lt, 0, sizeof *lt);
+    lt->name = strdup(name);
+    if (!lt->name)
+        return db_oom(&st->diag);
+    st->ntables++;
+    lt->autoincrement = autoincrement;
+    for (size_t i = 0; i < t->ncolumns; i++) {
+        const fmt_column *c = &t->columns[i];
+        if (c->identity != FMT_IDENTITY_NONE && c->has_last_value) {
+            lt->has_sequence = 1;
+            lt->sequence = c->last_value;
+        }
+    }
+    return 0;
+}
+
+static int create_indexes(sqlite_target *st)
+{
+    for (size_t i = 0; i < st->nindexes; i++) {
+        const pending_index *ix = &st->indexes[i];
+        sqlite_catalog_object obj;
+        char what[512];
+
+        int found = sqlite_catalog_name_holder(st->db, &st->diag, ix->name, "index", &obj);
+        if (found < 0)
+            return -1;
+        if (found) {
+            /* Appending to a table that already has it: nothing to do. */
+            if (!(strcmp(obj.type, "index") == 0 && sqlite3_stricmp(obj.table, ix->table) == 0))
+                db_warn(&st->diag,
+                        "index \"%s\" on table \"%s\" not created: the target has a %s of "
+                        "that name",
+                        ix->name, ix->table, obj.type);
+            sqlite_catalog_object_clear(&obj);
+            continue;
+        }
+        snprintf(what, sizeof what, "index \"%s\" on table \"%s\"", ix->name, ix->table);
+        int rc = sqlite_tgt_exec_one(st, ix->sql, NULL);
+        if (rc == -1 && ix->best_effort) {
+            /* SQL from another dialect that SQLite cannot read */
+            char *why = db_error_take(&st->diag);
+            db_warn(&st->diag, "%s not created: %s", what, why ? why : "");
+            free(why);
+        } else if (rc < 0) {
+            return db_error(&st->diag, "%s: %s", what, db_errmsg(&st->diag));
+        }
+    }
+    return 0;
+}
+
+/* Sets one table's counter: update it if it is there, insert it if not. */
+static int set_sequence(sqlite_target *st, const loaded_table *lt, sqlite3_stmt *update,
+                        sqlite3_stmt *insert)
+{
+    for (int k = 0; k < 2; k++) {
+        sqlite3_stmt *s = k ? insert : update;
+        sqlite3_bind_text(s, 1, lt->name, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(s, 2, lt->sequence);
+        int step = sqlite3_step(s);
+        sqlite3_reset(s);
+        sqlite3_clear_bindings(s);
+        if (step != SQLITE_DONE)
+            return db_error(&st->diag, "table \"%s\": cannot set the AUTOINCREMENT counter: %s",
+                            lt->name, sqlite3_errmsg(st->db));
+    }
+    return 0;
+}
+
+/* AUTOINCREMENT tables remember their last value even when rows with
+ * higher keys are gone; carry it, never lowering what the target has. */
+static int set_sequences(sqlite_target *st)
+{
+    sqlite3_stmt *update = NULL, *insert = NULL;
+    int rc = -1;
+
+    for (size_t i = 0; i < st->ntables; i++) {
+        const loaded_table *lt = &st->tables[i];
+        if (!lt->autoincrement || !lt->has_sequence)
+            continue;
+        if (!update &&
+            (sqlite_tgt_prepare_one(st,
+                                    "UPDATE sqlite_sequence SET seq = max(seq, ?2) WHERE name = ?1",
+                                    "cannot set the AUTOINCREMENT counter", &update) < 0 ||
+             sqlite_tgt_prepare_one(st,
+                                    "INSERT INTO sqlite_sequence (name, seq) SELECT ?1, ?2 WHERE "
+                                    "NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = ?1)",
+                                    "cannot set the AUTOINCREMENT counter", &insert) < 0))
+            goto done;
+        if (set_sequence(st, lt, update, insert) < 0)
+            goto done;
+    }
+    rc = 0;
+done:
+    sqlite3_finalize(update);
+    sqlite3_finalize(insert);
+    return rc;
+}
+
+/* One view or trigger, verbatim from an SQLite source. */
+static int create_native_object(sqlite_target *st, const fmt_native_object *o)
+{
+    const char *kind = o->kind == FMT_NATIVE_VIEW ? "view" : "trigger";
+    sqlite_catalog_object obj;
+    char what[512];
+
+    if (!st->source_is_sqlite) {
+        db_warn(&st->diag, "%s \"%s\" not carried: native sql from %s", kind,
+                o->name ? o->name : "", sqlite_tgt_backend_name(st));
+        return 0;
+    }
+    if (!o->name || !o->sql ||
+        !sqlite_tgt_sql_creates(o->sql, "TEMP", "TEMPORARY",
+                                o->kind == FMT_NATIVE_VIEW ? "VIEW" : "TRIGGER"))
+        return db_error(&st->diag, "%s \"%s\": its SQL does not create a %s", kind,
+                        o->name ? o->name : "", kind);
+    if (st->opts.dry_run)
+        return 0;
+    int found = sqlite_catalog_name_holder(st->db, &st->diag, o->name, kind, &obj);
+    if (found < 0)
+        return -1;
+    if (found) {
+        db_warn(&st->diag, "%s \"%s\" not created: the target has a %s of that name", kind, o->name,
+                obj.type);
+        sqlite_catalog_object_clear(&obj);
+        return 0;
+    }
+    snprintf(what, sizeof what, "%s \"%s\"", kind, o->name);
+    return sqlite_tgt_exec_one(st, o->sql, what) < 0 ? -1 : 0;
+}
+
+/* Views first: a trigger may use one. */
+static int create_native_objects(sqlite_target *st, const fmt_native_object *objects,
+                                 size_t nobjects)
+{
+    static const fmt_native_kind order[] = {FMT_NATIVE_VIEW, FMT_NATIVE_TRIGGER};
+    for (size_t pass = 0; pass < 2; pass++)
+        for (size_t i = 0; i < nobjects; i++)
+            if (objects[i].kind == order[pass] && create_native_object(st, &objects[i]) < 0)
+                return -1;
+    return 0;
+}
+
+int sqlite_tgt_finish(void *state, const fmt_native_object *objects, size_t nobjects,
+                      const fmt_header *h)
+{
+    sqlite_target *st = state;
+    (void)h; /* the header from begin decides what is carried */
+    sqlite_tgt_table_reset(st);
+    if (!st->opts.dry_run && !st->opts.data_only && create_indexes(st) < 0)
+        return -1;
+    if (!st->opts.dry_run && !st->opts.schema_only && set_sequences(st) < 0)
+        return -1;
+    /* Data only means no schema objects at all, as with pg_restore -a. */
+    if (!st->opts.data_only && create_native_objects(st, objects, nobjects) < 0)
+        return -1;
+    if (!st->opts.dry_run && !st->opts.schema_only && sqlite_tgt_check_foreign_keys(st) < 0)
+        return -1;
+    if (st->diag.oom)
+        return db_oom(&st->diag);
+    return 0;
+}
+
+void sqlite_tgt_post_data_free(sqlite_target *st)
+{
+    for (size_t i = 0; i < st->nindexes; i++) {
+        free(st->indexes[i].name);
+        free(st->indexes[i].table);
+        free(st->indexes[i].sql);
+    }
+    free(st->indexes);
+    for (size_t i = 0; i < st->ntables; i++)
+        free(st->tables[i].name);
+    free(st->tables);
+}

@@ -1,0 +1,139 @@
+/* The SQLite target's private state and the functions its files share
+ * (target.c: ops and lifecycle; statement.c: running SQL; table.c: one
+ * table's setup; ddl.c: CREATE TABLE text; existing.c: an existing table's
+ * check; insert.c: rows; post_data.c: indexes, counters, views, triggers;
+ * fk_check.c: the foreign key check). */
+#ifndef DB_SQLITE_TARGET_INTERNAL_H
+#define DB_SQLITE_TARGET_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <sqlite3.h>
+
+#include "diag.h"
+#include "sqlbuf.h"
+#include "sqlite_catalog.h"
+#include "target.h"
+
+/* Number of INSERT statements kept per table, one per presence mask; the
+ * common case is a single mask (every row has every column). */
+#define INSERT_CACHE 4
+
+typedef struct {
+    unsigned char *mask; /* ncolumns bytes; NULL = free slot */
+    sqlite3_stmt *stmt;
+} cached_insert;
+
+typedef struct {
+    char *name;
+    char *table;
+    char *sql;
+    int best_effort; /* from another backend: a statement SQLite rejects is a warning */
+} pending_index;
+
+typedef struct {
+    char *name; /* as the target spells it */
+    int autoincrement;
+    int has_sequence;
+    int64_t sequence;
+} loaded_table;
+
+/* How a column stores what it is given (see insert.c). */
+enum { COLUMN_OTHER, COLUMN_TEXT, COLUMN_BLOB };
+
+typedef struct {
+    sqlite3 *db;
+    char *path;
+    db_target_options opts;
+    int created_file; /* the file did not exist before open */
+    int committed;
+    unsigned char *check_skip; /* CHECKs of the table being created that SQLite cannot read */
+    char *work_path;           /* a new target is built here and linked into place at commit */
+    int in_transaction;
+    int foreign_keys_before; /* -1 = not read */
+    char *source_backend;
+    int source_is_sqlite;
+    db_diag diag;
+    char *error_column;
+
+    /* The table between table_begin and table_end. */
+    int table_open;
+    char *table;
+    size_t ncolumns;
+    char **columns;
+    unsigned char *insertable;  /* 0: generated in the target, values are dropped */
+    unsigned char *is_key;      /* part of the ON CONFLICT target */
+    unsigned char *text_column; /* COLUMN_TEXT: decimals keep their exact text;
+                                 * COLUMN_BLOB: no affinity, a -0.0 keeps its sign */
+    uint64_t negative_zeros;    /* -0.0 stored as 0 in this table */
+    char *invalid_example;      /* the first value --on-invalid handled */
+    const char *negative_zero_column;
+    unsigned char *mask;
+    char **conflict_key;
+    size_t nconflict_key;
+    cached_insert cache[INSERT_CACHE];
+    size_t next_evict;
+    db_table_stats stats;
+
+    pending_index *indexes;
+    size_t nindexes, capindexes;
+    loaded_table *tables;
+    size_t ntables, captables;
+} sqlite_target;
+
+/* statement.c */
+/* Prepares exactly one statement (text from the file must not smuggle in a
+ * second one). 0, or -1 with "what: message" in the diag. */
+int sqlite_tgt_prepare_one(sqlite_target *st, const char *sql, const char *what,
+                           sqlite3_stmt **out);
+/* Runs one statement. 0, -1 if it did not prepare, -2 if it failed when
+ * run; the message is in the diag either way. */
+int sqlite_tgt_exec_one(sqlite_target *st, const char *sql, const char *what);
+/* Runs sql with ?1 bound to arg (when not NULL); *rows = the number of
+ * rows it returned. 0 or -1. */
+int sqlite_tgt_count_rows(sqlite_target *st, const char *sql, const char *arg, int *rows);
+/* Does sql start "CREATE [opt] kind"? Guards verbatim statements from the
+ * file: an "index" must create an index, not drop a table. */
+int sqlite_tgt_sql_creates(const char *sql, const char *opt1, const char *opt2, const char *kind);
+/* "sqlite", "postgres"..., for messages. */
+const char *sqlite_tgt_backend_name(const sqlite_target *st);
+
+/* table.c */
+int sqlite_tgt_table_begin(sqlite_target *st, const fmt_table *t);
+void sqlite_tgt_table_reset(sqlite_target *st);
+
+/* ddl.c */
+/* Runs (or in a dry run only compiles) CREATE TABLE for t. */
+int sqlite_tgt_create_table(sqlite_target *st, const fmt_table *t, int *autoincrement);
+/* Appends " TYPE" for c (nothing for a column without a declared type). */
+int sqlite_tgt_column_declaration(sqlite_target *st, const fmt_table *t, const fmt_column *c,
+                                  db_buf *b);
+/* Appends CREATE INDEX for ix on t. */
+void sqlite_tgt_index_sql(sqlite_target *st, const fmt_table *t, const fmt_index *ix, db_buf *b);
+
+/* existing.c */
+int sqlite_tgt_check_existing(sqlite_target *st, const fmt_table *t,
+                              const sqlite_catalog_object *obj);
+/* --require-empty: fails if the existing table holds a row. */
+int sqlite_tgt_check_empty(sqlite_target *st, const fmt_table *t, const sqlite_catalog_object *obj);
+/* The conflict target for --on-conflict=update from the existing table. */
+int sqlite_tgt_conflict_key_from_target(sqlite_target *st, const char *table);
+
+/* insert.c */
+int sqlite_tgt_row(void *state, const fmt_value *values, const unsigned char *present);
+int sqlite_tgt_table_end(void *state, db_table_stats *stats);
+unsigned char sqlite_tgt_column_class(const char *declared);
+
+/* post_data.c */
+int sqlite_tgt_collect_indexes(sqlite_target *st, const fmt_table *t);
+int sqlite_tgt_record_loaded_table(sqlite_target *st, const fmt_table *t, const char *name,
+                                   int autoincrement);
+int sqlite_tgt_finish(void *state, const fmt_native_object *objects, size_t nobjects,
+                      const fmt_header *h);
+void sqlite_tgt_post_data_free(sqlite_target *st);
+
+/* fk_check.c */
+int sqlite_tgt_check_foreign_keys(sqlite_target *st);
+
+#endif

@@ -1,0 +1,234 @@
+/* One table between table_begin and table_end: its name in SQLite (which
+ * has no schemas), the per-table state, and whether it is created or an
+ * existing one is checked (existing.c). */
+#include "sqlite_target_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sqlite_ddl.h"
+#include "strlist.h"
+
+void sqlite_tgt_table_reset(sqlite_target *st)
+{
+    for (size_t i = 0; i < INSERT_CACHE; i++) {
+        sqlite3_finalize(st->cache[i].stmt);
+        free(st->cache[i].mask);
+        st->cache[i].stmt = NULL;
+        st->cache[i].mask = NULL;
+    }
+    st->next_evict = 0;
+    free(st->table);
+    fmt_strings_free(st->columns, st->ncolumns);
+    fmt_strings_free(st->conflict_key, st->nconflict_key);
+    free(st->insertable);
+    free(st->is_key);
+    free(st->text_column);
+    free(st->mask);
+    st->table = NULL;
+    st->columns = NULL;
+    st->conflict_key = NULL;
+    st->insertable = st->is_key = st->text_column = st->mask = NULL;
+    st->ncolumns = st->nconflict_key = 0;
+    st->table_open = 0;
+    memset(&st->stats, 0, sizeof st->stats);
+}
+
+/* The per-table arrays for t's columns. */
+static int table_state(sqlite_target *st, const fmt_table *t)
+{
+    st->ncolumns = t->ncolumns;
+    st->table = strdup(t->name);
+    st->columns = calloc(t->ncolumns + 1, sizeof *st->columns);
+    st->insertable = calloc(t->ncolumns + 1, 1);
+    st->is_key = calloc(t->ncolumns + 1, 1);
+    st->text_column = calloc(t->ncolumns + 1, 1);
+    st->mask = calloc(t->ncolumns + 1, 1);
+    if (!st->table || !st->columns || !st->insertable || !st->is_key || !st->text_column ||
+        !st->mask)
+        return db_oom(&st->diag);
+    for (size_t i = 0; i < t->ncolumns; i++) {
+        if (!t->columns[i].name)
+            return db_error(&st->diag, "table \"%s\": column %zu has no name", t->name, i + 1);
+        if (!(st->columns[i] = strdup(t->columns[i].name)))
+            return db_oom(&st->diag);
+    }
+    return 0;
+}
+
+static int create_new(sqlite_target *st, const fmt_table *t, int *autoincrement)
+{
+    if (st->opts.data_only)
+        return db_error(&st->diag, "table \"%s\" does not exist in the target (data only)",
+                        t->name);
+    if (sqlite_tgt_create_table(st, t, autoincrement) < 0)
+        return -1;
+    for (size_t i = 0; i < t->ncolumns; i++) {
+        db_buf decl = {0};
+        st->insertable[i] = !t->columns[i].generated_sql;
+        if (sqlite_tgt_column_declaration(st, t, &t->columns[i], &decl) == 0 && decl.buf)
+            st->text_column[i] = sqlite_tgt_column_class(decl.buf);
+        db_buf_free(&decl);
+    }
+    st->stats.created = 1;
+    return 0;
+}
+
+/* Whether CREATE TABLE sql declares AUTOINCREMENT, read by the scanner the
+ * source reads it with: the word in a name, a string or a comment does not
+ * count. A statement it cannot scan (a virtual table) has none. */
+static int has_autoincrement(const char *sql)
+{
+    sqlite_ddl_table ddl;
+    char err[256];
+    if (!sql || sqlite_ddl_parse_table(&ddl, sql, err, sizeof err) < 0)
+        return 0;
+    int autoincrement = ddl.autoincrement;
+    sqlite_ddl_table_clear(&ddl);
+    return autoincrement;
+}
+
+static int use_existing(sqlite_target *st, const fmt_table *t, const sqlite_catalog_object *obj,
+                        int *autoincrement)
+{
+    if (st->opts.require_empty && sqlite_tgt_check_empty(st, t, obj) < 0)
+        return -1;
+    if (sqlite_tgt_check_existing(st, t, obj) < 0)
+        return -1;
+    *autoincrement = has_autoincrement(obj->sql);
+    return 0;
+}
+
+/* --on-conflict=update: the key, from the file in a dry run of a new
+ * table, else from the target. */
+static int conflict_key(sqlite_target *st, const fmt_table *t, int exists)
+{
+    if (st->opts.dry_run && !exists) {
+        const fmt_key *k = t->primary_key ? t->primary_key : t->nuniques ? &t->uniques[0] : NULL;
+        for (size_t i = 0; k && i < k->ncolumns; i++)
+            if (fmt_strings_push_copy(&st->conflict_key, &st->nconflict_key, k->columns[i]) < 0)
+                return db_oom(&st->diag);
+    } else if (sqlite_tgt_conflict_key_from_target(st, t->name) < 0) {
+        return -1;
+    }
+    if (st->nconflict_key == 0)
+        return db_error(&st->diag,
+                        "table \"%s\": --on-conflict=update needs a primary key or unique "
+                        "constraint",
+                        t->name);
+    for (size_t i = 0; i < t->ncolumns; i++)
+        for (size_t k = 0; k < st->nconflict_key; k++)
+            if (sqlite3_stricmp(t->columns[i].name, st->conflict_key[k]) == 0)
+                st->is_key[i] = 1;
+    return 0;
+}
+
+static int table_begin_named(sqlite_target *st, const fmt_table *t)
+{
+    sqlite_catalog_object obj = {0};
+    int rc = -1, autoincrement = 0, exists = 0;
+
+    if (t && t->partitioning)
+        db_warn(&st->diag,
+                "table \"%s\": partitioning (%s, %zu partitions) not carried: SQLite has no "
+                "partitions, all rows go into one table",
+                t->name, t->partitioning->strategy ? t->partitioning->strategy : "?",
+                t->partitioning->npartitions);
+    sqlite_tgt_table_reset(st);
+    free(st->error_column);
+    st->error_column = NULL;
+    if (!t || !t->name) {
+        db_error(&st->diag, "a table without a name");
+        goto done;
+    }
+    if (table_state(st, t) < 0 ||
+        (exists = sqlite_catalog_name_holder(st->db, &st->diag, t->name, "table", &obj)) < 0)
+        goto done;
+    if (exists && strcmp(obj.type, "table") != 0) {
+        db_error(&st->diag, "table \"%s\": the target has a %s of that name", t->name, obj.type);
+        goto done;
+    }
+    if (exists ? use_existing(st, t, &obj, &autoincrement) < 0
+               : create_new(st, t, &autoincrement) < 0)
+        goto done;
+    if (st->opts.on_conflict == DB_ON_CONFLICT_UPDATE && conflict_key(st, t, exists) < 0)
+        goto done;
+    if (!st->opts.data_only && sqlite_tgt_collect_indexes(st, t) < 0)
+        goto done;
+    if (sqlite_tgt_record_loaded_table(st, t, exists ? obj.name : t->name, autoincrement) < 0)
+        goto done;
+    if (st->diag.oom) {
+        db_oom(&st->diag);
+        goto done;
+    }
+    st->table_open = 1;
+    rc = 0;
+done:
+    sqlite_catalog_object_clear(&obj);
+    return rc;
+}
+
+static int has_namespaced_reference(const fmt_table *t)
+{
+    for (size_t i = 0; i < t->nforeign_keys; i++)
+        if (t->foreign_keys[i].ref_namespace)
+            return 1;
+    return 0;
+}
+
+/* A copy of t's foreign keys with "schema.table" for each namespaced
+ * reference (those strings are new; the others borrowed from t). */
+static fmt_foreign_key *local_foreign_keys(const fmt_table *t)
+{
+    fmt_foreign_key *fks = calloc(t->nforeign_keys, sizeof *fks);
+    for (size_t i = 0; fks && i < t->nforeign_keys; i++) {
+        fks[i] = t->foreign_keys[i];
+        if (!fks[i].ref_namespace)
+            continue;
+        size_t n = strlen(fks[i].ref_namespace) + strlen(fks[i].ref_table) + 2;
+        char *ref = malloc(n);
+        if (!ref) {
+            for (size_t j = 0; j < i; j++)
+                if (fks[j].ref_table != t->foreign_keys[j].ref_table)
+                    free(fks[j].ref_table);
+            free(fks);
+            return NULL;
+        }
+        snprintf(ref, n, "%s.%s", fks[i].ref_namespace, fks[i].ref_table);
+        fks[i].ref_table = ref;
+        fks[i].ref_namespace = NULL;
+    }
+    return fks;
+}
+
+/* SQLite has no schemas: a table from another schema is named by its key
+ * in the document, "schema.name" (and foreign keys to it likewise). */
+int sqlite_tgt_table_begin(sqlite_target *st, const fmt_table *t)
+{
+    if (!t || (!t->namespace && !has_namespaced_reference(t)))
+        return table_begin_named(st, t);
+    fmt_table local = *t;
+    fmt_foreign_key *fks = NULL;
+    char *key = fmt_table_key(t);
+    int rc = -1;
+    if (!key)
+        return db_oom(&st->diag);
+    local.name = key;
+    local.namespace = NULL;
+    if (t->nforeign_keys) {
+        if (!(fks = local_foreign_keys(t)))
+            goto done;
+        local.foreign_keys = fks;
+    }
+    rc = table_begin_named(st, &local);
+done:
+    for (size_t i = 0; fks && i < t->nforeign_keys; i++)
+        if (fks[i].ref_table != t->foreign_keys[i].ref_table)
+            free(fks[i].ref_table);
+    free(fks);
+    free(key);
+    if (rc < 0 && !st->diag.message)
+        db_oom(&st->diag);
+    return rc;
+}
