@@ -52,6 +52,15 @@ hostile check-breaks-out '.tables.posts.constraints.checks[0].expression = "1) ,
 hostile sqlite-sequence '.tables = {"sqlite_sequence": ({name: "sqlite_sequence"} + .tables.posts)}' 'SQLite keeps for itself'
 hostile sqlite-sequence-data-only '.tables = {"sqlite_sequence": ({name: "sqlite_sequence"} + .tables.posts)}' 'SQLite keeps for itself' -a
 
+# A name with a carriage return and a terminal escape cannot print over its
+# own failure: control characters in messages are escaped.
+"$JQ" '.tables = {"x\u001b[2K\rdbimport: imported 11 tables": ({name: "x\u001b[2K\rdbimport: imported 11 tables"} + .tables.posts | .rows[0].score = "bad")}' \
+    "$WORK/base.json" >"$WORK/escape.json"
+err=$("$DBIMPORT" "$WORK/escape.db" "$WORK/escape.json" 2>&1); rc=$?
+check_eq "escape: exit 1" "$rc" 1
+check_contains "escape: the name is shown escaped" "$err" 'x\x1b[2K\rdbimport: imported 11 tables'
+case $err in *$'\r'* | *$'\e'*) not_ok "escape: no raw control character in [$err]" ;; *) ok ;; esac
+
 # Appending to the application's table: rows arrive, nothing else of the
 # file is added to it, and its AUTOINCREMENT counter is not pushed to the
 # file's value.
