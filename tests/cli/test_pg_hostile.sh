@@ -118,6 +118,31 @@ run_all() { # run_all LABEL DATABASE URI ROLE
     check_contains "$as: listed extension: says it was not created" "$err" 'extension "dblink"'
 }
 
+# ---- --untrusted: no SQL text from the file runs at all --------------------------
+# A default that reads a server file, for a column the rows leave out, a
+# CHECK, an expression index, a view and a trigger: with --untrusted the
+# tables, keys and rows arrive and none of the SQL text runs or is installed.
+untrusted_filter='.tables.things.columns[1] |= (.default = "pg_read_file($$/etc/hostname$$)" | .nullable = true)
+    | .tables.things.rows |= map(del(.name))'
+"$JQ" "$untrusted_filter" "$WORK/base.json" >"$WORK/untrusted.json"
+pg_create untrusted
+err=$("$DBIMPORT" --untrusted "$(pg_uri untrusted)" "$WORK/untrusted.json" 2>&1); rc=$?
+check_eq "untrusted: exit 0" "$rc" 0
+check_eq "untrusted: rows arrived, the default did not run" \
+    "$(pgq untrusted "SELECT count(*) || ':' || count(name) FROM things")" "2:0"
+check_eq "untrusted: no default, check or expression index" \
+    "$(pgq untrusted "SELECT (SELECT count(*) FROM pg_attrdef d JOIN pg_class c ON c.oid = d.adrelid
+                              WHERE c.relname = 'things' AND pg_get_expr(d.adbin, d.adrelid) NOT LIKE 'nextval%')
+                          || ':' || (SELECT count(*) FROM pg_constraint WHERE contype = 'c' AND conrelid = 'public.things'::regclass)
+                          || ':' || (SELECT count(*) FROM pg_indexes WHERE indexname = 'things_lower')")" "0:0:0"
+check_eq "untrusted: no view, no trigger" \
+    "$(pgq untrusted "SELECT (SELECT count(*) FROM pg_views WHERE schemaname = 'public')
+                          || ':' || (SELECT count(*) FROM pg_trigger WHERE NOT tgisinternal)")" "0:0"
+check_eq "untrusted: the primary key is there" \
+    "$(pgq untrusted "SELECT count(*) FROM pg_constraint WHERE contype = 'p' AND conname = 'things_pkey'")" 1
+check_contains "untrusted: says what it left out" "$err" "--untrusted: 1 views left out"
+check_contains "untrusted: counts the checks" "$err" "--untrusted: 1 CHECK constraints left out"
+
 # ---- as the superuser ----------------------------------------------------------
 pg_create app
 pgq app "$app_schema" >/dev/null

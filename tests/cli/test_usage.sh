@@ -10,6 +10,8 @@ out=$("$DBIMPORT" --help 2>&1); rc=$?
 check_eq "dbimport --help exits 0" "$rc" 0
 check_contains "dbimport --help shows usage" "$out" "dbimport [OPTION]... TARGET [FILE]"
 check_contains "dbimport --help lists --on-conflict" "$out" "--on-conflict=MODE"
+check_contains "dbimport --help lists --untrusted" "$out" "--untrusted"
+check_contains "dbimport --help lists --extension" "$out" "--extension=NAME"
 
 out=$("$DBEXPORT" -? 2>&1); rc=$?
 check_eq "dbexport -? exits 0" "$rc" 0
