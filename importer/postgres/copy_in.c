@@ -222,9 +222,11 @@ static int note_invalid(pg_target *st, uint64_t row, const char *column, const c
 static int apply_policy(pg_target *st, uint64_t n, const char *column)
 {
     char *start = st->batch.buf, *end = st->batch.buf + st->batch.len;
-    for (uint64_t k = 1; k < n && start < end; k++)
-        start = memchr(start, '\n', (size_t)(end - start)) + 1;
-    char *nl = memchr(start, '\n', (size_t)(end - start));
+    for (uint64_t k = 1; k < n && start && start < end; k++) {
+        start = memchr(start, '\n', (size_t)(end - start));
+        start = start ? start + 1 : NULL;
+    }
+    char *nl = start ? memchr(start, '\n', (size_t)(end - start)) : NULL;
     if (!nl)
         return -1;
     if (st->opts.on_invalid == DB_ON_INVALID_SKIP_ROW) {
@@ -247,21 +249,29 @@ static int apply_policy(pg_target *st, uint64_t n, const char *column)
     if (i == st->ncolumns)
         return -1;
     char *f = start;
-    for (size_t k = 0; k < field; k++)
-        f = memchr(f, '\t', (size_t)(nl - f)) + 1;
+    for (size_t k = 0; k < field && f; k++) {
+        f = memchr(f, '\t', (size_t)(nl - f));
+        f = f ? f + 1 : NULL;
+    }
+    if (!f)
+        return -1;
     char *fend = memchr(f, '\t', (size_t)(nl - f));
     if (!fend)
         fend = nl;
-    size_t old = (size_t)(fend - f);
-    if (old < 2) {
-        db_buf_addn(&st->batch, "  ", 2 - old); /* room for the longer \N */
-        if (st->batch.oom)
-            return db_oom(&st->diag);
-        return apply_policy(st, n, column); /* the buffer may have moved */
-    }
-    memmove(f + 2, fend, (size_t)(st->batch.buf + st->batch.len - fend));
-    memcpy(f, "\\N", 2);
-    st->batch.len -= old - 2;
+    size_t at = (size_t)(f - st->batch.buf), field_end = (size_t)(fend - st->batch.buf);
+    size_t old = field_end - at;
+    /* Already NULL and still refused (NOT NULL): the policy cannot help, and
+     * trying again would never end. */
+    if (old == 2 && memcmp(f, "\\N", 2) == 0)
+        return -1;
+    /* \N may be longer than the value (0 or 1 bytes): room first, then the
+     * rest of the batch moves by offsets, as the buffer may have moved. */
+    if (old < 2 && db_buf_reserve(&st->batch, 2 - old) < 0)
+        return db_oom(&st->diag);
+    char *buf = st->batch.buf;
+    memmove(buf + at + 2, buf + field_end, st->batch.len - field_end + 1);
+    memcpy(buf + at, "\\N", 2);
+    st->batch.len = st->batch.len - old + 2;
     return 0;
 }
 
