@@ -19,10 +19,18 @@
 #include "stream.h"
 
 static volatile sig_atomic_t interrupted;
+/* The target a signal interrupts: set once it is open, cleared before it
+ * closes (the handler only reads them). */
+static const db_target_ops *volatile signal_ops;
+static void *volatile signal_target;
 
 static void on_signal(int sig)
 {
     interrupted = sig;
+    const db_target_ops *ops = signal_ops;
+    void *tgt = signal_target;
+    if (ops && tgt && ops->interrupt)
+        ops->interrupt(tgt);
 }
 
 static int input_source(void *ctx, void *buf, size_t cap, size_t *got)
@@ -70,8 +78,12 @@ static int fail_interrupted(void)
     return -1;
 }
 
+/* A target's failure; after a signal, the signal is the reason (a
+ * cancelled statement says only "canceling statement"). */
 static int fail_target(import_run *run)
 {
+    if (interrupted)
+        return fail_interrupted();
     cli_message("error", "%s", run->ops->errmsg(run->tgt));
     return -1;
 }
@@ -141,6 +153,8 @@ static int open_run(import_run *run)
         cli_message("error", "%s", run->tgt ? run->ops->errmsg(run->tgt) : "out of memory");
         return -1;
     }
+    signal_target = run->tgt;
+    signal_ops = run->ops;
     return 0;
 }
 
@@ -290,6 +304,10 @@ static int finish_target(import_run *run)
     if (run->ops->finish(run->tgt, data_only ? NULL : run->objects, data_only ? 0 : run->nobjects,
                          run->header) < 0)
         return fail_target(run);
+    /* A signal during the post-data (index builds, the foreign key check,
+     * ANALYZE) must not end in a commit. */
+    if (interrupted)
+        return fail_interrupted();
     if (run->ops->commit(run->tgt) < 0)
         return fail_target(run);
     return 0;
@@ -353,6 +371,8 @@ static void report(import_run *run)
 
 static void close_run(import_run *run, int failed)
 {
+    signal_ops = NULL;
+    signal_target = NULL;
     cli_progress_end(&run->progress);
     if (failed && run->tgt)
         run->ops->rollback(run->tgt); /* also removes a target file this run created */

@@ -70,6 +70,10 @@ typedef struct db_target_ops {
      * backend that finds row errors at once leaves this NULL. At most
      * DB_TARGET_MAX_LATE_ROWS rows late. */
     uint64_t (*error_row)(void *state);
+    /* Asks the statement running now to stop (SIGINT, SIGTERM): called from
+     * a signal handler, so async-signal-safe; the statement then fails and
+     * the driver rolls back. NULL when the backend cannot. */
+    void (*interrupt)(void *state);
     void (*close)(void *state);
 } db_target_ops;
 

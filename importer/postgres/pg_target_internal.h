@@ -62,7 +62,8 @@ typedef struct {
 
 typedef struct {
     PGconn *conn;
-    char *masked; /* the locator with any password masked */
+    PGcancel *cancel; /* made at open: PQcancel is safe in a signal handler */
+    char *masked;     /* the locator with any password masked */
     db_target_options opts;
     int in_transaction;
     char *source_backend;

@@ -86,6 +86,7 @@ static int target_open(void **state, const char *locator, const db_target_option
         return -1;
     }
     PQsetNoticeProcessor(st->conn, ignore_notice, NULL);
+    st->cancel = PQgetCancel(st->conn);
     return 0;
 }
 
@@ -358,6 +359,16 @@ static const char *target_error_column(void *state)
     return st ? st->error_column : NULL;
 }
 
+/* From a signal handler: PQcancel is async-signal-safe; a waiting lock, an
+ * index build or a foreign key check then ends with an error. */
+static void target_interrupt(void *state)
+{
+    pg_target *st = state;
+    char errbuf[256];
+    if (st && st->cancel)
+        (void)PQcancel(st->cancel, errbuf, sizeof errbuf);
+}
+
 static void target_close(void *state)
 {
     pg_target *st = state;
@@ -365,6 +376,8 @@ static void target_close(void *state)
         return;
     target_rollback(st);
     table_reset(st);
+    if (st->cancel)
+        PQfreeCancel(st->cancel);
     if (st->conn)
         PQfinish(st->conn);
     pg_target_free_post_data(st);
@@ -398,6 +411,7 @@ static const db_target_ops pg_target_ops = {
     .errmsg = target_errmsg,
     .error_column = target_error_column,
     .error_row = target_error_row,
+    .interrupt = target_interrupt,
     .close = target_close,
 };
 

@@ -245,6 +245,14 @@ static const char *target_error_column(void *state)
     return st ? st->error_column : NULL;
 }
 
+/* From a signal handler: the running statement stops with SQLITE_INTERRUPT. */
+static void target_interrupt(void *state)
+{
+    sqlite_target *st = state;
+    if (st && st->db)
+        sqlite3_interrupt(st->db);
+}
+
 static void target_close(void *state)
 {
     sqlite_target *st = state;
@@ -285,6 +293,7 @@ static const db_target_ops sqlite_target_ops = {
     .warnings = target_warnings,
     .errmsg = target_errmsg,
     .error_column = target_error_column,
+    .interrupt = target_interrupt,
     .close = target_close,
 };
 
