@@ -14,6 +14,7 @@
 
 #include "base64.h"
 #include "json_reader.h"
+#include "json_writer.h"
 #include "number.h"
 #include "pg_half.h"
 #include "pg_types.h"
@@ -170,21 +171,17 @@ static void add_array_element(db_buf *b, const char *s, size_t n)
     db_buf_add(b, "\"");
 }
 
+static int buf_sink(void *ctx, const void *bytes, size_t n)
+{
+    db_buf *b = ctx;
+    db_buf_addn(b, bytes, n);
+    return b->oom ? -1 : 0;
+}
+
+/* A JSON string, escaped as the format's writer escapes it. */
 static void add_json_string(db_buf *b, const char *s, size_t n)
 {
-    db_buf_add(b, "\"");
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c == '"' || c == '\\') {
-            char esc[2] = {'\\', (char)c};
-            db_buf_addn(b, esc, 2);
-        } else if (c < 0x20) {
-            db_buf_printf(b, "\\u%04x", c);
-        } else {
-            db_buf_addn(b, s + i, 1);
-        }
-    }
-    db_buf_add(b, "\"");
+    fmt_json_escape(buf_sink, b, s, n); /* a failure is b->oom */
 }
 
 /* A jsonb element that is an object: its JSON text again, from the event
