@@ -140,17 +140,41 @@ static int level_close(fmt_doc_reader *r, size_t d, fmt_value *out)
 }
 
 /* An element that is JSON text (an object, or any element of a jsonb
- * array): written compactly at the end of the arena, copied to the blocks,
- * and the arena given back. */
-static int json_element(fmt_doc_reader *r, const fmt_json_event *ev, const char *col, fmt_value *v)
+ * array; second as for doc_read_json_text): written compactly at the end
+ * of the arena, copied to the blocks, and the arena given back. */
+static int json_element(fmt_doc_reader *r, const fmt_json_event *ev, const fmt_json_event *second,
+                        const char *col, fmt_value *v)
 {
     size_t start;
-    if (doc_read_json_text(r, ev, NULL, col, &start) < 0)
+    if (doc_read_json_text(r, ev, second, col, &start) < 0)
         return -1;
     v->kind = FMT_VALUE_JSON;
     int rc = block_text(r, v, r->arena + start, r->arena_len - start);
     r->arena_len = start;
     return rc < 0 ? doc_fail_at(r, ev->pos, col, "out of memory") : 0;
+}
+
+/* An element of a jsonb array. {"$jsonb": value} is the tagged form the
+ * writer uses for the JSON null and '$' keys (docs/FORMAT.md 3.2): the
+ * element is the value, marked (b) so that it is written tagged again.
+ * Any other object is data, '$' keys and all, as it always was here. */
+static int jsonb_element(fmt_doc_reader *r, const fmt_json_event *ev, const char *col, fmt_value *v)
+{
+    fmt_json_event key, inner;
+    if (ev->type != FMT_JSON_OBJECT_START)
+        return json_element(r, ev, NULL, col, v);
+    if (doc_jnext(r, &key) < 0)
+        return -1;
+    if (key.type != FMT_JSON_KEY || !doc_text_is(&key, "$jsonb"))
+        return json_element(r, ev, &key, col, v);
+    if (doc_jnext(r, &inner) < 0 || json_element(r, &inner, NULL, col, v) < 0)
+        return -1;
+    if (doc_jnext(r, &key) < 0)
+        return -1;
+    if (key.type != FMT_JSON_OBJECT_END)
+        return doc_fail_at(r, key.pos, col, "a tagged value must have exactly one key");
+    v->b = 1;
+    return 0;
 }
 
 /* One element that is not a nested array, whose first event is ev. */
@@ -162,8 +186,10 @@ static int read_element(fmt_doc_reader *r, const fmt_json_event *ev, fmt_type_ki
         v->kind = FMT_VALUE_NULL;
         return 0;
     }
-    if (element == FMT_TYPE_JSONB || ev->type == FMT_JSON_OBJECT_START)
-        return json_element(r, ev, col, v);
+    if (element == FMT_TYPE_JSONB)
+        return jsonb_element(r, ev, col, v);
+    if (ev->type == FMT_JSON_OBJECT_START)
+        return json_element(r, ev, NULL, col, v);
     switch (ev->type) {
     case FMT_JSON_TRUE:
     case FMT_JSON_FALSE:

@@ -47,8 +47,9 @@ typedef struct {
  * false FMT_VALUE_BOOLEAN, a number FMT_VALUE_DECIMAL holding its lexeme
  * (the target's element type reads it), a string FMT_VALUE_TEXT (for bytes
  * elements still its base64), an object FMT_VALUE_JSON (its compact text),
- * and every non-null element of a jsonb array FMT_VALUE_JSON as well. A
- * hand-built tree may also hold integers, reals and blobs. */
+ * and every non-null element of a jsonb array FMT_VALUE_JSON as well; one
+ * the file tagged {"$jsonb": value} (the JSON null, '$' keys) is the value,
+ * with b set. A hand-built tree may also hold integers, reals and blobs. */
 struct fmt_array {
     const fmt_value *items;
     size_t n;

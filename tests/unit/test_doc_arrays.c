@@ -74,8 +74,8 @@ static void check_int_tree(const fmt_value *v)
         CHECK(is_text(&d1->items[1], FMT_VALUE_TEXT, "9007199254740993"));
 }
 
-/* A jsonb array: every element its compact JSON text, the tagged
- * {"$jsonb": null} included (the target reads it); null is SQL NULL. */
+/* A jsonb array: every element its compact JSON text; the tagged
+ * {"$jsonb": null} is the JSON null, marked as tagged; null is SQL NULL. */
 static void check_jsonb_tree(const fmt_value *v)
 {
     const fmt_array *a = v->array;
@@ -84,7 +84,8 @@ static void check_jsonb_tree(const fmt_value *v)
         return;
     CHECK(is_text(&a->items[0], FMT_VALUE_JSON, "{\"a\":[1,\"x\\ny\"]}"));
     CHECK(is_text(&a->items[1], FMT_VALUE_JSON, "\"s\\\"q\""));
-    CHECK(is_text(&a->items[2], FMT_VALUE_JSON, "{\"$jsonb\":null}"));
+    CHECK(is_text(&a->items[2], FMT_VALUE_JSON, "null") && a->items[2].b);
+    CHECK(!a->items[0].b && !a->items[1].b);
     CHECK(a->items[3].kind == FMT_VALUE_NULL);
     CHECK(is_text(&a->items[4], FMT_VALUE_JSON, "2.50"));
     CHECK(is_text(&a->items[5], FMT_VALUE_JSON, "true"));
@@ -166,6 +167,32 @@ static void test_limit(void)
     free(in.data);
 }
 
+/* {"$jsonb": ...} in a jsonb array is a tagged form: one key only. Other
+ * '$' objects are data there, as a SQLite source writes them. */
+static void test_jsonb_tags(void)
+{
+    membuf in;
+    fmt_doc_reader *r = open_doc(&in,
+                                 "{\"id\":1,\"j\":[{\"$a\":1},{\"$jsonb\":{\"$b\":[]}}]},\n"
+                                 "{\"id\":2,\"j\":[{\"$jsonb\":1,\"x\":2}]}",
+                                 NULL);
+    fmt_doc_event ev;
+    CHECK(fmt_doc_reader_next(r, &ev) == 0 && ev.type == FMT_DOC_ROW);
+    const fmt_array *a = ev.values[2].array;
+    CHECK(ev.values[2].kind == FMT_VALUE_ARRAY && a && a->n == 2);
+    if (ev.values[2].kind == FMT_VALUE_ARRAY && a && a->n == 2) {
+        CHECK(is_text(&a->items[0], FMT_VALUE_JSON, "{\"$a\":1}") && !a->items[0].b);
+        CHECK(is_text(&a->items[1], FMT_VALUE_JSON, "{\"$b\":[]}") && a->items[1].b);
+        char *got = to_json(&ev.values[2]);
+        CHECK_STR(got, "[{\"$a\":1},{\"$jsonb\":{\"$b\":[]}}]");
+        free(got);
+    }
+    CHECK(fmt_doc_reader_next(r, &ev) < 0);
+    CHECK(strstr(fmt_doc_reader_errmsg(r), "exactly one key") != NULL);
+    fmt_doc_reader_free(r);
+    free(in.data);
+}
+
 /* A tree built by hand (a target's test, another source) is written by
  * its kinds, and as a column of an array type by the document writer. */
 static void test_hand_built(void)
@@ -185,6 +212,7 @@ int main(void)
 {
     test_trees();
     test_limit();
+    test_jsonb_tags();
     test_hand_built();
     return check_report();
 }

@@ -57,11 +57,13 @@ static void test_bytea_and_jsonb(void)
               "{\"\\\\\\\\x00ff\",\"\\\\\\\\x01\",NULL}");
     /* The reader's jsonb elements are JSON text; a text element of a
      * hand-built tree becomes a JSON string, escaped as the file's. */
-    fmt_value j[] = {v_json("{\"a\":1}"), v_json("true"), v_text("x\ny"), v_bool(0)};
-    fmt_array aj = {j, 4};
+    fmt_value j[] = {v_json("{\"a\":1}"), v_json("true"), v_text("x\ny"), v_bool(0),
+                     v_json("null")};
+    j[4].b = 1; /* the file's {"$jsonb": null}: the JSON null, not the wrapper */
+    fmt_array aj = {j, 5};
     v = v_array(&aj);
     CHECK_STR(encode(&v, FMT_TYPE_JSONB, err, sizeof err),
-              "{\"{\\\\\"a\\\\\":1}\",true,\"\\\\\"x\\\\\\\\ny\\\\\"\",false}");
+              "{\"{\\\\\"a\\\\\":1}\",true,\"\\\\\"x\\\\\\\\ny\\\\\"\",false,\"null\"}");
 }
 
 static void test_refusals(void)
