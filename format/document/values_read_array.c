@@ -4,7 +4,8 @@
  * by their JSON shape, not checked against T: the target's element type
  * reads them, as it always has. The tree lives in blocks that never move
  * (pointers stay valid while later columns grow the row arena) and are
- * reused row after row: memory stays bounded by the largest row. Each open
+ * reused row after row: memory stays bounded by the largest row, and an
+ * array by its value limit (as text) and twice that (in memory). Each open
  * dimension gathers its elements in a list of its own, copied into a block
  * when the dimension closes. */
 #include "doc_reader_internal.h"
@@ -211,10 +212,17 @@ static int read_element(fmt_doc_reader *r, const fmt_json_event *ev, fmt_type_ki
 }
 
 /* What an element adds to the array's size, counted as its JSON text
- * would be (the limit arrays had when they travelled as text). */
+ * would be (the limit arrays had when they travelled as text), and what it
+ * costs in memory: its record in the blocks and in its dimension's list,
+ * its bytes rounded up as block_alloc does. */
 static size_t element_size(const fmt_value *v)
 {
     return 1 + (v->kind == FMT_VALUE_NULL ? 4 : v->kind == FMT_VALUE_BOOLEAN ? 5 : v->len + 2);
+}
+
+static size_t element_memory(const fmt_value *v)
+{
+    return 2 * sizeof *v + (v->bytes ? v->len + alignof(max_align_t) : 0);
 }
 
 int doc_read_array(fmt_doc_reader *r, size_t i, const fmt_json_event *first)
@@ -222,7 +230,8 @@ int doc_read_array(fmt_doc_reader *r, size_t i, const fmt_json_event *first)
     const fmt_column *c = &r->table->columns[i];
     const char *col = c->name;
     fmt_json_event ev = *first;
-    size_t depth = 0, size = 0;
+    size_t depth = 0, size = 0, memory = 0;
+    size_t max_memory = 2 * r->opts.max_value + 4096; /* as for JSON text in the arena */
     fmt_value v;
     for (;;) {
         if (ev.type == FMT_JSON_ARRAY_START) {
@@ -230,6 +239,7 @@ int doc_read_array(fmt_doc_reader *r, size_t i, const fmt_json_event *first)
                 return doc_fail_at(r, ev.pos, col, "out of memory");
             depth++;
             size += 2;
+            memory += sizeof(fmt_array) + alignof(max_align_t) + 2 * sizeof(fmt_value);
         } else {
             if (ev.type == FMT_JSON_ARRAY_END) {
                 if (level_close(r, --depth, &v) < 0)
@@ -242,12 +252,17 @@ int doc_read_array(fmt_doc_reader *r, size_t i, const fmt_json_event *first)
                 if (read_element(r, &ev, c->type.element, col, &v) < 0)
                     return -1;
                 size += element_size(&v);
+                memory += element_memory(&v);
             }
             if (level_push(r, depth - 1, &v) < 0)
                 return doc_fail_at(r, ev.pos, col, "out of memory");
         }
         if (size > r->opts.max_value)
             return doc_fail_at(r, first->pos, col, "array value larger than %zu bytes",
+                               r->opts.max_value);
+        if (memory > max_memory)
+            return doc_fail_at(r, first->pos, col,
+                               "array value with too many elements for the %zu-byte value limit",
                                r->opts.max_value);
         if (doc_jnext(r, &ev) < 0)
             return -1;

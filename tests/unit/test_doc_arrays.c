@@ -167,6 +167,25 @@ static void test_limit(void)
     free(in.data);
 }
 
+/* Many small elements cost more in memory than in text: that is bounded
+ * too (twice the value limit, as JSON text in the arena was). */
+static void test_memory_limit(void)
+{
+    fmt_doc_reader_options o = FMT_DOC_READER_OPTIONS_INIT;
+    o.max_value = 600;
+    char rows[700] = "{\"id\":1,\"a\":[";
+    for (int k = 0; k < 60; k++)
+        strcat(rows, k ? ",[]" : "[]");
+    strcat(rows, "]}");
+    membuf in;
+    fmt_doc_reader *r = open_doc(&in, rows, &o);
+    fmt_doc_event ev;
+    CHECK(fmt_doc_reader_next(r, &ev) < 0);
+    CHECK(strstr(fmt_doc_reader_errmsg(r), "too many elements for the 600-byte value limit"));
+    fmt_doc_reader_free(r);
+    free(in.data);
+}
+
 /* {"$jsonb": ...} in a jsonb array is a tagged form: one key only. Other
  * '$' objects are data there, as a SQLite source writes them. */
 static void test_jsonb_tags(void)
@@ -212,6 +231,7 @@ int main(void)
 {
     test_trees();
     test_limit();
+    test_memory_limit();
     test_jsonb_tags();
     test_hand_built();
     return check_report();
