@@ -217,7 +217,7 @@ done:
 static int add_text_element(db_buf *lit, const fmt_value *v, const pg_column_encoding *c, char *err,
                             size_t errlen)
 {
-    if (memchr(v->bytes, '\0', v->len)) {
+    if (v->len && memchr(v->bytes, '\0', v->len)) {
         snprintf(err, errlen, "PostgreSQL text cannot contain NUL bytes");
         return -1;
     }
