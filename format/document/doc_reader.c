@@ -352,6 +352,7 @@ void fmt_doc_reader_free(fmt_doc_reader *r)
     free(r->present);
     free(r->offsets);
     free(r->arena);
+    doc_arrays_free(r);
     free(r->chunk);
     free(r->name);
     free(r);

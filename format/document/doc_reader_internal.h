@@ -50,6 +50,11 @@ struct fmt_doc_reader {
     char *arena;
     size_t arena_len, arena_cap;
     size_t next_column; /* where the next row key most likely is */
+    /* Array values' trees (values_read_array.c): blocks that never move,
+     * reused row after row, and one list of elements per open dimension. */
+    struct doc_block *blocks, *block;
+    struct doc_level *levels;
+    size_t nlevels;
 
     /* An error found inside: what and where; fmt_doc_reader_next adds the
      * file name and the table, row and column context once, at the top. */
@@ -104,5 +109,18 @@ int doc_read_table_head(fmt_doc_reader *r, const fmt_json_event *name_ev);
 
 /* Rows (values_read.c): reads one row object whose '{' has been read. */
 int doc_read_row(fmt_doc_reader *r);
+/* A JSON value, whose first event is first (second, when not NULL, an event
+ * already read after it), written compactly at the end of the row arena:
+ * *start is where it begins, it ends at r->arena_len and is NUL-terminated
+ * there. 0 or -1 (reported). */
+int doc_read_json_text(fmt_doc_reader *r, const fmt_json_event *first, const fmt_json_event *second,
+                       const char *col, size_t *start);
+
+/* Array values (values_read_array.c). The array in column i, whose '['
+ * was ev, as a tree of elements (value.h). */
+int doc_read_array(fmt_doc_reader *r, size_t i, const fmt_json_event *ev);
+/* Makes the trees' blocks free for the next row / frees them all. */
+void doc_arrays_reset(fmt_doc_reader *r);
+void doc_arrays_free(fmt_doc_reader *r);
 
 #endif

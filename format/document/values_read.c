@@ -1,8 +1,9 @@
 /* Reading the rows' values (docs/FORMAT.md 3.1 Portable types, 3.2 Tagged
  * forms, 5 Rows): a value's natural form decoded by its column's portable
- * type, the tagged forms {"$int"...}, jsonb and arrays handed over as compact
- * JSON text, and the row's checks (unknown, repeated or missing columns).
- * Byte values live in a per-row arena; nothing outlives the row. The writer's
+ * type, the tagged forms {"$int"...}, jsonb handed over as compact JSON
+ * text, and the row's checks (unknown, repeated or missing columns). Arrays
+ * are read as trees by values_read_array.c. Byte values live in a per-row
+ * arena; nothing outlives the row. The writer's
  * side of the same codec is values_write.c. */
 #include "doc_reader_internal.h"
 
@@ -80,12 +81,12 @@ static int parse_real(fmt_doc_reader *r, const fmt_json_event *ev, const char *c
     return 0;
 }
 
-/* A sink appending to the row arena, for re-serialising jsonb values. */
+/* A sink appending to the row arena, for re-serialising JSON values. */
 static int arena_sink(void *ctx, const void *buf, size_t len)
 {
     fmt_doc_reader *r = ctx;
     if (r->arena_len + len > 2 * r->opts.max_value + 4096)
-        return -1; /* read_jsonb reports the size limit */
+        return -1; /* doc_read_json_text reports the size limit */
     size_t off = arena_reserve(r, len);
     if (off == SIZE_MAX)
         return -1;
@@ -121,16 +122,13 @@ static int write_json_event(fmt_json_writer *w, const fmt_json_event *ev)
     }
 }
 
-/* A jsonb value: re-serialised compactly into the arena. first is its first
- * event; second, when not NULL, an event already read after it (the key
- * that showed an object is data, not a tagged form). */
-static int read_jsonb(fmt_doc_reader *r, size_t i, const fmt_json_event *first,
-                      const fmt_json_event *second, const char *col)
+int doc_read_json_text(fmt_doc_reader *r, const fmt_json_event *first, const fmt_json_event *second,
+                       const char *col, size_t *start)
 {
     fmt_json_writer_options opts = FMT_JSON_WRITER_OPTIONS_INIT;
     fmt_json_writer *w = NULL;
     opts.buffer_size = 4096;
-    size_t start = r->arena_len;
+    *start = r->arena_len;
     if (fmt_json_writer_new(&w, arena_sink, r, &opts) < 0)
         return doc_fail_at(r, first->pos, col, "out of memory");
     fmt_json_event ev = *first;
@@ -160,13 +158,22 @@ static int read_jsonb(fmt_doc_reader *r, size_t i, const fmt_json_event *first,
     fmt_json_writer_free(w);
     if (rc < 0)
         return rc;
-    if (r->arena_len - start > r->opts.max_value)
+    if (r->arena_len - *start > r->opts.max_value)
         return doc_fail_at(r, first->pos, col, "jsonb value larger than %zu bytes",
                            r->opts.max_value);
-    size_t off = arena_reserve(r, 0);
-    if (off == SIZE_MAX)
+    if (arena_reserve(r, 0) == SIZE_MAX)
         return doc_fail_at(r, first->pos, col, "out of memory");
     r->arena[r->arena_len] = 0;
+    return 0;
+}
+
+/* A jsonb value: re-serialised compactly into the arena. */
+static int read_jsonb(fmt_doc_reader *r, size_t i, const fmt_json_event *first,
+                      const fmt_json_event *second, const char *col)
+{
+    size_t start;
+    if (doc_read_json_text(r, first, second, col, &start) < 0)
+        return -1;
     r->offsets[i] = start;
     r->values[i].len = r->arena_len - start;
     r->values[i].kind = FMT_VALUE_JSON;
@@ -367,7 +374,7 @@ static int read_value(fmt_doc_reader *r, size_t i, const fmt_json_event *ev)
         return read_tagged(r, i, col);
     case FMT_JSON_ARRAY_START:
         if (k == FMT_TYPE_ARRAY)
-            return read_jsonb(r, i, ev, NULL, col); /* handed over as JSON text */
+            return doc_read_array(r, (size_t)i, ev); /* handed over as a tree */
         return doc_fail_at(r, ev->pos, col, "an array is not a value of type %s", c->type_text);
     case FMT_JSON_TRUE:
     case FMT_JSON_FALSE:
@@ -412,6 +419,7 @@ int doc_read_row(fmt_doc_reader *r)
     fmt_json_event ev;
     r->arena_len = 0;
     r->next_column = 0;
+    doc_arrays_reset(r);
     memset(r->present, 0, t->ncolumns);
     for (;;) {
         if (doc_jnext(r, &ev) < 0)

@@ -80,6 +80,63 @@ static int write_jsonb(fmt_json_writer *j, const fmt_value *v)
     return fmt_json_writer_object_end(j);
 }
 
+/* One element of an array tree, by its kind (value.h): a decimal's lexeme
+ * is written as the number it is when it is one, a JSON element the file
+ * had tagged as {"$jsonb": value} tagged again. */
+static int write_element(fmt_json_writer *j, const fmt_value *v)
+{
+    switch (v->kind) {
+    case FMT_VALUE_NULL:
+        return fmt_json_writer_null(j);
+    case FMT_VALUE_BOOLEAN:
+        return fmt_json_writer_bool(j, v->b);
+    case FMT_VALUE_INTEGER:
+        return fmt_values_write_integer(j, v->i);
+    case FMT_VALUE_REAL:
+        return write_real(j, v->d);
+    case FMT_VALUE_DECIMAL:
+        if (fmt_is_json_number(v->bytes, v->len))
+            return fmt_json_writer_number_text(j, v->bytes, v->len);
+        return fmt_json_writer_string(j, v->bytes, v->len);
+    case FMT_VALUE_TEXT:
+        return fmt_json_writer_string(j, v->bytes, v->len);
+    case FMT_VALUE_BLOB:
+        return fmt_json_writer_base64(j, v->bytes, v->len);
+    case FMT_VALUE_JSON:
+        if (!v->b)
+            return fmt_json_writer_raw_value(j, v->bytes, v->len);
+        if (fmt_json_writer_object_start(j) < 0 || fmt_json_writer_keyz(j, "$jsonb") < 0 ||
+            fmt_json_writer_raw_value(j, v->bytes, v->len) < 0)
+            return -1;
+        return fmt_json_writer_object_end(j);
+    case FMT_VALUE_ARRAY:
+        return fmt_values_write_array(j, v->array);
+    }
+    return -1;
+}
+
+int fmt_values_write_array(fmt_json_writer *j, const fmt_array *a)
+{
+    if (fmt_json_writer_array_start(j) < 0)
+        return -1;
+    for (size_t k = 0; a && k < a->n; k++)
+        if (write_element(j, &a->items[k]) < 0)
+            return -1;
+    return fmt_json_writer_array_end(j);
+}
+
+int fmt_values_array_json(fmt_sink_fn sink, void *ctx, const fmt_array *a)
+{
+    fmt_json_writer_options opts = FMT_JSON_WRITER_OPTIONS_INIT;
+    fmt_json_writer *w = NULL;
+    opts.buffer_size = 4096;
+    if (fmt_json_writer_new(&w, sink, ctx, &opts) < 0)
+        return -1;
+    int rc = fmt_values_write_array(w, a) < 0 || fmt_json_writer_flush(w) < 0 ? -1 : 0;
+    fmt_json_writer_free(w);
+    return rc;
+}
+
 static int is_text_type(fmt_type_kind k)
 {
     switch (k) {
@@ -163,6 +220,10 @@ int fmt_values_write(fmt_json_writer *j, const fmt_type *t, const fmt_value *v)
             return fmt_json_writer_string(j, v->bytes, v->len);
         if (k == FMT_TYPE_ARRAY)
             return fmt_json_writer_raw_value(j, v->bytes, v->len);
+        return -2;
+    case FMT_VALUE_ARRAY:
+        if (k == FMT_TYPE_ARRAY)
+            return fmt_values_write_array(j, v->array);
         return -2;
     }
     /* In a jsonb column too: its tagged forms begin with '$', which no

@@ -150,13 +150,17 @@ static int word_needs_escape(uint64_t x)
     return ((control | quote | backslash) & highs) != 0;
 }
 
-/* The string body, already validated: runs that need no escape are copied
- * in bulk, found eight bytes at a time. */
-static int put_escaped(fmt_json_writer *w, const unsigned char *s, size_t len)
+/* The string literal, quotes included: runs that need no escape go to the
+ * sink in bulk, found eight bytes at a time. */
+int fmt_json_escape(fmt_sink_fn sink, void *ctx, const char *str, size_t len)
 {
     static const char hex[] = "0123456789abcdef";
+    const unsigned char *s = (const unsigned char *)str;
     size_t i = 0, run = 0;
+    int rc;
 
+    if ((rc = sink(ctx, "\"", 1)) != 0)
+        return rc;
     while (i < len) {
         char e;
         for (;;) {
@@ -174,32 +178,34 @@ static int put_escaped(fmt_json_writer *w, const unsigned char *s, size_t len)
             if (i < stop || i == len)
                 break;
         }
-        if (i > run && put(w, s + run, i - run) < 0)
-            return WRITER_ESINK;
+        if (i > run && (rc = sink(ctx, s + run, i - run)) != 0)
+            return rc;
         if (i == len)
             break;
         e = escape_table[s[i]];
         if (e == 'u') {
             char u[6] = {'\\', 'u', '0', '0', hex[s[i] >> 4], hex[s[i] & 15]};
-            if (put(w, u, sizeof u) < 0)
-                return WRITER_ESINK;
+            rc = sink(ctx, u, sizeof u);
         } else {
             char two[2] = {'\\', e};
-            if (put(w, two, sizeof two) < 0)
-                return WRITER_ESINK;
+            rc = sink(ctx, two, sizeof two);
         }
+        if (rc != 0)
+            return rc;
         i++;
         run = i;
     }
-    return 0;
+    return sink(ctx, "\"", 1);
+}
+
+static int writer_sink(void *ctx, const void *buf, size_t len)
+{
+    return put(ctx, buf, len);
 }
 
 static int put_string(fmt_json_writer *w, const char *s, size_t len)
 {
-    if (put_byte(w, '"') < 0 || put_escaped(w, (const unsigned char *)s, len) < 0 ||
-        put_byte(w, '"') < 0)
-        return WRITER_ESINK;
-    return 0;
+    return fmt_json_escape(writer_sink, w, s, len) != 0 ? WRITER_ESINK : 0;
 }
 
 static int check_utf8(fmt_json_writer *w, const char *s, size_t len, const char *what)

@@ -55,6 +55,12 @@ int fmt_json_writer_null(fmt_json_writer *w);
 /* Writes already-serialised JSON (e.g. a jsonb value) as one value; the text
  * is trusted to be valid JSON. */
 int fmt_json_writer_raw_value(fmt_json_writer *w, const char *json, size_t len);
+/* The one JSON string escaper: the string literal for s[0..len), quotes
+ * included, by the writer's rules ('"', '\\' and the short escapes \b \t
+ * \n \f \r, other control characters as \u00XX, everything else as it
+ * is), handed to sink in pieces. s is not checked: it should be valid UTF-8.
+ * Returns 0, or the sink's first nonzero result. */
+int fmt_json_escape(fmt_sink_fn sink, void *ctx, const char *s, size_t len);
 /* After the top-level value: writes a final newline and flushes the buffer. */
 int fmt_json_writer_finish(fmt_json_writer *w);
 /* Flushes buffered output to the sink. */

@@ -5,9 +5,9 @@
 
 const char *fmt_value_kind_name(fmt_value_kind k)
 {
-    static const char *const names[] = {"null", "integer", "real",    "text",
-                                        "blob", "boolean", "decimal", "json"};
-    return (unsigned)k <= FMT_VALUE_JSON ? names[k] : "?";
+    static const char *const names[] = {"null",    "integer", "real", "text", "blob",
+                                        "boolean", "decimal", "json", "array"};
+    return (unsigned)k <= FMT_VALUE_ARRAY ? names[k] : "?";
 }
 
 int fmt_value_check(const fmt_value *v, const fmt_type *t, char *err, size_t errlen)

@@ -10,6 +10,7 @@
 
 #include "number.h"
 #include "sqlite_types.h"
+#include "values_write.h"
 
 unsigned char sqlite_tgt_column_class(const char *declared)
 {
@@ -131,6 +132,26 @@ static int bind_decimal(sqlite3_stmt *stmt, int i, const fmt_value *v, int text_
     return sqlite3_bind_text64(stmt, i, v->len ? v->bytes : "", v->len, SQLITE_STATIC, SQLITE_UTF8);
 }
 
+static int buf_sink(void *ctx, const void *bytes, size_t n)
+{
+    db_buf *b = ctx;
+    db_buf_addn(b, bytes, n);
+    return b->oom ? -1 : 0;
+}
+
+/* SQLite stores an array as JSON text: the tree serialised once, by the
+ * format's writer, into the compact form the file had. SQLite copies it. */
+static int bind_array(sqlite3_stmt *stmt, int i, const fmt_value *v)
+{
+    db_buf text = {0};
+    int rc = SQLITE_NOMEM;
+    if (fmt_values_array_json(buf_sink, &text, v->array) == 0)
+        rc = sqlite3_bind_text64(stmt, i, text.buf ? text.buf : "", text.len, SQLITE_TRANSIENT,
+                                 SQLITE_UTF8);
+    db_buf_free(&text);
+    return rc;
+}
+
 /* Pointers in v live only during row(): bound SQLITE_STATIC and cleared
  * before row() returns. */
 static int bind_value(sqlite3_stmt *stmt, int i, const fmt_value *v, int text_column)
@@ -159,6 +180,8 @@ static int bind_value(sqlite3_stmt *stmt, int i, const fmt_value *v, int text_co
     case FMT_VALUE_JSON:
         return sqlite3_bind_text64(stmt, i, v->len ? v->bytes : "", v->len, SQLITE_STATIC,
                                    SQLITE_UTF8);
+    case FMT_VALUE_ARRAY:
+        return bind_array(stmt, i, v);
     }
     return SQLITE_MISUSE;
 }

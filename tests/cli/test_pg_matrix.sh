@@ -196,6 +196,28 @@ for z in plain gz; do
     check_vector pagila "p2s_pagila_$z" film_embedding film_id 1 embedding
 done
 
+# ---- array elements the file tags --------------------------------------------
+# A jsonb element that is the JSON null or has '$' keys is written tagged,
+# {"$jsonb": ...}; PostgreSQL must get the element back, not the wrapper,
+# and SQLite, which keeps arrays as JSON text, the file's text.
+cat >"$WORK/arrays.sql" <<'SQL'
+CREATE TABLE t (id int PRIMARY KEY, j jsonb[], b bytea[], n numeric[]);
+INSERT INTO t VALUES (1, ARRAY['null', '{"$a": [1]}', '"s"', '{"k": "x\ny"}', NULL]::jsonb[],
+    ARRAY['\x00ff'::bytea, NULL, ''::bytea], '{1.50,NaN,NULL}');
+SQL
+pg_create arrays
+check "fixture: arrays.sql loads" pg_load arrays "$WORK/arrays.sql"
+mkdir -p "$WORK/arrays"
+check "arrays: export" "$DBEXPORT" --no-timestamp "$(pg_conninfo arrays)" -f "$WORK/arrays/a.json"
+pg_create arrays_copy
+check "arrays: import into PostgreSQL" "$DBIMPORT" "$(pg_uri arrays_copy)" "$WORK/arrays/a.json"
+arrays_sql="SELECT j::text || ' ' || b::text || ' ' || n::text FROM t"
+check_eq "arrays: PostgreSQL gets the elements back" "$(pgq arrays_copy "$arrays_sql" 2>&1)" "$(pgq arrays "$arrays_sql")"
+check "arrays: import into SQLite" "$DBIMPORT" "$WORK/arrays/copy.db" "$WORK/arrays/a.json"
+check "arrays: export SQLite" "$DBEXPORT" --no-timestamp "$WORK/arrays/copy.db" -f "$WORK/arrays/b.json"
+check_eq "arrays: SQLite keeps the file's array text" "$(rows_by_table "$WORK/arrays/b.json")" \
+    "$(rows_by_table "$WORK/arrays/a.json")"
+
 # What dbexport writes from PostgreSQL validates against the JSON Schema.
 schema="$(dirname "$0")/../../schemas/dbexport-1.schema.json"
 out=$(bash "$(dirname "$0")/../schema/validate.sh" "$schema" "$WORK"/p2s_torture_plain/a.json \

@@ -64,6 +64,13 @@ static inline fmt_value v_json(const char *s)
     return v_bytes(FMT_VALUE_JSON, s, strlen(s));
 }
 
+/* An array value: the tree a (value.h), which the caller keeps alive. */
+static inline fmt_value v_array(const fmt_array *a)
+{
+    fmt_value v = {.kind = FMT_VALUE_ARRAY, .array = a};
+    return v;
+}
+
 /* ---- tables ------------------------------------------------------------- */
 
 /* n strings, copied, in a NULL-terminated array. */

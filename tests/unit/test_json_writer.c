@@ -369,6 +369,34 @@ static void test_escaping(void)
     }
 }
 
+/* fmt_json_escape on its own: the same bytes the writer puts in a file
+ * (that is what the PostgreSQL codec relies on), and the sink's failure
+ * comes back. */
+static void test_escape_function(void)
+{
+    static const char s[] = "tab\there \"q\" back\\slash\n\x01\x1f\0end \xc3\xa9/";
+    mem_sink m;
+    char *want = write_one_string(s, sizeof s - 1, 16);
+
+    memset(&m, 0, sizeof m);
+    CHECK(fmt_json_escape(mem_sink_write, &m, s, sizeof s - 1) == 0);
+    CHECK_STR(m.data, want);
+    CHECK_STR(m.data, "\"tab\\there \\\"q\\\" back\\\\slash\\n\\u0001\\u001f\\u0000end "
+                      "\xc3\xa9/\"");
+    free(m.data);
+    free(want);
+
+    memset(&m, 0, sizeof m);
+    CHECK(fmt_json_escape(mem_sink_write, &m, "", 0) == 0);
+    CHECK_STR(m.data, "\"\"");
+    free(m.data);
+
+    memset(&m, 0, sizeof m);
+    m.fail_at = 2;
+    CHECK(fmt_json_escape(mem_sink_write, &m, "a\nb", 3) == -5);
+    free(m.data);
+}
+
 static void test_invalid_utf8(void)
 {
     static const struct {
@@ -700,6 +728,7 @@ int main(void)
     test_layout();
     test_deep_nesting();
     test_escaping();
+    test_escape_function();
     test_invalid_utf8();
     test_misuse();
     test_sink_failure();

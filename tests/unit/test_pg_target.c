@@ -355,17 +355,28 @@ static void test_types_from_sqlite(void)
     add_index(t, "items_by_name", 0, "name", NULL);
     add_index(t, "items_lower", 0, NULL, "lower(name) COLLATE NOCASE");
 
-    fmt_value rows[] = {v_int(1), v_text("tab\there\nnew\\line"), v_real(-0.0),
-                        v_bytes(FMT_VALUE_BLOB, "\x00\x01\xff", 3), v_dec("12.50"), v_bool(1),
-                        v_bytes(FMT_VALUE_BLOB, (const char *)vec3, sizeof vec3),
-                        v_bytes(FMT_VALUE_BLOB, (const char *)half2, sizeof half2),
-                        v_json("{\"a\": [1, \"x\\ty\"], \"b\": null}"), v_json("[[1,null],[3,4]]"),
-                        v_json("[\"a b\",\"\\\"q\\\"\",null,\"NULL\",\"back\\\\slash\",\"{}\"]"),
-                        v_null(), v_text("abcde"),
-                        /* row 2 */
-                        v_int(7), v_text("second"), v_real(NAN), v_bytes(FMT_VALUE_BLOB, NULL, 0),
-                        v_dec("-0.01"), v_bool(0), v_null(), v_null(), v_json("\"just a string\""),
-                        v_json("[]"), v_null(), v_null(), v_null()};
+    /* The arrays as the reader hands them over: [[1,null],[3,4]] and
+     * ["a b","\"q\"",null,"NULL","back\\slash","{}"], then []. */
+    fmt_value in1[] = {v_bytes(FMT_VALUE_DECIMAL, "1", 1), v_null()},
+              in2[] = {v_bytes(FMT_VALUE_DECIMAL, "3", 1), v_bytes(FMT_VALUE_DECIMAL, "4", 1)};
+    fmt_array a1 = {in1, 2}, a2 = {in2, 2};
+    fmt_value dims[] = {{.kind = FMT_VALUE_ARRAY, .array = &a1},
+                        {.kind = FMT_VALUE_ARRAY, .array = &a2}};
+    fmt_value texts[] = {v_text("a b"),  v_text("\"q\""),       v_null(),
+                         v_text("NULL"), v_text("back\\slash"), v_text("{}")};
+    fmt_array arr = {dims, 2}, tarr = {texts, 6}, empty = {NULL, 0};
+    fmt_value rows[] = {
+        v_int(1), v_text("tab\there\nnew\\line"), v_real(-0.0),
+        v_bytes(FMT_VALUE_BLOB, "\x00\x01\xff", 3), v_dec("12.50"), v_bool(1),
+        v_bytes(FMT_VALUE_BLOB, (const char *)vec3, sizeof vec3),
+        v_bytes(FMT_VALUE_BLOB, (const char *)half2, sizeof half2),
+        v_json("{\"a\": [1, \"x\\ty\"], \"b\": null}"),
+        (fmt_value){.kind = FMT_VALUE_ARRAY, .array = &arr},
+        (fmt_value){.kind = FMT_VALUE_ARRAY, .array = &tarr}, v_null(), v_text("abcde"),
+        /* row 2 */
+        v_int(7), v_text("second"), v_real(NAN), v_bytes(FMT_VALUE_BLOB, NULL, 0), v_dec("-0.01"),
+        v_bool(0), v_null(), v_null(), v_json("\"just a string\""),
+        (fmt_value){.kind = FMT_VALUE_ARRAY, .array = &empty}, v_null(), v_null(), v_null()};
 
     CHECK(ok(&s, start(&s, &o, "sqlite")));
     CHECK(ok(&s, load(&s, t, rows, 2, &stats)));

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "base64.h"
+#include "json_writer.h"
 #include "number.h"
 #include "pg_half.h"
 #include "utf8.h"
@@ -368,60 +369,15 @@ typedef struct {
     size_t errlen;
 } json_ctx;
 
+static int buf_sink(void *ctx, const void *bytes, size_t n)
+{
+    return buf_append(ctx, bytes, n);
+}
+
+/* A JSON string, escaped as the format's writer escapes it. */
 static int json_string(db_buf *out, const char *s, size_t len)
 {
-    static const char hex[] = "0123456789abcdef";
-    size_t i, run = 0;
-    if (buf_append(out, "\"", 1) < 0) {
-        return -1;
-    }
-    for (i = 0; i < len; i++) {
-        unsigned char ch = (unsigned char)s[i];
-        char esc[7];
-        size_t n = 2;
-        if (ch >= 0x20 && ch != '"' && ch != '\\') {
-            continue;
-        }
-        if (buf_append(out, s + run, i - run) < 0) {
-            return -1;
-        }
-        run = i + 1;
-        esc[0] = '\\';
-        switch (ch) {
-        case '"':
-        case '\\':
-            esc[1] = (char)ch;
-            break;
-        case '\b':
-            esc[1] = 'b';
-            break;
-        case '\f':
-            esc[1] = 'f';
-            break;
-        case '\n':
-            esc[1] = 'n';
-            break;
-        case '\r':
-            esc[1] = 'r';
-            break;
-        case '\t':
-            esc[1] = 't';
-            break;
-        default:
-            memcpy(esc + 1, "u00", 3);
-            esc[4] = hex[ch >> 4];
-            esc[5] = hex[ch & 15];
-            n = 6;
-            break;
-        }
-        if (buf_append(out, esc, n) < 0) {
-            return -1;
-        }
-    }
-    if (buf_append(out, s + run, len - run) < 0 || buf_append(out, "\"", 1) < 0) {
-        return -1;
-    }
-    return 0;
+    return fmt_json_escape(buf_sink, out, s, len) != 0 ? -1 : 0;
 }
 
 static int json_base64(db_buf *out, const char *bytes, size_t len)

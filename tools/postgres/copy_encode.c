@@ -13,13 +13,12 @@
 #include <string.h>
 
 #include "base64.h"
-#include "json_reader.h"
+#include "json_writer.h"
 #include "number.h"
 #include "pg_half.h"
 #include "pg_types.h"
 
-/* Arrays nest one level per dimension (PostgreSQL allows 6); jsonb
- * elements may nest further. */
+/* Arrays nest one level per dimension (PostgreSQL allows 6). */
 #define ARRAY_MAX_DEPTH 64
 
 /* ---- COPY escaping ------------------------------------------------------ */
@@ -170,140 +169,66 @@ static void add_array_element(db_buf *b, const char *s, size_t n)
     db_buf_add(b, "\"");
 }
 
-static void add_json_string(db_buf *b, const char *s, size_t n)
+static int buf_sink(void *ctx, const void *bytes, size_t n)
 {
-    db_buf_add(b, "\"");
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c == '"' || c == '\\') {
-            char esc[2] = {'\\', (char)c};
-            db_buf_addn(b, esc, 2);
-        } else if (c < 0x20) {
-            db_buf_printf(b, "\\u%04x", c);
-        } else {
-            db_buf_addn(b, s + i, 1);
-        }
-    }
-    db_buf_add(b, "\"");
+    db_buf *b = ctx;
+    db_buf_addn(b, bytes, n);
+    return b->oom ? -1 : 0;
 }
 
-/* A jsonb element that is an object: its JSON text again, from the event
- * that opened it to the one that closes it. */
-static int add_json_object(db_buf *out, fmt_json_reader *r, char *err, size_t errlen)
+/* A JSON string, escaped as the format's writer escapes it. */
+static void add_json_string(db_buf *b, const char *s, size_t n)
 {
-    db_buf text = {0};
-    int depth = 1, need_comma = 0, rc = -1;
-    fmt_json_event ev;
-    db_buf_add(&text, "{");
-    while (depth > 0) {
-        if (fmt_json_reader_next(r, &ev) < 0) {
-            snprintf(err, errlen, "invalid array value: %s", fmt_json_reader_errmsg(r));
+    fmt_json_escape(buf_sink, b, s, n); /* a failure is b->oom */
+}
+
+/* An element of a bytea array: the base64 of its text (the file's natural
+ * form) or a blob's bytes, as "\\x" hex, quoted for the literal. */
+static int add_bytea_element(db_buf *lit, const fmt_value *v, char *err, size_t errlen)
+{
+    db_buf tmp = {0};
+    char *bytes = NULL;
+    const char *p = v->bytes;
+    size_t n = v->len;
+    int rc = -1;
+    if (v->kind == FMT_VALUE_TEXT) {
+        if (!(bytes = malloc(v->len / 4 * 3 + 3))) {
+            lit->oom = 1;
             goto done;
         }
-        int closing = ev.type == FMT_JSON_OBJECT_END || ev.type == FMT_JSON_ARRAY_END;
-        if (need_comma && !closing)
-            db_buf_add(&text, ",");
-        need_comma = 1;
-        switch (ev.type) {
-        case FMT_JSON_OBJECT_START:
-        case FMT_JSON_ARRAY_START:
-            db_buf_add(&text, ev.type == FMT_JSON_OBJECT_START ? "{" : "[");
-            depth++;
-            need_comma = 0;
-            break;
-        case FMT_JSON_OBJECT_END:
-        case FMT_JSON_ARRAY_END:
-            db_buf_add(&text, ev.type == FMT_JSON_OBJECT_END ? "}" : "]");
-            depth--;
-            break;
-        case FMT_JSON_KEY:
-            add_json_string(&text, ev.text, ev.len);
-            db_buf_add(&text, ":");
-            need_comma = 0;
-            break;
-        case FMT_JSON_STRING:
-            add_json_string(&text, ev.text, ev.len);
-            break;
-        case FMT_JSON_NUMBER:
-            db_buf_addn(&text, ev.text, ev.len);
-            break;
-        case FMT_JSON_TRUE:
-            db_buf_add(&text, "true");
-            break;
-        case FMT_JSON_FALSE:
-            db_buf_add(&text, "false");
-            break;
-        case FMT_JSON_NULL:
-            db_buf_add(&text, "null");
-            break;
-        default:
-            snprintf(err, errlen, "invalid array value: unexpected end");
+        if (fmt_base64_decode(bytes, &n, v->bytes, v->len, err, errlen) < 0)
             goto done;
-        }
+        p = bytes;
     }
-    if (text.oom) {
-        out->oom = 1;
-        goto done;
-    }
-    add_array_element(out, text.buf, text.len);
+    db_buf_add(&tmp, "\\x");
+    add_hex(&tmp, (const unsigned char *)p, n);
+    if (tmp.oom)
+        lit->oom = 1;
+    else
+        add_array_element(lit, tmp.buf, tmp.len);
     rc = 0;
 done:
-    db_buf_free(&text);
+    free(bytes);
+    db_buf_free(&tmp);
     return rc;
 }
 
-/* A scalar element of an array value. A string is base64 for bytea
- * (written as \\x hex), a JSON string for jsonb, else the text; quoted for
- * the array literal. -1 with err set, or with lit->oom when memory ran out. */
-static int add_scalar_element(db_buf *lit, const fmt_json_event *ev, const pg_column_encoding *c,
-                              char *err, size_t errlen)
+/* A text element: bytes for bytea, a JSON string for jsonb, else itself. */
+static int add_text_element(db_buf *lit, const fmt_value *v, const pg_column_encoding *c, char *err,
+                            size_t errlen)
 {
-    int json = c->element == FMT_TYPE_JSONB || c->element == FMT_TYPE_JSON;
-    db_buf tmp = {0};
-    switch (ev->type) {
-    case FMT_JSON_NULL:
-        db_buf_add(lit, "NULL");
-        return 0;
-    case FMT_JSON_TRUE:
-    case FMT_JSON_FALSE:
-        if (json)
-            db_buf_add(lit, ev->type == FMT_JSON_TRUE ? "true" : "false");
-        else
-            db_buf_add(lit, ev->type == FMT_JSON_TRUE ? "t" : "f");
-        return 0;
-    case FMT_JSON_NUMBER:
-        db_buf_addn(lit, ev->text, ev->len);
-        return 0;
-    case FMT_JSON_STRING:
-        break;
-    default:
-        snprintf(err, errlen, "invalid array value");
-        return -1;
-    }
-    if (memchr(ev->text, '\0', ev->len)) {
+    if (v->len && memchr(v->bytes, '\0', v->len)) {
         snprintf(err, errlen, "PostgreSQL text cannot contain NUL bytes");
         return -1;
     }
-    if (c->element == FMT_TYPE_BYTES) {
-        size_t n = 0;
-        char *bytes = malloc(ev->len / 4 * 3 + 3);
-        if (!bytes) {
-            lit->oom = 1;
-            return -1;
-        }
-        if (fmt_base64_decode(bytes, &n, ev->text, ev->len, err, errlen) < 0) {
-            free(bytes);
-            return -1;
-        }
-        db_buf_add(&tmp, "\\x");
-        add_hex(&tmp, (const unsigned char *)bytes, n);
-        free(bytes);
-    } else if (c->element == FMT_TYPE_JSONB) {
-        add_json_string(&tmp, ev->text, ev->len);
-    } else {
-        add_array_element(lit, ev->text, ev->len);
+    if (c->element == FMT_TYPE_BYTES)
+        return add_bytea_element(lit, v, err, errlen);
+    if (c->element != FMT_TYPE_JSONB) {
+        add_array_element(lit, v->bytes, v->len);
         return 0;
     }
+    db_buf tmp = {0};
+    add_json_string(&tmp, v->bytes, v->len);
     if (tmp.oom)
         lit->oom = 1;
     else
@@ -312,75 +237,88 @@ static int add_scalar_element(db_buf *lit, const fmt_json_event *ev, const pg_co
     return 0;
 }
 
-/* The JSON array in v as PostgreSQL array text: "{{1,NULL},{3,4}}". */
+static int add_array_level(db_buf *lit, const fmt_array *a, const pg_column_encoding *c,
+                           unsigned depth, char *err, size_t errlen);
+
+/* One element of an array tree (value.h). -1 with err set, or with
+ * lit->oom when memory ran out. */
+static int add_element(db_buf *lit, const fmt_value *v, const pg_column_encoding *c, unsigned depth,
+                       char *err, size_t errlen)
+{
+    int json = c->element == FMT_TYPE_JSONB || c->element == FMT_TYPE_JSON;
+    char num[FMT_DOUBLE_BUFSZ];
+    switch (v->kind) {
+    case FMT_VALUE_ARRAY:
+        return add_array_level(lit, v->array, c, depth + 1, err, errlen);
+    case FMT_VALUE_NULL:
+        db_buf_add(lit, "NULL");
+        return 0;
+    case FMT_VALUE_BOOLEAN:
+        db_buf_add(lit, json ? (v->b ? "true" : "false") : (v->b ? "t" : "f"));
+        return 0;
+    case FMT_VALUE_INTEGER:
+        db_buf_printf(lit, "%lld", (long long)v->i);
+        return 0;
+    case FMT_VALUE_REAL:
+        add_array_element(lit, num, (size_t)fmt_double_format(num, v->d));
+        return 0;
+    case FMT_VALUE_DECIMAL:
+        add_array_element(lit, v->bytes, v->len);
+        return 0;
+    case FMT_VALUE_TEXT:
+        return add_text_element(lit, v, c, err, errlen);
+    case FMT_VALUE_BLOB:
+        if (c->element == FMT_TYPE_BYTES)
+            return add_bytea_element(lit, v, err, errlen);
+        snprintf(err, errlen, "an array element of type %s cannot be a byte string",
+                 fmt_type_name(c->element));
+        return -1;
+    case FMT_VALUE_JSON:
+        if (!json) {
+            snprintf(err, errlen, "an array element of type %s cannot be an object",
+                     fmt_type_name(c->element));
+            return -1;
+        }
+        add_array_element(lit, v->bytes, v->len);
+        return 0;
+    }
+    snprintf(err, errlen, "invalid array value");
+    return -1;
+}
+
+/* One dimension of an array tree as PostgreSQL array text: "{1,NULL}". */
+static int add_array_level(db_buf *lit, const fmt_array *a, const pg_column_encoding *c,
+                           unsigned depth, char *err, size_t errlen)
+{
+    if (depth > ARRAY_MAX_DEPTH) {
+        snprintf(err, errlen, "invalid array value: nested deeper than %d", ARRAY_MAX_DEPTH);
+        return -1;
+    }
+    db_buf_add(lit, "{");
+    for (size_t k = 0; a && k < a->n; k++) {
+        if (k)
+            db_buf_add(lit, ",");
+        if (add_element(lit, &a->items[k], c, depth, err, errlen) < 0)
+            return -1;
+    }
+    db_buf_add(lit, "}");
+    return 0;
+}
+
+/* The array tree in v as PostgreSQL array text, COPY-escaped:
+ * "{{1,NULL},{3,4}}". */
 static int add_array(db_buf *b, const fmt_value *v, const pg_column_encoding *c, char *err,
                      size_t errlen)
 {
-    fmt_json_reader_options ro = FMT_JSON_READER_OPTIONS_INIT;
-    fmt_json_reader *r = NULL;
-    fmt_json_event ev;
     db_buf lit = {0};
-    unsigned depth = 0;
-    int need_comma = 0, rc = -1;
-
-    ro.max_depth = ARRAY_MAX_DEPTH;
-    if (fmt_json_reader_new(&r, &ro) < 0) {
-        b->oom = 1;
-        goto done;
-    }
-    fmt_json_reader_feed(r, v->bytes ? v->bytes : "", v->len, 1);
-    for (;;) {
-        if (fmt_json_reader_next(r, &ev) < 0) {
-            snprintf(err, errlen, "invalid array value: %s", fmt_json_reader_errmsg(r));
-            goto done;
-        }
-        if (ev.type == FMT_JSON_END || ev.type == FMT_JSON_NEED_INPUT)
-            break;
-        if (depth == 0 && ev.type != FMT_JSON_ARRAY_START) {
-            snprintf(err, errlen, "an array column needs a JSON array");
-            goto done;
-        }
-        int closing = ev.type == FMT_JSON_ARRAY_END;
-        if (need_comma && !closing)
-            db_buf_add(&lit, ",");
-        need_comma = 1;
-        switch (ev.type) {
-        case FMT_JSON_ARRAY_START:
-            db_buf_add(&lit, "{");
-            depth++;
-            need_comma = 0;
-            break;
-        case FMT_JSON_ARRAY_END:
-            db_buf_add(&lit, "}");
-            depth--;
-            break;
-        case FMT_JSON_OBJECT_START:
-            if (c->element != FMT_TYPE_JSONB && c->element != FMT_TYPE_JSON) {
-                snprintf(err, errlen, "an array element of type %s cannot be an object",
-                         fmt_type_name(c->element));
-                goto done;
-            }
-            if (add_json_object(&lit, r, err, errlen) < 0)
-                goto done;
-            break;
-        default:
-            if (add_scalar_element(&lit, &ev, c, err, errlen) < 0) {
-                if (lit.oom)
-                    b->oom = 1;
-                goto done;
-            }
-            break;
-        }
-    }
+    int rc = add_array_level(&lit, v->array, c, 1, err, errlen);
     if (lit.oom) {
         b->oom = 1;
-        goto done;
+        rc = -1;
     }
-    add_copy_escaped(b, lit.buf, lit.len);
-    rc = 0;
-done:
+    if (rc == 0)
+        add_copy_escaped(b, lit.buf, lit.len);
     db_buf_free(&lit);
-    fmt_json_reader_free(r);
     return rc;
 }
 
@@ -479,10 +417,13 @@ int pg_copy_value(db_buf *line, const fmt_value *v, const pg_column_encoding *c,
         }
         add_copy_escaped(line, v->bytes, v->len);
         return 0;
+    case FMT_VALUE_ARRAY:
+        if (c->enc != PG_ENC_ARRAY)
+            return refuse(err, errlen, "an array", c);
+        return add_array(line, v, c, err, errlen);
     case FMT_VALUE_JSON:
-        if (c->enc == PG_ENC_ARRAY)
-            return add_array(line, v, c, err, errlen);
-        if (is_binary_encoding(c->enc) || c->enc == PG_ENC_NUMBER || c->enc == PG_ENC_BOOLEAN)
+        if (is_binary_encoding(c->enc) || c->enc == PG_ENC_ARRAY || c->enc == PG_ENC_NUMBER ||
+            c->enc == PG_ENC_BOOLEAN)
             return refuse(err, errlen, "a JSON value", c);
         if (v->len && memchr(v->bytes, '\0', v->len)) {
             snprintf(err, errlen, "PostgreSQL text cannot contain NUL bytes");

@@ -1,7 +1,9 @@
 /* The COPY encoder: the text PostgreSQL's COPY ... FROM STDIN (text
  * format) reads, built from the file's values: escaping, bytea hex,
- * pgvector's vector and halfvec literals, array literals from JSON arrays,
- * and which of these a column takes. Knows nothing about connections. */
+ * pgvector's vector and halfvec literals, array literals from the reader's
+ * array trees (value.h: built straight from the tree, the JSON is not read
+ * again), and which of these a column takes. Knows nothing about
+ * connections. */
 #ifndef PG_COPY_ENCODE_H
 #define PG_COPY_ENCODE_H
 
