@@ -1,10 +1,11 @@
 /* Fixtures the unit tests share, so each lives once: values (v_int...),
- * table builders (table_new, add_column, set_pk), an in-memory buffer that
- * is a writer's sink and a reader's source (membuf), whole-file reads and
- * writes, and a private temporary directory. Header only (static inline):
- * a test links nothing more. A fixture that cannot do its job (bad type,
- * unwritable file) ends the test with status 2: a broken setup, not a
- * failed check. */
+ * table builders (table_new, add_column, set_pk), finders over a source's
+ * tables (find_table_named, find_table_by_key, find_column, free_tables),
+ * an in-memory buffer that is a writer's sink and a reader's source
+ * (membuf), whole-file reads and writes, and a private temporary directory.
+ * Header only (static inline): a test links nothing more. A fixture that
+ * cannot do its job (bad type, unwritable file) ends the test with status
+ * 2: a broken setup, not a failed check. */
 #ifndef DB_TEST_FIXTURES_H
 #define DB_TEST_FIXTURES_H
 
@@ -114,6 +115,44 @@ static inline void set_pk(fmt_table *t, const char *name, const char *column)
     t->primary_key->name = fmt_strdup(name);
     t->primary_key->columns = strv(1, column);
     t->primary_key->ncolumns = 1;
+}
+
+/* The table called name (any namespace), or NULL. */
+static inline const fmt_table *find_table_named(fmt_table **tables, size_t n, const char *name)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(tables[i]->name, name) == 0)
+            return tables[i];
+    return NULL;
+}
+
+/* The table whose fmt_table_key ("namespace.name", or the bare name) is
+ * key, or NULL. */
+static inline const fmt_table *find_table_by_key(fmt_table **tables, size_t n, const char *key)
+{
+    for (size_t i = 0; i < n; i++) {
+        char *k = fmt_table_key(tables[i]);
+        int hit = k && strcmp(k, key) == 0;
+        free(k);
+        if (hit)
+            return tables[i];
+    }
+    return NULL;
+}
+
+/* t's column called name, or NULL (also when t is NULL). */
+static inline const fmt_column *find_column(const fmt_table *t, const char *name)
+{
+    int i = t ? fmt_table_find_column(t, name) : -1;
+    return i >= 0 ? &t->columns[i] : NULL;
+}
+
+/* A source's list of tables: each table, then the array. */
+static inline void free_tables(fmt_table **tables, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        fmt_table_free(tables[i]);
+    free(tables);
 }
 
 /* ---- memory --------------------------------------------------------------- */

@@ -6,6 +6,7 @@
  * --require-empty, dry runs, rollback and a backend killed during COPY
  * leaving the database as it was. */
 #include "check.h"
+#include "fixtures.h"
 #include "schema.h"
 #include "target.h"
 #include "types.h"
@@ -13,7 +14,6 @@
 
 #include <libpq-fe.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,51 +26,6 @@ static char conninfo[128];
 static int dbcount;
 
 /* ---- building tables ---------------------------------------------------- */
-
-static char **strv(size_t n, ...)
-{
-    va_list ap;
-    char **v = calloc(n + 1, sizeof *v);
-    va_start(ap, n);
-    for (size_t i = 0; i < n; i++)
-        v[i] = fmt_strdup(va_arg(ap, const char *));
-    va_end(ap);
-    return v;
-}
-
-static fmt_table *table_new(const char *ns, const char *name)
-{
-    fmt_table *t = calloc(1, sizeof *t);
-    t->namespace = fmt_strdup(ns);
-    t->name = fmt_strdup(name);
-    return t;
-}
-
-static fmt_column *add_column(fmt_table *t, const char *name, const char *type, const char *native,
-                              int nullable)
-{
-    char err[128];
-    t->columns = realloc(t->columns, (t->ncolumns + 1) * sizeof *t->columns);
-    fmt_column *c = &t->columns[t->ncolumns++];
-    memset(c, 0, sizeof *c);
-    c->name = fmt_strdup(name);
-    c->type_text = fmt_strdup(type);
-    if (fmt_type_parse(&c->type, type, strlen(type), err, sizeof err) < 0) {
-        fprintf(stderr, "bad type %s: %s\n", type, err);
-        exit(2);
-    }
-    c->native_type = fmt_strdup(native);
-    c->nullable = nullable;
-    return c;
-}
-
-static void set_pk(fmt_table *t, const char *name, const char *column)
-{
-    t->primary_key = calloc(1, sizeof *t->primary_key);
-    t->primary_key->name = fmt_strdup(name);
-    t->primary_key->columns = strv(1, column);
-    t->primary_key->ncolumns = 1;
-}
 
 static fmt_foreign_key *add_fk(fmt_table *t, const char *column, const char *ref_table,
                                const char *ref_column)
@@ -98,48 +53,6 @@ static void add_index(fmt_table *t, const char *name, int unique, const char *co
     ix->parts[0].column = fmt_strdup(column);
     ix->parts[0].expression = fmt_strdup(expression);
     ix->nparts = 1;
-}
-
-/* ---- values ------------------------------------------------------------- */
-
-static fmt_value v_null(void)
-{
-    return (fmt_value){.kind = FMT_VALUE_NULL};
-}
-
-static fmt_value v_int(int64_t i)
-{
-    return (fmt_value){.kind = FMT_VALUE_INTEGER, .i = i};
-}
-
-static fmt_value v_real(double d)
-{
-    return (fmt_value){.kind = FMT_VALUE_REAL, .d = d};
-}
-
-static fmt_value v_bool(int b)
-{
-    return (fmt_value){.kind = FMT_VALUE_BOOLEAN, .b = b};
-}
-
-static fmt_value v_bytes(fmt_value_kind kind, const char *s, size_t len)
-{
-    return (fmt_value){.kind = kind, .bytes = s, .len = len};
-}
-
-static fmt_value v_text(const char *s)
-{
-    return v_bytes(FMT_VALUE_TEXT, s, strlen(s));
-}
-
-static fmt_value v_json(const char *s)
-{
-    return v_bytes(FMT_VALUE_JSON, s, strlen(s));
-}
-
-static fmt_value v_dec(const char *s)
-{
-    return v_bytes(FMT_VALUE_DECIMAL, s, strlen(s));
 }
 
 /* ---- the server --------------------------------------------------------- */
