@@ -347,7 +347,7 @@ static void src_close(void *state)
         PQclear(PQexec(s->conn, "ROLLBACK")); /* read only: nothing to keep */
         PQfinish(s->conn);
     }
-    pg_src_free_tables(s->cached, s->ncached);
+    fmt_tables_free(s->cached, s->ncached);
     fmt_strings_free(s->selected_oids, s->nselected);
     fmt_strings_free(s->selected_keys, s->nselected);
     db_diag_free(&s->diag);

@@ -1,6 +1,6 @@
 /* Fixtures the unit tests share, so each lives once: values (v_int...),
  * table builders (table_new, add_column, set_pk), finders over a source's
- * tables (find_table_named, find_table_by_key, find_column, free_tables),
+ * tables (find_table_named, find_table_by_key, find_column),
  * an in-memory buffer that is a writer's sink and a reader's source
  * (membuf), whole-file reads and writes, and a private temporary directory.
  * Header only (static inline): a test links nothing more. A fixture that
@@ -145,14 +145,6 @@ static inline const fmt_column *find_column(const fmt_table *t, const char *name
 {
     int i = t ? fmt_table_find_column(t, name) : -1;
     return i >= 0 ? &t->columns[i] : NULL;
-}
-
-/* A source's list of tables: each table, then the array. */
-static inline void free_tables(fmt_table **tables, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        fmt_table_free(tables[i]);
-    free(tables);
 }
 
 /* ---- memory --------------------------------------------------------------- */

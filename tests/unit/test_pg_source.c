@@ -813,7 +813,7 @@ static void test_torture(const char *dbname, PGconn *other)
     check_schema(tables, ntables);
     /* A second listing is the same, and owned by the caller too. */
     CHECK(ops->tables(src, &again, &nagain) == 0 && nagain == ntables);
-    free_tables(again, nagain);
+    fmt_tables_free(again, nagain);
     check_rows(ops, src, tables, ntables);
     check_objects(ops, src);
 
@@ -834,7 +834,7 @@ static void test_torture(const char *dbname, PGconn *other)
           strstr(PQerrorMessage(conn), "read-only transaction") != NULL);
     PQclear(res);
 
-    free_tables(tables, ntables);
+    fmt_tables_free(tables, ntables);
     fmt_header_clear(&h);
     ops->close(src);
 }
@@ -856,7 +856,7 @@ static void test_filters(const char *dbname)
     opts.include_schemas = sales;
     CHECK(ops->open(&src, locator, &opts) == 0 && ops->tables(src, &tables, &ntables) == 0);
     CHECK(ntables == 1 && tables[0]->namespace && strcmp(tables[0]->name, "child") == 0);
-    free_tables(tables, ntables);
+    fmt_tables_free(tables, ntables);
     ops->close(src);
 
     memset(&opts, 0, sizeof opts);
@@ -868,7 +868,7 @@ static void test_filters(const char *dbname)
     /* No selected column uses vector, enums or domains any more. */
     CHECK(h.nextensions == 0 && h.nuser_types == 0);
     fmt_header_clear(&h);
-    free_tables(tables, ntables);
+    fmt_tables_free(tables, ntables);
     ops->close(src);
 
     memset(&opts, 0, sizeof opts);
@@ -876,7 +876,7 @@ static void test_filters(const char *dbname)
     CHECK(ops->open(&src, locator, &opts) == 0 && ops->tables(src, &tables, &ntables) == 0);
     CHECK(ntables == 2 && find_table_by_key(tables, ntables, "types") &&
           find_table_by_key(tables, ntables, "Sales Dept.child"));
-    free_tables(tables, ntables);
+    fmt_tables_free(tables, ntables);
     ops->close(src);
 }
 

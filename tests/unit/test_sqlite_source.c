@@ -594,10 +594,10 @@ static void test_torture(void)
         printf("warning: %s\n", lines[i]);
     }
     /* a second listing is the caller's again and adds no warnings */
-    free_tables(tables, ntables);
+    fmt_tables_free(tables, ntables);
     CHECK(ops->tables(src, &tables, &ntables) == 0 && ntables == 12);
     CHECK(ops->warnings(src, &lines, &nlines) == 0 && nlines == 3);
-    free_tables(tables, ntables);
+    fmt_tables_free(tables, ntables);
     ops->close(src);
     test_selection(path);
 }
@@ -620,7 +620,7 @@ static void test_selection(const char *path)
         CHECK(ops->open(&src, path, &opts) == 0);
         CHECK(ops->tables(src, &tables, &ntables) == 0);
         CHECK(ntables == 1 && strcmp(tables[0]->name, "emp") == 0);
-        free_tables(tables, ntables);
+        fmt_tables_free(tables, ntables);
         CHECK(ops->native_objects(src, &objects, &nobjects) == 0);
         /* both views, and only the trigger whose table is selected */
         CHECK(nobjects == 3);
@@ -700,7 +700,7 @@ static void test_wal(void)
     if (ntables == 1) {
         CHECK(count_rows(ops, src, tables[0]) == 3); /* the snapshot, not 'd' */
     }
-    free_tables(tables, ntables);
+    fmt_tables_free(tables, ntables);
     ops->close(src);
 
     CHECK(stat(path, &st2) == 0);
@@ -783,7 +783,7 @@ static void test_unknown_module(void)
                       "virtual table \"v\" (module nosuchmod is not available)"));
     CHECK(ops->native_objects(src, &objects, &nobjects) == 0 && nobjects == 1);
     free_objects(objects, nobjects);
-    free_tables(tables, ntables);
+    fmt_tables_free(tables, ntables);
     ops->close(src);
 }
 
@@ -898,7 +898,7 @@ static void test_chinook(void)
     CHECK(ops->native_objects(src, &objects, &nobjects) == 0 && nobjects == 0);
     CHECK(ops->warnings(src, &lines, &nlines) == 0 && nlines == 0);
     free_objects(objects, nobjects);
-    free_tables(tables, ntables);
+    fmt_tables_free(tables, ntables);
     ops->close(src);
 }
 
