@@ -55,11 +55,11 @@ typedef struct {
 } type_info;
 
 typedef struct {
+    db_diag diag; /* first: the ops' errmsg reads it (ops.h) */
     PGconn *conn;
     char *masked;           /* the locator with its password masked, for messages */
     char *password;         /* to scrub from server messages, or NULL */
     db_selection selection; /* -t/-T/-n/-N */
-    db_diag diag;           /* the error and the warnings */
     char *server_version;
     char *database;
 

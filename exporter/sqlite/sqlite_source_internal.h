@@ -15,10 +15,10 @@
 #include "sqlite_catalog.h"
 
 typedef struct {
+    db_diag diag; /* first: the ops' errmsg reads it (ops.h) */
     sqlite3 *db;
     char *path;             /* as given, for messages and the header */
     db_selection selection; /* -t/-T */
-    db_diag diag;
 
     int schema_read; /* the tables were listed once: warnings, selected */
     char **selected; /* names of the exported tables */

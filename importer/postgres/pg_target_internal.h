@@ -57,6 +57,7 @@ typedef struct {
 } loaded_table;
 
 typedef struct {
+    db_diag diag; /* first: the ops' errmsg and warnings read it (ops.h) */
     PGconn *conn;
     char *masked; /* the locator with any password masked */
     db_target_options opts;
@@ -66,7 +67,6 @@ typedef struct {
     const fmt_header *header;
     char *vector_schema;
     int vector_ready; /* the vector extension is there (and vector_schema known) */
-    db_diag diag;     /* the error and the warnings */
     char *error_column;
     char sqlstate[6];
     char *detail;   /* of the last failed statement */

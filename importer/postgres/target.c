@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "ops.h"
 #include "pg_sql.h"
 #include "strlist.h"
 
@@ -319,19 +320,6 @@ static void target_rollback(void *state)
     st->in_transaction = 0;
 }
 
-static int target_warnings(void *state, char ***lines, size_t *nlines)
-{
-    pg_target *st = state;
-    db_diag_warnings(&st->diag, lines, nlines);
-    return 0;
-}
-
-static const char *target_errmsg(void *state)
-{
-    const pg_target *st = state;
-    return db_errmsg(st ? &st->diag : NULL);
-}
-
 static uint64_t target_error_row(void *state)
 {
     const pg_target *st = state;
@@ -369,6 +357,8 @@ static void target_close(void *state)
     free(st);
 }
 
+DB_OPS_DIAG_FIRST(pg_target);
+
 static const db_target_ops pg_target_ops = {
     .backend = "postgresql",
     .open = target_open,
@@ -379,8 +369,8 @@ static const db_target_ops pg_target_ops = {
     .finish = target_finish,
     .commit = target_commit,
     .rollback = target_rollback,
-    .warnings = target_warnings,
-    .errmsg = target_errmsg,
+    .warnings = db_ops_warnings,
+    .errmsg = db_ops_errmsg,
     .error_column = target_error_column,
     .error_row = target_error_row,
     .close = target_close,

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "ops.h"
 #include "sqlite_dialect.h"
 
 /* ---- the work file ------------------------------------------------------ */
@@ -226,19 +227,6 @@ static void target_rollback(void *state)
 
 /* ---- messages and closing ----------------------------------------------- */
 
-static int target_warnings(void *state, char ***lines, size_t *nlines)
-{
-    sqlite_target *st = state;
-    db_diag_warnings(&st->diag, lines, nlines);
-    return 0;
-}
-
-static const char *target_errmsg(void *state)
-{
-    const sqlite_target *st = state;
-    return db_errmsg(st ? &st->diag : NULL);
-}
-
 static const char *target_error_column(void *state)
 {
     const sqlite_target *st = state;
@@ -272,6 +260,8 @@ static void target_close(void *state)
     free(st);
 }
 
+DB_OPS_DIAG_FIRST(sqlite_target);
+
 static const db_target_ops sqlite_target_ops = {
     .backend = "sqlite",
     .open = target_open,
@@ -282,8 +272,8 @@ static const db_target_ops sqlite_target_ops = {
     .finish = sqlite_tgt_finish,
     .commit = target_commit,
     .rollback = target_rollback,
-    .warnings = target_warnings,
-    .errmsg = target_errmsg,
+    .warnings = db_ops_warnings,
+    .errmsg = db_ops_errmsg,
     .error_column = target_error_column,
     .close = target_close,
 };

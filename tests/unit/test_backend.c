@@ -1,10 +1,12 @@
 /* tools/backend: the shared backend layer (no database needed): the error
- * handle, the buffer, selection, order and the SQL tokenizer's checks. */
+ * handle and the ops slots that read it, the buffer, selection, order and the SQL tokenizer's
+ * checks. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "check.h"
 #include "diag.h"
+#include "ops.h"
 #include "order.h"
 #include "select.h"
 #include "sqlbuf.h"
@@ -31,6 +33,28 @@ static void test_diag(void)
     CHECK_STR(db_errmsg(&d), "out of memory");
     db_diag_free(&d);
     CHECK(d.nwarnings == 0 && !d.message);
+}
+
+/* A backend's state as ops.h wants it: its db_diag first. */
+typedef struct {
+    db_diag diag;
+    int other;
+} fake_backend;
+DB_OPS_DIAG_FIRST(fake_backend);
+
+static void test_ops(void)
+{
+    fake_backend b = {.other = 7};
+    char **lines = NULL;
+    size_t n = 9;
+    CHECK_STR(db_ops_errmsg(NULL), "out of memory");
+    CHECK_STR(db_ops_errmsg(&b), "no error");
+    db_error(&b.diag, "table \"%s\": bad", "t");
+    db_warn(&b.diag, "careful");
+    CHECK_STR(db_ops_errmsg(&b), "table \"t\": bad");
+    CHECK(db_ops_warnings(&b, &lines, &n) == 0 && n == 1 && lines == b.diag.warnings);
+    CHECK_STR(lines[0], "careful");
+    db_diag_free(&b.diag);
 }
 
 static void test_buf(void)
@@ -189,6 +213,7 @@ static void test_create(void)
 int main(void)
 {
     test_diag();
+    test_ops();
     test_buf();
     test_select();
     test_order();
