@@ -29,10 +29,25 @@ static void test_diag(void)
     db_diag_warnings(&d, &lines, &n);
     CHECK(n == 2);
     CHECK_STR(lines[1], "w2");
-    db_oom(&d);
-    CHECK_STR(db_errmsg(&d), "out of memory");
     db_diag_free(&d);
     CHECK(d.nwarnings == 0 && !d.message);
+}
+
+/* Running out of memory after an error keeps that error as the message. */
+static void test_diag_oom(void)
+{
+    db_diag d = {0};
+    CHECK(db_oom(&d) == -1);
+    CHECK(d.oom);
+    CHECK_STR(db_errmsg(&d), "out of memory");
+    db_diag_free(&d);
+
+    db_error(&d, "table \"%s\": bad value", "t");
+    d.oom = 1; /* as db_warn leaves it when it cannot grow the list */
+    CHECK(db_oom(&d) == -1);
+    CHECK(d.oom);
+    CHECK_STR(db_errmsg(&d), "table \"t\": bad value");
+    db_diag_free(&d);
 }
 
 /* A backend's state as ops.h wants it: its db_diag first. */
@@ -213,6 +228,7 @@ static void test_create(void)
 int main(void)
 {
     test_diag();
+    test_diag_oom();
     test_ops();
     test_buf();
     test_select();
