@@ -1,5 +1,5 @@
 /* Fixtures the unit tests share, so each lives once: values (v_int...),
- * table builders (table_new, add_column, set_pk), finders over a source's
+ * table builders (table_new, add_column, set_pk, add_fk, add_index), finders over a source's
  * tables (find_table_named, find_table_by_key, find_column),
  * an in-memory buffer that is a writer's sink and a reader's source
  * (membuf), whole-file reads and writes, and a private temporary directory.
@@ -115,6 +115,41 @@ static inline void set_pk(fmt_table *t, const char *name, const char *column)
     t->primary_key->name = fmt_strdup(name);
     t->primary_key->columns = strv(1, column);
     t->primary_key->ncolumns = 1;
+}
+
+/* A one-column foreign key to ref_table(ref_column); ref_column NULL names
+ * no columns (the referenced table's primary key). Valid until the next
+ * add_fk on t. */
+static inline fmt_foreign_key *add_fk(fmt_table *t, const char *column, const char *ref_table,
+                                      const char *ref_column)
+{
+    t->foreign_keys = realloc(t->foreign_keys, (t->nforeign_keys + 1) * sizeof *t->foreign_keys);
+    fmt_foreign_key *fk = &t->foreign_keys[t->nforeign_keys++];
+    memset(fk, 0, sizeof *fk);
+    fk->columns = strv(1, column);
+    fk->ncolumns = 1;
+    fk->ref_table = fmt_strdup(ref_table);
+    if (ref_column) {
+        fk->ref_columns = strv(1, ref_column);
+        fk->nref_columns = 1;
+    }
+    return fk;
+}
+
+/* An index of one part on column (NULL for an expression part: set the
+ * returned index's parts[0].expression). Its sql is for the caller to set
+ * too. Valid until the next add_index on t. */
+static inline fmt_index *add_index(fmt_table *t, const char *name, int unique, const char *column)
+{
+    t->indexes = realloc(t->indexes, (t->nindexes + 1) * sizeof *t->indexes);
+    fmt_index *ix = &t->indexes[t->nindexes++];
+    memset(ix, 0, sizeof *ix);
+    ix->name = fmt_strdup(name);
+    ix->unique = unique;
+    ix->parts = calloc(1, sizeof *ix->parts);
+    ix->parts[0].column = fmt_strdup(column);
+    ix->nparts = 1;
+    return ix;
 }
 
 /* The table called name (any namespace), or NULL. */

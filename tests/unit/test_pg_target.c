@@ -9,6 +9,7 @@
 #include "fixtures.h"
 #include "schema.h"
 #include "target.h"
+#include "target_session.h"
 #include "types.h"
 #include "value.h"
 
@@ -24,36 +25,6 @@ static PGconn *admin;
 static char dbname[64];
 static char conninfo[128];
 static int dbcount;
-
-/* ---- building tables ---------------------------------------------------- */
-
-static fmt_foreign_key *add_fk(fmt_table *t, const char *column, const char *ref_table,
-                               const char *ref_column)
-{
-    t->foreign_keys = realloc(t->foreign_keys, (t->nforeign_keys + 1) * sizeof *t->foreign_keys);
-    fmt_foreign_key *fk = &t->foreign_keys[t->nforeign_keys++];
-    memset(fk, 0, sizeof *fk);
-    fk->columns = strv(1, column);
-    fk->ncolumns = 1;
-    fk->ref_table = fmt_strdup(ref_table);
-    fk->ref_columns = strv(1, ref_column);
-    fk->nref_columns = 1;
-    return fk;
-}
-
-static void add_index(fmt_table *t, const char *name, int unique, const char *column,
-                      const char *expression)
-{
-    t->indexes = realloc(t->indexes, (t->nindexes + 1) * sizeof *t->indexes);
-    fmt_index *ix = &t->indexes[t->nindexes++];
-    memset(ix, 0, sizeof *ix);
-    ix->name = fmt_strdup(name);
-    ix->unique = unique;
-    ix->parts = calloc(1, sizeof *ix->parts);
-    ix->parts[0].column = fmt_strdup(column);
-    ix->parts[0].expression = fmt_strdup(expression);
-    ix->nparts = 1;
-}
 
 /* ---- the server --------------------------------------------------------- */
 
@@ -136,20 +107,6 @@ static const char *checksum(PGconn *c)
 
 /* ---- running the ops ---------------------------------------------------- */
 
-typedef struct {
-    const db_target_ops *ops;
-    void *st;
-    fmt_header h;
-} session;
-
-static db_target_options options(db_on_conflict oc)
-{
-    db_target_options o = {0};
-    o.on_conflict = oc;
-    o.single_transaction = 1;
-    return o;
-}
-
 static char *vector_extension[] = {"vector"};
 
 static int start(session *s, const db_target_options *o, const char *backend)
@@ -164,44 +121,11 @@ static int start(session *s, const db_target_options *o, const char *backend)
     return s->ops->begin(s->st, &s->h);
 }
 
-static void end(session *s, int commit)
-{
-    if (commit) {
-        int rc = s->ops->commit(s->st);
-        if (rc != 0)
-            fprintf(stderr, "commit: %s\n", s->ops->errmsg(s->st));
-        CHECK(rc == 0);
-    } else {
-        s->ops->rollback(s->st);
-    }
-    s->ops->close(s->st);
-    s->st = NULL;
-}
-
-static const char *errmsg(session *s)
-{
-    return s->ops->errmsg(s->st);
-}
-
 static int ok(session *s, int rc)
 {
     if (rc != 0)
         fprintf(stderr, "unexpected error: %s\n", errmsg(s));
     return rc == 0;
-}
-
-static int has_warning(session *s, const char *needle)
-{
-    char **lines;
-    size_t n;
-    s->ops->warnings(s->st, &lines, &n);
-    for (size_t i = 0; i < n; i++)
-        if (strstr(lines[i], needle))
-            return 1;
-    fprintf(stderr, "no warning containing: %s\n", needle);
-    for (size_t i = 0; i < n; i++)
-        fprintf(stderr, "  warning: %s\n", lines[i]);
-    return 0;
 }
 
 static int contains(const char *hay, const char *needle)
@@ -265,8 +189,9 @@ static void test_types_from_sqlite(void)
     created->default_sql = fmt_strdup("datetime('now')");
     add_column(t, "vc", "varchar(5)", "VARCHAR(5)", 1);
     set_pk(t, NULL, "id");
-    add_index(t, "items_by_name", 0, "name", NULL);
-    add_index(t, "items_lower", 0, NULL, "lower(name) COLLATE NOCASE");
+    add_index(t, "items_by_name", 0, "name");
+    add_index(t, "items_lower", 0, NULL)->parts[0].expression =
+        fmt_strdup("lower(name) COLLATE NOCASE");
 
     fmt_value rows[] = {v_int(1), v_text("tab\there\nnew\\line"), v_real(-0.0),
                         v_bytes(FMT_VALUE_BLOB, "\x00\x01\xff", 3), v_dec("12.50"), v_bool(1),

@@ -6,6 +6,7 @@
 #include "fixtures.h"
 #include "schema.h"
 #include "target.h"
+#include "target_session.h"
 #include "types.h"
 #include "value.h"
 
@@ -23,7 +24,7 @@ static int file_exists(const char *path)
     return stat(path, &sb) == 0;
 }
 
-/* ---- building tables ---------------------------------------------------- */
+/* ---- building tables (beyond fixtures.h) -------------------------------- */
 
 static void add_unique(fmt_table *t, const char *name, const char *column)
 {
@@ -42,51 +43,7 @@ static void add_check(fmt_table *t, const char *name, const char *expr)
     t->nchecks++;
 }
 
-static fmt_foreign_key *add_fk(fmt_table *t, const char *column, const char *ref_table,
-                               const char *ref_column)
-{
-    t->foreign_keys = realloc(t->foreign_keys, (t->nforeign_keys + 1) * sizeof *t->foreign_keys);
-    fmt_foreign_key *fk = &t->foreign_keys[t->nforeign_keys++];
-    memset(fk, 0, sizeof *fk);
-    fk->columns = strv(1, column);
-    fk->ncolumns = 1;
-    fk->ref_table = fmt_strdup(ref_table);
-    if (ref_column) {
-        fk->ref_columns = strv(1, ref_column);
-        fk->nref_columns = 1;
-    }
-    return fk;
-}
-
-static void add_index(fmt_table *t, const char *name, int unique, const char *column,
-                      const char *sql)
-{
-    t->indexes = realloc(t->indexes, (t->nindexes + 1) * sizeof *t->indexes);
-    fmt_index *ix = &t->indexes[t->nindexes++];
-    memset(ix, 0, sizeof *ix);
-    ix->name = fmt_strdup(name);
-    ix->unique = unique;
-    ix->parts = calloc(1, sizeof *ix->parts);
-    ix->parts[0].column = fmt_strdup(column);
-    ix->nparts = 1;
-    ix->sql = fmt_strdup(sql);
-}
-
 /* ---- running the ops ---------------------------------------------------- */
-
-typedef struct {
-    const db_target_ops *ops;
-    void *st;
-    fmt_header h;
-} session;
-
-static db_target_options options(db_on_conflict oc)
-{
-    db_target_options o = {0};
-    o.on_conflict = oc;
-    o.single_transaction = 1;
-    return o;
-}
 
 static int start(session *s, const char *path, const db_target_options *o, const char *backend)
 {
@@ -96,36 +53,6 @@ static int start(session *s, const char *path, const db_target_options *o, const
     if (s->ops->open(&s->st, path, o) < 0)
         return -1;
     return s->ops->begin(s->st, &s->h);
-}
-
-static void end(session *s, int commit)
-{
-    if (commit) {
-        CHECK(s->ops->commit(s->st) == 0);
-    } else {
-        s->ops->rollback(s->st);
-    }
-    s->ops->close(s->st);
-    s->st = NULL;
-}
-
-static const char *errmsg(session *s)
-{
-    return s->ops->errmsg(s->st);
-}
-
-static int has_warning(session *s, const char *needle)
-{
-    char **lines;
-    size_t n;
-    s->ops->warnings(s->st, &lines, &n);
-    for (size_t i = 0; i < n; i++)
-        if (strstr(lines[i], needle))
-            return 1;
-    fprintf(stderr, "no warning containing: %s\n", needle);
-    for (size_t i = 0; i < n; i++)
-        fprintf(stderr, "  warning: %s\n", lines[i]);
-    return 0;
 }
 
 /* ---- reading back ------------------------------------------------------- */
@@ -219,8 +146,9 @@ static void test_sqlite_source(void)
     add_column(t, "flag", "boolean", "BOOLEAN", 1);
     add_column(t, "z", "any", NULL, 1);
     set_pk(t, NULL, "id");
-    add_index(t, "by_name", 0, "na\"me", "CREATE INDEX by_name ON \"we\"\"ird\"(\"na\"\"me\")");
-    add_index(t, "by_r", 1, "r", NULL);
+    add_index(t, "by_name", 0, "na\"me")->sql =
+        fmt_strdup("CREATE INDEX by_name ON \"we\"\"ird\"(\"na\"\"me\")");
+    add_index(t, "by_r", 1, "r");
 
     CHECK(start(&s, path, &o, "sqlite") == 0);
     CHECK(s.ops->table_begin(s.st, t) == 0);
@@ -339,7 +267,7 @@ static void test_postgresql_source(void)
     set_pk(t, "orders_pkey", "id");
     add_unique(t, "orders_code_key", "code");
     add_check(t, "amount_positive", "(amount >= 0)");
-    add_index(t, "orders_lower", 0, "code", NULL);
+    add_index(t, "orders_lower", 0, "code");
     t->indexes[0].parts[0].collation = fmt_strdup("C");
     t->indexes[0].parts[0].descending = 1;
 
@@ -695,7 +623,7 @@ static void test_foreign_keys(void)
     sqlite3_close(db);
 
     /* appending: existing index and view names are skipped */
-    add_index(c, "c_pid", 0, "pid", "CREATE INDEX c_pid ON c(pid)");
+    add_index(c, "c_pid", 0, "pid")->sql = fmt_strdup("CREATE INDEX c_pid ON c(pid)");
     CHECK(start(&s, path, &o, "sqlite") == 0);
     CHECK(s.ops->table_begin(s.st, c) == 0);
     CHECK(s.ops->row(s.st, c2, NULL) == 0);
