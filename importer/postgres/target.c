@@ -93,11 +93,10 @@ static int target_begin(void *state, const fmt_header *h)
 {
     pg_target *st = state;
     st->header = h;
-    free(st->source_backend);
-    st->source_backend = h && h->source_backend ? strdup(h->source_backend) : NULL;
-    if (h && h->source_backend && !st->source_backend)
-        return db_oom(&st->diag);
-    st->source_is_pg = st->source_backend && strcmp(st->source_backend, "postgresql") == 0;
+    int same = db_ops_source_backend(&st->diag, &st->source_backend, h, "postgresql");
+    if (same < 0)
+        return -1;
+    st->source_is_pg = same;
 
     if (pg_target_run(st, st->opts.dry_run ? "BEGIN READ ONLY" : "BEGIN", 0, NULL, NULL) < 0)
         return db_error(&st->diag, "cannot start a transaction on \"%s\": %s", st->masked,

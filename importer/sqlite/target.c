@@ -169,14 +169,10 @@ static int target_open(void **state, const char *locator, const db_target_option
 static int target_begin(void *state, const fmt_header *h)
 {
     sqlite_target *st = state;
-    free(st->source_backend);
-    st->source_backend = NULL;
-    if (h && h->source_backend) {
-        st->source_backend = strdup(h->source_backend);
-        if (!st->source_backend)
-            return db_oom(&st->diag);
-    }
-    st->source_is_sqlite = st->source_backend && strcmp(st->source_backend, "sqlite") == 0;
+    int same = db_ops_source_backend(&st->diag, &st->source_backend, h, "sqlite");
+    if (same < 0)
+        return -1;
+    st->source_is_sqlite = same;
     /* 64 MiB of page cache for this connection only. The journal mode is the
      * user's and stays as it is. */
     if (sqlite_tgt_exec_one(st, "PRAGMA cache_size = -65536", "cannot configure the connection") <

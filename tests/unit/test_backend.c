@@ -70,6 +70,17 @@ static void test_ops(void)
     CHECK(db_ops_warnings(&b, &lines, &n) == 0 && n == 1 && lines == b.diag.warnings);
     CHECK_STR(lines[0], "careful");
     db_diag_free(&b.diag);
+
+    char *copy = NULL;
+    fmt_header h = {.source_backend = "sqlite"};
+    CHECK(db_ops_source_backend(&b.diag, &copy, &h, "sqlite") == 1);
+    CHECK_STR(copy, "sqlite");
+    CHECK(copy != h.source_backend);
+    CHECK(db_ops_source_backend(&b.diag, &copy, &h, "postgresql") == 0);
+    CHECK_STR(copy, "sqlite");
+    CHECK(db_ops_source_backend(&b.diag, &copy, NULL, "sqlite") == 0);
+    CHECK(copy == NULL);
+    CHECK(!b.diag.oom && !b.diag.message);
 }
 
 static void test_buf(void)
