@@ -15,6 +15,7 @@
 #include "progress.h"
 #include "row_positions.h"
 #include "select.h"
+#include "untrusted.h"
 #include "stream.h"
 
 static volatile sig_atomic_t interrupted;
@@ -57,6 +58,10 @@ typedef struct {
     const fmt_header *header;
     const fmt_native_object *objects;
     size_t nobjects;
+    /* --untrusted: the copies without SQL text the target is handed */
+    fmt_header trusted_header;
+    fmt_table trusted_table;
+    db_untrusted_report untrusted;
 } import_run;
 
 static int fail_interrupted(void)
@@ -139,13 +144,53 @@ static int open_run(import_run *run)
     return 0;
 }
 
+/* The header the target gets: under --untrusted, without SQL text. */
+static int on_header(import_run *run, const fmt_header *h)
+{
+    run->header = h;
+    if (run->opts->target_options.untrusted) {
+        if (db_untrusted_header(h, &run->trusted_header, &run->untrusted) < 0) {
+            cli_message("error", "out of memory");
+            return -1;
+        }
+        run->header = &run->trusted_header;
+    }
+    if (run->ops->begin(run->tgt, run->header) < 0)
+        return fail_target(run);
+    return 0;
+}
+
+/* A table's errors before its rows: at the table's place in the file. */
+static int fail_table(import_run *run, const fmt_table *t)
+{
+    /* The position names the table, so the target's own "table \"t\": " goes. */
+    const char *what = run->ops->errmsg(run->tgt);
+    char *key = fmt_table_key(t);
+    size_t n = key ? strlen(key) : 0;
+    if (key && strncmp(what, "table \"", 7) == 0 && strncmp(what + 7, key, n) == 0 &&
+        strncmp(what + 7 + n, "\": ", 3) == 0)
+        what += 7 + n + 3;
+    cli_message("error", "%s", fmt_doc_reader_error_at(run->doc, NULL, what));
+    free(key);
+    return -1;
+}
+
 static int on_table(import_run *run, const fmt_doc_event *ev)
 {
-    run->skip_table = !db_selection_table(&run->selection, ev->table->namespace, ev->table->name);
+    const fmt_table *t = ev->table;
+    run->skip_table = !db_selection_table(&run->selection, t->namespace, t->name);
     if (run->skip_table)
         return 0;
-    if (run->ops->table_begin(run->tgt, ev->table) < 0)
-        return fail_target(run);
+    if (run->opts->target_options.untrusted) {
+        db_untrusted_table_free(&run->trusted_table);
+        if (db_untrusted_table(t, &run->trusted_table, &run->untrusted) < 0) {
+            cli_message("error", "out of memory");
+            return -1;
+        }
+        t = &run->trusted_table;
+    }
+    if (run->ops->table_begin(run->tgt, t) < 0)
+        return fail_table(run, t);
     run->in_table = 1;
     table_summary *grown = realloc(run->summary, (run->nsummary + 1) * sizeof *grown);
     if (!grown) {
@@ -209,9 +254,7 @@ static int read_document(import_run *run)
         int rc = 0;
         switch (ev.type) {
         case FMT_DOC_HEADER:
-            run->header = ev.header;
-            if (run->ops->begin(run->tgt, ev.header) < 0)
-                rc = fail_target(run);
+            rc = on_header(run, ev.header);
             break;
         case FMT_DOC_TABLE:
             rc = on_table(run, &ev);
@@ -223,6 +266,10 @@ static int read_document(import_run *run)
             rc = on_table_end(run);
             break;
         case FMT_DOC_NATIVE:
+            if (run->opts->target_options.untrusted) {
+                db_untrusted_objects(ev.objects, ev.nobjects, &run->untrusted);
+                break; /* views and triggers are SQL text: none */
+            }
             run->objects = ev.objects;
             run->nobjects = ev.nobjects;
             break;
@@ -248,6 +295,28 @@ static int finish_target(import_run *run)
     return 0;
 }
 
+/* One line per kind of SQL text --untrusted left out. */
+static void report_untrusted(const db_untrusted_report *u)
+{
+    const struct {
+        uint64_t n;
+        const char *what;
+    } kinds[] = {
+        {u->defaults, "column defaults"},
+        {u->generated, "generated column expressions (the columns are plain and NULL)"},
+        {u->checks, "CHECK constraints"},
+        {u->expression_indexes, "expression or partial indexes"},
+        {u->partitionings, "partitionings (each table holds all its rows)"},
+        {u->domain_expressions, "domain defaults and CHECKs"},
+        {u->views, "views"},
+        {u->triggers, "triggers"},
+    };
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+        if (kinds[i].n)
+            cli_message("warning", "--untrusted: %llu %s left out: they are SQL text from the file",
+                        (unsigned long long)kinds[i].n, kinds[i].what);
+}
+
 static void report(import_run *run)
 {
     const db_target_options *topts = &run->opts->target_options;
@@ -256,6 +325,8 @@ static void report(import_run *run)
     if (run->ops->warnings(run->tgt, &lines, &nlines) == 0)
         for (size_t i = 0; i < nlines; i++)
             cli_message("warning", "%s", lines[i]);
+    if (topts->untrusted)
+        report_untrusted(&run->untrusted);
 
     uint64_t rows = 0, written = 0, skipped = 0, invalid = 0;
     for (size_t i = 0; i < run->nsummary; i++) {
@@ -294,6 +365,8 @@ static void close_run(import_run *run, int failed)
     free(run->summary);
     db_row_positions_free(run->recent);
     db_selection_free(&run->selection);
+    db_untrusted_table_free(&run->trusted_table);
+    db_untrusted_header_free(&run->trusted_header);
 }
 
 int db_import(const db_import_options *opts)

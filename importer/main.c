@@ -13,7 +13,14 @@
 #define DB_VERSION "0.1.0"
 #endif
 
-enum { OPT_ON_INVALID = 999, OPT_ON_CONFLICT = 1000, OPT_DRY_RUN, OPT_REQUIRE_EMPTY };
+enum {
+    OPT_ON_INVALID = 999,
+    OPT_ON_CONFLICT = 1000,
+    OPT_DRY_RUN,
+    OPT_REQUIRE_EMPTY,
+    OPT_UNTRUSTED,
+    OPT_EXTENSION
+};
 
 static const cli_option options[] = {
     {"table", 't', 1, "PATTERN", "import only tables matching PATTERN (repeatable)"},
@@ -30,6 +37,11 @@ static const cli_option options[] = {
      "nothing"},
     {"require-empty", OPT_REQUIRE_EMPTY, 0, NULL,
      "refuse to import when a table of the file already exists in the target and holds rows"},
+    {"untrusted", OPT_UNTRUSTED, 0, NULL,
+     "run no SQL text from the file: no defaults, CHECKs, generated or expression indexes, "
+     "views or triggers (see docs/SECURITY.md)"},
+    {"extension", OPT_EXTENSION, 1, "NAME",
+     "allow creating extension NAME (besides those the column types need; repeatable)"},
     {"verbose", 'v', 0, NULL, "report each table and its row count on stderr"},
     {"version", 'V', 0, NULL, "print the version and exit"},
     {"help", '?', 0, NULL, "print this help and exit"},
@@ -60,8 +72,8 @@ static void usage(FILE *f)
  * NULL-terminated arrays of pointers into argv. */
 typedef struct {
     db_import_options opts;
-    const char **include, **exclude;
-    size_t ninclude, nexclude;
+    const char **include, **exclude, **extensions;
+    size_t ninclude, nexclude, nextensions;
 } command_line;
 
 static int parse_on_conflict(db_target_options *t, const char *arg)
@@ -120,6 +132,11 @@ static int parse_option(void *ctx, int c, char **argv)
     case OPT_REQUIRE_EMPTY:
         t->require_empty = 1;
         return CLI_GO_ON;
+    case OPT_UNTRUSTED:
+        t->untrusted = 1;
+        return CLI_GO_ON;
+    case OPT_EXTENSION:
+        return cli_push_pattern(&cl->extensions, &cl->nextensions, optarg) < 0 ? 1 : CLI_GO_ON;
     case 'v':
         cl->opts.verbose = 1;
         return CLI_GO_ON;
@@ -162,9 +179,11 @@ int main(int argc, char **argv)
     if (rc == CLI_GO_ON) {
         cl.opts.include_tables = cl.include;
         cl.opts.exclude_tables = cl.exclude;
+        cl.opts.target_options.extensions = cl.extensions;
         rc = db_import(&cl.opts) < 0 ? 1 : 0;
     }
     free(cl.include);
     free(cl.exclude);
+    free(cl.extensions);
     return rc;
 }

@@ -154,6 +154,17 @@ static int read_user_types(fmt_doc_reader *r, fmt_user_type_kind kind, const cha
     return rc;
 }
 
+int doc_is_header_key(const fmt_json_event *key)
+{
+    static const char *const keys[] = {
+        "format",     "format_version", "created", "generator", "source",
+        "extensions", "enums",          "domains", "tables",    NULL};
+    for (size_t i = 0; keys[i]; i++)
+        if (doc_text_is(key, keys[i]))
+            return 1;
+    return 0;
+}
+
 /* Handles a top-level key other than "tables"; 1 if it was "tables". */
 int doc_top_level_key(fmt_doc_reader *r, const fmt_json_event *key)
 {

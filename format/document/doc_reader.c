@@ -173,6 +173,13 @@ static int finish_document(fmt_doc_reader *r, fmt_doc_event *out)
             return -1;
         if (ev.type == FMT_JSON_OBJECT_END)
             break;
+        /* The header was handed over before the first table: a header key
+         * here would be read by no one, while a reviewer's jq shows it. */
+        if (!doc_text_is(&ev, "views") && !doc_text_is(&ev, "triggers") && doc_is_header_key(&ev))
+            return doc_fail_at(r, ev.pos, NULL,
+                               "\"%.40s\" comes after \"tables\"; the header must precede the "
+                               "data",
+                               ev.text);
         int rc = doc_top_level_key(r, &ev);
         if (rc < 0)
             return -1;

@@ -94,6 +94,8 @@ static inline bool doc_text_is(const fmt_json_event *ev, const char *s)
 }
 
 /* The header and table schemas (doc_read_schema.c). */
+/* 1 for a key of the header (read before "tables"), "tables" included. */
+int doc_is_header_key(const fmt_json_event *key);
 /* Handles a top-level key other than "tables"; 1 if it was "tables". */
 int doc_top_level_key(fmt_doc_reader *r, const fmt_json_event *key);
 /* Reads a table's keys up to "rows" (returns 1: positioned inside the rows

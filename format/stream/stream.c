@@ -385,11 +385,11 @@ void fmt_input_free(fmt_input *in)
 
 /* ---- output ---- */
 
-/* Creates "<path>.tmp.XXXXXX" with O_EXCL and mode 0666, so the kernel
- * applies the umask (and any default ACL) exactly as for a plain creat().
- * mkstemp() would force 0600 and fixing that needs the process umask,
- * which cannot be read without changing it under other threads. */
-static int create_temp(fmt_output *o)
+/* Creates "<path>.tmp.XXXXXX" with O_EXCL and mode 0600 (an export holds
+ * production data, often credentials: docs/SECURITY.md), or the existing
+ * destination's mode where that is stricter, so replacing a file never
+ * widens who can read it. */
+static int create_temp(fmt_output *o, mode_t mode)
 {
     static const char letters[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
     int rc = -1;
@@ -411,8 +411,11 @@ static int create_temp(fmt_output *o)
         }
         suffix[6] = '\0';
         snprintf(o->temp_path, n, "%s.tmp.%s", o->path, suffix);
-        o->fd = open(o->temp_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+        o->fd = open(o->temp_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
         if (o->fd >= 0) {
+            /* the umask may only have narrowed it; an existing file's
+             * stricter mode is kept exactly */
+            (void)fchmod(o->fd, mode);
             o->errmsg[0] = '\0';
             rc = 0;
             goto done;
@@ -453,6 +456,10 @@ static int open_destination(fmt_output *o, const char *path)
         o->direct = 1;
         return 0;
     }
+    mode_t mode = 0600;
+    struct stat existing;
+    if (stat(path, &existing) == 0)
+        mode &= existing.st_mode;
     struct stat lst;
     if (lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode)) {
         char *real = realpath(path, NULL);
@@ -463,7 +470,7 @@ static int open_destination(fmt_output *o, const char *path)
         free(o->path);
         o->path = real;
     }
-    return create_temp(o);
+    return create_temp(o, mode);
 }
 
 int fmt_output_open(fmt_output **out, const char *path, int gzip_level)

@@ -3,13 +3,18 @@
  * each column from the file's types. */
 #include "pg_target_internal.h"
 
+#include "pg_guard.h"
+#include "strlist.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "pg_guard.h"
 #include "pg_sql.h"
 #include "pg_types.h"
+#include "strlist.h"
 
 /* The user type a native type names without its schema, if any. */
 static const fmt_user_type *user_type_named(const pg_target *st, const char *native, size_t len)
@@ -118,7 +123,7 @@ static int add_column_type(pg_target *st, const fmt_table *t, size_t i, db_buf *
     st->enc[i].dimension = c->type.param1;
     st->enc[i].element = c->type.element;
     if (c->collation && st->source_is_pg) {
-        db_buf_add(b, " COLLATE ");
+        db_buf_add(b, " COLLATE "); /* a qualified name: checked by pg_guard */
         if (strchr(c->collation, '.'))
             db_buf_add(b, c->collation);
         else
@@ -165,13 +170,34 @@ static int add_serial_default(pg_target *st, const fmt_column *c, const char *ns
 {
     char *seq = pg_serial_sequence(c->default_sql, ns);
     if (!seq) {
-        db_buf_printf(b, " DEFAULT %s", c->default_sql);
+        db_buf_printf(b, " DEFAULT (%s)", c->default_sql);
         return 0;
+    }
+    char why[256];
+    if (pg_guard_qualified_name(seq, why, sizeof why) < 0) {
+        db_error(&st->diag, "table \"%s\", column \"%s\": default: the sequence %s", st->display,
+                 c->name, why);
+        free(seq);
+        return -1;
     }
     const char *params[] = {seq};
     int found = pg_target_query_value(st, "SELECT 1 WHERE pg_catalog.to_regclass($1) IS NOT NULL",
                                       1, params, NULL);
     if (found < 0) {
+        free(seq);
+        return -1;
+    }
+    /* A new table's default never draws on a sequence the application
+     * owns: rows without the column would advance it. One this import
+     * created for an earlier table (a shared sequence) is the file's. */
+    int ours = 0;
+    for (size_t k = 0; k < st->ncreated_sequences && !ours; k++)
+        ours = strcmp(st->created_sequences[k], seq) == 0;
+    if (found && !ours) {
+        db_error(&st->diag,
+                 "table \"%s\", column \"%s\": its default draws on sequence %s, which the "
+                 "target already has; an import uses only sequences it creates",
+                 st->display, c->name, seq);
         free(seq);
         return -1;
     }
@@ -225,7 +251,7 @@ static int add_column(pg_target *st, const fmt_table *t, size_t i, const char *n
             if (add_serial_default(st, c, ns, b, plan) < 0)
                 return -1;
         } else if (st->source_is_pg) {
-            db_buf_printf(b, " DEFAULT %s", c->default_sql);
+            db_buf_printf(b, " DEFAULT (%s)", c->default_sql); /* checked by pg_guard */
         } else {
             add_foreign_default(st, c, b);
         }
@@ -267,6 +293,9 @@ static int create_sequences(pg_target *st, const fmt_table *t, const serial_sequ
             return db_error(&st->diag,
                             "table \"%s\", column \"%s\": cannot create its sequence: %s",
                             st->display, t->columns[i].name, st->diag.message);
+        if (fmt_strings_push_copy(&st->created_sequences, &st->ncreated_sequences,
+                                  serials[i].sequence) < 0)
+            return db_oom(&st->diag);
     }
     return 0;
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "pg_guard.h"
 #include "strlist.h"
 
 /* Makes the extension available: refused before any row when the server
@@ -57,26 +58,53 @@ static int ensure_extension(pg_target *st, const char *ext)
     return 0;
 }
 
-int pg_target_prepare_extensions(pg_target *st, const fmt_header *h)
+static int allowed_by_user(const pg_target *st, const char *ext)
 {
-    for (size_t i = 0; h && i < h->nextensions; i++)
-        if (ensure_extension(st, h->extensions[i]) < 0)
-            return -1;
+    for (const char *const *e = st->opts.extensions; e && *e; e++)
+        if (strcmp(*e, ext) == 0)
+            return 1;
     return 0;
 }
 
-/* A file that does not list "vector" among its extensions still gets it
- * for a table with vector columns. */
-int pg_target_ensure_vector_for(pg_target *st, const fmt_table *t)
+/* Only the extensions the user named with --extension are made ready here.
+ * The others the file lists are created when a column type needs them
+ * (pg_target_ensure_extensions_for), never because the file lists them:
+ * a listed dblink would let a default escape the transaction. */
+int pg_target_prepare_extensions(pg_target *st, const fmt_header *h)
 {
-    if (st->vector_ready)
-        return 0;
+    for (const char *const *e = st->opts.extensions; e && *e; e++)
+        if (ensure_extension(st, *e) < 0)
+            return -1;
+    for (size_t i = 0; h && i < h->nextensions; i++) {
+        const char *ext = h->extensions[i];
+        if (!allowed_by_user(st, ext) && !pg_guard_is_type_extension(ext))
+            db_warn(&st->diag,
+                    "extension \"%s\" listed by the file is not created: no column type needs "
+                    "it (to allow it: --extension=%s)",
+                    ext, ext);
+    }
+    return 0;
+}
+
+/* The extension a type needs (vector, citext, ...), made ready. */
+static int ensure_for_type(pg_target *st, fmt_type_kind kind, fmt_type_kind element,
+                           const char *native_type)
+{
+    fmt_type_kind k = kind == FMT_TYPE_ARRAY ? element : kind;
+    if (k == FMT_TYPE_VECTOR || k == FMT_TYPE_HALFVEC || k == FMT_TYPE_SPARSEVEC)
+        return st->vector_ready ? 0 : ensure_extension(st, "vector");
+    const char *ext = st->source_is_pg ? pg_guard_extension_for_type(native_type) : NULL;
+    return ext ? ensure_extension(st, ext) : 0;
+}
+
+/* The extensions t's column types need, whether the file lists them or
+ * not. */
+int pg_target_ensure_extensions_for(pg_target *st, const fmt_table *t)
+{
     for (size_t i = 0; i < t->ncolumns; i++) {
-        fmt_type_kind k = t->columns[i].type.kind;
-        if (k == FMT_TYPE_ARRAY)
-            k = t->columns[i].type.element;
-        if (k == FMT_TYPE_VECTOR || k == FMT_TYPE_HALFVEC || k == FMT_TYPE_SPARSEVEC)
-            return ensure_extension(st, "vector");
+        const fmt_column *c = &t->columns[i];
+        if (ensure_for_type(st, c->type.kind, c->type.element, c->native_type) < 0)
+            return -1;
     }
     return 0;
 }
@@ -160,13 +188,17 @@ int pg_target_prepare_user_types(pg_target *st, const fmt_header *h)
         } else {
             if (!u->base_type)
                 return db_error(&st->diag, "domain \"%s.%s\": no base type", ns, u->name);
+            if (ensure_for_type(st, FMT_TYPE_NATIVE, FMT_TYPE_NATIVE, u->base_type) < 0) {
+                db_buf_free(&b);
+                return -1;
+            }
             db_buf_add(&b, "CREATE DOMAIN ");
             db_buf_ident(&b, ns);
             db_buf_add(&b, ".");
             db_buf_ident(&b, u->name);
             db_buf_printf(&b, " AS %s", u->base_type);
             if (u->default_sql)
-                db_buf_printf(&b, " DEFAULT %s", u->default_sql);
+                db_buf_printf(&b, " DEFAULT (%s)", u->default_sql);
             if (u->not_null)
                 db_buf_add(&b, " NOT NULL");
             for (size_t k = 0; k < u->nchecks; k++)

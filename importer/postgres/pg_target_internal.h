@@ -49,11 +49,15 @@ typedef struct {
     int has_last_value;
     int64_t last_value;
     int exact; /* a new table from PostgreSQL: the sequence continues as it did there */
+    /* The application's table: its sequence only moves forward, and only
+     * as far as the rows need, never to the file's last_value. */
+    int existing;
 } sequence_item;
 
 typedef struct {
     char *qname;
     char *display;
+    int created; /* by this import: only such a table gets the file's triggers */
 } loaded_table;
 
 typedef struct {
@@ -107,6 +111,8 @@ typedef struct {
     size_t nsequences;
     loaded_table *tables;
     size_t ntables;
+    char **created_sequences; /* by this import, quoted as in the file's defaults */
+    size_t ncreated_sequences;
 } pg_target;
 
 /* ---- run.c: every statement goes through here ---------------------------- */
@@ -139,8 +145,9 @@ int pg_target_ensure_schema(pg_target *st, const char *ns);
 
 int pg_target_prepare_extensions(pg_target *st, const fmt_header *h);
 int pg_target_prepare_user_types(pg_target *st, const fmt_header *h);
-/* The vector extension for a table with vector columns, listed or not. */
-int pg_target_ensure_vector_for(pg_target *st, const fmt_table *t);
+/* The extensions t's column types need (vector, citext, ...), listed or
+ * not; the file's list alone never creates one. */
+int pg_target_ensure_extensions_for(pg_target *st, const fmt_table *t);
 
 /* ---- ddl.c: a new table ---------------------------------------------------- */
 

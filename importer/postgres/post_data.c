@@ -3,11 +3,14 @@
  * values, then views and triggers. */
 #include "pg_target_internal.h"
 
+#include "pg_guard.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "pg_guard.h"
 #include "pg_sql.h"
 
 static int add_post(pg_target *st, post_phase phase, db_buf *sql, const char *what, int best_effort,
@@ -140,7 +143,7 @@ static int collect_indexes(pg_target *st, const fmt_index *indexes, size_t ninde
             }
             db_buf_add(&b, ")");
             if (ix->where) {
-                db_buf_printf(&b, " WHERE %s", ix->where);
+                db_buf_printf(&b, " WHERE (%s)", ix->where);
                 best_effort = !st->source_is_pg;
             }
         }
@@ -270,6 +273,7 @@ int pg_target_collect_sequences(pg_target *st, const fmt_table *t)
         s->has_last_value = c->has_last_value;
         s->last_value = c->last_value;
         s->exact = st->source_is_pg && c->has_last_value && !st->table_existed;
+        s->existing = st->table_existed;
         if (!s->qname || !s->display || !s->column)
             return db_oom(&st->diag);
     }
@@ -367,6 +371,7 @@ int pg_target_set_sequences(pg_target *st)
         db_buf b = {0};
         snprintf(last, sizeof last, "%lld", (long long)s->last_value);
         const char *params[] = {s->qname, s->column, s->has_last_value ? last : NULL};
+        const char *file_value = s->existing ? "" : "$3::bigint, ";
         db_buf_add(&b, "SELECT pg_catalog.setval(q.s, m.v, true) FROM"
                        " (SELECT pg_catalog.pg_get_serial_sequence($1, $2) AS s) q,"
                        " LATERAL (SELECT ");
@@ -376,16 +381,16 @@ int pg_target_set_sequences(pg_target *st)
             db_buf_add(&b, "greatest(max(");
             db_buf_ident(&b, s->column);
             db_buf_printf(&b,
-                          ")::bigint, $3::bigint, pg_catalog.pg_sequence_last_value("
+                          ")::bigint, %spg_catalog.pg_sequence_last_value("
                           "q.s::regclass)) AS v FROM %s) m",
-                          s->qname);
+                          file_value, s->qname);
         }
         db_buf_add(&b, " WHERE q.s IS NOT NULL AND m.v IS NOT NULL");
         if (b.oom) {
             db_buf_free(&b);
             return db_oom(&st->diag);
         }
-        int rc = pg_target_run(st, b.buf, 3, params, NULL);
+        int rc = pg_target_run(st, b.buf, s->existing ? 2 : 3, params, NULL);
         db_buf_free(&b);
         if (rc < 0)
             return db_error(&st->diag, "table \"%s\", column \"%s\": cannot set its sequence: %s",
@@ -413,6 +418,82 @@ static char *trigger_function(const char *sql)
     return f;
 }
 
+/* Calls check(sql, schema, name) for each reading of the document key
+ * ("name" in public, or "schema.name" at any dot): 0 when one of them
+ * passes, else -1 with the first reading's reason in why. */
+static int check_key(const char *key,
+                     int (*check)(const char *sql, const char *schema, const char *name, void *ctx,
+                                  char *why, size_t whylen),
+                     const char *sql, void *ctx, char *why, size_t whylen)
+{
+    if (check(sql, NULL, key, ctx, why, whylen) == 0)
+        return 0;
+    char other[64];
+    for (const char *dot = strchr(key, '.'); dot; dot = strchr(dot + 1, '.')) {
+        char *schema = strndup(key, (size_t)(dot - key));
+        if (!schema)
+            return -1;
+        int rc = check(sql, schema, dot + 1, ctx, other, sizeof other);
+        free(schema);
+        if (rc == 0)
+            return 0;
+    }
+    return -1;
+}
+
+static int check_view(const char *sql, const char *schema, const char *name, void *ctx, char *why,
+                      size_t whylen)
+{
+    (void)ctx;
+    return pg_guard_view(sql, schema, name, why, whylen);
+}
+
+typedef struct {
+    const char *trigger;
+} trigger_check;
+
+static int check_trigger(const char *sql, const char *schema, const char *table, void *ctx,
+                         char *why, size_t whylen)
+{
+    const trigger_check *t = ctx;
+    return pg_guard_trigger(sql, t->trigger, schema, table, why, whylen);
+}
+
+/* A trigger goes only on a table this import created. */
+static int created_here(const pg_target *st, const char *key)
+{
+    for (size_t i = 0; key && i < st->ntables; i++)
+        if (st->tables[i].created && strcmp(st->tables[i].display, key) == 0)
+            return 1;
+    return 0;
+}
+
+/* The entry is exactly what it claims (docs/SECURITY.md): 0, or -1 with
+ * the error set. */
+static int guard_native(pg_target *st, const fmt_native_object *o, const char *kind,
+                        const char *name)
+{
+    char why[256] = "";
+    int rc;
+    if (!o->sql || !o->name)
+        return db_error(&st->diag, "%s \"%s\": no name or no sql", kind, name);
+    if (o->kind == FMT_NATIVE_VIEW) {
+        rc = check_key(o->name, check_view, o->sql, NULL, why, sizeof why);
+    } else {
+        if (!created_here(st, o->table))
+            return db_error(&st->diag,
+                            "trigger \"%s\": its table \"%s\" is not one this import created; "
+                            "an import never adds a trigger to the target's own tables",
+                            name, o->table ? o->table : "");
+        trigger_check ctx = {o->name};
+        rc = check_key(o->table, check_trigger, o->sql, &ctx, why, sizeof why);
+    }
+    if (rc < 0)
+        return db_error(&st->diag, "%s \"%s\": sql: %s", kind, name,
+                        why[0] ? why : "out of memory");
+    return 0;
+}
+
 int pg_target_create_native_objects(pg_target *st, const fmt_native_object *objects, size_t n)
 {
     static const fmt_native_kind order[] = {FMT_NATIVE_VIEW, FMT_NATIVE_TRIGGER};
@@ -428,9 +509,8 @@ int pg_target_create_native_objects(pg_target *st, const fmt_native_object *obje
                         st->source_backend ? st->source_backend : "another backend");
                 continue;
             }
-            if (!o->sql || strncasecmp(o->sql, "CREATE ", 7) != 0)
-                return db_error(&st->diag, "%s \"%s\": its SQL does not create a %s", kind, name,
-                                kind);
+            if (guard_native(st, o, kind, name) < 0)
+                return -1;
             if (st->opts.dry_run)
                 continue;
             if (o->kind == FMT_NATIVE_TRIGGER) {

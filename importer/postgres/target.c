@@ -14,6 +14,7 @@
 
 #include "cli.h"
 #include "ops.h"
+#include "pg_guard.h"
 #include "pg_sql.h"
 #include "strlist.h"
 
@@ -97,6 +98,9 @@ static int target_begin(void *state, const fmt_header *h)
     if (same < 0)
         return -1;
     st->source_is_pg = same;
+    char why[512];
+    if (pg_guard_header(h, why, sizeof why) < 0)
+        return db_error(&st->diag, "the file's %s", why);
 
     if (pg_target_run(st, st->opts.dry_run ? "BEGIN READ ONLY" : "BEGIN", 0, NULL, NULL) < 0)
         return db_error(&st->diag, "cannot start a transaction on \"%s\": %s", st->masked,
@@ -126,6 +130,7 @@ static int record_loaded_table(pg_target *st)
     st->tables = p;
     p[st->ntables].qname = strdup(st->qname);
     p[st->ntables].display = strdup(st->display);
+    p[st->ntables].created = !st->table_existed;
     st->ntables++;
     if (!p[st->ntables - 1].qname || !p[st->ntables - 1].display)
         return db_oom(&st->diag);
@@ -166,7 +171,7 @@ static int begin_new_table(pg_target *st, const fmt_table *t)
     if (st->opts.data_only)
         return db_error(&st->diag, "table \"%s\" does not exist in the target (data only)",
                         st->display);
-    if (pg_target_ensure_vector_for(st, t) < 0)
+    if (pg_target_ensure_extensions_for(st, t) < 0)
         return -1;
     if (st->opts.dry_run ? pg_target_encodings_from_file(st, t) < 0
                          : pg_target_create_table(st, t) < 0)
@@ -215,11 +220,20 @@ static int target_table_begin(void *state, const fmt_table *t)
     st->error_column = NULL;
     if (!t || !t->name)
         return db_error(&st->diag, "a table without a name");
+    char why[512];
+    if (pg_guard_table(t, st->source_is_pg, why, sizeof why) < 0) {
+        char *key = fmt_table_key(t);
+        db_error(&st->diag, "table \"%s\": %s", key ? key : t->name, why);
+        free(key);
+        return -1;
+    }
     if (table_state_init(st, t) < 0 || pg_target_find_table(st, t, &oid) < 0)
         goto done;
     if (!st->table_existed ? begin_new_table(st, t) < 0 : begin_existing_table(st, t, oid) < 0)
         goto done;
-    if (!st->opts.data_only && pg_target_collect_post_data(st, t) < 0)
+    /* Keys, indexes and checks go only on a table this import created: an
+     * existing one is the application's, and is never altered. */
+    if (!st->opts.data_only && !st->table_existed && pg_target_collect_post_data(st, t) < 0)
         goto done;
     if (pg_target_collect_sequences(st, t) < 0 || record_loaded_table(st) < 0)
         goto done;
@@ -346,6 +360,7 @@ static void target_close(void *state)
         free(st->tables[i].display);
     }
     free(st->tables);
+    fmt_strings_free(st->created_sequences, st->ncreated_sequences);
     db_diag_free(&st->diag);
     fmt_strings_free(st->schemas, st->nschemas);
     free(st->masked);

@@ -585,6 +585,6 @@ void sqlite_tgt_index_sql(sqlite_target *st, const fmt_table *t, const fmt_index
     db_buf_addc(b, ')');
     if (ix->where) {
         db_buf_add(b, " WHERE ");
-        db_buf_add(b, ix->where);
+        add_expression(b, ix->where); /* one expression: checked by sqlite_guard */
     }
 }

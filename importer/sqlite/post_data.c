@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sqlite_guard.h"
 #include "sqlite_dialect.h"
 
 static int push_index(sqlite_target *st, const fmt_table *t, const fmt_index *ix, db_buf *b)
@@ -61,7 +62,7 @@ int sqlite_tgt_collect_indexes(sqlite_target *st, const fmt_table *t)
 }
 
 int sqlite_tgt_record_loaded_table(sqlite_target *st, const fmt_table *t, const char *name,
-                                   int autoincrement)
+                                   int created, int autoincrement)
 {
     if (st->ntables == st->captables) {
         size_t cap = st->captables ? 2 * st->captables : 16;
@@ -77,6 +78,7 @@ int sqlite_tgt_record_loaded_table(sqlite_target *st, const fmt_table *t, const 
     if (!lt->name)
         return db_oom(&st->diag);
     st->ntables++;
+    lt->created = created;
     lt->autoincrement = autoincrement;
     for (size_t i = 0; i < t->ncolumns; i++) {
         const fmt_column *c = &t->columns[i];
@@ -149,7 +151,10 @@ static int set_sequences(sqlite_target *st)
 
     for (size_t i = 0; i < st->ntables; i++) {
         const loaded_table *lt = &st->tables[i];
-        if (!lt->autoincrement || !lt->has_sequence)
+        /* An existing table's counter is SQLite's to keep: the rows written
+         * moved it as far as they need, and the file's value could push an
+         * application's ids anywhere. */
+        if (!lt->created || !lt->autoincrement || !lt->has_sequence)
             continue;
         if (!update &&
             (sqlite_tgt_prepare_one(st,
@@ -170,6 +175,35 @@ done:
     return rc;
 }
 
+/* A trigger goes only on a table this import created. */
+static int created_here(const sqlite_target *st, const char *table)
+{
+    for (size_t i = 0; table && i < st->ntables; i++)
+        if (st->tables[i].created && sqlite3_stricmp(st->tables[i].name, table) == 0)
+            return 1;
+    return 0;
+}
+
+/* The entry is exactly what it claims (docs/SECURITY.md). */
+static int guard_native(sqlite_target *st, const fmt_native_object *o, const char *kind)
+{
+    char why[256];
+    const char *name = o->name ? o->name : "";
+    if (!o->name || !o->sql)
+        return db_error(&st->diag, "%s \"%s\": no name or no sql", kind, name);
+    if (o->kind == FMT_NATIVE_TRIGGER && !created_here(st, o->table))
+        return db_error(&st->diag,
+                        "trigger \"%s\": its table \"%s\" is not one this import created; an "
+                        "import never adds a trigger to the target's own tables",
+                        name, o->table ? o->table : "");
+    int rc = o->kind == FMT_NATIVE_VIEW
+                 ? sqlite_guard_view(o->sql, o->name, why, sizeof why)
+                 : sqlite_guard_trigger(o->sql, o->name, o->table, why, sizeof why);
+    if (rc < 0)
+        return db_error(&st->diag, "%s \"%s\": sql: %s", kind, name, why);
+    return 0;
+}
+
 /* One view or trigger, verbatim from an SQLite source. */
 static int create_native_object(sqlite_target *st, const fmt_native_object *o)
 {
@@ -182,11 +216,8 @@ static int create_native_object(sqlite_target *st, const fmt_native_object *o)
                 o->name ? o->name : "", sqlite_tgt_backend_name(st));
         return 0;
     }
-    if (!o->name || !o->sql ||
-        !sqlite_tgt_sql_creates(o->sql, "TEMP", "TEMPORARY",
-                                o->kind == FMT_NATIVE_VIEW ? "VIEW" : "TRIGGER"))
-        return db_error(&st->diag, "%s \"%s\": its SQL does not create a %s", kind,
-                        o->name ? o->name : "", kind);
+    if (guard_native(st, o, kind) < 0)
+        return -1;
     if (st->opts.dry_run)
         return 0;
     int found = sqlite_catalog_name_holder(st->db, &st->diag, o->name, kind, &obj);

@@ -33,7 +33,8 @@ typedef struct {
 } pending_index;
 
 typedef struct {
-    char *name; /* as the target spells it */
+    char *name;  /* as the target spells it */
+    int created; /* by this import: only then does it get the file's indexes, triggers, counter */
     int autoincrement;
     int has_sequence;
     int64_t sequence;
@@ -128,7 +129,7 @@ unsigned char sqlite_tgt_column_class(const char *declared);
 /* post_data.c */
 int sqlite_tgt_collect_indexes(sqlite_target *st, const fmt_table *t);
 int sqlite_tgt_record_loaded_table(sqlite_target *st, const fmt_table *t, const char *name,
-                                   int autoincrement);
+                                   int created, int autoincrement);
 int sqlite_tgt_finish(void *state, const fmt_native_object *objects, size_t nobjects,
                       const fmt_header *h);
 void sqlite_tgt_post_data_free(sqlite_target *st);

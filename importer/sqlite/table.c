@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sqlite_guard.h"
 #include "sqlite_ddl.h"
 #include "strlist.h"
 
@@ -142,6 +143,11 @@ static int table_begin_named(sqlite_target *st, const fmt_table *t)
         db_error(&st->diag, "a table without a name");
         goto done;
     }
+    char why[512];
+    if (sqlite_guard_table(t, t->name, st->source_is_sqlite, why, sizeof why) < 0) {
+        db_error(&st->diag, "table \"%s\": %s", t->name, why);
+        goto done;
+    }
     if (table_state(st, t) < 0 ||
         (exists = sqlite_catalog_name_holder(st->db, &st->diag, t->name, "table", &obj)) < 0)
         goto done;
@@ -154,9 +160,12 @@ static int table_begin_named(sqlite_target *st, const fmt_table *t)
         goto done;
     if (st->opts.on_conflict == DB_ON_CONFLICT_UPDATE && conflict_key(st, t, exists) < 0)
         goto done;
-    if (!st->opts.data_only && sqlite_tgt_collect_indexes(st, t) < 0)
+    /* Only a table this import created gets the file's indexes: an existing
+     * one is the application's, and is never altered. */
+    if (!st->opts.data_only && !exists && sqlite_tgt_collect_indexes(st, t) < 0)
         goto done;
-    if (sqlite_tgt_record_loaded_table(st, t, exists ? obj.name : t->name, autoincrement) < 0)
+    if (sqlite_tgt_record_loaded_table(st, t, exists ? obj.name : t->name, !exists, autoincrement) <
+        0)
         goto done;
     if (st->diag.oom) {
         db_oom(&st->diag);

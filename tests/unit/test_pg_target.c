@@ -630,6 +630,18 @@ static void test_from_postgresql(void)
     s.h.extensions = bogus;
     s.h.nextensions = 1;
     CHECK(ok(&s, s.ops->open(&s.st, conninfo, &o)));
+    /* A listed extension is never created for being listed (docs/SECURITY.md). */
+    CHECK(ok(&s, s.ops->begin(s.st, &s.h)));
+    CHECK(has_warning(&s, "extension \"no_such_extension\" listed by the file is not created"));
+    end(&s, 0);
+    /* One the user allows is, and a server without it refuses the import. */
+    const char *allowed[] = {"no_such_extension", NULL};
+    db_target_options with = o;
+    with.extensions = allowed;
+    memset(&s, 0, sizeof s);
+    s.ops = db_target_pg();
+    s.h.source_backend = "postgresql";
+    CHECK(ok(&s, s.ops->open(&s.st, conninfo, &with)));
     CHECK(s.ops->begin(s.st, &s.h) < 0);
     CHECK_STR(errmsg(&s), "the target server has no \"no_such_extension\" extension");
     end(&s, 0);

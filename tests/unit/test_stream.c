@@ -696,7 +696,7 @@ static void test_close_renames_into_place(void)
     CHECK(fmt_output_close(o) == 0);
     CHECK(count_tmpdir(&temps) == 1 && temps == 0);
     CHECK(stat(path, &st) == 0);
-    CHECK((st.st_mode & 0777) == 0640); /* 0666 & ~umask, like creat */
+    CHECK((st.st_mode & 0777) == 0600); /* production data: the owner's alone */
     CHECK(fmt_output_close(o) == 0);    /* a second close is harmless */
     CHECK(fmt_output_write(o, "x", 1) < 0);
     fmt_output_free(o);
@@ -706,9 +706,21 @@ static void test_close_renames_into_place(void)
     CHECK(fmt_output_open(&o, tmp_path("open.json"), 0) == 0);
     CHECK(fmt_output_close(o) == 0);
     fmt_output_free(o);
-    CHECK(stat(tmp_path("open.json"), &st) == 0 && (st.st_mode & 0777) == 0666);
+    CHECK(stat(tmp_path("open.json"), &st) == 0 && (st.st_mode & 0777) == 0600);
     CHECK(st.st_size == 0);
     umask(old_mask);
+
+    /* Replacing a file keeps its stricter mode, and never widens a wider one. */
+    CHECK(chmod(tmp_path("open.json"), 0400) == 0);
+    CHECK(fmt_output_open(&o, tmp_path("open.json"), 0) == 0);
+    CHECK(fmt_output_close(o) == 0);
+    fmt_output_free(o);
+    CHECK(stat(tmp_path("open.json"), &st) == 0 && (st.st_mode & 0777) == 0400);
+    CHECK(chmod(tmp_path("open.json"), 0644) == 0);
+    CHECK(fmt_output_open(&o, tmp_path("open.json"), 0) == 0);
+    CHECK(fmt_output_close(o) == 0);
+    fmt_output_free(o);
+    CHECK(stat(tmp_path("open.json"), &st) == 0 && (st.st_mode & 0777) == 0600);
 
     /* An existing destination is replaced only at close. */
     write_file(path, "old", 3);

@@ -5,6 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <libpq-fe.h>
+
+#include "sqlbuf.h"
+
 static int has_prefix(const char *s, const char *prefix)
 {
     return strncmp(s, prefix, strlen(prefix)) == 0;
@@ -42,85 +46,141 @@ cli_locator_kind cli_locator_classify(const char *s, const char **path_out)
     return CLI_LOCATOR_SQLITE;
 }
 
-/* Replaces [from, to) of *s with "****". */
-static char *splice(char *s, size_t from, size_t to)
+/* Never edits the text the user typed (a bad %-escape, a percent-encoded
+ * key, a newline before password= each fooled an editor that did): libpq
+ * parses the locator, and the locator shown is rebuilt from what it found,
+ * every secret replaced by "****". A locator libpq cannot parse is shown as
+ * its scheme alone. */
+static int is_secret(const char *keyword)
 {
-    size_t len = strlen(s);
-    char *out = malloc(len - (to - from) + 5);
-    if (!out) {
-        free(s);
-        return NULL;
+    return strstr(keyword, "password") != NULL;
+}
+
+static void add_conninfo_value(db_buf *b, const char *v)
+{
+    int plain = *v != '\0';
+    for (const char *p = v; *p && plain; p++)
+        plain = !(*p == ' ' || *p == '\'' || *p == '\\' || (unsigned char)*p < 0x20);
+    if (plain) {
+        db_buf_add(b, v);
+        return;
     }
-    memcpy(out, s, from);
-    memcpy(out + from, "****", 4);
-    memcpy(out + from + 4, s + to, len - to + 1);
-    free(s);
-    return out;
+    db_buf_addc(b, '\'');
+    for (const char *p = v; *p; p++) {
+        if (*p == '\'' || *p == '\\')
+            db_buf_addc(b, '\\');
+        db_buf_addc(b, *p);
+    }
+    db_buf_addc(b, '\'');
+}
+
+static void add_uri_part(db_buf *b, const char *v)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    for (const unsigned char *p = (const unsigned char *)v; *p; p++) {
+        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+            *p == '-' || *p == '.' || *p == '_' || *p == '~') {
+            db_buf_addc(b, (char)*p);
+        } else {
+            db_buf_addc(b, '%');
+            db_buf_addc(b, hex[*p >> 4]);
+            db_buf_addc(b, hex[*p & 15]);
+        }
+    }
+}
+
+static const char *option(const PQconninfoOption *o, const char *keyword)
+{
+    for (; o->keyword; o++)
+        if (strcmp(o->keyword, keyword) == 0 && o->val)
+            return o->val;
+    return NULL;
+}
+
+/* postgresql://user:****@host:port/dbname?other=value, from what libpq
+ * parsed. A socket directory goes in the query, as libpq reads it. */
+static void rebuild_uri(db_buf *b, const char *scheme, size_t scheme_len,
+                        const PQconninfoOption *opts)
+{
+    const char *user = option(opts, "user"), *host = option(opts, "host");
+    const char *port = option(opts, "port"), *dbname = option(opts, "dbname");
+    int host_in_query = host && (strchr(host, '/') || strchr(host, ','));
+    db_buf_addn(b, scheme, scheme_len);
+    if (user || option(opts, "password")) {
+        if (user)
+            add_uri_part(b, user);
+        if (option(opts, "password"))
+            db_buf_add(b, ":****");
+        db_buf_addc(b, '@');
+    }
+    if (host && !host_in_query)
+        add_uri_part(b, host);
+    if (port && !host_in_query) {
+        db_buf_addc(b, ':');
+        add_uri_part(b, port);
+    }
+    db_buf_addc(b, '/');
+    if (dbname)
+        add_uri_part(b, dbname);
+    char sep = '?';
+    for (const PQconninfoOption *o = opts; o->keyword; o++) {
+        const char *k = o->keyword;
+        if (!o->val || strcmp(k, "user") == 0 || strcmp(k, "password") == 0 ||
+            strcmp(k, "dbname") == 0 ||
+            ((strcmp(k, "host") == 0 || strcmp(k, "port") == 0) && !host_in_query))
+            continue;
+        db_buf_addc(b, sep);
+        sep = '&';
+        add_uri_part(b, k);
+        db_buf_addc(b, '=');
+        if (is_secret(k))
+            db_buf_add(b, "****");
+        else
+            add_uri_part(b, o->val);
+    }
+}
+
+static void rebuild_conninfo(db_buf *b, const PQconninfoOption *opts)
+{
+    const char *sep = "";
+    for (const PQconninfoOption *o = opts; o->keyword; o++) {
+        if (!o->val)
+            continue;
+        db_buf_add(b, sep);
+        sep = " ";
+        db_buf_add(b, o->keyword);
+        db_buf_addc(b, '=');
+        if (is_secret(o->keyword))
+            db_buf_add(b, "****");
+        else
+            add_conninfo_value(b, o->val);
+    }
 }
 
 char *cli_locator_mask(const char *s)
 {
-    char *out = s ? strdup(s) : NULL;
-    if (!out)
+    if (!s)
         return NULL;
-    if (has_prefix(out, "postgres://") || has_prefix(out, "postgresql://")) {
-        char *auth = strstr(out, "://") + 3;
-        size_t hostpart = strcspn(auth, "/?#");
-        char *at = NULL;
-        for (char *p = auth; p < auth + hostpart; p++)
-            if (*p == '@')
-                at = p; /* the last '@' ends the userinfo */
-        if (at) {
-            char *colon = memchr(auth, ':', (size_t)(at - auth));
-            if (colon)
-                out = splice(out, (size_t)(colon + 1 - out), (size_t)(at - out));
-        }
-        /* ?password=... among the query parameters */
-        for (char *p = out ? strchr(out, '?') : NULL; p && *p;) {
-            p++;
-            if (has_prefix(p, "password=")) {
-                size_t from = (size_t)(p + 9 - out), to = from + strcspn(p + 9, "&#");
-                out = splice(out, from, to);
-                if (!out)
-                    return NULL;
-                p = out + from + 4;
-            }
-            p = strchr(p, '&');
-        }
-        return out;
+    if (cli_locator_classify(s, NULL) != CLI_LOCATOR_POSTGRESQL)
+        return strdup(s);
+    size_t scheme_len = 0;
+    if (has_prefix(s, "postgresql://"))
+        scheme_len = strlen("postgresql://");
+    else if (has_prefix(s, "postgres://"))
+        scheme_len = strlen("postgres://");
+    char *error = NULL;
+    PQconninfoOption *opts = PQconninfoParse(s, &error);
+    PQfreemem(error); /* it may quote the password */
+    db_buf b = {0};
+    if (!opts) {
+        db_buf_addn(&b, s, scheme_len);
+        db_buf_add(&b, scheme_len ? "****" : "****=****");
+        return db_buf_take(&b);
     }
-    /* key=value: password = 'quoted \' value' or bare */
-    for (char *p = out; p && (p = strstr(p, "password")) != NULL;) {
-        int at_word_start = p == out || p[-1] == ' ' || p[-1] == '\t';
-        char *q = p + 8;
-        while (*q == ' ' || *q == '\t')
-            q++;
-        if (!at_word_start || *q != '=') {
-            p += 8;
-            continue;
-        }
-        q++;
-        while (*q == ' ' || *q == '\t')
-            q++;
-        char *end = q;
-        if (*end == '\'') {
-            end++;
-            while (*end && *end != '\'') {
-                if (*end == '\\' && end[1])
-                    end++;
-                end++;
-            }
-            if (*end)
-                end++;
-        } else {
-            while (*end && *end != ' ' && *end != '\t')
-                end++;
-        }
-        size_t from = (size_t)(q - out);
-        out = splice(out, from, (size_t)(end - out));
-        if (!out)
-            return NULL;
-        p = out + from + 4;
-    }
-    return out;
+    if (scheme_len)
+        rebuild_uri(&b, s, scheme_len, opts);
+    else
+        rebuild_conninfo(&b, opts);
+    PQconninfoFree(opts);
+    return db_buf_take(&b);
 }

@@ -1,0 +1,134 @@
+#!/usr/bin/env bash
+# An export file is untrusted input (docs/SECURITY.md). Hostile files of
+# each class the threat model names, against a PostgreSQL target that holds
+# an application's own tables, view, sequences and trigger, imported as the
+# superuser and as an ordinary database owner: every import fails with a
+# message naming what was refused, or (extensions) succeeds without doing
+# what the file asked, and nothing outside the file's own new objects
+# changes: schema (pg_dump --schema-only), rows, sequences, roles and
+# extensions are exactly as they were.
+. "$(dirname "$0")/lib.sh"
+need "$JQ"
+need pg_dump
+need_pg
+
+# ---- the source: a small application, exported once -------------------------
+pg_create src
+pgq src "CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS \$\$BEGIN RETURN NEW; END\$\$;
+  CREATE TABLE things (id serial PRIMARY KEY, name text NOT NULL DEFAULT 'n',
+                       score int CHECK (score > 0));
+  CREATE INDEX things_lower ON things (lower(name));
+  INSERT INTO things (name, score) VALUES ('a', 1), ('b', 2);
+  CREATE VIEW things_v AS SELECT id, name FROM things;
+  CREATE TRIGGER things_touch BEFORE UPDATE ON things FOR EACH ROW EXECUTE FUNCTION touch();" >/dev/null
+check "fixture: export the source" "$DBEXPORT" "$(pg_uri src)" -f "$WORK/base.json"
+
+# ---- the target: an application's own objects --------------------------------
+app_schema="CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS \$\$BEGIN RETURN NEW; END\$\$;
+  CREATE TABLE app_accounts (id serial PRIMARY KEY, email text NOT NULL);
+  INSERT INTO app_accounts (email) SELECT 'u' || g || '@x' FROM generate_series(1, 5) g;
+  SELECT setval('app_accounts_id_seq', 1000);
+  CREATE VIEW app_view AS SELECT id FROM app_accounts;
+  CREATE SEQUENCE app_seq START 500; SELECT nextval('app_seq');
+  CREATE TRIGGER app_touch BEFORE UPDATE ON app_accounts FOR EACH ROW EXECUTE FUNCTION touch();"
+
+# state NAME: everything a hostile import must leave as it was.
+state() {
+    pg_dump --schema-only -d "$(pg_name "$1")" | grep -v '^\\\(un\)\{0,1\}restrict'
+    pg_checksums "$1"
+    pgq "$1" "SELECT 'seq', last_value, is_called FROM app_seq
+              UNION ALL SELECT 'acc', last_value, is_called FROM app_accounts_id_seq"
+    pgq "$1" "SELECT string_agg(rolname, ',' ORDER BY rolname) FROM pg_roles"
+    pgq "$1" "SELECT string_agg(extname, ',' ORDER BY extname) FROM pg_extension"
+}
+
+# hostile NAME JQ-FILTER WANT [DBIMPORT OPTION...]: the file is refused with
+# exit 1, the message contains WANT, and the target is as it was.
+hostile() {
+    local name=$1 filter=$2 want=$3 err rc
+    shift 3
+    "$JQ" "$filter" "$WORK/base.json" >"$WORK/$name.json" || { not_ok "$name: jq"; return; }
+    err=$("$DBIMPORT" "$@" "$target_uri" "$WORK/$name.json" 2>&1); rc=$?
+    check_eq "$as: $name: exit 1" "$rc" 1
+    check_contains "$as: $name: says why" "$err" "$want"
+    state "$target" >"$WORK/after"
+    if ! same_files "$WORK/before" "$WORK/after"; then
+        not_ok "$as: $name: target unchanged"
+        reset_target # so that the next case starts from the application alone
+    fi
+}
+
+# reset_target: the target database again as the application made it.
+reset_target() {
+    psql -X -q -d postgres -c "DROP ROLE IF EXISTS pwn" -c "DROP ROLE IF EXISTS pwn2" >/dev/null
+    dropdb --force "$(pg_name "$target")"
+    createdb -O "$role" "$(pg_name "$target")"
+    PGUSER=$role pgq "$target" "$app_schema" >/dev/null
+    state "$target" >"$WORK/before"
+}
+
+run_all() { # run_all LABEL DATABASE URI ROLE
+    as=$1 target=$2 target_uri=$3 role=$4
+    state "$target" >"$WORK/before"
+
+    # Native objects that are not what they claim.
+    hostile view-replaces-app-view '.views = [{"name": "app_view",
+        "sql": "CREATE OR REPLACE VIEW public.app_view AS SELECT 666 AS id"}]' 'view "app_view"'
+    hostile view-is-a-table '.views = [{"name": "pwn", "sql": "CREATE TABLE public.pwn AS SELECT 1"}]' 'view "pwn"'
+    hostile view-is-a-role '.views = [{"name": "pwn", "sql": "CREATE ROLE pwn SUPERUSER"}]' 'view "pwn"'
+    hostile view-is-a-function '.views = [{"name": "pwn",
+        "sql": "CREATE FUNCTION public.pwn() RETURNS int LANGUAGE sql AS $$SELECT 1$$"}]' 'view "pwn"'
+    hostile view-materialized '.views = [{"name": "m",
+        "sql": "CREATE MATERIALIZED VIEW public.m AS SELECT pg_read_file($$/etc/hostname$$)"}]' 'view "m"'
+    hostile view-elsewhere '.views = [{"name": "v2", "sql": "CREATE VIEW pg_temp.v2 AS SELECT 1"}]' 'view "v2"'
+    hostile trigger-on-app-table '.triggers = [{"name": "evil", "table": "app_accounts",
+        "sql": "CREATE TRIGGER evil BEFORE INSERT ON public.app_accounts FOR EACH ROW EXECUTE FUNCTION touch()"}]' 'trigger "evil"'
+    hostile trigger-says-other-table '.triggers = [{"name": "evil", "table": "things",
+        "sql": "CREATE TRIGGER evil BEFORE INSERT ON public.app_accounts FOR EACH ROW EXECUTE FUNCTION touch()"}]' 'trigger "evil"'
+    hostile index-on-app-table '.tables.things.indexes[0].sql = "CREATE INDEX things_lower ON public.app_accounts USING btree (lower(email))"' 'index "things_lower"'
+
+    # Names and types are never pasted.
+    hostile type-with-default '.tables.things.columns[1].native_type = "text DEFAULT pg_read_file($$/etc/hostname$$)"' 'native_type'
+    hostile type-with-statement '.tables.things.columns[1].native_type = "text); CREATE ROLE pwn2 SUPERUSER; --"' 'native_type'
+    hostile collation-injection '.tables.things.columns[1].collation = "\"C\", evil text DEFAULT pg_read_file($$/etc/hostname$$)"' 'collation'
+    # (header keys precede "tables": jq appends new keys, so tables go last again)
+    hostile domain-base-injection '.tables as $t | del(.tables) + {domains: [{"name": "d1", "nullable": true,
+        "base_type": "text DEFAULT pg_read_file($$/etc/hostname$$)"}], tables: $t}' 'base_type'
+    hostile header-after-tables '.extensions = ["dblink"]' '"extensions" comes after "tables"'
+    hostile check-breaks-out '.tables.things.constraints.checks[0].expression = "true) NOT VALID, CONSTRAINT c2 CHECK (true"' 'expression'
+    hostile default-breaks-out '.tables.things.columns[1].default = "$$n$$ CHECK (pg_read_file($$/etc/hostname$$) <> $$$$)"' 'default'
+    hostile index-expression-breaks-out '.tables.things.indexes[0] |= (del(.sql) | .parts[0].expression = "lower(name)), (pg_read_file($$/etc/hostname$$)")' 'expression'
+
+    # No system schema, however asked; no name the server would truncate.
+    # (a table's "name" and "namespace" come before its "rows")
+    hostile system-schema '.tables["pg_catalog.pg_pwn"] = ({name: "pg_pwn", namespace: "pg_catalog"} + .tables.things)' 'system schema'
+    hostile system-schema-data-only '.tables = {"pg_catalog.pg_authid": ({name: "pg_authid", namespace: "pg_catalog"} + .tables.things)}' 'system schema' -a
+    long=$(printf 'x%.0s' $(seq 1 70))
+    hostile long-name ".tables = {\"${long}1\": ({name: \"${long}1\"} + .tables.things), \"${long}2\": ({name: \"${long}2\"} + .tables.things)} | del(.views) | del(.triggers)" 'too long'
+
+    # Extensions: only what the column types need. A listed dblink would let
+    # a default escape the transaction.
+    "$JQ" '.tables as $t | del(.tables) + {extensions: ["dblink"], tables: $t}' "$WORK/base.json" >"$WORK/ext.json"
+    createdb -O "$role" "$(pg_name "ext_$as")"
+    PGUSER=$role pgq "ext_$as" "$app_schema" >/dev/null
+    err=$("$DBIMPORT" "${target_uri%/*}/$(pg_name "ext_$as")" "$WORK/ext.json" 2>&1); rc=$?
+    check_eq "$as: listed extension: the import succeeds" "$rc" 0
+    check_eq "$as: listed extension: dblink not created" \
+        "$(pgq "ext_$as" "SELECT count(*) FROM pg_extension WHERE extname = 'dblink'")" 0
+    check_contains "$as: listed extension: says it was not created" "$err" 'extension "dblink"'
+}
+
+# ---- as the superuser ----------------------------------------------------------
+pg_create app
+pgq app "$app_schema" >/dev/null
+run_all superuser app "$(pg_uri app)" "$PGUSER"
+
+# ---- as an ordinary owner of the database ---------------------------------------
+owner=${PG_PREFIX}_owner
+psql -X -q -d postgres -c "CREATE ROLE $owner LOGIN" >/dev/null
+trap 'pg_cleanup; psql -X -q -d postgres -c "DROP ROLE IF EXISTS $owner" >/dev/null 2>&1; rm -rf "$WORK"' EXIT
+createdb -O "$owner" "$(pg_name owned)"
+PGUSER=$owner pgq owned "$app_schema" >/dev/null
+run_all owner owned "postgresql://$owner@/$(pg_name owned)" "$owner"
+
+report

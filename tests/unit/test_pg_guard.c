@@ -1,0 +1,196 @@
+/* The PostgreSQL target's checks of names and SQL text from a file
+ * (importer/postgres/pg_guard.c): every hostile form the threat model in
+ * docs/SECURITY.md names, and the forms real exports carry. No server. */
+#include "check.h"
+#include "pg_guard.h"
+
+static int ok(int rc)
+{
+    return rc == 0;
+}
+
+static char why[256];
+
+static void test_names(void)
+{
+    CHECK(ok(pg_guard_name("users", why, sizeof why)));
+    CHECK(ok(pg_guard_name("a name with \"quotes\" and spaces", why, sizeof why)));
+    char long_name[80];
+    memset(long_name, 'x', sizeof long_name - 1);
+    long_name[sizeof long_name - 1] = '\0';
+    CHECK(!ok(pg_guard_name(long_name, why, sizeof why)));
+    CHECK(strstr(why, "79 bytes") != NULL);
+    long_name[63] = '\0';
+    CHECK(ok(pg_guard_name(long_name, why, sizeof why)));
+    CHECK(!ok(pg_guard_name("", why, sizeof why)));
+    CHECK(ok(pg_guard_schema(NULL, why, sizeof why)));
+    CHECK(ok(pg_guard_schema("sales", why, sizeof why)));
+    CHECK(!ok(pg_guard_schema("pg_catalog", why, sizeof why)));
+    CHECK(!ok(pg_guard_schema("pg_toast", why, sizeof why)));
+    CHECK(!ok(pg_guard_schema("information_schema", why, sizeof why)));
+    CHECK(!ok(pg_guard_schema("pg_temp_3", why, sizeof why)));
+}
+
+static void test_types(void)
+{
+    const char *good[] = {"integer",
+                          "text",
+                          "public.mood",
+                          "\"Sales\".\"My Type\"[]",
+                          "character varying(20)",
+                          "numeric(10,2)",
+                          "double precision[]",
+                          "timestamp(3) with time zone",
+                          "time without time zone",
+                          "interval year to month",
+                          "bit varying(5)",
+                          "public.vector(384)",
+                          "integer[][]",
+                          "integer[3]",
+                          NULL};
+    for (int i = 0; good[i]; i++) {
+        int r = pg_guard_type(good[i], why, sizeof why);
+        if (r)
+            fprintf(stderr, "refused %s: %s\n", good[i], why);
+        CHECK(r == 0);
+    }
+    const char *bad[] = {"text DEFAULT pg_read_file('/etc/passwd')",
+                         "integer); CREATE ROLE pwn SUPERUSER; --",
+                         "text COLLATE \"C\"",
+                         "int, evil text",
+                         "integer CHECK (false)",
+                         "text NOT NULL",
+                         "varchar(pg_backend_pid())",
+                         "integer[(1)]",
+                         "double evil",
+                         "'text'",
+                         "",
+                         "a.b.c",
+                         NULL};
+    for (int i = 0; bad[i]; i++) {
+        int r = pg_guard_type(bad[i], why, sizeof why);
+        if (r == 0)
+            fprintf(stderr, "accepted %s\n", bad[i]);
+        CHECK(r < 0);
+    }
+    CHECK(ok(pg_guard_collation("\"C\"", why, sizeof why)));
+    CHECK(ok(pg_guard_collation("pg_catalog.\"de-x-icu\"", why, sizeof why)));
+    CHECK(!ok(pg_guard_collation("\"C\", evil int", why, sizeof why)));
+    CHECK(!ok(pg_guard_collation("C DEFAULT 1", why, sizeof why)));
+}
+
+static void test_expressions(void)
+{
+    CHECK(ok(pg_guard_expression("nextval('public.users_id_seq'::regclass)", why, sizeof why)));
+    CHECK(ok(pg_guard_expression("(score > 0)", why, sizeof why)));
+    CHECK(!ok(pg_guard_expression("true) NOT VALID, CHECK (false", why, sizeof why)));
+    CHECK(!ok(pg_guard_expression("1; DROP TABLE users", why, sizeof why)));
+    CHECK(ok(pg_guard_partition_bound("FOR VALUES FROM ('2020-01-01') TO ('2021-01-01')", why,
+                                      sizeof why)));
+    CHECK(ok(pg_guard_partition_bound("FOR VALUES IN ('a', 'b')", why, sizeof why)));
+    CHECK(
+        ok(pg_guard_partition_bound("FOR VALUES WITH (modulus 4, remainder 0)", why, sizeof why)));
+    CHECK(ok(pg_guard_partition_bound("DEFAULT", why, sizeof why)));
+    CHECK(!ok(pg_guard_partition_bound("FOR VALUES IN (1)) ; SELECT (1", why, sizeof why)));
+    CHECK(!ok(pg_guard_partition_bound("FOR VALUES IN (1) TABLESPACE x", why, sizeof why)));
+    CHECK(!ok(pg_guard_partition_bound("DEFAULT; DROP TABLE t", why, sizeof why)));
+}
+
+static void test_objects(void)
+{
+    CHECK(ok(pg_guard_view("CREATE VIEW public.v_users AS SELECT users.id FROM public.users", NULL,
+                           "v_users", why, sizeof why)));
+    CHECK(ok(pg_guard_view("CREATE VIEW \"Sales\".\"v 1\" AS SELECT 1", "Sales", "v 1", why,
+                           sizeof why)));
+    CHECK(!ok(pg_guard_view("CREATE OR REPLACE VIEW public.app_view AS SELECT 666", NULL,
+                            "app_view", why, sizeof why)));
+    CHECK(!ok(pg_guard_view("CREATE TABLE public.pwn AS SELECT 1", NULL, "pwn", why, sizeof why)));
+    CHECK(!ok(pg_guard_view("CREATE ROLE pwn SUPERUSER", NULL, "pwn", why, sizeof why)));
+    CHECK(!ok(pg_guard_view("CREATE MATERIALIZED VIEW public.m AS SELECT pg_read_file('x')", NULL,
+                            "m", why, sizeof why)));
+    CHECK(!ok(pg_guard_view("CREATE VIEW app.v AS SELECT 1", NULL, "v", why, sizeof why)));
+    CHECK(!ok(pg_guard_view("CREATE TEMP VIEW v AS SELECT 1", NULL, "v", why, sizeof why)));
+
+    const char *trg = "CREATE TRIGGER t_users BEFORE INSERT OR UPDATE OF email ON public.users "
+                      "FOR EACH ROW EXECUTE FUNCTION public.trg_f()";
+    CHECK(ok(pg_guard_trigger(trg, "t_users", NULL, "users", why, sizeof why)));
+    CHECK(!ok(pg_guard_trigger(trg, "t_users", NULL, "app_accounts", why, sizeof why)));
+    CHECK(!ok(pg_guard_trigger(trg, "other", NULL, "users", why, sizeof why)));
+    CHECK(!ok(pg_guard_trigger("CREATE OR REPLACE TRIGGER t_users BEFORE INSERT ON public.users "
+                               "FOR EACH ROW EXECUTE FUNCTION f()",
+                               "t_users", NULL, "users", why, sizeof why)));
+
+    CHECK(ok(pg_guard_index("CREATE INDEX users_lower ON public.users USING btree (lower(email))",
+                            "users_lower", NULL, "users", why, sizeof why)));
+    CHECK(ok(pg_guard_index("CREATE UNIQUE INDEX u ON ONLY \"S\".\"T\" USING btree (a)", "u", "S",
+                            "T", why, sizeof why)));
+    CHECK(!ok(pg_guard_index("CREATE INDEX u ON public.app_accounts USING btree (a)", "u", NULL,
+                             "users", why, sizeof why)));
+
+    CHECK_STR(pg_guard_extension_for_type("public.citext"), "citext");
+    CHECK_STR(pg_guard_extension_for_type("ltree[]"), "ltree");
+    CHECK_STR(pg_guard_extension_for_type("extensions.vector(3)"), "vector");
+    CHECK(pg_guard_extension_for_type("integer") == NULL);
+}
+
+static void test_table_walk(void)
+{
+    fmt_column cols[2] = {{.name = "id", .native_type = "integer"},
+                          {.name = "name", .native_type = "text", .default_sql = "'n'::text"}};
+    fmt_check check = {.name = "c1", .expression = "(id > 0)"};
+    fmt_index_part part = {.expression = "lower(name)"};
+    fmt_index ix = {.name = "t_lower",
+                    .parts = &part,
+                    .nparts = 1,
+                    .sql = "CREATE INDEX t_lower ON app.t USING btree (lower(name))"};
+    fmt_table t = {.name = "t",
+                   .namespace = "app",
+                   .columns = cols,
+                   .ncolumns = 2,
+                   .checks = &check,
+                   .nchecks = 1,
+                   .indexes = &ix,
+                   .nindexes = 1};
+    CHECK(ok(pg_guard_table(&t, 1, why, sizeof why)));
+
+    cols[1].native_type = "text DEFAULT pg_read_file('/etc/passwd')";
+    CHECK(!ok(pg_guard_table(&t, 1, why, sizeof why)));
+    CHECK(strstr(why, "column \"name\": native_type") != NULL);
+    cols[1].native_type = "text";
+    cols[1].default_sql = "'n' CHECK (false)"; /* one expression: pasted in parentheses */
+    CHECK(ok(pg_guard_table(&t, 1, why, sizeof why)));
+    cols[1].default_sql = "'n') CHECK (false";
+    CHECK(!ok(pg_guard_table(&t, 1, why, sizeof why)));
+    CHECK(strstr(why, "column \"name\": default") != NULL);
+    cols[1].default_sql = NULL;
+    ix.sql = "CREATE INDEX t_lower ON public.app_accounts USING btree (lower(email))";
+    CHECK(!ok(pg_guard_table(&t, 1, why, sizeof why)));
+    CHECK(strstr(why, "index \"t_lower\": sql") != NULL);
+    /* Another backend's statement is never run, so it is not read. */
+    CHECK(ok(pg_guard_table(&t, 0, why, sizeof why)));
+    ix.sql = NULL;
+    check.expression = "true) NOT VALID, CHECK (false";
+    CHECK(!ok(pg_guard_table(&t, 1, why, sizeof why)));
+    CHECK(strstr(why, "check \"c1\": expression") != NULL);
+    check.expression = "(id > 0)";
+    t.namespace = "pg_catalog";
+    CHECK(!ok(pg_guard_table(&t, 1, why, sizeof why)));
+    CHECK(strstr(why, "system schema") != NULL);
+
+    fmt_user_type d = {.kind = FMT_USER_TYPE_DOMAIN, .name = "posint", .base_type = "integer"};
+    fmt_header h = {.user_types = &d, .nuser_types = 1};
+    CHECK(ok(pg_guard_header(&h, why, sizeof why)));
+    d.base_type = "text DEFAULT pg_read_file('/etc/hostname')";
+    CHECK(!ok(pg_guard_header(&h, why, sizeof why)));
+    CHECK(strstr(why, "domain \"posint\": base_type") != NULL);
+}
+
+int main(void)
+{
+    test_table_walk();
+    test_names();
+    test_types();
+    test_expressions();
+    test_objects();
+    return check_report();
+}

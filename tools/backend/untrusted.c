@@ -1,0 +1,97 @@
+/* See untrusted.h. */
+#include "untrusted.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static int plain_index(const fmt_index *ix)
+{
+    if (ix->where || ix->nparts == 0)
+        return 0;
+    for (size_t p = 0; p < ix->nparts; p++)
+        if (!ix->parts[p].column)
+            return 0;
+    return 1;
+}
+
+int db_untrusted_table(const fmt_table *t, fmt_table *out, db_untrusted_report *report)
+{
+    *out = *t;
+    out->columns = NULL;
+    out->indexes = NULL;
+    out->nindexes = 0;
+    out->checks = NULL;
+    out->nchecks = 0;
+    out->partitioning = NULL;
+    report->checks += t->nchecks;
+    if (t->partitioning)
+        report->partitionings++;
+    if (t->ncolumns && !(out->columns = calloc(t->ncolumns, sizeof *out->columns)))
+        return -1;
+    for (size_t i = 0; i < t->ncolumns; i++) {
+        fmt_column *c = &out->columns[i];
+        *c = t->columns[i];
+        if (c->default_sql)
+            report->defaults++;
+        if (c->generated_sql) {
+            report->generated++;
+            c->nullable = true; /* files carry no values for it */
+        }
+        c->default_sql = NULL;
+        c->generated_sql = NULL;
+    }
+    if (t->nindexes && !(out->indexes = calloc(t->nindexes, sizeof *out->indexes))) {
+        db_untrusted_table_free(out);
+        return -1;
+    }
+    for (size_t i = 0; i < t->nindexes; i++) {
+        if (!plain_index(&t->indexes[i])) {
+            report->expression_indexes++;
+            continue;
+        }
+        fmt_index *ix = &out->indexes[out->nindexes++];
+        *ix = t->indexes[i];
+        ix->sql = NULL; /* rebuilt from its parts: the statement is SQL text */
+    }
+    return 0;
+}
+
+void db_untrusted_table_free(fmt_table *out)
+{
+    free(out->columns);
+    free(out->indexes);
+    memset(out, 0, sizeof *out);
+}
+
+int db_untrusted_header(const fmt_header *h, fmt_header *out, db_untrusted_report *report)
+{
+    *out = *h;
+    out->user_types = NULL;
+    if (h->nuser_types && !(out->user_types = calloc(h->nuser_types, sizeof *out->user_types)))
+        return -1;
+    for (size_t i = 0; i < h->nuser_types; i++) {
+        fmt_user_type *u = &out->user_types[i];
+        *u = h->user_types[i];
+        report->domain_expressions += (u->default_sql != NULL) + u->nchecks;
+        u->default_sql = NULL;
+        u->checks = NULL;
+        u->nchecks = 0;
+    }
+    return 0;
+}
+
+void db_untrusted_header_free(fmt_header *out)
+{
+    free(out->user_types);
+    memset(out, 0, sizeof *out);
+}
+
+void db_untrusted_objects(const fmt_native_object *objects, size_t n, db_untrusted_report *report)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (objects[i].kind == FMT_NATIVE_VIEW)
+            report->views++;
+        else
+            report->triggers++;
+    }
+}
