@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli_run.h"
 #include "export.h"
 
 #ifndef DB_VERSION
@@ -70,9 +71,6 @@ typedef struct {
     int level; /* -Z, or -1 */
 } command_line;
 
-/* Status for the caller to exit with: a step returns it, or GO_ON. */
-enum { GO_ON = -1 };
-
 static int parse_level(command_line *cl, const char *arg)
 {
     char *end;
@@ -82,21 +80,22 @@ static int parse_level(command_line *cl, const char *arg)
         return 2;
     }
     cl->level = (int)v;
-    return GO_ON;
+    return CLI_GO_ON;
 }
 
 static int push(const char ***list, size_t *n, const char *arg)
 {
-    return cli_push_pattern(list, n, arg) < 0 ? 1 : GO_ON;
+    return cli_push_pattern(list, n, arg) < 0 ? 1 : CLI_GO_ON;
 }
 
 /* One option getopt_long returned (c) with its argument. */
-static int parse_option(command_line *cl, int c, char **argv)
+static int parse_option(void *ctx, int c, char **argv)
 {
+    command_line *cl = ctx;
     switch (c) {
     case 'f':
         cl->opts.output = optarg;
-        return GO_ON;
+        return CLI_GO_ON;
     case 'Z':
         return parse_level(cl, optarg);
     case 't':
@@ -109,30 +108,20 @@ static int parse_option(command_line *cl, int c, char **argv)
         return push(&cl->exclude_schemas, &cl->nexclude_schemas, optarg);
     case 's':
         cl->opts.schema_only = 1;
-        return GO_ON;
+        return CLI_GO_ON;
     case 'a':
         cl->opts.data_only = 1;
-        return GO_ON;
+        return CLI_GO_ON;
     case 'v':
         cl->opts.verbose = 1;
-        return GO_ON;
-    case 'V':
-        printf("dbexport %s\n", DB_VERSION);
-        return 0;
-    case '?':
-    case ':':
-        if (!cli_option_error(c, argv, optind, optopt))
-            return 2;
-        usage(stdout);
-        return 0;
+        return CLI_GO_ON;
     case OPT_NO_TIMESTAMP:
         cl->opts.no_timestamp = 1;
-        return GO_ON;
+        return CLI_GO_ON;
     case OPT_VECTOR_COLUMN:
         return push(&cl->vectors, &cl->nvectors, optarg);
-    default:
-        cli_option_error('?', argv, optind, 0);
-        return 2;
+    default: /* -V, -?, --help, and what is no option */
+        return cli_run_common_option(c, argv, DB_VERSION, usage);
     }
 }
 
@@ -156,27 +145,13 @@ static int check_arguments(command_line *cl, int argc, char **argv)
         cli_message("error", "-n/-N apply to PostgreSQL sources only");
         return 2;
     }
-    return GO_ON;
+    return CLI_GO_ON;
 }
 
 static int parse_command_line(command_line *cl, int argc, char **argv)
 {
-    char *shortopts = NULL;
-    void *longopts = NULL;
-    int rc = GO_ON;
-    if (cli_getopt_tables(options, &shortopts, &longopts) < 0) {
-        cli_message("error", "out of memory");
-        return 1;
-    }
-    opterr = 0;
-    for (;;) {
-        int c = getopt_long(argc, argv, shortopts, longopts, NULL);
-        if (c == -1 || (rc = parse_option(cl, c, argv)) != GO_ON)
-            break;
-    }
-    free(shortopts);
-    free(longopts);
-    return rc != GO_ON ? rc : check_arguments(cl, argc, argv);
+    int rc = cli_run_options(options, parse_option, cl, argc, argv);
+    return rc != CLI_GO_ON ? rc : check_arguments(cl, argc, argv);
 }
 
 int main(int argc, char **argv)
@@ -186,7 +161,7 @@ int main(int argc, char **argv)
 
     cli_set_program("dbexport");
     int rc = parse_command_line(&cl, argc, argv);
-    if (rc == GO_ON) {
+    if (rc == CLI_GO_ON) {
         opts->gzip_level =
             cl.level >= 0 ? cl.level : (opts->output && ends_with(opts->output, ".gz") ? 6 : 0);
         opts->source_options.include_tables = cl.include;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli_run.h"
 #include "import.h"
 
 #ifndef DB_VERSION
@@ -75,9 +76,6 @@ typedef struct {
     size_t ninclude, nexclude, nextensions;
 } command_line;
 
-/* Status for the caller to exit with: a step returns it, or GO_ON. */
-enum { GO_ON = -1 };
-
 static int parse_on_conflict(db_target_options *t, const char *arg)
 {
     if (strcmp(arg, "error") == 0)
@@ -90,7 +88,7 @@ static int parse_on_conflict(db_target_options *t, const char *arg)
         cli_message("error", "invalid --on-conflict \"%s\": use error, skip or update", arg);
         return 2;
     }
-    return GO_ON;
+    return CLI_GO_ON;
 }
 
 static int parse_on_invalid(db_target_options *t, const char *arg)
@@ -105,54 +103,45 @@ static int parse_on_invalid(db_target_options *t, const char *arg)
         cli_message("error", "invalid --on-invalid \"%s\": use error, null or skip-row", arg);
         return 2;
     }
-    return GO_ON;
+    return CLI_GO_ON;
 }
 
 /* One option getopt_long returned (c) with its argument. */
-static int parse_option(command_line *cl, int c, char **argv)
+static int parse_option(void *ctx, int c, char **argv)
 {
+    command_line *cl = ctx;
     db_target_options *t = &cl->opts.target_options;
     switch (c) {
     case 't':
-        return cli_push_pattern(&cl->include, &cl->ninclude, optarg) < 0 ? 1 : GO_ON;
+        return cli_push_pattern(&cl->include, &cl->ninclude, optarg) < 0 ? 1 : CLI_GO_ON;
     case 'T':
-        return cli_push_pattern(&cl->exclude, &cl->nexclude, optarg) < 0 ? 1 : GO_ON;
+        return cli_push_pattern(&cl->exclude, &cl->nexclude, optarg) < 0 ? 1 : CLI_GO_ON;
     case 's':
         t->schema_only = 1;
-        return GO_ON;
+        return CLI_GO_ON;
     case 'a':
         t->data_only = 1;
-        return GO_ON;
+        return CLI_GO_ON;
     case OPT_ON_CONFLICT:
         return parse_on_conflict(t, optarg);
     case OPT_ON_INVALID:
         return parse_on_invalid(t, optarg);
     case OPT_DRY_RUN:
         t->dry_run = 1;
-        return GO_ON;
+        return CLI_GO_ON;
     case OPT_REQUIRE_EMPTY:
         t->require_empty = 1;
-        return GO_ON;
+        return CLI_GO_ON;
     case OPT_UNTRUSTED:
         t->untrusted = 1;
-        return GO_ON;
+        return CLI_GO_ON;
     case OPT_EXTENSION:
-        return cli_push_pattern(&cl->extensions, &cl->nextensions, optarg) < 0 ? 1 : GO_ON;
+        return cli_push_pattern(&cl->extensions, &cl->nextensions, optarg) < 0 ? 1 : CLI_GO_ON;
     case 'v':
         cl->opts.verbose = 1;
-        return GO_ON;
-    case 'V':
-        printf("dbimport %s\n", DB_VERSION);
-        return 0;
-    case '?':
-    case ':':
-        if (!cli_option_error(c, argv, optind, optopt))
-            return 2;
-        usage(stdout);
-        return 0;
-    default:
-        cli_option_error('?', argv, optind, 0);
-        return 2;
+        return CLI_GO_ON;
+    default: /* -V, -?, --help, and what is no option */
+        return cli_run_common_option(c, argv, DB_VERSION, usage);
     }
 }
 
@@ -171,27 +160,13 @@ static int check_arguments(command_line *cl, int argc, char **argv)
     }
     cl->opts.target = argv[optind];
     cl->opts.input = optind + 1 < argc ? argv[optind + 1] : NULL;
-    return GO_ON;
+    return CLI_GO_ON;
 }
 
 static int parse_command_line(command_line *cl, int argc, char **argv)
 {
-    char *shortopts = NULL;
-    void *longopts = NULL;
-    int rc = GO_ON;
-    if (cli_getopt_tables(options, &shortopts, &longopts) < 0) {
-        cli_message("error", "out of memory");
-        return 1;
-    }
-    opterr = 0;
-    for (;;) {
-        int c = getopt_long(argc, argv, shortopts, longopts, NULL);
-        if (c == -1 || (rc = parse_option(cl, c, argv)) != GO_ON)
-            break;
-    }
-    free(shortopts);
-    free(longopts);
-    return rc != GO_ON ? rc : check_arguments(cl, argc, argv);
+    int rc = cli_run_options(options, parse_option, cl, argc, argv);
+    return rc != CLI_GO_ON ? rc : check_arguments(cl, argc, argv);
 }
 
 int main(int argc, char **argv)
@@ -201,7 +176,7 @@ int main(int argc, char **argv)
     cli_set_program("dbimport");
     cl.opts.target_options.single_transaction = 1;
     int rc = parse_command_line(&cl, argc, argv);
-    if (rc == GO_ON) {
+    if (rc == CLI_GO_ON) {
         cl.opts.include_tables = cl.include;
         cl.opts.exclude_tables = cl.exclude;
         cl.opts.target_options.extensions = cl.extensions;

@@ -55,11 +55,11 @@ typedef struct {
 } type_info;
 
 typedef struct {
+    db_diag diag; /* first: the ops' errmsg reads it (ops.h) */
     PGconn *conn;
     char *masked;           /* the locator with its password masked, for messages */
     char *password;         /* to scrub from server messages, or NULL */
     db_selection selection; /* -t/-T/-n/-N */
-    db_diag diag;           /* the error and the warnings */
     char *server_version;
     char *database;
 
@@ -118,7 +118,6 @@ int pg_src_map_type(pg_src *s, fmt_type *out, unsigned oid, int32_t typmod, int 
 
 /* ---- tables.c -------------------------------------------------------------- */
 
-void pg_src_free_tables(fmt_table **tables, size_t n);
 /* Reads every selected table into a new list (the first time also the
  * warnings, the header's types and extensions, the selected tables). */
 int pg_src_load_tables(pg_src *s, fmt_table ***out, size_t *nout);

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "ops.h"
 #include "pg_source.h"
 #include "strlist.h"
 
@@ -327,12 +328,6 @@ static int src_warnings(void *state, char ***lines, size_t *nlines)
     return 0;
 }
 
-static const char *src_errmsg(void *state)
-{
-    const pg_src *s = state;
-    return db_errmsg(s ? &s->diag : NULL);
-}
-
 static void src_close(void *state)
 {
     pg_src *s = state;
@@ -347,7 +342,7 @@ static void src_close(void *state)
         PQclear(PQexec(s->conn, "ROLLBACK")); /* read only: nothing to keep */
         PQfinish(s->conn);
     }
-    pg_src_free_tables(s->cached, s->ncached);
+    fmt_tables_free(s->cached, s->ncached);
     fmt_strings_free(s->selected_oids, s->nselected);
     fmt_strings_free(s->selected_keys, s->nselected);
     db_diag_free(&s->diag);
@@ -371,6 +366,8 @@ static void src_close(void *state)
     free(s);
 }
 
+DB_OPS_DIAG_FIRST(pg_src);
+
 static const db_source_ops pg_ops = {
     .backend = "postgresql",
     .open = src_open,
@@ -381,7 +378,7 @@ static const db_source_ops pg_ops = {
     .rows_end = pg_src_rows_end,
     .native_objects = pg_src_native_objects,
     .warnings = src_warnings,
-    .errmsg = src_errmsg,
+    .errmsg = db_ops_errmsg,
     .close = src_close,
 };
 

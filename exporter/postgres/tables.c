@@ -25,15 +25,6 @@ static void free_entries(table_entry *e, size_t n)
     free(e);
 }
 
-void pg_src_free_tables(fmt_table **tables, size_t n)
-{
-    size_t i;
-    for (i = 0; i < n; i++) {
-        fmt_table_free(tables[i]);
-    }
-    free(tables);
-}
-
 static int list_tables(pg_src *s, table_entry **out, size_t *nout)
 {
     static const char sql[] =
@@ -598,7 +589,7 @@ int pg_src_load_tables(pg_src *s, fmt_table ***out, size_t *nout)
     ntables = 0;
 done:
     s->quiet = false;
-    pg_src_free_tables(tables, ntables);
+    fmt_tables_free(tables, ntables);
     free_entries(entries, n);
     return rc;
 }

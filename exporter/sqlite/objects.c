@@ -7,12 +7,6 @@
 #include "order.h"
 #include "strlist.h"
 
-static char *dup_text(sqlite3_stmt *st, int col)
-{
-    const unsigned char *p = sqlite3_column_text(st, col);
-    return p ? fmt_strdup((const char *)p) : NULL;
-}
-
 /* A trigger names its table as its CREATE TRIGGER wrote it, in any case. */
 static int is_exported_table(const sqlite_src *s, const char *name)
 {
@@ -33,9 +27,9 @@ static int add_object(fmt_native_object **list, size_t *n, sqlite3_stmt *st, int
     fmt_native_object *o = &grown[(*n)++];
     memset(o, 0, sizeof *o);
     o->kind = view ? FMT_NATIVE_VIEW : FMT_NATIVE_TRIGGER;
-    o->name = dup_text(st, 1);
-    o->table = view ? NULL : dup_text(st, 2);
-    o->sql = dup_text(st, 3);
+    o->name = sqlite_catalog_text(st, 1);
+    o->table = view ? NULL : sqlite_catalog_text(st, 2);
+    o->sql = sqlite_catalog_text(st, 3);
     return !o->name || !o->sql || (!view && !o->table) ? -1 : 0;
 }
 

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "ops.h"
 #include "sqlite_dialect.h"
 #include "strlist.h"
 
@@ -124,12 +125,6 @@ static int src_warnings(void *state, char ***lines, size_t *nlines)
     return 0;
 }
 
-static const char *src_errmsg(void *state)
-{
-    const sqlite_src *s = state;
-    return db_errmsg(s ? &s->diag : NULL);
-}
-
 static void src_close(void *state)
 {
     sqlite_src *s = state;
@@ -147,6 +142,8 @@ static void src_close(void *state)
     free(s);
 }
 
+DB_OPS_DIAG_FIRST(sqlite_src);
+
 static const db_source_ops sqlite_ops = {
     .backend = "sqlite",
     .open = src_open,
@@ -157,7 +154,7 @@ static const db_source_ops sqlite_ops = {
     .rows_end = sqlite_src_rows_end,
     .native_objects = sqlite_src_native_objects,
     .warnings = src_warnings,
-    .errmsg = src_errmsg,
+    .errmsg = db_ops_errmsg,
     .close = src_close,
 };
 

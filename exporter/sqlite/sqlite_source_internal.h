@@ -15,10 +15,10 @@
 #include "sqlite_catalog.h"
 
 typedef struct {
+    db_diag diag; /* first: the ops' errmsg reads it (ops.h) */
     sqlite3 *db;
     char *path;             /* as given, for messages and the header */
     db_selection selection; /* -t/-T */
-    db_diag diag;
 
     int schema_read; /* the tables were listed once: warnings, selected */
     char **selected; /* names of the exported tables */
@@ -40,7 +40,6 @@ int sqlite_src_warn(sqlite_src *s, const char *fmt, ...) __attribute__((format(p
 int sqlite_src_load_tables(sqlite_src *s, fmt_table ***out, size_t *nout);
 /* Makes sure the warnings and the selected names are there. */
 int sqlite_src_read_schema_once(sqlite_src *s);
-void sqlite_src_free_tables(fmt_table **tables, size_t n);
 
 /* schema.c: the model of one table. */
 int sqlite_src_load_table(sqlite_src *s, const sqlite_catalog_table *e, fmt_table **out);

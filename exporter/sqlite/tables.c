@@ -11,13 +11,6 @@
 #include "order.h"
 #include "strlist.h"
 
-void sqlite_src_free_tables(fmt_table **tables, size_t n)
-{
-    for (size_t i = 0; tables && i < n; i++)
-        fmt_table_free(tables[i]);
-    free(tables);
-}
-
 /* -t/-T: shell globs, case-sensitive, against the table name. */
 static int table_selected(const sqlite_src *s, const char *name)
 {
@@ -118,7 +111,7 @@ int sqlite_src_load_tables(sqlite_src *s, fmt_table ***out, size_t *nout)
     rc = 0;
 done:
     s->quiet = 0;
-    sqlite_src_free_tables(tables, ntables);
+    fmt_tables_free(tables, ntables);
     sqlite_catalog_tables_free(entries, n);
     return rc;
 }
@@ -131,6 +124,6 @@ int sqlite_src_read_schema_once(sqlite_src *s)
         return 0;
     if (sqlite_src_load_tables(s, &tables, &ntables) < 0)
         return -1;
-    sqlite_src_free_tables(tables, ntables);
+    fmt_tables_free(tables, ntables);
     return 0;
 }

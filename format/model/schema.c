@@ -137,6 +137,13 @@ void fmt_table_free(fmt_table *t)
     free(t);
 }
 
+void fmt_tables_free(fmt_table **tables, size_t n)
+{
+    for (size_t i = 0; tables && i < n; i++)
+        fmt_table_free(tables[i]);
+    free(tables);
+}
+
 void fmt_native_object_clear(fmt_native_object *o)
 {
     if (!o)

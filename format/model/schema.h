@@ -164,6 +164,9 @@ void fmt_header_clear(fmt_header *h);
 void fmt_user_type_clear(fmt_user_type *u);
 void fmt_partitioning_free(fmt_partitioning *p);
 void fmt_table_free(fmt_table *t);
+/* A list of n tables as a source hands it out: each table, then the array
+ * (NULL is fine). */
+void fmt_tables_free(fmt_table **tables, size_t n);
 void fmt_native_object_clear(fmt_native_object *o);
 void fmt_key_clear(fmt_key *k);
 void fmt_index_clear(fmt_index *ix);

@@ -149,3 +149,12 @@ int fmt_type_format(char out[FMT_TYPE_BUFSZ], const fmt_type *t)
         return snprintf(out, FMT_TYPE_BUFSZ, "%s(%d)", name, (int)t->param1);
     return snprintf(out, FMT_TYPE_BUFSZ, "%s", name);
 }
+
+int fmt_type_valid(const fmt_type *t)
+{
+    char text[FMT_TYPE_BUFSZ], err[128];
+    fmt_type back;
+    int len = fmt_type_format(text, t);
+    return len > 0 && fmt_type_parse(&back, text, (size_t)len, err, sizeof err) == 0 &&
+           back.kind == t->kind && back.param1 == t->param1 && back.param2 == t->param2;
+}

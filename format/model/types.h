@@ -56,5 +56,8 @@ int fmt_type_parse(fmt_type *out, const char *s, size_t len, char *err, size_t e
 int fmt_type_format(char out[FMT_TYPE_BUFSZ], const fmt_type *t);
 const char *fmt_type_name(fmt_type_kind k);
 int fmt_type_is_integer(fmt_type_kind k);
+/* 1 if t is a type the format accepts: its text parses back to it. A
+ * backend's type mapping checks what it built with this. */
+int fmt_type_valid(const fmt_type *t);
 
 #endif

@@ -1,11 +1,11 @@
 /* See pg_guard.h. */
 #include "pg_guard.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "refuse.h"
 #include "sqltok.h"
 
 static int refuse(char *why, size_t whylen, const char *fmt, const char *detail)
@@ -286,22 +286,6 @@ const char *pg_guard_extension_for_type(const char *type)
     return ext;
 }
 
-/* Prefixes why (the reason a check gave) with where it was found. */
-static int refuse_at(char *why, size_t whylen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int refuse_at(char *why, size_t whylen, const char *fmt, ...)
-{
-    char reason[256], where[256];
-    snprintf(reason, sizeof reason, "%s", why ? why : "");
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(where, sizeof where, fmt, ap);
-    va_end(ap);
-    snprintf(why, whylen, "%s: %s", where, reason);
-    return -1;
-}
-
 /* Another backend's native type, collation, default and generation
  * expression are never pasted (the target carries only plain names and
  * literals from them), so only a PostgreSQL source's are read. */
@@ -309,17 +293,17 @@ static int guard_column(const fmt_column *c, int source_is_pg, char *why, size_t
 {
     const char *name = c->name ? c->name : "";
     if (pg_guard_name(c->name, why, whylen) < 0)
-        return refuse_at(why, whylen, "column \"%.64s\"", name);
+        return db_refuse_at(why, whylen, "column \"%.64s\"", name);
     if (!source_is_pg)
         return 0;
     if (c->native_type && pg_guard_type(c->native_type, why, whylen) < 0)
-        return refuse_at(why, whylen, "column \"%.64s\": native_type", name);
+        return db_refuse_at(why, whylen, "column \"%.64s\": native_type", name);
     if (c->collation && pg_guard_collation(c->collation, why, whylen) < 0)
-        return refuse_at(why, whylen, "column \"%.64s\": collation", name);
+        return db_refuse_at(why, whylen, "column \"%.64s\": collation", name);
     if (c->default_sql && pg_guard_expression(c->default_sql, why, whylen) < 0)
-        return refuse_at(why, whylen, "column \"%.64s\": default", name);
+        return db_refuse_at(why, whylen, "column \"%.64s\": default", name);
     if (c->generated_sql && pg_guard_expression(c->generated_sql, why, whylen) < 0)
-        return refuse_at(why, whylen, "column \"%.64s\": generated expression", name);
+        return db_refuse_at(why, whylen, "column \"%.64s\": generated expression", name);
     return 0;
 }
 
@@ -327,7 +311,7 @@ static int guard_names(char *const *names, size_t n, const char *what, char *why
 {
     for (size_t i = 0; i < n; i++)
         if (pg_guard_name(names[i], why, whylen) < 0)
-            return refuse_at(why, whylen, "%s", what);
+            return db_refuse_at(why, whylen, "%s", what);
     return 0;
 }
 
@@ -336,21 +320,21 @@ static int guard_index(const fmt_index *ix, const fmt_table *t, const char *ns, 
 {
     const char *name = ix->name ? ix->name : "";
     if (ix->name && pg_guard_name(ix->name, why, whylen) < 0)
-        return refuse_at(why, whylen, "index \"%.64s\"", name);
+        return db_refuse_at(why, whylen, "index \"%.64s\"", name);
     for (size_t p = 0; p < ix->nparts; p++) {
         const fmt_index_part *part = &ix->parts[p];
         if (part->column && pg_guard_name(part->column, why, whylen) < 0)
-            return refuse_at(why, whylen, "index \"%.64s\": column", name);
+            return db_refuse_at(why, whylen, "index \"%.64s\": column", name);
         if (part->expression && pg_guard_expression(part->expression, why, whylen) < 0)
-            return refuse_at(why, whylen, "index \"%.64s\": expression", name);
+            return db_refuse_at(why, whylen, "index \"%.64s\": expression", name);
         if (part->collation && pg_guard_collation(part->collation, why, whylen) < 0)
-            return refuse_at(why, whylen, "index \"%.64s\": collation", name);
+            return db_refuse_at(why, whylen, "index \"%.64s\": collation", name);
     }
     if (ix->where && pg_guard_expression(ix->where, why, whylen) < 0)
-        return refuse_at(why, whylen, "index \"%.64s\": where", name);
+        return db_refuse_at(why, whylen, "index \"%.64s\": where", name);
     /* Only a PostgreSQL source's statement is run; another's is not read. */
     if (source_is_pg && ix->sql && pg_guard_index(ix->sql, ix->name, ns, t->name, why, whylen) < 0)
-        return refuse_at(why, whylen, "index \"%.64s\": sql", name);
+        return db_refuse_at(why, whylen, "index \"%.64s\": sql", name);
     return 0;
 }
 
@@ -362,7 +346,7 @@ static int guard_foreign_key(const fmt_foreign_key *fk, char *why, size_t whylen
         guard_names(fk->ref_columns, fk->nref_columns, "references", why, whylen) < 0 ||
         pg_guard_name(fk->ref_table, why, whylen) < 0 ||
         (fk->ref_namespace && pg_guard_name(fk->ref_namespace, why, whylen) < 0))
-        return refuse_at(why, whylen, "foreign key \"%.64s\"", name);
+        return db_refuse_at(why, whylen, "foreign key \"%.64s\"", name);
     return 0;
 }
 
@@ -372,23 +356,23 @@ static int guard_partitions(const fmt_table *t, int source_is_pg, char *why, siz
     if (!p)
         return 0;
     if (p->key && pg_guard_expression(p->key, why, whylen) < 0)
-        return refuse_at(why, whylen, "partitioning: key");
+        return db_refuse_at(why, whylen, "partitioning: key");
     for (size_t i = 0; i < p->npartitions; i++) {
         const fmt_partition *part = &p->partitions[i];
         const char *name = part->name ? part->name : "";
         if (pg_guard_name(part->name, why, whylen) < 0 ||
             pg_guard_schema(part->namespace, why, whylen) < 0)
-            return refuse_at(why, whylen, "partition \"%.64s\"", name);
+            return db_refuse_at(why, whylen, "partition \"%.64s\"", name);
         if (part->bound && pg_guard_partition_bound(part->bound, why, whylen) < 0)
-            return refuse_at(why, whylen, "partition \"%.64s\": bound", name);
+            return db_refuse_at(why, whylen, "partition \"%.64s\": bound", name);
         fmt_table as_table = {.name = part->name, .namespace = part->namespace};
         for (size_t k = 0; k < part->nindexes; k++)
             if (guard_index(&part->indexes[k], &as_table, part->namespace, source_is_pg, why,
                             whylen) < 0)
-                return refuse_at(why, whylen, "partition \"%.64s\"", name);
+                return db_refuse_at(why, whylen, "partition \"%.64s\"", name);
         for (size_t k = 0; k < part->nforeign_keys; k++)
             if (guard_foreign_key(&part->foreign_keys[k], why, whylen) < 0)
-                return refuse_at(why, whylen, "partition \"%.64s\"", name);
+                return db_refuse_at(why, whylen, "partition \"%.64s\"", name);
     }
     return 0;
 }
@@ -399,20 +383,20 @@ static int guard_constraints(const fmt_table *t, char *why, size_t whylen)
         ((t->primary_key->name && pg_guard_name(t->primary_key->name, why, whylen) < 0) ||
          guard_names(t->primary_key->columns, t->primary_key->ncolumns, "columns", why, whylen) <
              0))
-        return refuse_at(why, whylen, "primary key");
+        return db_refuse_at(why, whylen, "primary key");
     for (size_t i = 0; i < t->nuniques; i++) {
         const fmt_key *u = &t->uniques[i];
         if ((u->name && pg_guard_name(u->name, why, whylen) < 0) ||
             guard_names(u->columns, u->ncolumns, "columns", why, whylen) < 0)
-            return refuse_at(why, whylen, "unique constraint \"%.64s\"", u->name ? u->name : "");
+            return db_refuse_at(why, whylen, "unique constraint \"%.64s\"", u->name ? u->name : "");
     }
     for (size_t i = 0; i < t->nchecks; i++) {
         const fmt_check *c = &t->checks[i];
         const char *name = c->name ? c->name : "";
         if (c->name && pg_guard_name(c->name, why, whylen) < 0)
-            return refuse_at(why, whylen, "check \"%.64s\"", name);
+            return db_refuse_at(why, whylen, "check \"%.64s\"", name);
         if (pg_guard_expression(c->expression, why, whylen) < 0)
-            return refuse_at(why, whylen, "check \"%.64s\": expression", name);
+            return db_refuse_at(why, whylen, "check \"%.64s\": expression", name);
     }
     for (size_t i = 0; i < t->nforeign_keys; i++)
         if (guard_foreign_key(&t->foreign_keys[i], why, whylen) < 0)
@@ -423,9 +407,9 @@ static int guard_constraints(const fmt_table *t, char *why, size_t whylen)
 int pg_guard_table(const fmt_table *t, int source_is_pg, char *why, size_t whylen)
 {
     if (pg_guard_schema(t->namespace, why, whylen) < 0)
-        return refuse_at(why, whylen, "namespace");
+        return db_refuse_at(why, whylen, "namespace");
     if (pg_guard_name(t->name, why, whylen) < 0)
-        return refuse_at(why, whylen, "name");
+        return db_refuse_at(why, whylen, "name");
     for (size_t i = 0; i < t->ncolumns; i++)
         if (guard_column(&t->columns[i], source_is_pg, why, whylen) < 0)
             return -1;
@@ -445,17 +429,17 @@ int pg_guard_header(const fmt_header *h, char *why, size_t whylen)
         const char *kind = u->kind == FMT_USER_TYPE_ENUM ? "enum" : "domain";
         if (pg_guard_schema(u->namespace, why, whylen) < 0 ||
             pg_guard_name(u->name, why, whylen) < 0)
-            return refuse_at(why, whylen, "%s \"%.64s\"", kind, name);
+            return db_refuse_at(why, whylen, "%s \"%.64s\"", kind, name);
         for (size_t k = 0; k < u->nlabels; k++)
             if (pg_guard_name(u->labels[k], why, whylen) < 0)
-                return refuse_at(why, whylen, "%s \"%.64s\": label", kind, name);
+                return db_refuse_at(why, whylen, "%s \"%.64s\": label", kind, name);
         if (u->base_type && pg_guard_type(u->base_type, why, whylen) < 0)
-            return refuse_at(why, whylen, "%s \"%.64s\": base_type", kind, name);
+            return db_refuse_at(why, whylen, "%s \"%.64s\": base_type", kind, name);
         if (u->default_sql && pg_guard_expression(u->default_sql, why, whylen) < 0)
-            return refuse_at(why, whylen, "%s \"%.64s\": default", kind, name);
+            return db_refuse_at(why, whylen, "%s \"%.64s\": default", kind, name);
         for (size_t k = 0; k < u->nchecks; k++)
             if (pg_guard_expression(u->checks[k], why, whylen) < 0)
-                return refuse_at(why, whylen, "%s \"%.64s\": check", kind, name);
+                return db_refuse_at(why, whylen, "%s \"%.64s\": check", kind, name);
     }
     return 0;
 }

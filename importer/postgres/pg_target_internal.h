@@ -61,6 +61,7 @@ typedef struct {
 } loaded_table;
 
 typedef struct {
+    db_diag diag; /* first: the ops' errmsg and warnings read it (ops.h) */
     PGconn *conn;
     PGcancel *cancel; /* made at open: PQcancel is safe in a signal handler */
     char *masked;     /* the locator with any password masked */
@@ -71,7 +72,6 @@ typedef struct {
     const fmt_header *header;
     char *vector_schema;
     int vector_ready; /* the vector extension is there (and vector_schema known) */
-    db_diag diag;     /* the error and the warnings */
     char *error_column;
     char sqlstate[6];
     char *detail;   /* of the last failed statement */

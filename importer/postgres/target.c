@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "ops.h"
 #include "pg_guard.h"
 #include "pg_sql.h"
 #include "strlist.h"
@@ -94,11 +95,10 @@ static int target_begin(void *state, const fmt_header *h)
 {
     pg_target *st = state;
     st->header = h;
-    free(st->source_backend);
-    st->source_backend = h && h->source_backend ? strdup(h->source_backend) : NULL;
-    if (h && h->source_backend && !st->source_backend)
-        return db_oom(&st->diag);
-    st->source_is_pg = st->source_backend && strcmp(st->source_backend, "postgresql") == 0;
+    int same = db_ops_source_backend(&st->diag, &st->source_backend, h, "postgresql");
+    if (same < 0)
+        return -1;
+    st->source_is_pg = same;
     char why[512];
     if (pg_guard_header(h, why, sizeof why) < 0)
         return db_error(&st->diag, "the file's %s", why);
@@ -334,19 +334,6 @@ static void target_rollback(void *state)
     st->in_transaction = 0;
 }
 
-static int target_warnings(void *state, char ***lines, size_t *nlines)
-{
-    pg_target *st = state;
-    db_diag_warnings(&st->diag, lines, nlines);
-    return 0;
-}
-
-static const char *target_errmsg(void *state)
-{
-    const pg_target *st = state;
-    return db_errmsg(st ? &st->diag : NULL);
-}
-
 static uint64_t target_error_row(void *state)
 {
     const pg_target *st = state;
@@ -397,6 +384,8 @@ static void target_close(void *state)
     free(st);
 }
 
+DB_OPS_DIAG_FIRST(pg_target);
+
 static const db_target_ops pg_target_ops = {
     .backend = "postgresql",
     .open = target_open,
@@ -407,8 +396,8 @@ static const db_target_ops pg_target_ops = {
     .finish = target_finish,
     .commit = target_commit,
     .rollback = target_rollback,
-    .warnings = target_warnings,
-    .errmsg = target_errmsg,
+    .warnings = db_ops_warnings,
+    .errmsg = db_ops_errmsg,
     .error_column = target_error_column,
     .error_row = target_error_row,
     .interrupt = target_interrupt,

@@ -1,11 +1,11 @@
 /* See sqlite_guard.h. */
 #include "sqlite_guard.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 
 #include <sqlite3.h>
 
+#include "refuse.h"
 #include "sqltok.h"
 
 int sqlite_guard_table_name(const char *name, char *why, size_t whylen)
@@ -60,21 +60,6 @@ int sqlite_guard_index(const char *sql, const char *name, const char *table, cha
                                  whylen);
 }
 
-static int refuse_at(char *why, size_t whylen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int refuse_at(char *why, size_t whylen, const char *fmt, ...)
-{
-    char reason[256], where[256];
-    snprintf(reason, sizeof reason, "%s", why);
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(where, sizeof where, fmt, ap);
-    va_end(ap);
-    snprintf(why, whylen, "%s: %s", where, reason);
-    return -1;
-}
-
 static int guard_expression(const char *e, char *why, size_t whylen)
 {
     return e ? sqlite_guard_expression(e, why, whylen) : 0;
@@ -88,12 +73,12 @@ static int guard_indexes(const fmt_table *t, const char *name, int source_is_sql
         const char *ixname = ix->name ? ix->name : "";
         for (size_t p = 0; p < ix->nparts; p++)
             if (guard_expression(ix->parts[p].expression, why, whylen) < 0)
-                return refuse_at(why, whylen, "index \"%.64s\": expression", ixname);
+                return db_refuse_at(why, whylen, "index \"%.64s\": expression", ixname);
         if (guard_expression(ix->where, why, whylen) < 0)
-            return refuse_at(why, whylen, "index \"%.64s\": where", ixname);
+            return db_refuse_at(why, whylen, "index \"%.64s\": where", ixname);
         if (source_is_sqlite && ix->sql && ix->name &&
             sqlite_guard_index(ix->sql, ix->name, name, why, whylen) < 0)
-            return refuse_at(why, whylen, "index \"%.64s\": sql", ixname);
+            return db_refuse_at(why, whylen, "index \"%.64s\": sql", ixname);
     }
     return 0;
 }
@@ -102,18 +87,18 @@ int sqlite_guard_table(const fmt_table *t, const char *name, int source_is_sqlit
                        size_t whylen)
 {
     if (sqlite_guard_table_name(name, why, whylen) < 0)
-        return refuse_at(why, whylen, "name");
+        return db_refuse_at(why, whylen, "name");
     for (size_t i = 0; i < t->ncolumns; i++) {
         const fmt_column *c = &t->columns[i];
         const char *cname = c->name ? c->name : "";
         if (guard_expression(c->default_sql, why, whylen) < 0)
-            return refuse_at(why, whylen, "column \"%.64s\": default", cname);
+            return db_refuse_at(why, whylen, "column \"%.64s\": default", cname);
         if (guard_expression(c->generated_sql, why, whylen) < 0)
-            return refuse_at(why, whylen, "column \"%.64s\": generated expression", cname);
+            return db_refuse_at(why, whylen, "column \"%.64s\": generated expression", cname);
     }
     for (size_t i = 0; i < t->nchecks; i++)
         if (guard_expression(t->checks[i].expression, why, whylen) < 0)
-            return refuse_at(why, whylen, "check \"%.64s\": expression",
-                             t->checks[i].name ? t->checks[i].name : "");
+            return db_refuse_at(why, whylen, "check \"%.64s\": expression",
+                                t->checks[i].name ? t->checks[i].name : "");
     return guard_indexes(t, name, source_is_sqlite, why, whylen);
 }

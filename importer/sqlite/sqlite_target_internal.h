@@ -44,6 +44,7 @@ typedef struct {
 enum { COLUMN_OTHER, COLUMN_TEXT, COLUMN_BLOB };
 
 typedef struct {
+    db_diag diag; /* first: the ops' errmsg and warnings read it (ops.h) */
     sqlite3 *db;
     char *path;
     db_target_options opts;
@@ -55,7 +56,6 @@ typedef struct {
     int foreign_keys_before; /* -1 = not read */
     char *source_backend;
     int source_is_sqlite;
-    db_diag diag;
     char *error_column;
 
     /* The table between table_begin and table_end. */

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "ops.h"
 #include "sqlite_dialect.h"
 
 /* ---- the work file ------------------------------------------------------ */
@@ -168,14 +169,10 @@ static int target_open(void **state, const char *locator, const db_target_option
 static int target_begin(void *state, const fmt_header *h)
 {
     sqlite_target *st = state;
-    free(st->source_backend);
-    st->source_backend = NULL;
-    if (h && h->source_backend) {
-        st->source_backend = strdup(h->source_backend);
-        if (!st->source_backend)
-            return db_oom(&st->diag);
-    }
-    st->source_is_sqlite = st->source_backend && strcmp(st->source_backend, "sqlite") == 0;
+    int same = db_ops_source_backend(&st->diag, &st->source_backend, h, "sqlite");
+    if (same < 0)
+        return -1;
+    st->source_is_sqlite = same;
     /* 64 MiB of page cache for this connection only. The journal mode is the
      * user's and stays as it is. */
     if (sqlite_tgt_exec_one(st, "PRAGMA cache_size = -65536", "cannot configure the connection") <
@@ -226,19 +223,6 @@ static void target_rollback(void *state)
 
 /* ---- messages and closing ----------------------------------------------- */
 
-static int target_warnings(void *state, char ***lines, size_t *nlines)
-{
-    sqlite_target *st = state;
-    db_diag_warnings(&st->diag, lines, nlines);
-    return 0;
-}
-
-static const char *target_errmsg(void *state)
-{
-    const sqlite_target *st = state;
-    return db_errmsg(st ? &st->diag : NULL);
-}
-
 static const char *target_error_column(void *state)
 {
     const sqlite_target *st = state;
@@ -280,6 +264,8 @@ static void target_close(void *state)
     free(st);
 }
 
+DB_OPS_DIAG_FIRST(sqlite_target);
+
 static const db_target_ops sqlite_target_ops = {
     .backend = "sqlite",
     .open = target_open,
@@ -290,8 +276,8 @@ static const db_target_ops sqlite_target_ops = {
     .finish = sqlite_tgt_finish,
     .commit = target_commit,
     .rollback = target_rollback,
-    .warnings = target_warnings,
-    .errmsg = target_errmsg,
+    .warnings = db_ops_warnings,
+    .errmsg = db_ops_errmsg,
     .error_column = target_error_column,
     .interrupt = target_interrupt,
     .close = target_close,

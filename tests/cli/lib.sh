@@ -45,6 +45,19 @@ need() { # need COMMAND: skip (77) when a tool is missing, fail under CI
     fi
 }
 
+# start_stalled_import TARGET FILE: starts dbimport TARGET reading a FIFO,
+# feeds it the first half of FILE and leaves the FIFO open (fd 3), so the
+# import is stalled mid-document; its stderr goes to $WORK/err. Sets $pid.
+start_stalled_import() {
+    rm -f "$WORK/fifo"
+    mkfifo "$WORK/fifo"
+    "$DBIMPORT" "$1" "$WORK/fifo" 2>"$WORK/err" &
+    pid=$!
+    exec 3>"$WORK/fifo"
+    # head returns once all but the pipe's buffer has been read.
+    head -c $(($(wc -c <"$2") / 2)) "$2" >&3
+}
+
 # --- PostgreSQL ---------------------------------------------------------------
 # PostgreSQL tests talk to the server in PGHOST/PGPORT/PGUSER (tools/test.sh
 # starts a throwaway cluster and sets DB_TEST_PG=1). Every database a test

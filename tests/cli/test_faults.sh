@@ -6,26 +6,13 @@
 need "$SQLITE3"
 chinook="$DB_TESTDATA/chinook/Chinook_Sqlite.sqlite"
 "$DBEXPORT" --no-timestamp "$chinook" -f "$WORK/c.json"
-size=$(wc -c <"$WORK/c.json")
 
 # An existing target with data of its own.
 "$SQLITE3" "$WORK/target.db" "CREATE TABLE keep (x); INSERT INTO keep VALUES (42);"
 fingerprint "$WORK/target.db" >"$WORK/target.fp"
 
-# Starts dbimport TARGET reading a FIFO, feeds it the first half of the file
-# and leaves the FIFO open, so the import is stalled mid-document. Sets $pid.
-start_stalled_import() {
-    rm -f "$WORK/fifo"
-    mkfifo "$WORK/fifo"
-    "$DBIMPORT" "$1" "$WORK/fifo" 2>"$WORK/err" &
-    pid=$!
-    exec 3>"$WORK/fifo"
-    # head returns once all but the pipe's buffer has been read.
-    head -c $((size / 2)) "$WORK/c.json" >&3
-}
-
 for sig in TERM INT; do
-    start_stalled_import "$WORK/target.db"
+    start_stalled_import "$WORK/target.db" "$WORK/c.json"
     kill -"$sig" "$pid"
     wait "$pid"
     rc=$?
@@ -38,14 +25,14 @@ done
 
 # kill -9 cannot be caught: the existing target is restored from SQLite's
 # journal the next time it is opened; a new target never appears.
-start_stalled_import "$WORK/target.db"
+start_stalled_import "$WORK/target.db" "$WORK/c.json"
 kill -KILL "$pid"
 wait "$pid" 2>/dev/null
 exec 3>&-
 fingerprint "$WORK/target.db" >"$WORK/after.fp"
 check "kill -9: existing target as it was" same_files "$WORK/target.fp" "$WORK/after.fp"
 check_eq "kill -9: the target's own rows" "$("$SQLITE3" "$WORK/target.db" "SELECT x FROM keep")" 42
-start_stalled_import "$WORK/new.db"
+start_stalled_import "$WORK/new.db" "$WORK/c.json"
 kill -KILL "$pid"
 wait "$pid" 2>/dev/null
 exec 3>&-

@@ -17,16 +17,6 @@ pgq target "CREATE TABLE keep (x integer); INSERT INTO keep VALUES (42)" >/dev/n
 pg_checksums target >"$WORK/target.sum"
 target=$(pg_uri target)
 
-# Starts dbimport TARGET reading a FIFO, feeds it the first half of the file
-# and leaves the FIFO open, so the import is stalled mid-document. Sets $pid.
-start_stalled_import() {
-    rm -f "$WORK/fifo"
-    mkfifo "$WORK/fifo"
-    "$DBIMPORT" "$1" "$WORK/fifo" 2>"$WORK/err" &
-    pid=$!
-    exec 3>"$WORK/fifo"
-    head -c $((size / 2)) "$WORK/c.json" >&3
-}
 # dbimport_backend: the pid of the stalled import's server process, waiting
 # (up to ~20 s, not a timing assertion) for it to have sent some rows.
 dbimport_backend() {
@@ -43,7 +33,7 @@ dbimport_backend() {
 
 # The connection is dropped mid-COPY: the server ends the session; the rest of
 # the file arrives, the importer finds the connection gone.
-start_stalled_import "$target"
+start_stalled_import "$target" "$WORK/c.json"
 backend=$(dbimport_backend)
 check "dropped connection: the import's session is visible as application_name dbimport" test -n "$backend"
 check_eq "dropped connection: pg_terminate_backend" \
@@ -66,7 +56,7 @@ check "dropped connection: target unchanged" same_files "$WORK/target.sum" <(pg_
 # A signal while stalled: the transaction is rolled back.
 for sig in TERM INT; do
     pg_checksums target >"$WORK/target.sum"
-    start_stalled_import "$target"
+    start_stalled_import "$target" "$WORK/c.json"
     dbimport_backend >/dev/null
     kill -"$sig" "$pid"
     wait "$pid"
@@ -79,7 +69,7 @@ done
 
 # kill -9 cannot be caught: the server rolls back when the connection closes.
 pg_checksums target >"$WORK/target.sum"
-start_stalled_import "$target"
+start_stalled_import "$target" "$WORK/c.json"
 dbimport_backend >/dev/null
 kill -KILL "$pid"
 wait "$pid" 2>/dev/null

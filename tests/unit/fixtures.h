@@ -1,10 +1,11 @@
 /* Fixtures the unit tests share, so each lives once: values (v_int...),
- * table builders (table_new, add_column, set_pk), an in-memory buffer that
- * is a writer's sink and a reader's source (membuf), whole-file reads and
- * writes, and a private temporary directory. Header only (static inline):
- * a test links nothing more. A fixture that cannot do its job (bad type,
- * unwritable file) ends the test with status 2: a broken setup, not a
- * failed check. */
+ * table builders (table_new, add_column, set_pk, add_fk, add_index), finders over a source's
+ * tables (find_table_named, find_table_by_key, find_column),
+ * an in-memory buffer that is a writer's sink and a reader's source
+ * (membuf), whole-file reads and writes, and a private temporary directory.
+ * Header only (static inline): a test links nothing more. A fixture that
+ * cannot do its job (bad type, unwritable file) ends the test with status
+ * 2: a broken setup, not a failed check. */
 #ifndef DB_TEST_FIXTURES_H
 #define DB_TEST_FIXTURES_H
 
@@ -121,6 +122,71 @@ static inline void set_pk(fmt_table *t, const char *name, const char *column)
     t->primary_key->name = fmt_strdup(name);
     t->primary_key->columns = strv(1, column);
     t->primary_key->ncolumns = 1;
+}
+
+/* A one-column foreign key to ref_table(ref_column); ref_column NULL names
+ * no columns (the referenced table's primary key). Valid until the next
+ * add_fk on t. */
+static inline fmt_foreign_key *add_fk(fmt_table *t, const char *column, const char *ref_table,
+                                      const char *ref_column)
+{
+    t->foreign_keys = realloc(t->foreign_keys, (t->nforeign_keys + 1) * sizeof *t->foreign_keys);
+    fmt_foreign_key *fk = &t->foreign_keys[t->nforeign_keys++];
+    memset(fk, 0, sizeof *fk);
+    fk->columns = strv(1, column);
+    fk->ncolumns = 1;
+    fk->ref_table = fmt_strdup(ref_table);
+    if (ref_column) {
+        fk->ref_columns = strv(1, ref_column);
+        fk->nref_columns = 1;
+    }
+    return fk;
+}
+
+/* An index of one part on column (NULL for an expression part: set the
+ * returned index's parts[0].expression). Its sql is for the caller to set
+ * too. Valid until the next add_index on t. */
+static inline fmt_index *add_index(fmt_table *t, const char *name, int unique, const char *column)
+{
+    t->indexes = realloc(t->indexes, (t->nindexes + 1) * sizeof *t->indexes);
+    fmt_index *ix = &t->indexes[t->nindexes++];
+    memset(ix, 0, sizeof *ix);
+    ix->name = fmt_strdup(name);
+    ix->unique = unique;
+    ix->parts = calloc(1, sizeof *ix->parts);
+    ix->parts[0].column = fmt_strdup(column);
+    ix->nparts = 1;
+    return ix;
+}
+
+/* The table called name (any namespace), or NULL. */
+static inline const fmt_table *find_table_named(fmt_table **tables, size_t n, const char *name)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(tables[i]->name, name) == 0)
+            return tables[i];
+    return NULL;
+}
+
+/* The table whose fmt_table_key ("namespace.name", or the bare name) is
+ * key, or NULL. */
+static inline const fmt_table *find_table_by_key(fmt_table **tables, size_t n, const char *key)
+{
+    for (size_t i = 0; i < n; i++) {
+        char *k = fmt_table_key(tables[i]);
+        int hit = k && strcmp(k, key) == 0;
+        free(k);
+        if (hit)
+            return tables[i];
+    }
+    return NULL;
+}
+
+/* t's column called name, or NULL (also when t is NULL). */
+static inline const fmt_column *find_column(const fmt_table *t, const char *name)
+{
+    int i = t ? fmt_table_find_column(t, name) : -1;
+    return i >= 0 ? &t->columns[i] : NULL;
 }
 
 /* ---- memory --------------------------------------------------------------- */

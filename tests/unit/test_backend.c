@@ -1,10 +1,12 @@
 /* tools/backend: the shared backend layer (no database needed): the error
- * handle, the buffer, selection, order and the SQL tokenizer's checks. */
+ * handle and the ops slots that read it, the buffer, selection, order and the SQL tokenizer's
+ * checks. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "check.h"
 #include "diag.h"
+#include "ops.h"
 #include "order.h"
 #include "select.h"
 #include "sqlbuf.h"
@@ -27,10 +29,58 @@ static void test_diag(void)
     db_diag_warnings(&d, &lines, &n);
     CHECK(n == 2);
     CHECK_STR(lines[1], "w2");
-    db_oom(&d);
-    CHECK_STR(db_errmsg(&d), "out of memory");
     db_diag_free(&d);
     CHECK(d.nwarnings == 0 && !d.message);
+}
+
+/* Running out of memory after an error keeps that error as the message. */
+static void test_diag_oom(void)
+{
+    db_diag d = {0};
+    CHECK(db_oom(&d) == -1);
+    CHECK(d.oom);
+    CHECK_STR(db_errmsg(&d), "out of memory");
+    db_diag_free(&d);
+
+    db_error(&d, "table \"%s\": bad value", "t");
+    d.oom = 1; /* as db_warn leaves it when it cannot grow the list */
+    CHECK(db_oom(&d) == -1);
+    CHECK(d.oom);
+    CHECK_STR(db_errmsg(&d), "table \"t\": bad value");
+    db_diag_free(&d);
+}
+
+/* A backend's state as ops.h wants it: its db_diag first. */
+typedef struct {
+    db_diag diag;
+    int other;
+} fake_backend;
+DB_OPS_DIAG_FIRST(fake_backend);
+
+static void test_ops(void)
+{
+    fake_backend b = {.other = 7};
+    char **lines = NULL;
+    size_t n = 9;
+    CHECK_STR(db_ops_errmsg(NULL), "out of memory");
+    CHECK_STR(db_ops_errmsg(&b), "no error");
+    db_error(&b.diag, "table \"%s\": bad", "t");
+    db_warn(&b.diag, "careful");
+    CHECK_STR(db_ops_errmsg(&b), "table \"t\": bad");
+    CHECK(db_ops_warnings(&b, &lines, &n) == 0 && n == 1 && lines == b.diag.warnings);
+    CHECK_STR(lines[0], "careful");
+    db_diag_free(&b.diag);
+
+    char *copy = NULL;
+    fmt_header h = {.source_backend = "sqlite"};
+    CHECK(db_ops_source_backend(&b.diag, &copy, &h, "sqlite") == 1);
+    CHECK_STR(copy, "sqlite");
+    CHECK(copy != h.source_backend);
+    CHECK(db_ops_source_backend(&b.diag, &copy, &h, "postgresql") == 0);
+    CHECK_STR(copy, "sqlite");
+    CHECK(db_ops_source_backend(&b.diag, &copy, NULL, "sqlite") == 0);
+    CHECK(copy == NULL);
+    CHECK(!b.diag.oom && !b.diag.message);
 }
 
 static void test_buf(void)
@@ -189,6 +239,8 @@ static void test_create(void)
 int main(void)
 {
     test_diag();
+    test_diag_oom();
+    test_ops();
     test_buf();
     test_select();
     test_order();

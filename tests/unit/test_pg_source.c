@@ -19,6 +19,7 @@
 #include <libpq-fe.h>
 
 #include "check.h"
+#include "fixtures.h"
 #include "pg_copy_decode.h"
 #include "pg_copy_encode.h"
 #include "pg_half.h"
@@ -382,26 +383,6 @@ static bool is_null(const saved_value *v)
     return v && v->kind == FMT_VALUE_NULL;
 }
 
-static const fmt_table *find_table(fmt_table **tables, size_t n, const char *key)
-{
-    size_t i;
-    for (i = 0; i < n; i++) {
-        char *k = fmt_table_key(tables[i]);
-        bool hit = k && strcmp(k, key) == 0;
-        free(k);
-        if (hit) {
-            return tables[i];
-        }
-    }
-    return NULL;
-}
-
-static const fmt_column *find_column(const fmt_table *t, const char *name)
-{
-    int i = t ? fmt_table_find_column(t, name) : -1;
-    return i >= 0 ? &t->columns[i] : NULL;
-}
-
 static bool has_warning(char **lines, size_t n, const char *text)
 {
     size_t i;
@@ -412,15 +393,6 @@ static bool has_warning(char **lines, size_t n, const char *text)
     }
     fprintf(stderr, "  no warning \"%s\"\n", text);
     return false;
-}
-
-static void free_tables(fmt_table **tables, size_t n)
-{
-    size_t i;
-    for (i = 0; i < n; i++) {
-        fmt_table_free(tables[i]);
-    }
-    free(tables);
 }
 
 static int exec_ok(PGconn *conn, const char *sql)
@@ -446,11 +418,11 @@ static void check_column(const fmt_table *t, const char *name, const char *type,
 
 static void check_schema(fmt_table **tables, size_t ntables)
 {
-    const fmt_table *parent = find_table(tables, ntables, "Parent");
-    const fmt_table *child = find_table(tables, ntables, "Sales Dept.child");
-    const fmt_table *types = find_table(tables, ntables, "types");
-    const fmt_table *events = find_table(tables, ntables, "events");
-    const fmt_table *sub = find_table(tables, ntables, "sub");
+    const fmt_table *parent = find_table_by_key(tables, ntables, "Parent");
+    const fmt_table *child = find_table_by_key(tables, ntables, "Sales Dept.child");
+    const fmt_table *types = find_table_by_key(tables, ntables, "types");
+    const fmt_table *events = find_table_by_key(tables, ntables, "events");
+    const fmt_table *sub = find_table_by_key(tables, ntables, "sub");
     const fmt_column *c;
     size_t i;
 
@@ -462,9 +434,9 @@ static void check_schema(fmt_table **tables, size_t ntables)
         free(b);
     }
     CHECK(ntables == 9);
-    CHECK(find_table(tables, ntables, "events_2020") == NULL);
-    CHECK(find_table(tables, ntables, "sub_1") == NULL);
-    CHECK(find_table(tables, ntables, "derived") != NULL);
+    CHECK(find_table_by_key(tables, ntables, "events_2020") == NULL);
+    CHECK(find_table_by_key(tables, ntables, "sub_1") == NULL);
+    CHECK(find_table_by_key(tables, ntables, "derived") != NULL);
     CHECK(parent && child && types && events && sub);
     if (!parent || !child || !types || !events || !sub) {
         return;
@@ -624,11 +596,11 @@ static void check_header(const fmt_header *h)
 
 static void check_rows(const db_source_ops *ops, void *src, fmt_table **tables, size_t ntables)
 {
-    const fmt_table *types = find_table(tables, ntables, "types");
-    const fmt_table *parent = find_table(tables, ntables, "Parent");
-    const fmt_table *events = find_table(tables, ntables, "events");
-    const fmt_table *nopk = find_table(tables, ntables, "nopk");
-    const fmt_table *base = find_table(tables, ntables, "base");
+    const fmt_table *types = find_table_by_key(tables, ntables, "types");
+    const fmt_table *parent = find_table_by_key(tables, ntables, "Parent");
+    const fmt_table *events = find_table_by_key(tables, ntables, "events");
+    const fmt_table *nopk = find_table_by_key(tables, ntables, "nopk");
+    const fmt_table *base = find_table_by_key(tables, ntables, "base");
     saved_rows r;
     const saved_value *v;
     static const unsigned char vec1[] = {0x00, 0x00, 0x80, 0x3f, 0x00, 0x00,
@@ -841,7 +813,7 @@ static void test_torture(const char *dbname, PGconn *other)
     check_schema(tables, ntables);
     /* A second listing is the same, and owned by the caller too. */
     CHECK(ops->tables(src, &again, &nagain) == 0 && nagain == ntables);
-    free_tables(again, nagain);
+    fmt_tables_free(again, nagain);
     check_rows(ops, src, tables, ntables);
     check_objects(ops, src);
 
@@ -862,7 +834,7 @@ static void test_torture(const char *dbname, PGconn *other)
           strstr(PQerrorMessage(conn), "read-only transaction") != NULL);
     PQclear(res);
 
-    free_tables(tables, ntables);
+    fmt_tables_free(tables, ntables);
     fmt_header_clear(&h);
     ops->close(src);
 }
@@ -884,7 +856,7 @@ static void test_filters(const char *dbname)
     opts.include_schemas = sales;
     CHECK(ops->open(&src, locator, &opts) == 0 && ops->tables(src, &tables, &ntables) == 0);
     CHECK(ntables == 1 && tables[0]->namespace && strcmp(tables[0]->name, "child") == 0);
-    free_tables(tables, ntables);
+    fmt_tables_free(tables, ntables);
     ops->close(src);
 
     memset(&opts, 0, sizeof opts);
@@ -892,19 +864,19 @@ static void test_filters(const char *dbname)
     opts.exclude_tables = no_types;
     CHECK(ops->open(&src, locator, &opts) == 0 && ops->header(src, &h) == 0 &&
           ops->tables(src, &tables, &ntables) == 0);
-    CHECK(ntables == 7 && find_table(tables, ntables, "types") == NULL);
+    CHECK(ntables == 7 && find_table_by_key(tables, ntables, "types") == NULL);
     /* No selected column uses vector, enums or domains any more. */
     CHECK(h.nextensions == 0 && h.nuser_types == 0);
     fmt_header_clear(&h);
-    free_tables(tables, ntables);
+    fmt_tables_free(tables, ntables);
     ops->close(src);
 
     memset(&opts, 0, sizeof opts);
     opts.include_tables = qualified;
     CHECK(ops->open(&src, locator, &opts) == 0 && ops->tables(src, &tables, &ntables) == 0);
-    CHECK(ntables == 2 && find_table(tables, ntables, "types") &&
-          find_table(tables, ntables, "Sales Dept.child"));
-    free_tables(tables, ntables);
+    CHECK(ntables == 2 && find_table_by_key(tables, ntables, "types") &&
+          find_table_by_key(tables, ntables, "Sales Dept.child"));
+    fmt_tables_free(tables, ntables);
     ops->close(src);
 }
 

@@ -6,14 +6,15 @@
  * --require-empty, dry runs, rollback and a backend killed during COPY
  * leaving the database as it was. */
 #include "check.h"
+#include "fixtures.h"
 #include "schema.h"
 #include "target.h"
+#include "target_session.h"
 #include "types.h"
 #include "value.h"
 
 #include <libpq-fe.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,123 +25,6 @@ static PGconn *admin;
 static char dbname[64];
 static char conninfo[128];
 static int dbcount;
-
-/* ---- building tables ---------------------------------------------------- */
-
-static char **strv(size_t n, ...)
-{
-    va_list ap;
-    char **v = calloc(n + 1, sizeof *v);
-    va_start(ap, n);
-    for (size_t i = 0; i < n; i++)
-        v[i] = fmt_strdup(va_arg(ap, const char *));
-    va_end(ap);
-    return v;
-}
-
-static fmt_table *table_new(const char *ns, const char *name)
-{
-    fmt_table *t = calloc(1, sizeof *t);
-    t->namespace = fmt_strdup(ns);
-    t->name = fmt_strdup(name);
-    return t;
-}
-
-static fmt_column *add_column(fmt_table *t, const char *name, const char *type, const char *native,
-                              int nullable)
-{
-    char err[128];
-    t->columns = realloc(t->columns, (t->ncolumns + 1) * sizeof *t->columns);
-    fmt_column *c = &t->columns[t->ncolumns++];
-    memset(c, 0, sizeof *c);
-    c->name = fmt_strdup(name);
-    c->type_text = fmt_strdup(type);
-    if (fmt_type_parse(&c->type, type, strlen(type), err, sizeof err) < 0) {
-        fprintf(stderr, "bad type %s: %s\n", type, err);
-        exit(2);
-    }
-    c->native_type = fmt_strdup(native);
-    c->nullable = nullable;
-    return c;
-}
-
-static void set_pk(fmt_table *t, const char *name, const char *column)
-{
-    t->primary_key = calloc(1, sizeof *t->primary_key);
-    t->primary_key->name = fmt_strdup(name);
-    t->primary_key->columns = strv(1, column);
-    t->primary_key->ncolumns = 1;
-}
-
-static fmt_foreign_key *add_fk(fmt_table *t, const char *column, const char *ref_table,
-                               const char *ref_column)
-{
-    t->foreign_keys = realloc(t->foreign_keys, (t->nforeign_keys + 1) * sizeof *t->foreign_keys);
-    fmt_foreign_key *fk = &t->foreign_keys[t->nforeign_keys++];
-    memset(fk, 0, sizeof *fk);
-    fk->columns = strv(1, column);
-    fk->ncolumns = 1;
-    fk->ref_table = fmt_strdup(ref_table);
-    fk->ref_columns = strv(1, ref_column);
-    fk->nref_columns = 1;
-    return fk;
-}
-
-static void add_index(fmt_table *t, const char *name, int unique, const char *column,
-                      const char *expression)
-{
-    t->indexes = realloc(t->indexes, (t->nindexes + 1) * sizeof *t->indexes);
-    fmt_index *ix = &t->indexes[t->nindexes++];
-    memset(ix, 0, sizeof *ix);
-    ix->name = fmt_strdup(name);
-    ix->unique = unique;
-    ix->parts = calloc(1, sizeof *ix->parts);
-    ix->parts[0].column = fmt_strdup(column);
-    ix->parts[0].expression = fmt_strdup(expression);
-    ix->nparts = 1;
-}
-
-/* ---- values ------------------------------------------------------------- */
-
-static fmt_value v_null(void)
-{
-    return (fmt_value){.kind = FMT_VALUE_NULL};
-}
-
-static fmt_value v_int(int64_t i)
-{
-    return (fmt_value){.kind = FMT_VALUE_INTEGER, .i = i};
-}
-
-static fmt_value v_real(double d)
-{
-    return (fmt_value){.kind = FMT_VALUE_REAL, .d = d};
-}
-
-static fmt_value v_bool(int b)
-{
-    return (fmt_value){.kind = FMT_VALUE_BOOLEAN, .b = b};
-}
-
-static fmt_value v_bytes(fmt_value_kind kind, const char *s, size_t len)
-{
-    return (fmt_value){.kind = kind, .bytes = s, .len = len};
-}
-
-static fmt_value v_text(const char *s)
-{
-    return v_bytes(FMT_VALUE_TEXT, s, strlen(s));
-}
-
-static fmt_value v_json(const char *s)
-{
-    return v_bytes(FMT_VALUE_JSON, s, strlen(s));
-}
-
-static fmt_value v_dec(const char *s)
-{
-    return v_bytes(FMT_VALUE_DECIMAL, s, strlen(s));
-}
 
 /* ---- the server --------------------------------------------------------- */
 
@@ -223,20 +107,6 @@ static const char *checksum(PGconn *c)
 
 /* ---- running the ops ---------------------------------------------------- */
 
-typedef struct {
-    const db_target_ops *ops;
-    void *st;
-    fmt_header h;
-} session;
-
-static db_target_options options(db_on_conflict oc)
-{
-    db_target_options o = {0};
-    o.on_conflict = oc;
-    o.single_transaction = 1;
-    return o;
-}
-
 static char *vector_extension[] = {"vector"};
 
 static int start(session *s, const db_target_options *o, const char *backend)
@@ -251,44 +121,11 @@ static int start(session *s, const db_target_options *o, const char *backend)
     return s->ops->begin(s->st, &s->h);
 }
 
-static void end(session *s, int commit)
-{
-    if (commit) {
-        int rc = s->ops->commit(s->st);
-        if (rc != 0)
-            fprintf(stderr, "commit: %s\n", s->ops->errmsg(s->st));
-        CHECK(rc == 0);
-    } else {
-        s->ops->rollback(s->st);
-    }
-    s->ops->close(s->st);
-    s->st = NULL;
-}
-
-static const char *errmsg(session *s)
-{
-    return s->ops->errmsg(s->st);
-}
-
 static int ok(session *s, int rc)
 {
     if (rc != 0)
         fprintf(stderr, "unexpected error: %s\n", errmsg(s));
     return rc == 0;
-}
-
-static int has_warning(session *s, const char *needle)
-{
-    char **lines;
-    size_t n;
-    s->ops->warnings(s->st, &lines, &n);
-    for (size_t i = 0; i < n; i++)
-        if (strstr(lines[i], needle))
-            return 1;
-    fprintf(stderr, "no warning containing: %s\n", needle);
-    for (size_t i = 0; i < n; i++)
-        fprintf(stderr, "  warning: %s\n", lines[i]);
-    return 0;
 }
 
 static int contains(const char *hay, const char *needle)
@@ -352,8 +189,9 @@ static void test_types_from_sqlite(void)
     created->default_sql = fmt_strdup("datetime('now')");
     add_column(t, "vc", "varchar(5)", "VARCHAR(5)", 1);
     set_pk(t, NULL, "id");
-    add_index(t, "items_by_name", 0, "name", NULL);
-    add_index(t, "items_lower", 0, NULL, "lower(name) COLLATE NOCASE");
+    add_index(t, "items_by_name", 0, "name");
+    add_index(t, "items_lower", 0, NULL)->parts[0].expression =
+        fmt_strdup("lower(name) COLLATE NOCASE");
 
     /* The arrays as the reader hands them over: [[1,null],[3,4]] and
      * ["a b","\"q\"",null,"NULL","back\\slash","{}"], then []. */

@@ -14,6 +14,7 @@
 #include <sqlite3.h>
 
 #include "check.h"
+#include "fixtures.h"
 #include "source.h"
 #include "sqlite_ddl.h"
 
@@ -116,23 +117,6 @@ static int make_db(const char *path, const char *sql)
     return rc;
 }
 
-static const fmt_table *find_table(fmt_table **tables, size_t n, const char *name)
-{
-    size_t i;
-    for (i = 0; i < n; i++) {
-        if (strcmp(tables[i]->name, name) == 0) {
-            return tables[i];
-        }
-    }
-    return NULL;
-}
-
-static const fmt_column *find_column(const fmt_table *t, const char *name)
-{
-    int i = t ? fmt_table_find_column(t, name) : -1;
-    return i >= 0 ? &t->columns[i] : NULL;
-}
-
 static bool has_warning(char **lines, size_t n, const char *text)
 {
     size_t i;
@@ -142,15 +126,6 @@ static bool has_warning(char **lines, size_t n, const char *text)
         }
     }
     return false;
-}
-
-static void free_tables(fmt_table **tables, size_t n)
-{
-    size_t i;
-    for (i = 0; i < n; i++) {
-        fmt_table_free(tables[i]);
-    }
-    free(tables);
 }
 
 static void free_objects(fmt_native_object *o, size_t n)
@@ -269,11 +244,11 @@ static void test_schema(fmt_table **tables, size_t ntables)
         CHECK_STR(tables[i]->name, names[i]);
     }
 
-    check_parent(find_table(tables, ntables, "parent"));
-    check_order_items(find_table(tables, ntables, "order items"));
+    check_parent(find_table_named(tables, ntables, "parent"));
+    check_order_items(find_table_named(tables, ntables, "order items"));
     check_references(tables, ntables);
     check_table_kinds(tables, ntables);
-    test_types(find_table(tables, ntables, "types"));
+    test_types(find_table_named(tables, ntables, "types"));
 }
 
 /* parent: AUTOINCREMENT, collation, checks in text order, unique, indexes */
@@ -389,7 +364,7 @@ static void check_order_items(const fmt_table *t)
 /* emp/dept: self reference (to the parent's PK), a cycle, names, order */
 static void check_references(fmt_table **tables, size_t ntables)
 {
-    const fmt_table *t = find_table(tables, ntables, "emp");
+    const fmt_table *t = find_table_named(tables, ntables, "emp");
     const fmt_column *c;
     CHECK(t && t->nforeign_keys == 2);
     if (t && t->nforeign_keys == 2) {
@@ -405,7 +380,7 @@ static void check_references(fmt_table **tables, size_t ntables)
         c = find_column(t, "id");
         CHECK(c && c->identity == FMT_IDENTITY_ROWID && c->nullable && !c->has_last_value);
     }
-    t = find_table(tables, ntables, "dept");
+    t = find_table_named(tables, ntables, "dept");
     CHECK(t && t->nforeign_keys == 1);
     if (t && t->nforeign_keys == 1) {
         CHECK_STR(t->foreign_keys[0].name, "fk_head");
@@ -418,18 +393,18 @@ static void check_references(fmt_table **tables, size_t ntables)
  * quirk, quoted names and a named column PK */
 static void check_table_kinds(fmt_table **tables, size_t ntables)
 {
-    const fmt_table *t = find_table(tables, ntables, "kv");
+    const fmt_table *t = find_table_named(tables, ntables, "kv");
     const fmt_column *c;
     CHECK(t && t->without_rowid && !t->strict);
     c = find_column(t, "k");
     CHECK(c && !c->nullable && c->identity == FMT_IDENTITY_NONE);
-    t = find_table(tables, ntables, "strict_t");
+    t = find_table_named(tables, ntables, "strict_t");
     CHECK(t && t->strict && !t->without_rowid);
     CHECK_STR(find_column(t, "x") ? find_column(t, "x")->type_text : NULL, "any");
     CHECK_STR(find_column(t, "y") ? find_column(t, "y")->type_text : NULL, "int64");
 
     /* generated columns */
-    t = find_table(tables, ntables, "gen");
+    t = find_table_named(tables, ntables, "gen");
     c = find_column(t, "b");
     CHECK(c && !c->generated_stored);
     CHECK_STR(c ? c->generated_sql : NULL, "a * 2");
@@ -443,13 +418,13 @@ static void check_table_kinds(fmt_table **tables, size_t ntables)
     CHECK(t && !t->primary_key);
 
     /* no declared types; the DESC quirk; quoted names and a named column PK */
-    t = find_table(tables, ntables, "untyped");
+    t = find_table_named(tables, ntables, "untyped");
     c = find_column(t, "a");
     CHECK(c && !c->native_type && c->type.kind == FMT_TYPE_ANY && c->nullable);
     CHECK_STR(c ? c->type_text : NULL, "any");
-    c = find_column(find_table(tables, ntables, "quirk"), "x");
+    c = find_column(find_table_named(tables, ntables, "quirk"), "x");
     CHECK(c && c->identity == FMT_IDENTITY_NONE && c->nullable);
-    t = find_table(tables, ntables, "named_pk");
+    t = find_table_named(tables, ntables, "named_pk");
     CHECK(t && t->primary_key && t->primary_key->name && strcmp(t->primary_key->name, "pk_c") == 0);
     c = find_column(t, "c");
     CHECK(c && c->identity == FMT_IDENTITY_ROWID);
@@ -506,10 +481,10 @@ static void test_rows(const db_source_ops *ops, void *src, fmt_table **tables, s
     const fmt_table *t;
     int n;
 
-    check_vals_rows(ops, src, find_table(tables, ntables, "vals"));
+    check_vals_rows(ops, src, find_table_named(tables, ntables, "vals"));
 
     /* composite key order */
-    t = find_table(tables, ntables, "order items");
+    t = find_table_named(tables, ntables, "order items");
     n = t ? read_rows(ops, src, t, rows, 8) : -1;
     CHECK(n == 3);
     if (n == 3) {
@@ -519,7 +494,7 @@ static void test_rows(const db_source_ops *ops, void *src, fmt_table **tables, s
     }
 
     /* rowid order without a key; WITHOUT ROWID by key; empty blob */
-    t = find_table(tables, ntables, "untyped");
+    t = find_table_named(tables, ntables, "untyped");
     n = t ? read_rows(ops, src, t, rows, 8) : -1;
     CHECK(n == 2);
     if (n == 2) {
@@ -529,7 +504,7 @@ static void test_rows(const db_source_ops *ops, void *src, fmt_table **tables, s
         CHECK(bytes_are(&rows[3].v, FMT_VALUE_TEXT, "x", 1));
         CHECK(rows[5].v.kind == FMT_VALUE_NULL);
     }
-    t = find_table(tables, ntables, "kv");
+    t = find_table_named(tables, ntables, "kv");
     n = t ? read_rows(ops, src, t, rows, 8) : -1;
     CHECK(n == 2);
     if (n == 2) {
@@ -540,7 +515,7 @@ static void test_rows(const db_source_ops *ops, void *src, fmt_table **tables, s
     }
 
     /* generated columns are placeholders */
-    t = find_table(tables, ntables, "gen");
+    t = find_table_named(tables, ntables, "gen");
     n = t ? read_rows(ops, src, t, rows, 8) : -1;
     CHECK(n == 1);
     if (n == 1) {
@@ -551,7 +526,7 @@ static void test_rows(const db_source_ops *ops, void *src, fmt_table **tables, s
     }
 
     /* AUTOINCREMENT table after a delete */
-    t = find_table(tables, ntables, "parent");
+    t = find_table_named(tables, ntables, "parent");
     n = t ? read_rows(ops, src, t, rows, 8) : -1;
     CHECK(n == 2);
     if (n == 2) {
@@ -619,10 +594,10 @@ static void test_torture(void)
         printf("warning: %s\n", lines[i]);
     }
     /* a second listing is the caller's again and adds no warnings */
-    free_tables(tables, ntables);
+    fmt_tables_free(tables, ntables);
     CHECK(ops->tables(src, &tables, &ntables) == 0 && ntables == 12);
     CHECK(ops->warnings(src, &lines, &nlines) == 0 && nlines == 3);
-    free_tables(tables, ntables);
+    fmt_tables_free(tables, ntables);
     ops->close(src);
     test_selection(path);
 }
@@ -645,7 +620,7 @@ static void test_selection(const char *path)
         CHECK(ops->open(&src, path, &opts) == 0);
         CHECK(ops->tables(src, &tables, &ntables) == 0);
         CHECK(ntables == 1 && strcmp(tables[0]->name, "emp") == 0);
-        free_tables(tables, ntables);
+        fmt_tables_free(tables, ntables);
         CHECK(ops->native_objects(src, &objects, &nobjects) == 0);
         /* both views, and only the trigger whose table is selected */
         CHECK(nobjects == 3);
@@ -725,7 +700,7 @@ static void test_wal(void)
     if (ntables == 1) {
         CHECK(count_rows(ops, src, tables[0]) == 3); /* the snapshot, not 'd' */
     }
-    free_tables(tables, ntables);
+    fmt_tables_free(tables, ntables);
     ops->close(src);
 
     CHECK(stat(path, &st2) == 0);
@@ -808,7 +783,7 @@ static void test_unknown_module(void)
                       "virtual table \"v\" (module nosuchmod is not available)"));
     CHECK(ops->native_objects(src, &objects, &nobjects) == 0 && nobjects == 1);
     free_objects(objects, nobjects);
-    free_tables(tables, ntables);
+    fmt_tables_free(tables, ntables);
     ops->close(src);
 }
 
@@ -888,7 +863,7 @@ static void test_chinook(void)
     CHECK(ops->open(&src, path, NULL) == 0);
     CHECK(ops->tables(src, &tables, &ntables) == 0);
     CHECK(ntables == 11);
-    t = find_table(tables, ntables, "Invoice");
+    t = find_table_named(tables, ntables, "Invoice");
     CHECK(t && t->ncolumns == 9);
     if (t && t->ncolumns == 9) {
         c = find_column(t, "InvoiceId");
@@ -918,12 +893,12 @@ static void test_chinook(void)
         }
         CHECK(count_rows(ops, src, t) == 412);
     }
-    t = find_table(tables, ntables, "PlaylistTrack");
+    t = find_table_named(tables, ntables, "PlaylistTrack");
     CHECK(t && t->primary_key && t->primary_key->ncolumns == 2 && t->nforeign_keys == 2);
     CHECK(ops->native_objects(src, &objects, &nobjects) == 0 && nobjects == 0);
     CHECK(ops->warnings(src, &lines, &nlines) == 0 && nlines == 0);
     free_objects(objects, nobjects);
-    free_tables(tables, ntables);
+    fmt_tables_free(tables, ntables);
     ops->close(src);
 }
 

@@ -3,30 +3,20 @@
  * with the sqlite3 API: DDL, exact values and storage classes, conflicts,
  * rollback leaving the file byte-identical, foreign key checks, dry runs. */
 #include "check.h"
+#include "fixtures.h"
 #include "schema.h"
 #include "target.h"
+#include "target_session.h"
 #include "types.h"
 #include "value.h"
 
 #include <math.h>
 #include <sqlite3.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-static char tmpdir[256];
-
-static const char *path_in_tmp(const char *name)
-{
-    static char buf[4][512];
-    static int next;
-    char *p = buf[next++ % 4];
-    snprintf(p, sizeof buf[0], "%s/%s", tmpdir, name);
-    return p;
-}
 
 static int file_exists(const char *path)
 {
@@ -34,68 +24,7 @@ static int file_exists(const char *path)
     return stat(path, &sb) == 0;
 }
 
-static unsigned char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    unsigned char *buf = NULL;
-    *len = 0;
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    buf = malloc((size_t)n + 1);
-    if (buf && fread(buf, 1, (size_t)n, f) == (size_t)n)
-        *len = (size_t)n;
-    fclose(f);
-    return buf;
-}
-
-/* ---- building tables ---------------------------------------------------- */
-
-static char **strv(size_t n, ...)
-{
-    va_list ap;
-    char **v = calloc(n + 1, sizeof *v);
-    va_start(ap, n);
-    for (size_t i = 0; i < n; i++)
-        v[i] = fmt_strdup(va_arg(ap, const char *));
-    va_end(ap);
-    return v;
-}
-
-static fmt_table *table_new(const char *name)
-{
-    fmt_table *t = calloc(1, sizeof *t);
-    t->name = fmt_strdup(name);
-    return t;
-}
-
-static fmt_column *add_column(fmt_table *t, const char *name, const char *type, const char *native,
-                              int nullable)
-{
-    char err[128];
-    t->columns = realloc(t->columns, (t->ncolumns + 1) * sizeof *t->columns);
-    fmt_column *c = &t->columns[t->ncolumns++];
-    memset(c, 0, sizeof *c);
-    c->name = fmt_strdup(name);
-    c->type_text = fmt_strdup(type);
-    if (fmt_type_parse(&c->type, type, strlen(type), err, sizeof err) < 0) {
-        fprintf(stderr, "bad type %s: %s\n", type, err);
-        exit(2);
-    }
-    c->native_type = fmt_strdup(native);
-    c->nullable = nullable;
-    return c;
-}
-
-static void set_pk(fmt_table *t, const char *name, const char *column)
-{
-    t->primary_key = calloc(1, sizeof *t->primary_key);
-    t->primary_key->name = fmt_strdup(name);
-    t->primary_key->columns = strv(1, column);
-    t->primary_key->ncolumns = 1;
-}
+/* ---- building tables (beyond fixtures.h) -------------------------------- */
 
 static void add_unique(fmt_table *t, const char *name, const char *column)
 {
@@ -114,88 +43,7 @@ static void add_check(fmt_table *t, const char *name, const char *expr)
     t->nchecks++;
 }
 
-static fmt_foreign_key *add_fk(fmt_table *t, const char *column, const char *ref_table,
-                               const char *ref_column)
-{
-    t->foreign_keys = realloc(t->foreign_keys, (t->nforeign_keys + 1) * sizeof *t->foreign_keys);
-    fmt_foreign_key *fk = &t->foreign_keys[t->nforeign_keys++];
-    memset(fk, 0, sizeof *fk);
-    fk->columns = strv(1, column);
-    fk->ncolumns = 1;
-    fk->ref_table = fmt_strdup(ref_table);
-    if (ref_column) {
-        fk->ref_columns = strv(1, ref_column);
-        fk->nref_columns = 1;
-    }
-    return fk;
-}
-
-static void add_index(fmt_table *t, const char *name, int unique, const char *column,
-                      const char *sql)
-{
-    t->indexes = realloc(t->indexes, (t->nindexes + 1) * sizeof *t->indexes);
-    fmt_index *ix = &t->indexes[t->nindexes++];
-    memset(ix, 0, sizeof *ix);
-    ix->name = fmt_strdup(name);
-    ix->unique = unique;
-    ix->parts = calloc(1, sizeof *ix->parts);
-    ix->parts[0].column = fmt_strdup(column);
-    ix->nparts = 1;
-    ix->sql = fmt_strdup(sql);
-}
-
-/* ---- values ------------------------------------------------------------- */
-
-static fmt_value v_null(void)
-{
-    return (fmt_value){.kind = FMT_VALUE_NULL};
-}
-
-static fmt_value v_int(int64_t i)
-{
-    return (fmt_value){.kind = FMT_VALUE_INTEGER, .i = i};
-}
-
-static fmt_value v_real(double d)
-{
-    return (fmt_value){.kind = FMT_VALUE_REAL, .d = d};
-}
-
-static fmt_value v_bool(int b)
-{
-    return (fmt_value){.kind = FMT_VALUE_BOOLEAN, .b = b};
-}
-
-static fmt_value v_bytes(fmt_value_kind kind, const char *s, size_t len)
-{
-    return (fmt_value){.kind = kind, .bytes = s, .len = len};
-}
-
-static fmt_value v_text(const char *s)
-{
-    return v_bytes(FMT_VALUE_TEXT, s, strlen(s));
-}
-
-static fmt_value v_dec(const char *s)
-{
-    return v_bytes(FMT_VALUE_DECIMAL, s, strlen(s));
-}
-
 /* ---- running the ops ---------------------------------------------------- */
-
-typedef struct {
-    const db_target_ops *ops;
-    void *st;
-    fmt_header h;
-} session;
-
-static db_target_options options(db_on_conflict oc)
-{
-    db_target_options o = {0};
-    o.on_conflict = oc;
-    o.single_transaction = 1;
-    return o;
-}
 
 static int start(session *s, const char *path, const db_target_options *o, const char *backend)
 {
@@ -205,36 +53,6 @@ static int start(session *s, const char *path, const db_target_options *o, const
     if (s->ops->open(&s->st, path, o) < 0)
         return -1;
     return s->ops->begin(s->st, &s->h);
-}
-
-static void end(session *s, int commit)
-{
-    if (commit) {
-        CHECK(s->ops->commit(s->st) == 0);
-    } else {
-        s->ops->rollback(s->st);
-    }
-    s->ops->close(s->st);
-    s->st = NULL;
-}
-
-static const char *errmsg(session *s)
-{
-    return s->ops->errmsg(s->st);
-}
-
-static int has_warning(session *s, const char *needle)
-{
-    char **lines;
-    size_t n;
-    s->ops->warnings(s->st, &lines, &n);
-    for (size_t i = 0; i < n; i++)
-        if (strstr(lines[i], needle))
-            return 1;
-    fprintf(stderr, "no warning containing: %s\n", needle);
-    for (size_t i = 0; i < n; i++)
-        fprintf(stderr, "  warning: %s\n", lines[i]);
-    return 0;
 }
 
 /* ---- reading back ------------------------------------------------------- */
@@ -304,12 +122,12 @@ static void check_from_sqlite(const char *path);
  * generated column, defaults, collations, indexes, exact values. */
 static void test_sqlite_source(void)
 {
-    const char *path = path_in_tmp("from_sqlite.db");
+    const char *path = tmp_path("from_sqlite.db");
     session s;
     db_target_options o = options(DB_ON_CONFLICT_ERROR);
     db_table_stats stats = {0};
 
-    fmt_table *t = table_new("we\"ird");
+    fmt_table *t = table_new(NULL, "we\"ird");
     fmt_column *id = add_column(t, "id", "int64", "INTEGER", 0);
     id->identity = FMT_IDENTITY_AUTOINCREMENT;
     id->has_last_value = 1;
@@ -328,8 +146,9 @@ static void test_sqlite_source(void)
     add_column(t, "flag", "boolean", "BOOLEAN", 1);
     add_column(t, "z", "any", NULL, 1);
     set_pk(t, NULL, "id");
-    add_index(t, "by_name", 0, "na\"me", "CREATE INDEX by_name ON \"we\"\"ird\"(\"na\"\"me\")");
-    add_index(t, "by_r", 1, "r", NULL);
+    add_index(t, "by_name", 0, "na\"me")->sql =
+        fmt_strdup("CREATE INDEX by_name ON \"we\"\"ird\"(\"na\"\"me\")");
+    add_index(t, "by_r", 1, "r");
 
     CHECK(start(&s, path, &o, "sqlite") == 0);
     CHECK(s.ops->table_begin(s.st, t) == 0);
@@ -425,12 +244,12 @@ static void check_from_postgresql(const char *path);
  * the rest reported as warnings; identity becomes INTEGER PRIMARY KEY. */
 static void test_postgresql_source(void)
 {
-    const char *path = path_in_tmp("from_pg.db");
+    const char *path = tmp_path("from_pg.db");
     session s;
     db_target_options o = options(DB_ON_CONFLICT_ERROR);
     db_table_stats stats = {0};
 
-    fmt_table *t = table_new("orders");
+    fmt_table *t = table_new(NULL, "orders");
     fmt_column *id = add_column(t, "id", "int64", "bigint", 0);
     id->identity = FMT_IDENTITY_ALWAYS;
     add_column(t, "code", "varchar(10)", "character varying(10)", 1)->default_sql =
@@ -448,7 +267,7 @@ static void test_postgresql_source(void)
     set_pk(t, "orders_pkey", "id");
     add_unique(t, "orders_code_key", "code");
     add_check(t, "amount_positive", "(amount >= 0)");
-    add_index(t, "orders_lower", 0, "code", NULL);
+    add_index(t, "orders_lower", 0, "code");
     t->indexes[0].parts[0].collation = fmt_strdup("C");
     t->indexes[0].parts[0].descending = 1;
 
@@ -524,12 +343,12 @@ static void check_from_postgresql(const char *path)
  * leaves no file. */
 static void test_bad_check_leaves_no_file(void)
 {
-    const char *path = path_in_tmp("bad_check.db");
+    const char *path = tmp_path("bad_check.db");
     session s;
     db_target_options o = options(DB_ON_CONFLICT_ERROR);
-    fmt_table *ok = table_new("first");
+    fmt_table *ok = table_new(NULL, "first");
     add_column(ok, "a", "int32", "integer", 1);
-    fmt_table *t = table_new("items");
+    fmt_table *t = table_new(NULL, "items");
     add_column(t, "price", "decimal", "numeric", 1);
     add_check(t, "items_fine", "(price IS NOT NULL)");
     add_check(t, "items_price_check", "(price > (0)::numeric)");
@@ -551,14 +370,14 @@ static void test_bad_check_leaves_no_file(void)
     CHECK(strstr(errmsg(&s), "CHECK constraint failed: items_fine") != NULL);
     end(&s, 0);
     CHECK(!file_exists(path));
-    CHECK(!file_exists(path_in_tmp("bad_check.db-journal")));
+    CHECK(!file_exists(tmp_path("bad_check.db-journal")));
     fmt_table_free(ok);
     fmt_table_free(t);
 }
 
 static fmt_table *kv_table(void)
 {
-    fmt_table *t = table_new("kv");
+    fmt_table *t = table_new(NULL, "kv");
     add_column(t, "id", "int64", "INTEGER", 0)->identity = FMT_IDENTITY_ROWID;
     add_column(t, "v", "text", "TEXT", 1);
     add_column(t, "w", "text", "TEXT", 1);
@@ -579,16 +398,16 @@ static void make_kv(const char *path)
  * rolled-back target is byte-identical to before. */
 static void test_duplicate_rolls_back(void)
 {
-    const char *path = path_in_tmp("dup.db");
+    const char *path = tmp_path("dup.db");
     session s;
     db_target_options o = options(DB_ON_CONFLICT_ERROR);
     size_t before_len, after_len;
     fmt_table *t = kv_table();
-    fmt_table *other = table_new("fresh");
+    fmt_table *other = table_new(NULL, "fresh");
     add_column(other, "x", "text", "TEXT", 1);
 
     make_kv(path);
-    unsigned char *before = slurp(path, &before_len);
+    unsigned char *before = read_file(path, &before_len);
     CHECK(start(&s, path, &o, "sqlite") == 0);
     CHECK(s.ops->table_begin(s.st, other) == 0);
     fmt_value r0[] = {v_text("lots of data")};
@@ -603,9 +422,9 @@ static void test_duplicate_rolls_back(void)
     CHECK_STR(errmsg(&s), "UNIQUE constraint failed: kv.id");
     CHECK_STR(s.ops->error_column(s.st), "id");
     end(&s, 0);
-    unsigned char *after = slurp(path, &after_len);
+    unsigned char *after = read_file(path, &after_len);
     CHECK(before && after && before_len == after_len && memcmp(before, after, before_len) == 0);
-    CHECK(!file_exists(path_in_tmp("dup.db-journal")));
+    CHECK(!file_exists(tmp_path("dup.db-journal")));
     free(before);
     free(after);
     fmt_table_free(t);
@@ -614,7 +433,7 @@ static void test_duplicate_rolls_back(void)
 
 static void test_skip_and_update(void)
 {
-    const char *path = path_in_tmp("upsert.db");
+    const char *path = tmp_path("upsert.db");
     session s;
     db_target_options o = options(DB_ON_CONFLICT_SKIP);
     db_table_stats stats = {0};
@@ -652,7 +471,7 @@ static void test_skip_and_update(void)
     exec(db, "CREATE TABLE nokey (a TEXT)");
     sqlite3_close(db);
 
-    fmt_table *nokey = table_new("nokey");
+    fmt_table *nokey = table_new(NULL, "nokey");
     add_column(nokey, "a", "text", "TEXT", 1);
     CHECK(start(&s, path, &o, "sqlite") == 0);
     CHECK(s.ops->table_begin(s.st, nokey) < 0);
@@ -667,7 +486,7 @@ static void test_skip_and_update(void)
  * table and the column. */
 static void test_incompatible_existing(void)
 {
-    const char *path = path_in_tmp("existing.db");
+    const char *path = tmp_path("existing.db");
     session s;
     db_target_options o = options(DB_ON_CONFLICT_ERROR);
 
@@ -692,7 +511,7 @@ static void test_incompatible_existing(void)
         {"vw", "a", "int64", "INTEGER", "table \"vw\": the target has a view of that name"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
-        fmt_table *t = table_new(cases[i].table);
+        fmt_table *t = table_new(NULL, cases[i].table);
         add_column(t, "id", "int64", "INTEGER", 0);
         add_column(t, cases[i].column, cases[i].type, cases[i].native, 1);
         CHECK(start(&s, path, &o, "postgresql") == 0);
@@ -703,7 +522,7 @@ static void test_incompatible_existing(void)
     }
 
     /* compatible: a date into TEXT, a generated target column, a default */
-    fmt_table *u = table_new("U");
+    fmt_table *u = table_new(NULL, "U");
     add_column(u, "id", "int64", "bigint", 0);
     add_column(u, "N", "int32", "integer", 1);
     add_column(u, "day", "date", "date", 1);
@@ -724,7 +543,7 @@ static void test_incompatible_existing(void)
 
     /* data only: a missing table is an error */
     o.data_only = 1;
-    fmt_table *m = table_new("missing");
+    fmt_table *m = table_new(NULL, "missing");
     add_column(m, "a", "text", "TEXT", 1);
     CHECK(start(&s, path, &o, "sqlite") == 0);
     CHECK(s.ops->table_begin(s.st, m) < 0);
@@ -735,10 +554,10 @@ static void test_incompatible_existing(void)
 
 static void fk_tables(fmt_table **parent, fmt_table **child)
 {
-    *parent = table_new("p");
+    *parent = table_new(NULL, "p");
     add_column(*parent, "id", "int64", "INTEGER", 0)->identity = FMT_IDENTITY_ROWID;
     set_pk(*parent, NULL, "id");
-    *child = table_new("c");
+    *child = table_new(NULL, "c");
     add_column(*child, "id", "int64", "INTEGER", 0)->identity = FMT_IDENTITY_ROWID;
     add_column(*child, "pid", "int64", "INTEGER", 1);
     set_pk(*child, NULL, "id");
@@ -753,7 +572,7 @@ static void fk_tables(fmt_table **parent, fmt_table **child)
  * and triggers from SQLite are created verbatim. */
 static void test_foreign_keys(void)
 {
-    const char *path = path_in_tmp("fk.db");
+    const char *path = tmp_path("fk.db");
     session s;
     db_target_options o = options(DB_ON_CONFLICT_ERROR);
     fmt_table *p, *c;
@@ -804,7 +623,7 @@ static void test_foreign_keys(void)
     sqlite3_close(db);
 
     /* appending: existing index and view names are skipped */
-    add_index(c, "c_pid", 0, "pid", "CREATE INDEX c_pid ON c(pid)");
+    add_index(c, "c_pid", 0, "pid")->sql = fmt_strdup("CREATE INDEX c_pid ON c(pid)");
     CHECK(start(&s, path, &o, "sqlite") == 0);
     CHECK(s.ops->table_begin(s.st, c) == 0);
     CHECK(s.ops->row(s.st, c2, NULL) == 0);
@@ -832,7 +651,7 @@ static void test_foreign_keys(void)
 /* A dry run never creates or changes the file, but still checks. */
 static void test_dry_run(void)
 {
-    const char *path = path_in_tmp("dry.db");
+    const char *path = tmp_path("dry.db");
     session s;
     db_target_options o = options(DB_ON_CONFLICT_ERROR);
     db_table_stats stats = {0};
@@ -853,8 +672,8 @@ static void test_dry_run(void)
 
     make_kv(path);
     size_t before_len, after_len;
-    unsigned char *before = slurp(path, &before_len);
-    fmt_table *bad = table_new("kv");
+    unsigned char *before = read_file(path, &before_len);
+    fmt_table *bad = table_new(NULL, "kv");
     add_column(bad, "zz", "text", "TEXT", 1);
     CHECK(start(&s, path, &o, "sqlite") == 0);
     CHECK(s.ops->table_begin(s.st, bad) < 0);
@@ -864,7 +683,7 @@ static void test_dry_run(void)
     CHECK(s.ops->table_end(s.st, NULL) == 0);
     CHECK(s.ops->finish(s.st, NULL, 0, &s.h) == 0);
     end(&s, 1);
-    unsigned char *after = slurp(path, &after_len);
+    unsigned char *after = read_file(path, &after_len);
     CHECK(before && after && before_len == after_len && memcmp(before, after, before_len) == 0);
     free(before);
     free(after);
@@ -874,7 +693,7 @@ static void test_dry_run(void)
 
 static void test_not_a_database(void)
 {
-    const char *path = path_in_tmp("garbage.db");
+    const char *path = tmp_path("garbage.db");
     session s;
     db_target_options o = options(DB_ON_CONFLICT_ERROR);
     FILE *f = fopen(path, "wb");
@@ -882,11 +701,11 @@ static void test_not_a_database(void)
         fputs("this is not a database\n", f);
     fclose(f);
     size_t before_len, after_len;
-    unsigned char *before = slurp(path, &before_len);
+    unsigned char *before = read_file(path, &before_len);
     CHECK(start(&s, path, &o, "sqlite") < 0);
     CHECK(strstr(errmsg(&s), "is not an SQLite database") != NULL);
     s.ops->close(s.st);
-    unsigned char *after = slurp(path, &after_len);
+    unsigned char *after = read_file(path, &after_len);
     CHECK(before && after && before_len == after_len && memcmp(before, after, before_len) == 0);
     free(before);
     free(after);
@@ -896,12 +715,12 @@ static void test_not_a_database(void)
  * table again: what it declared fits what it is given. */
 static void test_reimport_into_created(void)
 {
-    const char *path = path_in_tmp("again.db");
+    const char *path = tmp_path("again.db");
     db_target_options o = options(DB_ON_CONFLICT_SKIP);
     unlink(path);
     for (int pass = 0; pass < 2; pass++) {
         session s;
-        fmt_table *t = table_new("prices");
+        fmt_table *t = table_new(NULL, "prices");
         add_column(t, "id", "int64", "bigint", 0);
         add_column(t, "amount", "decimal(20,4)", "numeric(20,4)", 1);
         add_column(t, "tags", "array(int32)", "integer[]", 1);
@@ -923,14 +742,14 @@ static void test_reimport_into_created(void)
  * trigger does not stop a table of its name, nor a table a trigger. */
 static void test_trigger_namespace(void)
 {
-    const char *path = path_in_tmp("names.db");
+    const char *path = tmp_path("names.db");
     db_target_options o = options(DB_ON_CONFLICT_ERROR);
     session s;
     unlink(path);
     sqlite3 *db = open_db(path);
     exec(db, "CREATE TABLE c (a); CREATE TRIGGER items AFTER INSERT ON c BEGIN SELECT 1; END;");
     sqlite3_close(db);
-    fmt_table *t = table_new("items");
+    fmt_table *t = table_new(NULL, "items");
     add_column(t, "x", "int64", "INTEGER", 1);
     fmt_native_object trigger = {FMT_NATIVE_TRIGGER, "c", "items",
                                  "CREATE TRIGGER c AFTER INSERT ON items BEGIN SELECT 1; END"};
@@ -954,14 +773,14 @@ static void test_trigger_namespace(void)
  * there is no sqlite_sequence to set it in). */
 static void test_autoincrement_word(void)
 {
-    const char *path = path_in_tmp("word.db");
+    const char *path = tmp_path("word.db");
     db_target_options o = options(DB_ON_CONFLICT_ERROR);
     session s;
     unlink(path);
     sqlite3 *db = open_db(path);
     exec(db, "CREATE TABLE t (id INTEGER PRIMARY KEY, note TEXT DEFAULT 'AUTOINCREMENT')");
     sqlite3_close(db);
-    fmt_table *t = table_new("t");
+    fmt_table *t = table_new(NULL, "t");
     fmt_column *id = add_column(t, "id", "int64", "INTEGER", 0);
     id->identity = FMT_IDENTITY_AUTOINCREMENT;
     id->has_last_value = 1;
@@ -979,12 +798,7 @@ static void test_autoincrement_word(void)
 
 int main(void)
 {
-    snprintf(tmpdir, sizeof tmpdir, "%s/test_sqlite_target.XXXXXX",
-             getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-    if (!mkdtemp(tmpdir)) {
-        perror("mkdtemp");
-        return 2;
-    }
+    const char *tmpdir = make_tmpdir("test_sqlite_target");
     test_sqlite_source();
     test_postgresql_source();
     test_bad_check_leaves_no_file();
@@ -1000,7 +814,7 @@ int main(void)
     const char *names[] = {"from_sqlite.db", "from_pg.db", "dup.db", "upsert.db",
                            "existing.db",    "fk.db",      "dry.db", "garbage.db"};
     for (size_t i = 0; i < sizeof names / sizeof *names; i++)
-        unlink(path_in_tmp(names[i]));
+        unlink(tmp_path(names[i]));
     rmdir(tmpdir);
     return check_report();
 }

@@ -43,8 +43,8 @@ int db_error(db_diag *d, const char *fmt, ...)
 
 int db_oom(db_diag *d)
 {
-    free(d->message);
-    d->message = NULL;
+    /* An error already recorded is what went wrong first (often what the
+     * failed allocation was meant to report on): keep it. */
     d->oom = 1;
     return -1;
 }

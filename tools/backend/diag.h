@@ -23,7 +23,9 @@ char *db_format(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Replaces the error with the formatted message. Always returns -1, so
  * `return db_error(d, ...)` ends a failing function. */
 int db_error(db_diag *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* Records that memory ran out. Returns -1. */
+/* Records that memory ran out. An error already recorded stays the message
+ * (a later out-of-memory, say while adding a warning, must not hide it);
+ * without one, db_errmsg says "out of memory". Returns -1. */
 int db_oom(db_diag *d);
 /* Appends a warning line. Returns 0, or -1 (and sets oom) when memory ran
  * out. */

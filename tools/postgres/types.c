@@ -39,16 +39,6 @@ static const struct {
     {"sparsevec", true, FMT_TYPE_SPARSEVEC, MOD_DIMENSION},
 };
 
-/* Whether t is a type the format accepts: its text parses back to it. */
-static bool type_valid(const fmt_type *t)
-{
-    char text[FMT_TYPE_BUFSZ], err[128];
-    fmt_type back;
-    int len = fmt_type_format(text, t);
-    return len > 0 && fmt_type_parse(&back, text, (size_t)len, err, sizeof err) == 0 &&
-           back.kind == t->kind && back.param1 == t->param1 && back.param2 == t->param2;
-}
-
 static void map_builtin(fmt_type *out, fmt_type_kind kind, typmod_rule rule, int32_t typmod)
 {
     out->kind = kind;
@@ -81,7 +71,7 @@ static void map_builtin(fmt_type *out, fmt_type_kind kind, typmod_rule rule, int
         }
         break;
     }
-    if (!type_valid(out)) {
+    if (!fmt_type_valid(out)) {
         if (out->kind == FMT_TYPE_DECIMAL) {
             out->param1 = out->param2 = -1;
         } else if (out->kind == FMT_TYPE_VARCHAR || out->kind == FMT_TYPE_CHAR) {

@@ -17,7 +17,7 @@ typedef struct {
     size_t size; /* of one element */
 } growing_array;
 
-static char *dup_text(sqlite3_stmt *st, int col)
+char *sqlite_catalog_text(sqlite3_stmt *st, int col)
 {
     const unsigned char *p = sqlite3_column_text(st, col);
     return p ? fmt_strdup((const char *)p) : NULL;
@@ -69,8 +69,8 @@ done:
 static int read_table(sqlite3_stmt *st, void *element)
 {
     sqlite_catalog_table *t = element;
-    t->name = dup_text(st, 0);
-    t->type = dup_text(st, 1);
+    t->name = sqlite_catalog_text(st, 0);
+    t->type = sqlite_catalog_text(st, 1);
     t->without_rowid = sqlite3_column_int(st, 2) != 0;
     t->strict = sqlite3_column_int(st, 3) != 0;
     return t->name && t->type ? 0 : -1;
@@ -104,12 +104,12 @@ static int read_column(sqlite3_stmt *st, void *element)
 {
     sqlite_catalog_column *c = element;
     const char *declared = (const char *)sqlite3_column_text(st, 1);
-    c->name = dup_text(st, 0);
+    c->name = sqlite_catalog_text(st, 0);
     c->declared = fmt_strdup(declared ? declared : "");
     c->notnull = sqlite3_column_int(st, 2) != 0;
     c->pk = sqlite3_column_int(st, 4);
     c->hidden = sqlite3_column_int(st, 5);
-    if (sqlite3_column_type(st, 3) != SQLITE_NULL && !(c->default_sql = dup_text(st, 3)))
+    if (sqlite3_column_type(st, 3) != SQLITE_NULL && !(c->default_sql = sqlite_catalog_text(st, 3)))
         return -1;
     return c->name && c->declared ? 0 : -1;
 }
@@ -142,7 +142,7 @@ void sqlite_catalog_columns_free(sqlite_catalog_column *c, size_t n)
 static int read_name(sqlite3_stmt *st, void *element)
 {
     char **name = element;
-    return (*name = dup_text(st, 0)) ? 0 : -1;
+    return (*name = sqlite_catalog_text(st, 0)) ? 0 : -1;
 }
 
 int sqlite_catalog_primary_key(sqlite3 *db, db_diag *d, const char *table, char ***columns,
@@ -165,7 +165,7 @@ static int read_index(sqlite3_stmt *st, void *element)
 {
     sqlite_catalog_index *ix = element;
     const char *origin = (const char *)sqlite3_column_text(st, 2);
-    ix->name = dup_text(st, 0);
+    ix->name = sqlite_catalog_text(st, 0);
     ix->unique = sqlite3_column_int(st, 1) != 0;
     ix->origin = (origin && strcmp(origin, "pk") == 0) ? 'p' : origin ? origin[0] : '?';
     ix->partial = sqlite3_column_int(st, 3) != 0;
@@ -199,9 +199,9 @@ static int read_index_column(sqlite3_stmt *st, void *element)
 {
     sqlite_catalog_index_column *c = element;
     c->cid = sqlite3_column_int(st, 0);
-    c->name = dup_text(st, 1);
+    c->name = sqlite_catalog_text(st, 1);
     c->descending = sqlite3_column_int(st, 2) != 0;
-    c->collation = dup_text(st, 3);
+    c->collation = sqlite_catalog_text(st, 3);
     /* a NULL name is an expression (or the rowid), not a failure */
     return (sqlite3_column_type(st, 1) == SQLITE_NULL || c->name) &&
                    (sqlite3_column_type(st, 3) == SQLITE_NULL || c->collation)
@@ -246,11 +246,11 @@ static int read_fk_row(sqlite3_stmt *st, void *element)
 {
     fk_row *r = element;
     r->id = sqlite3_column_int(st, 0);
-    r->ref_table = dup_text(st, 2);
-    r->from = dup_text(st, 3);
-    r->to = sqlite3_column_type(st, 4) == SQLITE_NULL ? NULL : dup_text(st, 4);
-    r->on_update = dup_text(st, 5);
-    r->on_delete = dup_text(st, 6);
+    r->ref_table = sqlite_catalog_text(st, 2);
+    r->from = sqlite_catalog_text(st, 3);
+    r->to = sqlite3_column_type(st, 4) == SQLITE_NULL ? NULL : sqlite_catalog_text(st, 4);
+    r->on_update = sqlite_catalog_text(st, 5);
+    r->on_delete = sqlite_catalog_text(st, 6);
     return r->ref_table && r->from && r->on_update && r->on_delete &&
                    (r->to || sqlite3_column_type(st, 4) == SQLITE_NULL)
                ? 0
@@ -335,10 +335,10 @@ void sqlite_catalog_foreign_keys_free(sqlite_catalog_foreign_key *fk, size_t n)
 static int read_object(sqlite3_stmt *st, void *element)
 {
     sqlite_catalog_object *o = element;
-    o->type = dup_text(st, 0);
-    o->name = dup_text(st, 1);
-    o->table = dup_text(st, 2);
-    o->sql = sqlite3_column_type(st, 3) == SQLITE_TEXT ? dup_text(st, 3) : NULL;
+    o->type = sqlite_catalog_text(st, 0);
+    o->name = sqlite_catalog_text(st, 1);
+    o->table = sqlite_catalog_text(st, 2);
+    o->sql = sqlite3_column_type(st, 3) == SQLITE_TEXT ? sqlite_catalog_text(st, 3) : NULL;
     return o->type && o->name && o->table && (o->sql || sqlite3_column_type(st, 3) != SQLITE_TEXT)
                ? 0
                : -1;

@@ -170,6 +170,21 @@ static size_t matching_paren(const scanner *s, size_t k, size_t end)
     return end;
 }
 
+/* Where the list item starting at token item ends: the next ',' outside
+ * parentheses before close, or close. */
+static size_t item_end(const scanner *s, size_t item, size_t close)
+{
+    size_t end = item, depth = 0;
+    while (end < close && !(depth == 0 && is_punct(s, end, ','))) {
+        if (is_punct(s, end, '('))
+            depth++;
+        else if (is_punct(s, end, ')'))
+            depth--;
+        end++;
+    }
+    return end;
+}
+
 static char *copy_range(scanner *s, size_t start, size_t end)
 {
     while (start < end && is_space_byte((unsigned char)s->sql[start]))
@@ -694,14 +709,7 @@ int sqlite_ddl_parse_table(sqlite_ddl_table *out, const char *sql, char *err, si
     }
     item = open + 1;
     while (item < close && !s.failed) {
-        size_t end = item, depth = 0;
-        while (end < close && !(depth == 0 && is_punct(&s, end, ','))) {
-            if (is_punct(&s, end, '('))
-                depth++;
-            else if (is_punct(&s, end, ')'))
-                depth--;
-            end++;
-        }
+        size_t end = item_end(&s, item, close);
         if (end == item) {
             set_error(&s, "empty item in column list");
             break;
@@ -769,14 +777,7 @@ int sqlite_ddl_parse_index(sqlite_ddl_index *out, const char *sql, char *err, si
     }
     item = k + 1;
     while (item < close) {
-        size_t end = item, depth = 0;
-        while (end < close && !(depth == 0 && is_punct(&s, end, ','))) {
-            if (is_punct(&s, end, '('))
-                depth++;
-            else if (is_punct(&s, end, ')'))
-                depth--;
-            end++;
-        }
+        size_t end = item_end(&s, item, close);
         size_t last = end;
         for (;;) {
             if (last > item + 1 && (is_kw(&s, last - 1, "ASC") || is_kw(&s, last - 1, "DESC")))

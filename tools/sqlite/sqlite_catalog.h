@@ -15,6 +15,10 @@
 
 #include "diag.h"
 
+/* A copy of column col of st's current row as text; NULL when it is NULL
+ * (or on out of memory). Caller frees. */
+char *sqlite_catalog_text(sqlite3_stmt *st, int col);
+
 typedef struct {
     char *name;
     char *type; /* "table", "virtual", "shadow", "view" */

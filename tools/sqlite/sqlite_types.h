@@ -13,9 +13,6 @@
  * type was given); strict: the table is STRICT. 0, or -1 (memory). */
 int sqlite_type_read(fmt_type *out, const char *declared, int strict);
 
-/* 1 if t is a type the format accepts: its text parses back to it. */
-int sqlite_type_valid(const fmt_type *t);
-
 /* Appends " TYPE", SQLite's declaration of the portable type ty (nothing
  * for any). 0, or -1 when there is no declaration for ty. */
 int sqlite_type_declare(db_buf *b, const fmt_type *ty);

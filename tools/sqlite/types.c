@@ -184,15 +184,6 @@ static int args_fit(type_args args, int n)
     return 0;
 }
 
-int sqlite_type_valid(const fmt_type *t)
-{
-    char text[FMT_TYPE_BUFSZ], err[128];
-    fmt_type back;
-    int len = fmt_type_format(text, t);
-    return len > 0 && fmt_type_parse(&back, text, (size_t)len, err, sizeof err) == 0 &&
-           back.kind == t->kind && back.param1 == t->param1 && back.param2 == t->param2;
-}
-
 /* Step 1 for "ARRAY T" and "T[]": 1 when out is now an array, 0 when the
  * declaration is no array (or one of nothing portable), -1 (memory). */
 /* Whether declared is "ARRAY T" or "T[]": *n is its length without trailing
@@ -249,7 +240,7 @@ static int read_named(fmt_type *out, const char *norm)
             out->kind = type_map[i].kind;
             out->param1 = params[0];
             out->param2 = params[1];
-            found = sqlite_type_valid(out);
+            found = fmt_type_valid(out);
             if (!found)
                 out->param1 = out->param2 = -1;
             break;
