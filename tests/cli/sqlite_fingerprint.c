@@ -59,6 +59,7 @@ static int dump(const char *prefix, const char *sql)
     return sqlite3_finalize(s) == SQLITE_OK ? 0 : -1;
 }
 
+/* Long because it is the whole program: one pass over the tables, read top to bottom. */
 int main(int argc, char **argv)
 {
     int with_schema = !(argc == 3 && strcmp(argv[2], "--data") == 0);

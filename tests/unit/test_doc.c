@@ -252,6 +252,7 @@ static void jsonb_round_trip(void)
 /* PostgreSQL-shaped documents: a namespaced, partitioned table with a
  * cross-schema foreign key and an array column; extensions, enums and
  * domains in the header. */
+/* Long because it is one document and the checks of what it reads, in document order. */
 static void namespaces_and_types(void)
 {
     static char *ext[] = {"vector"};

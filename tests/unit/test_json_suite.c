@@ -65,6 +65,7 @@ static int compare_names(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* Long because it is the table of JSONTestSuite cases and their expected verdicts. */
 int main(void)
 {
     const char *testdata = getenv("DB_TESTDATA");

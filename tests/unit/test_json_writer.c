@@ -95,6 +95,7 @@ static void check_sample_layout(unsigned indent_depth, const char *want)
     free(m.data);
 }
 
+/* Long because it is one table of layouts, each line a case. */
 static void test_layout(void)
 {
     mem_sink m;
@@ -282,6 +283,7 @@ static char *reference_escape(const unsigned char *s, size_t len)
     return out;
 }
 
+/* Long because it is one table of escapes, each line a case. */
 static void test_escaping(void)
 {
     static const char all_controls[] =

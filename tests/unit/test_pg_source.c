@@ -416,6 +416,7 @@ static void check_column(const fmt_table *t, const char *name, const char *type,
     }
 }
 
+/* Long because it walks the torture schema in order, one check per feature. */
 static void check_schema(fmt_table **tables, size_t ntables)
 {
     const fmt_table *parent = find_table_by_key(tables, ntables, "Parent");
@@ -594,6 +595,7 @@ static void check_header(const fmt_header *h)
     }
 }
 
+/* Long because it checks the torture rows column by column, in table order. */
 static void check_rows(const db_source_ops *ops, void *src, fmt_table **tables, size_t ntables)
 {
     const fmt_table *types = find_table_by_key(tables, ntables, "types");

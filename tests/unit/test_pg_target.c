@@ -163,6 +163,7 @@ static const unsigned char half2[] = {0x00, 0x38,             /* 0.5 */
 
 /* From SQLite: identity from INTEGER PRIMARY KEY, literal defaults only,
  * every portable scalar type, vectors, jsonb, arrays, COPY escaping. */
+/* Long because it is one file from SQLite and the type of each of its columns. */
 static void test_types_from_sqlite(void)
 {
     PGconn *c = fresh_database();
@@ -535,6 +536,7 @@ static void test_rollback_and_lost_connection(void)
 
 /* From PostgreSQL: native types, a schema, an enum, serial with its
  * sequence, a generated column, a partitioned table, checks. */
+/* Long because it is one file from PostgreSQL and the checks of each object it carries. */
 static void test_from_postgresql(void)
 {
     PGconn *c = fresh_database();
