@@ -38,6 +38,11 @@ int pg_target_record_failure(pg_target *st, const PGresult *res)
     const char *primary = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
     const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
     const char *detail = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL) : NULL;
+    /* "Failing row contains (...)" is the whole row: vectors, secrets and
+     * all, into every log that keeps the message. It is never kept; the
+     * row is named by its place in the file, or its key, instead. */
+    if (detail && strncmp(detail, "Failing row contains", 20) == 0)
+        detail = NULL;
     snprintf(st->sqlstate, sizeof st->sqlstate, "%s", state ? state : "");
     free(st->detail);
     st->detail = detail ? strdup(detail) : NULL;

@@ -207,4 +207,16 @@ check_contains "--on-invalid=null, NOT NULL: says why" "$err" "not-null"
 check_eq "--on-invalid=null, NOT NULL: nothing created" \
     "$(pgq short_u "SELECT count(*) FROM pg_tables WHERE tablename = 'u'")" 0
 
+# With --on-conflict the rows go through a staging table and the server
+# judges them together: a refused row must not have its contents (here a
+# secret) printed in the message ("Failing row contains (...)").
+"$JQ" '.tables = {users: (.tables.users | .columns[1].nullable = true
+         | .rows = [{"id": 77, "name": null, "email": "s3cret-token@x"}])}' "$WORK/a.json" >"$WORK/secret.json"
+pg_checksums t >"$WORK/t3.sum"
+err=$("$DBIMPORT" --on-conflict=skip "$(pg_uri t)" "$WORK/secret.json" 2>&1); rc=$?
+check_eq "refused row under --on-conflict: exit 1" "$rc" 1
+check_contains "refused row under --on-conflict: says why" "$err" "not-null"
+case $err in *s3cret* | *"Failing row"*) not_ok "refused row under --on-conflict: no row contents in [$err]" ;; *) ok ;; esac
+check "refused row under --on-conflict: target unchanged" same_files "$WORK/t3.sum" <(pg_checksums t)
+
 report
