@@ -207,6 +207,8 @@ int pg_target_prepare_user_types(pg_target *st, const fmt_header *h)
         if (pg_target_run_buf(st, &b) < 0)
             return db_error(&st->diag, "cannot create type \"%s.%s\": %s", ns, u->name,
                             st->diag.message);
+        if (u->kind == FMT_USER_TYPE_DOMAIN && pg_target_check_domain(st, ns, u->name) < 0)
+            return -1;
     }
     return 0;
 }

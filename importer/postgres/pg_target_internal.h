@@ -160,6 +160,17 @@ int pg_target_set_type_label(pg_target *st, size_t i, const char *label);
 /* The encodings of a table a dry run does not create: from the file. */
 int pg_target_encodings_from_file(pg_target *st, const fmt_table *t);
 
+/* ---- functions.c: what the file's expressions may call ----------------------- */
+
+/* The new table's defaults and generation expressions, right after CREATE
+ * TABLE and before any row: each calls only allowed functions. */
+int pg_target_check_defaults(pg_target *st, const fmt_table *t);
+/* The CHECKs and index expressions that run after the data, resolved on
+ * the still empty table. */
+int pg_target_check_post_expressions(pg_target *st, const fmt_table *t);
+/* A domain just created: its default and CHECKs. */
+int pg_target_check_domain(pg_target *st, const char *ns, const char *name);
+
 /* ---- existing.c: a table the target has ------------------------------------ */
 
 /* Whether the target has t: *oid set (allocated) when it has a table of

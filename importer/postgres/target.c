@@ -177,6 +177,11 @@ static int begin_new_table(pg_target *st, const fmt_table *t)
     if (st->opts.dry_run ? pg_target_encodings_from_file(st, t) < 0
                          : pg_target_create_table(st, t) < 0)
         return -1;
+    /* What the file's expressions call, before any of them runs: defaults
+     * run for the rows, CHECKs and index expressions after them. */
+    if (!st->opts.dry_run &&
+        (pg_target_check_defaults(st, t) < 0 || pg_target_check_post_expressions(st, t) < 0))
+        return -1;
     for (size_t i = 0; i < t->ncolumns; i++)
         st->loadable[i] = !(t->columns[i].generated_sql && st->source_is_pg);
     st->stats.created = 1;

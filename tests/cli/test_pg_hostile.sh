@@ -30,7 +30,8 @@ app_schema="CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS \$\$BEGI
   SELECT setval('app_accounts_id_seq', 1000);
   CREATE VIEW app_view AS SELECT id FROM app_accounts;
   CREATE SEQUENCE app_seq START 500; SELECT nextval('app_seq');
-  CREATE TRIGGER app_touch BEFORE UPDATE ON app_accounts FOR EACH ROW EXECUTE FUNCTION touch();"
+  CREATE TRIGGER app_touch BEFORE UPDATE ON app_accounts FOR EACH ROW EXECUTE FUNCTION touch();
+  CREATE FUNCTION app_secret(text) RETURNS text LANGUAGE sql IMMUTABLE AS \$\$SELECT \$1\$\$;"
 
 # state NAME: everything a hostile import must leave as it was.
 state() {
@@ -98,6 +99,14 @@ run_all() { # run_all LABEL DATABASE URI ROLE
     hostile check-breaks-out '.tables.things.constraints.checks[0].expression = "true) NOT VALID, CONSTRAINT c2 CHECK (true"' 'expression'
     hostile default-breaks-out '.tables.things.columns[1].default = "$$n$$ CHECK (pg_read_file($$/etc/hostname$$) <> $$$$)"' 'default'
     hostile index-expression-breaks-out '.tables.things.indexes[0] |= (del(.sql) | .parts[0].expression = "lower(name)), (pg_read_file($$/etc/hostname$$)")' 'expression'
+
+    # What expressions call: only built-in functions that change nothing.
+    hostile default-reads-a-file '.tables.things.columns[1] |= (.default = "pg_read_file($$/etc/hostname$$)")
+        | .tables.things.rows |= map(del(.name))' 'calls pg_read_file'
+    hostile check-writes-a-file '.tables.things.constraints.checks[0].expression = "lo_export(0, $$/tmp/pwn$$) > 0"' 'calls lo_export'
+    hostile index-calls-app-function '.tables.things.indexes[0] |= (del(.sql) | .parts[0].expression = "public.app_secret(name)")' 'calls public.app_secret(text)'
+    hostile domain-check-reads-a-file '.tables as $t | del(.tables) + {domains: [{"name": "d2", "nullable": true,
+        "base_type": "text", "checks": ["length(pg_read_file($$/etc/hostname$$)) > 0"]}], tables: $t}' 'calls pg_read_file'
 
     # No system schema, however asked; no name the server would truncate.
     # (a table's "name" and "namespace" come before its "rows")

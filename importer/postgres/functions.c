@@ -1,0 +1,209 @@
+/* Which functions the file's expressions may call (docs/SECURITY.md).
+ * Defaults, generation expressions, CHECKs, index expressions and domain
+ * constraints are SQL the server runs with the importing role's rights. The
+ * checks in pg_guard.c make each one expression in its place; this room
+ * makes sure what it calls changes nothing outside the import: PostgreSQL
+ * itself resolves the expression (into pg_depend, without running it), and
+ * every function it calls, directly or through an operator, must be a
+ * built-in one that is immutable or stable, one of the few volatile
+ * built-ins a default needs (nextval, random, gen_random_uuid,
+ * clock_timestamp, timeofday), or a function of an extension the import
+ * created for a column type or the user allowed with --extension. So a
+ * default of pg_read_file(...) or lo_export(...), or a CHECK calling the
+ * application's own function, is refused before it runs. */
+#include "pg_target_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pg_guard.h"
+#include "pg_sql.h"
+
+/* $1: an expression's stored node tree (pg_node_tree as text), $2: the
+ * extensions whose functions are allowed (a text[] literal). Gives the
+ * first function the tree calls, directly or through an operator, that is
+ * not allowed. The tree is read rather than pg_depend because PostgreSQL
+ * records no dependency on its own (pinned) functions, and those are the
+ * dangerous ones: pg_read_file, lo_export. */
+static const char refused_sql[] =
+    "WITH fns AS ("
+    " SELECT m[1]::pg_catalog.oid AS fn"
+    " FROM pg_catalog.regexp_matches($1, ':(?:funcid|aggfnoid|winfnoid) (\\d+)', 'g') m"
+    " UNION SELECT o.oprcode::pg_catalog.oid"
+    " FROM pg_catalog.regexp_matches($1, ':opno (\\d+)', 'g') m"
+    " JOIN pg_catalog.pg_operator o ON o.oid = m[1]::pg_catalog.oid"
+    " UNION SELECT o.oprcode::pg_catalog.oid"
+    " FROM pg_catalog.regexp_matches($1, ':opnos \\(o ([0-9 ]+)\\)', 'g') m"
+    " CROSS JOIN LATERAL pg_catalog.regexp_split_to_table(m[1], ' ') s(op)"
+    " JOIN pg_catalog.pg_operator o ON o.oid = s.op::pg_catalog.oid)"
+    " SELECT p.oid::pg_catalog.regprocedure::text"
+    " FROM fns JOIN pg_catalog.pg_proc p ON p.oid = fns.fn"
+    " JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace"
+    " WHERE NOT (n.nspname = 'pg_catalog' AND (p.provolatile <> 'v' OR p.proname IN"
+    "  ('nextval', 'random', 'gen_random_uuid', 'clock_timestamp', 'timeofday')))"
+    " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e"
+    "  JOIN pg_catalog.pg_extension x ON x.oid = e.refobjid"
+    "  WHERE e.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass AND e.objid = p.oid"
+    "  AND e.refclassid = 'pg_catalog.pg_extension'::pg_catalog.regclass"
+    "  AND e.deptype = 'e' AND x.extname = ANY ($2::text[]))"
+    " ORDER BY 1 LIMIT 1";
+
+/* {"vector","citext",...,"user's"}: the extensions whose functions count
+ * as the import's own. */
+static char *allowed_extensions(const pg_target *st)
+{
+    db_buf b = {0};
+    db_buf_addc(&b, '{');
+    const char *const types[] = {"vector", "citext", "hstore", "ltree",
+                                 "cube",   "seg",    "isn",    "earthdistance"};
+    for (size_t i = 0; i < sizeof types / sizeof *types; i++) {
+        db_buf_add(&b, i ? ",\"" : "\"");
+        db_buf_add(&b, types[i]);
+        db_buf_addc(&b, '"');
+    }
+    for (const char *const *e = st->opts.extensions; e && *e; e++) {
+        db_buf_add(&b, ",\"");
+        for (const char *p = *e; *p; p++) {
+            if (*p == '"' || *p == '\\')
+                db_buf_addc(&b, '\\');
+            db_buf_addc(&b, *p);
+        }
+        db_buf_addc(&b, '"');
+    }
+    db_buf_addc(&b, '}');
+    return db_buf_take(&b);
+}
+
+/* 0 when every function the node tree calls is allowed; else -1 with an
+ * error naming what (the caller's "table \"t\", column \"c\": its default")
+ * calls. */
+static int check_node(pg_target *st, const char *node, const char *what)
+{
+    char *exts = allowed_extensions(st);
+    if (!exts)
+        return db_oom(&st->diag);
+    const char *params[] = {node, exts};
+    char *refused = NULL;
+    int found = pg_target_query_value(st, refused_sql, 2, params, &refused);
+    free(exts);
+    if (found < 0)
+        return db_error(&st->diag, "%s: cannot check what it calls: %s", what, st->diag.message);
+    if (found == 0)
+        return 0;
+    db_error(&st->diag,
+             "%s calls %s, which an import does not run: a file's expressions may call only "
+             "built-in functions that change nothing (and those of the extensions it needs)\n"
+             "hint: --untrusted leaves every expression of the file out",
+             what, refused ? refused : "a function");
+    free(refused);
+    return -1;
+}
+
+int pg_target_check_defaults(pg_target *st, const fmt_table *t)
+{
+    PGresult *res;
+    const char *params[] = {st->qname};
+    if (pg_target_run(st,
+                      "SELECT ad.adbin::text, a.attname FROM pg_catalog.pg_attrdef ad"
+                      " JOIN pg_catalog.pg_attribute a ON a.attrelid = ad.adrelid"
+                      " AND a.attnum = ad.adnum WHERE ad.adrelid = $1::pg_catalog.regclass"
+                      " ORDER BY ad.adnum",
+                      1, params, &res) < 0)
+        return -1;
+    int rc = 0;
+    for (int r = 0; r < PQntuples(res) && rc == 0; r++) {
+        char what[256];
+        snprintf(what, sizeof what, "table \"%.64s\", column \"%.64s\": its default", st->display,
+                 PQgetvalue(res, r, 1));
+        rc = check_node(st, PQgetvalue(res, r, 0), what);
+    }
+    PQclear(res);
+    (void)t;
+    return rc;
+}
+
+/* An expression that runs only after the data (a CHECK, an index's): the
+ * server resolves it in a temporary view over the new, still empty table,
+ * which runs nothing, and the view's dependencies say what it calls. A
+ * probe the server cannot build is left to the statement itself, which
+ * fails the same way and is reported as before. */
+static int check_probe(pg_target *st, const char *expression, const char *what)
+{
+    db_buf b = {0};
+    db_buf_printf(&b, "CREATE VIEW pg_temp.dbimport_probe AS SELECT (%s) AS e FROM %s", expression,
+                  st->qname);
+    if (b.oom) {
+        db_buf_free(&b);
+        return db_oom(&st->diag);
+    }
+    int tried = pg_target_run_try(st, b.buf);
+    db_buf_free(&b);
+    if (tried != 0) {
+        if (tried == 1)
+            free(db_error_take(&st->diag)); /* the statement will say it */
+        return tried < 0 ? -1 : 0;
+    }
+    char *rule = NULL;
+    int rc =
+        pg_target_query_value(st,
+                              "SELECT r.ev_action::text FROM pg_catalog.pg_rewrite r"
+                              " WHERE r.ev_class = 'pg_temp.dbimport_probe'::pg_catalog.regclass",
+                              0, NULL, &rule);
+    if (rc > 0)
+        rc = check_node(st, rule, what) < 0 ? -1 : 0;
+    free(rule);
+    char *kept = rc < 0 ? db_error_take(&st->diag) : NULL;
+    int dropped = pg_target_run(st, "DROP VIEW pg_temp.dbimport_probe", 0, NULL, NULL);
+    if (rc < 0) {
+        db_error_restore(&st->diag, kept);
+        return -1;
+    }
+    return dropped;
+}
+
+int pg_target_check_post_expressions(pg_target *st, const fmt_table *t)
+{
+    char what[256];
+    for (size_t i = 0; i < t->nchecks; i++) {
+        if (!t->checks[i].expression)
+            continue;
+        snprintf(what, sizeof what, "table \"%.64s\": check \"%.64s\"", st->display,
+                 t->checks[i].name ? t->checks[i].name : "");
+        if (check_probe(st, t->checks[i].expression, what) < 0)
+            return -1;
+    }
+    for (size_t i = 0; i < t->nindexes; i++) {
+        const fmt_index *ix = &t->indexes[i];
+        snprintf(what, sizeof what, "table \"%.64s\": index \"%.64s\"", st->display,
+                 ix->name ? ix->name : "");
+        for (size_t p = 0; p < ix->nparts; p++)
+            if (ix->parts[p].expression && check_probe(st, ix->parts[p].expression, what) < 0)
+                return -1;
+        if (ix->where && check_probe(st, ix->where, what) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+int pg_target_check_domain(pg_target *st, const char *ns, const char *name)
+{
+    char *qname = pg_qualified(ns, name);
+    if (!qname)
+        return db_oom(&st->diag);
+    const char *params[] = {qname};
+    char *node = NULL, what[256];
+    snprintf(what, sizeof what, "domain \"%.64s.%.64s\"", ns, name);
+    int rc = pg_target_query_value(
+        st,
+        "SELECT coalesce(t.typdefaultbin::text, '') || ' ' || coalesce((SELECT"
+        " string_agg(c.conbin::text, ' ') FROM pg_catalog.pg_constraint c WHERE c.contypid = "
+        "t.oid),"
+        " '') FROM pg_catalog.pg_type t WHERE t.oid = $1::pg_catalog.regtype",
+        1, params, &node);
+    if (rc > 0)
+        rc = check_node(st, node, what);
+    free(qname);
+    free(node);
+    return rc < 0 ? -1 : 0;
+}
