@@ -139,8 +139,8 @@ static void blame_from_context(pg_target *st, const char *context, uint64_t *lin
             best = st->columns[i], bestlen = n;
     }
     if (best) {
-        free(st->error_column);
-        st->error_column = strdup(best);
+        free(st->diag.column);
+        st->diag.column = strdup(best);
     }
 }
 
@@ -297,14 +297,14 @@ int pg_target_end_copy(pg_target *st)
         char *why = db_error_take(&st->diag);
         uint64_t row = st->batch_rows[line - 1];
         if (pg_target_run(st, "ROLLBACK TO SAVEPOINT " BATCH_SAVEPOINT, 0, NULL, NULL) < 0 ||
-            note_invalid(st, row, st->error_column, why) < 0 ||
-            apply_policy(st, line, st->error_column) < 0) {
+            note_invalid(st, row, st->diag.column, why) < 0 ||
+            apply_policy(st, line, st->diag.column) < 0) {
             db_error_restore(&st->diag, why);
             return -1;
         }
         free(why);
-        free(st->error_column);
-        st->error_column = NULL;
+        free(st->diag.column);
+        st->diag.column = NULL;
         st->error_row = 0;
         /* the same columns again (st->mask may hold the next row's), then
          * the batch as it now is */
@@ -343,8 +343,8 @@ int pg_target_row(void *state, const fmt_value *values, const unsigned char *pre
     char err[256];
     size_t n = 0;
 
-    free(st->error_column);
-    st->error_column = NULL;
+    free(st->diag.column);
+    st->diag.column = NULL;
     st->error_row = 0;
     if (!st->table_open)
         return db_error(&st->diag, "row outside a table");
@@ -360,7 +360,7 @@ int pg_target_row(void *state, const fmt_value *values, const unsigned char *pre
         size_t field_start = st->line.len;
         if (pg_copy_value(&st->line, &values[i], &st->enc[i], err, sizeof err) < 0) {
             if (st->opts.on_invalid == DB_ON_INVALID_ERROR) {
-                if (!(st->error_column = strdup(st->columns[i])))
+                if (!(st->diag.column = strdup(st->columns[i])))
                     return db_oom(&st->diag);
                 return db_error(&st->diag, "%s", err);
             }

@@ -72,7 +72,6 @@ typedef struct {
     const fmt_header *header;
     char *vector_schema;
     int vector_ready; /* the vector extension is there (and vector_schema known) */
-    char *error_column;
     char sqlstate[6];
     char *detail;   /* of the last failed statement */
     char **schemas; /* namespaces known to exist */

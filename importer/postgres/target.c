@@ -222,8 +222,8 @@ static int target_table_begin(void *state, const fmt_table *t)
     int rc = -1;
 
     table_reset(st);
-    free(st->error_column);
-    st->error_column = NULL;
+    free(st->diag.column);
+    st->diag.column = NULL;
     if (!t || !t->name)
         return db_error(&st->diag, "a table without a name");
     char why[512];
@@ -345,12 +345,6 @@ static uint64_t target_error_row(void *state)
     return st ? st->error_row : 0;
 }
 
-static const char *target_error_column(void *state)
-{
-    const pg_target *st = state;
-    return st ? st->error_column : NULL;
-}
-
 /* From a signal handler: PQcancel is async-signal-safe; a waiting lock, an
  * index build or a foreign key check then ends with an error. */
 static void target_interrupt(void *state)
@@ -385,7 +379,6 @@ static void target_close(void *state)
     free(st->source_backend);
     free(st->vector_schema);
     free(st->detail);
-    free(st->error_column);
     free(st);
 }
 
@@ -403,7 +396,7 @@ static const db_target_ops pg_target_ops = {
     .rollback = target_rollback,
     .warnings = db_ops_warnings,
     .errmsg = db_ops_errmsg,
-    .error_column = target_error_column,
+    .error_column = db_ops_error_column,
     .error_row = target_error_row,
     .interrupt = target_interrupt,
     .close = target_close,

@@ -277,8 +277,8 @@ int sqlite_tgt_row(void *state, const fmt_value *values, const unsigned char *pr
     const char *blame = NULL;
     int rc = -1, skipped = 0;
 
-    free(st->error_column);
-    st->error_column = NULL;
+    free(st->diag.column);
+    st->diag.column = NULL;
     if (!st->table_open)
         return db_error(&st->diag, "row outside a table");
     st->stats.rows_read++;
@@ -307,7 +307,7 @@ done:
         sqlite3_reset(stmt);
         sqlite3_clear_bindings(stmt);
     }
-    if (rc < 0 && blame && !(st->error_column = strdup(blame)))
+    if (rc < 0 && blame && !(st->diag.column = strdup(blame)))
         db_oom(&st->diag);
     return rc;
 }

@@ -56,7 +56,6 @@ typedef struct {
     int foreign_keys_before; /* -1 = not read */
     char *source_backend;
     int source_is_sqlite;
-    char *error_column;
 
     /* The table between table_begin and table_end. */
     int table_open;

@@ -137,8 +137,8 @@ static int table_begin_named(sqlite_target *st, const fmt_table *t)
                 t->name, t->partitioning->strategy ? t->partitioning->strategy : "?",
                 t->partitioning->npartitions);
     sqlite_tgt_table_reset(st);
-    free(st->error_column);
-    st->error_column = NULL;
+    free(st->diag.column);
+    st->diag.column = NULL;
     if (!t || !t->name) {
         db_error(&st->diag, "a table without a name");
         goto done;

@@ -223,12 +223,6 @@ static void target_rollback(void *state)
 
 /* ---- messages and closing ----------------------------------------------- */
 
-static const char *target_error_column(void *state)
-{
-    const sqlite_target *st = state;
-    return st ? st->error_column : NULL;
-}
-
 /* From a signal handler: the running statement stops with SQLITE_INTERRUPT. */
 static void target_interrupt(void *state)
 {
@@ -260,7 +254,6 @@ static void target_close(void *state)
     db_diag_free(&st->diag);
     free(st->path);
     free(st->source_backend);
-    free(st->error_column);
     free(st);
 }
 
@@ -278,7 +271,7 @@ static const db_target_ops sqlite_target_ops = {
     .rollback = target_rollback,
     .warnings = db_ops_warnings,
     .errmsg = db_ops_errmsg,
-    .error_column = target_error_column,
+    .error_column = db_ops_error_column,
     .interrupt = target_interrupt,
     .close = target_close,
 };

@@ -99,6 +99,7 @@ void db_diag_free(db_diag *d)
     if (!d)
         return;
     free(d->message);
+    free(d->column);
     for (size_t i = 0; i < d->nwarnings; i++)
         free(d->warnings[i]);
     free(d->warnings);

@@ -11,6 +11,7 @@
 
 typedef struct {
     char *message; /* the last error, or NULL */
+    char *column;  /* a row error's column, when the backend knows it, or NULL */
     int oom;       /* memory ran out (message may be NULL then) */
     char **warnings;
     size_t nwarnings;

@@ -25,3 +25,9 @@ int db_ops_source_backend(db_diag *d, char **copy, const fmt_header *h, const ch
         return db_oom(d);
     return strcmp(*copy, self) == 0;
 }
+
+const char *db_ops_error_column(void *state)
+{
+    const db_diag *d = state;
+    return d ? d->column : NULL;
+}

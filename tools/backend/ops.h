@@ -22,6 +22,8 @@
 const char *db_ops_errmsg(void *state);
 /* The warnings slot of a target: the lines of the state's db_diag. 0. */
 int db_ops_warnings(void *state, char ***lines, size_t *nlines);
+/* The error_column slot of a target: its db_diag's column, or NULL. */
+const char *db_ops_error_column(void *state);
 
 /* For a target's begin: replaces *copy with a copy of h's source backend
  * (NULL when h names none) and returns 1 when that is self ("sqlite",
