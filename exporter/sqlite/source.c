@@ -15,7 +15,9 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdio.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 
 #include "ops.h"
 #include "sqlite_dialect.h"
@@ -34,31 +36,120 @@ int sqlite_src_warn(sqlite_src *s, const char *fmt, ...)
     return rc < 0 ? db_oom(&s->diag) : 0;
 }
 
+/* "file:<path>?immutable=1", the path percent-encoded where a URI needs it. */
+static char *immutable_uri(const char *path)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    char *uri = malloc(strlen(path) * 3 + sizeof "file:?immutable=1");
+    if (!uri)
+        return NULL;
+    char *p = uri + 5;
+    memcpy(uri, "file:", 5);
+    for (const unsigned char *c = (const unsigned char *)path; *c; c++) {
+        if (*c == '?' || *c == '#' || *c == '%' || *c <= ' ' || *c >= 0x7f) {
+            *p++ = '%';
+            *p++ = hex[*c >> 4];
+            *p++ = hex[*c & 15];
+        } else {
+            *p++ = (char)*c;
+        }
+    }
+    strcpy(p, "?immutable=1");
+    return uri;
+}
+
 /* The locator is a path, never a URI and never created: a missing file or
  * a directory is said so plainly, as SQLite's "unable to open database
  * file" does not say why. */
-static int open_database(sqlite_src *s, const char *locator)
+static int open_database(sqlite_src *s, const char *locator, int immutable)
 {
     struct stat st;
     char *path = NULL;
-    int rc = 0;
+    int rc = 0, flags = SQLITE_OPEN_READONLY;
     if (stat(locator, &st) != 0)
         return db_error(&s->diag, "cannot open \"%s\": %s", locator, strerror(errno));
     if (S_ISDIR(st.st_mode))
         return db_error(&s->diag, "cannot open \"%s\": is a directory", locator);
-    /* Debian's SQLite takes "file:" names as URIs; a locator is a path. */
-    if (strncmp(locator, "file:", 5) == 0) {
+    if (immutable) {
+        path = immutable_uri(locator);
+        flags |= SQLITE_OPEN_URI;
+    } else if (strncmp(locator, "file:", 5) == 0) {
+        /* Debian's SQLite takes "file:" names as URIs; a locator is a path. */
         path = malloc(strlen(locator) + 3);
-        if (!path)
-            return db_oom(&s->diag);
-        memcpy(path, "./", 2);
-        strcpy(path + 2, locator);
+        if (path) {
+            memcpy(path, "./", 2);
+            strcpy(path + 2, locator);
+        }
     }
-    if (sqlite3_open_v2(path ? path : locator, &s->db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
+    if ((immutable || strncmp(locator, "file:", 5) == 0) && !path)
+        return db_oom(&s->diag);
+    if (sqlite3_open_v2(path ? path : locator, &s->db, flags, NULL) != SQLITE_OK)
         rc = db_error(&s->diag, "cannot open \"%s\": %s", locator,
                       s->db ? sqlite3_errmsg(s->db) : "out of memory");
     free(path);
+    if (rc == 0) {
+        sqlite3_extended_result_codes(s->db, 1);
+        sqlite3_busy_timeout(s->db, DB_SQLITE_BUSY_WAIT_MS);
+        /* The schema is data from a file: run none of its functions for us. */
+        sqlite3_db_config(s->db, SQLITE_DBCONFIG_DEFENSIVE, 1, (int *)NULL);
+        sqlite3_db_config(s->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, (int *)NULL);
+    }
     return rc;
+}
+
+/* BEGIN is deferred: the first read takes the snapshot that every later
+ * statement of the export sees. */
+static int begin_snapshot(sqlite_src *s)
+{
+    return sqlite3_exec(s->db, "BEGIN; SELECT count(*) FROM main.sqlite_schema;", NULL, NULL, NULL);
+}
+
+/* A WAL database whose -shm cannot be created (read-only directory or
+ * media) cannot be read normally. Opened immutable it can, and the result
+ * is exact as long as the -wal holds nothing: SQLite then neither locks
+ * nor reads the -wal, so committed changes still in it would be missed.
+ * 1: reopen immutable; 0: no (the original error stands); -1: refused,
+ * with the message set. */
+static int wants_immutable(sqlite_src *s, const char *locator, int rc)
+{
+    unsigned char header[20];
+    int primary = rc & 0xff;
+    if (primary != SQLITE_READONLY && primary != SQLITE_CANTOPEN)
+        return 0;
+    FILE *f = fopen(locator, "rb");
+    size_t got = f ? fread(header, 1, sizeof header, f) : 0;
+    if (f)
+        fclose(f);
+    if (got != sizeof header || memcmp(header, "SQLite format 3", 16) != 0 || header[18] != 2)
+        return 0;
+    char *wal = db_format("%s-wal", locator);
+    if (!wal)
+        return db_oom(&s->diag);
+    struct stat st;
+    int pending = stat(wal, &st) == 0 && st.st_size > 0;
+    free(wal);
+    if (pending)
+        return db_error(
+            &s->diag,
+            "cannot open \"%s\": it is in WAL mode, its -wal file holds changes, and "
+            "the -shm file needed to read them cannot be created (read-only directory?)",
+            locator);
+    return 1;
+}
+
+/* Immutable means a change made meanwhile would go unnoticed: worth a
+ * warning only when the file could be changed at all. */
+static int warn_if_writable(sqlite_src *s, const char *locator)
+{
+    struct stat st;
+    struct statvfs vfs;
+    if (stat(locator, &st) != 0 || !(st.st_mode & 0222) ||
+        (statvfs(locator, &vfs) == 0 && (vfs.f_flag & ST_RDONLY)))
+        return 0;
+    return sqlite_src_warn(s,
+                           "\"%s\" is a WAL database in a directory where its -shm file cannot be "
+                           "created: read without locking, so it must not change during the export",
+                           locator);
 }
 
 static int src_open(void **state, const char *locator, const db_source_options *opts)
@@ -72,17 +163,22 @@ static int src_open(void **state, const char *locator, const db_source_options *
                                            opts->exclude_tables, NULL, NULL) < 0;
     if (!s->path || failed)
         return db_oom(&s->diag);
-    if (open_database(s, locator) < 0)
+    if (open_database(s, locator, 0) < 0)
         return -1;
-    sqlite3_busy_timeout(s->db, DB_SQLITE_BUSY_WAIT_MS);
-    /* The schema is data from a file: run none of its functions for us. */
-    sqlite3_db_config(s->db, SQLITE_DBCONFIG_DEFENSIVE, 1, (int *)NULL);
-    sqlite3_db_config(s->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, (int *)NULL);
-    /* BEGIN is deferred: the first read takes the snapshot that every
-     * later statement of the export sees. */
-    if (sqlite3_exec(s->db, "BEGIN; SELECT count(*) FROM main.sqlite_schema;", NULL, NULL, NULL) !=
-        SQLITE_OK)
-        return db_error(&s->diag, "cannot open \"%s\": %s", locator, sqlite3_errmsg(s->db));
+    int rc = begin_snapshot(s);
+    if (rc != SQLITE_OK) {
+        int retry = wants_immutable(s, locator, sqlite3_extended_errcode(s->db));
+        if (retry < 0)
+            return -1;
+        if (!retry)
+            return db_error(&s->diag, "cannot open \"%s\": %s", locator, sqlite3_errmsg(s->db));
+        sqlite3_close(s->db);
+        s->db = NULL;
+        if (open_database(s, locator, 1) < 0 || warn_if_writable(s, locator) < 0)
+            return -1;
+        if (begin_snapshot(s) != SQLITE_OK)
+            return db_error(&s->diag, "cannot open \"%s\": %s", locator, sqlite3_errmsg(s->db));
+    }
     return 0;
 }
 

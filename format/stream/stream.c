@@ -8,11 +8,12 @@
  *
  * Messages do not repeat the file name; callers prefix fmt_input_name() or
  * their own path, as in "dbimport: error: x.json.gz: truncated gzip stream". */
-#define _XOPEN_SOURCE 700 /* realpath */
+#define _GNU_SOURCE /* O_TMPFILE, linkat; realpath */
 #include "stream.h"
 
 #include <signal.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -53,7 +54,8 @@ struct fmt_input {
 struct fmt_output {
     int fd;
     int is_stdout;
-    int direct; /* an existing device or FIFO: written in place, never replaced */
+    int direct;    /* an existing device or FIFO: written in place, never replaced */
+    int anonymous; /* O_TMPFILE: the data has no name until close links it */
     int gzip_level;
     int z_ready;
     int failed;
@@ -65,6 +67,7 @@ struct fmt_output {
     char *path;
     char *temp_path; /* NULL for stdout, and once renamed into place */
     char errmsg[ERRMSG_SIZE];
+    char notice[ERRMSG_SIZE]; /* stale temporary files removed at open */
 };
 
 #if defined(__GNUC__)
@@ -385,54 +388,203 @@ void fmt_input_free(fmt_input *in)
 
 /* ---- output ---- */
 
-/* Creates "<path>.tmp.XXXXXX" with O_EXCL and mode 0600 (an export holds
- * production data, often credentials: docs/SECURITY.md), or the existing
- * destination's mode where that is stricter, so replacing a file never
- * widens who can read it. */
-static int create_temp(fmt_output *o, mode_t mode)
+/* Temporary names are "<path>.tmp.<pid>.XXXXXX": the pid lets a later run
+ * tell the leftover of a killed export from the work of a running one. */
+#define TEMP_NAME_EXTRA (sizeof ".tmp.." + 20 + 6)
+
+/* Picks the next candidate name into o->temp_path (TEMP_NAME_EXTRA longer
+ * than o->path). Uniqueness comes from O_EXCL or link(); the mixing only
+ * makes retries rare. */
+static void next_temp_name(fmt_output *o, uint64_t *seed)
 {
     static const char letters[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-    int rc = -1;
-    size_t n = strlen(o->path) + sizeof ".tmp.XXXXXX";
+    char suffix[7];
+    for (int i = 0; i < 6; i++) {
+        *seed = *seed * 6364136223846793005u + 1442695040888963407u;
+        suffix[i] = letters[(*seed >> 33) % (sizeof letters - 1)];
+    }
+    suffix[6] = '\0';
+    snprintf(o->temp_path, strlen(o->path) + TEMP_NAME_EXTRA, "%s.tmp.%ld.%s", o->path,
+             (long)getpid(), suffix);
+}
 
-    o->temp_path = malloc(n);
+static int alloc_temp_name(fmt_output *o, uint64_t *seed)
+{
+    o->temp_path = malloc(strlen(o->path) + TEMP_NAME_EXTRA);
     if (!o->temp_path) {
         set_error(o->errmsg, "out of memory");
-        goto done;
+        return -1;
     }
-    /* Uniqueness comes from O_EXCL; the mixing only makes retries rare. */
-    uint64_t seed = (uint64_t)getpid() * 2654435761u ^ (uint64_t)time(NULL) ^ (uintptr_t)o;
+    *seed = (uint64_t)getpid() * 2654435761u ^ (uint64_t)time(NULL) ^ (uintptr_t)o;
+    return 0;
+}
+
+/* A write lock on the whole file, held until close: another export to the
+ * same path sees it in use, whatever its pid says (another PID namespace,
+ * another NFS client). Best effort. */
+static void lock_temp(int fd)
+{
+    struct flock lock = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
+    (void)fcntl(fd, F_SETLK, &lock);
+}
+
+static int temp_in_use(int dir, const char *name)
+{
+    int fd = openat(dir, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) {
+        return 1;
+    }
+    struct flock lock = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
+    int busy = fcntl(fd, F_GETLK, &lock) < 0 || lock.l_type != F_UNLCK;
+    close(fd);
+    return busy;
+}
+
+/* Creates a named temporary file with O_EXCL: the fallback where the file
+ * system has no O_TMPFILE. */
+static int create_temp(fmt_output *o, mode_t mode)
+{
+    uint64_t seed;
+    if (alloc_temp_name(o, &seed) < 0) {
+        return -1;
+    }
     set_error(o->errmsg, "cannot create temporary file next to %s: all names taken", o->path);
     for (int attempt = 0; attempt < TEMP_ATTEMPTS; attempt++) {
-        char suffix[7];
-        for (int i = 0; i < 6; i++) {
-            seed = seed * 6364136223846793005u + 1442695040888963407u;
-            suffix[i] = letters[(seed >> 33) % (sizeof letters - 1)];
-        }
-        suffix[6] = '\0';
-        snprintf(o->temp_path, n, "%s.tmp.%s", o->path, suffix);
+        next_temp_name(o, &seed);
         o->fd = open(o->temp_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
         if (o->fd >= 0) {
             /* the umask may only have narrowed it; an existing file's
              * stricter mode is kept exactly */
             (void)fchmod(o->fd, mode);
+            lock_temp(o->fd);
             o->errmsg[0] = '\0';
-            rc = 0;
-            goto done;
+            return 0;
         }
-        int err = errno;
-        if (err != EEXIST) {
+        if (errno != EEXIST) {
             set_error(o->errmsg, "cannot create temporary file %s: %s", o->temp_path,
-                      strerror(err));
-            goto done;
+                      strerror(errno));
+            break;
         }
     }
-done:
-    if (rc < 0) {
-        free(o->temp_path);
-        o->temp_path = NULL;
+    free(o->temp_path);
+    o->temp_path = NULL;
+    return -1;
+}
+
+/* The directory part of path ("." when there is none), malloc'd. */
+static char *directory_of(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash) {
+        return copy_string(".");
     }
-    return rc;
+    if (slash == path) {
+        return copy_string("/");
+    }
+    char *dir = malloc((size_t)(slash - path) + 1);
+    if (dir) {
+        memcpy(dir, path, (size_t)(slash - path));
+        dir[slash - path] = '\0';
+    }
+    return dir;
+}
+
+/* Linux: a file with no name in the destination's directory, so a kill -9
+ * before close leaves nothing at all. Needs /proc to give it a name at
+ * close; anything unsupported falls back to the named scheme. */
+static int create_anonymous(fmt_output *o, mode_t mode)
+{
+#ifdef O_TMPFILE
+    if (access("/proc/self/fd", X_OK) != 0) {
+        return -1;
+    }
+    char *dir = directory_of(o->path);
+    if (!dir) {
+        return -1;
+    }
+    o->fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, mode);
+    free(dir);
+    if (o->fd < 0) {
+        return -1;
+    }
+    (void)fchmod(o->fd, mode);
+    lock_temp(o->fd); /* for the moment it has a name, at close */
+    o->anonymous = 1;
+    return 0;
+#else
+    (void)o;
+    (void)mode;
+    return -1;
+#endif
+}
+
+/* Does name (in the destination's directory) look like "<base>.tmp.<pid>.XXXXXX"
+ * of a process that no longer exists? Sets *pid. */
+static int is_stale_temp(const char *name, const char *base, long *pid)
+{
+    size_t n = strlen(base);
+    if (strncmp(name, base, n) != 0 || strncmp(name + n, ".tmp.", 5) != 0) {
+        return 0;
+    }
+    const char *p = name + n + 5;
+    char *end;
+    errno = 0;
+    *pid = strtol(p, &end, 10);
+    if (end == p || *p < '1' || *p > '9' || errno || *end != '.' || strlen(end + 1) != 6) {
+        return 0;
+    }
+    if (*pid == (long)getpid() || *pid > INT_MAX) {
+        return 0;
+    }
+    /* EPERM means it runs under another user: alive, not ours to judge. */
+    return kill((pid_t)*pid, 0) < 0 && errno == ESRCH;
+}
+
+/* Removes what killed exports to the same destination left behind (a crash
+ * between naming the file and renaming it, or the named fallback), and
+ * says so in o->notice. Best effort: a failure here is not the export's. */
+static void remove_stale_temps(fmt_output *o)
+{
+    char *dir = directory_of(o->path);
+    const char *slash = strrchr(o->path, '/');
+    const char *base = slash ? slash + 1 : o->path;
+    DIR *d = dir ? opendir(dir) : NULL;
+    int removed = 0;
+    struct dirent *e;
+    while (d && (e = readdir(d)) != NULL) {
+        long pid;
+        struct stat st;
+        if (!is_stale_temp(e->d_name, base, &pid) ||
+            fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode) ||
+            temp_in_use(dirfd(d), e->d_name) || unlinkat(dirfd(d), e->d_name, 0) != 0) {
+            continue;
+        }
+        if (removed++ == 0) {
+            set_error(o->notice, "removed %s%s%s, left by an export (process %ld) that was killed",
+                      slash ? dir : "", slash && slash != o->path ? "/" : "", e->d_name, pid);
+        }
+    }
+    if (removed > 1) {
+        size_t len = strlen(o->notice);
+        snprintf(o->notice + len, ERRMSG_SIZE - len, ", and %d more like it", removed - 1);
+    }
+    if (d) {
+        closedir(d);
+    }
+    free(dir);
+}
+
+/* The output file: an anonymous one where the system has them, else a
+ * named temporary file. Mode 0600 (an export holds production data, often
+ * credentials: docs/SECURITY.md), or the existing destination's mode where
+ * that is stricter, so replacing a file never widens who can read it. */
+static int create_output_file(fmt_output *o, mode_t mode)
+{
+    remove_stale_temps(o);
+    if (create_anonymous(o, mode) == 0) {
+        return 0;
+    }
+    return create_temp(o, mode);
 }
 
 /* A regular file (or a new one) is written under a temporary name and
@@ -470,7 +622,7 @@ static int open_destination(fmt_output *o, const char *path)
         free(o->path);
         o->path = real;
     }
-    return create_temp(o, mode);
+    return create_output_file(o, mode);
 }
 
 int fmt_output_open(fmt_output **out, const char *path, int gzip_level)
@@ -617,20 +769,7 @@ int fmt_output_write(fmt_output *o, const void *buf, size_t len)
  * in place already, and some file systems refuse fsync on a directory. */
 static void sync_directory(const char *path)
 {
-    const char *slash = strrchr(path, '/');
-    char *dir = NULL;
-
-    if (!slash) {
-        dir = copy_string(".");
-    } else if (slash == path) {
-        dir = copy_string("/");
-    } else {
-        dir = malloc((size_t)(slash - path) + 1);
-        if (dir) {
-            memcpy(dir, path, (size_t)(slash - path));
-            dir[slash - path] = '\0';
-        }
-    }
+    char *dir = directory_of(path);
     if (!dir) {
         return;
     }
@@ -640,6 +779,35 @@ static void sync_directory(const char *path)
         close(fd);
     }
     free(dir);
+}
+
+/* Gives the anonymous file a temporary name (linkat cannot replace an
+ * existing destination; rename can, atomically). */
+static int name_anonymous(fmt_output *o)
+{
+    char proc[64];
+    uint64_t seed;
+    snprintf(proc, sizeof proc, "/proc/self/fd/%d", o->fd);
+    if (alloc_temp_name(o, &seed) < 0) {
+        o->failed = 1;
+        return -1;
+    }
+    for (int attempt = 0; attempt < TEMP_ATTEMPTS; attempt++) {
+        next_temp_name(o, &seed);
+        if (linkat(AT_FDCWD, proc, AT_FDCWD, o->temp_path, AT_SYMLINK_FOLLOW) == 0) {
+            o->anonymous = 0;
+            return 0;
+        }
+        if (errno != EEXIST) {
+            set_error(o->errmsg, "cannot create %s: %s", o->temp_path, strerror(errno));
+            break;
+        }
+        set_error(o->errmsg, "cannot name the file next to %s: all names taken", o->path);
+    }
+    free(o->temp_path);
+    o->temp_path = NULL;
+    o->failed = 1;
+    return -1;
 }
 
 int fmt_output_close(fmt_output *o)
@@ -679,6 +847,9 @@ int fmt_output_close(fmt_output *o)
     if (fsync(o->fd) < 0) {
         set_error(o->errmsg, "fsync failed: %s", strerror(errno));
         o->failed = 1;
+        return -1;
+    }
+    if (o->anonymous && name_anonymous(o) < 0) {
         return -1;
     }
     int fd = o->fd;
@@ -730,4 +901,9 @@ uint64_t fmt_output_offset(const fmt_output *o)
 const char *fmt_output_errmsg(const fmt_output *o)
 {
     return o->errmsg;
+}
+
+const char *fmt_output_notice(const fmt_output *o)
+{
+    return o->notice;
 }

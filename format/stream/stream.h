@@ -1,9 +1,11 @@
 /* Byte streams for the interchange file: read plain or gzip (detected by the
  * magic bytes, multi-member aware, CRC and length checked), write plain or
  * gzip. "-" means stdin / stdout. A file written by fmt_output is created
- * under a temporary name next to its destination and renamed into place only
- * by a successful fmt_output_close(), so a failed export never leaves a
- * half-written file behind. */
+ * without a name in its destination's directory (Linux O_TMPFILE; elsewhere
+ * under "<path>.tmp.<pid>.XXXXXX") and put in place only by a successful
+ * fmt_output_close(), so a failed export never leaves a half-written file
+ * behind, and a killed one leaves none or one that the next export to the
+ * same path removes. */
 #ifndef FMT_STREAM_H
 #define FMT_STREAM_H
 
@@ -46,5 +48,8 @@ int fmt_output_close(fmt_output *o);
 void fmt_output_free(fmt_output *o);
 uint64_t fmt_output_offset(const fmt_output *o); /* uncompressed bytes written */
 const char *fmt_output_errmsg(const fmt_output *o);
+/* After open: "" or what open removed, as "removed <file>, left by an export
+ * (process N) that was killed", for a warning. */
+const char *fmt_output_notice(const fmt_output *o);
 
 #endif

@@ -7,7 +7,11 @@
  * database file that this import created is removed again at close. */
 #include "sqlite_target_internal.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,16 +23,17 @@
 
 /* ---- the work file ------------------------------------------------------ */
 
-/* Creates an empty "<path>.dbimport-XXXXXX" with the mode a new file would
- * get (mkstemp makes it 0600). SQLite treats an empty file as an empty
- * database. */
+/* Creates an empty "<path>.dbimport-<pid>-XXXXXX" with the mode a new file
+ * would get (mkstemp makes it 0600). SQLite treats an empty file as an
+ * empty database. The pid lets a later import tell the leftover of a killed
+ * one from the work of a running one. */
 static int create_work_file(sqlite_target *st, const char *path)
 {
-    size_t n = strlen(path) + sizeof ".dbimport-XXXXXX";
+    size_t n = strlen(path) + sizeof ".dbimport--XXXXXX" + 20;
     st->work_path = malloc(n);
     if (!st->work_path)
         return db_oom(&st->diag);
-    snprintf(st->work_path, n, "%s.dbimport-XXXXXX", path);
+    snprintf(st->work_path, n, "%s.dbimport-%ld-XXXXXX", path, (long)getpid());
     int fd = mkstemp(st->work_path);
     if (fd < 0) {
         int e = errno;
@@ -45,6 +50,98 @@ static int create_work_file(sqlite_target *st, const char *path)
     return 0;
 }
 
+static const char *const sqlite_side_files[] = {"-journal", "-wal", "-shm"};
+#define NSIDE_FILES (sizeof sqlite_side_files / sizeof *sqlite_side_files)
+
+/* Is name "<base>.dbimport-<pid>-XXXXXX" (1), or that with SQLite's
+ * "-journal", "-wal" or "-shm" after it (2), of a process that no longer
+ * runs? 0 otherwise; *main_len = the length of the work file's name. */
+static int stale_work_name(const char *name, const char *base, long *pid, size_t *main_len)
+{
+    size_t n = strlen(base);
+    if (strncmp(name, base, n) != 0 || strncmp(name + n, ".dbimport-", 10) != 0)
+        return 0;
+    const char *p = name + n + 10;
+    char *end;
+    errno = 0;
+    *pid = strtol(p, &end, 10);
+    if (end == p || *p < '1' || *p > '9' || errno || *end != '-' || strlen(end + 1) < 6 ||
+        *pid == (long)getpid() || *pid > INT_MAX)
+        return 0;
+    *main_len = (size_t)(end + 7 - name);
+    int kind = end[7] == '\0';
+    for (size_t i = 0; i < NSIDE_FILES; i++)
+        if (strcmp(end + 7, sqlite_side_files[i]) == 0)
+            kind = 2;
+    /* EPERM: it runs under another user, alive. */
+    return kind && kill((pid_t)*pid, 0) < 0 && errno == ESRCH ? kind : 0;
+}
+
+/* A work file that a process holds a lock on is in use, whatever its pid
+ * says (another PID namespace, another NFS client). */
+static int work_file_in_use(int dir, const char *name)
+{
+    int fd = openat(dir, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+        return 1;
+    struct flock lock = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
+    int busy = fcntl(fd, F_GETLK, &lock) < 0 || lock.l_type != F_UNLCK;
+    close(fd);
+    return busy;
+}
+
+/* Removes one stale entry: a work file with its side files (1), or a side
+ * file whose work file is gone (0). -1: kept. */
+static int remove_stale_entry(int dir, const char *name, size_t main_len, int kind)
+{
+    struct stat sb;
+    char main_name[NAME_MAX + 1];
+    if (fstatat(dir, name, &sb, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(sb.st_mode) ||
+        main_len > NAME_MAX)
+        return -1;
+    memcpy(main_name, name, main_len);
+    main_name[main_len] = '\0';
+    if (kind == 2)
+        return fstatat(dir, main_name, &sb, AT_SYMLINK_NOFOLLOW) != 0 && errno == ENOENT &&
+                       unlinkat(dir, name, 0) == 0
+                   ? 0
+                   : -1;
+    if (work_file_in_use(dir, name) || unlinkat(dir, name, 0) != 0)
+        return -1;
+    for (size_t i = 0; i < NSIDE_FILES; i++) {
+        char side[NAME_MAX + 16];
+        snprintf(side, sizeof side, "%s%s", main_name, sqlite_side_files[i]);
+        unlinkat(dir, side, 0);
+    }
+    return 1;
+}
+
+/* Removes the work files (and their journals) of killed imports into the
+ * same path, with a warning for each. Best effort. */
+static int remove_stale_work_files(sqlite_target *st, const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    char *dir = slash ? strndup(path, slash == path ? 1 : (size_t)(slash - path)) : strdup(".");
+    DIR *d = dir ? opendir(dir) : NULL;
+    struct dirent *e;
+    int rc = 0;
+    while (d && (e = readdir(d)) != NULL) {
+        long pid;
+        size_t main_len;
+        int kind = stale_work_name(e->d_name, slash ? slash + 1 : path, &pid, &main_len);
+        if (!kind || remove_stale_entry(dirfd(d), e->d_name, main_len, kind) != 1)
+            continue;
+        if (db_warn(&st->diag,
+                    "removed \"%s%s%s\", left by an import (process %ld) that was killed",
+                    slash ? dir : "", slash && slash != path ? "/" : "", e->d_name, pid) < 0)
+            rc = db_oom(&st->diag);
+    }
+    if (d)
+        closedir(d);
+    free(dir);
+    return rc;
+}
+
 /* Puts a committed new database at its destination: link() refuses to
  * replace a file that appeared there meanwhile. */
 static int publish_work_file(sqlite_target *st)
@@ -59,13 +156,13 @@ static int publish_work_file(sqlite_target *st)
 
 static void remove_created_file(const char *path)
 {
-    static const char *const suffixes[] = {"", "-journal", "-wal", "-shm"};
-    for (size_t i = 0; i < sizeof suffixes / sizeof *suffixes; i++) {
-        size_t n = strlen(path) + strlen(suffixes[i]) + 1;
+    unlink(path);
+    for (size_t i = 0; i < NSIDE_FILES; i++) {
+        size_t n = strlen(path) + strlen(sqlite_side_files[i]) + 1;
         char *name = malloc(n);
         if (!name)
             return;
-        snprintf(name, n, "%s%s", path, suffixes[i]);
+        snprintf(name, n, "%s%s", path, sqlite_side_files[i]);
         unlink(name);
         free(name);
     }
@@ -85,6 +182,10 @@ static int choose_file(sqlite_target *st, const char *locator, const char **file
         return db_error(&st->diag, "cannot open \"%s\": it is a directory", locator);
     *file = locator;
     *flags = SQLITE_OPEN_READWRITE;
+    /* Also when the file exists: a kill between publishing a new database
+     * and removing its work name leaves that name behind. */
+    if (!st->opts.dry_run && remove_stale_work_files(st, locator) < 0)
+        return -1;
     if (st->opts.dry_run && !exists) {
         /* Nothing to check against: an empty database, never created. */
         *file = ":memory:";
@@ -201,8 +302,18 @@ static int target_commit(void *state)
     sqlite_tgt_table_reset(st);
     if (!st->in_transaction)
         return 0;
-    if (sqlite_tgt_exec_one(st, "COMMIT", NULL) < 0)
-        return db_error(&st->diag, "cannot commit to \"%s\": %s", st->path, db_errmsg(&st->diag));
+    if (sqlite_tgt_exec_one(st, "COMMIT", NULL) < 0) {
+        /* "disk I/O error" alone does not tell a full disk from a bad one;
+         * the failed write's errno is still there when SQLite's own record
+         * of it (read back at finalize) is lost. */
+        int sys = errno, code = sqlite3_extended_errcode(st->db) & 0xff;
+        if (sqlite3_system_errno(st->db))
+            sys = sqlite3_system_errno(st->db);
+        if (code != SQLITE_IOERR)
+            sys = 0;
+        return db_error(&st->diag, "cannot commit to \"%s\": %s%s%s", st->path,
+                        db_errmsg(&st->diag), sys ? ": " : "", sys ? strerror(sys) : "");
+    }
     st->in_transaction = 0;
     if (st->work_path && publish_work_file(st) < 0)
         return -1;

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Faults: a signal while the input pipe is stalled, kill -9 in the middle of
-# an import, a full disk during an export, a reader that goes away. Each ends
-# with a clear message, a non-zero exit, and the target as it was.
+# an import, a full disk during an export and an import, a reader that goes
+# away. Each ends with a clear message, a non-zero exit, and the target as it
+# was.
 . "$(dirname "$0")/lib.sh"
 need "$SQLITE3"
 chinook="$DB_TESTDATA/chinook/Chinook_Sqlite.sqlite"
@@ -50,6 +51,58 @@ check_eq "disk full: exit 1" "$?" 1
 check_contains "disk full: message" "$(cat "$WORK/err")" "full.json: write failed: File too large (writing table"
 check "disk full: no output file" test ! -e "$WORK/full.json"
 check_eq "disk full: no temporary file" "$(ls "$WORK" | grep -c '^full.json' || true)" 0
+
+# A full disk during an import into a new SQLite file: a clear message, exit
+# 1, neither the file nor its work file left.
+(
+    trap '' XFSZ
+    ulimit -f 100
+    "$DBIMPORT" "$WORK/full.db" "$WORK/c.json" 2>"$WORK/err"
+)
+check_eq "disk full, new SQLite file: exit 1" "$?" 1
+check_contains "disk full, new SQLite file: message" "$(cat "$WORK/err")" \
+    "cannot commit to \"$WORK/full.db\": disk I/O error: File too large"
+check_eq "disk full, new SQLite file: nothing left" "$(ls "$WORK" | grep -c '^full\.db' || true)" 0
+
+# Where SIGXFSZ is not ignored it kills the import like kill -9 would: the
+# next import into the same path removes the work file and says so.
+{
+    ulimit -f 100
+    "$DBIMPORT" "$WORK/full.db" "$WORK/c.json"
+} 2>/dev/null &
+wait $!
+check_eq "SIGXFSZ: killed" "$?" $((128 + $(kill -l XFSZ)))
+check_eq "SIGXFSZ: a work file left" "$(ls "$WORK" | grep -c '^full\.db\.dbimport-[0-9]*-......$')" 1
+"$DBIMPORT" "$WORK/full.db" "$WORK/c.json" 2>"$WORK/err"
+check_eq "SIGXFSZ: the next import succeeds" "$?" 0
+check_contains "SIGXFSZ: and says what it removed" "$(cat "$WORK/err")" \
+    "dbimport: warning: removed \"$WORK/full.db.dbimport-"
+check_eq "SIGXFSZ: only the database is left" "$(ls "$WORK" | grep '^full\.db')" full.db
+
+# A work file whose pid looks dead but that a process holds a lock on (an
+# import in another PID namespace) is in use: left alone.
+rm -f "$WORK/full.db"
+sh -c 'exit 0' &
+wait $!
+dead=$!
+busy="$WORK/full.db.dbimport-$dead-abcdef"
+rm -f "$WORK/hold"
+mkfifo "$WORK/hold"
+"$SQLITE3" "$busy" <"$WORK/hold" >/dev/null &
+holder=$!
+exec 4>"$WORK/hold"
+echo "BEGIN IMMEDIATE; CREATE TABLE x (y);" >&4
+for ((i = 0; i < 200; i++)); do # until the holder has its lock and journal
+    [ -e "$busy-journal" ] && break
+    sleep 0.05
+done
+check "locked work file: fixture" test -e "$busy-journal"
+"$DBIMPORT" "$WORK/full.db" "$WORK/c.json" 2>"$WORK/err"
+check_eq "locked work file: the import succeeds" "$?" 0
+check_eq "locked work file: nothing said" "$(cat "$WORK/err")" ""
+check "locked work file: kept" test -e "$busy" -a -e "$busy-journal"
+exec 4>&-
+wait "$holder"
 
 # The reader of the output goes away: an error, not a hang or a crash.
 "$DBEXPORT" "$chinook" 2>"$WORK/err" | head -c 100 >/dev/null

@@ -1,7 +1,7 @@
 /* Unit tests for format/stream: plain and gzip round trips through real
  * files, multi-member gzip, every way a gzip file can be damaged, stdin and
  * stdout, and that a failed or abandoned output leaves nothing behind. */
-#define _XOPEN_SOURCE 700 /* mknod */
+#define _GNU_SOURCE /* mknod, O_TMPFILE */
 #include "check.h"
 #include "fixtures.h"
 #include "stream.h"
@@ -60,6 +60,22 @@ static int count_tmpdir(int *temps)
         closedir(d);
     }
     return n;
+}
+
+/* Temporary files an open output shows in fixture_tmpdir: none where the
+ * file system makes files without a name (O_TMPFILE), else one. */
+static int visible_temps(void)
+{
+#ifdef O_TMPFILE
+    int fd = open(fixture_tmpdir, O_TMPFILE | O_WRONLY, 0600);
+    if (fd >= 0 && access("/proc/self/fd", X_OK) == 0) {
+        close(fd);
+        return 0;
+    }
+    if (fd >= 0)
+        close(fd);
+#endif
+    return 1;
 }
 
 static bytes slurp(const char *path)
@@ -690,9 +706,9 @@ static void test_close_renames_into_place(void)
     fmt_output *o = NULL;
     CHECK(fmt_output_open(&o, path, 6) == 0);
     CHECK(fmt_output_write(o, "{}", 2) == 0);
-    /* Until close only the temporary file exists. */
+    /* Until close only the temporary file exists, if it has a name. */
     CHECK(stat(path, &st) < 0 && errno == ENOENT);
-    CHECK(count_tmpdir(&temps) == 1 && temps == 1);
+    CHECK(count_tmpdir(&temps) == visible_temps() && temps == visible_temps());
     CHECK(fmt_output_close(o) == 0);
     CHECK(count_tmpdir(&temps) == 1 && temps == 0);
     CHECK(stat(path, &st) == 0);
@@ -747,7 +763,7 @@ static void test_abandoned_output(void)
         fmt_output *o = NULL;
         CHECK(fmt_output_open(&o, tmp_path("keep.json"), level) == 0);
         CHECK(fmt_output_write(o, data.data, data.len) == 0);
-        CHECK(count_tmpdir(&temps) == 2 && temps == 1);
+        CHECK(count_tmpdir(&temps) == 1 + visible_temps() && temps == visible_temps());
         fmt_output_free(o); /* no close: the export failed elsewhere */
         CHECK(count_tmpdir(&temps) == 1 && temps == 0);
         bytes kept = slurp(tmp_path("keep.json"));
@@ -791,6 +807,74 @@ static void test_failed_output(void)
     setrlimit(RLIMIT_FSIZE, &old_limit);
     signal(SIGXFSZ, old);
     free(data.data);
+}
+
+/* The leftover of a killed export to the same destination (its pid no
+ * longer runs) is removed at open and named in the notice; one of a live
+ * process, of another destination or of another shape is left alone. */
+static void test_stale_temps(void)
+{
+    int temps;
+    pid_t dead = fork();
+    if (dead == 0)
+        _exit(0);
+    waitpid(dead, NULL, 0); /* reaped: its pid is free (reuse is harmless: kept) */
+    char stale[64], stale2[64], live[64], other[64], odd[64];
+    snprintf(stale, sizeof stale, "out.json.tmp.%ld.abcdef", (long)dead);
+    snprintf(stale2, sizeof stale2, "out.json.tmp.%ld.ghijkl", (long)dead);
+    snprintf(live, sizeof live, "out.json.tmp.%ld.abcdef", (long)getppid());
+    snprintf(other, sizeof other, "other.json.tmp.%ld.abcdef", (long)dead);
+    snprintf(odd, sizeof odd, "out.json.tmp.%ld.abc", (long)dead);
+
+    empty_tmpdir();
+    write_file(tmp_path(stale), "x", 1);
+    write_file(tmp_path(stale2), "x", 1);
+    write_file(tmp_path(live), "x", 1);
+    write_file(tmp_path(other), "x", 1);
+    write_file(tmp_path(odd), "x", 1);
+    fmt_output *o = NULL;
+    CHECK(fmt_output_open(&o, tmp_path("out.json"), 0) == 0);
+    const char *notice = fmt_output_notice(o);
+    CHECK(strstr(notice, "removed ") == notice);
+    CHECK(strstr(notice, "left by an export") != NULL);
+    CHECK(strstr(notice, ", and 1 more like it") != NULL);
+    CHECK(access(tmp_path(stale), F_OK) != 0 && access(tmp_path(stale2), F_OK) != 0);
+    CHECK(access(tmp_path(live), F_OK) == 0);
+    CHECK(access(tmp_path(other), F_OK) == 0 && access(tmp_path(odd), F_OK) == 0);
+    CHECK(fmt_output_close(o) == 0);
+    fmt_output_free(o);
+    CHECK(count_tmpdir(&temps) == 4 && temps == 3);
+
+    /* a dead pid's name, but a process holds a lock on it: in use */
+    write_file(tmp_path(stale), "x", 1);
+    int ready[2];
+    CHECK(pipe(ready) == 0);
+    pid_t holder = fork();
+    if (holder == 0) {
+        int fd = open(tmp_path(stale), O_RDWR);
+        struct flock lock = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
+        char c = fd >= 0 && fcntl(fd, F_SETLK, &lock) == 0 ? 'y' : 'n';
+        (void)!write(ready[1], &c, 1);
+        pause();
+        _exit(0);
+    }
+    char c = 0;
+    CHECK(read(ready[0], &c, 1) == 1 && c == 'y');
+    CHECK(fmt_output_open(&o, tmp_path("out.json"), 0) == 0);
+    CHECK(fmt_output_notice(o)[0] == '\0');
+    CHECK(access(tmp_path(stale), F_OK) == 0);
+    fmt_output_free(o);
+    kill(holder, SIGKILL);
+    waitpid(holder, NULL, 0);
+    close(ready[0]);
+    close(ready[1]);
+    unlink(tmp_path(stale));
+
+    /* nothing to remove: no notice */
+    CHECK(fmt_output_open(&o, tmp_path("out.json"), 0) == 0);
+    CHECK(fmt_output_notice(o)[0] == '\0');
+    fmt_output_free(o);
+    empty_tmpdir();
 }
 
 /* Writes "hello" to path through fmt_output; returns close's result. */
@@ -871,6 +955,7 @@ int main(void)
     test_close_renames_into_place();
     test_abandoned_output();
     test_failed_output();
+    test_stale_temps();
     empty_tmpdir();
     rmdir(fixture_tmpdir);
     return check_report();
