@@ -182,6 +182,9 @@ static int open_output(export_run *run)
                     run->out ? fmt_output_errmsg(run->out) : "out of memory");
         return -1;
     }
+    const char *notice = fmt_output_notice(run->out);
+    if (notice && *notice)
+        cli_message("warning", "%s", notice); /* a killed export's leftover, removed */
     if (fmt_doc_writer_new(&run->doc, output_sink, run->out) < 0) {
         cli_message("error", "out of memory");
         return -1;
@@ -301,6 +304,7 @@ int db_export(const db_export_options *opts)
     run.where = opts->output && strcmp(opts->output, "-") ? opts->output : "stdout";
 
     signal(SIGPIPE, SIG_IGN); /* a closed pipe is an error to report, not a silent death */
+    signal(SIGXFSZ, SIG_IGN); /* so is a file-size limit: write() then fails with EFBIG */
 
     if (read_catalog(&run) < 0)
         goto done;

@@ -124,6 +124,7 @@ static void install_signal_handlers(void)
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
+    signal(SIGXFSZ, SIG_IGN); /* a file-size limit is an error to report, not a death */
 }
 
 /* The selection, the input, the reader, the progress line and the target. */
