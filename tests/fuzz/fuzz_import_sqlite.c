@@ -3,7 +3,8 @@
  * SQLite file. That covers the input stream, the document reader, the
  * --untrusted copies, the target's guards, DDL, inserts, post-data and the
  * foreign key check. Any input must end in success or a clean failure that
- * leaves no target file behind, never a crash, a leak or a hang.
+ * leaves no target file behind, never a crash, a leak or a hang; and an
+ * --untrusted import must leave no view or trigger.
  *
  * The first byte chooses the options, so the fuzzer explores them too:
  *   bits 0-1  --on-invalid: error, null, skip-row (3 is error again)
@@ -21,6 +22,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include <sqlite3.h>
 
 #include "cli.h"
 #include "import.h"
@@ -101,6 +104,24 @@ static void check_no_target(void)
         abort();
 }
 
+/* --untrusted runs no SQL text from the file: a view or trigger in the
+ * target could only have come from it. */
+static void check_untrusted(void)
+{
+    sqlite3 *db = NULL;
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_open_v2(target_path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(db,
+                           "SELECT count(*) FROM sqlite_master WHERE type IN ('view', 'trigger')",
+                           -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_step(st) != SQLITE_ROW)
+        abort();
+    if (sqlite3_column_int64(st, 0) != 0)
+        abort();
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     db_import_options opts;
@@ -112,6 +133,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     int rc = db_import(&opts);
     if (rc < 0 || opts.target_options.dry_run)
         check_no_target();
+    else if (opts.target_options.untrusted)
+        check_untrusted();
     if (rc == 0 && (data[0] >> 5) & 1) {
         opts.target_options.data_only = 1;
         /* A failure here rolls back, and the file the first run made stays. */
