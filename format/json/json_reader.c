@@ -3,10 +3,10 @@
  * escape, a UTF-8 sequence, a number or a literal) lives in the reader, so a
  * chunk may end at any byte. Strings and numbers are assembled in one
  * growable buffer bounded by max_token; containers are tracked in a stack
- * bounded by max_depth. With reject_duplicate_keys, the keys of the open
- * objects are kept (a stack, see "keys" below) within max_key_memory.
- * Nothing else grows with the document. */
+ * bounded by max_depth; the keys of the open objects (reject_duplicate_keys)
+ * by max_key_memory. Nothing else grows with the document. */
 #include "json_reader.h"
+#include "utf8.h"
 
 #include <assert.h>
 #include <stdarg.h>
@@ -43,9 +43,8 @@ enum container { C_ARRAY, C_OBJECT };
 
 #define TOKEN_INITIAL_CAPACITY 256
 #define STACK_INITIAL_CAPACITY 32
-/* Up to this many keys an object is searched linearly (rows of narrow
- * tables, most of the format's own objects); beyond, through a hash table. */
-#define KEYS_LINEAR 8
+/* Objects up to this many keys are searched linearly, larger ones hashed. */
+#define KEYS_LINEAR 16
 
 struct key_record {
     size_t offset, len; /* in key_bytes */
@@ -95,9 +94,8 @@ struct fmt_json_reader {
     unsigned lit_len, lit_idx;
     fmt_json_event_type lit_type;
 
-    /* Keys of the open objects (reject_duplicate_keys). Only the innermost
-     * open object ever gains a key, so all of it is one stack: closing an
-     * object pops its frame, its records, its bytes and its slots. */
+    /* Keys of the open objects. Only the innermost one ever gains a key, so
+     * it is all one stack: closing an object pops its frame and the rest. */
     struct key_frame *frames;
     struct key_record *records;
     char *key_bytes;
@@ -520,26 +518,32 @@ static int lex_literal(fmt_json_reader *r)
 static void *grow_array(void *p, size_t *cap, size_t need, size_t size)
 {
     size_t n = *cap ? *cap : 16;
-    void *grown;
     if (need <= *cap)
         return p;
-    while (n < need) {
+    for (; n < need; n *= 2)
         if (n > SIZE_MAX / 2 / size)
             return NULL;
-        n *= 2;
-    }
-    grown = realloc(p, n * size);
-    if (grown)
+    if ((p = realloc(p, n * size)) != NULL)
         *cap = n;
-    return grown;
+    return p;
 }
 
+/* Eight bytes a step (the last eight overlapping), every byte counted. */
 static uint32_t hash_key(const char *key, size_t len)
 {
-    uint32_t h = 2166136261u; /* FNV-1a */
-    for (size_t i = 0; i < len; i++)
-        h = (h ^ (unsigned char)key[i]) * 16777619u;
-    return h;
+    uint64_t h = 0x9e3779b97f4a7c15u ^ len, w = 0;
+    if (len >= 8) {
+        for (size_t i = 0; i + 8 < len; i += 8) {
+            memcpy(&w, key + i, 8);
+            h = (h ^ w) * 0xff51afd7ed558ccdu;
+        }
+        memcpy(&w, key + len - 8, 8);
+    } else {
+        for (size_t i = 0; i < len; i++)
+            w = w << 8 | (unsigned char)key[i];
+    }
+    h = (h ^ w) * 0xc4ceb9fe1a85ec53u;
+    return (uint32_t)((h ^ h >> 32) * 0xff51afd7ed558ccdu >> 32); /* the high half: all bits */
 }
 
 #define SAME_KEY(r, k, key, len, hash)                                                             \
@@ -549,31 +553,26 @@ static uint32_t hash_key(const char *key, size_t len)
  * sequence, with '"', '\\' and control bytes (NUL too) escaped as in JSON. */
 static void quote_key(char *out, size_t size, const char *key, size_t len)
 {
-    size_t o = 0, i = 0;
-    for (; i < len && o + 8 < size && o < 40; i++) {
+    size_t o = 0, i = 0, n = fmt_utf8_validate(key, len < 40 ? len : 40);
+    for (; i < n; i++) {
         unsigned char c = (unsigned char)key[i];
-        if (c == '"' || c == '\\')
-            o += (size_t)snprintf(out + o, size - o, "\\%c", c);
-        else if (c < 0x20 || c == 0x7f)
-            o += (size_t)snprintf(out + o, size - o, "\\u%04x", c);
+        if ((c & 0xc0) != 0x80 && o + 24 > size)
+            break; /* room for "..." and the message; checked between characters */
+        if (c < 0x20 || c == 0x7f || c == '"' || c == '\\')
+            o += (size_t)snprintf(out + o, size - o, c > 0x20 && c < 0x7f ? "\\%c" : "\\u%04x", c);
         else
             out[o++] = (char)c;
-    }
-    while (i < len && o > 0 && ((unsigned char)key[i] & 0xc0) == 0x80) {
-        i--; /* back to the lead byte of the sequence that was cut */
-        o--;
     }
     snprintf(out + o, size - o, "%s", i < len ? "..." : "");
 }
 
 static int push_key_frame(fmt_json_reader *r)
 {
-    struct key_frame *f, *frames;
-    frames = grow_array(r->frames, &r->frames_cap, r->nframes + 1, sizeof *frames);
-    if (!frames)
+    struct key_frame *f = grow_array(r->frames, &r->frames_cap, r->nframes + 1, sizeof *f);
+    if (!f)
         return fail(r, position_at(r, r->pos), "out of memory");
-    r->frames = frames;
-    f = &frames[r->nframes++];
+    r->frames = f;
+    f += r->nframes++;
     f->first_record = r->nrecords;
     f->first_byte = r->key_bytes_len;
     f->first_slot = r->slots_len;
@@ -623,7 +622,7 @@ static int remember_key(fmt_json_reader *r)
         r->key_bytes_len + r->nrecords * sizeof(struct key_record) + r->slots_len * sizeof(size_t);
     uint32_t hash = hash_key(key, len);
     struct key_record *rec;
-    char *bytes, what[64];
+    char *bytes, what[96];
 
     if (f->nslots) {
         slot = find_slot(r, f, key, len, hash);
