@@ -43,8 +43,7 @@ enum container { C_ARRAY, C_OBJECT };
 
 #define TOKEN_INITIAL_CAPACITY 256
 #define STACK_INITIAL_CAPACITY 32
-/* Objects up to this many keys are searched linearly, larger ones hashed. */
-#define KEYS_LINEAR 16
+#define KEYS_LINEAR 16 /* objects up to this many keys are searched linearly */
 
 struct key_record {
     size_t offset, len; /* in key_bytes */
@@ -102,6 +101,7 @@ struct fmt_json_reader {
     size_t *slots;
     size_t nframes, frames_cap, nrecords, records_cap;
     size_t key_bytes_len, key_bytes_cap, slots_len, slots_cap;
+    uint64_t hash_seed; /* so that a file cannot bring keys that collide */
 
     int err;
     char errmsg[128];
@@ -513,8 +513,8 @@ static int lex_literal(fmt_json_reader *r)
     return r->lit_idx == r->lit_len;
 }
 
-/* ---- keys, for reject_duplicate_keys ---- */
-/* p grown to at least need elements of size bytes, or NULL (p untouched). */
+/* ---- keys, for reject_duplicate_keys ----
+ * p grown to at least need elements of size bytes, or NULL (p untouched). */
 static void *grow_array(void *p, size_t *cap, size_t need, size_t size)
 {
     size_t n = *cap ? *cap : 16;
@@ -529,9 +529,9 @@ static void *grow_array(void *p, size_t *cap, size_t need, size_t size)
 }
 
 /* Eight bytes a step (the last eight overlapping), every byte counted. */
-static uint32_t hash_key(const char *key, size_t len)
+static uint32_t hash_key(uint64_t seed, const char *key, size_t len)
 {
-    uint64_t h = 0x9e3779b97f4a7c15u ^ len, w = 0;
+    uint64_t h = seed ^ len, w = 0;
     if (len >= 8) {
         for (size_t i = 0; i + 8 < len; i += 8) {
             memcpy(&w, key + i, 8);
@@ -595,10 +595,9 @@ static size_t *find_slot(fmt_json_reader *r, const struct key_frame *f, const ch
 static int rehash_keys(fmt_json_reader *r, struct key_frame *f)
 {
     size_t nkeys = r->nrecords - f->first_record, n = f->nslots ? f->nslots : 4 * KEYS_LINEAR;
-    size_t *slots;
     while (n < 2 * nkeys)
         n *= 2;
-    slots = grow_array(r->slots, &r->slots_cap, f->first_slot + n, sizeof *slots);
+    size_t *slots = grow_array(r->slots, &r->slots_cap, f->first_slot + n, sizeof *slots);
     if (!slots)
         return fail(r, r->tok_pos, "out of memory");
     r->slots = slots;
@@ -620,7 +619,7 @@ static int remember_key(fmt_json_reader *r)
     size_t len = r->tok_len, nkeys = r->nrecords - f->first_record, *slot = NULL;
     size_t used =
         r->key_bytes_len + r->nrecords * sizeof(struct key_record) + r->slots_len * sizeof(size_t);
-    uint32_t hash = hash_key(key, len);
+    uint32_t hash = hash_key(r->hash_seed, key, len);
     struct key_record *rec;
     char *bytes, what[96];
 
@@ -885,6 +884,8 @@ int fmt_json_reader_new(fmt_json_reader **out, const fmt_json_reader_options *op
         fmt_json_reader_free(r);
         return -1;
     }
+    /* varies with ASLR: keys found to collide elsewhere do not collide here */
+    r->hash_seed = ((uint64_t)(uintptr_t)r ^ 0x9e3779b97f4a7c15u) * 0xff51afd7ed558ccdu;
     r->buf = no_input;
     r->line = 1;
     r->state = P_VALUE;
