@@ -330,6 +330,8 @@ int fmt_doc_reader_new(fmt_doc_reader **out, fmt_source_fn fn, fmt_source_errmsg
     jopts.max_depth = r->opts.max_depth;
     /* base64 grows a value by 4/3 */
     jopts.max_token = r->opts.max_value / 3 * 4 + 4;
+    /* FORMAT.md section 1: a duplicate key anywhere is an error */
+    jopts.reject_duplicate_keys = 1;
     if (!r->name || !r->chunk || fmt_json_reader_new(&r->json, &jopts) < 0) {
         fmt_doc_reader_free(r);
         return -1;

@@ -7,6 +7,7 @@
  * side of the same codec is values_write.c. */
 #include "doc_reader_internal.h"
 
+#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -436,8 +437,15 @@ int doc_read_row(fmt_doc_reader *r)
             return doc_fail_at(r, ev.pos, c->name, "a generated column cannot be given a value");
         if (doc_jnext(r, &ev) < 0)
             return -1;
-        if (read_value(r, (size_t)i, &ev) < 0)
+        if (read_value(r, (size_t)i, &ev) < 0) {
+            /* what the JSON reader finds inside a value (a jsonb object's
+             * duplicate key, a syntax error) is in this column too */
+            if (r->err_pending && !r->err_has_column) {
+                r->err_has_column = 1;
+                snprintf(r->err_column, sizeof r->err_column, "%.120s", c->name);
+            }
             return -1;
+        }
         if (r->values[i].kind == FMT_VALUE_INTEGER && fmt_type_is_integer(c->type.kind)) {
             char err[160];
             if (fmt_value_check(&r->values[i], &c->type, err, sizeof err) < 0)

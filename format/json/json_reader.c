@@ -3,8 +3,10 @@
  * escape, a UTF-8 sequence, a number or a literal) lives in the reader, so a
  * chunk may end at any byte. Strings and numbers are assembled in one
  * growable buffer bounded by max_token; containers are tracked in a stack
- * bounded by max_depth. Nothing else grows with the document. */
+ * bounded by max_depth; the keys of the open objects (reject_duplicate_keys)
+ * by max_key_memory. Nothing else grows with the document. */
 #include "json_reader.h"
+#include "utf8.h"
 
 #include <assert.h>
 #include <stdarg.h>
@@ -41,6 +43,18 @@ enum container { C_ARRAY, C_OBJECT };
 
 #define TOKEN_INITIAL_CAPACITY 256
 #define STACK_INITIAL_CAPACITY 32
+#define KEYS_LINEAR 16 /* objects up to this many keys are searched linearly */
+
+struct key_record {
+    size_t offset, len; /* in key_bytes */
+    uint32_t hash;
+};
+
+/* One per open object. Slots hold record index + 1, 0 is empty. */
+struct key_frame {
+    size_t first_record, first_byte, first_slot;
+    size_t nslots; /* 0 while searched linearly, else a power of two */
+};
 
 struct fmt_json_reader {
     fmt_json_reader_options opts;
@@ -78,6 +92,16 @@ struct fmt_json_reader {
     const char *lit;
     unsigned lit_len, lit_idx;
     fmt_json_event_type lit_type;
+
+    /* Keys of the open objects. Only the innermost one ever gains a key, so
+     * it is all one stack: closing an object pops its frame and the rest. */
+    struct key_frame *frames;
+    struct key_record *records;
+    char *key_bytes;
+    size_t *slots;
+    size_t nframes, frames_cap, nrecords, records_cap;
+    size_t key_bytes_len, key_bytes_cap, slots_len, slots_cap;
+    uint64_t hash_seed; /* so that a file cannot bring keys that collide */
 
     int err;
     char errmsg[128];
@@ -489,6 +513,150 @@ static int lex_literal(fmt_json_reader *r)
     return r->lit_idx == r->lit_len;
 }
 
+/* ---- keys, for reject_duplicate_keys ----
+ * p grown to at least need elements of size bytes, or NULL (p untouched). */
+static void *grow_array(void *p, size_t *cap, size_t need, size_t size)
+{
+    size_t n = *cap ? *cap : 16;
+    if (need <= *cap)
+        return p;
+    for (; n < need; n *= 2)
+        if (n > SIZE_MAX / 2 / size)
+            return NULL;
+    if ((p = realloc(p, n * size)) != NULL)
+        *cap = n;
+    return p;
+}
+
+/* Eight bytes a step (the last eight overlapping), every byte counted. */
+static uint32_t hash_key(uint64_t seed, const char *key, size_t len)
+{
+    uint64_t h = seed ^ len, w = 0;
+    if (len >= 8) {
+        for (size_t i = 0; i + 8 < len; i += 8) {
+            memcpy(&w, key + i, 8);
+            h = (h ^ w) * 0xff51afd7ed558ccdu;
+        }
+        memcpy(&w, key + len - 8, 8);
+    } else {
+        for (size_t i = 0; i < len; i++)
+            w = w << 8 | (unsigned char)key[i];
+    }
+    h = (h ^ w) * 0xc4ceb9fe1a85ec53u;
+    return (uint32_t)((h ^ h >> 32) * 0xff51afd7ed558ccdu >> 32); /* the high half: all bits */
+}
+
+#define SAME_KEY(r, k, key, len, hash)                                                             \
+    ((k)->hash == (hash) && (k)->len == (len) && !memcmp((r)->key_bytes + (k)->offset, key, len))
+
+/* The key for a message: about 40 bytes at most, not cut inside a UTF-8
+ * sequence, with '"', '\\' and control bytes (NUL too) escaped as in JSON. */
+static void quote_key(char *out, size_t size, const char *key, size_t len)
+{
+    size_t o = 0, i = 0, n = fmt_utf8_validate(key, len < 40 ? len : 40);
+    for (; i < n; i++) {
+        unsigned char c = (unsigned char)key[i];
+        if ((c & 0xc0) != 0x80 && o + 24 > size)
+            break; /* room for "..." and the message; checked between characters */
+        if (c < 0x20 || c == 0x7f || c == '"' || c == '\\')
+            o += (size_t)snprintf(out + o, size - o, c > 0x20 && c < 0x7f ? "\\%c" : "\\u%04x", c);
+        else
+            out[o++] = (char)c;
+    }
+    snprintf(out + o, size - o, "%s", i < len ? "..." : "");
+}
+
+static int push_key_frame(fmt_json_reader *r)
+{
+    struct key_frame *f = grow_array(r->frames, &r->frames_cap, r->nframes + 1, sizeof *f);
+    if (!f)
+        return fail(r, position_at(r, r->pos), "out of memory");
+    r->frames = f;
+    f += r->nframes++;
+    f->first_record = r->nrecords;
+    f->first_byte = r->key_bytes_len;
+    f->first_slot = r->slots_len;
+    f->nslots = 0;
+    return 0;
+}
+
+/* The key's slot in the innermost object's table, or the empty one for it. */
+static size_t *find_slot(fmt_json_reader *r, const struct key_frame *f, const char *key, size_t len,
+                         uint32_t hash)
+{
+    size_t mask = f->nslots - 1, i = hash & mask;
+    size_t *slots = r->slots + f->first_slot;
+    while (slots[i] && !SAME_KEY(r, &r->records[f->first_record + slots[i] - 1], key, len, hash))
+        i = (i + 1) & mask;
+    return &slots[i];
+}
+
+/* Gives the innermost object a table of 2 slots per key or more, refilled. */
+static int rehash_keys(fmt_json_reader *r, struct key_frame *f)
+{
+    size_t nkeys = r->nrecords - f->first_record, n = f->nslots ? f->nslots : 4 * KEYS_LINEAR;
+    while (n < 2 * nkeys)
+        n *= 2;
+    size_t *slots = grow_array(r->slots, &r->slots_cap, f->first_slot + n, sizeof *slots);
+    if (!slots)
+        return fail(r, r->tok_pos, "out of memory");
+    r->slots = slots;
+    f->nslots = n;
+    r->slots_len = f->first_slot + n;
+    memset(slots + f->first_slot, 0, n * sizeof *slots);
+    for (size_t k = 0; k < nkeys; k++) {
+        const struct key_record *rec = &r->records[f->first_record + k];
+        *find_slot(r, f, r->key_bytes + rec->offset, rec->len, rec->hash) = k + 1;
+    }
+    return 0;
+}
+
+/* Adds the key just read to the innermost object, unless it is there. */
+static int remember_key(fmt_json_reader *r)
+{
+    struct key_frame *f = &r->frames[r->nframes - 1];
+    const char *key = r->tok;
+    size_t len = r->tok_len, nkeys = r->nrecords - f->first_record, *slot = NULL;
+    size_t used =
+        r->key_bytes_len + r->nrecords * sizeof(struct key_record) + r->slots_len * sizeof(size_t);
+    uint32_t hash = hash_key(r->hash_seed, key, len);
+    struct key_record *rec;
+    char *bytes, what[96];
+
+    if (f->nslots) {
+        slot = find_slot(r, f, key, len, hash);
+        if (*slot)
+            goto duplicate;
+    } else {
+        for (size_t k = f->first_record; k < r->nrecords; k++)
+            if (SAME_KEY(r, &r->records[k], key, len, hash))
+                goto duplicate;
+    }
+    if (used > r->opts.max_key_memory || len + sizeof *rec > r->opts.max_key_memory - used)
+        return fail(r, r->tok_pos, "keys of the open objects take more than %zu bytes",
+                    r->opts.max_key_memory);
+    if (!(rec = grow_array(r->records, &r->records_cap, r->nrecords + 1, sizeof *rec)))
+        return fail(r, r->tok_pos, "out of memory");
+    r->records = rec;
+    if (!(bytes = grow_array(r->key_bytes, &r->key_bytes_cap, r->key_bytes_len + len + 1, 1)))
+        return fail(r, r->tok_pos, "out of memory");
+    r->key_bytes = bytes;
+    memcpy(r->key_bytes + r->key_bytes_len, key, len);
+    rec = &r->records[r->nrecords++];
+    rec->offset = r->key_bytes_len;
+    rec->len = len;
+    rec->hash = hash;
+    r->key_bytes_len += len;
+    if (nkeys + 1 > (f->nslots ? f->nslots / 2 : KEYS_LINEAR))
+        return rehash_keys(r, f);
+    if (slot)
+        *slot = nkeys + 1;
+    return 0;
+duplicate:
+    quote_key(what, sizeof what, key, len);
+    return fail(r, r->tok_pos, "duplicate key \"%s\" in an object", what);
+}
+
 static void set_event(fmt_json_event *ev, fmt_json_event_type type, const char *text, size_t len,
                       fmt_position pos, unsigned depth)
 {
@@ -515,6 +683,8 @@ static int emit_token(fmt_json_reader *r, fmt_json_event *ev)
     }
     r->tok[r->tok_len] = '\0';
     if (mode == L_STRING && r->is_key) {
+        if (r->opts.reject_duplicate_keys && remember_key(r) < 0)
+            return -1;
         set_event(ev, FMT_JSON_KEY, r->tok, r->tok_len, r->tok_pos, r->depth);
         r->state = P_COLON;
         return 0;
@@ -563,6 +733,8 @@ static int open_container(fmt_json_reader *r, fmt_json_event *ev, enum container
         r->stack = grown;
         r->stack_cap = cap;
     }
+    if (kind == C_OBJECT && r->opts.reject_duplicate_keys && push_key_frame(r) < 0)
+        return -1;
     if (kind == C_OBJECT)
         set_event(ev, FMT_JSON_OBJECT_START, "{", 1, position_at(r, r->pos), r->depth);
     else
@@ -576,6 +748,12 @@ static int open_container(fmt_json_reader *r, fmt_json_event *ev, enum container
 static int close_container(fmt_json_reader *r, fmt_json_event *ev)
 {
     r->depth--;
+    if (r->stack[r->depth] == C_OBJECT && r->opts.reject_duplicate_keys) {
+        const struct key_frame *f = &r->frames[--r->nframes]; /* its keys go with it */
+        r->nrecords = f->first_record;
+        r->key_bytes_len = f->first_byte;
+        r->slots_len = f->first_slot;
+    }
     if (r->stack[r->depth] == C_OBJECT)
         set_event(ev, FMT_JSON_OBJECT_END, "}", 1, position_at(r, r->pos), r->depth);
     else
@@ -706,6 +884,8 @@ int fmt_json_reader_new(fmt_json_reader **out, const fmt_json_reader_options *op
         fmt_json_reader_free(r);
         return -1;
     }
+    /* varies with ASLR: keys found to collide elsewhere do not collide here */
+    r->hash_seed = ((uint64_t)(uintptr_t)r ^ 0x9e3779b97f4a7c15u) * 0xff51afd7ed558ccdu;
     r->buf = no_input;
     r->line = 1;
     r->state = P_VALUE;
@@ -720,6 +900,10 @@ void fmt_json_reader_free(fmt_json_reader *r)
         return;
     free(r->tok);
     free(r->stack);
+    free(r->frames);
+    free(r->records);
+    free(r->key_bytes);
+    free(r->slots);
     free(r);
 }
 
@@ -810,5 +994,6 @@ fmt_position fmt_json_reader_position(const fmt_json_reader *r)
 size_t fmt_json_reader_test_capacity(const fmt_json_reader *r);
 size_t fmt_json_reader_test_capacity(const fmt_json_reader *r)
 {
-    return r->tok_cap + r->stack_cap;
+    return r->tok_cap + r->stack_cap + r->frames_cap * sizeof *r->frames +
+           r->records_cap * sizeof *r->records + r->key_bytes_cap + r->slots_cap * sizeof *r->slots;
 }

@@ -1,7 +1,8 @@
 /* Streaming pull reader for JSON (RFC 8259), in the manner of jq's
  * jv_parser: the caller feeds chunks of any size and pulls events. Memory is
  * bounded by the largest single token (string or number) plus the nesting
- * stack, whatever the document size. Every event carries the position of
+ * stack (and, when duplicate keys are refused, the keys of the objects still
+ * open), whatever the document size. Every event carries the position of
  * its first byte. Strings are decoded (escapes resolved, UTF-8 validated,
  * lone surrogates rejected); numbers are handed over as their lexeme, never
  * converted. After the top-level value only whitespace may follow. */
@@ -43,10 +44,18 @@ typedef struct {
 typedef struct {
     unsigned max_depth; /* containers nested deeper are an error */
     size_t max_token;   /* longest string (decoded bytes) or number lexeme */
+    /* An object holding the same key twice (compared as decoded bytes) is
+     * an error at the second one. RFC 8259 only says names "should" be
+     * unique, so this is off by default; the interchange format turns it
+     * on, because tools disagree on which of the two values counts. */
+    int reject_duplicate_keys;
+    /* With it, the keys of the objects still open are kept: at most this
+     * many bytes of them (with what is kept per key) at once. */
+    size_t max_key_memory;
 } fmt_json_reader_options;
 #define FMT_JSON_READER_OPTIONS_INIT                                                               \
     {                                                                                              \
-        512, (size_t)1 << 30                                                                       \
+        512, (size_t)1 << 30, 0, (size_t)1 << 30                                                   \
     }
 
 typedef struct fmt_json_reader fmt_json_reader;

@@ -460,8 +460,8 @@ static void data_errors(void)
     expect_error(HEAD "\"tables\":{\"t\":{" COLS ",\"rows\":[{\"v\":null}]}}}",
                  "row 1, column \"id\": no value for this NOT NULL column");
     expect_error(HEAD "\"tables\":{\"t\":{\"rows\":[]," COLS "}}}", "\"rows\" comes before");
-    expect_error(HEAD "\"tables\":{\"t\":{" COLS ",\"rows\":[]," COLS "}}}",
-                 "\"columns\" comes after \"rows\"");
+    expect_error(HEAD "\"tables\":{\"t\":{" COLS ",\"rows\":[],\"indexes\":[]}}}",
+                 "\"indexes\" comes after \"rows\"");
     expect_error(HEAD "\"tables\":{\"t\":{" COLS ",\"rows\":[{\"id\":\"x1\"}]}}}",
                  "expected an integer");
     expect_error(HEAD "\"tables\":{\"t\":{" COLS ",\"rows\":[{\"id\":99999999999999999999}]}}}",
@@ -471,13 +471,43 @@ static void data_errors(void)
     expect_error(HEAD "\"tables\":{\"t\":{" COLS ",\"rows\":[{\"id\":{\"$date\":1}}]}}}",
                  "unknown tagged form \"$date\"");
     expect_error(HEAD "\"tables\":{\"t\":{" COLS ",\"rows\":[{\"id\":1,\"id\":2}]}}}",
-                 "appears twice");
+                 "f.json:1:212 (byte 211): table \"t\", row 1: duplicate key \"id\" in an object");
     expect_error(HEAD "\"tables\":{\"t\":{" COLS ",\"rows\":[[1]]}}}", "a row must be an object");
     expect_error(HEAD "\"tables\":{\"t\":{" COLS ",\"rows\":[{\"id\":1}]}}} x", "f.json:1:");
     expect_error("{\"format\":\"dbexport\",\"format_version\":\"1.0\",\"source\":{\"backend\":"
                  "\"sqlite\"},\n\"tables\":{\"t\":{" COLS ",\n\"rows\":[\n{\"id\":1},\n{\"id\":"
                  "true}]}}}",
                  "f.json:5:7 (byte ");
+}
+
+/* No object of the document may hold a key twice (FORMAT.md section 1):
+ * jq shows the last of the two, a reader would act on the first or both. */
+static void duplicate_keys(void)
+{
+    expect_error(HEAD "\"tables\":{},\"views\":[],\"views\":[{\"name\":\"v\",\"sql\":\"x\"}]}",
+                 "f.json:1:98 (byte 97): duplicate key \"views\" in an object");
+    expect_error(HEAD "\"tables\":{\"t\":{" COLS "," COLS ",\"rows\":[]}}}",
+                 "table \"t\": duplicate key \"columns\" in an object");
+    expect_error(HEAD "\"tables\":{\"t\":{" COLS ",\"rows\":[{\"id\":1},{\"v\":null,\"id\":2,"
+                      "\"v\":\"AAAAAAAAAAA=\"}]}}}",
+                 "table \"t\", row 2: duplicate key \"v\" in an object");
+    expect_error(HEAD "\"tables\":{},\"tables\":{}}", "duplicate key \"tables\" in an object");
+    expect_error(HEAD "\"tables\":{\"t\":{" COLS "},\"t\":{" COLS "}}}",
+                 "duplicate key \"t\" in an object");
+    expect_error("{\"format\":\"dbexport\",\"format_version\":\"1.0\",\"source\":{\"backend\":"
+                 "\"sqlite\",\"backend\":\"postgresql\"},\"tables\":{}}",
+                 "duplicate key \"backend\" in an object");
+    expect_error(HEAD "\"tables\":{\"t\":{\"columns\":[{\"name\":\"id\",\"type\":\"int64\","
+                      "\"nullable\":false,\"type\":\"text\"}]}}}",
+                 "duplicate key \"type\" in an object");
+    /* in a jsonb value too: PostgreSQL keeps one of the two, jq another */
+    expect_error(HEAD "\"tables\":{\"t\":{\"columns\":[{\"name\":\"j\",\"type\":\"jsonb\","
+                      "\"nullable\":true}],\"rows\":[{\"j\":{\"a\":[{\"b\":1,\"b\":2}]}}]}}}",
+                 "row 1, column \"j\": duplicate key \"b\" in an object");
+    /* the same keys in sibling objects, and keys that differ after a NUL */
+    CHECK(count_rows(HEAD "\"tables\":{\"t\":{\"columns\":[{\"name\":\"j\",\"type\":\"jsonb\","
+                          "\"nullable\":true}],\"rows\":[{\"j\":{\"a\":1,\"a\\u0000\":2}},"
+                          "{\"j\":[{\"a\":1},{\"a\":1}]}]}}}") == 2);
 }
 
 int main(void)
@@ -498,6 +528,7 @@ int main(void)
     namespaces_and_types();
     header_errors();
     data_errors();
+    duplicate_keys();
 
     fmt_table_free(t);
     free(out.data);

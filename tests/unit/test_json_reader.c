@@ -739,6 +739,221 @@ static void test_big_document(void)
     free(buf);
 }
 
+/* ---- duplicate keys (reject_duplicate_keys) ---- */
+
+/* Renders doc with duplicate keys refused, positions included, after
+ * checking that every way of cutting it into chunks renders the same. */
+static char *render_dup(const char *doc, size_t len, size_t max_key_memory)
+{
+    fmt_json_reader_options opts = FMT_JSON_READER_OPTIONS_INIT;
+    splitter whole = {SPLIT_WHOLE, 0, 0};
+    char *want;
+
+    opts.reject_duplicate_keys = 1;
+    opts.max_key_memory = max_key_memory;
+    want = render_opts(doc, len, whole, 1, &opts);
+    for (size_t f = 1; f <= 7; f += 3) {
+        splitter sp = {SPLIT_FIXED, f, 0};
+        char *got = render_opts(doc, len, sp, 1, &opts);
+        CHECK_STR(got, want);
+        free(got);
+    }
+    for (uint32_t seed = 1; seed <= 4; seed++) {
+        splitter sp = {SPLIT_RANDOM, 1 + seed * 3, seed};
+        char *got = render_opts(doc, len, sp, 1, &opts);
+        CHECK_STR(got, want);
+        free(got);
+    }
+    return want;
+}
+
+/* want: "END" for a document read to its end, or the error and its position. */
+static void check_dup(const char *doc, size_t max_key_memory, const char *want)
+{
+    char *got = render_dup(doc, strlen(doc), max_key_memory);
+    size_t n = got ? strlen(got) : 0, w = strlen(want);
+    int ok = strcmp(want, "END") == 0 ? got && strstr(got, " END@") && !strstr(got, "ERR(")
+                                      : n >= w && strcmp(got + n - w, want) == 0;
+    if (ok) {
+        check_passed++;
+    } else {
+        check_failed++;
+        fprintf(stderr, "%s: got \"%s\", want it to end in \"%s\"\n", doc, got ? got : "", want);
+    }
+    free(got);
+}
+
+static void test_duplicate_keys(void)
+{
+    static const struct {
+        const char *doc, *want;
+    } cases[] = {
+        {"{\"a\":1,\"a\":2}", "ERR(duplicate key \"a\" in an object)@1:8:7"},
+        {"{\"a\":1,\"b\":{\"c\":1,\"d\":[],\"c\":2}}",
+         "ERR(duplicate key \"c\" in an object)@1:26:25"},
+        {"[{\"a\":1},{\"b\":1,\"a\":2,\"b\":3}]", "ERR(duplicate key \"b\" in an object)@1:23:22"},
+        /* the inner object's keys are gone when it closes */
+        {"{\"a\":{\"b\":1},\"b\":2,\"a\":3}", "ERR(duplicate key \"a\" in an object)@1:20:19"},
+        {"\n{\n \"a\": 1,\n \"a\": 2\n}", "ERR(duplicate key \"a\" in an object)@4:2:13"},
+        /* the same keys in sibling and nested objects are fine */
+        {"[{\"a\":1,\"b\":2},{\"a\":1,\"b\":2},{\"a\":{\"a\":{\"a\":1}}}]", "END"},
+        {"{\"a\":[{\"a\":1},{\"a\":2}],\"b\":{}}", "END"},
+        /* keys are compared decoded, byte for byte, past a NUL too */
+        {"{\"a\\u0000b\":1,\"a\\u0000c\":2,\"a\":3}", "END"},
+        {"{\"a\\u0000b\":1,\"a\\u0000b\":2}",
+         "ERR(duplicate key \"a\\u0000b\" in an object)@1:15:14"},
+        {"{\"\\u00e9\":1,\"\\u00E9\":2}", "ERR(duplicate key \"\xc3\xa9\" in an object)@1:13:12"},
+        {"{\"a\":1,\"\\u0061\":2}", "ERR(duplicate key \"a\" in an object)@1:8:7"},
+        {"{\"A\":1,\"a\":2}", "END"},
+        {"{\"\":1,\"\":2}", "ERR(duplicate key \"\" in an object)@1:7:6"},
+        /* what a message shows of a key: escaped, cut short, never mid-character */
+        {"{\"q\\\"\\\\\\n\":1,\"q\\\"\\\\\\n\":2}",
+         "ERR(duplicate key \"q\\\"\\\\\\u000a\" in an object)@1:14:13"},
+        {"{\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\":1,"
+         "\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\":2}",
+         "ERR(duplicate key \"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx...\" in an object)@1:57:56"},
+        {"{\"a\\u00e9\\u00e9\\u00e9\\u00e9\\u00e9\\u00e9\\u00e9\\u00e9\\u00e9\\u00e9\\u00e9\\u00e9"
+         "\\u00e9\\u00e9\\u00e9\\u00e9\\u00e9\\u00e9\\u00e9\\u00e9\\u00e9\":1,"
+         "\"a\\u00e9\\u00e9\\u00e9"
+         "\\u00e9\\u00e9\\u00e9\\u00e9\\u00e9\\u00e9\\u00e9\\u00e9\\u00e9\\u00e9\\u00e9\\u00e9\\u00"
+         "e9"
+         "\\u00e9\\u00e9\\u00e9\\u00e9\\u00e9\":1}",
+         "ERR(duplicate key "
+         "\"a\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+         "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9...\" in "
+         "an "
+         "object)@1:134:133"},
+    };
+    char *got;
+
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        check_dup(cases[i].doc, 1024, cases[i].want);
+
+    /* RFC 8259 allows them (JSONTestSuite's y_object_duplicated_key*): off
+     * by default, the reader hands both members over */
+    CHECK_EVENTS("{\"a\":\"b\",\"a\":\"c\"}", "{ K:a S:b K:a S:c } END");
+    CHECK_EVENTS("{\"a\":\"b\",\"a\":\"b\"}", "{ K:a S:b K:a S:b } END");
+
+    /* the keys of the open objects together stay within max_key_memory, counting
+     * what the reader keeps per key; closed objects give theirs back */
+    got = render_dup("{\"k0\":0,\"k1\":0,\"k2\":0}", 22, 64);
+    CHECK(got && strstr(got, "ERR(keys of the open objects take more than 64 bytes)@1:16:15"));
+    free(got);
+    got = render_dup("{\"k0\":{\"k1\":{\"k2\":0}}}", 22, 64);
+    CHECK(got && strstr(got, "ERR(keys of the open objects take more than 64 bytes)@1:14:13"));
+    free(got);
+    check_dup("[{\"k0\":0,\"k1\":0},{\"k0\":0,\"k1\":0},{\"k0\":{\"k1\":0}}]", 64, "END");
+}
+
+/* Appends n keys "kFIRST".."kLAST" (first + n - 1) with value 0. */
+static void add_keys(strbuf *b, unsigned first, unsigned n)
+{
+    for (unsigned k = first; k < first + n; k++)
+        sb_printf(b, "%s\"k%u\":0", b->s[b->len - 1] == '{' ? "" : ",", k);
+}
+
+/* Wide objects go through a hash table: every size around the point where
+ * it starts and where it grows, a duplicate first, last or in between. */
+static void test_duplicate_keys_wide(void)
+{
+    static const unsigned sizes[] = {1, 7, 8, 9, 15, 16, 17, 31, 32, 33, 65, 300};
+    char want[96];
+
+    for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
+        unsigned n = sizes[s];
+        unsigned dups[3] = {0, n / 2, n - 1};
+        for (int d = -1; d < 3; d++) {
+            strbuf b = {0};
+            char *got;
+            sb_printf(&b, "{");
+            add_keys(&b, 0, n);
+            if (d >= 0)
+                sb_printf(&b, ",\"k%u\":1", dups[d]);
+            sb_printf(&b, "}");
+            got = render_dup(b.s, b.len, 1 << 20);
+            if (d >= 0)
+                snprintf(want, sizeof want, "ERR(duplicate key \"k%u\" in an object)", dups[d]);
+            else
+                snprintf(want, sizeof want, " END@");
+            CHECK(got && strstr(got, want));
+            CHECK(got && (d >= 0 || !strstr(got, "ERR(")));
+            free(got);
+            free(b.s);
+        }
+    }
+}
+
+/* Objects nested in wide objects: each keeps its own keys and hash table,
+ * and an outer table still works after an inner one came and went. */
+static void test_duplicate_keys_nested(void)
+{
+    static const struct {
+        unsigned outer, inner, after; /* keys before, inside "in", after */
+        int dup;                      /* the duplicate after them: -1 none */
+        int inside;                   /* 1: the duplicate is in "in" */
+    } cases[] = {
+        {20, 41, 10, 5, 0}, {20, 41, 0, 40, 1}, {20, 41, 41, -1, 0},   {3, 41, 40, 2, 0},
+        {20, 3, 40, 59, 0}, {20, 3, 0, 1, 1},   {300, 300, 0, 299, 1},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        strbuf b = {0};
+        char want[96], *got;
+        sb_printf(&b, "{");
+        add_keys(&b, 0, cases[i].outer);
+        sb_printf(&b, ",\"in\":{");
+        add_keys(&b, 0, cases[i].inner);
+        if (cases[i].inside)
+            sb_printf(&b, ",\"k%d\":1", cases[i].dup);
+        sb_printf(&b, "}");
+        add_keys(&b, cases[i].outer, cases[i].after);
+        if (!cases[i].inside && cases[i].dup >= 0)
+            sb_printf(&b, ",\"k%d\":1", cases[i].dup);
+        sb_printf(&b, "}");
+        got = render_dup(b.s, b.len, 1 << 20);
+        if (cases[i].dup >= 0)
+            snprintf(want, sizeof want, "ERR(duplicate key \"k%d\" in an object)", cases[i].dup);
+        else
+            snprintf(want, sizeof want, " END@");
+        CHECK(got && strstr(got, want));
+        free(got);
+        free(b.s);
+    }
+}
+
+/* Rows of a wide table: the keys' memory is what one row needs, reused
+ * row after row, and returned when the reader is freed (ASan). */
+static void test_duplicate_keys_memory(void)
+{
+    fmt_json_reader_options opts = FMT_JSON_READER_OPTIONS_INIT;
+    fmt_json_reader *r;
+    fmt_json_event ev;
+    strbuf b = {0};
+    size_t after_first = 0, rows = 0;
+
+    sb_printf(&b, "[");
+    for (int row = 0; row < 200; row++) {
+        sb_printf(&b, "%s{", row ? "," : "");
+        add_keys(&b, 0, 300);
+        sb_printf(&b, "}");
+    }
+    sb_printf(&b, "]");
+    opts.reject_duplicate_keys = 1;
+    CHECK(fmt_json_reader_new(&r, &opts) == 0);
+    fmt_json_reader_feed(r, b.s, b.len, 1);
+    while (fmt_json_reader_next(r, &ev) == 0 && ev.type != FMT_JSON_END) {
+        if (ev.type != FMT_JSON_OBJECT_END)
+            continue;
+        if (++rows == 1)
+            after_first = fmt_json_reader_test_capacity(r);
+        else if (fmt_json_reader_test_capacity(r) != after_first)
+            break;
+    }
+    CHECK(ev.type == FMT_JSON_END && rows == 200);
+    CHECK(fmt_json_reader_test_capacity(r) == after_first);
+    fmt_json_reader_free(r);
+    free(b.s);
+}
+
 int main(void)
 {
     test_event_sequences();
@@ -752,5 +967,9 @@ int main(void)
     test_token_limit();
     test_large_token();
     test_big_document();
+    test_duplicate_keys();
+    test_duplicate_keys_wide();
+    test_duplicate_keys_nested();
+    test_duplicate_keys_memory();
     return check_report();
 }
