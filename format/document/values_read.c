@@ -34,15 +34,32 @@ static size_t arena_reserve(fmt_doc_reader *r, size_t n)
     return off;
 }
 
-static int arena_copy(fmt_doc_reader *r, size_t i, const char *s, size_t len)
+/* A value's decoded bytes beyond the reader's limit, or a row's beyond
+ * the arena's, are an error at the value: memory stays a small multiple of
+ * the limit whatever the file holds. */
+static int over_limit(fmt_doc_reader *r, size_t len, fmt_position pos, const char *col)
 {
-    size_t off = arena_reserve(r, len);
-    if (off == SIZE_MAX)
+    if (len > r->opts.max_value)
+        return doc_fail_at(r, pos, col, "value of %zu bytes is over the limit of %zu bytes", len,
+                           r->opts.max_value);
+    if (r->arena_len + len > 2 * r->opts.max_value + 4096)
+        return doc_fail_at(r, pos, col, "the row's values are over %zu bytes in all",
+                           2 * r->opts.max_value + 4096);
+    return 0;
+}
+
+/* Copies the string ev into the arena as value i. */
+static int arena_copy(fmt_doc_reader *r, size_t i, const fmt_json_event *ev, const char *col)
+{
+    if (over_limit(r, ev->len, ev->pos, col) < 0)
         return -1;
-    memcpy(r->arena + off, s, len);
-    r->arena[off + len] = 0;
+    size_t off = arena_reserve(r, ev->len);
+    if (off == SIZE_MAX)
+        return doc_fail_at(r, ev->pos, col, "out of memory");
+    memcpy(r->arena + off, ev->text, ev->len);
+    r->arena[off + ev->len] = 0;
     r->offsets[i] = off;
-    r->values[i].len = len;
+    r->values[i].len = ev->len;
     return 0;
 }
 
@@ -59,6 +76,9 @@ static int arena_base64(fmt_doc_reader *r, size_t i, const fmt_json_event *ev, c
     size_t got = 0;
     if (fmt_base64_decode(r->arena + off, &got, ev->text, ev->len, err, sizeof err) < 0)
         return doc_fail_at(r, ev->pos, col, "invalid base64: %s", err);
+    r->arena_len = off;
+    if (over_limit(r, got, ev->pos, col) < 0)
+        return -1;
     r->arena_len = off + got;
     r->offsets[i] = off;
     r->values[i].len = got;
@@ -238,8 +258,8 @@ static int read_tagged_body(fmt_doc_reader *r, size_t i, const char *col,
         if (ev.type != FMT_JSON_STRING)
             return doc_fail_at(r, ev.pos, col, "$text needs a string");
         v->kind = FMT_VALUE_TEXT;
-        if (arena_copy(r, i, ev.text, ev.len) < 0)
-            return doc_fail_at(r, ev.pos, col, "out of memory");
+        if (arena_copy(r, i, &ev, col) < 0)
+            return -1;
     } else if (strcmp(tag, "$text_base64") == 0 || strcmp(tag, "$blob") == 0) {
         if (ev.type != FMT_JSON_STRING)
             return doc_fail_at(r, ev.pos, col, "%s needs a base64 string", tag);
@@ -281,8 +301,8 @@ static int read_number(fmt_doc_reader *r, size_t i, const fmt_json_event *ev)
     }
     if (k == FMT_TYPE_DECIMAL) {
         v->kind = FMT_VALUE_DECIMAL;
-        if (arena_copy(r, i, ev->text, ev->len) < 0)
-            return doc_fail_at(r, ev->pos, col, "out of memory");
+        if (arena_copy(r, i, ev, col) < 0)
+            return -1;
         return 0;
     }
     if (k == FMT_TYPE_ANY) {
@@ -345,9 +365,7 @@ static int read_string_value(fmt_doc_reader *r, size_t i, const fmt_json_event *
         v->kind = FMT_VALUE_TEXT;
         break;
     }
-    if (arena_copy(r, i, ev->text, ev->len) < 0)
-        return doc_fail_at(r, ev->pos, col, "out of memory");
-    return 0;
+    return arena_copy(r, i, ev, col);
 }
 
 /* Decodes the natural form of a value for column i, whose first event is ev. */

@@ -10,8 +10,15 @@
 
 #include "pg_sql.h"
 
-/* COPY data is handed to libpq in chunks of about this size. */
+/* COPY data is handed to libpq in chunks of about this size, and never in
+ * one larger than COPY_MESSAGE_MAX: libpq copies each into its own buffer,
+ * and the server takes no protocol message of 1 GiB or more. */
 #define COPY_CHUNK 65536
+#define COPY_MESSAGE_MAX (1024 * 1024)
+/* The longest COPY line the server can read, newline included: its line
+ * buffer and a text value's varlena both stop short of 1 GiB
+ * (PostgreSQL's MaxAllocSize, less a 4-byte header). */
+#define COPY_LINE_MAX (((size_t)1 << 30) - 5)
 /* rows per COPY: see pg_target_row (well under DB_TARGET_MAX_LATE_ROWS) */
 #define COPY_BATCH_ROWS 8192
 #define BATCH_SAVEPOINT "dbimport_batch"
@@ -64,19 +71,30 @@ static int lost_during_copy(pg_target *st, const char *why)
                     st->display, why);
 }
 
+/* Sends n bytes of COPY data; rows may span messages. */
+static int put_copy(pg_target *st, const char *p, size_t n)
+{
+    while (n > 0) {
+        size_t k = n < COPY_MESSAGE_MAX ? n : COPY_MESSAGE_MAX;
+        if (PQputCopyData(st->conn, p, (int)k) != 1) {
+            char *m = pg_target_connection_message(st->conn);
+            lost_during_copy(st, m ? m : "out of memory");
+            free(m);
+            st->copy_active = 0;
+            return -1;
+        }
+        p += k;
+        n -= k;
+    }
+    return 0;
+}
+
 static int flush_copy(pg_target *st)
 {
     if (st->out.oom)
         return db_oom(&st->diag);
-    if (st->out.len == 0)
-        return 0;
-    if (PQputCopyData(st->conn, st->out.buf, (int)st->out.len) != 1) {
-        char *m = pg_target_connection_message(st->conn);
-        lost_during_copy(st, m ? m : "out of memory");
-        free(m);
-        st->copy_active = 0;
+    if (put_copy(st, st->out.buf, st->out.len) < 0)
         return -1;
-    }
     st->out.len = 0;
     return 0;
 }
@@ -315,9 +333,8 @@ int pg_target_end_copy(pg_target *st)
         if (started < 0)
             return -1;
         st->out.len = 0;
-        db_buf_addn(&st->out, st->batch.buf, st->batch.len);
         st->copy_rows = st->nbatch;
-        if (flush_copy(st) < 0)
+        if (put_copy(st, st->batch.buf, st->batch.len) < 0)
             return -1;
     }
 }
@@ -335,6 +352,20 @@ static int insert_default_row(pg_target *st)
     else
         st->stats.rows_written++;
     return 0;
+}
+
+/* A row the server could not read: says so in err, for the column whose
+ * value made it too long. */
+static int row_too_long(const pg_target *st, char *err, size_t errlen)
+{
+    if (st->line.len + 1 <= COPY_LINE_MAX)
+        return 0;
+    snprintf(err, errlen,
+             "row too large for PostgreSQL: with this value its COPY line is %zu bytes or more, "
+             "over the server's limit of %zu (1 GiB less 5; a bytea is sent as hex, 2 bytes a "
+             "byte)",
+             st->line.len + 1, COPY_LINE_MAX);
+    return 1;
 }
 
 int pg_target_row(void *state, const fmt_value *values, const unsigned char *present)
@@ -358,7 +389,8 @@ int pg_target_row(void *state, const fmt_value *values, const unsigned char *pre
         if (n++)
             db_buf_add(&st->line, "\t");
         size_t field_start = st->line.len;
-        if (pg_copy_value(&st->line, &values[i], &st->enc[i], err, sizeof err) < 0) {
+        if (pg_copy_value(&st->line, &values[i], &st->enc[i], err, sizeof err) < 0 ||
+            row_too_long(st, err, sizeof err)) {
             if (st->opts.on_invalid == DB_ON_INVALID_ERROR) {
                 if (!(st->diag.column = strdup(st->columns[i])))
                     return db_oom(&st->diag);
@@ -392,7 +424,11 @@ int pg_target_row(void *state, const fmt_value *values, const unsigned char *pre
         return -1;
     if (!st->copy_active && start_copy(st) < 0)
         return -1;
-    db_buf_addn(&st->out, st->line.buf, st->line.len);
+    /* a long row goes out from where it was encoded, not copied first */
+    if (st->line.len < COPY_CHUNK)
+        db_buf_addn(&st->out, st->line.buf, st->line.len);
+    else if (flush_copy(st) < 0 || put_copy(st, st->line.buf, st->line.len) < 0)
+        return -1;
     st->copy_rows++;
     if (st->opts.on_invalid != DB_ON_INVALID_ERROR) {
         /* kept, to be sent again if the server rejects one of the batch */

@@ -197,9 +197,15 @@ static int bind_row(sqlite_target *st, sqlite3_stmt *stmt, const fmt_value *valu
         if (values[i].kind == FMT_VALUE_REAL && values[i].d == 0 && signbit(values[i].d) &&
             st->text_column[i] != COLUMN_BLOB && !st->negative_zeros++)
             st->negative_zero_column = st->columns[i];
-        if (bind_value(stmt, ++param, &values[i], st->text_column[i] == COLUMN_TEXT) != SQLITE_OK) {
+        int rc = bind_value(stmt, ++param, &values[i], st->text_column[i] == COLUMN_TEXT);
+        if (rc == SQLITE_TOOBIG) {
             *blame = st->columns[i];
-            return db_error(&st->diag, "%s", sqlite3_errmsg(st->db));
+            return db_error(&st->diag, "value of %zu bytes too large for SQLite (its limit is %d)",
+                            values[i].len, sqlite3_limit(st->db, SQLITE_LIMIT_LENGTH, -1));
+        }
+        if (rc != SQLITE_OK) {
+            *blame = st->columns[i];
+            return db_error(&st->diag, "%s", sqlite3_errstr(rc));
         }
     }
     return 0;
@@ -270,6 +276,20 @@ static int step_on_invalid(sqlite_target *st, sqlite3_stmt *stmt, int step, int 
     return step;
 }
 
+/* The column of the row's longest value: the one to blame for a record
+ * SQLite finds too big. */
+static const char *largest_value(const sqlite_target *st, const fmt_value *values)
+{
+    const char *col = NULL;
+    size_t most = 0;
+    for (size_t i = 0; i < st->ncolumns; i++)
+        if (st->mask[i] && values[i].len >= most) {
+            most = values[i].len;
+            col = st->columns[i];
+        }
+    return col;
+}
+
 int sqlite_tgt_row(void *state, const fmt_value *values, const unsigned char *present)
 {
     sqlite_target *st = state;
@@ -292,6 +312,12 @@ int sqlite_tgt_row(void *state, const fmt_value *values, const unsigned char *pr
     if (!stmt || bind_row(st, stmt, values, &blame) < 0)
         goto done;
     int step = step_on_invalid(st, stmt, sqlite3_step(stmt), &skipped);
+    if (step != SQLITE_DONE && sqlite3_extended_errcode(st->db) == SQLITE_TOOBIG) {
+        blame = largest_value(st, values);
+        db_error(&st->diag, "row too large for SQLite: its record is over the limit of %d bytes",
+                 sqlite3_limit(st->db, SQLITE_LIMIT_LENGTH, -1));
+        goto done;
+    }
     if (step != SQLITE_DONE) {
         db_error(&st->diag, "%s", sqlite3_errmsg(st->db));
         blame = blamed_column(st, sqlite3_errmsg(st->db));
