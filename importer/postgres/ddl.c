@@ -314,6 +314,13 @@ static int create_partitions(pg_target *st, const fmt_table *t, const char *ns)
             free(pq);
             return -1;
         }
+        char what[200];
+        snprintf(what, sizeof what, "table \"%.64s\": partition \"%.64s\": its bound", st->display,
+                 p->name);
+        if (pg_target_check_bound(st, p->bound, what) < 0) {
+            free(pq);
+            return -1;
+        }
         db_buf_printf(&part, "CREATE TABLE %s PARTITION OF %s %s", pq, st->qname,
                       p->bound ? p->bound : "DEFAULT");
         free(pq);
@@ -370,6 +377,8 @@ int pg_target_create_table(pg_target *st, const fmt_table *t)
         db_error(&st->diag, "table \"%s\": cannot create it: %s", st->display, st->diag.message);
         goto done;
     }
+    if (t->partitioning && pg_target_check_partition_key(st) < 0)
+        goto done;
     if (create_partitions(st, t, ns) < 0 || own_sequences(st, t, serials) < 0)
         goto done;
     rc = 0;

@@ -123,16 +123,16 @@ int pg_target_check_defaults(pg_target *st, const fmt_table *t)
     return rc;
 }
 
-/* An expression that runs only after the data (a CHECK, an index's): the
- * server resolves it in a temporary view over the new, still empty table,
- * which runs nothing, and the view's dependencies say what it calls. A
+/* An expression that runs only after the data (a CHECK, an index's) or
+ * once when a partition is created (its bound): the server resolves it in
+ * a temporary view (select, the view's query: over the new, still empty
+ * table), which runs nothing, and the view's rule says what it calls. A
  * probe the server cannot build is left to the statement itself, which
  * fails the same way and is reported as before. */
-static int check_probe(pg_target *st, const char *expression, const char *what)
+static int check_probe_select(pg_target *st, const char *select, const char *what)
 {
     db_buf b = {0};
-    db_buf_printf(&b, "CREATE VIEW pg_temp.dbimport_probe AS SELECT (%s) AS e FROM %s", expression,
-                  st->qname);
+    db_buf_printf(&b, "CREATE VIEW pg_temp.dbimport_probe AS %s", select);
     if (b.oom) {
         db_buf_free(&b);
         return db_oom(&st->diag);
@@ -160,6 +160,45 @@ static int check_probe(pg_target *st, const char *expression, const char *what)
         return -1;
     }
     return dropped;
+}
+
+static int check_probe(pg_target *st, const char *expression, const char *what)
+{
+    db_buf b = {0};
+    db_buf_printf(&b, "SELECT (%s) AS e FROM %s", expression, st->qname);
+    int rc = b.oom ? db_oom(&st->diag) : check_probe_select(st, b.buf, what);
+    db_buf_free(&b);
+    return rc;
+}
+
+int pg_target_check_partition_key(pg_target *st)
+{
+    char *node = NULL, what[160];
+    const char *params[] = {st->qname};
+    int rc = pg_target_query_value(st,
+                                   "SELECT coalesce(partexprs::text, '')"
+                                   " FROM pg_catalog.pg_partitioned_table"
+                                   " WHERE partrelid = $1::pg_catalog.regclass",
+                                   1, params, &node);
+    snprintf(what, sizeof what, "table \"%.64s\": its partition key", st->display);
+    if (rc > 0 && node[0])
+        rc = check_node(st, node, what);
+    free(node);
+    return rc < 0 ? -1 : 0;
+}
+
+int pg_target_check_bound(pg_target *st, const char *bound, const char *what)
+{
+    char *items = bound ? pg_guard_bound_items(bound) : NULL;
+    if (bound && !items)
+        return db_oom(&st->diag);
+    db_buf b = {0};
+    if (items && items[0])
+        db_buf_printf(&b, "SELECT %s", items);
+    free(items);
+    int rc = b.oom ? db_oom(&st->diag) : b.len ? check_probe_select(st, b.buf, what) : 0;
+    db_buf_free(&b);
+    return rc;
 }
 
 int pg_target_check_post_expressions(pg_target *st, const fmt_table *t)

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "refuse.h"
+#include "sqlbuf.h"
 #include "sqltok.h"
 
 static int refuse(char *why, size_t whylen, const char *fmt, const char *detail)
@@ -202,6 +203,79 @@ int pg_guard_partition_bound(const char *bound, char *why, size_t whylen)
         return refuse(why, whylen, "\"%s\" is not a partition bound (DEFAULT or FOR VALUES ...)",
                       bound ? bound : "");
     return 0;
+}
+
+/* Appends one item of a bound, text [start, end) of the bound; a range
+ * bound's MINVALUE or MAXVALUE (a single word) is NULL. */
+static void add_item(db_buf *b, const db_lexer *lx, size_t start, size_t end, int words,
+                     const db_token *first, int *n)
+{
+    db_buf_add(b, (*n)++ ? ", (" : "(");
+    if (words == 1 &&
+        (db_token_is_word(lx, first, "MINVALUE") || db_token_is_word(lx, first, "MAXVALUE")))
+        db_buf_add(b, "NULL");
+    else
+        db_buf_addn(b, lx->sql + start, end - start);
+    db_buf_printf(b, ") AS b%d", *n - 1);
+}
+
+/* Appends the items of the group at the lexer, each "(item) AS bN", in
+ * their own text; *n counts the items. */
+static int add_group_items(db_lexer *lx, db_buf *b, int *n)
+{
+    db_token t = db_lexer_next(lx), first = {0}; /* "(", as the check saw */
+    int depth = 1, tokens = 0;
+    size_t start = 0, end = 0;
+    for (;;) {
+        t = db_lexer_next(lx);
+        if (t.kind == DB_TOK_END || t.kind == DB_TOK_ERROR)
+            return -1;
+        if (db_token_is_punct(lx, &t, '('))
+            depth++;
+        else if (db_token_is_punct(lx, &t, ')') && --depth == 0)
+            break;
+        if (depth == 1 && db_token_is_punct(lx, &t, ',')) {
+            if (tokens)
+                add_item(b, lx, start, end, tokens, &first, n);
+            tokens = 0;
+            continue;
+        }
+        if (tokens++ == 0) {
+            first = t;
+            start = t.start;
+        }
+        end = t.start + t.len;
+    }
+    if (tokens)
+        add_item(b, lx, start, end, tokens, &first, n);
+    return 0;
+}
+
+char *pg_guard_bound_items(const char *bound)
+{
+    db_lexer lx;
+    db_buf b = {0};
+    int n = 0, rc = 0;
+    db_lexer_init(&lx, bound, DB_SQL_POSTGRESQL);
+    db_token t = db_lexer_next(&lx);
+    if (db_token_is_word(&lx, &t, "FOR")) {
+        db_lexer_next(&lx); /* VALUES */
+        t = db_lexer_next(&lx);
+        if (db_token_is_word(&lx, &t, "IN")) {
+            rc = add_group_items(&lx, &b, &n);
+        } else if (db_token_is_word(&lx, &t, "FROM")) {
+            rc = add_group_items(&lx, &b, &n);
+            db_lexer_next(&lx); /* TO */
+            if (rc == 0)
+                rc = add_group_items(&lx, &b, &n);
+        }
+    }
+    db_buf_add(&b, "");
+    if (rc < 0 || b.oom) {
+        db_buf_free(&b);
+        return NULL;
+    }
+    return db_buf_take(&b);
 }
 
 int pg_guard_view(const char *sql, const char *schema, const char *name, char *why, size_t whylen)

@@ -39,6 +39,11 @@ int pg_guard_expression(const char *expression, char *why, size_t whylen);
 /* A partition bound: "DEFAULT" or "FOR VALUES ..." with balanced brackets
  * and nothing after them. */
 int pg_guard_partition_bound(const char *bound, char *why, size_t whylen);
+/* The expressions a bound that passed pg_guard_partition_bound holds, as a
+ * select list "(e1) AS b0, (e2) AS b1" (MINVALUE and MAXVALUE as NULL),
+ * for the server to resolve without running them: "" for DEFAULT and hash
+ * bounds (integer literals only). NULL when memory ran out. */
+char *pg_guard_bound_items(const char *bound);
 /* A view entry: one "CREATE VIEW schema.name ..." (schema NULL: public) with
  * the entry's name, no OR REPLACE, TEMPORARY, RECURSIVE or MATERIALIZED. */
 int pg_guard_view(const char *sql, const char *schema, const char *name, char *why, size_t whylen);

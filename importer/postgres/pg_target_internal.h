@@ -167,6 +167,11 @@ int pg_target_check_defaults(pg_target *st, const fmt_table *t);
 /* The CHECKs and index expressions that run after the data, resolved on
  * the still empty table. */
 int pg_target_check_post_expressions(pg_target *st, const fmt_table *t);
+/* The new partitioned table's key, and a partition's bound before the
+ * partition is created (what: "table \"t\": partition \"p\"'s bound"):
+ * they may call what a CHECK may. */
+int pg_target_check_partition_key(pg_target *st);
+int pg_target_check_bound(pg_target *st, const char *bound, const char *what);
 /* A domain just created: its default and CHECKs. */
 int pg_target_check_domain(pg_target *st, const char *ns, const char *name);
 

@@ -20,7 +20,12 @@ pgq src "CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS \$\$BEGIN R
   CREATE INDEX things_lower ON things (lower(name));
   INSERT INTO things (name, score) VALUES ('a', 1), ('b', 2);
   CREATE VIEW things_v AS SELECT id, name FROM things;
-  CREATE TRIGGER things_touch BEFORE UPDATE ON things FOR EACH ROW EXECUTE FUNCTION touch();" >/dev/null
+  CREATE TRIGGER things_touch BEFORE UPDATE ON things FOR EACH ROW EXECUTE FUNCTION touch();
+  CREATE TABLE parts (id int, k text) PARTITION BY LIST (lower(k));
+  CREATE TABLE parts_a PARTITION OF parts FOR VALUES IN ('a', 'b');
+  CREATE TABLE ranges (id int) PARTITION BY RANGE (id);
+  CREATE TABLE ranges_lo PARTITION OF ranges FOR VALUES FROM (MINVALUE) TO ((1 + 1) * 5);
+  INSERT INTO parts VALUES (1, 'A'); INSERT INTO ranges VALUES (3);" >/dev/null
 check "fixture: export the source" "$DBEXPORT" "$(pg_uri src)" -f "$WORK/base.json"
 
 # ---- the target: an application's own objects --------------------------------
@@ -107,6 +112,15 @@ run_all() { # run_all LABEL DATABASE URI ROLE
     hostile index-calls-app-function '.tables.things.indexes[0] |= (del(.sql) | .parts[0].expression = "public.app_secret(name)")' 'calls public.app_secret(text)'
     hostile domain-check-reads-a-file '.tables as $t | del(.tables) + {domains: [{"name": "d2", "nullable": true,
         "base_type": "text", "checks": ["length(pg_read_file($$/etc/hostname$$)) > 0"]}], tables: $t}' 'calls pg_read_file'
+
+    # A partition bound runs once, when the partition is created; a key for
+    # every row.
+    hostile bound-reads-a-file '.tables.parts.partitioning.partitions[0].bound =
+        "FOR VALUES IN ($$a$$, (pg_read_file($$/etc/hostname$$)))"' 'partition "parts_a": its bound calls pg_read_file(text)'
+    hostile range-bound-imports-a-file '.tables.ranges.partitioning.partitions[0].bound =
+        "FOR VALUES FROM (MINVALUE) TO ((lo_import($$/etc/hostname$$))::int)"' 'partition "ranges_lo": its bound calls lo_import(text)'
+    hostile key-calls-app-function '.tables.parts.partitioning.key = "public.app_secret(k)"' \
+        'table "parts": its partition key calls public.app_secret(text)'
 
     # No system schema, however asked; no name the server would truncate.
     # (a table's "name" and "namespace" come before its "rows")

@@ -1,6 +1,8 @@
 /* The PostgreSQL target's checks of names and SQL text from a file
  * (importer/postgres/pg_guard.c): every hostile form the threat model in
  * docs/SECURITY.md names, and the forms real exports carry. No server. */
+#include <stdlib.h>
+
 #include "check.h"
 #include "pg_guard.h"
 
@@ -94,6 +96,25 @@ static void test_expressions(void)
     CHECK(!ok(pg_guard_partition_bound("FOR VALUES IN (1)) ; SELECT (1", why, sizeof why)));
     CHECK(!ok(pg_guard_partition_bound("FOR VALUES IN (1) TABLESPACE x", why, sizeof why)));
     CHECK(!ok(pg_guard_partition_bound("DEFAULT; DROP TABLE t", why, sizeof why)));
+
+    /* the items the server resolves in a probe, in their own text */
+    struct {
+        const char *bound, *items;
+    } cases[] = {
+        {"FOR VALUES IN ('a', 'b')", "('a') AS b0, ('b') AS b1"},
+        {"FOR VALUES FROM (MINVALUE, 0) TO ('2020-01-01'::date, maxvalue)",
+         "(NULL) AS b0, (0) AS b1, ('2020-01-01'::date) AS b2, (NULL) AS b3"},
+        {"FOR VALUES IN ((f(1, 2) || 'x'), $$a,b$$)", "((f(1, 2) || 'x')) AS b0, ($$a,b$$) AS b1"},
+        {"FOR VALUES FROM ((1 + 1) * 5) TO (minvalue - 1)",
+         "((1 + 1) * 5) AS b0, (minvalue - 1) AS b1"},
+        {"FOR VALUES WITH (modulus 4, remainder 0)", ""},
+        {"DEFAULT", ""},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char *items = pg_guard_bound_items(cases[i].bound);
+        CHECK_STR(items, cases[i].items);
+        free(items);
+    }
 }
 
 static void test_objects(void)
