@@ -118,6 +118,7 @@ static void install_signal_handlers(void)
     /* No SA_RESTART: a read blocked on a stalled pipe returns EINTR, and
      * the input sees the flag and stops. */
     struct sigaction sa;
+    interrupted = 0; /* a signal belongs to the run it interrupted */
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
     sigemptyset(&sa.sa_mask);
