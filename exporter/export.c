@@ -306,7 +306,7 @@ int db_export(const db_export_options *opts)
     signal(SIGPIPE, SIG_IGN); /* a closed pipe is an error to report, not a silent death */
     signal(SIGXFSZ, SIG_IGN); /* so is a file-size limit: write() then fails with EFBIG */
 
-    if (read_catalog(&run) < 0)
+    if (db_export_check_output(opts) < 0 || read_catalog(&run) < 0)
         goto done;
     stamp_header(&run);
     if (open_output(&run) < 0 || write_document(&run) < 0)

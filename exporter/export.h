@@ -11,6 +11,7 @@ typedef struct {
     int schema_only;
     int data_only;
     int no_timestamp;
+    int force; /* replace an existing output file that is not an export */
     /* --vector-column: "TABLE.COLUMN:N" entries, NULL-terminated, or NULL */
     const char *const *vector_columns;
     int verbose;
@@ -21,6 +22,10 @@ typedef struct {
     {                                                                                              \
         0                                                                                          \
     }
+
+/* Refuses (message, -1) an output path that is the source database, or an
+ * existing non-empty regular file that is not an export (unless force). */
+int db_export_check_output(const db_export_options *opts);
 
 /* Runs the export, reporting on stderr. Returns 0 or <0; on failure no
  * output file is left behind. */

@@ -13,10 +13,11 @@
 #define DB_VERSION "0.1.0"
 #endif
 
-enum { OPT_NO_TIMESTAMP = 1000, OPT_VECTOR_COLUMN };
+enum { OPT_NO_TIMESTAMP = 1000, OPT_VECTOR_COLUMN, OPT_FORCE };
 
 static const cli_option options[] = {
     {"file", 'f', 1, "FILE", "write to FILE instead of standard output"},
+    {"force", OPT_FORCE, 0, NULL, "replace FILE even when it is not an export (never the source)"},
     {"compress", 'Z', 1, "LEVEL", "gzip level 0-9 (default 6 for *.gz, else 0 = plain)"},
     {"table", 't', 1, "PATTERN", "export only tables matching PATTERN (repeatable)"},
     {"exclude-table", 'T', 1, "PATTERN", "do not export tables matching PATTERN (repeatable)"},
@@ -117,6 +118,9 @@ static int parse_option(void *ctx, int c, char **argv)
         return CLI_GO_ON;
     case OPT_NO_TIMESTAMP:
         cl->opts.no_timestamp = 1;
+        return CLI_GO_ON;
+    case OPT_FORCE:
+        cl->opts.force = 1;
         return CLI_GO_ON;
     case OPT_VECTOR_COLUMN:
         return push(&cl->vectors, &cl->nvectors, optarg);

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 #include "cli_run.h"
@@ -163,6 +164,49 @@ static int check_arguments(command_line *cl, int argc, char **argv)
     return CLI_GO_ON;
 }
 
+/* FILE is another kind of file users hand dbimport by mistake: a SQLite
+ * database (to be exported first) or a pg_dump archive. Says so, and
+ * returns 1; a file that cannot be read is left to the import to report. */
+static int wrong_kind_of_file(const char *input)
+{
+    unsigned char head[16] = {0};
+    FILE *f = input && strcmp(input, "-") ? fopen(input, "rb") : NULL;
+    size_t got = f ? fread(head, 1, sizeof head, f) : 0;
+    if (f)
+        fclose(f);
+    if (got == 16 && memcmp(head, "SQLite format 3", 16) == 0) {
+        cli_message("error",
+                    "%s is a SQLite database, not an export file\n"
+                    "hint: export it first: dbexport %s | dbimport TARGET",
+                    input, input);
+        return 1;
+    }
+    if (got >= 5 && memcmp(head, "PGDMP", 5) == 0) {
+        cli_message("error",
+                    "%s is a pg_dump archive, not an export file\n"
+                    "hint: restore it with pg_restore, or dbexport the database itself",
+                    input);
+        return 1;
+    }
+    return 0;
+}
+
+/* A bare name (no '/', no '.') that is not a file: pg_restore's users type
+ * a database name there. The import goes on, creating the SQLite file, but
+ * says so first. */
+static void note_new_sqlite_file(const char *target)
+{
+    const char *path = NULL;
+    struct stat st;
+    if (cli_locator_classify(target, &path) == CLI_LOCATOR_POSTGRESQL || !path ||
+        strchr(path, '/') || strchr(path, '.') || stat(path, &st) == 0)
+        return;
+    cli_message("note",
+                "no file \"%s\" here: creating a new SQLite database of that name\n"
+                "hint: a PostgreSQL database is given as postgresql:///%s or dbname=%s",
+                path, path, path);
+}
+
 static int parse_command_line(command_line *cl, int argc, char **argv)
 {
     int rc = cli_run_options(options, parse_option, cl, argc, argv);
@@ -180,7 +224,12 @@ int main(int argc, char **argv)
         cl.opts.include_tables = cl.include;
         cl.opts.exclude_tables = cl.exclude;
         cl.opts.target_options.extensions = cl.extensions;
-        rc = db_import(&cl.opts) < 0 ? 1 : 0;
+        if (wrong_kind_of_file(cl.opts.input)) {
+            rc = 1;
+        } else {
+            note_new_sqlite_file(cl.opts.target);
+            rc = db_import(&cl.opts) < 0 ? 1 : 0;
+        }
     }
     free(cl.include);
     free(cl.exclude);
