@@ -255,7 +255,7 @@ static int write_document(export_run *run)
 {
     if (fmt_doc_write_header(run->doc, &run->header) < 0)
         return fail_write(run);
-    cli_progress_init(&run->progress, "dbexport", 1, 0);
+    cli_progress_init(&run->progress, "dbexport", 1, run->opts->verbose, 0);
     for (size_t i = 0; i < run->ntables; i++)
         if (write_table(run, run->tables[i]) < 0)
             return -1;

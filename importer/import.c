@@ -150,7 +150,7 @@ static int open_run(import_run *run)
         cli_message("error", "out of memory");
         return -1;
     }
-    cli_progress_init(&run->progress, "dbimport", 1, fmt_input_size(run->in));
+    cli_progress_init(&run->progress, "dbimport", 1, opts->verbose, fmt_input_size(run->in));
     if (run->ops->open(&run->tgt, run->locator, &opts->target_options) < 0) {
         cli_message("error", "%s", run->tgt ? run->ops->errmsg(run->tgt) : "out of memory");
         return -1;

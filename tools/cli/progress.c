@@ -14,9 +14,12 @@ static double now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-void cli_progress_init(cli_progress *p, const char *program, int enabled, uint64_t total_bytes)
+void cli_progress_init(cli_progress *p, const char *program, int enabled, int verbose,
+                       uint64_t total_bytes)
 {
-    p->enabled = enabled && isatty(STDERR_FILENO);
+    int tty = isatty(STDERR_FILENO);
+    p->enabled = enabled && (tty || verbose);
+    p->lines = !tty;
     p->program = program;
     p->total_bytes = total_bytes;
     p->start = p->last = p->enabled ? now() : 0;
@@ -35,16 +38,33 @@ static void human(char *out, size_t cap, double bytes)
     snprintf(out, cap, u ? "%.1f %s" : "%.0f %s", bytes, units[u]);
 }
 
+/* The table's name, at most 40 bytes of it, with control characters
+ * escaped as in messages: a name from a file must not draw on the screen. */
+static void escape_name(char *out, size_t cap, const char *name)
+{
+    size_t k = 0;
+    for (size_t i = 0; name[i] && i < 40 && k + 5 < cap; i++) {
+        unsigned char c = (unsigned char)name[i];
+        if (c < 0x20 || c == 0x7f)
+            k += (size_t)snprintf(out + k, cap - k, "\\x%02x", c);
+        else
+            out[k++] = (char)c;
+    }
+    out[k] = 0;
+}
+
 void cli_progress_update(cli_progress *p, const char *table, uint64_t rows, uint64_t bytes)
 {
     if (!p->enabled || (rows & 1023) != 0)
         return;
     double t = now();
-    if (t - p->last < 0.25)
+    if (t - p->last < (p->lines ? CLI_PROGRESS_LINE_SECONDS : 0.25))
         return;
     p->last = t;
     double elapsed = t - p->start, rate = elapsed > 0 ? (double)bytes / elapsed : 0;
     char done[32], speed[32], eta[48] = "";
+    char name[200];
+    escape_name(name, sizeof name, table);
     human(done, sizeof done, (double)bytes);
     human(speed, sizeof speed, rate);
     if (p->total_bytes && bytes <= p->total_bytes && rate > 0) {
@@ -53,7 +73,12 @@ void cli_progress_update(cli_progress *p, const char *table, uint64_t rows, uint
                  (int)(100.0 * (double)bytes / (double)p->total_bytes), (int)left / 60,
                  (int)left % 60);
     }
-    fprintf(stderr, "\r\033[K%s: table \"%.40s\": %llu rows, %s, %s/s%s", p->program, table,
+    if (p->lines) {
+        fprintf(stderr, "%s: table \"%s\": %llu rows, %s, %s/s%s\n", p->program, name,
+                (unsigned long long)rows, done, speed, eta);
+        return;
+    }
+    fprintf(stderr, "\r\033[K%s: table \"%s\": %llu rows, %s, %s/s%s", p->program, name,
             (unsigned long long)rows, done, speed, eta);
     p->shown = 1;
     on_screen = p;

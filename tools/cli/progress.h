@@ -1,6 +1,8 @@
-/* Progress on stderr for people watching a long export or import: one line,
- * rewritten in place at most a few times a second, only when stderr is a
- * terminal. Rows, bytes, rate, and an ETA when the total size is known. */
+/* Progress on stderr for people watching a long export or import: on a
+ * terminal, one line rewritten in place at most a few times a second; with
+ * -v when stderr is not a terminal (| tee import.log, a CI log), a whole
+ * line every few seconds, so a long run shows it is alive. Rows, bytes,
+ * rate, and an ETA when the total size is known. */
 #ifndef DB_CLI_PROGRESS_H
 #define DB_CLI_PROGRESS_H
 
@@ -8,14 +10,19 @@
 
 typedef struct {
     int enabled;
+    int lines; /* not a terminal: whole lines, CLI_PROGRESS_LINE_SECONDS apart */
     const char *program;
     uint64_t total_bytes; /* 0 when unknown (a pipe, or gzip input) */
     double start, last;   /* seconds, monotonic */
     int shown;            /* a line is on screen */
 } cli_progress;
 
-/* enabled: the caller's wish; the line appears only if stderr is a tty too. */
-void cli_progress_init(cli_progress *p, const char *program, int enabled, uint64_t total_bytes);
+#define CLI_PROGRESS_LINE_SECONDS 5.0
+
+/* enabled: the caller's wish; the line appears only if stderr is a tty,
+ * or as whole lines with verbose. */
+void cli_progress_init(cli_progress *p, const char *program, int enabled, int verbose,
+                       uint64_t total_bytes);
 /* Cheap to call per row: looks at the clock only every 1024 calls' worth of
  * rows (rows is the running count). */
 void cli_progress_update(cli_progress *p, const char *table, uint64_t rows, uint64_t bytes);
