@@ -91,6 +91,38 @@ static int target_open(void **state, const char *locator, const db_target_option
     return 0;
 }
 
+/* One import at a time per database: the lock is the transaction's. When
+ * another import holds it, says so with that import's server process
+ * before waiting, so a user does not take the wait for a hang. */
+static int take_import_lock(pg_target *st)
+{
+    char *got = NULL;
+    int rc = pg_target_query_value(
+        st, "SELECT pg_catalog.pg_try_advisory_xact_lock(" ADVISORY_LOCK_KEY ")::text", 0, NULL,
+        &got);
+    int taken = rc > 0 && strcmp(got, "true") == 0;
+    free(got);
+    if (rc < 0 || taken)
+        return rc < 0 ? -1 : 0;
+    char *holders = NULL;
+    if (pg_target_query_value(
+            st,
+            "SELECT string_agg(pid::text, ', ' ORDER BY pid)"
+            " FROM pg_catalog.pg_locks WHERE locktype = 'advisory' AND granted"
+            " AND objsubid = 1 AND database = (SELECT oid FROM pg_catalog.pg_database"
+            " WHERE datname = pg_catalog.current_database()) AND (classid::int8 << 32 | "
+            "objid::int8) = " ADVISORY_LOCK_KEY,
+            0, NULL, &holders) < 0)
+        return -1;
+    cli_message("note",
+                "waiting for another import into this database to finish (server process %s; "
+                "see pg_stat_activity)",
+                holders && *holders ? holders : "unknown");
+    free(holders);
+    return pg_target_run(st, "SELECT pg_catalog.pg_advisory_xact_lock(" ADVISORY_LOCK_KEY ")", 0,
+                         NULL, NULL);
+}
+
 static int target_begin(void *state, const fmt_header *h)
 {
     pg_target *st = state;
@@ -114,9 +146,7 @@ static int target_begin(void *state, const fmt_header *h)
     for (size_t i = 0; i < sizeof settings / sizeof *settings; i++)
         if (pg_target_run(st, settings[i], 0, NULL, NULL) < 0)
             return db_error(&st->diag, "cannot configure the session: %s", st->diag.message);
-    if (!st->opts.dry_run &&
-        pg_target_run(st, "SELECT pg_catalog.pg_advisory_xact_lock(" ADVISORY_LOCK_KEY ")", 0, NULL,
-                      NULL) < 0)
+    if (!st->opts.dry_run && take_import_lock(st) < 0)
         return db_error(&st->diag, "cannot take the import lock: %s", st->diag.message);
     if (pg_target_prepare_extensions(st, h) < 0 || pg_target_prepare_user_types(st, h) < 0)
         return -1;
