@@ -193,12 +193,12 @@ static int open_output(export_run *run)
 }
 
 /* Streams the rows of table t from the source into the document. */
-static int write_rows(export_run *run, fmt_table *t, uint64_t *nrows)
+static int write_rows(export_run *run, fmt_table *t, const char *key, uint64_t *nrows)
 {
     const db_source_ops *ops = run->ops;
     fmt_value *values = calloc(t->ncolumns ? t->ncolumns : 1, sizeof *values);
     if (!values || ops->rows_begin(run->src, t) < 0) {
-        cli_message("error", "table \"%s\": %s", t->name,
+        cli_message("error", "table \"%s\": %s", key,
                     values ? ops->errmsg(run->src) : "out of memory");
         free(values);
         return -1;
@@ -206,15 +206,15 @@ static int write_rows(export_run *run, fmt_table *t, uint64_t *nrows)
     int more;
     while ((more = ops->rows_next(run->src, values)) == 1) {
         ++*nrows;
-        cli_progress_update(&run->progress, t->name, *nrows, fmt_output_offset(run->out));
+        cli_progress_update(&run->progress, key, *nrows, fmt_output_offset(run->out));
         if (fmt_doc_write_row(run->doc, values) < 0) {
             /* A failed write says more than the writer's "sink failed". */
             if (fmt_output_errmsg(run->out)[0])
                 cli_message("error", "%s: %s (writing table \"%s\", row %llu)", run->where,
-                            fmt_output_errmsg(run->out), t->name, (unsigned long long)*nrows);
+                            fmt_output_errmsg(run->out), key, (unsigned long long)*nrows);
             else
-                cli_message("error", "table \"%s\", row %llu: %s", t->name,
-                            (unsigned long long)*nrows, fmt_doc_writer_errmsg(run->doc));
+                cli_message("error", "table \"%s\", row %llu: %s", key, (unsigned long long)*nrows,
+                            fmt_doc_writer_errmsg(run->doc));
             ops->rows_end(run->src);
             free(values);
             return -1;
@@ -223,8 +223,8 @@ static int write_rows(export_run *run, fmt_table *t, uint64_t *nrows)
     ops->rows_end(run->src);
     free(values);
     if (more < 0) {
-        cli_message("error", "table \"%s\", after row %llu: %s", t->name,
-                    (unsigned long long)*nrows, ops->errmsg(run->src));
+        cli_message("error", "table \"%s\", after row %llu: %s", key, (unsigned long long)*nrows,
+                    ops->errmsg(run->src));
         return -1;
     }
     return 0;
@@ -239,15 +239,21 @@ static int write_table(export_run *run, fmt_table *t)
         strip_to_columns(t);
     if (fmt_doc_write_table_begin(run->doc, t, !opts->schema_only) < 0)
         return fail_write(run);
-    if (!opts->schema_only && write_rows(run, t, &nrows) < 0)
+    /* the name messages give: schema.table where there are schemas */
+    char *key = fmt_table_key(t);
+    if (!key) {
+        cli_message("error", "out of memory");
         return -1;
-    if (fmt_doc_write_table_end(run->doc) < 0)
-        return fail_write(run);
+    }
+    int rc = !opts->schema_only ? write_rows(run, t, key, &nrows) : 0;
+    if (rc == 0 && fmt_doc_write_table_end(run->doc) < 0)
+        rc = fail_write(run);
     cli_progress_end(&run->progress);
     run->total_rows += nrows;
-    if (opts->verbose)
-        cli_message(NULL, "table \"%s\": %llu rows", t->name, (unsigned long long)nrows);
-    return 0;
+    if (rc == 0 && opts->verbose)
+        cli_message(NULL, "table \"%s\": %llu rows", key, (unsigned long long)nrows);
+    free(key);
+    return rc;
 }
 
 /* The header, every table, the native objects; then the output is closed. */

@@ -49,7 +49,8 @@ static void usage(FILE *f)
     cli_print_options(f, options);
     fprintf(f, "\n"
                "PATTERN is a shell glob matched against table names (\"user*\"); for\n"
-               "PostgreSQL a -t/-T pattern with a '.' matches \"schema.table\".\n"
+               "PostgreSQL a -t/-T pattern with a '.' matches \"schema.table\". Each\n"
+               "pattern must match something, or nothing is exported.\n"
                "\n"
                "Exit status: 0 success, 1 export failed (no output file is left behind),\n"
                "2 bad usage.\n"

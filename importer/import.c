@@ -133,8 +133,8 @@ static int open_run(import_run *run)
 {
     const db_import_options *opts = run->opts;
     const char *input = opts->input ? opts->input : "-";
-    if (db_selection_init(&run->selection, opts->include_tables, opts->exclude_tables, NULL, NULL) <
-            0 ||
+    if (db_selection_init(&run->selection, opts->include_tables, opts->exclude_tables,
+                          opts->include_schemas, opts->exclude_schemas) < 0 ||
         db_row_positions_new(&run->recent, DB_TARGET_MAX_LATE_ROWS) < 0) {
         cli_message("error", "out of memory");
         return -1;
@@ -215,13 +215,14 @@ static int on_table(import_run *run, const fmt_doc_event *ev)
     }
     run->summary = grown;
     memset(&grown[run->nsummary], 0, sizeof *grown);
-    grown[run->nsummary++].name = fmt_strdup(ev->table->name);
+    grown[run->nsummary++].name = fmt_table_key(ev->table);
     return 0;
 }
 
 static int on_row(import_run *run, const fmt_doc_event *ev)
 {
-    cli_progress_update(&run->progress, ev->table->name, ++run->table_rows,
+    const char *key = run->nsummary ? run->summary[run->nsummary - 1].name : NULL;
+    cli_progress_update(&run->progress, key ? key : ev->table->name, ++run->table_rows,
                         fmt_input_raw_offset(run->in));
     if (run->skip_table || run->opts->target_options.schema_only)
         return 0;
@@ -301,8 +302,13 @@ static int read_document(import_run *run)
 static int finish_target(import_run *run)
 {
     int data_only = run->opts->target_options.data_only;
+    char why[512];
     if (interrupted)
         return fail_interrupted();
+    if (db_selection_check(&run->selection, "the file", why, sizeof why) < 0) {
+        cli_message("error", "%s", why);
+        return -1;
+    }
     if (run->ops->finish(run->tgt, data_only ? NULL : run->objects, data_only ? 0 : run->nobjects,
                          run->header) < 0)
         return fail_target(run);

@@ -5,10 +5,12 @@
 #include "target.h"
 
 typedef struct {
-    const char *target;                /* SQLite path or (later) PostgreSQL connection string */
-    const char *input;                 /* NULL or "-" = stdin */
-    const char *const *include_tables; /* -t patterns, NULL-terminated, or NULL */
-    const char *const *exclude_tables; /* -T patterns */
+    const char *target;                 /* SQLite path or (later) PostgreSQL connection string */
+    const char *input;                  /* NULL or "-" = stdin */
+    const char *const *include_tables;  /* -t patterns, NULL-terminated, or NULL */
+    const char *const *exclude_tables;  /* -T patterns */
+    const char *const *include_schemas; /* -n patterns */
+    const char *const *exclude_schemas; /* -N patterns */
     int verbose;
     db_target_options target_options;
 } db_import_options;

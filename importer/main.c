@@ -26,6 +26,9 @@ enum {
 static const cli_option options[] = {
     {"table", 't', 1, "PATTERN", "import only tables matching PATTERN (repeatable)"},
     {"exclude-table", 'T', 1, "PATTERN", "do not import tables matching PATTERN (repeatable)"},
+    {"schema", 'n', 1, "PATTERN", "import only tables of schemas matching PATTERN (repeatable)"},
+    {"exclude-schema", 'N', 1, "PATTERN",
+     "do not import tables of schemas matching PATTERN (repeatable)"},
     {"schema-only", 's', 0, NULL, "create the tables, load no rows"},
     {"data-only", 'a', 0, NULL, "load rows into existing tables; create nothing"},
     {"on-conflict", OPT_ON_CONFLICT, 1, "MODE",
@@ -62,6 +65,10 @@ static void usage(FILE *f)
                "\n");
     cli_print_options(f, options);
     fprintf(f, "\n"
+               "PATTERN is a shell glob matched against table names; one with a '.' matches\n"
+               "\"schema.table\". Each pattern must match a table of the file, or nothing\n"
+               "is imported.\n"
+               "\n"
                "The import is all-or-nothing: one transaction, and any error rolls it back,\n"
                "leaving the target as it was. Keys, indexes and triggers are created after the\n"
                "data; foreign keys are checked at the end.\n"
@@ -73,8 +80,8 @@ static void usage(FILE *f)
  * NULL-terminated arrays of pointers into argv. */
 typedef struct {
     db_import_options opts;
-    const char **include, **exclude, **extensions;
-    size_t ninclude, nexclude, nextensions;
+    const char **include, **exclude, **include_schemas, **exclude_schemas, **extensions;
+    size_t ninclude, nexclude, ninclude_schemas, nexclude_schemas, nextensions;
 } command_line;
 
 static int parse_on_conflict(db_target_options *t, const char *arg)
@@ -117,6 +124,14 @@ static int parse_option(void *ctx, int c, char **argv)
         return cli_push_pattern(&cl->include, &cl->ninclude, optarg) < 0 ? 1 : CLI_GO_ON;
     case 'T':
         return cli_push_pattern(&cl->exclude, &cl->nexclude, optarg) < 0 ? 1 : CLI_GO_ON;
+    case 'n':
+        return cli_push_pattern(&cl->include_schemas, &cl->ninclude_schemas, optarg) < 0
+                   ? 1
+                   : CLI_GO_ON;
+    case 'N':
+        return cli_push_pattern(&cl->exclude_schemas, &cl->nexclude_schemas, optarg) < 0
+                   ? 1
+                   : CLI_GO_ON;
     case 's':
         t->schema_only = 1;
         return CLI_GO_ON;
@@ -166,11 +181,16 @@ static int check_arguments(command_line *cl, int argc, char **argv)
 
 /* FILE is another kind of file users hand dbimport by mistake: a SQLite
  * database (to be exported first) or a pg_dump archive. Says so, and
- * returns 1; a file that cannot be read is left to the import to report. */
+ * returns 1; a file that cannot be read, and a pipe, are left to the
+ * import. */
 static int wrong_kind_of_file(const char *input)
 {
     unsigned char head[16] = {0};
-    FILE *f = input && strcmp(input, "-") ? fopen(input, "rb") : NULL;
+    struct stat st;
+    /* only a regular file: reading a pipe's first bytes would take them */
+    FILE *f = input && strcmp(input, "-") && stat(input, &st) == 0 && S_ISREG(st.st_mode)
+                  ? fopen(input, "rb")
+                  : NULL;
     size_t got = f ? fread(head, 1, sizeof head, f) : 0;
     if (f)
         fclose(f);
@@ -223,6 +243,8 @@ int main(int argc, char **argv)
     if (rc == CLI_GO_ON) {
         cl.opts.include_tables = cl.include;
         cl.opts.exclude_tables = cl.exclude;
+        cl.opts.include_schemas = cl.include_schemas;
+        cl.opts.exclude_schemas = cl.exclude_schemas;
         cl.opts.target_options.extensions = cl.extensions;
         if (wrong_kind_of_file(cl.opts.input)) {
             rc = 1;
@@ -233,6 +255,8 @@ int main(int argc, char **argv)
     }
     free(cl.include);
     free(cl.exclude);
+    free(cl.include_schemas);
+    free(cl.exclude_schemas);
     free(cl.extensions);
     return rc;
 }

@@ -306,14 +306,22 @@ static int src_header(void *state, fmt_header *h)
 static int src_tables(void *state, fmt_table ***tables, size_t *ntables)
 {
     pg_src *s = state;
+    char why[512];
     if (s->cached) {
         *tables = s->cached;
         *ntables = s->ncached;
         s->cached = NULL;
         s->ncached = 0;
-        return 0;
+    } else if (pg_src_load_tables(s, tables, ntables) < 0) {
+        return -1;
     }
-    return pg_src_load_tables(s, tables, ntables);
+    if (db_selection_check(&s->selection, "the database", why, sizeof why) < 0) {
+        fmt_tables_free(*tables, *ntables);
+        *tables = NULL;
+        *ntables = 0;
+        return db_error(&s->diag, "%s", why);
+    }
+    return 0;
 }
 
 static int src_warnings(void *state, char ***lines, size_t *nlines)

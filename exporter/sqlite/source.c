@@ -205,7 +205,17 @@ static int src_header(void *state, fmt_header *h)
 
 static int src_tables(void *state, fmt_table ***tables, size_t *ntables)
 {
-    return sqlite_src_load_tables(state, tables, ntables);
+    sqlite_src *s = state;
+    char why[512];
+    if (sqlite_src_load_tables(state, tables, ntables) < 0)
+        return -1;
+    if (db_selection_check(&s->selection, "the database", why, sizeof why) < 0) {
+        fmt_tables_free(*tables, *ntables);
+        *tables = NULL;
+        *ntables = 0;
+        return db_error(&s->diag, "%s", why);
+    }
+    return 0;
 }
 
 /* The lines come from reading the schema, so this reads it if the driver
