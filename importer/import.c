@@ -316,6 +316,8 @@ static int finish_target(import_run *run)
      * ANALYZE) must not end in a commit. */
     if (interrupted)
         return fail_interrupted();
+    if (run->opts->target_options.rehearsal)
+        return 0; /* --dry-run: close_run rolls it all back */
     if (run->ops->commit(run->tgt) < 0)
         return fail_target(run);
     return 0;
@@ -361,14 +363,16 @@ static void report(import_run *run)
         written += s->stats.rows_written;
         skipped += s->stats.rows_skipped;
         invalid += s->stats.invalid;
-        if (topts->dry_run)
+        if (topts->rehearsal)
             printf("%s\t%llu\n", s->name, (unsigned long long)s->stats.rows_read);
     }
-    if (topts->dry_run)
+    if (topts->rehearsal)
         cli_message(NULL,
-                    "dry run: the file is valid for this target: %zu tables, %llu "
-                    "rows; nothing was written",
-                    run->nsummary, (unsigned long long)rows);
+                    "dry run: the file is valid for this target: %zu tables, %llu rows (%llu "
+                    "would be written, %llu skipped), imported and rolled back; nothing was "
+                    "written",
+                    run->nsummary, (unsigned long long)rows, (unsigned long long)written,
+                    (unsigned long long)skipped);
     else if (run->opts->verbose || skipped || invalid)
         cli_message(NULL,
                     "imported %zu tables: %llu rows written, %llu skipped, %llu values "
@@ -400,7 +404,17 @@ static void close_run(import_run *run, int failed)
 int db_import(const db_import_options *opts)
 {
     import_run run = {0};
+    db_import_options rehearsed;
     int rc = -1;
+    /* --dry-run is the import itself, rolled back at the end: whatever the
+     * real run would meet (a foreign key, a CHECK, a duplicate against rows
+     * already there), the dry run meets first. */
+    if (opts->target_options.dry_run) {
+        rehearsed = *opts;
+        rehearsed.target_options.dry_run = 0;
+        rehearsed.target_options.rehearsal = 1;
+        opts = &rehearsed;
+    }
     run.opts = opts;
     choose_target(&run);
     install_signal_handlers();
@@ -409,6 +423,6 @@ int db_import(const db_import_options *opts)
     report(&run);
     rc = 0;
 done:
-    close_run(&run, rc < 0);
+    close_run(&run, rc < 0 || opts->target_options.rehearsal);
     return rc;
 }

@@ -37,8 +37,7 @@ static const cli_option options[] = {
      "a value the target cannot hold: error (default), null (set it to NULL), or skip-row; "
      "what it did is counted and reported"},
     {"dry-run", OPT_DRY_RUN, 0, NULL,
-     "validate the whole file against the target and print per-table row counts; write "
-     "nothing"},
+     "do the whole import, then roll it back: print per-table row counts; write nothing"},
     {"require-empty", OPT_REQUIRE_EMPTY, 0, NULL,
      "refuse to import when a table of the file already exists in the target and holds rows"},
     {"untrusted", OPT_UNTRUSTED, 0, NULL,

@@ -23,7 +23,11 @@ typedef enum { DB_ON_INVALID_ERROR, DB_ON_INVALID_NULL, DB_ON_INVALID_SKIP_ROW }
 typedef struct {
     db_on_conflict on_conflict;
     db_on_invalid on_invalid;
-    int dry_run;            /* validate against the target, write nothing */
+    int dry_run; /* validate against the target, write nothing */
+    /* --dry-run as dbimport does it: the whole import, rolled back by the
+     * driver instead of committed; a target then moves nothing that a
+     * rollback does not undo (an existing table's sequence). */
+    int rehearsal;
     int data_only;          /* tables must exist */
     int schema_only;        /* create tables, load no rows */
     int single_transaction; /* default 1 */

@@ -367,6 +367,8 @@ int pg_target_set_sequences(pg_target *st)
 {
     for (size_t i = 0; i < st->nsequences; i++) {
         const sequence_item *s = &st->sequences[i];
+        if (s->existing && st->opts.rehearsal)
+            continue; /* setval is not undone by the rollback that ends a rehearsal */
         char last[24];
         db_buf b = {0};
         snprintf(last, sizeof last, "%lld", (long long)s->last_value);
