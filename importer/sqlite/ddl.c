@@ -199,11 +199,8 @@ int sqlite_tgt_column_declaration(sqlite_target *st, const fmt_table *t, const f
     }
     if (ty->kind < 0 || ty->kind >= FMT_TYPE_COUNT_)
         return db_error(&st->diag, "table \"%s\", column \"%s\": unknown type", t->name, c->name);
-    if (ty->kind == FMT_TYPE_NATIVE && c->native_type && sqlite_is_identifier(c->native_type)) {
-        db_buf_addc(b, ' ');
-        db_buf_add(b, c->native_type);
-        return 0;
-    }
+    if (ty->kind == FMT_TYPE_NATIVE && c->native_type)
+        return sqlite_type_declare_native(b, c->native_type);
     if (sqlite_type_declare(b, ty) < 0)
         return db_error(&st->diag, "table \"%s\", column \"%s\": unknown type", t->name, c->name);
     return 0;

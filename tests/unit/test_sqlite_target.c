@@ -320,7 +320,8 @@ static void check_from_postgresql(const char *path)
     CHECK_STR(q(db, "SELECT name || ':' || type || ':' || ifnull(dflt_value, '-') || ':' || pk "
                     "FROM pragma_table_xinfo('orders')"),
               "id:INTEGER:-:1|code:VARCHAR(10):'abc':0|amount:NUMERIC(10,2):-1:0|"
-              "created:TIMESTAMPTZ:-:0|day:DATE:-:0|tags:tsvector:-:0|shape:TEXT:-:0|"
+              "created:TIMESTAMPTZ TEXT:-:0|day:DATE TEXT:-:0|tags:tsvector TEXT:-:0|"
+              "shape:TEXT:-:0|"
               "vec:F32_BLOB(3):-:0|big:BIGINT:-:0|ok:BOOLEAN:true:0");
     const char *sql = q(db, "SELECT sql FROM sqlite_schema WHERE name = 'orders'");
     CHECK(strstr(sql, "\"id\" INTEGER CONSTRAINT \"orders_pkey\" PRIMARY KEY") != NULL);

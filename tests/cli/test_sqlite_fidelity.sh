@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# What a SQLite target stores is what the file has (issue #8, section 1),
+# without a server: files written as PostgreSQL's dbexport writes them.
+#  - every declared type of a column the target creates keeps each value as
+#    the file has it (typeof and bytes): json/jsonb numbers stay their text,
+#    dates, uuids, intervals and native types stay text;
+#  - the declarations read back as the same portable type (and a native
+#    type as itself), and a database an older dbimport made (declared JSON,
+#    JSONB, INTERVAL) still exports as json, jsonb, interval.
+. "$(dirname "$0")/lib.sh"
+need "$SQLITE3"
+need "$JQ"
+
+# ---- 1. affinity: each value stored exactly ---------------------------------
+cat >"$WORK/pg.json" <<'EOF'
+{"format":"dbexport","format_version":"1.0",
+ "source":{"backend":"postgresql","version":"15","database":"x"},
+ "tables":{"t":{
+  "columns":[
+   {"name":"id","type":"int32","native_type":"integer","nullable":false},
+   {"name":"j","type":"jsonb","native_type":"jsonb","nullable":true},
+   {"name":"k","type":"json","native_type":"json","nullable":true},
+   {"name":"d","type":"date","native_type":"date","nullable":true},
+   {"name":"ts","type":"timestamp","native_type":"timestamp without time zone","nullable":true},
+   {"name":"iv","type":"interval","native_type":"interval","nullable":true},
+   {"name":"u","type":"uuid","native_type":"uuid","nullable":true},
+   {"name":"x","type":"native","native_type":"xml","nullable":true},
+   {"name":"m","type":"native","native_type":"money","nullable":true},
+   {"name":"l","type":"native","native_type":"ltree","nullable":true},
+   {"name":"v","type":"native","native_type":"int2vector","nullable":true},
+   {"name":"aj","type":"array(json)","native_type":"json[]","nullable":true}],
+  "constraints":{"primary_key":{"columns":["id"]}},
+  "rows":[
+   {"id":1,"j":1.50,"k":"1e400","d":"20240101","ts":"20240101","iv":"5","u":"12","x":"5","m":"1.50","l":"7","v":"7","aj":["1.50"]},
+   {"id":2,"j":{"x":0.14285714285714285714},"k":"12","d":"2024-01-01","ts":"2024-01-01 00:00:00","iv":"1 day","u":"a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11","x":"<a/>","m":"$1.50","l":"a.b","v":"1 2","aj":null}]}}}
+EOF
+check "import from postgresql" "$DBIMPORT" "$WORK/t.db" "$WORK/pg.json"
+check_eq "row 1: every value is the file's text" \
+    "$("$SQLITE3" "$WORK/t.db" "SELECT typeof(j)||':'||j, typeof(k)||':'||k, typeof(d)||':'||d, typeof(ts)||':'||ts,
+        typeof(iv)||':'||iv, typeof(u)||':'||u, typeof(x)||':'||x, typeof(m)||':'||m, typeof(l)||':'||l,
+        typeof(v)||':'||v, typeof(aj)||':'||aj FROM t WHERE id = 1")" \
+    'text:1.50|text:1e400|text:20240101|text:20240101|text:5|text:12|text:5|text:1.50|text:7|text:7|text:["1.50"]'
+check_eq "row 2: json kept to the digit" \
+    "$("$SQLITE3" "$WORK/t.db" "SELECT typeof(j)||':'||j, typeof(k)||':'||k FROM t WHERE id = 2")" \
+    'text:{"x":0.14285714285714285714}|text:12'
+# SQLite's own affinity of every declared type is TEXT (the names stay recognisable)
+check_eq "declared types" \
+    "$("$SQLITE3" "$WORK/t.db" "SELECT group_concat(name || ' ' || type, ', ') FROM pragma_table_info('t')")" \
+    "id INT4, j JSONB TEXT, k JSON TEXT, d DATE TEXT, ts TIMESTAMP TEXT, iv DURATION TEXT, u UUID TEXT, x xml TEXT, m money TEXT, l ltree TEXT, v TEXT, aj ARRAY JSON TEXT"
+
+# ---- 2. the declarations read back as the file's types ----------------------
+check "export of the new file" "$DBEXPORT" "$WORK/t.db" -f "$WORK/back.json" --no-timestamp
+check_eq "portable types come back" \
+    "$("$JQ" -c '[.tables.t.columns[] | .type]' "$WORK/back.json")" \
+    '["int32","jsonb","json","date","timestamp","interval","uuid","native","native","text","text","array(json)"]'
+check_eq "native types keep their name" \
+    "$("$JQ" -c '[.tables.t.columns[] | select(.type == "native") | .native_type]' "$WORK/back.json")" \
+    '["xml TEXT","money TEXT"]'
+check_eq "values come back as the file had them" \
+    "$("$JQ" -c '.tables.t.rows' "$WORK/back.json")" \
+    "$("$JQ" -c '.tables.t.rows' "$WORK/pg.json")"
+# jq reads numbers as doubles: the lexemes themselves
+check_contains "jsonb lexeme kept" "$(unz "$WORK/back.json")" '"j":1.50,'
+check_contains "jsonb digits kept" "$(unz "$WORK/back.json")" '"j":{"x":0.14285714285714285714}'
+# SQLite -> SQLite of that file: the same declarations, the same values
+check "second SQLite copy" "$DBIMPORT" "$WORK/t2.db" "$WORK/back.json"
+check_eq "second copy: same fingerprint" "$(fingerprint "$WORK/t2.db")" "$(fingerprint "$WORK/t.db")"
+
+# ---- 3. a database an older dbimport made (declared JSON, JSONB, INTERVAL) --
+"$SQLITE3" "$WORK/old.db" <<'SQL'
+CREATE TABLE "t" ("id" INT4 NOT NULL, "j" JSONB, "k" JSON, "iv" INTERVAL, "u" UUID, "d" DATE, "i" inet,
+  CONSTRAINT "t_pkey" PRIMARY KEY ("id"));
+INSERT INTO t VALUES (1, '1.50', '12', '1 day', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', '2024-01-01', '10.0.0.1');
+INSERT INTO t VALUES (2, '{"a":1}', '[1]', NULL, NULL, NULL, NULL);
+SQL
+check_eq "old file: values as NUMERIC affinity left them" \
+    "$("$SQLITE3" "$WORK/old.db" "SELECT typeof(j)||typeof(k) FROM t WHERE id = 1")" "realinteger"
+check "old file: export" "$DBEXPORT" "$WORK/old.db" -f "$WORK/old.json" --no-timestamp
+check_eq "old file: types" "$("$JQ" -c '[.tables.t.columns[] | .type]' "$WORK/old.json")" \
+    '["int32","jsonb","json","interval","uuid","date","native"]'
+check_eq "old file: numbers in json columns carry their storage class" \
+    "$("$JQ" -c '.tables.t.rows[0] | [.j, .k]' "$WORK/old.json")" '[{"$real":1.5},{"$int":12}]'
+check_eq "old file: json text as it is" "$("$JQ" -c '.tables.t.rows[1] | [.j, .k]' "$WORK/old.json")" \
+    '[{"a":1},"[1]"]'
+check "old file: SQLite copy" "$DBIMPORT" "$WORK/old2.db" "$WORK/old.json"
+check_eq "old file: copy is identical" "$(fingerprint "$WORK/old2.db")" "$(fingerprint "$WORK/old.db")"
+
+report
