@@ -2,7 +2,8 @@
 # Through PostgreSQL and SQLite, what either could change in silence
 # (issue #8, section 1): json and jsonb values that look like numbers, and
 # types whose values are text, come back as they were; an AUTOINCREMENT or
-# identity counter never hands out a value twice after the trip.
+# identity counter never hands out a value twice after the trip; SQLite's
+# user_version and application_id are reported as not carried into PG.
 . "$(dirname "$0")/lib.sh"
 need "$SQLITE3"
 need "$JQ"
@@ -82,5 +83,14 @@ check_eq "ids: next inserts continue after the last values" \
     "$("$SQLITE3" "$WORK/ids.db" "INSERT INTO a (v) VALUES ('n'); INSERT INTO d (v) VALUES ('n'); INSERT INTO s (v) VALUES ('n'); INSERT INTO e (v) VALUES ('n');
         SELECT (SELECT max(id) FROM a) || ',' || (SELECT max(id) FROM d) || ',' || (SELECT max(id) FROM s) || ',' || (SELECT max(id) FROM e)")" \
     "11,6,4,1"
+
+# ---- PRAGMA user_version and application_id: not carried into PG ----------
+"$SQLITE3" "$WORK/uv.db" "PRAGMA user_version = 7; PRAGMA application_id = 42; CREATE TABLE t (a);"
+check "uv: export" "$DBEXPORT" "$WORK/uv.db" -f "$WORK/uv.json"
+pg_create uv
+err=$("$DBIMPORT" "$(pg_uri uv)" "$WORK/uv.json" 2>&1); rc=$?
+check_eq "uv: pg import: exit 0" "$rc" 0
+check_eq "uv: one warning names both" "$(printf '%s\n' "$err" | grep -c 'not carried: PostgreSQL has no such field')" 1
+check_contains "uv: the values" "$err" "PRAGMA user_version = 7 and PRAGMA application_id = 42 of the SQLite database"
 
 report

@@ -6,7 +6,9 @@
 #    dates, uuids, intervals and native types stay text;
 #  - the declarations read back as the same portable type (and a native
 #    type as itself), and a database an older dbimport made (declared JSON,
-#    JSONB, INTERVAL) still exports as json, jsonb, interval.
+#    JSONB, INTERVAL) still exports as json, jsonb, interval;
+#  - PRAGMA user_version and application_id travel in the file (format 1.1,
+#    source.*) and are set in a new target, or one that has 0.
 . "$(dirname "$0")/lib.sh"
 need "$SQLITE3"
 need "$JQ"
@@ -84,5 +86,41 @@ check_eq "old file: json text as it is" "$("$JQ" -c '.tables.t.rows[1] | [.j, .k
     '[{"a":1},"[1]"]'
 check "old file: SQLite copy" "$DBIMPORT" "$WORK/old2.db" "$WORK/old.json"
 check_eq "old file: copy is identical" "$(fingerprint "$WORK/old2.db")" "$(fingerprint "$WORK/old.db")"
+
+# ---- 4. PRAGMA user_version and application_id ------------------------------
+"$SQLITE3" "$WORK/uv.db" "PRAGMA user_version = 7; PRAGMA application_id = -1096044365; CREATE TABLE t (a);"
+check "uv: export" "$DBEXPORT" "$WORK/uv.db" -f "$WORK/uv.json" --no-timestamp
+check_eq "uv: in the header's source" "$("$JQ" -c '[.format_version, .source.user_version, .source.application_id]' "$WORK/uv.json")" \
+    '["1.1",7,-1096044365]'
+check "uv: export is deterministic" "$DBEXPORT" "$WORK/uv.db" -f "$WORK/uv2.json" --no-timestamp
+check "uv: same bytes" same_files "$WORK/uv.json" "$WORK/uv2.json"
+header() { "$SQLITE3" "$1" "SELECT * FROM pragma_user_version, pragma_application_id"; }
+check "uv: import into a new file" "$DBIMPORT" "$WORK/uv_new.db" "$WORK/uv.json"
+check_eq "uv: a new file gets both" "$(header "$WORK/uv_new.db")" "7|-1096044365"
+# a database that never set them (0) gets them; one with its own keeps it
+"$SQLITE3" "$WORK/uv_zero.db" "CREATE TABLE other (x)"
+check "uv: import into a file with 0" "$DBIMPORT" "$WORK/uv_zero.db" "$WORK/uv.json"
+check_eq "uv: 0 is set" "$(header "$WORK/uv_zero.db")" "7|-1096044365"
+"$SQLITE3" "$WORK/uv_own.db" "PRAGMA user_version = 3; CREATE TABLE other (x)"
+err=$("$DBIMPORT" "$WORK/uv_own.db" "$WORK/uv.json" 2>&1); rc=$?
+check_eq "uv: own value: exit 0" "$rc" 0
+check_contains "uv: own value: warned" "$err" "PRAGMA user_version = 7 not carried: the target has 3"
+check_eq "uv: own user_version kept, application_id set" "$(header "$WORK/uv_own.db")" "3|-1096044365"
+# --data-only sets neither, and says so
+"$SQLITE3" "$WORK/uv_data.db" "CREATE TABLE t (a)"
+err=$("$DBIMPORT" --data-only "$WORK/uv_data.db" "$WORK/uv.json" 2>&1)
+check_contains "uv: data only: warned" "$err" "PRAGMA user_version = 7 not carried: data only"
+check_eq "uv: data only: unchanged" "$(header "$WORK/uv_data.db")" "0|0"
+# a failed import leaves the header as it was (same transaction)
+"$SQLITE3" "$WORK/uv_fail.db" "CREATE TABLE t (a INTEGER PRIMARY KEY)"
+"$JQ" '.tables.t.rows = [{"a": 1}] | .tables.t.constraints = {"primary_key": {"columns": ["a"]}}' "$WORK/uv.json" >"$WORK/uv_rows.json"
+"$SQLITE3" "$WORK/uv_fail.db" "INSERT INTO t VALUES (1)"
+check "uv: failing import fails" bash -c '! "$0" "$1" "$2" 2>/dev/null' "$DBIMPORT" "$WORK/uv_fail.db" "$WORK/uv_rows.json"
+check_eq "uv: failed import: header unchanged" "$(header "$WORK/uv_fail.db")" "0|0"
+# a database that sets neither writes neither key (as a 1.0 file has none)
+check_eq "uv: absent when 0" "$("$JQ" -c '.source | has("user_version"), has("application_id")' "$WORK/back.json" | tr '\n' ' ')" "false false "
+# a 1.0 file still imports
+check "uv: a 1.0 file imports" "$DBIMPORT" "$WORK/v10.db" "$WORK/pg.json"
+check_eq "uv: 1.0 file: header 0" "$(header "$WORK/v10.db")" "0|0"
 
 report
