@@ -50,6 +50,27 @@ check_eq "declared types" \
     "$("$SQLITE3" "$WORK/t.db" "SELECT group_concat(name || ' ' || type, ', ') FROM pragma_table_info('t')")" \
     "id INT4, j JSONB TEXT, k JSON TEXT, d DATE TEXT, ts TIMESTAMP TEXT, iv DURATION TEXT, u UUID TEXT, x xml TEXT, m money TEXT, l ltree TEXT, v TEXT, aj ARRAY JSON TEXT"
 
+# decimal(p,s) with p <= 15 is SQLite's NUMERIC: the value (not its text) is
+# kept, as the double nearest to it. SQLite's own text-to-double conversion
+# is an ulp off for some ("24.19774870" became 24.197748699999998).
+cat >"$WORK/dec.json" <<'EOF'
+{"format":"dbexport","format_version":"1.0",
+ "source":{"backend":"postgresql","version":"15","database":"x"},
+ "tables":{"n":{
+  "columns":[
+   {"name":"id","type":"int32","native_type":"integer","nullable":false},
+   {"name":"v","type":"decimal(10,8)","native_type":"numeric(10,8)","nullable":true}],
+  "constraints":{"primary_key":{"columns":["id"]}},
+  "rows":[{"id":1,"v":"24.19774870"},{"id":2,"v":"0.67233710728960"},{"id":3,"v":"5.00000000"},{"id":4,"v":"NaN"}]}}}
+EOF
+check "decimal: import" "$DBIMPORT" "$WORK/dec.db" "$WORK/dec.json"
+check_eq "decimal: nearest doubles, integers, NaN as text" \
+    "$("$SQLITE3" "$WORK/dec.db" "SELECT group_concat(typeof(v) || ':' || iif(typeof(v) = 'real', printf('%!.17g', v), v), ' ') FROM (SELECT v FROM n ORDER BY id)")" \
+    "real:24.197748700000002 real:0.67233710728959994 integer:5 text:NaN"
+check "decimal: export" "$DBEXPORT" "$WORK/dec.db" -f "$WORK/dec_back.json"
+check_eq "decimal: the same values back" "$("$JQ" -c '[.tables.n.rows[].v]' "$WORK/dec_back.json")" \
+    '["24.1977487","0.6723371072896","5","NaN"]'
+
 # ---- 2. the declarations read back as the file's types ----------------------
 check "export of the new file" "$DBEXPORT" "$WORK/t.db" -f "$WORK/back.json" --no-timestamp
 check_eq "portable types come back" \
