@@ -105,6 +105,14 @@ check_eq "old file: numbers in json columns carry their storage class" \
     "$("$JQ" -c '.tables.t.rows[0] | [.j, .k]' "$WORK/old.json")" '[{"$real":1.5},{"$int":12}]'
 check_eq "old file: json text as it is" "$("$JQ" -c '.tables.t.rows[1] | [.j, .k]' "$WORK/old.json")" \
     '[{"a":1},"[1]"]'
+# rows from PostgreSQL into that existing table: its NUMERIC affinity turns
+# json numbers into numbers; the table is the application's, so a warning
+"$JQ" '.tables.t.columns |= .[0:3] | .tables.t.rows = [{"id": 3, "j": 1.50, "k": "12"}]' "$WORK/pg.json" >"$WORK/pg3.json"
+err=$("$DBIMPORT" "$WORK/old.db" "$WORK/pg3.json" 2>&1); rc=$?
+check_eq "old file: rows from postgresql: exit 0" "$rc" 0
+check_contains "old file: warned about json" "$err" 'column "k": the target declares JSON, whose NUMERIC affinity stores a json value that reads as a number (1.50, 12) as that number'
+check_contains "old file: warned about jsonb" "$err" 'column "j": the target declares JSONB, whose NUMERIC affinity'
+"$SQLITE3" "$WORK/old.db" "DELETE FROM t WHERE id = 3"
 check "old file: SQLite copy" "$DBIMPORT" "$WORK/old2.db" "$WORK/old.json"
 check_eq "old file: copy is identical" "$(fingerprint "$WORK/old2.db")" "$(fingerprint "$WORK/old.db")"
 
