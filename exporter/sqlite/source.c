@@ -182,9 +182,42 @@ static int src_open(void **state, const char *locator, const db_source_options *
     return 0;
 }
 
+/* PRAGMA name's value (user_version, application_id: 32-bit fields of the
+ * database header), read in the snapshot. 0, or -1 with the message. */
+static int read_header_field(sqlite_src *s, const char *pragma, int32_t *out)
+{
+    sqlite3_stmt *stmt = NULL;
+    char sql[64];
+    snprintf(sql, sizeof sql, "PRAGMA main.%s", pragma);
+    int rc = sqlite3_prepare_v2(s->db, sql, -1, &stmt, NULL) == SQLITE_OK &&
+                     sqlite3_step(stmt) == SQLITE_ROW
+                 ? 0
+                 : db_error(&s->diag, "cannot read PRAGMA %s: %s", pragma, sqlite3_errmsg(s->db));
+    if (rc == 0)
+        *out = (int32_t)sqlite3_column_int(stmt, 0);
+    sqlite3_finalize(stmt);
+    return rc;
+}
+
+/* The header's source; user_version and application_id only when set
+ * (not 0, SQLite's value for a database that never set them): a file
+ * without them means 0, as a 1.0 file does, and the exports of most
+ * databases stay as they were. */
+static int src_header_fields(sqlite_src *s, fmt_header *h)
+{
+    if (read_header_field(s, "user_version", &h->user_version) < 0 ||
+        read_header_field(s, "application_id", &h->application_id) < 0)
+        return -1;
+    h->has_user_version = h->user_version != 0;
+    h->has_application_id = h->application_id != 0;
+    return 0;
+}
+
 static int src_header(void *state, fmt_header *h)
 {
     sqlite_src *s = state;
+    if (src_header_fields(s, h) < 0)
+        return -1;
     const char *base = strrchr(s->path, '/');
     char *backend = fmt_strdup("sqlite"), *version = fmt_strdup(sqlite3_libversion());
     char *database = fmt_strdup(base ? base + 1 : s->path);

@@ -5,6 +5,7 @@
 #include "doc_reader_internal.h"
 
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,6 +57,23 @@ static int read_format_version(fmt_doc_reader *r)
     return 0;
 }
 
+/* A 32-bit signed integer (SQLite's header fields): source.user_version,
+ * source.application_id. Exact integers jq writes as 1e+3 are integers. */
+static int read_int32(fmt_doc_reader *r, int32_t *out, bool *has, const char *what)
+{
+    fmt_json_event nv;
+    int64_t v;
+    if (doc_jnext(r, &nv) < 0)
+        return -1;
+    if (nv.type != FMT_JSON_NUMBER || fmt_int64_parse(&v, nv.text, nv.len) < 0 || v < INT32_MIN ||
+        v > INT32_MAX)
+        return doc_fail_at(r, nv.pos, NULL, "%s must be an integer from -2147483648 to 2147483647",
+                           what);
+    *out = (int32_t)v;
+    *has = true;
+    return 0;
+}
+
 static int read_source(fmt_doc_reader *r)
 {
     fmt_json_event ev;
@@ -67,6 +85,12 @@ static int read_source(fmt_doc_reader *r)
             rc = doc_read_optional_string(r, &r->header.source_version, "source.version");
         else if (doc_text_is(&ev, "database"))
             rc = doc_read_optional_string(r, &r->header.source_database, "source.database");
+        else if (doc_text_is(&ev, "user_version"))
+            rc = read_int32(r, &r->header.user_version, &r->header.has_user_version,
+                            "source.user_version");
+        else if (doc_text_is(&ev, "application_id"))
+            rc = read_int32(r, &r->header.application_id, &r->header.has_application_id,
+                            "source.application_id");
         else
             rc = doc_skip_next_value(r);
         if (rc < 0)

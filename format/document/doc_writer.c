@@ -125,7 +125,12 @@ int fmt_doc_write_header(fmt_doc_writer *w, const fmt_header *h)
     if (fmt_json_writer_keyz(j, "source") < 0 || fmt_json_writer_object_start(j) < 0 ||
         key_string(j, "backend", h->source_backend ? h->source_backend : "") < 0 ||
         opt_string(j, "version", h->source_version) < 0 ||
-        opt_string(j, "database", h->source_database) < 0 || fmt_json_writer_object_end(j) < 0)
+        opt_string(j, "database", h->source_database) < 0 ||
+        (h->has_user_version && (fmt_json_writer_keyz(j, "user_version") < 0 ||
+                                 fmt_json_writer_int64(j, h->user_version) < 0)) ||
+        (h->has_application_id && (fmt_json_writer_keyz(j, "application_id") < 0 ||
+                                   fmt_json_writer_int64(j, h->application_id) < 0)) ||
+        fmt_json_writer_object_end(j) < 0)
         return -1;
     if (h->nextensions && string_array(j, "extensions", h->extensions, h->nextensions) < 0)
         return -1;

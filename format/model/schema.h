@@ -14,8 +14,8 @@
 
 #define FMT_FORMAT_NAME "dbexport"
 #define FMT_FORMAT_MAJOR 1
-#define FMT_FORMAT_MINOR 0
-#define FMT_FORMAT_VERSION "1.0"
+#define FMT_FORMAT_MINOR 1
+#define FMT_FORMAT_VERSION "1.1"
 
 /* A user-defined type a table needs (PostgreSQL enums and domains). */
 typedef enum { FMT_USER_TYPE_ENUM, FMT_USER_TYPE_DOMAIN } fmt_user_type_kind;
@@ -40,7 +40,13 @@ typedef struct {
     char *source_backend; /* "sqlite", "postgresql" */
     char *source_version;
     char *source_database; /* file name or database name, never credentials */
-    char **extensions;     /* extensions the tables need ("vector"), sorted */
+    /* SQLite's PRAGMA user_version and application_id (source.user_version,
+     * source.application_id, since 1.1): set only when the file has them. */
+    bool has_user_version;
+    int32_t user_version;
+    bool has_application_id;
+    int32_t application_id;
+    char **extensions; /* extensions the tables need ("vector"), sorted */
     size_t nextensions;
     fmt_user_type *user_types; /* enums and domains, in an order they can be created */
     size_t nuser_types;

@@ -31,15 +31,25 @@ static const fmt_user_type *user_type_named(const pg_target *st, const char *nat
 /* A bare type name: letters, digits and underscores, not starting with a
  * digit. Only such names are used as types when they come from a file
  * written by another backend. */
-static int is_plain_type_name(const char *s)
+static int is_plain_type_name(const char *s, size_t n)
 {
-    if (!*s || (*s >= '0' && *s <= '9'))
+    if (!n || (*s >= '0' && *s <= '9'))
         return 0;
-    for (; *s; s++)
+    for (const char *end = s + n; s < end; s++)
         if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
               *s == '_'))
             return 0;
     return 1;
+}
+
+/* The length of a native type's name from SQLite without the " TEXT" that
+ * the SQLite target adds for TEXT affinity ("inet TEXT"). */
+static size_t sqlite_native_name_length(const char *s)
+{
+    size_t n = strlen(s);
+    if (n > 5 && strcasecmp(s + n - 5, " TEXT") == 0)
+        n -= 5;
+    return n;
 }
 
 static void column_type(pg_target *st, const fmt_table *t, const fmt_column *c, db_buf *b)
@@ -73,10 +83,12 @@ static void column_type(pg_target *st, const fmt_table *t, const fmt_column *c, 
         return;
     }
     if (ty->kind == FMT_TYPE_NATIVE && !st->source_is_pg && c->native_type &&
-        is_plain_type_name(c->native_type)) {
-        /* A PostgreSQL type that went through SQLite ("tsvector", "inet"):
-         * the SQLite source maps only such names to native. */
-        for (const char *p = c->native_type; *p; p++) {
+        is_plain_type_name(c->native_type, sqlite_native_name_length(c->native_type))) {
+        /* A PostgreSQL type that went through SQLite ("tsvector", "inet",
+         * declared "inet TEXT" there for its TEXT affinity): the SQLite
+         * source maps only such names to native. */
+        size_t n = sqlite_native_name_length(c->native_type);
+        for (const char *p = c->native_type; p < c->native_type + n; p++) {
             char ch = (char)(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p);
             db_buf_addn(b, &ch, 1);
         }

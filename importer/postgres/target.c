@@ -123,6 +123,22 @@ static int take_import_lock(pg_target *st)
                          NULL, NULL);
 }
 
+/* SQLite's user_version and application_id (source.user_version,
+ * source.application_id) have no place in a PostgreSQL database: one
+ * warning says what is left behind. */
+static void warn_sqlite_header(pg_target *st, const fmt_header *h)
+{
+    char uv[48] = "", app[48] = "";
+    if (h->has_user_version && h->user_version != 0)
+        snprintf(uv, sizeof uv, "PRAGMA user_version = %ld", (long)h->user_version);
+    if (h->has_application_id && h->application_id != 0)
+        snprintf(app, sizeof app, "PRAGMA application_id = %ld", (long)h->application_id);
+    if (*uv || *app)
+        db_warn(&st->diag,
+                "%s%s%s of the SQLite database not carried: PostgreSQL has no such field", uv,
+                *uv && *app ? " and " : "", app);
+}
+
 static int target_begin(void *state, const fmt_header *h)
 {
     pg_target *st = state;
@@ -134,6 +150,7 @@ static int target_begin(void *state, const fmt_header *h)
     char why[512];
     if (pg_guard_header(h, why, sizeof why) < 0)
         return db_error(&st->diag, "the file's %s", why);
+    warn_sqlite_header(st, h);
 
     if (pg_target_run(st, st->opts.dry_run ? "BEGIN READ ONLY" : "BEGIN", 0, NULL, NULL) < 0)
         return db_error(&st->diag, "cannot start a transaction on \"%s\": %s", st->masked,

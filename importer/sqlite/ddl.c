@@ -199,11 +199,8 @@ int sqlite_tgt_column_declaration(sqlite_target *st, const fmt_table *t, const f
     }
     if (ty->kind < 0 || ty->kind >= FMT_TYPE_COUNT_)
         return db_error(&st->diag, "table \"%s\", column \"%s\": unknown type", t->name, c->name);
-    if (ty->kind == FMT_TYPE_NATIVE && c->native_type && sqlite_is_identifier(c->native_type)) {
-        db_buf_addc(b, ' ');
-        db_buf_add(b, c->native_type);
-        return 0;
-    }
+    if (ty->kind == FMT_TYPE_NATIVE && c->native_type)
+        return sqlite_type_declare_native(b, c->native_type);
     if (sqlite_type_declare(b, ty) < 0)
         return db_error(&st->diag, "table \"%s\", column \"%s\": unknown type", t->name, c->name);
     return 0;
@@ -247,7 +244,10 @@ static void add_constraint_name(db_buf *b, const char *name)
     }
 }
 
-/* " INTEGER PRIMARY KEY" for the rowid column, else its declared type. */
+/* " INTEGER PRIMARY KEY" for the rowid column, else its declared type. An
+ * SQL identity (always, by default, serial) never hands out a value twice,
+ * even after the row holding the highest is deleted: that is SQLite's
+ * AUTOINCREMENT, whose counter finish sets to the identity's last value. */
 static int add_column_type(sqlite_target *st, const fmt_table *t, const fmt_column *c,
                            int is_inline, int warn, db_buf *b, int *autoincrement)
 {
@@ -255,7 +255,7 @@ static int add_column_type(sqlite_target *st, const fmt_table *t, const fmt_colu
         db_buf_add(b, " INTEGER ");
         add_constraint_name(b, t->primary_key->name);
         db_buf_add(b, "PRIMARY KEY");
-        if (c->identity == FMT_IDENTITY_AUTOINCREMENT) {
+        if (c->identity != FMT_IDENTITY_ROWID) {
             db_buf_add(b, " AUTOINCREMENT");
             *autoincrement = 1;
         }

@@ -22,6 +22,42 @@ static int types_compatible(const sqlite_target *st, const fmt_column *c, const 
     return file == DB_SQLITE_FAMILY_ANY || target == DB_SQLITE_FAMILY_ANY || file == target;
 }
 
+/* A file column whose values are text, going into an existing column of
+ * INTEGER, REAL or NUMERIC affinity (a JSON column an older dbimport made,
+ * or the application's own: TEXT, JSON, native types): SQLite stores a value that reads as a number
+ * ("1.50", "12") as that number. The table is the application's and stays
+ * as it is; the warning says what it does to such values. Not for a file
+ * from a column of the same affinity, whose values come back as they were
+ * there. */
+static void warn_numeric_affinity(sqlite_target *st, const fmt_table *t, const fmt_column *c,
+                                  const char *decl)
+{
+    sqlite_affinity a = sqlite_type_affinity(decl);
+    switch (c->type.kind) {
+    case FMT_TYPE_TEXT:
+    case FMT_TYPE_VARCHAR:
+    case FMT_TYPE_CHAR:
+    case FMT_TYPE_JSON:
+    case FMT_TYPE_JSONB:
+    case FMT_TYPE_NATIVE:
+        break;
+    default:
+        return; /* no text of theirs reads as a number (2024-01-01, [1,2]) */
+    }
+    if (a == DB_SQLITE_AFFINITY_TEXT || a == DB_SQLITE_AFFINITY_BLOB)
+        return;
+    if (st->source_is_sqlite && c->native_type && sqlite_type_affinity(c->native_type) == a)
+        return;
+    db_warn(&st->diag,
+            "table \"%s\", column \"%s\": the target declares %s, whose %s affinity stores a %s "
+            "value that reads as a number (1.50, 12) as that number",
+            t->name, c->name, decl,
+            a == DB_SQLITE_AFFINITY_INTEGER ? "INTEGER"
+            : a == DB_SQLITE_AFFINITY_REAL  ? "REAL"
+                                            : "NUMERIC",
+            c->type_text ? c->type_text : "text");
+}
+
 /* The column (from 1) that aliases the rowid: INTEGER PRIMARY KEY on its
  * own, without an index of its own. It needs no value. 0 when none. */
 static int rowid_alias(sqlite_target *st, const char *table, const sqlite_catalog_column *cols,
@@ -64,6 +100,7 @@ static int check_file_column(sqlite_target *st, const fmt_table *t, size_t i,
                         "target's declared type %s",
                         t->name, c->name, c->type_text ? c->type_text : "(unknown)",
                         *cols[j].declared ? cols[j].declared : "(none)");
+    warn_numeric_affinity(st, t, c, cols[j].declared);
     st->insertable[i] = !(cols[j].hidden == 2 || cols[j].hidden == 3);
     st->text_column[i] = sqlite_tgt_column_class(cols[j].declared);
     if (!st->insertable[i] && !c->generated_sql)

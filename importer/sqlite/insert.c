@@ -110,23 +110,29 @@ static sqlite3_stmt *insert_for_mask(sqlite_target *st, const unsigned char *mas
 /* ---- values ------------------------------------------------------------- */
 
 /* Decimal text goes in as the most exact SQLite value: an integer if it is
- * one, a double if the double prints back as the same text, else the text
- * itself for the column's affinity to decide. A TEXT column would turn the
- * number back into text of its own ("Inf", "0" for "-0"), so it gets the
- * file's text directly. */
-static int bind_decimal(sqlite3_stmt *stmt, int i, const fmt_value *v, int text_column)
+ * one, else the nearest double. In a column of numeric affinity (NUMERIC,
+ * INTEGER, REAL) that is the double SQLite would make of the text, but
+ * rounded correctly: SQLite's own conversion is an ulp off for some
+ * ("24.19774870" became 24.197748699999998). A column without affinity
+ * keeps text as text, so there only a double that prints back as the same
+ * text goes in as one ("1.50" stays "1.50"). Text that is no double
+ * ("NaN") is left to the column. A TEXT column would turn the number back
+ * into text of its own ("Inf", "0" for "-0"), so it gets the file's text
+ * directly. */
+static int bind_decimal(sqlite3_stmt *stmt, int i, const fmt_value *v, unsigned char column)
 {
     int64_t n;
     double d;
     char buf[FMT_DOUBLE_BUFSZ];
-    if (text_column)
+    if (column == COLUMN_TEXT)
         return sqlite3_bind_text64(stmt, i, v->len ? v->bytes : "", v->len, SQLITE_STATIC,
                                    SQLITE_UTF8);
     if (fmt_int64_parse(&n, v->bytes, v->len) == 0)
         return sqlite3_bind_int64(stmt, i, n);
     if (fmt_double_parse(&d, v->bytes, v->len) == 0 && !isnan(d)) {
         int len = fmt_double_format(buf, d);
-        if (len > 0 && (size_t)len == v->len && memcmp(buf, v->bytes, v->len) == 0)
+        if (column != COLUMN_BLOB ||
+            (len > 0 && (size_t)len == v->len && memcmp(buf, v->bytes, v->len) == 0))
             return sqlite3_bind_double(stmt, i, d);
     }
     return sqlite3_bind_text64(stmt, i, v->len ? v->bytes : "", v->len, SQLITE_STATIC, SQLITE_UTF8);
@@ -154,7 +160,7 @@ static int bind_array(sqlite3_stmt *stmt, int i, const fmt_value *v)
 
 /* Pointers in v live only during row(): bound SQLITE_STATIC and cleared
  * before row() returns. */
-static int bind_value(sqlite3_stmt *stmt, int i, const fmt_value *v, int text_column)
+static int bind_value(sqlite3_stmt *stmt, int i, const fmt_value *v, unsigned char column)
 {
     switch (v->kind) {
     case FMT_VALUE_NULL:
@@ -175,7 +181,7 @@ static int bind_value(sqlite3_stmt *stmt, int i, const fmt_value *v, int text_co
             return sqlite3_bind_zeroblob(stmt, i, 0); /* empty, but a blob, not NULL */
         return sqlite3_bind_blob64(stmt, i, v->bytes, v->len, SQLITE_STATIC);
     case FMT_VALUE_DECIMAL:
-        return bind_decimal(stmt, i, v, text_column);
+        return bind_decimal(stmt, i, v, column);
     case FMT_VALUE_TEXT:
     case FMT_VALUE_JSON:
         return sqlite3_bind_text64(stmt, i, v->len ? v->bytes : "", v->len, SQLITE_STATIC,
@@ -197,7 +203,7 @@ static int bind_row(sqlite_target *st, sqlite3_stmt *stmt, const fmt_value *valu
         if (values[i].kind == FMT_VALUE_REAL && values[i].d == 0 && signbit(values[i].d) &&
             st->text_column[i] != COLUMN_BLOB && !st->negative_zeros++)
             st->negative_zero_column = st->columns[i];
-        int rc = bind_value(stmt, ++param, &values[i], st->text_column[i] == COLUMN_TEXT);
+        int rc = bind_value(stmt, ++param, &values[i], st->text_column[i]);
         if (rc == SQLITE_TOOBIG) {
             *blame = st->columns[i];
             return db_error(&st->diag, "value of %zu bytes too large for SQLite (its limit is %d)",

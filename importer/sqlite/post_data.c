@@ -1,6 +1,7 @@
-/* After all data: the indexes collected while the tables were set up,
- * AUTOINCREMENT counters, views and triggers, then the foreign key check
- * (fk_check.c). Data first, then what would slow the load down. */
+/* After all data: the database header's user_version and application_id,
+ * the indexes collected while the tables were set up, AUTOINCREMENT
+ * counters, views and triggers, then the foreign key check (fk_check.c).
+ * Data first, then what would slow the load down. */
 #include "sqlite_target_internal.h"
 
 #include <stdio.h>
@@ -245,12 +246,45 @@ static int create_native_objects(sqlite_target *st, const fmt_native_object *obj
     return 0;
 }
 
+/* One of SQLite's header fields (user_version, application_id) from the
+ * file, in the import's transaction. Like pg_restore, which leaves the
+ * target database's own properties alone: set when the target has 0, which
+ * a new file always has (an application's non-zero value is its own, a
+ * schema version or a file type); a different one is reported and kept. */
+static int set_header_field(sqlite_target *st, const char *pragma, int has, int32_t want)
+{
+    sqlite3_stmt *stmt = NULL;
+    char sql[64];
+    if (!has || want == 0)
+        return 0;
+    if (st->opts.data_only)
+        return db_warn(&st->diag, "PRAGMA %s = %ld not carried: data only", pragma, (long)want);
+    snprintf(sql, sizeof sql, "PRAGMA main.%s", pragma);
+    if (sqlite_tgt_prepare_one(st, sql, "cannot read the database header", &stmt) < 0)
+        return -1;
+    int step = sqlite3_step(stmt);
+    int32_t have = step == SQLITE_ROW ? (int32_t)sqlite3_column_int(stmt, 0) : 0;
+    sqlite3_finalize(stmt);
+    if (step != SQLITE_ROW)
+        return db_error(&st->diag, "cannot read PRAGMA %s: %s", pragma, sqlite3_errmsg(st->db));
+    if (have == want)
+        return 0;
+    if (have != 0)
+        return db_warn(&st->diag, "PRAGMA %s = %ld not carried: the target has %ld", pragma,
+                       (long)want, (long)have);
+    snprintf(sql, sizeof sql, "PRAGMA main.%s = %ld", pragma, (long)want);
+    return sqlite_tgt_exec_one(st, sql, "cannot set the database header") < 0 ? -1 : 0;
+}
+
 int sqlite_tgt_finish(void *state, const fmt_native_object *objects, size_t nobjects,
                       const fmt_header *h)
 {
     sqlite_target *st = state;
-    (void)h; /* the header from begin decides what is carried */
     sqlite_tgt_table_reset(st);
+    if (!st->opts.dry_run && h &&
+        (set_header_field(st, "user_version", h->has_user_version, h->user_version) < 0 ||
+         set_header_field(st, "application_id", h->has_application_id, h->application_id) < 0))
+        return -1;
     if (!st->opts.dry_run && !st->opts.data_only && create_indexes(st) < 0)
         return -1;
     if (!st->opts.dry_run && !st->opts.schema_only && set_sequences(st) < 0)

@@ -68,8 +68,9 @@ static int create_new(sqlite_target *st, const fmt_table *t, int *autoincrement)
     for (size_t i = 0; i < t->ncolumns; i++) {
         db_buf decl = {0};
         st->insertable[i] = !t->columns[i].generated_sql;
-        if (sqlite_tgt_column_declaration(st, t, &t->columns[i], &decl) == 0 && decl.buf)
-            st->text_column[i] = sqlite_tgt_column_class(decl.buf);
+        /* no declaration at all (decl.buf NULL) is BLOB affinity */
+        if (sqlite_tgt_column_declaration(st, t, &t->columns[i], &decl) == 0)
+            st->text_column[i] = sqlite_tgt_column_class(decl.buf ? decl.buf : "");
         db_buf_free(&decl);
     }
     st->stats.created = 1;

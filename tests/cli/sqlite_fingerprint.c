@@ -1,8 +1,8 @@
 /* Prints a canonical description of a SQLite database: every table's columns,
  * keys, foreign keys and indexes as SQLite reports them, sqlite_sequence,
- * views and triggers, and every row with each value's storage class and
- * exact bytes (doubles as their bit pattern). Two databases hold the same
- * schema and data when their fingerprints are equal. For the CLI tests. */
+ * user_version and application_id, views and triggers, and every row with each value's storage
+ * class and exact bytes (doubles as their bit pattern). Two databases hold the same schema and data
+ * when their fingerprints are equal. For the CLI tests. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -138,6 +138,8 @@ int main(int argc, char **argv)
         if (sqlite3_step(has) == SQLITE_ROW)
             rc |= dump("sequence ", "SELECT name, seq FROM sqlite_sequence ORDER BY 1");
         sqlite3_finalize(has);
+        /* the header fields an application sets (FORMAT.md 2.7) */
+        rc |= dump("header ", "SELECT * FROM pragma_user_version, pragma_application_id");
         rc |=
             dump("view ", "SELECT name, sql FROM sqlite_schema WHERE type = 'view' ORDER BY name");
         rc |= dump("trigger ",

@@ -131,7 +131,8 @@ static void read_back(membuf *in, size_t chunk)
     CHECK(fmt_doc_reader_new(&r, mem_source, NULL, in, "mem.json", NULL) == 0);
     CHECK(fmt_doc_reader_next(r, &ev) == 0 && ev.type == FMT_DOC_HEADER);
     CHECK_STR(ev.header->source_backend, "sqlite");
-    CHECK_STR(ev.header->format_version, "1.0");
+    CHECK_STR(ev.header->format_version, FMT_FORMAT_VERSION);
+    CHECK(!ev.header->has_user_version && !ev.header->has_application_id);
     CHECK(fmt_doc_reader_next(r, &ev) == 0 && ev.type == FMT_DOC_TABLE);
     CHECK_STR(ev.table->name, "mixed \"table\"");
     CHECK(ev.table->ncolumns == 8 && ev.table->columns[5].type.kind == FMT_TYPE_VECTOR &&
@@ -355,6 +356,9 @@ static void namespaces_and_types(void)
 
 #define HEAD                                                                                       \
     "{\"format\":\"dbexport\",\"format_version\":\"1.0\",\"source\":{\"backend\":\"sqlite\"},"
+#define HEAD_11(source_keys)                                                                       \
+    "{\"format\":\"dbexport\",\"format_version\":\"1.1\",\"source\":{\"backend\":"                 \
+    "\"sqlite\"," source_keys "},"
 #define COLS                                                                                       \
     "\"columns\":[{\"name\":\"id\",\"type\":\"int64\",\"nullable\":false},"                        \
     "{\"name\":\"v\",\"type\":\"vector(2)\",\"nullable\":true}]"
@@ -362,8 +366,9 @@ static void namespaces_and_types(void)
 /* The writer's layout: one row per line, tagged forms where needed. */
 static void check_layout(const membuf *out)
 {
-    CHECK(strstr(out->data, "\n  \"format\": \"dbexport\",\n  \"format_version\": \"1.0\",\n") !=
-          NULL);
+    CHECK(strstr(out->data,
+                 "\n  \"format\": \"dbexport\",\n  \"format_version\": \"" FMT_FORMAT_VERSION
+                 "\",\n") != NULL);
     CHECK(strstr(out->data, "      \"rows\": [\n        {\"id\":1,\"f\":0.1,") != NULL);
     CHECK(strstr(out->data, "\"id\":\"9223372036854775807\"") != NULL);
     CHECK(strstr(out->data, "\"f\":-0.0") != NULL);
@@ -426,6 +431,60 @@ static void header_errors(void)
     }
     expect_error("{\"format\":\"dbexport\",\"format_version\":\"99999999999999999999999.0\"}",
                  "is newer than this program reads");
+}
+
+/* The header of the document in doc, read; NULL (and a failed check) when
+ * it does not read. The caller frees *r and in->data. */
+static const fmt_header *read_header(const char *doc, membuf *in, fmt_doc_reader **r)
+{
+    fmt_doc_event ev;
+    memset(in, 0, sizeof *in);
+    mem_sink(in, doc, strlen(doc));
+    CHECK(fmt_doc_reader_new(r, mem_source, NULL, in, "f.json", NULL) == 0);
+    int rc = fmt_doc_reader_next(*r, &ev);
+    CHECK(rc == 0 && ev.type == FMT_DOC_HEADER);
+    return rc == 0 && ev.type == FMT_DOC_HEADER ? ev.header : NULL;
+}
+
+/* SQLite's user_version and application_id (1.1, source.*): written when
+ * set, read back; bounded to 32 bits; a 1.0 file without them reads. */
+static void sqlite_header_fields(void)
+{
+    membuf out = {0}, in;
+    fmt_doc_writer *w;
+    fmt_doc_reader *r;
+    fmt_header h = {0};
+    h.source_backend = "sqlite";
+    h.has_user_version = h.has_application_id = true;
+    h.user_version = 7;
+    h.application_id = INT32_MIN;
+    CHECK(fmt_doc_writer_new(&w, mem_sink, &out) == 0);
+    CHECK(fmt_doc_write_header(w, &h) == 0);
+    CHECK(fmt_doc_write_end(w, NULL, 0) == 0);
+    fmt_doc_writer_free(w);
+    mem_sink(&out, "", 1);
+    CHECK(strstr(out.data, "\"format_version\": \"1.1\"") != NULL);
+    CHECK(strstr(out.data, "\"user_version\": 7,\n    \"application_id\": -2147483648\n") != NULL);
+    const fmt_header *got = read_header(out.data, &in, &r);
+    CHECK(got && got->has_user_version && got->user_version == 7);
+    CHECK(got && got->has_application_id && got->application_id == INT32_MIN);
+    fmt_doc_reader_free(r);
+    free(in.data);
+    free(out.data);
+    /* jq may write an exact integer as 1e+3 */
+    got = read_header(HEAD_11("\"user_version\":1e+3") "\"tables\":{}}", &in, &r);
+    CHECK(got && got->has_user_version && got->user_version == 1000 && !got->has_application_id);
+    fmt_doc_reader_free(r);
+    free(in.data);
+    static const char *const bad[] = {"\"7\"", "1.5", "2147483648", "-2147483649", "null", "true"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        char doc[200];
+        snprintf(doc, sizeof doc, HEAD_11("\"application_id\":%s") "\"tables\":{}}", bad[i]);
+        expect_error(doc, "f.json:1:");
+        expect_error(doc, "source.application_id must be an integer from -2147483648 to "
+                          "2147483647");
+    }
+    CHECK(count_rows(HEAD "\"tables\":{\"t\":{" COLS ",\"rows\":[{\"id\":1}]}}}") == 1);
 }
 
 /* Schema and row errors, with their position and table/row/column context. */
@@ -527,6 +586,7 @@ int main(void)
     jsonb_round_trip();
     namespaces_and_types();
     header_errors();
+    sqlite_header_fields();
     data_errors();
     duplicate_keys();
 

@@ -88,6 +88,61 @@ static void test_type_round_trip(void)
     }
 }
 
+/* Types whose values are text are declared with TEXT affinity, so that
+ * SQLite turns none of them into a number ("1.50" in a json column, a date
+ * "20240101", an xml "5"); the names read back as the same type, and what
+ * older versions declared still reads as before. */
+static void test_text_affinity(void)
+{
+    static const char *const text_types[] = {
+        "decimal", "decimal(20,4)", "text",        "varchar(10)", "char(3)",  "date",
+        "time",    "timetz",        "timestamp",   "timestamptz", "interval", "uuid",
+        "json",    "jsonb",         "array(date)", "array(json)"};
+    for (size_t i = 0; i < sizeof text_types / sizeof *text_types; i++) {
+        fmt_type ty;
+        char err[128];
+        db_buf b = {0};
+        CHECK(fmt_type_parse(&ty, text_types[i], strlen(text_types[i]), err, sizeof err) == 0);
+        CHECK(sqlite_type_declare(&b, &ty) == 0);
+        if (sqlite_type_affinity(b.buf) != DB_SQLITE_AFFINITY_TEXT)
+            fprintf(stderr, "%s declared as \"%s\": not TEXT affinity\n", text_types[i], b.buf);
+        CHECK(sqlite_type_affinity(b.buf) == DB_SQLITE_AFFINITY_TEXT);
+        db_buf_free(&b);
+    }
+    /* native types: the name, then TEXT; read back as native when known */
+    static const struct {
+        const char *native, *decl, *reads;
+    } natives[] = {
+        {"inet", " inet TEXT", "native"},   {"money", " money TEXT", "native"},
+        {"xml", " xml TEXT", "native"},     {"tsvector", " tsvector TEXT", "native"},
+        {"ltree", " ltree TEXT", "text"},   {"int2vector", " TEXT", "text"},
+        {"bit(3)", " TEXT", "text"},        {"public.citext", " TEXT", "text"},
+        {"point", " point TEXT", "native"}, {"int4range", " int4range TEXT", "native"},
+    };
+    for (size_t i = 0; i < sizeof natives / sizeof *natives; i++) {
+        db_buf b = {0};
+        fmt_type got;
+        char text[FMT_TYPE_BUFSZ];
+        CHECK(sqlite_type_declare_native(&b, natives[i].native) == 0);
+        CHECK_STR(b.buf, natives[i].decl);
+        CHECK(sqlite_type_read(&got, b.buf + 1, 0) == 0);
+        fmt_type_format(text, &got);
+        CHECK_STR(text, natives[i].reads);
+        db_buf_free(&b);
+    }
+    /* what older versions declared */
+    static const char *const old[][2] = {
+        {"JSON", "json"}, {"JSONB", "jsonb"}, {"INTERVAL", "interval"}, {"UUID", "uuid"},
+        {"DATE", "date"}, {"inet", "native"}, {"MONEY", "decimal"},     {"LONG TEXT", "text"}};
+    for (size_t i = 0; i < sizeof old / sizeof *old; i++) {
+        fmt_type got;
+        char text[FMT_TYPE_BUFSZ];
+        CHECK(sqlite_type_read(&got, old[i][0], 0) == 0);
+        fmt_type_format(text, &got);
+        CHECK_STR(text, old[i][1]);
+    }
+}
+
 /* The catalog reader directly: foreign keys in declaration order with
  * their columns, index columns of an expression, lookups by name in any
  * case and by type. */
@@ -169,6 +224,7 @@ int main(void)
         return 2;
     }
     test_type_round_trip();
+    test_text_affinity();
     test_catalog();
     snprintf(path, sizeof path, "%s/catalog.db", tmpdir);
     unlink(path);

@@ -241,7 +241,8 @@ static void check_from_sqlite(const char *path)
 static void check_from_postgresql(const char *path);
 
 /* A table from PostgreSQL: portable types mapped, literal defaults carried,
- * the rest reported as warnings; identity becomes INTEGER PRIMARY KEY. */
+ * the rest reported as warnings; identity becomes INTEGER PRIMARY KEY
+ * AUTOINCREMENT. */
 static void test_postgresql_source(void)
 {
     const char *path = tmp_path("from_pg.db");
@@ -252,6 +253,8 @@ static void test_postgresql_source(void)
     fmt_table *t = table_new(NULL, "orders");
     fmt_column *id = add_column(t, "id", "int64", "bigint", 0);
     id->identity = FMT_IDENTITY_ALWAYS;
+    id->has_last_value = true;
+    id->last_value = 20; /* beyond the highest row: the counter carries it */
     add_column(t, "code", "varchar(10)", "character varying(10)", 1)->default_sql =
         fmt_strdup("'abc'::character varying");
     add_column(t, "amount", "decimal(10,2)", "numeric(10,2)", 0)->default_sql = fmt_strdup("(-1)");
@@ -320,11 +323,14 @@ static void check_from_postgresql(const char *path)
     CHECK_STR(q(db, "SELECT name || ':' || type || ':' || ifnull(dflt_value, '-') || ':' || pk "
                     "FROM pragma_table_xinfo('orders')"),
               "id:INTEGER:-:1|code:VARCHAR(10):'abc':0|amount:NUMERIC(10,2):-1:0|"
-              "created:TIMESTAMPTZ:-:0|day:DATE:-:0|tags:tsvector:-:0|shape:TEXT:-:0|"
+              "created:TIMESTAMPTZ TEXT:-:0|day:DATE TEXT:-:0|tags:tsvector TEXT:-:0|"
+              "shape:TEXT:-:0|"
               "vec:F32_BLOB(3):-:0|big:BIGINT:-:0|ok:BOOLEAN:true:0");
     const char *sql = q(db, "SELECT sql FROM sqlite_schema WHERE name = 'orders'");
     CHECK(strstr(sql, "\"id\" INTEGER CONSTRAINT \"orders_pkey\" PRIMARY KEY") != NULL);
-    CHECK(strstr(sql, "AUTOINCREMENT") == NULL);
+    /* an identity never reuses a value: AUTOINCREMENT, at its last value */
+    CHECK(strstr(sql, "PRIMARY KEY AUTOINCREMENT") != NULL);
+    CHECK_STR(q(db, "SELECT seq FROM sqlite_sequence WHERE name = 'orders'"), "20");
     CHECK(strstr(sql, "CONSTRAINT \"orders_code_key\" UNIQUE (\"code\")") != NULL);
     CHECK(strstr(sql, "CONSTRAINT \"amount_positive\" CHECK (amount >= 0)") != NULL);
     CHECK_STR(q(db, "SELECT sql FROM sqlite_schema WHERE name = 'orders_lower'"),

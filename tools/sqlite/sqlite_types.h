@@ -17,6 +17,12 @@ int sqlite_type_read(fmt_type *out, const char *declared, int strict);
  * for any). 0, or -1 when there is no declaration for ty. */
 int sqlite_type_declare(db_buf *b, const fmt_type *ty);
 
+/* Appends " NAME TEXT" for a column of portable type native whose
+ * native_type (from another backend) is the identifier NAME, " TEXT" for
+ * any other: TEXT affinity keeps each value's text as it is, and
+ * sqlite_type_read reads the known names back as native. */
+int sqlite_type_declare_native(db_buf *b, const char *native_type);
+
 /* 1 if s is a declared type as SQLite's grammar has it: words, then
  * optionally "(n)" or "(n, m)". Text from a file that is anything else is
  * refused rather than pasted into a CREATE TABLE. */

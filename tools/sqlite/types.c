@@ -13,7 +13,10 @@
  *       DATETIME TIMESTAMP ["WITHOUT TIME ZONE"] -> timestamp; TIMESTAMPTZ
  *       "TIMESTAMP WITH TIME ZONE" -> timestamptz; TIME ["WITHOUT TIME
  *       ZONE"] -> time; TIMETZ "TIME WITH TIME ZONE" -> timetz; INTERVAL,
- *       UUID, JSON, JSONB -> themselves;
+ *       UUID, JSON, JSONB -> themselves; what the target declares for them
+ *       ("DATE TEXT" ... "JSONB TEXT", "DURATION TEXT" for interval) too;
+ *       the PostgreSQL names of native_names, bare or as "NAME TEXT" ->
+ *       native;
  *  3. otherwise SQLite's own affinity rules (datatype3.html, 3.1), in their
  *     order: contains INT -> int64; CHAR, CLOB or TEXT -> text; BLOB ->
  *     bytes; REAL, FLOA or DOUB -> float64; anything else (NUMERIC
@@ -33,6 +36,9 @@
 
 #include "sqlite_dialect.h"
 #include "strlist.h"
+
+/* After a native type's name: what gives its column TEXT affinity. */
+#define NATIVE_SUFFIX " TEXT"
 
 typedef enum {
     ARGS_NONE,   /* no parameters */
@@ -93,29 +99,35 @@ static const struct {
     {"SPARSEVEC", ARGS_ONE, FMT_TYPE_SPARSEVEC},
     /* exact decimals kept as text (what the target declares) */
     {"DECIMAL TEXT", ARGS_UP_TO_2, FMT_TYPE_DECIMAL},
-    /* PostgreSQL types with no portable equivalent, as the target declares
-     * them: they travel as text and come back as themselves. */
-    {"TSVECTOR", ARGS_NONE, FMT_TYPE_NATIVE},
-    {"TSQUERY", ARGS_NONE, FMT_TYPE_NATIVE},
-    {"INET", ARGS_NONE, FMT_TYPE_NATIVE},
-    {"CIDR", ARGS_NONE, FMT_TYPE_NATIVE},
-    {"MACADDR", ARGS_NONE, FMT_TYPE_NATIVE},
-    {"MACADDR8", ARGS_NONE, FMT_TYPE_NATIVE},
-    {"INT4RANGE", ARGS_NONE, FMT_TYPE_NATIVE},
-    {"INT8RANGE", ARGS_NONE, FMT_TYPE_NATIVE},
-    {"NUMRANGE", ARGS_NONE, FMT_TYPE_NATIVE},
-    {"TSRANGE", ARGS_NONE, FMT_TYPE_NATIVE},
-    {"TSTZRANGE", ARGS_NONE, FMT_TYPE_NATIVE},
-    {"DATERANGE", ARGS_NONE, FMT_TYPE_NATIVE},
-    {"POINT", ARGS_NONE, FMT_TYPE_NATIVE},
-    {"LINE", ARGS_NONE, FMT_TYPE_NATIVE},
-    {"LSEG", ARGS_NONE, FMT_TYPE_NATIVE},
-    {"BOX", ARGS_NONE, FMT_TYPE_NATIVE},
-    {"PATH", ARGS_NONE, FMT_TYPE_NATIVE},
-    {"POLYGON", ARGS_NONE, FMT_TYPE_NATIVE},
-    {"CIRCLE", ARGS_NONE, FMT_TYPE_NATIVE},
-    {"PG_LSN", ARGS_NONE, FMT_TYPE_NATIVE},
-    {"XML", ARGS_NONE, FMT_TYPE_NATIVE},
+    /* What the target declares for types whose values are text: TEXT
+     * affinity, so that no value is turned into a number ("1.50" in a json
+     * column, a date "20240101"). INTERVAL holds "INT" (INTEGER affinity
+     * whatever follows), so an interval is a DURATION TEXT. */
+    {"DATE TEXT", ARGS_NONE, FMT_TYPE_DATE},
+    {"TIME TEXT", ARGS_NONE, FMT_TYPE_TIME},
+    {"TIMETZ TEXT", ARGS_NONE, FMT_TYPE_TIMETZ},
+    {"TIMESTAMP TEXT", ARGS_NONE, FMT_TYPE_TIMESTAMP},
+    {"TIMESTAMPTZ TEXT", ARGS_NONE, FMT_TYPE_TIMESTAMPTZ},
+    {"DURATION TEXT", ARGS_NONE, FMT_TYPE_INTERVAL},
+    {"UUID TEXT", ARGS_NONE, FMT_TYPE_UUID},
+    {"JSON TEXT", ARGS_NONE, FMT_TYPE_JSON},
+    {"JSONB TEXT", ARGS_NONE, FMT_TYPE_JSONB},
+};
+
+/* PostgreSQL types with no portable equivalent that come back as
+ * themselves (native) through SQLite. The target declares them "NAME TEXT"
+ * (TEXT affinity: "5" in an xml column stays text); older versions of it
+ * declared the bare name, which is read too where bare is set. A bare
+ * MONEY is an SQLite user's number column (decimal), never ours. */
+static const struct {
+    const char *name;
+    int bare;
+} native_names[] = {
+    {"TSVECTOR", 1},  {"TSQUERY", 1},   {"INET", 1},      {"CIDR", 1},     {"MACADDR", 1},
+    {"MACADDR8", 1},  {"INT4RANGE", 1}, {"INT8RANGE", 1}, {"NUMRANGE", 1}, {"TSRANGE", 1},
+    {"TSTZRANGE", 1}, {"DATERANGE", 1}, {"POINT", 1},     {"LINE", 1},     {"LSEG", 1},
+    {"BOX", 1},       {"PATH", 1},      {"POLYGON", 1},   {"CIRCLE", 1},   {"PG_LSN", 1},
+    {"XML", 1},       {"MONEY", 0},
 };
 
 /* ---- reading ------------------------------------------------------------ */
@@ -226,6 +238,15 @@ static int read_array(fmt_type *out, const char *declared)
     return 0;
 }
 
+/* Is norm (normalised) "NAME TEXT", or NAME itself when bare is set? */
+static int is_native_declaration(const char *norm, const char *name, int bare)
+{
+    size_t n = strlen(name);
+    if (strncmp(norm, name, n) != 0)
+        return 0;
+    return (bare && norm[n] == '\0') || strcmp(norm + n, NATIVE_SUFFIX) == 0;
+}
+
 /* Step 2: 1 when norm is a name of type_map with fitting parameters, 0 when
  * not, -1 (memory). */
 static int read_named(fmt_type *out, const char *norm)
@@ -246,6 +267,12 @@ static int read_named(fmt_type *out, const char *norm)
             break;
         }
     }
+    for (size_t i = 0; !found && nparams == 0 && i < sizeof native_names / sizeof *native_names;
+         i++)
+        if (is_native_declaration(name, native_names[i].name, native_names[i].bare)) {
+            out->kind = FMT_TYPE_NATIVE;
+            found = 1;
+        }
     free(name);
     return found;
 }
@@ -307,15 +334,15 @@ static const char *const portable_decl[FMT_TYPE_COUNT_] = {
     [FMT_TYPE_VARCHAR] = "VARCHAR",
     [FMT_TYPE_CHAR] = "CHAR",
     [FMT_TYPE_BYTES] = "BLOB",
-    [FMT_TYPE_DATE] = "DATE",
-    [FMT_TYPE_TIME] = "TIME",
-    [FMT_TYPE_TIMETZ] = "TIMETZ",
-    [FMT_TYPE_TIMESTAMP] = "TIMESTAMP",
-    [FMT_TYPE_TIMESTAMPTZ] = "TIMESTAMPTZ",
-    [FMT_TYPE_INTERVAL] = "INTERVAL",
-    [FMT_TYPE_UUID] = "UUID",
-    [FMT_TYPE_JSON] = "JSON",
-    [FMT_TYPE_JSONB] = "JSONB",
+    [FMT_TYPE_DATE] = "DATE TEXT",
+    [FMT_TYPE_TIME] = "TIME TEXT",
+    [FMT_TYPE_TIMETZ] = "TIMETZ TEXT",
+    [FMT_TYPE_TIMESTAMP] = "TIMESTAMP TEXT",
+    [FMT_TYPE_TIMESTAMPTZ] = "TIMESTAMPTZ TEXT",
+    [FMT_TYPE_INTERVAL] = "DURATION TEXT",
+    [FMT_TYPE_UUID] = "UUID TEXT",
+    [FMT_TYPE_JSON] = "JSON TEXT",
+    [FMT_TYPE_JSONB] = "JSONB TEXT",
     [FMT_TYPE_VECTOR] = "F32_BLOB",
     [FMT_TYPE_HALFVEC] = "F16_BLOB",
     [FMT_TYPE_ANY] = "",
@@ -362,6 +389,24 @@ int sqlite_type_declare(db_buf *b, const fmt_type *ty)
     default:
         break;
     }
+    return 0;
+}
+
+int sqlite_type_declare_native(db_buf *b, const char *native_type)
+{
+    int known = 0;
+    for (size_t i = 0; i < sizeof native_names / sizeof *native_names; i++)
+        known = known || sqlite3_stricmp(native_type, native_names[i].name) == 0;
+    db_buf_addc(b, ' ');
+    /* An unknown name with INT in it would get INTEGER affinity
+     * ("int2vector": "7" would become a number); the known ones that have
+     * it (point, int4range, int8range) write no value that reads as one. */
+    if (!sqlite_is_identifier(native_type) || (!known && sqlite_contains_ci(native_type, "INT"))) {
+        db_buf_add(b, "TEXT");
+        return 0;
+    }
+    db_buf_add(b, native_type);
+    db_buf_add(b, NATIVE_SUFFIX);
     return 0;
 }
 
