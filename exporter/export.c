@@ -46,8 +46,20 @@ static void strip_to_columns(fmt_table *t)
  * be a vector (its declared type says BLOB) travels as vector(N). The
  * table part may itself hold dots ("schema.table"): the column is after the
  * last one. */
-static int apply_vector_columns(const db_export_options *opts, fmt_table **tables, size_t ntables)
+static int apply_vector_columns(const db_export_options *opts, fmt_table **tables, size_t ntables,
+                                unsigned char ***forced_out)
 {
+    unsigned char **forced = calloc(ntables ? ntables : 1, sizeof *forced);
+    if (!forced) {
+        cli_message("error", "out of memory");
+        return -1;
+    }
+    *forced_out = forced;
+    for (size_t i = 0; i < ntables; i++)
+        if (!(forced[i] = calloc(tables[i]->ncolumns ? tables[i]->ncolumns : 1, 1))) {
+            cli_message("error", "out of memory");
+            return -1;
+        }
     for (const char *const *v = opts->vector_columns; v && *v; v++) {
         const char *colon = strrchr(*v, ':');
         char *end = NULL;
@@ -93,6 +105,7 @@ static int apply_vector_columns(const db_export_options *opts, fmt_table **table
                     cli_message("error", "out of memory");
                     return -1;
                 }
+                forced[i][c] = 1;
                 found = 1;
                 break;
             }
@@ -120,6 +133,9 @@ typedef struct {
     uint64_t total_rows;
     cli_progress progress;
     const char *where; /* the output's name for messages */
+    /* per table, per column: 1 where --vector-column made it vector(N) */
+    unsigned char **forced;
+    size_t table_index; /* of the table being written */
 } export_run;
 
 /* A failed write: the output's own message (disk full, broken pipe) says
@@ -156,7 +172,7 @@ static int read_catalog(export_run *run)
         cli_message("error", "%s", run->ops->errmsg(run->src));
         return -1;
     }
-    return apply_vector_columns(opts, run->tables, run->ntables);
+    return apply_vector_columns(opts, run->tables, run->ntables, &run->forced);
 }
 
 /* "created" (unless --no-timestamp) and "generator". */
@@ -193,6 +209,34 @@ static int open_output(export_run *run)
 }
 
 /* Streams the rows of table t from the source into the document. */
+/* A value of a --vector-column column that is not a vector(N): the user
+ * said it is one, and a wrong N is better found here than at the import. */
+static int check_forced(const fmt_table *t, const unsigned char *forced, const fmt_value *values,
+                        const char *key, uint64_t row)
+{
+    for (size_t c = 0; forced && c < t->ncolumns; c++) {
+        const fmt_value *v = &values[c];
+        size_t want = 4 * (size_t)t->columns[c].type.param1;
+        if (!forced[c] || v->kind == FMT_VALUE_NULL ||
+            (v->kind == FMT_VALUE_BLOB && v->len == want))
+            continue;
+        if (v->kind == FMT_VALUE_BLOB)
+            cli_message("error",
+                        "table \"%s\", row %llu, column \"%s\": a BLOB of %zu bytes, but "
+                        "--vector-column says %s (%zu bytes: %d little-endian float32)",
+                        key, (unsigned long long)row, t->columns[c].name, v->len,
+                        t->columns[c].type_text, want, (int)t->columns[c].type.param1);
+        else
+            cli_message("error",
+                        "table \"%s\", row %llu, column \"%s\": a %s value, but --vector-column "
+                        "says %s (a BLOB of %zu bytes)",
+                        key, (unsigned long long)row, t->columns[c].name,
+                        fmt_value_kind_name(v->kind), t->columns[c].type_text, want);
+        return -1;
+    }
+    return 0;
+}
+
 static int write_rows(export_run *run, fmt_table *t, const char *key, uint64_t *nrows)
 {
     const db_source_ops *ops = run->ops;
@@ -207,6 +251,12 @@ static int write_rows(export_run *run, fmt_table *t, const char *key, uint64_t *
     while ((more = ops->rows_next(run->src, values)) == 1) {
         ++*nrows;
         cli_progress_update(&run->progress, key, *nrows, fmt_output_offset(run->out));
+        if (check_forced(t, run->forced ? run->forced[run->table_index] : NULL, values, key,
+                         *nrows) < 0) {
+            ops->rows_end(run->src);
+            free(values);
+            return -1;
+        }
         if (fmt_doc_write_row(run->doc, values) < 0) {
             /* A failed write says more than the writer's "sink failed". */
             if (fmt_output_errmsg(run->out)[0])
@@ -262,9 +312,11 @@ static int write_document(export_run *run)
     if (fmt_doc_write_header(run->doc, &run->header) < 0)
         return fail_write(run);
     cli_progress_init(&run->progress, "dbexport", 1, run->opts->verbose, 0);
-    for (size_t i = 0; i < run->ntables; i++)
+    for (size_t i = 0; i < run->ntables; i++) {
+        run->table_index = i;
         if (write_table(run, run->tables[i]) < 0)
             return -1;
+    }
     if (fmt_doc_write_end(run->doc, run->objects, run->nobjects) < 0)
         return fail_write(run);
     if (fmt_output_close(run->out) < 0) {
@@ -293,6 +345,9 @@ static void close_run(export_run *run)
     fmt_output_free(run->out);
     for (size_t i = 0; i < run->ntables; i++)
         fmt_table_free(run->tables[i]);
+    for (size_t i = 0; run->forced && i < run->ntables; i++)
+        free(run->forced[i]);
+    free(run->forced);
     free(run->tables);
     for (size_t i = 0; i < run->nobjects; i++)
         fmt_native_object_clear(&run->objects[i]);

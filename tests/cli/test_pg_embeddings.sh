@@ -97,4 +97,15 @@ check_eq "vector(2) column" "$(pgq blob "SELECT format_type(atttypid, atttypmod)
 check_eq "exact values" "$(pgq blob "SELECT emb::text FROM items ORDER BY id" | tr '\n' ' ')" \
     "[1,-2] [0,0.1] "
 
+# A wrong N is found at the export, naming the row, not at the import.
+"$DBEXPORT" --vector-column=items.emb:3 "$WORK/blob.db" -f "$WORK/wrong.json" 2>"$WORK/err"
+check_eq "--vector-column with a wrong N: exit 1" "$?" 1
+check_contains "--vector-column with a wrong N: names row, column and sizes" "$(cat "$WORK/err")" \
+    'table "items", row 1, column "emb": a BLOB of 8 bytes, but --vector-column says vector(3) (12 bytes: 3 little-endian float32)'
+check "--vector-column with a wrong N: no file" test ! -e "$WORK/wrong.json"
+"$SQLITE3" "$WORK/blob.db" "INSERT INTO items VALUES (3, 'not a blob'), (4, NULL)"
+"$DBEXPORT" --vector-column=items.emb:2 "$WORK/blob.db" -f "$WORK/wrong.json" 2>"$WORK/err"
+check_contains "--vector-column: a text value is named" "$(cat "$WORK/err")" \
+    'table "items", row 3, column "emb": a text value, but --vector-column says vector(2) (a BLOB of 8 bytes)'
+
 report
