@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "pg_copy_context.h"
 #include "pg_sql.h"
 
 /* COPY data is handed to libpq in chunks of about this size. */
@@ -118,29 +119,28 @@ static int start_copy(pg_target *st)
     return 0;
 }
 
-/* "COPY t, line 3, column c: ..." -> row 3 of this COPY, column c. */
-static void blame_from_context(pg_target *st, const char *context, uint64_t *line)
+/* "COPY t, line 3, column c: ..." -> line 3 of this COPY, column c. The
+ * relation is named as the server names it: the staging table's or the
+ * table's own name, without its schema. A constraint's context names no
+ * column; a NOT NULL violation's column is in its own field. */
+static void blame_from_context(pg_target *st, const PGresult *res, uint64_t *line)
 {
-    const char *p = context ? strstr(context, ", line ") : NULL;
-    *line = 0;
-    if (!p)
-        return;
-    *line = strtoull(p + 7, NULL, 10);
-    const char *col = strstr(p, ", column ");
-    if (!col)
-        return;
-    col += 9;
-    const char *best = NULL;
-    size_t bestlen = 0;
-    for (size_t i = 0; i < st->ncolumns; i++) {
-        size_t n = strlen(st->columns[i]);
-        if (strncmp(col, st->columns[i], n) == 0 && (col[n] == ':' || col[n] == '\0') &&
-            n >= bestlen)
-            best = st->columns[i], bestlen = n;
+    char staging[64];
+    const char *relname = st->relname;
+    const char *named = PQresultErrorField(res, PG_DIAG_COLUMN_NAME);
+    size_t column;
+    if (st->staging) {
+        snprintf(staging, sizeof staging, "dbimport_staging_%u", st->staging_seq);
+        relname = staging;
     }
-    if (best) {
+    pg_copy_context_blame(PQresultErrorField(res, PG_DIAG_CONTEXT), relname, st->columns,
+                          st->ncolumns, line, &column);
+    for (size_t i = 0; named && column == st->ncolumns && i < st->ncolumns; i++)
+        if (strcmp(st->columns[i], named) == 0)
+            column = i;
+    if (*line && column < st->ncolumns) {
         free(st->diag.column);
-        st->diag.column = strdup(best);
+        st->diag.column = strdup(st->columns[column]);
     }
 }
 
@@ -169,7 +169,7 @@ static int end_copy_once(pg_target *st, uint64_t *bad_line, int *data_error)
             if (pg_target_connection_lost(st)) {
                 lost_during_copy(st, st->diag.message ? st->diag.message : "no message");
             } else {
-                blame_from_context(st, PQresultErrorField(res, PG_DIAG_CONTEXT), &line);
+                blame_from_context(st, res, &line);
                 /* With the row known, the driver adds the table, the row,
                  * the column and the row's place in the file. */
                 *bad_line = line;

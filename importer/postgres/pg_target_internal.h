@@ -83,6 +83,7 @@ typedef struct {
     int table_existed;
     char *display;
     char *qname;
+    char *relname; /* its own name, as COPY's error context says it */
     char *staging;
     size_t ncolumns;
     char **columns;
