@@ -38,12 +38,17 @@ int pg_target_start_staging(pg_target *st, char *const *notnull_cols, size_t nno
     st->staging = pg_qualified("pg_temp", name);
     if (!st->staging)
         return db_oom(&st->diag);
-    db_buf_printf(&b, "CREATE TEMP TABLE \"%s\" (LIKE %s INCLUDING DEFAULTS) ON COMMIT DROP", name,
-                  st->qname);
+    /* With the table's CHECKs, so that the staging COPY refuses a row as
+     * the table would, while its line still names the row. */
+    db_buf_printf(&b,
+                  "CREATE TEMP TABLE \"%s\" (LIKE %s INCLUDING DEFAULTS INCLUDING CONSTRAINTS) "
+                  "ON COMMIT DROP",
+                  name, st->qname);
     if (pg_target_run_buf(st, &b) < 0)
         return db_error(&st->diag, "table \"%s\": cannot create a staging table: %s", st->display,
                         st->diag.message);
-    /* Rows may leave out columns the target fills itself (identity). */
+    /* Rows may leave out columns the target fills itself (identity,
+     * generated). */
     if (nnotnull) {
         db_buf_printf(&b, "ALTER TABLE %s", st->staging);
         for (size_t i = 0; i < nnotnull; i++) {
@@ -144,6 +149,26 @@ static void blame_from_context(pg_target *st, const PGresult *res, uint64_t *lin
     }
 }
 
+/* A staging COPY's message names the staging table ("new row for relation
+ * \"dbimport_staging_1\" violates ..."): the user's table is meant. */
+static void name_the_table(pg_target *st)
+{
+    char staging[64];
+    const char *m = st->diag.message, *at;
+    if (!st->staging || !m)
+        return;
+    snprintf(staging, sizeof staging, "\"dbimport_staging_%u\"", st->staging_seq);
+    if (!(at = strstr(m, staging)))
+        return;
+    char *copy = strdup(m);
+    if (!copy)
+        return;
+    size_t before = (size_t)(at - m);
+    db_error(&st->diag, "%.*s\"%s\"%s", (int)before, copy, st->relname,
+             copy + before + strlen(staging));
+    free(copy);
+}
+
 /* Ends the COPY; on a rejected row sets *bad_line (1-based in the COPY). */
 static int end_copy_once(pg_target *st, uint64_t *bad_line, int *data_error)
 {
@@ -170,6 +195,7 @@ static int end_copy_once(pg_target *st, uint64_t *bad_line, int *data_error)
                 lost_during_copy(st, st->diag.message ? st->diag.message : "no message");
             } else {
                 blame_from_context(st, res, &line);
+                name_the_table(st);
                 /* With the row known, the driver adds the table, the row,
                  * the column and the row's place in the file. */
                 *bad_line = line;

@@ -129,6 +129,24 @@ for mode in skip update; do
     expect_row "on-conflict=$mode" "$WORK/o.json" "$err" t 17 ', column "k"' "$json_msg"
 done
 
+# --on-conflict into a table with a CHECK and a NOT NULL column: the
+# staging table has both, so its COPY refuses the row and names it (and the
+# user's table, not the staging table).
+pg_create oc
+pgq oc "CREATE TABLE t (id integer PRIMARY KEY, k json, n integer NOT NULL CHECK (n <> 9))
+        ; INSERT INTO t VALUES (1, NULL, 1)"
+make_file "$WORK/oc.json" t:20:0
+err=$("$DBIMPORT" --on-conflict=skip "$(pg_uri oc)" "$WORK/oc.json" 2>&1); rc=$?
+check_eq "on-conflict check: exit 1" "$rc" 1
+expect_row "on-conflict check" "$WORK/oc.json" "$err" t 9 '' \
+    'new row for relation "t" violates check constraint "t_n_check"'
+"$JQ" '.tables.t.rows[13].n = null | .tables.t.rows[8].n = 90' "$WORK/oc.json" >"$WORK/oc2.json"
+err=$("$DBIMPORT" --on-conflict=update "$(pg_uri oc)" "$WORK/oc2.json" 2>&1); rc=$?
+check_eq "on-conflict not null: exit 1" "$rc" 1
+check_contains "on-conflict not null: the row and column" "$err" \
+    'table "t", row 14, column "n": null value in column "n" of relation "t" violates not-null constraint'
+check_eq "on-conflict: target unchanged" "$(pgq oc "SELECT string_agg(id || ':' || n, ',') FROM t")" "1:1"
+
 # --on-invalid retries a batch from a savepoint: the row left out is the
 # bad one, in the second batch too.
 make_file "$WORK/i.json" t:9000:8800
