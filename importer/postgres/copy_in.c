@@ -203,8 +203,9 @@ static int end_copy_once(pg_target *st, uint64_t *bad_line, int *data_error)
                 if (line)
                     st->error_row =
                         line <= st->nbatch ? st->batch_rows[line - 1] : st->copy_first_row + line;
-                else
-                    db_error(&st->diag, "table \"%s\": %s", st->display, st->diag.message);
+                else /* e.g. a foreign key, checked at the end: its key says which */
+                    db_error(&st->diag, "table \"%s\": %s%s%s", st->display, st->diag.message,
+                             st->detail ? ": " : "", st->detail ? st->detail : "");
             }
             rc = -1;
         }
