@@ -188,7 +188,7 @@ static void test_arrays(void)
     array_case("{\"\\\\x00ff\",\"\\\\x\"}", FMT_TYPE_BYTES, 1, "[\"AP8=\",\"\"]");
     array_case("{\"[1,2]\"}", FMT_TYPE_VECTOR, 1, "[\"AACAPwAAAEA=\"]");
     array_case("{null,\"{\\\"$a\\\": 1}\",\"[1]\"}", FMT_TYPE_JSONB, 1,
-               "[null,{\"$jsonb\":{\"$a\": 1}},[1]]");
+               "[null,{\"$jsonb\":{\"$a\": 1}},{\"$jsonb\":[1]}]");
     array_case("{\"null\"}", FMT_TYPE_JSONB, 1, "[{\"$jsonb\":null}]");
     array_case("[0:2]={7,8,9}", FMT_TYPE_INT32, 0, "");
     array_case("{1,2", FMT_TYPE_INT32, -1, NULL);
