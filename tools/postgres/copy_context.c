@@ -10,9 +10,9 @@ static size_t blame_column(const char *p, char *const *columns, size_t ncolumns)
     size_t best = ncolumns, bestlen = 0;
     for (size_t i = 0; i < ncolumns; i++) {
         size_t n = strlen(columns[i]);
-        char after = p[n];
-        if (strncmp(p, columns[i], n) == 0 && (after == ':' || after == '\0' || after == '\n') &&
-            (best == ncolumns || n > bestlen))
+        if (strncmp(p, columns[i], n) != 0) /* p[n] is only read past a match */
+            continue;
+        if ((p[n] == ':' || p[n] == '\0' || p[n] == '\n') && (best == ncolumns || n > bestlen))
             best = i, bestlen = n;
     }
     return best;
