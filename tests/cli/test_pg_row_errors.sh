@@ -76,6 +76,15 @@ err=$("$DBIMPORT" "$(pg_uri m)" "$WORK/m.json" 2>&1); rc=$?
 check_eq "third table: exit 1" "$rc" 1
 expect_row "third table" "$WORK/m.json" "$err" c 5 ', column "k"' "$json_msg"
 
+# Rows that leave out a column end one COPY and start another (its line
+# numbers start again): the bad row after two such changes.
+make_file "$WORK/g.json" t:8:6
+"$JQ" -c 'del(.tables.t.rows[2].n)' "$WORK/g.json" | "$JQ" . >"$WORK/g1.json"
+pg_create g
+err=$("$DBIMPORT" "$(pg_uri g)" "$WORK/g1.json" 2>&1); rc=$?
+check_eq "after a COPY restart: exit 1" "$rc" 1
+check_contains "after a COPY restart: the row" "$err" 'table "t", row 6, column "k": '"$json_msg"
+
 # A table outside public, its name with a comma and "line" in it: the
 # server's context says "COPY x, line 2, line 3, ...".
 make_file "$WORK/s.json" "x, line 2:4:3"
