@@ -174,7 +174,7 @@ static int begin_new_table(pg_target *st, const fmt_table *t)
     if (st->opts.data_only)
         return db_error(&st->diag, "table \"%s\" does not exist in the target (data only)",
                         st->display);
-    if (pg_target_ensure_extensions_for(st, t) < 0)
+    if (pg_target_ensure_extensions_for(st, t) < 0 || pg_target_check_collations(st, t) < 0)
         return -1;
     if (st->opts.dry_run ? pg_target_encodings_from_file(st, t) < 0
                          : pg_target_create_table(st, t) < 0)
