@@ -118,6 +118,7 @@ static int fill_column(pg_src *s, const pg_catalog_column *cc, fmt_column *c)
     c->native_type = fmt_strdup(cc->type_text);
     c->nullable = !cc->not_null;
     c->collation = fmt_strdup(cc->collation);
+    c->collation_namespace = fmt_strdup(cc->collation_namespace);
     if (pg_src_map_type(s, &c->type, cc->type_oid, cc->typmod, 0) < 0)
         return -1;
     fmt_type_format(text, &c->type);
@@ -133,6 +134,7 @@ static int fill_column(pg_src *s, const pg_catalog_column *cc, fmt_column *c)
             c->identity = FMT_IDENTITY_SERIAL;
     }
     if (!c->name || !c->native_type || !c->type_text || (cc->collation && !c->collation) ||
+        (cc->collation_namespace && !c->collation_namespace) ||
         (def && !c->default_sql && !c->generated_sql && cc->identity == '\0'))
         return pg_src_fail(s, "out of memory");
     if (c->identity != FMT_IDENTITY_NONE && cc->seq_deptype &&
@@ -282,10 +284,9 @@ static int load_index_parts(pg_src *s, const char *index_oid, fmt_index *ix)
         "SELECT a.attname, pg_catalog.pg_get_indexdef(i.indexrelid, g.n, true), "
         "(i.indoption[g.n - 1] & 1) <> 0, "
         "CASE WHEN i.indcollation[g.n - 1] NOT IN (0, 100) "
-        "AND i.indcollation[g.n - 1] IS DISTINCT FROM a.attcollation THEN "
-        "CASE WHEN cn.nspname = 'pg_catalog' THEN pg_catalog.quote_ident(co.collname) "
-        "ELSE pg_catalog.quote_ident(cn.nspname) || '.' || pg_catalog.quote_ident(co.collname) "
-        "END END "
+        "AND i.indcollation[g.n - 1] IS DISTINCT FROM a.attcollation THEN co.collname END, "
+        "CASE WHEN i.indcollation[g.n - 1] NOT IN (0, 100) "
+        "AND i.indcollation[g.n - 1] IS DISTINCT FROM a.attcollation THEN cn.nspname END "
         "FROM pg_catalog.pg_index i CROSS JOIN pg_catalog.generate_series(1, i.indnkeyatts) g(n) "
         "LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid "
         "AND a.attnum = i.indkey[g.n - 1] AND i.indkey[g.n - 1] <> 0 "
@@ -311,7 +312,9 @@ static int load_index_parts(pg_src *s, const char *index_oid, fmt_index *ix)
         }
         p->descending = pg_src_bool_val(res, r, 2);
         p->collation = pg_src_dup_val(res, r, 3);
-        if ((!p->column && !p->expression) || (!PQgetisnull(res, r, 3) && !p->collation)) {
+        p->collation_namespace = pg_src_dup_val(res, r, 4);
+        if ((!p->column && !p->expression) || (!PQgetisnull(res, r, 3) && !p->collation) ||
+            (!PQgetisnull(res, r, 4) && !p->collation_namespace)) {
             rc = pg_src_fail(s, "out of memory");
             goto done;
         }

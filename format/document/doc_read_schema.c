@@ -288,6 +288,18 @@ static int read_last_value(fmt_doc_reader *r, fmt_column *c)
     return 0;
 }
 
+/* A collation without a schema in a file from PostgreSQL may be in the
+ * quoted form of older dbexport (doc_read_collation.c). */
+static int legacy_collation(fmt_doc_reader *r, fmt_position at, char **name, char **ns)
+{
+    const char *backend = r->header.source_backend;
+    if (!*name || *ns || !backend || strcmp(backend, "postgresql") != 0)
+        return 0;
+    if (doc_collation_from_1_0(name, ns) < 0)
+        return doc_fail_at(r, at, NULL, "out of memory");
+    return 0;
+}
+
 /* Reads a column object whose '{' (at position at) was read. */
 static int read_column(fmt_doc_reader *r, fmt_column *c, fmt_position at)
 {
@@ -315,6 +327,8 @@ static int read_column(fmt_doc_reader *r, fmt_column *c, fmt_position at)
             rc = doc_read_optional_string(r, &c->default_sql, "default");
         } else if (doc_text_is(&ev, "collation")) {
             rc = doc_read_optional_string(r, &c->collation, "collation");
+        } else if (doc_text_is(&ev, "collation_namespace")) {
+            rc = doc_read_optional_string(r, &c->collation_namespace, "collation_namespace");
         } else if (doc_text_is(&ev, "generated")) {
             rc = read_generated(r, c);
         } else if (doc_text_is(&ev, "identity")) {
@@ -333,7 +347,7 @@ static int read_column(fmt_doc_reader *r, fmt_column *c, fmt_position at)
         return doc_fail_at(r, at, c->name, "the column has no \"type\"");
     if (!have_nullable)
         return doc_fail_at(r, at, c->name, "the column has no \"nullable\"");
-    return 0;
+    return legacy_collation(r, at, &c->collation, &c->collation_namespace);
 }
 
 static int read_columns(fmt_doc_reader *r, fmt_table *t)
@@ -528,6 +542,8 @@ static int read_index_part(fmt_doc_reader *r, fmt_index_part *p, fmt_position at
             p->descending = b;
         } else if (doc_text_is(&ev, "collation"))
             rc = doc_read_optional_string(r, &p->collation, "collation");
+        else if (doc_text_is(&ev, "collation_namespace"))
+            rc = doc_read_optional_string(r, &p->collation_namespace, "collation_namespace");
         else
             rc = doc_skip_next_value(r);
         if (rc < 0)
@@ -535,7 +551,7 @@ static int read_index_part(fmt_doc_reader *r, fmt_index_part *p, fmt_position at
     }
     if (rc == 0 && !p->column == !p->expression)
         return doc_fail_at(r, at, NULL, "an index part needs one of \"column\" or \"expression\"");
-    return rc;
+    return rc < 0 ? rc : legacy_collation(r, at, &p->collation, &p->collation_namespace);
 }
 
 static int read_index_parts(fmt_doc_reader *r, fmt_index *ix)

@@ -81,6 +81,12 @@ int doc_skip_next_value(fmt_doc_reader *r);
 int doc_expect(fmt_doc_reader *r, fmt_json_event *ev, fmt_json_event_type type, const char *what);
 int doc_read_string(fmt_doc_reader *r, char **out, const char *what);
 int doc_read_optional_string(fmt_doc_reader *r, char **out, const char *what);
+
+/* A 1.0 file's collation from PostgreSQL without "collation_namespace", in
+ * the SQL-quoted form older dbexport wrote: split into its name and schema
+ * (NULL for none) when it is that form, else left as it is
+ * (doc_read_collation.c). 0, or -1 when memory ran out. */
+int doc_collation_from_1_0(char **collation, char **collation_namespace);
 int doc_read_bool(fmt_doc_reader *r, bool *out, const char *what);
 int doc_read_string_array(fmt_doc_reader *r, char ***out, size_t *n, const char *what);
 /* Iterate an object's members / an array's elements: call with *started = 0

@@ -157,7 +157,8 @@ static int write_column(fmt_json_writer *j, const fmt_column *c)
             fmt_json_writer_bool(j, c->generated_stored) < 0 || fmt_json_writer_object_end(j) < 0)
             return -1;
     }
-    if (opt_string(j, "collation", c->collation) < 0)
+    if (opt_string(j, "collation", c->collation) < 0 ||
+        opt_string(j, "collation_namespace", c->collation_namespace) < 0)
         return -1;
     if (c->identity != FMT_IDENTITY_NONE) {
         if (key_string(j, "identity", fmt_identity_name(c->identity)) < 0)
@@ -253,7 +254,9 @@ static int write_index(fmt_json_writer *j, const fmt_index *ix)
         if (p->descending &&
             (fmt_json_writer_keyz(j, "descending") < 0 || fmt_json_writer_bool(j, 1) < 0))
             return -1;
-        if (opt_string(j, "collation", p->collation) < 0 || fmt_json_writer_object_end(j) < 0)
+        if (opt_string(j, "collation", p->collation) < 0 ||
+            opt_string(j, "collation_namespace", p->collation_namespace) < 0 ||
+            fmt_json_writer_object_end(j) < 0)
             return -1;
     }
     if (fmt_json_writer_array_end(j) < 0 || opt_string(j, "where", ix->where) < 0 ||

@@ -82,7 +82,8 @@ static int write_jsonb(fmt_json_writer *j, const fmt_value *v)
 
 /* One element of an array tree, by its kind (value.h): a decimal's lexeme
  * is written as the number it is when it is one, a JSON element the file
- * had tagged as {"$jsonb": value} tagged again. */
+ * had tagged as {"$jsonb": value} tagged again, and so is a JSON array,
+ * which written as itself would read as one more dimension. */
 static int write_element(fmt_json_writer *j, const fmt_value *v)
 {
     switch (v->kind) {
@@ -103,7 +104,7 @@ static int write_element(fmt_json_writer *j, const fmt_value *v)
     case FMT_VALUE_BLOB:
         return fmt_json_writer_base64(j, v->bytes, v->len);
     case FMT_VALUE_JSON:
-        if (!v->b)
+        if (!v->b && !(v->len > 0 && v->bytes[0] == '['))
             return fmt_json_writer_raw_value(j, v->bytes, v->len);
         if (fmt_json_writer_object_start(j) < 0 || fmt_json_writer_keyz(j, "$jsonb") < 0 ||
             fmt_json_writer_raw_value(j, v->bytes, v->len) < 0)

@@ -89,6 +89,7 @@ void fmt_index_clear(fmt_index *ix)
         free(ix->parts[i].column);
         free(ix->parts[i].expression);
         free(ix->parts[i].collation);
+        free(ix->parts[i].collation_namespace);
     }
     free(ix->parts);
     free(ix->where);
@@ -104,6 +105,7 @@ static void column_clear(fmt_column *c)
     free(c->default_sql);
     free(c->generated_sql);
     free(c->collation);
+    free(c->collation_namespace);
 }
 
 void fmt_table_free(fmt_table *t)

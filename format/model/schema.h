@@ -70,7 +70,8 @@ typedef struct {
     char *default_sql;   /* default expression in the source's SQL, or NULL */
     char *generated_sql; /* generation expression, or NULL */
     bool generated_stored;
-    char *collation; /* NULL = the backend's default */
+    char *collation;           /* its name; NULL = the backend's default */
+    char *collation_namespace; /* the collation's schema, or NULL (SQLite: none) */
     fmt_identity_kind identity;
     bool has_last_value;
     int64_t last_value; /* last value handed out (sqlite_sequence, sequence) */
@@ -105,7 +106,8 @@ typedef struct {
     char *column;     /* a plain column, or NULL when expression is set */
     char *expression; /* SQL expression in the source's dialect */
     bool descending;
-    char *collation;
+    char *collation;           /* its name, or NULL */
+    char *collation_namespace; /* its schema, or NULL */
 } fmt_index_part;
 
 typedef struct fmt_index {

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "pg_copy_context.h"
 #include "pg_sql.h"
 
 /* COPY data is handed to libpq in chunks of about this size, and never in
@@ -44,12 +45,17 @@ int pg_target_start_staging(pg_target *st, char *const *notnull_cols, size_t nno
     st->staging = pg_qualified("pg_temp", name);
     if (!st->staging)
         return db_oom(&st->diag);
-    db_buf_printf(&b, "CREATE TEMP TABLE \"%s\" (LIKE %s INCLUDING DEFAULTS) ON COMMIT DROP", name,
-                  st->qname);
+    /* With the table's CHECKs, so that the staging COPY refuses a row as
+     * the table would, while its line still names the row. */
+    db_buf_printf(&b,
+                  "CREATE TEMP TABLE \"%s\" (LIKE %s INCLUDING DEFAULTS INCLUDING CONSTRAINTS) "
+                  "ON COMMIT DROP",
+                  name, st->qname);
     if (pg_target_run_buf(st, &b) < 0)
         return db_error(&st->diag, "table \"%s\": cannot create a staging table: %s", st->display,
                         st->diag.message);
-    /* Rows may leave out columns the target fills itself (identity). */
+    /* Rows may leave out columns the target fills itself (identity,
+     * generated). */
     if (nnotnull) {
         db_buf_printf(&b, "ALTER TABLE %s", st->staging);
         for (size_t i = 0; i < nnotnull; i++) {
@@ -136,30 +142,49 @@ static int start_copy(pg_target *st)
     return 0;
 }
 
-/* "COPY t, line 3, column c: ..." -> row 3 of this COPY, column c. */
-static void blame_from_context(pg_target *st, const char *context, uint64_t *line)
+/* "COPY t, line 3, column c: ..." -> line 3 of this COPY, column c. The
+ * relation is named as the server names it: the staging table's or the
+ * table's own name, without its schema. A constraint's context names no
+ * column; a NOT NULL violation's column is in its own field. */
+static void blame_from_context(pg_target *st, const PGresult *res, uint64_t *line)
 {
-    const char *p = context ? strstr(context, ", line ") : NULL;
-    *line = 0;
-    if (!p)
-        return;
-    *line = strtoull(p + 7, NULL, 10);
-    const char *col = strstr(p, ", column ");
-    if (!col)
-        return;
-    col += 9;
-    const char *best = NULL;
-    size_t bestlen = 0;
-    for (size_t i = 0; i < st->ncolumns; i++) {
-        size_t n = strlen(st->columns[i]);
-        if (strncmp(col, st->columns[i], n) == 0 && (col[n] == ':' || col[n] == '\0') &&
-            n >= bestlen)
-            best = st->columns[i], bestlen = n;
+    char staging[64];
+    const char *relname = st->relname;
+    const char *named = PQresultErrorField(res, PG_DIAG_COLUMN_NAME);
+    size_t column;
+    if (st->staging) {
+        snprintf(staging, sizeof staging, "dbimport_staging_%u", st->staging_seq);
+        relname = staging;
     }
-    if (best) {
+    pg_copy_context_blame(PQresultErrorField(res, PG_DIAG_CONTEXT), relname, st->columns,
+                          st->ncolumns, line, &column);
+    for (size_t i = 0; named && column == st->ncolumns && i < st->ncolumns; i++)
+        if (strcmp(st->columns[i], named) == 0)
+            column = i;
+    if (*line && column < st->ncolumns) {
         free(st->diag.column);
-        st->diag.column = strdup(best);
+        st->diag.column = strdup(st->columns[column]);
     }
+}
+
+/* A staging COPY's message names the staging table ("new row for relation
+ * \"dbimport_staging_1\" violates ..."): the user's table is meant. */
+static void name_the_table(pg_target *st)
+{
+    char staging[64];
+    const char *m = st->diag.message, *at;
+    if (!st->staging || !m)
+        return;
+    snprintf(staging, sizeof staging, "\"dbimport_staging_%u\"", st->staging_seq);
+    if (!(at = strstr(m, staging)))
+        return;
+    char *copy = strdup(m);
+    if (!copy)
+        return;
+    size_t before = (size_t)(at - m);
+    db_error(&st->diag, "%.*s\"%s\"%s", (int)before, copy, st->relname,
+             copy + before + strlen(staging));
+    free(copy);
 }
 
 /* Ends the COPY; on a rejected row sets *bad_line (1-based in the COPY). */
@@ -187,7 +212,8 @@ static int end_copy_once(pg_target *st, uint64_t *bad_line, int *data_error)
             if (pg_target_connection_lost(st)) {
                 lost_during_copy(st, st->diag.message ? st->diag.message : "no message");
             } else {
-                blame_from_context(st, PQresultErrorField(res, PG_DIAG_CONTEXT), &line);
+                blame_from_context(st, res, &line);
+                name_the_table(st);
                 /* With the row known, the driver adds the table, the row,
                  * the column and the row's place in the file. */
                 *bad_line = line;
@@ -195,8 +221,9 @@ static int end_copy_once(pg_target *st, uint64_t *bad_line, int *data_error)
                 if (line)
                     st->error_row =
                         line <= st->nbatch ? st->batch_rows[line - 1] : st->copy_first_row + line;
-                else
-                    db_error(&st->diag, "table \"%s\": %s", st->display, st->diag.message);
+                else /* e.g. a foreign key, checked at the end: its key says which */
+                    db_error(&st->diag, "table \"%s\": %s%s%s", st->display, st->diag.message,
+                             st->detail ? ": " : "", st->detail ? st->detail : "");
             }
             rc = -1;
         }

@@ -134,13 +134,11 @@ static int add_column_type(pg_target *st, const fmt_table *t, size_t i, db_buf *
     st->enc[i].enc = pg_copy_encoding_for_kind(c->type.kind);
     st->enc[i].dimension = c->type.param1;
     st->enc[i].element = c->type.element;
-    if (c->collation && st->source_is_pg) {
-        db_buf_add(b, " COLLATE "); /* a qualified name: checked by pg_guard */
-        if (strchr(c->collation, '.'))
-            db_buf_add(b, c->collation);
-        else
-            db_buf_ident(b, c->collation);
-    }
+    if (c->collation && st->source_is_pg)
+        pg_add_collate(b, c->collation, c->collation_namespace);
+    else if (c->collation) /* SQLite's NOCASE, RTRIM or an application's: none here */
+        db_warn(&st->diag, "table \"%s\", column \"%s\": collation \"%s\" not carried", st->display,
+                c->name, c->collation);
     return 0;
 }
 

@@ -86,13 +86,17 @@ static int check_column_type(pg_target *st, const fmt_column *c, const pg_catalo
     return 0;
 }
 
-/* The target's NOT NULL columns (a staging table drops their NOT NULL),
- * and an error when one has neither a default nor values in the file. */
+/* The target's NOT NULL columns that it fills itself (identity, generated:
+ * a staging table, which has no identities nor generation, drops their NOT
+ * NULL; every other one stays, so that the staging COPY refuses a NULL and
+ * names its row), and an error when one has neither a default nor values
+ * in the file. */
 static int check_not_null(pg_target *st, const pg_catalog_column *cols, size_t n,
                           const unsigned char *used, char ***notnull_cols, size_t *nnotnull)
 {
     for (size_t r = 0; r < n; r++) {
-        if (cols[r].not_null && fmt_strings_push_copy(notnull_cols, nnotnull, cols[r].name) < 0)
+        if (cols[r].not_null && (cols[r].identity || cols[r].generated) &&
+            fmt_strings_push_copy(notnull_cols, nnotnull, cols[r].name) < 0)
             return db_oom(&st->diag);
         if (used[r] || !cols[r].not_null || cols[r].has_default || cols[r].generated)
             continue;

@@ -148,10 +148,13 @@ int pg_guard_qualified_name(const char *name, char *why, size_t whylen)
     return 0;
 }
 
-int pg_guard_collation(const char *collation, char *why, size_t whylen)
+int pg_guard_collation(const char *collation, const char *collation_namespace, char *why,
+                       size_t whylen)
 {
-    if (!is_qualified_name(collation))
-        return refuse(why, whylen, "\"%s\" is not a collation name", collation ? collation : "");
+    if (pg_guard_name(collation, why, whylen) < 0)
+        return -1;
+    if (collation_namespace && pg_guard_name(collation_namespace, why, whylen) < 0)
+        return db_refuse_at(why, whylen, "its schema");
     return 0;
 }
 
@@ -372,7 +375,7 @@ static int guard_column(const fmt_column *c, int source_is_pg, char *why, size_t
         return 0;
     if (c->native_type && pg_guard_type(c->native_type, why, whylen) < 0)
         return db_refuse_at(why, whylen, "column \"%.64s\": native_type", name);
-    if (c->collation && pg_guard_collation(c->collation, why, whylen) < 0)
+    if (c->collation && pg_guard_collation(c->collation, c->collation_namespace, why, whylen) < 0)
         return db_refuse_at(why, whylen, "column \"%.64s\": collation", name);
     if (c->default_sql && pg_guard_expression(c->default_sql, why, whylen) < 0)
         return db_refuse_at(why, whylen, "column \"%.64s\": default", name);
@@ -401,7 +404,8 @@ static int guard_index(const fmt_index *ix, const fmt_table *t, const char *ns, 
             return db_refuse_at(why, whylen, "index \"%.64s\": column", name);
         if (part->expression && pg_guard_expression(part->expression, why, whylen) < 0)
             return db_refuse_at(why, whylen, "index \"%.64s\": expression", name);
-        if (part->collation && pg_guard_collation(part->collation, why, whylen) < 0)
+        if (part->collation &&
+            pg_guard_collation(part->collation, part->collation_namespace, why, whylen) < 0)
             return db_refuse_at(why, whylen, "index \"%.64s\": collation", name);
     }
     if (ix->where && pg_guard_expression(ix->where, why, whylen) < 0)

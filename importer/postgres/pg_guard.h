@@ -30,8 +30,10 @@ int pg_guard_schema(const char *schema, char *why, size_t whylen);
 int pg_guard_type(const char *type, char *why, size_t whylen);
 /* A possibly qualified name and nothing else (public.s, "S"."my seq"). */
 int pg_guard_qualified_name(const char *name, char *why, size_t whylen);
-/* A collation: a possibly qualified name ("C", "de-x-icu", pg_catalog."C"). */
-int pg_guard_collation(const char *collation, char *why, size_t whylen);
+/* A collation: its name and its schema (or NULL), plain names that the
+ * target quotes ("C", "und-x-icu", "case insens" in "My Schema"). */
+int pg_guard_collation(const char *collation, const char *collation_namespace, char *why,
+                       size_t whylen);
 /* One expression that can be pasted between parentheses (defaults, CHECKs,
  * generation expressions, index expressions and predicates, partition
  * keys). The caller always pastes it inside parentheses. */

@@ -1,6 +1,7 @@
 /* The PostgreSQL target's private state and the functions its rooms share:
  * target.c (ops table, lifecycle, transaction, lock), run.c (running SQL),
- * extensions.c (extensions and user types), ddl.c (CREATE TABLE),
+ * extensions.c (extensions and user types), collations.c (a new table's
+ * collations checked), ddl.c (CREATE TABLE),
  * existing.c (an existing table checked), copy_in.c (COPY, batches,
  * --on-invalid), post_data.c (keys, indexes, checks, foreign keys,
  * sequences, views and triggers). Not for use outside importer/postgres. */
@@ -83,6 +84,7 @@ typedef struct {
     int table_existed;
     char *display;
     char *qname;
+    char *relname; /* its own name, as COPY's error context says it */
     char *staging;
     size_t ncolumns;
     char **columns;
@@ -148,6 +150,13 @@ int pg_target_prepare_user_types(pg_target *st, const fmt_header *h);
 /* The extensions t's column types need (vector, citext, ...), listed or
  * not; the file's list alone never creates one. */
 int pg_target_ensure_extensions_for(pg_target *st, const fmt_table *t);
+
+/* ---- collations.c: what a new table's collations need ------------------------ */
+
+/* Every collation t's columns and index parts name exists in the target
+ * (from PostgreSQL; another backend's are not carried): else an error
+ * naming it, before the table is created. */
+int pg_target_check_collations(pg_target *st, const fmt_table *t);
 
 /* ---- ddl.c: a new table ---------------------------------------------------- */
 

@@ -134,10 +134,11 @@ static int collect_indexes(pg_target *st, const fmt_index *indexes, size_t ninde
                     db_buf_printf(&b, "(%s)", part->expression ? part->expression : "NULL");
                     best_effort = !st->source_is_pg;
                 }
-                if (part->collation && st->source_is_pg) {
-                    db_buf_add(&b, " COLLATE ");
-                    db_buf_ident(&b, part->collation);
-                }
+                if (part->collation && st->source_is_pg)
+                    pg_add_collate(&b, part->collation, part->collation_namespace);
+                else if (part->collation)
+                    db_warn(&st->diag, "index \"%s\" on table \"%s\": collation \"%s\" not carried",
+                            ix->name ? ix->name : "", st->display, part->collation);
                 if (part->descending)
                     db_buf_add(&b, " DESC");
             }

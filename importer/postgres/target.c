@@ -32,6 +32,7 @@ static void table_reset(pg_target *st)
     pg_target_abort_copy(st);
     free(st->display);
     free(st->qname);
+    free(st->relname);
     free(st->staging);
     fmt_strings_free(st->columns, st->ncolumns);
     fmt_strings_free(st->type_labels, st->ncolumns);
@@ -49,7 +50,7 @@ static void table_reset(pg_target *st)
     st->nbatch = st->capbatch = 0;
     free(st->invalid_example);
     st->invalid_example = NULL;
-    st->display = st->qname = st->staging = NULL;
+    st->display = st->qname = st->relname = st->staging = NULL;
     st->columns = st->type_labels = st->conflict_key = NULL;
     st->enc = NULL;
     st->loadable = st->mask = st->copy_mask = st->staged_mask = NULL;
@@ -191,6 +192,7 @@ static int table_state_init(pg_target *st, const fmt_table *t)
     const char *ns = t->namespace ? t->namespace : DEFAULT_NAMESPACE;
     st->display = fmt_table_key(t);
     st->qname = pg_qualified(ns, t->name);
+    st->relname = strdup(t->name);
     st->ncolumns = t->ncolumns;
     st->columns = calloc(t->ncolumns + 1, sizeof *st->columns);
     st->type_labels = calloc(t->ncolumns + 1, sizeof *st->type_labels);
@@ -199,8 +201,8 @@ static int table_state_init(pg_target *st, const fmt_table *t)
     st->mask = calloc(t->ncolumns + 1, 1);
     st->copy_mask = calloc(t->ncolumns + 1, 1);
     st->staged_mask = calloc(t->ncolumns + 1, 1);
-    if (!st->display || !st->qname || !st->columns || !st->type_labels || !st->enc ||
-        !st->loadable || !st->mask || !st->copy_mask || !st->staged_mask)
+    if (!st->display || !st->qname || !st->relname || !st->columns || !st->type_labels ||
+        !st->enc || !st->loadable || !st->mask || !st->copy_mask || !st->staged_mask)
         return db_oom(&st->diag);
     for (size_t i = 0; i < t->ncolumns; i++) {
         if (!t->columns[i].name)
@@ -219,7 +221,7 @@ static int begin_new_table(pg_target *st, const fmt_table *t)
     if (st->opts.data_only)
         return db_error(&st->diag, "table \"%s\" does not exist in the target (data only)",
                         st->display);
-    if (pg_target_ensure_extensions_for(st, t) < 0)
+    if (pg_target_ensure_extensions_for(st, t) < 0 || pg_target_check_collations(st, t) < 0)
         return -1;
     if (st->opts.dry_run ? pg_target_encodings_from_file(st, t) < 0
                          : pg_target_create_table(st, t) < 0)

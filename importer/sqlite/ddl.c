@@ -295,10 +295,21 @@ static void add_column_default(sqlite_target *st, const fmt_table *t, const fmt_
     }
 }
 
+/* The collation SQLite has for the file's (sqlite_collation_carried); a
+ * collation of a PostgreSQL user's schema is none of SQLite's. */
+static const char *collation_carried(const sqlite_target *st, const char *name, const char *ns)
+{
+    if (st->source_is_sqlite)
+        return name;
+    if (ns && strcmp(ns, "pg_catalog") != 0)
+        return NULL;
+    return sqlite_collation_carried(name);
+}
+
 static void add_column_collation(sqlite_target *st, const fmt_table *t, const fmt_column *c,
                                  int warn, db_buf *b)
 {
-    const char *coll = st->source_is_sqlite ? c->collation : sqlite_collation_carried(c->collation);
+    const char *coll = collation_carried(st, c->collation, c->collation_namespace);
     if (coll && *coll) {
         db_buf_add(b, " COLLATE ");
         db_buf_ident(b, coll);
@@ -556,8 +567,7 @@ static void add_index_part(sqlite_target *st, const fmt_table *t, const fmt_inde
     else
         add_expression(b, part->expression ? part->expression : "NULL");
     if (part->collation) {
-        const char *coll =
-            st->source_is_sqlite ? part->collation : sqlite_collation_carried(part->collation);
+        const char *coll = collation_carried(st, part->collation, part->collation_namespace);
         if (coll && *coll) {
             db_buf_add(b, " COLLATE ");
             db_buf_ident(b, coll);

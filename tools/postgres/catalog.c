@@ -22,20 +22,19 @@ enum {
     COL_COMMENT,
     COL_BASE_TYPNAME,
     COL_BASE_CATEGORY,
-    COL_HAS_DEFAULT
+    COL_HAS_DEFAULT,
+    COL_COLLATION_NAMESPACE
 };
 
 static const char columns_sql[] =
     "SELECT a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), a.attnotnull, "
     "pg_catalog.pg_get_expr(ad.adbin, ad.adrelid), a.attidentity, a.attgenerated, "
-    "CASE WHEN a.attcollation <> 0 AND a.attcollation <> t.typcollation THEN "
-    "CASE WHEN cn.nspname = 'pg_catalog' THEN pg_catalog.quote_ident(co.collname) "
-    "ELSE pg_catalog.quote_ident(cn.nspname) || '.' || pg_catalog.quote_ident(co.collname) "
-    "END END, "
+    "CASE WHEN a.attcollation <> 0 AND a.attcollation <> t.typcollation THEN co.collname END, "
     "seq.nspname, seq.relname, seq.deptype, a.atttypid, a.atttypmod, "
     "pg_catalog.col_description(a.attrelid, a.attnum) IS NOT NULL, "
     "coalesce(bt.typname, t.typname), coalesce(bt.typcategory, t.typcategory), "
-    "a.atthasdef OR a.attidentity <> '' "
+    "a.atthasdef OR a.attidentity <> '', "
+    "CASE WHEN a.attcollation <> 0 AND a.attcollation <> t.typcollation THEN cn.nspname END "
     "FROM pg_catalog.pg_attribute a "
     "JOIN pg_catalog.pg_type t ON t.oid = a.atttypid "
     "LEFT JOIN pg_catalog.pg_type bt ON t.typtype = 'd' AND bt.oid = t.typbasetype "
@@ -84,6 +83,7 @@ static bool fill(pg_catalog_column *c, const PGresult *res, int r)
     c->identity = PQgetvalue(res, r, COL_IDENTITY)[0];
     c->generated = PQgetvalue(res, r, COL_GENERATED)[0];
     c->collation = field(res, r, COL_COLLATION, &oom);
+    c->collation_namespace = field(res, r, COL_COLLATION_NAMESPACE, &oom);
     c->seq_nspname = field(res, r, COL_SEQ_NSPNAME, &oom);
     c->seq_relname = field(res, r, COL_SEQ_RELNAME, &oom);
     c->seq_deptype =
@@ -128,6 +128,7 @@ void pg_catalog_columns_free(pg_catalog_column *columns, size_t n)
         free(columns[i].base_typname);
         free(columns[i].default_sql);
         free(columns[i].collation);
+        free(columns[i].collation_namespace);
         free(columns[i].seq_nspname);
         free(columns[i].seq_relname);
     }

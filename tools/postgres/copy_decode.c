@@ -490,8 +490,10 @@ static int json_element(void *ctx, const char *text, size_t len, bool null)
             return 0;
         }
         /* The JSON null and "$" keys need the tagged form; a "$" anywhere
-         * in a string is taken as a possible key, which is still exact. */
-        if ((len == 4 && memcmp(text, "null", 4) == 0) || strstr(text, "\"$")) {
+         * in a string is taken as a possible key, which is still exact. So
+         * does a JSON array, which would read as one more dimension. */
+        if ((len == 4 && memcmp(text, "null", 4) == 0) || strstr(text, "\"$") ||
+            (len > 0 && text[0] == '[')) {
             rc = append_str(j->out, "{\"$jsonb\":") < 0 || buf_append(j->out, text, len) < 0 ||
                          append_str(j->out, "}") < 0
                      ? -1

@@ -19,12 +19,13 @@ typedef struct {
     unsigned type_oid;  /* atttypid */
     int32_t typmod;     /* atttypmod */
     bool not_null;
-    bool has_default;  /* a default or an identity: a row may leave it out */
-    char *default_sql; /* the default (or generation) expression, or NULL */
-    char identity;     /* attidentity: '\0', 'a' always, 'd' by default */
-    char generated;    /* attgenerated: '\0', 's' stored */
-    char *collation;   /* quoted, when it is not the type's; else NULL */
-    char *seq_nspname; /* the sequence the column owns (serial, identity), or NULL */
+    bool has_default;          /* a default or an identity: a row may leave it out */
+    char *default_sql;         /* the default (or generation) expression, or NULL */
+    char identity;             /* attidentity: '\0', 'a' always, 'd' by default */
+    char generated;            /* attgenerated: '\0', 's' stored */
+    char *collation;           /* its name, when it is not the type's; else NULL */
+    char *collation_namespace; /* with collation: its schema (pg_catalog too) */
+    char *seq_nspname;         /* the sequence the column owns (serial, identity), or NULL */
     char *seq_relname;
     char seq_deptype; /* 'a' serial, 'i' identity, '\0' none */
     bool has_comment;

@@ -18,6 +18,9 @@ const char *pg_fk_action_sql(const char *name);
 
 /* "ns"."name", quotes doubled (ns NULL: public). NULL when memory ran out. */
 char *pg_qualified(const char *ns, const char *name);
+/* " COLLATE "ns"."name"" (ns NULL: the name alone, which an empty
+ * search_path finds in pg_catalog), both names quoted: never pasted. */
+void pg_add_collate(db_buf *b, const char *name, const char *ns);
 /* The document's key of a relation: its name in "public", else
  * "nsp.name". NULL when memory ran out. */
 char *pg_relation_key(const char *nspname, const char *relname);

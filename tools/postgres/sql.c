@@ -187,3 +187,13 @@ char *pg_serial_sequence(const char *def, const char *ns)
         db_buf_free(&out);
     return out.buf;
 }
+
+void pg_add_collate(db_buf *b, const char *name, const char *ns)
+{
+    db_buf_add(b, " COLLATE ");
+    if (ns) {
+        db_buf_ident(b, ns);
+        db_buf_add(b, ".");
+    }
+    db_buf_ident(b, name);
+}
