@@ -4,6 +4,8 @@
  * catalog, stamp the header, open the output, write the document, report. */
 #include "export.h"
 
+#include "row_filter.h"
+
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -135,7 +137,10 @@ typedef struct {
     const char *where; /* the output's name for messages */
     /* per table, per column: 1 where --vector-column made it vector(N) */
     unsigned char **forced;
-    size_t table_index; /* of the table being written */
+    size_t table_index;    /* of the table being written */
+    db_row_filter *filter; /* --rows, or NULL */
+    const char *key;       /* the table being written, for messages */
+    uint64_t row;          /* the source's row being written */
 } export_run;
 
 /* A failed write: the output's own message (disk full, broken pipe) says
@@ -237,6 +242,37 @@ static int check_forced(const fmt_table *t, const unsigned char *forced, const f
     return 0;
 }
 
+/* One row into the document: the source's, or one --rows made of it. */
+static int write_row(void *ctx, const fmt_value *values, const unsigned char *present)
+{
+    export_run *run = ctx;
+    if (fmt_doc_write_row_present(run->doc, values, present) == 0)
+        return 0;
+    /* A failed write says more than the writer's "sink failed". */
+    if (fmt_output_errmsg(run->out)[0])
+        cli_message("error", "%s: %s (writing table \"%s\", row %llu)", run->where,
+                    fmt_output_errmsg(run->out), run->key, (unsigned long long)run->row);
+    else
+        cli_message("error", "table \"%s\", row %llu: %s", run->key, (unsigned long long)run->row,
+                    fmt_doc_writer_errmsg(run->doc));
+    return -1;
+}
+
+/* The source's row, through --rows where a program applies. */
+static int filter_row(export_run *run, const fmt_value *values)
+{
+    if (!run->filter)
+        return write_row(run, values, NULL);
+    int rc = db_row_filter_row(run->filter, values, NULL, write_row, run);
+    if (rc == -1) {
+        const char *col = db_row_filter_error_column(run->filter);
+        cli_message("error", "table \"%s\", row %llu%s%s%s: %s", run->key,
+                    (unsigned long long)run->row, col ? ", column \"" : "", col ? col : "",
+                    col ? "\"" : "", db_row_filter_errmsg(run->filter));
+    }
+    return rc < 0 ? -1 : 0;
+}
+
 static int write_rows(export_run *run, fmt_table *t, const char *key, uint64_t *nrows)
 {
     const db_source_ops *ops = run->ops;
@@ -247,24 +283,14 @@ static int write_rows(export_run *run, fmt_table *t, const char *key, uint64_t *
         free(values);
         return -1;
     }
+    run->key = key;
     int more;
     while ((more = ops->rows_next(run->src, values)) == 1) {
-        ++*nrows;
+        run->row = ++*nrows;
         cli_progress_update(&run->progress, key, *nrows, fmt_output_offset(run->out));
         if (check_forced(t, run->forced ? run->forced[run->table_index] : NULL, values, key,
-                         *nrows) < 0) {
-            ops->rows_end(run->src);
-            free(values);
-            return -1;
-        }
-        if (fmt_doc_write_row(run->doc, values) < 0) {
-            /* A failed write says more than the writer's "sink failed". */
-            if (fmt_output_errmsg(run->out)[0])
-                cli_message("error", "%s: %s (writing table \"%s\", row %llu)", run->where,
-                            fmt_output_errmsg(run->out), key, (unsigned long long)*nrows);
-            else
-                cli_message("error", "table \"%s\", row %llu: %s", key, (unsigned long long)*nrows,
-                            fmt_doc_writer_errmsg(run->doc));
+                         *nrows) < 0 ||
+            filter_row(run, values) < 0) {
             ops->rows_end(run->src);
             free(values);
             return -1;
@@ -295,7 +321,13 @@ static int write_table(export_run *run, fmt_table *t)
         cli_message("error", "out of memory");
         return -1;
     }
-    int rc = !opts->schema_only ? write_rows(run, t, key, &nrows) : 0;
+    int rc = 0;
+    if (run->filter && db_row_filter_table(run->filter, t) < 0) {
+        cli_message("error", "table \"%s\": %s", key, db_row_filter_errmsg(run->filter));
+        rc = -1;
+    }
+    if (rc == 0 && !opts->schema_only)
+        rc = write_rows(run, t, key, &nrows);
     if (rc == 0 && fmt_doc_write_table_end(run->doc) < 0)
         rc = fail_write(run);
     cli_progress_end(&run->progress);
@@ -316,6 +348,11 @@ static int write_document(export_run *run)
         run->table_index = i;
         if (write_table(run, run->tables[i]) < 0)
             return -1;
+    }
+    const char *unused = run->filter ? db_row_filter_unmatched(run->filter) : NULL;
+    if (unused) {
+        cli_message("error", "--rows pattern \"%s\" matches no table in the database", unused);
+        return -1;
     }
     if (fmt_doc_write_end(run->doc, run->objects, run->nobjects) < 0)
         return fail_write(run);
@@ -348,6 +385,7 @@ static void close_run(export_run *run)
     for (size_t i = 0; run->forced && i < run->ntables; i++)
         free(run->forced[i]);
     free(run->forced);
+    db_row_filter_free(run->filter);
     free(run->tables);
     for (size_t i = 0; i < run->nobjects; i++)
         fmt_native_object_clear(&run->objects[i]);
@@ -367,6 +405,21 @@ int db_export(const db_export_options *opts)
     signal(SIGPIPE, SIG_IGN); /* a closed pipe is an error to report, not a silent death */
     signal(SIGXFSZ, SIG_IGN); /* so is a file-size limit: write() then fails with EFBIG */
 
+    if (db_export_source_is_file(opts->source)) {
+        if (opts->data_only || opts->vector_columns) {
+            cli_message("error", "%s is an export file: -a and --vector-column apply to databases",
+                        opts->source);
+            return -1;
+        }
+        return db_export_check_output(opts) < 0 ? -1 : db_export_from_file(opts);
+    }
+    if (opts->row_filters && opts->row_filters[0]) {
+        char err[1024];
+        if (db_row_filter_new(&run.filter, opts->row_filters, err, sizeof err) < 0) {
+            cli_message("error", "%s", err);
+            goto done;
+        }
+    }
     if (db_export_check_output(opts) < 0 || read_catalog(&run) < 0)
         goto done;
     stamp_header(&run);

@@ -14,6 +14,8 @@ typedef struct {
     int force; /* replace an existing output file that is not an export */
     /* --vector-column: "TABLE.COLUMN:N" entries, NULL-terminated, or NULL */
     const char *const *vector_columns;
+    /* --rows: "TABLE=PROGRAM" entries, NULL-terminated, or NULL */
+    const char *const *row_filters;
     int verbose;
     const char *version; /* of the program, for "generator" */
     db_source_options source_options;
@@ -26,6 +28,12 @@ typedef struct {
 /* Refuses (message, -1) an output path that is the source database, or an
  * existing non-empty regular file that is not an export (unless force). */
 int db_export_check_output(const db_export_options *opts);
+
+/* 1 when SOURCE is an export file (plain or gzip) rather than a database. */
+int db_export_source_is_file(const char *source);
+/* The export of an export file: read, filtered (-t/-T/-n/-N, --rows) and
+ * written again (from_file.c). Returns 0 or <0, like db_export. */
+int db_export_from_file(const db_export_options *opts);
 
 /* Runs the export, reporting on stderr. Returns 0 or <0; on failure no
  * output file is left behind. */

@@ -13,7 +13,7 @@
 #define DB_VERSION "0.1.0"
 #endif
 
-enum { OPT_NO_TIMESTAMP = 1000, OPT_VECTOR_COLUMN, OPT_FORCE };
+enum { OPT_NO_TIMESTAMP = 1000, OPT_VECTOR_COLUMN, OPT_FORCE, OPT_ROWS };
 
 static const cli_option options[] = {
     {"file", 'f', 1, "FILE", "write to FILE instead of standard output"},
@@ -28,6 +28,9 @@ static const cli_option options[] = {
     {"data-only", 'a', 0, NULL, "rows and column definitions only (no keys, indexes, views)"},
     {"vector-column", OPT_VECTOR_COLUMN, 1, "TABLE.COLUMN:N",
      "export a BLOB column as vector(N): N little-endian float32 (repeatable)"},
+    {"rows", OPT_ROWS, 1, "TABLE=JQ",
+     "run the jq program JQ on each row of the tables matching TABLE: it outputs the rows to write "
+     "(none deletes, one keeps or changes, more add; repeatable, in order)"},
     {"no-timestamp", OPT_NO_TIMESTAMP, 0, NULL,
      "leave out \"created\", for byte-identical exports"},
     {"verbose", 'v', 0, NULL, "report each table and its row count on stderr"},
@@ -68,8 +71,8 @@ static int ends_with(const char *s, const char *suffix)
  * NULL-terminated arrays of pointers into argv. */
 typedef struct {
     db_export_options opts;
-    const char **include, **exclude, **include_schemas, **exclude_schemas, **vectors;
-    size_t ninclude, nexclude, ninclude_schemas, nexclude_schemas, nvectors;
+    const char **include, **exclude, **include_schemas, **exclude_schemas, **vectors, **rows;
+    size_t ninclude, nexclude, ninclude_schemas, nexclude_schemas, nvectors, nrows;
     int level; /* -Z, or -1 */
 } command_line;
 
@@ -125,6 +128,8 @@ static int parse_option(void *ctx, int c, char **argv)
         return CLI_GO_ON;
     case OPT_VECTOR_COLUMN:
         return push(&cl->vectors, &cl->nvectors, optarg);
+    case OPT_ROWS:
+        return push(&cl->rows, &cl->nrows, optarg);
     default: /* -V, -?, --help, and what is no option */
         return cli_run_common_option(c, argv, DB_VERSION, usage);
     }
@@ -175,11 +180,13 @@ int main(int argc, char **argv)
         opts->source_options.exclude_schemas = cl.exclude_schemas;
         opts->version = DB_VERSION;
         opts->vector_columns = cl.vectors;
+        opts->row_filters = cl.rows;
         rc = db_export(opts) < 0 ? 1 : 0;
     }
     free(cl.include);
     free(cl.exclude);
     free(cl.vectors);
+    free(cl.rows);
     free(cl.include_schemas);
     free(cl.exclude_schemas);
     return rc;

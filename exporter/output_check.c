@@ -44,6 +44,17 @@ static int looks_like_export(const char *path, char *what, size_t whatlen)
     return 0;
 }
 
+int db_export_source_is_file(const char *source)
+{
+    const char *path = NULL;
+    struct stat st;
+    char what[64];
+    if (cli_locator_classify(source, &path) == CLI_LOCATOR_POSTGRESQL || !path ||
+        stat(path, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size == 0)
+        return 0;
+    return looks_like_export(path, what, sizeof what);
+}
+
 int db_export_check_output(const db_export_options *opts)
 {
     struct stat out, src;

@@ -5,6 +5,8 @@
  * document event by event, finish and commit, report. */
 #include "import.h"
 
+#include "row_filter.h"
+
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -62,7 +64,10 @@ typedef struct {
     table_summary *summary; /* one per imported table */
     size_t nsummary;
     int in_table, skip_table;
-    uint64_t table_rows;
+    uint64_t table_rows;        /* the file's, in the current table */
+    uint64_t target_rows;       /* handed to the target, in the current table */
+    db_row_filter *filter;      /* --rows, or NULL */
+    const fmt_doc_event *event; /* the row being handed on */
     const fmt_header *header;
     const fmt_native_object *objects;
     size_t nobjects;
@@ -96,7 +101,7 @@ static const char *row_error(import_run *run)
     uint64_t late = ops->error_row ? ops->error_row(run->tgt) : 0;
     const db_row_position *p = db_row_positions_find(run->recent, late);
     if (p)
-        return fmt_doc_reader_error_at_row(run->doc, late, p->line, p->column, p->offset,
+        return fmt_doc_reader_error_at_row(run->doc, p->file_row, p->line, p->column, p->offset,
                                            ops->error_column(run->tgt), ops->errmsg(run->tgt));
     return fmt_doc_reader_error_at(run->doc, ops->error_column(run->tgt), ops->errmsg(run->tgt));
 }
@@ -138,6 +143,13 @@ static int open_run(import_run *run)
         db_row_positions_new(&run->recent, DB_TARGET_MAX_LATE_ROWS) < 0) {
         cli_message("error", "out of memory");
         return -1;
+    }
+    if (opts->row_filters && opts->row_filters[0]) {
+        char err[1024];
+        if (db_row_filter_new(&run->filter, opts->row_filters, err, sizeof err) < 0) {
+            cli_message("error", "%s", err);
+            return -1;
+        }
     }
     if (fmt_input_open(&run->in, input) < 0) {
         cli_message("error", "%s: %s", opts->input ? opts->input : "stdin",
@@ -208,6 +220,11 @@ static int on_table(import_run *run, const fmt_doc_event *ev)
     if (run->ops->table_begin(run->tgt, t) < 0)
         return fail_table(run, t);
     run->in_table = 1;
+    run->target_rows = 0;
+    if (run->filter && db_row_filter_table(run->filter, t) < 0) {
+        cli_message("error", "%s", db_row_filter_errmsg(run->filter));
+        return -1;
+    }
     table_summary *grown = realloc(run->summary, (run->nsummary + 1) * sizeof *grown);
     if (!grown) {
         cli_message("error", "out of memory");
@@ -219,6 +236,20 @@ static int on_table(import_run *run, const fmt_doc_event *ev)
     return 0;
 }
 
+/* One row to the target: the file's, or one --rows made of it. */
+static int row_to_target(void *ctx, const fmt_value *values, const unsigned char *present)
+{
+    import_run *run = ctx;
+    const fmt_doc_event *ev = run->event;
+    db_row_position pos = {++run->target_rows, ev->line, ev->column, ev->offset, ev->row_number};
+    db_row_positions_remember(run->recent, &pos);
+    if (run->ops->row(run->tgt, values, present) < 0) {
+        cli_message("error", "%s", row_error(run));
+        return -1;
+    }
+    return 0;
+}
+
 static int on_row(import_run *run, const fmt_doc_event *ev)
 {
     const char *key = run->nsummary ? run->summary[run->nsummary - 1].name : NULL;
@@ -226,13 +257,15 @@ static int on_row(import_run *run, const fmt_doc_event *ev)
                         fmt_input_raw_offset(run->in));
     if (run->skip_table || run->opts->target_options.schema_only)
         return 0;
-    db_row_position pos = {ev->row_number, ev->line, ev->column, ev->offset};
-    db_row_positions_remember(run->recent, &pos);
-    if (run->ops->row(run->tgt, ev->values, ev->present) < 0) {
-        cli_message("error", "%s", row_error(run));
-        return -1;
-    }
-    return 0;
+    run->event = ev;
+    if (!run->filter)
+        return row_to_target(run, ev->values, ev->present);
+    int rc = db_row_filter_row(run->filter, ev->values, ev->present, row_to_target, run);
+    if (rc == -1)
+        cli_message("error", "%s",
+                    fmt_doc_reader_error_at(run->doc, db_row_filter_error_column(run->filter),
+                                            db_row_filter_errmsg(run->filter)));
+    return rc < 0 ? -1 : 0;
 }
 
 static int on_table_end(import_run *run)
@@ -307,6 +340,14 @@ static int finish_target(import_run *run)
         return fail_interrupted();
     if (db_selection_check(&run->selection, "the file", why, sizeof why) < 0) {
         cli_message("error", "%s", why);
+        return -1;
+    }
+    const char *unused = run->filter ? db_row_filter_unmatched(run->filter) : NULL;
+    if (unused) {
+        cli_message("error",
+                    "--rows pattern \"%s\" matches no table in the file; nothing was done, so "
+                    "that a typo cannot leave rows unfiltered unnoticed",
+                    unused);
         return -1;
     }
     if (run->ops->finish(run->tgt, data_only ? NULL : run->objects, data_only ? 0 : run->nobjects,
@@ -396,6 +437,7 @@ static void close_run(import_run *run, int failed)
         free(run->summary[i].name);
     free(run->summary);
     db_row_positions_free(run->recent);
+    db_row_filter_free(run->filter);
     db_selection_free(&run->selection);
     db_untrusted_table_free(&run->trusted_table);
     db_untrusted_header_free(&run->trusted_header);

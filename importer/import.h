@@ -11,6 +11,7 @@ typedef struct {
     const char *const *exclude_tables;  /* -T patterns */
     const char *const *include_schemas; /* -n patterns */
     const char *const *exclude_schemas; /* -N patterns */
+    const char *const *row_filters;     /* --rows "TABLE=PROGRAM" entries, or NULL */
     int verbose;
     db_target_options target_options;
 } db_import_options;

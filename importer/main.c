@@ -20,7 +20,8 @@ enum {
     OPT_DRY_RUN,
     OPT_REQUIRE_EMPTY,
     OPT_UNTRUSTED,
-    OPT_EXTENSION
+    OPT_EXTENSION,
+    OPT_ROWS
 };
 
 static const cli_option options[] = {
@@ -43,6 +44,9 @@ static const cli_option options[] = {
     {"untrusted", OPT_UNTRUSTED, 0, NULL,
      "run no SQL text from the file: no defaults, CHECKs, generated or expression indexes, "
      "views or triggers (see docs/SECURITY.md)"},
+    {"rows", OPT_ROWS, 1, "TABLE=JQ",
+     "run the jq program JQ on each row of the tables matching TABLE: it outputs the rows to load "
+     "(none deletes, one keeps or changes, more add; repeatable, in order)"},
     {"extension", OPT_EXTENSION, 1, "NAME",
      "allow creating extension NAME (besides those the column types need; repeatable)"},
     {"verbose", 'v', 0, NULL, "report each table and its row count on stderr"},
@@ -79,8 +83,8 @@ static void usage(FILE *f)
  * NULL-terminated arrays of pointers into argv. */
 typedef struct {
     db_import_options opts;
-    const char **include, **exclude, **include_schemas, **exclude_schemas, **extensions;
-    size_t ninclude, nexclude, ninclude_schemas, nexclude_schemas, nextensions;
+    const char **include, **exclude, **include_schemas, **exclude_schemas, **extensions, **rows;
+    size_t ninclude, nexclude, ninclude_schemas, nexclude_schemas, nextensions, nrows;
 } command_line;
 
 static int parse_on_conflict(db_target_options *t, const char *arg)
@@ -152,6 +156,8 @@ static int parse_option(void *ctx, int c, char **argv)
         return CLI_GO_ON;
     case OPT_EXTENSION:
         return cli_push_pattern(&cl->extensions, &cl->nextensions, optarg) < 0 ? 1 : CLI_GO_ON;
+    case OPT_ROWS:
+        return cli_push_pattern(&cl->rows, &cl->nrows, optarg) < 0 ? 1 : CLI_GO_ON;
     case 'v':
         cl->opts.verbose = 1;
         return CLI_GO_ON;
@@ -245,6 +251,7 @@ int main(int argc, char **argv)
         cl.opts.include_schemas = cl.include_schemas;
         cl.opts.exclude_schemas = cl.exclude_schemas;
         cl.opts.target_options.extensions = cl.extensions;
+        cl.opts.row_filters = cl.rows;
         if (wrong_kind_of_file(cl.opts.input)) {
             rc = 1;
         } else {
@@ -257,5 +264,6 @@ int main(int argc, char **argv)
     free(cl.include_schemas);
     free(cl.exclude_schemas);
     free(cl.extensions);
+    free(cl.rows);
     return rc;
 }

@@ -8,8 +8,9 @@
 #include <stdint.h>
 
 typedef struct {
-    uint64_t row; /* 1-based within its table; 0 = never used */
+    uint64_t row; /* the target's: 1-based within its table; 0 = never used */
     uint64_t line, column, offset;
+    uint64_t file_row; /* the file's row it came from (--rows may make 0 or more of one) */
 } db_row_position;
 
 /* A ring of the last `capacity` rows, indexed by row number. */

@@ -3,7 +3,7 @@
 # Debian 12. Run as root from anywhere. Idempotent: installs only what is
 # missing, so a second run does no network work.
 #
-#   --build-only  compiler, CMake, SQLite/libpq/zlib/libb64 headers, sqlite3, jq
+#   --build-only  compiler, CMake, SQLite/libpq/zlib/libb64/libjq headers, sqlite3, jq
 #   --test        also PostgreSQL 15 + pgvector, Node.js for ajv (JSON Schema
 #                 checks, installed from tools/package-lock.json into
 #                 tools/node_modules), clang for the fuzz build, clang-format
@@ -25,7 +25,7 @@ case ${1:-} in
 esac
 
 packages=(build-essential cmake pkg-config libsqlite3-dev libpq-dev zlib1g-dev libb64-dev
-  sqlite3 jq ca-certificates)
+  libjq-dev sqlite3 jq ca-certificates)
 if [[ $mode == test ]]; then
   packages+=(postgresql-15 postgresql-server-dev-15 clang clang-format)
   # NodeSource's nodejs bundles npm and conflicts with Debian's npm package:

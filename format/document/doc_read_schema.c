@@ -736,8 +736,14 @@ static int validate_table(fmt_doc_reader *r, fmt_position at)
                 check_names(r, at, &t->indexes[i].parts[p].column, 1, "an index") < 0)
                 return -1;
 
-    /* Row buffers sized for this table. */
-    size_t n = t->ncolumns;
+    if (doc_size_row(r, t->ncolumns) < 0)
+        return doc_fail_at(r, at, NULL, "out of memory");
+    return 0;
+}
+
+int doc_size_row(fmt_doc_reader *r, size_t ncolumns)
+{
+    size_t n = ncolumns ? ncolumns : 1;
     fmt_value *v = realloc(r->values, n * sizeof *v);
     unsigned char *p = v ? realloc(r->present, n) : NULL;
     size_t *o = p ? realloc(r->offsets, n * sizeof *o) : NULL;
@@ -747,9 +753,7 @@ static int validate_table(fmt_doc_reader *r, fmt_position at)
         r->present = p;
     if (o)
         r->offsets = o;
-    if (!v || !p || !o)
-        return doc_fail_at(r, at, NULL, "out of memory");
-    return 0;
+    return v && p && o ? 0 : -1;
 }
 
 /* Reads a table's keys up to "rows" (returns 1: positioned inside the rows

@@ -312,11 +312,27 @@ int fmt_doc_reader_next(fmt_doc_reader *r, fmt_doc_event *out)
 
 /* ---- lifetime -------------------------------------------------------- */
 
+int doc_new_json(fmt_doc_reader *r)
+{
+    fmt_json_reader_options jopts = FMT_JSON_READER_OPTIONS_INIT;
+    jopts.max_depth = r->opts.max_depth;
+    /* base64 grows a value by 4/3 */
+    jopts.max_token = r->opts.max_value / 3 * 4 + 4;
+    /* FORMAT.md section 1: a duplicate key anywhere is an error */
+    jopts.reject_duplicate_keys = 1;
+    fmt_json_reader *j = NULL;
+    if (fmt_json_reader_new(&j, &jopts) < 0)
+        return -1;
+    fmt_json_reader_free(r->json);
+    r->json = j;
+    r->eof = 0;
+    return 0;
+}
+
 int fmt_doc_reader_new(fmt_doc_reader **out, fmt_source_fn fn, fmt_source_errmsg_fn errfn,
                        void *ctx, const char *name, const fmt_doc_reader_options *opts)
 {
     fmt_doc_reader_options defaults = FMT_DOC_READER_OPTIONS_INIT;
-    fmt_json_reader_options jopts = FMT_JSON_READER_OPTIONS_INIT;
     fmt_doc_reader *r = calloc(1, sizeof *r);
     *out = NULL;
     if (!r)
@@ -327,12 +343,7 @@ int fmt_doc_reader_new(fmt_doc_reader **out, fmt_source_fn fn, fmt_source_errmsg
     r->source_ctx = ctx;
     r->name = fmt_strdup(name ? name : "stdin");
     r->chunk = malloc(READ_CHUNK);
-    jopts.max_depth = r->opts.max_depth;
-    /* base64 grows a value by 4/3 */
-    jopts.max_token = r->opts.max_value / 3 * 4 + 4;
-    /* FORMAT.md section 1: a duplicate key anywhere is an error */
-    jopts.reject_duplicate_keys = 1;
-    if (!r->name || !r->chunk || fmt_json_reader_new(&r->json, &jopts) < 0) {
+    if (!r->name || !r->chunk || doc_new_json(r) < 0) {
         fmt_doc_reader_free(r);
         return -1;
     }

@@ -113,6 +113,12 @@ int doc_top_level_key(fmt_doc_reader *r, const fmt_json_event *key);
  * array) or to the end of the table object (returns 0). */
 int doc_read_table_head(fmt_doc_reader *r, const fmt_json_event *name_ev);
 
+/* The row buffers (values, presence, offsets) sized for ncolumns. 0/-1. */
+int doc_size_row(fmt_doc_reader *r, size_t ncolumns);
+/* A new JSON reader with the document's options (row_decoder.c starts one
+ * per row text). 0, or -1 when memory ran out. */
+int doc_new_json(fmt_doc_reader *r);
+
 /* Rows (values_read.c): reads one row object whose '{' has been read. */
 int doc_read_row(fmt_doc_reader *r);
 /* A JSON value, whose first event is first (second, when not NULL, an event

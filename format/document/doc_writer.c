@@ -352,13 +352,19 @@ int fmt_doc_write_table_begin(fmt_doc_writer *w, const fmt_table *t, int with_ro
 
 int fmt_doc_write_row(fmt_doc_writer *w, const fmt_value *values)
 {
+    return fmt_doc_write_row_present(w, values, NULL);
+}
+
+int fmt_doc_write_row_present(fmt_doc_writer *w, const fmt_value *values,
+                              const unsigned char *present)
+{
     const fmt_table *t = w->table;
     fmt_json_writer *j = w->json;
     if (fmt_json_writer_object_start(j) < 0)
         return -1;
     for (size_t i = 0; i < t->ncolumns; i++) {
         const fmt_column *c = &t->columns[i];
-        if (c->generated_sql)
+        if (c->generated_sql || (present && !present[i]))
             continue;
         if (fmt_json_writer_keyz(j, c->name) < 0)
             return -1;

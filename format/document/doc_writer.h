@@ -19,6 +19,11 @@ int fmt_doc_write_header(fmt_doc_writer *w, const fmt_header *h);
 int fmt_doc_write_table_begin(fmt_doc_writer *w, const fmt_table *t, int with_rows);
 /* values[i] belongs to t->columns[i]; generated columns are skipped. */
 int fmt_doc_write_row(fmt_doc_writer *w, const fmt_value *values);
+/* The same, leaving out the columns whose present[i] is 0 (a row without
+ * a column's key takes its default at import, FORMAT.md 5); present NULL:
+ * every column. */
+int fmt_doc_write_row_present(fmt_doc_writer *w, const fmt_value *values,
+                              const unsigned char *present);
 int fmt_doc_write_table_end(fmt_doc_writer *w);
 /* Closes "tables", writes "triggers" and "views", ends the document. */
 int fmt_doc_write_end(fmt_doc_writer *w, const fmt_native_object *objects, size_t nobjects);

@@ -224,8 +224,8 @@ static int check_database(sqlite_target *st, const char *locator)
 static int target_open(void **state, const char *locator, const db_target_options *opts)
 {
     sqlite_target *st = calloc(1, sizeof *st);
-    const char *file;
-    int flags;
+    const char *file = NULL;
+    int flags = 0;
     sqlite3_stmt *stmt = NULL;
 
     /* The state is handed out even on failure: it carries the message, and

@@ -6,7 +6,7 @@
 
 static void remember(db_row_positions *p, uint64_t row, uint64_t line)
 {
-    db_row_position pos = {row, line, 7, line * 100};
+    db_row_position pos = {row, line, 7, line * 100, row};
     db_row_positions_remember(p, &pos);
 }
 
