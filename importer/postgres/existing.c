@@ -128,6 +128,36 @@ static int check_column(pg_target *st, const fmt_column *c, size_t i, const pg_c
     return 0;
 }
 
+/* The target's columns the file does not have: every row loaded takes
+ * their defaults, which the table's end says once (st->absent_note). */
+static int note_absent_columns(pg_target *st, const pg_catalog_column *cols, size_t n,
+                               const unsigned char *used)
+{
+    db_buf b = {0};
+    size_t absent = 0;
+    for (size_t r = 0; r < n; r++) {
+        if (used[r] || cols[r].generated)
+            continue;
+        db_buf_printf(&b, "%s\"%s\" (%s)", absent++ ? ", " : "", cols[r].name,
+                      cols[r].identity      ? "its identity"
+                      : cols[r].default_sql ? cols[r].default_sql
+                                            : "NULL");
+    }
+    free(st->absent_note);
+    st->absent_note = NULL;
+    if (!absent)
+        return 0;
+    db_buf full = {0};
+    db_buf_printf(&full, "%s %s %s not in the file: the rows loaded got %s",
+                  absent > 1 ? "columns" : "column", b.buf, absent > 1 ? "are" : "is",
+                  absent > 1 ? "their defaults" : "its default");
+    db_buf_free(&b);
+    if (full.oom)
+        return db_oom(&st->diag);
+    st->absent_note = db_buf_take(&full);
+    return 0;
+}
+
 int pg_target_check_existing(pg_target *st, const fmt_table *t, const char *oid,
                              char ***notnull_cols, size_t *nnotnull)
 {
@@ -161,6 +191,8 @@ int pg_target_check_existing(pg_target *st, const fmt_table *t, const char *oid,
             goto done;
     }
     rc = check_not_null(st, cols, n, used, notnull_cols, nnotnull);
+    if (rc == 0)
+        rc = note_absent_columns(st, cols, n, used);
 done:
     free(used);
     pg_catalog_columns_free(cols, n);

@@ -61,6 +61,15 @@ typedef struct {
     int created; /* by this import: only such a table gets the file's triggers */
 } loaded_table;
 
+/* A foreign key of an existing table, dropped while the rows load and
+ * added again after them (target_fks.c). */
+typedef struct {
+    char *table, *display; /* the table: quoted and qualified, and for messages */
+    char *name;            /* quoted */
+    char *definition;      /* pg_get_constraintdef */
+    char *comment;         /* "" for none */
+} suspended_fk;
+
 typedef struct {
     db_diag diag; /* first: the ops' errmsg and warnings read it (ops.h) */
     PGconn *conn;
@@ -115,7 +124,20 @@ typedef struct {
     size_t ntables;
     char **created_sequences; /* by this import, quoted as in the file's defaults */
     size_t ncreated_sequences;
+    char *absent_note; /* an existing table's columns the file lacks, for a warning */
+    /* existing tables' foreign keys, dropped for the load (target_fks.c) */
+    suspended_fk *fks;
+    size_t nfks;
 } pg_target;
+
+/* ---- target_fks.c: an existing table's foreign keys during the load ------- */
+
+/* Drops the foreign keys of the existing table oid (the current one),
+ * remembering them; one the role may not drop stays. 0 or -1. */
+int pg_target_suspend_fks(pg_target *st, const char *oid);
+/* Adds them all again, as they were; a violation is the error. 0 or -1. */
+int pg_target_restore_fks(pg_target *st);
+void pg_target_free_fks(pg_target *st);
 
 /* ---- run.c: every statement goes through here ---------------------------- */
 

@@ -50,6 +50,8 @@ static void table_reset(pg_target *st)
     st->nbatch = st->capbatch = 0;
     free(st->invalid_example);
     st->invalid_example = NULL;
+    free(st->absent_note);
+    st->absent_note = NULL;
     st->display = st->qname = st->relname = st->staging = NULL;
     st->columns = st->type_labels = st->conflict_key = NULL;
     st->enc = NULL;
@@ -244,6 +246,10 @@ static int begin_existing_table(pg_target *st, const fmt_table *t, const char *o
     int rc = -1;
     if (pg_target_check_existing(st, t, oid, &notnull_cols, &nnotnull) < 0)
         goto done;
+    /* the application's own foreign keys, checked after the last row, so
+     * that the file's table order does not matter */
+    if (!st->opts.dry_run && !st->opts.schema_only && pg_target_suspend_fks(st, oid) < 0)
+        goto done;
     if (st->opts.on_conflict == DB_ON_CONFLICT_UPDATE) {
         if (pg_target_conflict_key(st, oid) < 0)
             goto done;
@@ -313,6 +319,9 @@ static int target_table_end(void *state, db_table_stats *stats)
     }
     if (stats)
         *stats = st->stats;
+    if (rc == 0 && st->absent_note && st->stats.rows_written)
+        db_warn(&st->diag, "table \"%s\": %s (%llu rows)", st->display, st->absent_note,
+                (unsigned long long)st->stats.rows_written);
     if (rc == 0 && st->stats.invalid && st->opts.on_invalid == DB_ON_INVALID_NULL)
         db_warn(&st->diag,
                 "table \"%s\": %llu value%s the target cannot hold set to NULL "
@@ -340,6 +349,8 @@ static int target_finish(void *state, const fmt_native_object *objects, size_t n
     if (st->table_open)
         table_reset(st);
     if (!st->opts.dry_run && !st->opts.data_only && pg_target_run_post_data(st) < 0)
+        return -1;
+    if (pg_target_restore_fks(st) < 0)
         return -1;
     if (!st->opts.dry_run && !st->opts.schema_only && pg_target_set_sequences(st) < 0)
         return -1;
@@ -422,6 +433,7 @@ static void target_close(void *state)
     }
     free(st->tables);
     fmt_strings_free(st->created_sequences, st->ncreated_sequences);
+    pg_target_free_fks(st);
     db_diag_free(&st->diag);
     fmt_strings_free(st->schemas, st->nschemas);
     free(st->masked);

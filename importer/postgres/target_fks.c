@@ -1,0 +1,101 @@
+/* Loading into tables that already exist, whatever the file's order: the
+ * foreign keys those tables have in the target (the application's own) are
+ * dropped for the load and added again, exactly as they were (name,
+ * definition from pg_get_constraintdef, NOT VALID, comment), after the last
+ * row. Adding one checks every row in one pass, as pg_restore's post-data
+ * does; a violation fails the import, which then rolls back: the target
+ * keeps its constraints whatever happens. Self-references and cycles need
+ * nothing more. Needs only what the table's owner has: no superuser, no
+ * session_replication_role. A role that may insert but not alter the
+ * table keeps its foreign keys in place (checked row by row). */
+#include "pg_target_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "strlist.h"
+
+int pg_target_suspend_fks(pg_target *st, const char *oid)
+{
+    PGresult *res;
+    const char *params[] = {oid};
+    if (pg_target_run(st,
+                      "SELECT pg_catalog.quote_ident(c.conname),"
+                      " pg_catalog.pg_get_constraintdef(c.oid),"
+                      " coalesce(pg_catalog.obj_description(c.oid, 'pg_constraint'), '')"
+                      " FROM pg_catalog.pg_constraint c"
+                      " WHERE c.conrelid = $1::pg_catalog.oid AND c.contype = 'f'"
+                      " ORDER BY c.conname",
+                      1, params, &res) < 0)
+        return db_error(&st->diag, "table \"%s\": cannot read its foreign keys: %s", st->display,
+                        st->diag.message);
+    int rc = 0;
+    for (int r = 0; r < PQntuples(res) && rc == 0; r++) {
+        db_buf drop = {0};
+        db_buf_printf(&drop, "ALTER TABLE %s DROP CONSTRAINT %s", st->qname, PQgetvalue(res, r, 0));
+        int tried = drop.oom ? db_oom(&st->diag) : pg_target_run_try(st, drop.buf);
+        db_buf_free(&drop);
+        if (tried == 1) { /* not the owner: the key stays, checked row by row */
+            free(db_error_take(&st->diag));
+            continue;
+        }
+        if (tried < 0) {
+            rc = -1;
+            break;
+        }
+        suspended_fk fk = {strdup(st->qname), strdup(st->display), strdup(PQgetvalue(res, r, 0)),
+                           strdup(PQgetvalue(res, r, 1)), strdup(PQgetvalue(res, r, 2))};
+        suspended_fk *grown = realloc(st->fks, (st->nfks + 1) * sizeof *grown);
+        if (!grown || !fk.table || !fk.display || !fk.name || !fk.definition || !fk.comment) {
+            free(fk.table), free(fk.display), free(fk.name), free(fk.definition), free(fk.comment);
+            if (grown)
+                st->fks = grown;
+            rc = db_oom(&st->diag);
+            break;
+        }
+        st->fks = grown;
+        st->fks[st->nfks++] = fk;
+    }
+    PQclear(res);
+    return rc;
+}
+
+int pg_target_restore_fks(pg_target *st)
+{
+    for (size_t i = 0; i < st->nfks; i++) {
+        const suspended_fk *fk = &st->fks[i];
+        db_buf b = {0};
+        db_buf_printf(&b, "ALTER TABLE %s ADD CONSTRAINT %s %s", fk->table, fk->name,
+                      fk->definition);
+        if (pg_target_run_buf(st, &b) < 0) {
+            const char *detail = st->detail && *st->detail ? st->detail : NULL;
+            return db_error(&st->diag,
+                            "table \"%s\": the target's foreign key %s does not hold with the "
+                            "rows loaded: %s%s%s",
+                            fk->display, fk->name, st->diag.message, detail ? ": " : "",
+                            detail ? detail : "");
+        }
+        if (*fk->comment) {
+            db_buf_printf(&b, "COMMENT ON CONSTRAINT %s ON %s IS ", fk->name, fk->table);
+            db_buf_literal(&b, fk->comment);
+            if (pg_target_run_buf(st, &b) < 0)
+                return -1;
+        }
+    }
+    return 0;
+}
+
+void pg_target_free_fks(pg_target *st)
+{
+    for (size_t i = 0; i < st->nfks; i++) {
+        free(st->fks[i].table);
+        free(st->fks[i].display);
+        free(st->fks[i].name);
+        free(st->fks[i].definition);
+        free(st->fks[i].comment);
+    }
+    free(st->fks);
+    st->fks = NULL;
+    st->nfks = 0;
+}
