@@ -250,14 +250,15 @@ static int begin_existing_table(pg_target *st, const fmt_table *t, const char *o
      * that the file's table order does not matter */
     if (!st->opts.dry_run && !st->opts.schema_only && pg_target_suspend_fks(st, oid) < 0)
         goto done;
-    if (st->opts.on_conflict == DB_ON_CONFLICT_UPDATE) {
+    if (st->opts.on_conflict != DB_ON_CONFLICT_ERROR) {
         if (pg_target_conflict_key(st, oid) < 0)
             goto done;
         if (st->nconflict_key == 0) {
             db_error(&st->diag,
-                     "table \"%s\": --on-conflict=update needs a primary key or unique "
-                     "constraint",
-                     st->display);
+                     "table \"%s\": --on-conflict=%s needs a primary key or unique "
+                     "constraint: without one no row conflicts, and every row of the file "
+                     "would be added again",
+                     st->display, st->opts.on_conflict == DB_ON_CONFLICT_SKIP ? "skip" : "update");
             goto done;
         }
     }

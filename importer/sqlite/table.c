@@ -116,9 +116,10 @@ static int conflict_key(sqlite_target *st, const fmt_table *t, int exists)
     }
     if (st->nconflict_key == 0)
         return db_error(&st->diag,
-                        "table \"%s\": --on-conflict=update needs a primary key or unique "
-                        "constraint",
-                        t->name);
+                        "table \"%s\": --on-conflict=%s needs a primary key or unique "
+                        "constraint: without one no row conflicts, and every row of the file "
+                        "would be added again",
+                        t->name, st->opts.on_conflict == DB_ON_CONFLICT_SKIP ? "skip" : "update");
     for (size_t i = 0; i < t->ncolumns; i++)
         for (size_t k = 0; k < st->nconflict_key; k++)
             if (sqlite3_stricmp(t->columns[i].name, st->conflict_key[k]) == 0)
@@ -159,7 +160,11 @@ static int table_begin_named(sqlite_target *st, const fmt_table *t)
     if (exists ? use_existing(st, t, &obj, &autoincrement) < 0
                : create_new(st, t, &autoincrement) < 0)
         goto done;
-    if (st->opts.on_conflict == DB_ON_CONFLICT_UPDATE && conflict_key(st, t, exists) < 0)
+    /* skip into a table with no key would add every row again; a new
+     * table has no rows to conflict with */
+    if ((st->opts.on_conflict == DB_ON_CONFLICT_UPDATE ||
+         (exists && st->opts.on_conflict == DB_ON_CONFLICT_SKIP)) &&
+        conflict_key(st, t, exists) < 0)
         goto done;
     /* Only a table this import created gets the file's indexes: an existing
      * one is the application's, and is never altered. */

@@ -482,7 +482,8 @@ static void test_skip_and_update(void)
     CHECK(start(&s, path, &o, "sqlite") == 0);
     CHECK(s.ops->table_begin(s.st, nokey) < 0);
     CHECK_STR(errmsg(&s),
-              "table \"nokey\": --on-conflict=update needs a primary key or unique constraint");
+              "table \"nokey\": --on-conflict=update needs a primary key or unique constraint: "
+              "without one no row conflicts, and every row of the file would be added again");
     end(&s, 0);
     fmt_table_free(nokey);
     fmt_table_free(t);
