@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli.h"
 #include "doc_reader.h"
@@ -68,6 +69,7 @@ typedef struct {
     uint64_t target_rows;       /* handed to the target, in the current table */
     db_row_filter *filter;      /* --rows, or NULL */
     const fmt_doc_event *event; /* the row being handed on */
+    struct timespec started;
     const fmt_header *header;
     const fmt_native_object *objects;
     size_t nobjects;
@@ -386,6 +388,13 @@ static void report_untrusted(const db_untrusted_report *u)
                         (unsigned long long)kinds[i].n, kinds[i].what);
 }
 
+static double seconds_since(const struct timespec *t0)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
 static void report(import_run *run)
 {
     const db_target_options *topts = &run->opts->target_options;
@@ -417,9 +426,9 @@ static void report(import_run *run)
     else if (run->opts->verbose || skipped || invalid)
         cli_message(NULL,
                     "imported %zu tables: %llu rows written, %llu skipped, %llu values "
-                    "handled by --on-invalid",
+                    "handled by --on-invalid, in %.1f s",
                     run->nsummary, (unsigned long long)written, (unsigned long long)skipped,
-                    (unsigned long long)invalid);
+                    (unsigned long long)invalid, seconds_since(&run->started));
 }
 
 static void close_run(import_run *run, int failed)
@@ -458,6 +467,7 @@ int db_import(const db_import_options *opts)
         opts = &rehearsed;
     }
     run.opts = opts;
+    clock_gettime(CLOCK_MONOTONIC, &run.started);
     choose_target(&run);
     install_signal_handlers();
     if (open_run(&run) < 0 || read_document(&run) < 0 || finish_target(&run) < 0)
