@@ -39,7 +39,7 @@ typedef struct {
     bool rls;
     bool grants;
     bool inherits;
-    bool comments;
+    char *comment; /* obj_description, or NULL */
 } table_entry;
 
 typedef struct {

@@ -21,6 +21,7 @@ static void free_entries(table_entry *e, size_t n)
         free(e[i].nspname);
         free(e[i].relname);
         free(e[i].key);
+        free(e[i].comment);
     }
     free(e);
 }
@@ -33,8 +34,7 @@ static int list_tables(pg_src *s, table_entry **out, size_t *nout)
         "WHERE p.polrelid = c.oid), "
         "c.relacl IS NOT NULL, "
         "EXISTS (SELECT 1 FROM pg_catalog.pg_inherits i WHERE i.inhrelid = c.oid), "
-        "EXISTS (SELECT 1 FROM pg_catalog.pg_description d WHERE d.objoid = c.oid "
-        "AND d.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.objsubid = 0) "
+        "pg_catalog.obj_description(c.oid, 'pg_class') "
         "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
         "WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND " USER_RELATION KEY_ORDER;
     PGresult *res = pg_src_query(s, sql, NULL, NULL);
@@ -66,7 +66,7 @@ static int list_tables(pg_src *s, table_entry **out, size_t *nout)
         e->rls = pg_src_bool_val(res, r, 5);
         e->grants = pg_src_bool_val(res, r, 6);
         e->inherits = pg_src_bool_val(res, r, 7);
-        e->comments = pg_src_bool_val(res, r, 8);
+        e->comment = PQgetisnull(res, r, 8) ? NULL : pg_src_dup_val(res, r, 8);
         if (!e->oid || !e->key) {
             rc = pg_src_fail(s, "out of memory");
             goto done;
@@ -150,7 +150,6 @@ static int load_columns(pg_src *s, const table_entry *e, fmt_table *t)
     pg_catalog_column *cols = NULL;
     size_t n = 0;
     PGresult *failed = NULL;
-    bool comments = false;
     int rc = pg_catalog_columns(s->conn, e->oid, &cols, &n, &failed);
     if (rc == -1) {
         pg_src_fail(s, "catalog query failed: %s",
@@ -167,10 +166,12 @@ static int load_columns(pg_src *s, const table_entry *e, fmt_table *t)
             rc = -1;
             goto done;
         }
-        comments = comments || cols[i].has_comment;
+        if (cols[i].comment &&
+            !(t->columns[t->ncolumns - 1].comment = fmt_strdup(cols[i].comment))) {
+            rc = pg_src_fail(s, "out of memory");
+            goto done;
+        }
     }
-    if (comments && pg_src_warn(s, "table \"%s\": column comments are not carried", e->key) < 0)
-        rc = -1;
 done:
     pg_catalog_columns_free(cols, n);
     return rc;
@@ -511,9 +512,6 @@ static int table_warnings(pg_src *s, const table_entry *e)
         pg_src_warn(s, "table \"%s\": unlogged, carried as an ordinary table", e->key) < 0) {
         return -1;
     }
-    if (e->comments && pg_src_warn(s, "table \"%s\": its comment is not carried", e->key) < 0) {
-        return -1;
-    }
     if (e->grants && pg_src_warn(s, "table \"%s\": grants are not carried", e->key) < 0) {
         return -1;
     }
@@ -530,7 +528,9 @@ static int load_table(pg_src *s, const table_entry *e, fmt_table **out)
     }
     t->name = fmt_strdup(e->relname);
     t->namespace = pg_src_namespace_of(e->nspname);
-    if (!t->name || (strcmp(e->nspname, "public") != 0 && !t->namespace)) {
+    t->comment = e->comment ? fmt_strdup(e->comment) : NULL;
+    if (!t->name || (strcmp(e->nspname, "public") != 0 && !t->namespace) ||
+        (e->comment && !t->comment)) {
         rc = pg_src_fail(s, "out of memory");
         goto done;
     }

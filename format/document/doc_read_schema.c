@@ -335,6 +335,8 @@ static int read_column(fmt_doc_reader *r, fmt_column *c, fmt_position at)
             rc = read_identity(r, c);
         } else if (doc_text_is(&ev, "last_value")) {
             rc = read_last_value(r, c);
+        } else if (doc_text_is(&ev, "comment")) {
+            rc = doc_read_optional_string(r, &c->comment, "comment");
         } else {
             rc = doc_skip_next_value(r);
         }
@@ -795,6 +797,8 @@ int doc_read_table_head(fmt_doc_reader *r, const fmt_json_event *name_ev)
             rc = doc_read_optional_string(r, &t->namespace, "namespace");
         } else if (doc_text_is(&ev, "partitioning")) {
             rc = read_partitioning(r, t);
+        } else if (doc_text_is(&ev, "comment")) {
+            rc = doc_read_optional_string(r, &t->comment, "comment");
         } else if (doc_text_is(&ev, "rows")) {
             if (!have_columns)
                 return doc_fail_at(r, ev.pos, NULL,

@@ -167,6 +167,8 @@ static int write_column(fmt_json_writer *j, const fmt_column *c)
                                   fmt_values_write_integer(j, c->last_value) < 0))
             return -1;
     }
+    if (opt_string(j, "comment", c->comment) < 0)
+        return -1;
     return fmt_json_writer_object_end(j);
 }
 
@@ -316,7 +318,9 @@ int fmt_doc_write_table_begin(fmt_doc_writer *w, const fmt_table *t, int with_ro
     for (size_t i = 0; i < t->ncolumns; i++)
         if (write_column(j, &t->columns[i]) < 0)
             return -1;
-    if (fmt_json_writer_array_end(j) < 0 || write_constraints(j, t) < 0)
+    /* "comment" sorts between "columns" and "constraints" (2.3) */
+    if (fmt_json_writer_array_end(j) < 0 || opt_string(j, "comment", t->comment) < 0 ||
+        write_constraints(j, t) < 0)
         return -1;
     if (t->nindexes) {
         if (fmt_json_writer_keyz(j, "indexes") < 0 || fmt_json_writer_array_start(j) < 0)

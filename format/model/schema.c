@@ -106,6 +106,7 @@ static void column_clear(fmt_column *c)
     free(c->generated_sql);
     free(c->collation);
     free(c->collation_namespace);
+    free(c->comment);
 }
 
 void fmt_table_free(fmt_table *t)
@@ -114,6 +115,7 @@ void fmt_table_free(fmt_table *t)
         return;
     free(t->name);
     free(t->namespace);
+    free(t->comment);
     fmt_partitioning_free(t->partitioning);
     for (size_t i = 0; i < t->ncolumns; i++)
         column_clear(&t->columns[i]);

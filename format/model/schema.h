@@ -75,6 +75,7 @@ typedef struct {
     fmt_identity_kind identity;
     bool has_last_value;
     int64_t last_value; /* last value handed out (sqlite_sequence, sequence) */
+    char *comment;      /* COMMENT ON COLUMN, or NULL (since 1.1) */
 } fmt_column;
 
 typedef struct {
@@ -157,6 +158,7 @@ typedef struct {
     bool without_rowid;             /* SQLite WITHOUT ROWID */
     bool strict;                    /* SQLite STRICT */
     fmt_partitioning *partitioning; /* NULL unless partitioned */
+    char *comment;                  /* COMMENT ON TABLE, or NULL (since 1.1) */
 } fmt_table;
 
 typedef enum { FMT_NATIVE_VIEW, FMT_NATIVE_TRIGGER } fmt_native_kind;

@@ -357,6 +357,32 @@ static int own_sequences(pg_target *st, const fmt_table *t, const serial_sequenc
     return 0;
 }
 
+/* COMMENT ON TABLE and COLUMN: text, never SQL, so quoted as a literal
+ * (and kept under --untrusted). */
+static int add_comments(pg_target *st, const fmt_table *t)
+{
+    db_buf b = {0};
+    if (t->comment) {
+        db_buf_printf(&b, "COMMENT ON TABLE %s IS ", st->qname);
+        db_buf_literal(&b, t->comment);
+        if (pg_target_run_buf(st, &b) < 0)
+            return db_error(&st->diag, "table \"%s\": cannot set its comment: %s", st->display,
+                            st->diag.message);
+    }
+    for (size_t i = 0; i < t->ncolumns; i++) {
+        if (!t->columns[i].comment)
+            continue;
+        db_buf_printf(&b, "COMMENT ON COLUMN %s.", st->qname);
+        db_buf_ident(&b, t->columns[i].name);
+        db_buf_add(&b, " IS ");
+        db_buf_literal(&b, t->columns[i].comment);
+        if (pg_target_run_buf(st, &b) < 0)
+            return db_error(&st->diag, "table \"%s\", column \"%s\": cannot set its comment: %s",
+                            st->display, t->columns[i].name, st->diag.message);
+    }
+    return 0;
+}
+
 int pg_target_create_table(pg_target *st, const fmt_table *t)
 {
     const char *ns = t->namespace ? t->namespace : DEFAULT_NAMESPACE;
@@ -388,6 +414,8 @@ int pg_target_create_table(pg_target *st, const fmt_table *t)
         goto done;
     }
     if (t->partitioning && pg_target_check_partition_key(st) < 0)
+        goto done;
+    if (add_comments(st, t) < 0)
         goto done;
     if (create_partitions(st, t, ns) < 0 || own_sequences(st, t, serials) < 0)
         goto done;

@@ -127,11 +127,28 @@ static int conflict_key(sqlite_target *st, const fmt_table *t, int exists)
     return 0;
 }
 
+/* SQLite keeps no comments: one warning per table says how many. */
+static void warn_comments(sqlite_target *st, const fmt_table *t)
+{
+    size_t n = 0;
+    char columns[64] = "";
+    for (size_t i = 0; i < t->ncolumns; i++)
+        n += t->columns[i].comment != NULL;
+    if (n)
+        snprintf(columns, sizeof columns, "%s%zu column comment%s", t->comment ? " and " : "", n,
+                 n == 1 ? "" : "s");
+    if (t->comment || n)
+        db_warn(&st->diag, "table \"%s\": %s%s not carried: SQLite keeps no comments", t->name,
+                t->comment ? "its comment" : "", columns);
+}
+
 static int table_begin_named(sqlite_target *st, const fmt_table *t)
 {
     sqlite_catalog_object obj = {0};
     int rc = -1, autoincrement = 0, exists = 0;
 
+    if (t)
+        warn_comments(st, t);
     if (t && t->partitioning)
         db_warn(&st->diag,
                 "table \"%s\": partitioning (%s, %zu partitions) not carried: SQLite has no "

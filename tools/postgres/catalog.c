@@ -31,7 +31,7 @@ static const char columns_sql[] =
     "pg_catalog.pg_get_expr(ad.adbin, ad.adrelid), a.attidentity, a.attgenerated, "
     "CASE WHEN a.attcollation <> 0 AND a.attcollation <> t.typcollation THEN co.collname END, "
     "seq.nspname, seq.relname, seq.deptype, a.atttypid, a.atttypmod, "
-    "pg_catalog.col_description(a.attrelid, a.attnum) IS NOT NULL, "
+    "pg_catalog.col_description(a.attrelid, a.attnum), "
     "coalesce(bt.typname, t.typname), coalesce(bt.typcategory, t.typcategory), "
     "a.atthasdef OR a.attidentity <> '', "
     "CASE WHEN a.attcollation <> 0 AND a.attcollation <> t.typcollation THEN cn.nspname END "
@@ -88,7 +88,8 @@ static bool fill(pg_catalog_column *c, const PGresult *res, int r)
     c->seq_relname = field(res, r, COL_SEQ_RELNAME, &oom);
     c->seq_deptype =
         PQgetisnull(res, r, COL_SEQ_DEPTYPE) ? '\0' : PQgetvalue(res, r, COL_SEQ_DEPTYPE)[0];
-    c->has_comment = flag(res, r, COL_COMMENT);
+    c->has_comment = !PQgetisnull(res, r, COL_COMMENT);
+    c->comment = field(res, r, COL_COMMENT, &oom);
     return !oom;
 }
 
@@ -127,6 +128,7 @@ void pg_catalog_columns_free(pg_catalog_column *columns, size_t n)
         free(columns[i].type_text);
         free(columns[i].base_typname);
         free(columns[i].default_sql);
+        free(columns[i].comment);
         free(columns[i].collation);
         free(columns[i].collation_namespace);
         free(columns[i].seq_nspname);

@@ -29,6 +29,7 @@ typedef struct {
     char *seq_relname;
     char seq_deptype; /* 'a' serial, 'i' identity, '\0' none */
     bool has_comment;
+    char *comment; /* col_description, or NULL */
 } pg_catalog_column;
 
 /* The columns of the table with that oid (as text), in attnum order.
