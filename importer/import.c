@@ -379,6 +379,8 @@ static void report_untrusted(const db_untrusted_report *u)
         {u->expression_indexes, "expression or partial indexes"},
         {u->partitionings, "partitionings (each table holds all its rows)"},
         {u->domain_expressions, "domain defaults and CHECKs"},
+        {u->policies,
+         "row-level security policies (row-level security stays on: their rows stay hidden)"},
         {u->views, "views"},
         {u->triggers, "triggers"},
     };

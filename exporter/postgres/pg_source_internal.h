@@ -105,6 +105,9 @@ bool pg_src_table_selected(const pg_src *s, const char *nspname, const char *rel
 char *pg_src_namespace_of(const char *nspname);
 /* Runs a catalog query with up to two text parameters; NULL on error. */
 PGresult *pg_src_query(pg_src *s, const char *sql, const char *p1, const char *p2);
+/* row_security.c: the table oid's ENABLE/FORCE ROW LEVEL SECURITY and
+ * policies into t->row_security (left NULL when it has none). 0 or -1. */
+int pg_src_load_row_security(pg_src *s, const char *oid, fmt_table *t);
 /* A field, NULL when SQL NULL; a copy of it; whether it is true. */
 const char *pg_src_val(const PGresult *res, int row, int col);
 char *pg_src_dup_val(const PGresult *res, int row, int col);

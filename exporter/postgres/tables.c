@@ -496,12 +496,6 @@ done:
 
 static int table_warnings(pg_src *s, const table_entry *e)
 {
-    if (e->rls && pg_src_warn(s,
-                              "table \"%s\": row-level security and its policies are not "
-                              "carried",
-                              e->key) < 0) {
-        return -1;
-    }
     if (e->inherits && pg_src_warn(s,
                                    "table \"%s\": inheritance is not carried (carried as a "
                                    "plain table)",
@@ -535,7 +529,8 @@ static int load_table(pg_src *s, const table_entry *e, fmt_table **out)
         goto done;
     }
     if (table_warnings(s, e) < 0 || load_columns(s, e, t) < 0 || load_constraints(s, e, t) < 0 ||
-        load_indexes(s, e, t) < 0 || (e->relkind == 'p' && load_partitioning(s, e, t) < 0)) {
+        load_indexes(s, e, t) < 0 || (e->relkind == 'p' && load_partitioning(s, e, t) < 0) ||
+        (e->rls && pg_src_load_row_security(s, e->oid, t) < 0)) {
         rc = -1;
         goto done;
     }

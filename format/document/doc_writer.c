@@ -267,6 +267,34 @@ static int write_index(fmt_json_writer *j, const fmt_index *ix)
     return fmt_json_writer_object_end(j);
 }
 
+static int write_policy(fmt_json_writer *j, const fmt_policy *p)
+{
+    if (fmt_json_writer_object_start(j) < 0 || key_string(j, "name", p->name) < 0 ||
+        key_string(j, "command", p->command) < 0 || fmt_json_writer_keyz(j, "permissive") < 0 ||
+        fmt_json_writer_bool(j, p->permissive) < 0 ||
+        string_array(j, "roles", p->roles, p->nroles) < 0 ||
+        opt_string(j, "using", p->using_sql) < 0 ||
+        opt_string(j, "with_check", p->with_check_sql) < 0)
+        return -1;
+    return fmt_json_writer_object_end(j);
+}
+
+/* "row_security" sorts between "partitioning" and "rows" (2.3). */
+static int write_row_security(fmt_json_writer *j, const fmt_row_security *rs)
+{
+    if (fmt_json_writer_keyz(j, "row_security") < 0 || fmt_json_writer_object_start(j) < 0 ||
+        fmt_json_writer_keyz(j, "enabled") < 0 || fmt_json_writer_bool(j, rs->enabled) < 0 ||
+        fmt_json_writer_keyz(j, "forced") < 0 || fmt_json_writer_bool(j, rs->forced) < 0 ||
+        fmt_json_writer_keyz(j, "policies") < 0 || fmt_json_writer_array_start(j) < 0)
+        return -1;
+    for (size_t i = 0; i < rs->npolicies; i++)
+        if (write_policy(j, &rs->policies[i]) < 0)
+            return -1;
+    if (fmt_json_writer_array_end(j) < 0)
+        return -1;
+    return fmt_json_writer_object_end(j);
+}
+
 static int write_partitioning(fmt_json_writer *j, const fmt_partitioning *p)
 {
     if (fmt_json_writer_keyz(j, "partitioning") < 0 || fmt_json_writer_object_start(j) < 0 ||
@@ -346,6 +374,8 @@ int fmt_doc_write_table_begin(fmt_doc_writer *w, const fmt_table *t, int with_ro
             return -1;
     }
     if (t->partitioning && write_partitioning(j, t->partitioning) < 0)
+        return -1;
+    if (t->row_security && write_row_security(j, t->row_security) < 0)
         return -1;
     w->table = t;
     w->in_rows = with_rows;

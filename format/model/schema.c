@@ -36,6 +36,22 @@ void fmt_user_type_clear(fmt_user_type *u)
     memset(u, 0, sizeof *u);
 }
 
+void fmt_row_security_free(fmt_row_security *r)
+{
+    if (!r)
+        return;
+    for (size_t i = 0; i < r->npolicies; i++) {
+        fmt_policy *p = &r->policies[i];
+        free(p->name);
+        free(p->command);
+        fmt_strings_free(p->roles, p->nroles);
+        free(p->using_sql);
+        free(p->with_check_sql);
+    }
+    free(r->policies);
+    free(r);
+}
+
 void fmt_partitioning_free(fmt_partitioning *p)
 {
     if (!p)
@@ -117,6 +133,7 @@ void fmt_table_free(fmt_table *t)
     free(t->namespace);
     free(t->comment);
     fmt_partitioning_free(t->partitioning);
+    fmt_row_security_free(t->row_security);
     for (size_t i = 0; i < t->ncolumns; i++)
         column_clear(&t->columns[i]);
     free(t->columns);

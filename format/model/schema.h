@@ -141,6 +141,24 @@ typedef struct {
     size_t npartitions;
 } fmt_partitioning;
 
+/* A row-level security policy (PostgreSQL CREATE POLICY). */
+typedef struct {
+    char *name;
+    char *command; /* "all", "select", "insert", "update", "delete" */
+    bool permissive;
+    char **roles; /* "public" or role names */
+    size_t nroles;
+    char *using_sql;      /* USING expression, or NULL */
+    char *with_check_sql; /* WITH CHECK expression, or NULL */
+} fmt_policy;
+
+/* A table's row-level security: ENABLE / FORCE and its policies. */
+typedef struct {
+    bool enabled, forced;
+    fmt_policy *policies;
+    size_t npolicies;
+} fmt_row_security;
+
 typedef struct {
     char *name;
     char *namespace; /* the schema; NULL = the backend's default ("public", "main") */
@@ -159,6 +177,7 @@ typedef struct {
     bool strict;                    /* SQLite STRICT */
     fmt_partitioning *partitioning; /* NULL unless partitioned */
     char *comment;                  /* COMMENT ON TABLE, or NULL (since 1.1) */
+    fmt_row_security *row_security; /* NULL when off and without policies (since 1.1) */
 } fmt_table;
 
 typedef enum { FMT_NATIVE_VIEW, FMT_NATIVE_TRIGGER } fmt_native_kind;
@@ -173,6 +192,7 @@ typedef struct {
 void fmt_header_clear(fmt_header *h);
 void fmt_user_type_clear(fmt_user_type *u);
 void fmt_partitioning_free(fmt_partitioning *p);
+void fmt_row_security_free(fmt_row_security *r);
 void fmt_table_free(fmt_table *t);
 /* A list of n tables as a source hands it out: each table, then the array
  * (NULL is fine). */

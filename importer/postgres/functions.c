@@ -171,6 +171,11 @@ static int check_probe(pg_target *st, const char *expression, const char *what)
     return rc;
 }
 
+int pg_target_check_table_expression(pg_target *st, const char *expression, const char *what)
+{
+    return check_probe(st, expression, what);
+}
+
 int pg_target_check_partition_key(pg_target *st)
 {
     char *node = NULL, what[160];

@@ -25,6 +25,7 @@ typedef enum {
     PHASE_INDEXES,
     PHASE_CHECKS,
     PHASE_FOREIGN_KEYS,
+    PHASE_ROW_SECURITY, /* after the data: FORCE would hold the import's own rows to it */
     PHASE_COUNT
 } post_phase;
 
@@ -236,6 +237,14 @@ int pg_target_row(void *state, const fmt_value *values, const unsigned char *pre
 
 /* Keys, indexes, checks and foreign keys of t, kept for finish. */
 int pg_target_collect_post_data(pg_target *st, const fmt_table *t);
+/* post_data.c: one statement for after the data (sql is taken). */
+int pg_target_add_post(pg_target *st, post_phase phase, db_buf *sql, const char *what);
+/* row_security.c: ENABLE/FORCE ROW LEVEL SECURITY and the policies of a
+ * table this import creates, for after the data. 0 or -1. */
+int pg_target_collect_row_security(pg_target *st, const fmt_table *t);
+/* functions.c: what an expression over the current table calls, checked
+ * as a CHECK's is (what names it for the message). 0 or -1. */
+int pg_target_check_table_expression(pg_target *st, const char *expression, const char *what);
 /* t's identity and serial sequences, kept for finish. */
 int pg_target_collect_sequences(pg_target *st, const fmt_table *t);
 int pg_target_run_post_data(pg_target *st);

@@ -194,6 +194,11 @@ static int collect_foreign_keys(pg_target *st, const fmt_foreign_key *fks, size_
 }
 
 /* Keys, indexes, checks and foreign keys of t, for finish. */
+int pg_target_add_post(pg_target *st, post_phase phase, db_buf *sql, const char *what)
+{
+    return add_post(st, phase, sql, what, 0, 0, NULL, NULL, NULL);
+}
+
 int pg_target_collect_post_data(pg_target *st, const fmt_table *t)
 {
     const char *ns = t->namespace ? t->namespace : DEFAULT_NAMESPACE;
@@ -230,7 +235,8 @@ int pg_target_collect_post_data(pg_target *st, const fmt_table *t)
         if (add_post(st, PHASE_CHECKS, &b, what, !st->source_is_pg, 'c', c->name, NULL, NULL) < 0)
             return -1;
     }
-    if (collect_foreign_keys(st, t->foreign_keys, t->nforeign_keys) < 0)
+    if (collect_foreign_keys(st, t->foreign_keys, t->nforeign_keys) < 0 ||
+        pg_target_collect_row_security(st, t) < 0)
         return -1;
     /* A partition's own indexes and foreign keys, on the partition. */
     for (size_t p = 0; t->partitioning && p < t->partitioning->npartitions; p++) {

@@ -149,6 +149,13 @@ static int table_begin_named(sqlite_target *st, const fmt_table *t)
 
     if (t)
         warn_comments(st, t);
+    if (t && t->row_security)
+        db_warn(&st->diag,
+                "table \"%s\": row-level security (%s%s, %zu %s) not carried: SQLite has none, "
+                "every row is readable",
+                t->name, t->row_security->enabled ? "enabled" : "off",
+                t->row_security->forced ? ", forced" : "", t->row_security->npolicies,
+                t->row_security->npolicies == 1 ? "policy" : "policies");
     if (t && t->partitioning)
         db_warn(&st->diag,
                 "table \"%s\": partitioning (%s, %zu partitions) not carried: SQLite has no "

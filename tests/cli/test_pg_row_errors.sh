@@ -156,15 +156,16 @@ check_contains "on-conflict not null: the row and column" "$err" \
     'table "t", row 14, column "n": null value in column "n" of relation "t" violates not-null constraint'
 check_eq "on-conflict: target unchanged" "$(pgq oc "SELECT string_agg(id || ':' || n, ',') FROM t")" "1:1"
 
-# A foreign key of an existing table is checked when the COPY ends, with
-# no line: the message says which key (the row is not known).
+# A foreign key of an existing table is checked after the last row (it is
+# dropped for the load and added again), with no line: the message says
+# which constraint and which key (the row is not known).
 pg_create fk
 pgq fk "CREATE TABLE p (id integer PRIMARY KEY); INSERT INTO p SELECT generate_series(1, 20) WHERE true
         ; DELETE FROM p WHERE id = 12
         ; CREATE TABLE t (id integer PRIMARY KEY, k json, n integer REFERENCES p)"
 err=$("$DBIMPORT" -a "$(pg_uri fk)" "$WORK/oc.json" 2>&1); rc=$?
 check_eq "foreign key: exit 1" "$rc" 1
-check_eq "foreign key: the key" "$err" 'dbimport: error: table "t": insert or update on table "t" violates foreign key constraint "t_n_fkey": Key (n)=(12) is not present in table "p"'
+check_eq "foreign key: the key" "$err" 'dbimport: error: table "t": the target'"'"'s foreign key t_n_fkey does not hold with the rows loaded: insert or update on table "t" violates foreign key constraint "t_n_fkey": Key (n)=(12) is not present in table "p"'
 
 # --on-invalid retries a batch from a savepoint: the row left out is the
 # bad one, in the second batch too.

@@ -23,7 +23,17 @@ int db_untrusted_table(const fmt_table *t, fmt_table *out, db_untrusted_report *
     out->checks = NULL;
     out->nchecks = 0;
     out->partitioning = NULL;
+    out->row_security = NULL;
     report->checks += t->nchecks;
+    /* ENABLE/FORCE stay: without its policies a table shows its rows to
+     * none but its owner, the safe way to be wrong */
+    if (t->row_security) {
+        if (!(out->row_security = calloc(1, sizeof *out->row_security)))
+            return -1;
+        out->row_security->enabled = t->row_security->enabled;
+        out->row_security->forced = t->row_security->forced;
+        report->policies += t->row_security->npolicies;
+    }
     if (t->partitioning)
         report->partitionings++;
     if (t->ncolumns && !(out->columns = calloc(t->ncolumns, sizeof *out->columns)))
@@ -58,6 +68,7 @@ int db_untrusted_table(const fmt_table *t, fmt_table *out, db_untrusted_report *
 
 void db_untrusted_table_free(fmt_table *out)
 {
+    free(out->row_security);
     free(out->columns);
     free(out->indexes);
     memset(out, 0, sizeof *out);

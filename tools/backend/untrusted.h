@@ -17,6 +17,7 @@ typedef struct {
     uint64_t expression_indexes; /* indexes on expressions, or partial ones */
     uint64_t partitionings;      /* partitioned tables, created as one table */
     uint64_t domain_expressions; /* domains' defaults and CHECKs */
+    uint64_t policies;           /* row-level security policies (RLS stays on: rows hidden) */
     uint64_t views;
     uint64_t triggers;
 } db_untrusted_report;
