@@ -28,6 +28,7 @@
 
 #include "cli.h"
 #include "import.h"
+#include "import_options.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -175,23 +176,6 @@ static void clean(void)
                " CREATE SCHEMA public; END$$");
 }
 
-static void choose_options(db_import_options *o, uint8_t bits)
-{
-    static const db_on_invalid invalid[] = {DB_ON_INVALID_ERROR, DB_ON_INVALID_NULL,
-                                            DB_ON_INVALID_SKIP_ROW, DB_ON_INVALID_ERROR};
-    static const db_on_conflict conflict[] = {DB_ON_CONFLICT_ERROR, DB_ON_CONFLICT_SKIP,
-                                              DB_ON_CONFLICT_UPDATE, DB_ON_CONFLICT_ERROR};
-    memset(o, 0, sizeof *o);
-    o->target = locator;
-    o->input = input_path;
-    o->target_options.single_transaction = 1;
-    o->target_options.on_invalid = invalid[bits & 3];
-    o->target_options.untrusted = (bits >> 2) & 1;
-    o->target_options.on_conflict = conflict[(bits >> 3) & 3];
-    o->target_options.dry_run = (bits >> 6) & 1;
-    o->target_options.schema_only = (bits >> 7) & 1 && !((bits >> 5) & 1);
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     db_import_options opts;
@@ -202,7 +186,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     FILE *f = fopen(input_path, "wb");
     if (!f || (size > 1 && fwrite(data + 1, 1, size - 1, f) != size - 1) || fclose(f) != 0)
         abort(); /* the machine, not the input */
-    choose_options(&opts, data[0]);
+    fuzz_import_options(&opts, data[0], locator, input_path);
     int rc = db_import(&opts);
     if (rc < 0 || opts.target_options.dry_run) {
         check_unchanged(rc < 0 ? "after a failed import" : "after a dry run");
