@@ -108,6 +108,9 @@ PGresult *pg_src_query(pg_src *s, const char *sql, const char *p1, const char *p
 /* row_security.c: the table oid's ENABLE/FORCE ROW LEVEL SECURITY and
  * policies into t->row_security (left NULL when it has none). 0 or -1. */
 int pg_src_load_row_security(pg_src *s, const char *oid, fmt_table *t);
+/* sequences.c: the stand-alone sequences of the selected schemas into
+ * h->sequences. 0 or -1. */
+int pg_src_load_sequences(pg_src *s, fmt_header *h);
 /* A field, NULL when SQL NULL; a copy of it; whether it is true. */
 const char *pg_src_val(const PGresult *res, int row, int col);
 char *pg_src_dup_val(const PGresult *res, int row, int col);

@@ -274,6 +274,14 @@ static int src_header(void *state, fmt_header *h)
         fmt_user_type_clear(&h->user_types[i]);
     }
     free(h->user_types);
+    for (i = 0; i < h->nsequences; i++) {
+        free(h->sequences[i].name);
+        free(h->sequences[i].namespace);
+        free(h->sequences[i].type);
+    }
+    free(h->sequences);
+    h->sequences = NULL;
+    h->nsequences = 0;
     h->extensions = NULL;
     h->user_types = NULL;
     h->nextensions = h->nuser_types = 0;
@@ -300,7 +308,7 @@ static int src_header(void *state, fmt_header *h)
             }
         }
     }
-    return 0;
+    return pg_src_load_sequences(s, h);
 }
 
 static int src_tables(void *state, fmt_table ***tables, size_t *ntables)

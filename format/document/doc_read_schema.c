@@ -180,9 +180,9 @@ static int read_user_types(fmt_doc_reader *r, fmt_user_type_kind kind, const cha
 
 int doc_is_header_key(const fmt_json_event *key)
 {
-    static const char *const keys[] = {
-        "format",     "format_version", "created", "generator", "source",
-        "extensions", "enums",          "domains", "tables",    NULL};
+    static const char *const keys[] = {"format",    "format_version", "created", "generator",
+                                       "source",    "extensions",     "enums",   "domains",
+                                       "sequences", "tables",         NULL};
     for (size_t i = 0; keys[i]; i++)
         if (doc_text_is(key, keys[i]))
             return 1;
@@ -220,6 +220,8 @@ int doc_top_level_key(fmt_doc_reader *r, const fmt_json_event *key)
         rc = read_user_types(r, FMT_USER_TYPE_ENUM, "\"enums\"");
     else if (doc_text_is(key, "domains"))
         rc = read_user_types(r, FMT_USER_TYPE_DOMAIN, "\"domains\"");
+    else if (doc_text_is(key, "sequences"))
+        rc = doc_read_sequences(r);
     else if (doc_text_is(key, "views"))
         rc = read_native_objects(r, FMT_NATIVE_VIEW, "\"views\"");
     else if (doc_text_is(key, "triggers"))

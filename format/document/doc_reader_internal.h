@@ -113,6 +113,8 @@ int doc_top_level_key(fmt_doc_reader *r, const fmt_json_event *key);
  * array) or to the end of the table object (returns 0). */
 int doc_read_table_head(fmt_doc_reader *r, const fmt_json_event *name_ev);
 
+/* The header's "sequences" (doc_read_sequences.c). 0 or -1. */
+int doc_read_sequences(fmt_doc_reader *r);
 /* A table's "row_security" object (doc_read_rls.c). 0 or -1. */
 int doc_read_row_security(fmt_doc_reader *r, fmt_table *t);
 /* The row buffers (values, presence, offsets) sized for ncolumns. 0/-1. */

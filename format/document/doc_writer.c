@@ -115,6 +115,34 @@ static int write_user_types(fmt_json_writer *j, const fmt_header *h, fmt_user_ty
     return fmt_json_writer_array_end(j);
 }
 
+static int key_integer(fmt_json_writer *j, const char *key, int64_t v)
+{
+    return fmt_json_writer_keyz(j, key) < 0 ? -1 : fmt_values_write_integer(j, v);
+}
+
+/* "sequences": one line each. */
+static int write_sequences(fmt_json_writer *j, const fmt_header *h)
+{
+    if (!h->nsequences)
+        return 0;
+    if (fmt_json_writer_keyz(j, "sequences") < 0 || fmt_json_writer_array_start(j) < 0)
+        return -1;
+    for (size_t i = 0; i < h->nsequences; i++) {
+        const fmt_sequence *s = &h->sequences[i];
+        if (fmt_json_writer_object_start(j) < 0 || key_string(j, "name", s->name) < 0 ||
+            opt_string(j, "namespace", s->namespace) < 0 || key_string(j, "type", s->type) < 0 ||
+            key_integer(j, "start", s->start) < 0 ||
+            key_integer(j, "increment", s->increment) < 0 ||
+            key_integer(j, "min", s->min_value) < 0 || key_integer(j, "max", s->max_value) < 0 ||
+            key_integer(j, "cache", s->cache) < 0 || fmt_json_writer_keyz(j, "cycle") < 0 ||
+            fmt_json_writer_bool(j, s->cycle) < 0 ||
+            (s->has_last_value && key_integer(j, "last_value", s->last_value) < 0) ||
+            fmt_json_writer_object_end(j) < 0)
+            return -1;
+    }
+    return fmt_json_writer_array_end(j);
+}
+
 int fmt_doc_write_header(fmt_doc_writer *w, const fmt_header *h)
 {
     fmt_json_writer *j = w->json;
@@ -135,7 +163,7 @@ int fmt_doc_write_header(fmt_doc_writer *w, const fmt_header *h)
     if (h->nextensions && string_array(j, "extensions", h->extensions, h->nextensions) < 0)
         return -1;
     if (write_user_types(j, h, FMT_USER_TYPE_ENUM, "enums") < 0 ||
-        write_user_types(j, h, FMT_USER_TYPE_DOMAIN, "domains") < 0)
+        write_user_types(j, h, FMT_USER_TYPE_DOMAIN, "domains") < 0 || write_sequences(j, h) < 0)
         return -1;
     if (fmt_json_writer_keyz(j, "tables") < 0 || fmt_json_writer_object_start(j) < 0)
         return -1;

@@ -20,6 +20,12 @@ void fmt_header_clear(fmt_header *h)
     for (size_t i = 0; i < h->nuser_types; i++)
         fmt_user_type_clear(&h->user_types[i]);
     free(h->user_types);
+    for (size_t i = 0; i < h->nsequences; i++) {
+        free(h->sequences[i].name);
+        free(h->sequences[i].namespace);
+        free(h->sequences[i].type);
+    }
+    free(h->sequences);
     memset(h, 0, sizeof *h);
 }
 

@@ -33,6 +33,19 @@ typedef struct {
     size_t nchecks;
 } fmt_user_type;
 
+/* A stand-alone sequence (PostgreSQL CREATE SEQUENCE), with its options
+ * and its value (since 1.1). Identity and serial sequences travel with
+ * their columns instead. */
+typedef struct {
+    char *name;
+    char *namespace; /* NULL: the default schema */
+    char *type;      /* "smallint", "integer", "bigint" */
+    int64_t start, increment, min_value, max_value, cache;
+    bool cycle;
+    bool has_last_value; /* it has handed out a value: last_value is it */
+    int64_t last_value;
+} fmt_sequence;
+
 typedef struct {
     char *format_version; /* as read, e.g. "1.0" */
     char *created;        /* RFC 3339 UTC, or NULL when left out */
@@ -50,6 +63,8 @@ typedef struct {
     size_t nextensions;
     fmt_user_type *user_types; /* enums and domains, in an order they can be created */
     size_t nuser_types;
+    fmt_sequence *sequences; /* stand-alone sequences (since 1.1) */
+    size_t nsequences;
 } fmt_header;
 
 typedef enum {

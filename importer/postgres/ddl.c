@@ -191,18 +191,21 @@ static int add_serial_default(pg_target *st, const fmt_column *c, const char *ns
         return -1;
     }
     const char *params[] = {seq};
-    int found = pg_target_query_value(st, "SELECT 1 WHERE pg_catalog.to_regclass($1) IS NOT NULL",
-                                      1, params, NULL);
+    char *oid = NULL;
+    int found = pg_target_query_value(st,
+                                      "SELECT pg_catalog.to_regclass($1)::pg_catalog.oid::text "
+                                      "WHERE pg_catalog.to_regclass($1) IS NOT NULL",
+                                      1, params, &oid);
     if (found < 0) {
         free(seq);
         return -1;
     }
     /* A new table's default never draws on a sequence the application
      * owns: rows without the column would advance it. One this import
-     * created for an earlier table (a shared sequence) is the file's. */
-    int ours = 0;
-    for (size_t k = 0; k < st->ncreated_sequences && !ours; k++)
-        ours = strcmp(st->created_sequences[k], seq) == 0;
+     * created (for an earlier table, or from the file's "sequences") is
+     * the file's. */
+    int ours = pg_target_created_sequence(st, oid);
+    free(oid);
     if (found && !ours) {
         db_error(&st->diag,
                  "table \"%s\", column \"%s\": its default draws on sequence %s, which the "
@@ -303,9 +306,8 @@ static int create_sequences(pg_target *st, const fmt_table *t, const serial_sequ
             return db_error(&st->diag,
                             "table \"%s\", column \"%s\": cannot create its sequence: %s",
                             st->display, t->columns[i].name, st->diag.message);
-        if (fmt_strings_push_copy(&st->created_sequences, &st->ncreated_sequences,
-                                  serials[i].sequence) < 0)
-            return db_oom(&st->diag);
+        if (pg_target_note_created_sequence(st, serials[i].sequence) < 0)
+            return -1;
     }
     return 0;
 }

@@ -123,13 +123,25 @@ typedef struct {
     size_t nsequences;
     loaded_table *tables;
     size_t ntables;
-    char **created_sequences; /* by this import, quoted as in the file's defaults */
+    char **created_sequences; /* by this import: their oids */
     size_t ncreated_sequences;
     char *absent_note; /* an existing table's columns the file lacks, for a warning */
     /* existing tables' foreign keys, dropped for the load (target_fks.c) */
     suspended_fk *fks;
     size_t nfks;
 } pg_target;
+
+/* ---- sequences.c: the sequences this import creates ---------------------- */
+
+/* Records the sequence qname (just created) as this import's. 0 or -1. */
+int pg_target_note_created_sequence(pg_target *st, const char *qname);
+/* 1 if oid (text; NULL: none) is a sequence this import created. */
+int pg_target_created_sequence(const pg_target *st, const char *oid);
+/* The file's stand-alone sequences the target lacks, created with their
+ * options (at begin, before any table's default names one). 0 or -1. */
+int pg_target_create_sequences(pg_target *st, const fmt_header *h);
+/* Their values, after the data. 0 or -1. */
+int pg_target_set_file_sequences(pg_target *st, const fmt_header *h);
 
 /* ---- target_fks.c: an existing table's foreign keys during the load ------- */
 

@@ -168,7 +168,8 @@ static int target_begin(void *state, const fmt_header *h)
             return db_error(&st->diag, "cannot configure the session: %s", st->diag.message);
     if (!st->opts.dry_run && take_import_lock(st) < 0)
         return db_error(&st->diag, "cannot take the import lock: %s", st->diag.message);
-    if (pg_target_prepare_extensions(st, h) < 0 || pg_target_prepare_user_types(st, h) < 0)
+    if (pg_target_prepare_extensions(st, h) < 0 || pg_target_prepare_user_types(st, h) < 0 ||
+        pg_target_create_sequences(st, h) < 0)
         return -1;
     return st->diag.oom ? db_oom(&st->diag) : 0;
 }
@@ -354,6 +355,8 @@ static int target_finish(void *state, const fmt_native_object *objects, size_t n
     if (pg_target_restore_fks(st) < 0)
         return -1;
     if (!st->opts.dry_run && !st->opts.schema_only && pg_target_set_sequences(st) < 0)
+        return -1;
+    if (st->header && pg_target_set_file_sequences(st, st->header) < 0)
         return -1;
     if (!st->opts.data_only && pg_target_create_native_objects(st, objects, nobjects) < 0)
         return -1;

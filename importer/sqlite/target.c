@@ -274,6 +274,11 @@ static int target_begin(void *state, const fmt_header *h)
     if (same < 0)
         return -1;
     st->source_is_sqlite = same;
+    if (h && h->nsequences)
+        db_warn(&st->diag,
+                "%zu stand-alone sequence%s not carried: SQLite has none (a table's AUTOINCREMENT "
+                "keeps its own)",
+                h->nsequences, h->nsequences == 1 ? "" : "s");
     /* 64 MiB of page cache for this connection only. The journal mode is the
      * user's and stays as it is. */
     if (sqlite_tgt_exec_one(st, "PRAGMA cache_size = -65536", "cannot configure the connection") <

@@ -1,0 +1,84 @@
+/* Stand-alone sequences (CREATE SEQUENCE) of the selected schemas, with
+ * their options and value, for the header's "sequences". A sequence an
+ * identity or a serial column owns travels with its column; one an
+ * extension owns, with the extension. */
+#include "pg_source_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "number.h"
+#include "pg_sql.h"
+#include "sqlbuf.h"
+
+static int int64_at(const PGresult *res, int r, int c, int64_t *out)
+{
+    return fmt_int64_parse(out, PQgetvalue(res, r, c), (size_t)PQgetlength(res, r, c));
+}
+
+/* The value the sequence last handed out, as pg_dump reads it (pg_sequences
+ * shows what the cache reserved, which may be more): 1 with it in
+ * q->last_value, 0 when it has handed out none, -1 on error. */
+static int read_value(pg_src *s, const char *nspname, const char *relname, fmt_sequence *q)
+{
+    char *qname = pg_qualified(nspname, relname);
+    db_buf sql = {0};
+    if (!qname)
+        return pg_src_fail(s, "out of memory");
+    db_buf_printf(&sql, "SELECT last_value, is_called FROM %s", qname);
+    free(qname);
+    PGresult *res = sql.oom ? NULL : pg_src_query(s, sql.buf, NULL, NULL);
+    db_buf_free(&sql);
+    if (!res)
+        return -1;
+    int rc = PQntuples(res) == 1 && pg_src_bool_val(res, 0, 1) ? 1 : 0;
+    if (rc == 1 && int64_at(res, 0, 0, &q->last_value) < 0)
+        rc = pg_src_fail(s, "sequence \"%s\": unreadable value", relname);
+    PQclear(res);
+    return rc;
+}
+
+int pg_src_load_sequences(pg_src *s, fmt_header *h)
+{
+    static const char sql[] =
+        "SELECT n.nspname, c.relname, pg_catalog.format_type(q.seqtypid, NULL), q.seqstart,"
+        " q.seqincrement, q.seqmin, q.seqmax, q.seqcache, q.seqcycle, p.last_value"
+        " FROM pg_catalog.pg_sequence q JOIN pg_catalog.pg_class c ON c.oid = q.seqrelid"
+        " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+        " LEFT JOIN pg_catalog.pg_sequences p ON p.schemaname = n.nspname"
+        " AND p.sequencename = c.relname"
+        " WHERE " USER_RELATION " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend o"
+        " WHERE o.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND o.objid = c.oid"
+        " AND o.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass"
+        " AND o.deptype IN ('a', 'i')) " KEY_ORDER;
+    PGresult *res = pg_src_query(s, sql, NULL, NULL);
+    if (!res)
+        return -1;
+    int n = PQntuples(res), rc = 0;
+    if (n && !(h->sequences = calloc((size_t)n, sizeof *h->sequences))) {
+        PQclear(res);
+        return pg_src_fail(s, "out of memory");
+    }
+    for (int r = 0; r < n && rc == 0; r++) {
+        if (!pg_src_schema_selected(s, PQgetvalue(res, r, 0)))
+            continue;
+        fmt_sequence *q = &h->sequences[h->nsequences++];
+        q->name = pg_src_dup_val(res, r, 1);
+        q->namespace = pg_src_namespace_of(PQgetvalue(res, r, 0));
+        q->type = pg_src_dup_val(res, r, 2);
+        q->cycle = pg_src_bool_val(res, r, 8);
+        if (!q->name || !q->type || (!q->namespace && strcmp(PQgetvalue(res, r, 0), "public")))
+            rc = pg_src_fail(s, "out of memory");
+        else if (int64_at(res, r, 3, &q->start) < 0 || int64_at(res, r, 4, &q->increment) < 0 ||
+                 int64_at(res, r, 5, &q->min_value) < 0 || int64_at(res, r, 6, &q->max_value) < 0 ||
+                 int64_at(res, r, 7, &q->cache) < 0)
+            rc = pg_src_fail(s, "sequence \"%s\": unreadable options", q->name);
+        else {
+            int got = read_value(s, PQgetvalue(res, r, 0), PQgetvalue(res, r, 1), q);
+            q->has_last_value = got == 1;
+            rc = got < 0 ? -1 : 0;
+        }
+    }
+    PQclear(res);
+    return rc;
+}
