@@ -38,7 +38,7 @@ typedef struct {
     const unsigned char *present[2];
     saved_key last[2];
     db_buf canon[2], text;
-    uint64_t rows[2], only[2], changed;
+    uint64_t rows[2], only[2], changed, expected;
     char **errmsg;
 } row_merge;
 
@@ -193,14 +193,35 @@ static int check_order(row_merge *rm, int s)
 }
 
 /* Canonical bytes of column c (an index into the map) of side s. */
-static int canon_column(row_merge *rm, int s, size_t c, db_buf *out)
+static int canon_column(row_merge *rm, int s, size_t c, db_buf *out, const dd_value_mode *mode)
 {
     size_t col = s ? rm->map.ib[c] : rm->map.ia[c];
     if (rm->present[s] && !rm->present[s][col]) {
         db_buf_add(out, "?"); /* absent from the file's row: the column's default */
         return 0;
     }
-    return dd_value_canon(out, &rm->row[s][col], &rm->table[s]->columns[col].type, rm->mode);
+    return dd_value_canon(out, &rm->row[s][col], &rm->table[s]->columns[col].type, mode);
+}
+
+/* Column c of both current rows: 0 equal, 1 different, 2 equal only in
+ * what one backend cannot hold, -1 out of memory. */
+static int column_differs(row_merge *rm, size_t c)
+{
+    dd_value_mode lossy = *rm->mode;
+    for (int pass = 0; pass < 2; pass++) {
+        db_buf_reset(&rm->canon[0]);
+        db_buf_reset(&rm->canon[1]);
+        if (canon_column(rm, 0, c, &rm->canon[0], pass ? &lossy : rm->mode) < 0 ||
+            canon_column(rm, 1, c, &rm->canon[1], pass ? &lossy : rm->mode) < 0)
+            return -1;
+        if (rm->canon[0].len == rm->canon[1].len &&
+            memcmp(rm->canon[0].buf, rm->canon[1].buf, rm->canon[0].len) == 0)
+            return pass ? 2 : 0;
+        if (!rm->mode->across)
+            return 1;
+        lossy.lossy = 1;
+    }
+    return 1;
 }
 
 static void show_column(row_merge *rm, int s, size_t c, db_buf *out)
@@ -212,37 +233,55 @@ static void show_column(row_merge *rm, int s, size_t c, db_buf *out)
         dd_value_show(out, &rm->row[s][col]);
 }
 
-/* The rows with the same key: which columns differ. */
+/* "title: \"a\" -> \"b\"; ...": the columns of the current rows whose
+ * column_differs is want, at most 8 of them. */
+static int describe_columns(row_merge *rm, int want, size_t n, db_buf *out)
+{
+    size_t shown = 0;
+    for (size_t c = 0; c < rm->map.n && shown < 8; c++) {
+        int d = column_differs(rm, c);
+        if (d < 0)
+            return -1;
+        if (d != want)
+            continue;
+        db_buf_printf(out, "%s%s: ", shown++ ? "; " : "",
+                      rm->table[0]->columns[rm->map.ia[c]].name);
+        show_column(rm, 0, c, out);
+        db_buf_add(out, " -> ");
+        show_column(rm, 1, c, out);
+    }
+    if (n > shown)
+        db_buf_printf(out, "; and %zu more columns", n - shown);
+    return out->oom ? -1 : 0;
+}
+
+/* The rows with the same key: which columns differ. A row that differs
+ * only in what one backend cannot hold is expected, not changed. */
 static int compare_matched(row_merge *rm)
 {
-    db_buf changes = {0};
-    size_t nchanged = 0;
+    size_t count[3] = {0, 0, 0};
     for (size_t c = 0; c < rm->map.n; c++) {
-        db_buf_reset(&rm->canon[0]);
-        db_buf_reset(&rm->canon[1]);
-        if (canon_column(rm, 0, c, &rm->canon[0]) < 0 || canon_column(rm, 1, c, &rm->canon[1]) < 0)
+        int d = column_differs(rm, c);
+        if (d < 0)
             return fail(rm, "%s", "out of memory");
-        if (rm->canon[0].len == rm->canon[1].len &&
-            memcmp(rm->canon[0].buf, rm->canon[1].buf, rm->canon[0].len) == 0)
-            continue;
-        if (nchanged++ < 8) {
-            db_buf_printf(&changes, "%s%s: ", nchanged > 1 ? "; " : "",
-                          rm->table[0]->columns[rm->map.ia[c]].name);
-            show_column(rm, 0, c, &changes);
-            db_buf_add(&changes, " -> ");
-            show_column(rm, 1, c, &changes);
-        }
+        count[d]++;
     }
-    if (nchanged) {
-        if (nchanged > 8)
-            db_buf_printf(&changes, "; and %zu more columns", nchanged - 8);
+    int want = count[1] ? 1 : count[2] ? 2 : 0;
+    if (!want)
+        return 0;
+    if (want == 1)
         rm->changed++;
-        if (dd_report_row_wanted(rm->report))
-            dd_report_row(rm->report, DD_CHANGED, key_text(rm, 0), changes.buf ? changes.buf : "");
-    }
-    int oom = changes.oom;
+    else
+        rm->expected++;
+    if (!dd_report_row_wanted(rm->report, want == 1 ? DD_CHANGED : DD_EXPECTED))
+        return 0;
+    db_buf changes = {0};
+    int rc = describe_columns(rm, want, count[want], &changes);
+    if (rc == 0)
+        dd_report_row(rm->report, want == 1 ? DD_CHANGED : DD_EXPECTED, key_text(rm, 0),
+                      changes.buf ? changes.buf : "");
     db_buf_free(&changes);
-    return oom ? fail(rm, "%s", "out of memory") : 0;
+    return rc < 0 ? fail(rm, "%s", "out of memory") : 0;
 }
 
 static int step(row_merge *rm, int s)
@@ -268,7 +307,7 @@ static int merge_by_key(row_merge *rm)
         }
         int s = c < 0 ? 0 : 1;
         rm->only[s]++;
-        if (dd_report_row_wanted(rm->report))
+        if (dd_report_row_wanted(rm->report, DD_ONLY_A))
             dd_report_row(rm->report, s ? DD_ONLY_B : DD_ONLY_A, key_text(rm, s), NULL);
         if (step(rm, s) < 0)
             return -1;
@@ -310,7 +349,8 @@ static int canon_row(row_merge *rm, int s, db_buf *out)
     db_buf_reset(out);
     for (size_t c = 0; c < rm->map.n; c++) {
         db_buf_reset(&one);
-        if (canon_column(rm, s, c, &one) < 0)
+        dd_value_mode lossy = {rm->mode->across, rm->mode->across};
+        if (canon_column(rm, s, c, &one, &lossy) < 0)
             break;
         db_buf_printf(out, "%zu:", one.len);
         db_buf_addn(out, one.buf, one.len);
@@ -391,8 +431,10 @@ int dd_compare_rows(dd_report *r, dd_side *a, const fmt_table *ta, dd_side *b, c
         rc = fail(&rm, "%s", "out of memory");
     else
         rc = rm.map.nkey ? merge_by_key(&rm) : compare_as_multisets(&rm);
-    if (rc == 0)
-        dd_report_table_end(r, rm.rows[0], rm.rows[1], rm.only[0], rm.only[1], rm.changed);
+    if (rc == 0) {
+        dd_row_counts n = {rm.rows[0], rm.rows[1], rm.only[0], rm.only[1], rm.changed, rm.expected};
+        dd_report_table_end(r, &n);
+    }
     for (int s = 0; s < 2; s++) {
         free(rm.last[s].values);
         db_buf_free(&rm.last[s].bytes);

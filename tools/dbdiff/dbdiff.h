@@ -43,12 +43,16 @@ const char *dd_side_errmsg(const dd_side *s);
 
 /* ---- values.c: values by meaning ---- */
 
-/* How values of the two sides are read. A value of a SQLite storage class
- * that the other backend cannot hold (an integer in an untyped column
- * against PostgreSQL text) is compared by its portable meaning only when
- * the sides come from different backends. */
+/* How values of the two sides are read. across: the sides' backends
+ * differ, so a value in another backend's representation is the same value
+ * (SQLite's JSON text and PostgreSQL's jsonb, a char(n)'s padding, NaN as
+ * text in SQLite). lossy: also what one backend cannot hold (docs/MAPPING.md:
+ * a -0 in a SQLite REAL, the storage class of a number in an untyped SQLite
+ * column, a uuid's case): two values equal only this way differ as
+ * expected across backends. */
 typedef struct {
-    int across; /* the sides' backends differ */
+    int across;
+    int lossy;
 } dd_value_mode;
 
 /* Appends to out the canonical bytes of v, a value of a column of type t:
@@ -78,7 +82,8 @@ int dd_canon_number(db_buf *out, const char *s, size_t len);
 
 /* ---- report.c: what was found, as text or JSON ---- */
 
-typedef enum { DD_ONLY_A, DD_ONLY_B, DD_CHANGED } dd_row_kind;
+/* DD_EXPECTED: changed only in what one backend cannot hold. */
+typedef enum { DD_ONLY_A, DD_ONLY_B, DD_CHANGED, DD_EXPECTED } dd_row_kind;
 
 typedef struct {
     int format_json;
@@ -99,16 +104,20 @@ void dd_report_table_only(dd_report *r, const char *key, char side);
  * it is expected across backends (docs/MAPPING.md). */
 void dd_report_schema(dd_report *r, const char *kind, const char *object, const char *what,
                       int expected);
-/* Whether the next row of this kind will be shown (--max-rows). */
-int dd_report_row_wanted(dd_report *r);
+/* Whether the next row of this kind will be shown (--max-rows,
+ * --show-expected). */
+int dd_report_row_wanted(dd_report *r, dd_row_kind kind);
 /* A row difference: its key text ("id=3") and, for a changed row, the
  * changed columns' text ("title: \"a\" -> \"b\""). */
 void dd_report_row(dd_report *r, dd_row_kind kind, const char *key, const char *columns);
 /* A note on the table's rows that is not one row ("the rows differ as a
  * multiset: ..."), counted as a difference unless expected. */
 void dd_report_rows_note(dd_report *r, const char *what, int is_difference);
-void dd_report_table_end(dd_report *r, uint64_t rows_a, uint64_t rows_b, uint64_t only_a,
-                         uint64_t only_b, uint64_t changed);
+typedef struct {
+    uint64_t rows_a, rows_b, only_a, only_b, changed;
+    uint64_t expected; /* rows changed only as expected across backends */
+} dd_row_counts;
+void dd_report_table_end(dd_report *r, const dd_row_counts *n);
 /* Views and triggers: one difference outside any table. */
 void dd_report_object(dd_report *r, const char *kind, const char *name, const char *what,
                       int expected);

@@ -189,7 +189,8 @@ static int compare_table(diff_run *run, const char *key, const fmt_table *ta, co
     if (!run->cl->data_only)
         dd_compare_table_schema(run->report, ta, tb, &run->mode);
     if (run->cl->schema_only) {
-        dd_report_table_end(run->report, 0, 0, 0, 0, 0);
+        dd_row_counts none = {0, 0, 0, 0, 0, 0};
+        dd_report_table_end(run->report, &none);
         return 0;
     }
     if (dd_compare_rows(run->report, run->side[0], ta, run->side[1], tb, &run->mode, &msg) < 0) {

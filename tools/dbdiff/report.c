@@ -18,7 +18,7 @@ struct dd_report {
     char *table;       /* the current table's key */
     int in_table;
     /* the current table */
-    uint64_t shown, differences;
+    uint64_t shown, shown_expected, differences;
     /* all tables */
     uint64_t tables, tables_equal, tables_different, only_a, only_b;
     uint64_t row_differences, schema_differences, expected;
@@ -42,8 +42,10 @@ static int json_mode(const dd_report *r)
 
 static void check(dd_report *r, int rc)
 {
-    if (rc < 0)
+    if (rc < 0 && !r->failed) {
         r->failed = 1;
+        fprintf(stderr, "dbdiff: error: stdout: %s\n", fmt_json_writer_errmsg(r->json));
+    }
 }
 
 static void json_member(dd_report *r, const char *key, const char *value)
@@ -68,7 +70,7 @@ static void json_bool(dd_report *r, const char *key, int b)
  * one before it. */
 static void json_array(dd_report *r, const char *name)
 {
-    if (r->array && strcmp(r->array, name) == 0)
+    if (r->array && name && strcmp(r->array, name) == 0)
         return;
     if (r->array)
         check(r, fmt_json_writer_array_end(r->json));
@@ -115,7 +117,7 @@ void dd_report_table_begin(dd_report *r, const char *key)
 {
     free(r->table);
     r->table = strdup(key);
-    r->shown = r->differences = 0;
+    r->shown = r->shown_expected = r->differences = 0;
     r->tables++;
     r->in_table = 1;
     r->array = NULL;
@@ -153,9 +155,11 @@ void dd_report_schema(dd_report *r, const char *kind, const char *object, const 
     }
     if (expected && !r->opts.show_expected)
         return;
-    if (text_mode(r))
+    if (text_mode(r) && object)
         printf("table \"%s\": %s%s \"%s\": %s\n", r->table, expected ? "expected: " : "", kind,
-               object ? object : "", what);
+               object, what);
+    else if (text_mode(r))
+        printf("table \"%s\": %s%s: %s\n", r->table, expected ? "expected: " : "", kind, what);
     if (json_mode(r)) {
         json_array(r, "schema");
         check(r, fmt_json_writer_object_start(r->json));
@@ -167,24 +171,32 @@ void dd_report_schema(dd_report *r, const char *kind, const char *object, const 
     }
 }
 
-int dd_report_row_wanted(dd_report *r)
+int dd_report_row_wanted(dd_report *r, dd_row_kind kind)
 {
+    if (kind == DD_EXPECTED)
+        return r->opts.show_expected && r->shown_expected < r->opts.max_rows;
     return r->shown < r->opts.max_rows;
 }
 
 static const char *row_kind_name(dd_row_kind kind)
 {
-    return kind == DD_ONLY_A ? "only in A" : kind == DD_ONLY_B ? "only in B" : "changed";
+    return kind == DD_ONLY_A    ? "only in A"
+           : kind == DD_ONLY_B  ? "only in B"
+           : kind == DD_CHANGED ? "changed"
+                                : "expected: changed";
 }
 
 void dd_report_row(dd_report *r, dd_row_kind kind, const char *key, const char *columns)
 {
-    r->shown++;
+    if (kind == DD_EXPECTED)
+        r->shown_expected++;
+    else
+        r->shown++;
     if (text_mode(r))
         printf("table \"%s\": %s: %s%s%s\n", r->table, row_kind_name(kind), key,
                columns ? ": " : "", columns ? columns : "");
     if (json_mode(r)) {
-        static const char *const names[] = {"only_in_a", "only_in_b", "changed"};
+        static const char *const names[] = {"only_in_a", "only_in_b", "changed", "expected"};
         json_array(r, "rows");
         check(r, fmt_json_writer_object_start(r->json));
         json_member(r, "kind", names[kind]);
@@ -212,13 +224,14 @@ void dd_report_rows_note(dd_report *r, const char *what, int is_difference)
     }
 }
 
-void dd_report_table_end(dd_report *r, uint64_t rows_a, uint64_t rows_b, uint64_t only_a,
-                         uint64_t only_b, uint64_t changed)
+void dd_report_table_end(dd_report *r, const dd_row_counts *n)
 {
-    uint64_t rows = only_a + only_b + changed;
+    uint64_t only_a = n->only_a, only_b = n->only_b, changed = n->changed;
+    uint64_t rows_a = n->rows_a, rows_b = n->rows_b, rows = only_a + only_b + changed;
     if (!r->in_table)
         return;
     r->in_table = 0;
+    r->expected += n->expected;
     r->row_differences += rows;
     r->differences += rows;
     if (r->differences)
@@ -239,6 +252,7 @@ void dd_report_table_end(dd_report *r, uint64_t rows_a, uint64_t rows_b, uint64_
         json_count(r, "only_in_a", only_a);
         json_count(r, "only_in_b", only_b);
         json_count(r, "changed", changed);
+        json_count(r, "expected", n->expected);
         check(r, fmt_json_writer_object_end(r->json));
     }
 }

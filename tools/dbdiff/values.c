@@ -9,6 +9,7 @@
 
 #include "dbdiff.h"
 #include "number.h"
+#include "utf8.h"
 
 /* ---- decimals ---- */
 
@@ -197,7 +198,9 @@ static void canon_numeric(db_buf *out, const fmt_value *v, const dd_value_mode *
 static void canon_float(db_buf *out, const fmt_value *v, const dd_value_mode *m)
 {
     double d;
-    if (v->kind == FMT_VALUE_REAL)
+    if (v->kind == FMT_VALUE_REAL && m->lossy && v->d == 0)
+        add_double(out, 'f', 0.0); /* SQLite keeps no sign on a zero in a REAL column */
+    else if (v->kind == FMT_VALUE_REAL)
         add_double(out, 'f', v->d);
     else if (v->kind == FMT_VALUE_INTEGER)
         add_double(out, 'f', (double)v->i);
@@ -277,7 +280,7 @@ static int canon_array_items(db_buf *out, const fmt_array *a)
 static void canon_text(db_buf *out, const fmt_value *v, const fmt_type *t, const dd_value_mode *m)
 {
     if (v->kind != FMT_VALUE_TEXT) {
-        if (!(m->across && canon_number_as_text(out, v)))
+        if (!(m->lossy && canon_number_as_text(out, v)))
             canon_by_class(out, v);
         return;
     }
@@ -286,7 +289,7 @@ static void canon_text(db_buf *out, const fmt_value *v, const fmt_type *t, const
         while (len > 0 && v->bytes[len - 1] == ' ')
             len--;
     db_buf_addc(out, 't');
-    if (m->across && t->kind == FMT_TYPE_UUID) {
+    if (m->lossy && t->kind == FMT_TYPE_UUID) {
         for (size_t i = 0; i < len; i++)
             db_buf_addc(out, (char)tolower((unsigned char)v->bytes[i]));
         return;
@@ -346,7 +349,7 @@ int dd_value_canon(db_buf *out, const fmt_value *v, const fmt_type *t, const dd_
     case FMT_TYPE_ANY:
         if (m->across && v->kind == FMT_VALUE_TEXT)
             add_text(out, 't', v->bytes, v->len); /* what a text column holds */
-        else if (!(m->across && canon_number_as_text(out, v)))
+        else if (!(m->lossy && canon_number_as_text(out, v)))
             canon_by_class(out, v);
         break;
     default:
@@ -410,15 +413,26 @@ int dd_value_key_cmp(const fmt_value *a, const fmt_value *b)
 
 /* ---- for people ---- */
 
+/* Quoted, control characters and bytes that are not UTF-8 escaped, so the
+ * report stays one valid UTF-8 line per finding. */
 static void show_quoted(db_buf *out, const char *s, size_t len)
 {
     const size_t limit = 60;
+    size_t valid = fmt_utf8_validate(s, len);
     db_buf_addc(out, '"');
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)s[i];
         if (i >= limit && (c & 0xc0) != 0x80) {
             db_buf_printf(out, "...\" (%zu bytes)", len);
             return;
+        }
+        if (i >= valid && c >= 0x80) {
+            size_t rest = fmt_utf8_validate(s + i, len - i);
+            if (rest == 0) {
+                db_buf_printf(out, "\\x%02x", c);
+                continue;
+            }
+            valid = i + rest; /* a valid run again */
         }
         if (c == '"' || c == '\\')
             db_buf_printf(out, "\\%c", c);
