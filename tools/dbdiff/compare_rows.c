@@ -160,12 +160,12 @@ static int check_order(row_merge *rm, int s)
             if (c < 0)
                 break;
             if (c > 0 || i + 1 == rm->map.nkey) {
-                char *msg =
-                    db_format("%s: table \"%s\", row %llu (%s): not after the row "
-                              "before it in primary key order; dbdiff merges rows "
-                              "in that order (numbers by value, text bytewise)",
-                              dd_side_name(rm->side[s]), rm->table[s]->name,
-                              (unsigned long long)dd_side_row_number(rm->side[s]), key_text(rm, s));
+                char *what = db_format("the key (%s) does not come after the row before "
+                                       "it in primary key order, in which dbdiff merges rows "
+                                       "(numbers by value, text bytewise)",
+                                       key_text(rm, s));
+                char *msg = what ? dd_side_error_at_row(rm->side[s], what) : NULL;
+                free(what);
                 *rm->errmsg = msg;
                 return -1;
             }
@@ -349,7 +349,7 @@ static int canon_row(row_merge *rm, int s, db_buf *out)
     db_buf_reset(out);
     for (size_t c = 0; c < rm->map.n; c++) {
         db_buf_reset(&one);
-        dd_value_mode lossy = {rm->mode->across, rm->mode->across};
+        dd_value_mode lossy = {rm->mode->across, rm->mode->across, rm->mode->sqlite};
         if (canon_column(rm, s, c, &one, &lossy) < 0)
             break;
         db_buf_printf(out, "%zu:", one.len);

@@ -37,6 +37,10 @@ int dd_side_next_table(dd_side *s, const fmt_table **t);
 int dd_side_next_row(dd_side *s, const fmt_value **values, const unsigned char **present);
 /* Rows read so far in the current table. */
 uint64_t dd_side_row_number(const dd_side *s);
+/* A message about the current row, with its position as the reader's
+ * errors have it (a file: line, column, byte, table, row). Caller frees;
+ * NULL when memory ran out. */
+char *dd_side_error_at_row(dd_side *s, const char *what);
 /* Views and triggers; only after dd_side_next_table returned 0. */
 int dd_side_objects(dd_side *s, const fmt_native_object **objects, size_t *n);
 const char *dd_side_errmsg(const dd_side *s);
@@ -53,6 +57,7 @@ const char *dd_side_errmsg(const dd_side *s);
 typedef struct {
     int across;
     int lossy;
+    int sqlite; /* both sides are SQLite */
 } dd_value_mode;
 
 /* Appends to out the canonical bytes of v, a value of a column of type t:

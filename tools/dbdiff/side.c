@@ -318,6 +318,14 @@ int dd_side_next_row(dd_side *s, const fmt_value **values, const unsigned char *
     return 1;
 }
 
+char *dd_side_error_at_row(dd_side *s, const char *what)
+{
+    if (s->doc)
+        return db_format("%s", fmt_doc_reader_error_at(s->doc, NULL, what));
+    return db_format("%s: table \"%s\", row %llu: %s", s->name, s->table ? s->table->name : "",
+                     (unsigned long long)s->row_number, what);
+}
+
 int dd_side_objects(dd_side *s, const fmt_native_object **objects, size_t *n)
 {
     if (s->doc) {

@@ -162,7 +162,7 @@ static void canon_boolean(db_buf *out, const fmt_value *v)
 
 /* Integers and decimals: by numeric value, so 5, "5", "5.00" and the real
  * 5.0 are one value. */
-static void canon_numeric(db_buf *out, const fmt_value *v, const dd_value_mode *m)
+static void canon_numeric(db_buf *out, const fmt_value *v)
 {
     char text[FMT_DOUBLE_BUFSZ];
     size_t mark = out->len;
@@ -183,8 +183,10 @@ static void canon_numeric(db_buf *out, const fmt_value *v, const dd_value_mode *
         if (dd_decimal_canon(out, v->bytes, v->len) == 0)
             return;
         break;
-    case FMT_VALUE_TEXT: /* SQLite's DECIMAL TEXT(p,s) holds the decimal as text */
-        if (m->across && dd_decimal_canon(out, v->bytes, v->len) == 0)
+    case FMT_VALUE_TEXT:
+        /* SQLite's DECIMAL TEXT(p,s) holds the decimal as text, and an
+         * export writes it as the decimal */
+        if (dd_decimal_canon(out, v->bytes, v->len) == 0)
             return;
         break;
     default:
@@ -204,8 +206,8 @@ static void canon_float(db_buf *out, const fmt_value *v, const dd_value_mode *m)
         add_double(out, 'f', v->d);
     else if (v->kind == FMT_VALUE_INTEGER)
         add_double(out, 'f', (double)v->i);
-    else if ((v->kind == FMT_VALUE_DECIMAL || (m->across && v->kind == FMT_VALUE_TEXT)) &&
-             fmt_double_parse(&d, v->bytes, v->len) == 0)
+    else if ((v->kind == FMT_VALUE_DECIMAL || v->kind == FMT_VALUE_TEXT) &&
+             fmt_double_parse(&d, v->bytes, v->len) == 0) /* SQLite keeps a NaN as text */
         add_double(out, 'f', d);
     else
         canon_by_class(out, v);
@@ -311,7 +313,7 @@ int dd_value_canon(db_buf *out, const fmt_value *v, const fmt_type *t, const dd_
     case FMT_TYPE_INT32:
     case FMT_TYPE_INT64:
     case FMT_TYPE_DECIMAL:
-        canon_numeric(out, v, m);
+        canon_numeric(out, v);
         break;
     case FMT_TYPE_FLOAT32:
     case FMT_TYPE_FLOAT64:
