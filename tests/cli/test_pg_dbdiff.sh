@@ -85,6 +85,15 @@ run json --format=json --show-expected "$(pg_uri torture)" "$WORK/t.db"
 check_eq "--format=json across backends: equal, expected counted" \
     "$("$JQ" -c '.summary | [.equal, .tables, .expected > 0]' "$WORK/json.out")" "[true,4,true]"
 
+run only_public -n public "$(pg_uri torture)" "$WORK/t.json"
+check_contains "-n public: the public tables, PG against its file" "$out" "equal: 2 tables: 2 equal"
+run no_sales -N 'Sales*' "$(pg_uri torture)" "$WORK/t.json"
+check_contains "-N 'Sales*': PG against its file" "$out" "equal: 2 tables: 2 equal"
+# In SQLite the schema is part of the table's name: across backends -T
+# with a dotted pattern is what selects a schema on both sides.
+run no_sales_t -T 'Sales Dept.*' "$(pg_uri torture)" "$WORK/t.db"
+check_contains "-T 'Sales Dept.*' matches schema.table on both sides" "$out" "equal: 2 tables: 2 equal"
+
 # ---- changes in a PostgreSQL target -----------------------------------------
 pgq p2 "UPDATE track SET name = 'Changed by dbdiff test' WHERE track_id = 5;
     DELETE FROM invoice_line WHERE invoice_line_id = 7;

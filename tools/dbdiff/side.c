@@ -21,7 +21,8 @@ struct dd_side {
     /* a file */
     fmt_input *in;
     fmt_doc_reader *doc;
-    db_selection selection;
+    db_selection tables_selection;  /* -t/-T */
+    db_selection schemas_selection; /* -n/-N */
     const fmt_header *header;
     const fmt_table *table; /* the current table (the reader's, or tables[i]) */
     int in_rows;            /* a file: the current table's rows are not all read */
@@ -83,13 +84,34 @@ static int is_export_file(const char *operand)
     return n == 0 ? 0 : 1; /* whitespace only: the reader says it is not a document */
 }
 
+/* -n/-N: a table without a namespace is in its backend's default
+ * schema, as the PostgreSQL source matches it. */
+static int selected(const dd_side *s, const fmt_table *t)
+{
+    const char *backend = s->header ? s->header->source_backend : NULL;
+    const char *schema = t->namespace                                    ? t->namespace
+                         : backend && strcmp(backend, "postgresql") == 0 ? "public"
+                                                                         : "main";
+    return db_selection_schema(&s->schemas_selection, schema) &&
+           db_selection_table(&s->tables_selection, t->namespace, t->name);
+}
+
+static int init_selection(dd_side *s, const db_source_options *sel)
+{
+    if (db_selection_init(&s->tables_selection, sel->include_tables, sel->exclude_tables, NULL,
+                          NULL) < 0 ||
+        db_selection_init(&s->schemas_selection, NULL, NULL, sel->include_schemas,
+                          sel->exclude_schemas) < 0)
+        return db_oom(&s->diag);
+    return 0;
+}
+
 static int open_file(dd_side *s, const char *operand, const db_source_options *sel)
 {
     fmt_doc_reader_options ro = FMT_DOC_READER_OPTIONS_INIT;
     fmt_doc_event ev;
-    if (db_selection_init(&s->selection, sel->include_tables, sel->exclude_tables,
-                          sel->include_schemas, sel->exclude_schemas) < 0)
-        return db_oom(&s->diag);
+    if (init_selection(s, sel) < 0)
+        return -1;
     if (fmt_input_open(&s->in, operand) < 0)
         return s->in ? db_error(&s->diag, "%s: %s", s->name, fmt_input_errmsg(s->in))
                      : db_oom(&s->diag);
@@ -106,9 +128,8 @@ static int open_database(dd_side *s, const char *operand, const db_source_option
 {
     const char *path = NULL;
     db_source_options tables_only = {sel->include_tables, sel->exclude_tables, NULL, NULL};
-    if (db_selection_init(&s->selection, sel->include_tables, sel->exclude_tables,
-                          sel->include_schemas, sel->exclude_schemas) < 0)
-        return db_oom(&s->diag);
+    if (init_selection(s, sel) < 0)
+        return -1;
     if (cli_locator_classify(operand, &path) == CLI_LOCATOR_POSTGRESQL) {
         s->ops = db_source_pg();
         path = operand; /* libpq takes the whole locator */
@@ -157,7 +178,8 @@ void dd_side_free(dd_side *s)
     free(s->values);
     fmt_doc_reader_free(s->doc);
     fmt_input_free(s->in);
-    db_selection_free(&s->selection);
+    db_selection_free(&s->tables_selection);
+    db_selection_free(&s->schemas_selection);
     free(s->last_key);
     free(s->name);
     db_diag_free(&s->diag);
@@ -218,7 +240,7 @@ static int next_file_table(dd_side *s, const fmt_table **t)
         case FMT_DOC_TABLE:
             if (check_file_order(s, ev.table, &ev) < 0)
                 return -1;
-            if (!db_selection_table(&s->selection, ev.table->namespace, ev.table->name))
+            if (!selected(s, ev.table))
                 continue;
             s->table = *t = ev.table;
             s->in_rows = 1;
@@ -252,8 +274,7 @@ int dd_side_next_table(dd_side *s, const fmt_table **t)
         s->ops->rows_end(s->src);
         s->rows_open = 0;
     }
-    while (s->next < s->ntables && !db_selection_table(&s->selection, s->tables[s->next]->namespace,
-                                                       s->tables[s->next]->name))
+    while (s->next < s->ntables && !selected(s, s->tables[s->next]))
         s->next++;
     if (s->next >= s->ntables) {
         s->table = NULL;
