@@ -173,6 +173,10 @@ head -c 20000 "$WORK/c.json.gz" >"$WORK/truncated.json.gz"
 run truncated_gz "$WORK/truncated.json.gz" "$WORK/chinook.db"
 check_eq "a truncated gzip file: exit 2" "$rc" 2
 check_contains "a truncated gzip file: says so" "$err" "dbdiff: error:"
+: >"$WORK/empty.json"
+run empty "$WORK/empty.json" "$WORK/chinook.db"
+check_eq "an empty export file: exit 2" "$rc" 2
+check_contains "an empty export file: its position" "$err" "empty.json:1:1"
 line=$(grep -n '"TrackId":77,' "$WORK/c.json" | cut -d: -f1)
 sed "${line}s/\"Milliseconds\":/\"Milliseconds\":x/" "$WORK/c.json" >"$WORK/corrupt.json"
 run corrupt "$WORK/chinook.db" "$WORK/corrupt.json"

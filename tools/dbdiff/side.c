@@ -81,7 +81,13 @@ static int is_export_file(const char *operand)
             continue;
         return head[i] == '{';
     }
-    return n == 0 ? 0 : 1; /* whitespace only: the reader says it is not a document */
+    if (n > 0)
+        return 1; /* whitespace only: the reader says it is not a document */
+    /* Empty: an empty SQLite database, unless its name says it is an export
+     * cut to nothing, which must not compare as a database without tables. */
+    size_t len = strlen(operand);
+    return (len >= 5 && strcmp(operand + len - 5, ".json") == 0) ||
+           (len >= 3 && strcmp(operand + len - 3, ".gz") == 0);
 }
 
 /* -n/-N: a table without a namespace is in its backend's default
