@@ -159,6 +159,11 @@ run nokey_changed "$WORK/nokey.db" "$WORK/nokey2.db"
 check_eq "no primary key, a changed row: exit 1" "$rc" 1
 check_contains "no primary key: the rows differ" "$out" 'table "log": no primary key: the rows differ'
 
+# A name holding a carriage return cannot fake a line of the report.
+"$SQLITE3" "$WORK/cr.db" "CREATE TABLE \"x$(printf '\r')equal: 0 tables\" (id INTEGER PRIMARY KEY)"
+run cr "$WORK/cr.db" "$WORK/meaning.db"
+check_contains "a carriage return in a name is escaped" "$out" 'table "x\x0dequal: 0 tables": only in A'
+
 # ---- exit 2: what dbdiff cannot compare -------------------------------------
 "$JQ" '.tables.Genre.rows |= reverse' "$WORK/c.json" >"$WORK/reversed.json"
 run reversed "$WORK/chinook.db" "$WORK/reversed.json"

@@ -3,11 +3,13 @@
  * written as the comparison goes, so that its memory does not grow with
  * the tables either. -q writes nothing; the counts still decide the exit
  * status. */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "dbdiff.h"
+#include "diag.h"
 #include "json_writer.h"
 
 struct dd_report {
@@ -28,6 +30,34 @@ static int stdout_sink(void *ctx, const void *buf, size_t len)
 {
     (void)ctx;
     return fwrite(buf, 1, len, stdout) == len ? 0 : -1;
+}
+
+/* One line of the text report. Names come from files and databases: a
+ * control character in one (a carriage return, a terminal escape) is
+ * written escaped, so that no name can fake a line of the report. */
+static void line(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static void line(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *text = db_vformat(fmt, ap);
+    va_end(ap);
+    if (!text) {
+        fputs("dbdiff: out of memory\n", stdout);
+        return;
+    }
+    size_t n = strlen(text);
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)text[i];
+        if (c == '\n' && i + 1 == n)
+            putchar('\n');
+        else if (c < 0x20 || c == 0x7f)
+            printf("\\x%02x", c);
+        else
+            putchar(c);
+    }
+    free(text);
 }
 
 static int text_mode(const dd_report *r)
@@ -135,7 +165,7 @@ void dd_report_table_only(dd_report *r, const char *key, char side)
     else
         r->only_b++;
     if (text_mode(r))
-        printf("table \"%s\": only in %c\n", key, side);
+        line("table \"%s\": only in %c\n", key, side);
     if (json_mode(r)) {
         check(r, fmt_json_writer_object_start(r->json));
         json_member(r, "table", key);
@@ -156,10 +186,10 @@ void dd_report_schema(dd_report *r, const char *kind, const char *object, const 
     if (expected && !r->opts.show_expected)
         return;
     if (text_mode(r) && object)
-        printf("table \"%s\": %s%s \"%s\": %s\n", r->table, expected ? "expected: " : "", kind,
-               object, what);
+        line("table \"%s\": %s%s \"%s\": %s\n", r->table, expected ? "expected: " : "", kind,
+             object, what);
     else if (text_mode(r))
-        printf("table \"%s\": %s%s: %s\n", r->table, expected ? "expected: " : "", kind, what);
+        line("table \"%s\": %s%s: %s\n", r->table, expected ? "expected: " : "", kind, what);
     if (json_mode(r)) {
         json_array(r, "schema");
         check(r, fmt_json_writer_object_start(r->json));
@@ -193,8 +223,8 @@ void dd_report_row(dd_report *r, dd_row_kind kind, const char *key, const char *
     else
         r->shown++;
     if (text_mode(r))
-        printf("table \"%s\": %s: %s%s%s\n", r->table, row_kind_name(kind), key,
-               columns ? ": " : "", columns ? columns : "");
+        line("table \"%s\": %s: %s%s%s\n", r->table, row_kind_name(kind), key, columns ? ": " : "",
+             columns ? columns : "");
     if (json_mode(r)) {
         static const char *const names[] = {"only_in_a", "only_in_b", "changed", "expected"};
         json_array(r, "rows");
@@ -214,7 +244,7 @@ void dd_report_rows_note(dd_report *r, const char *what, int is_difference)
         r->differences++;
     }
     if (text_mode(r))
-        printf("table \"%s\": %s\n", r->table, what);
+        line("table \"%s\": %s\n", r->table, what);
     if (json_mode(r)) {
         json_array(r, "notes");
         check(r, fmt_json_writer_object_start(r->json));
@@ -239,11 +269,11 @@ void dd_report_table_end(dd_report *r, const dd_row_counts *n)
     else
         r->tables_equal++;
     if (text_mode(r) && rows)
-        printf("table \"%s\": rows: %llu in A, %llu in B: %llu only in A, %llu only in B, "
-               "%llu changed%s\n",
-               r->table, (unsigned long long)rows_a, (unsigned long long)rows_b,
-               (unsigned long long)only_a, (unsigned long long)only_b, (unsigned long long)changed,
-               rows > r->shown ? " (not all shown: --max-rows)" : "");
+        line("table \"%s\": rows: %llu in A, %llu in B: %llu only in A, %llu only in B, "
+             "%llu changed%s\n",
+             r->table, (unsigned long long)rows_a, (unsigned long long)rows_b,
+             (unsigned long long)only_a, (unsigned long long)only_b, (unsigned long long)changed,
+             rows > r->shown ? " (not all shown: --max-rows)" : "");
     if (json_mode(r)) {
         json_array(r, NULL);
         json_bool(r, "equal", r->differences == 0);
@@ -267,7 +297,7 @@ void dd_report_object(dd_report *r, const char *kind, const char *name, const ch
     if (expected && !r->opts.show_expected)
         return;
     if (text_mode(r))
-        printf("%s%s \"%s\": %s\n", expected ? "expected: " : "", kind, name, what);
+        line("%s%s \"%s\": %s\n", expected ? "expected: " : "", kind, name, what);
     if (json_mode(r)) {
         if (!r->array) {
             check(r, fmt_json_writer_array_end(r->json)); /* "tables" */
@@ -312,14 +342,14 @@ int dd_report_finish(dd_report *r)
 {
     int different = r->only_a || r->only_b || r->row_differences || r->schema_differences;
     if (text_mode(r))
-        printf("%s: %llu tables: %llu equal, %llu different, %llu only in A, %llu only in B; "
-               "%llu row differences, %llu schema differences; %llu expected across backends%s\n",
-               different ? "different" : "equal", (unsigned long long)r->tables,
-               (unsigned long long)r->tables_equal, (unsigned long long)r->tables_different,
-               (unsigned long long)r->only_a, (unsigned long long)r->only_b,
-               (unsigned long long)r->row_differences, (unsigned long long)r->schema_differences,
-               (unsigned long long)r->expected,
-               r->expected && !r->opts.show_expected ? " (--show-expected lists them)" : "");
+        line("%s: %llu tables: %llu equal, %llu different, %llu only in A, %llu only in B; "
+             "%llu row differences, %llu schema differences; %llu expected across backends%s\n",
+             different ? "different" : "equal", (unsigned long long)r->tables,
+             (unsigned long long)r->tables_equal, (unsigned long long)r->tables_different,
+             (unsigned long long)r->only_a, (unsigned long long)r->only_b,
+             (unsigned long long)r->row_differences, (unsigned long long)r->schema_differences,
+             (unsigned long long)r->expected,
+             r->expected && !r->opts.show_expected ? " (--show-expected lists them)" : "");
     if (json_mode(r))
         json_summary(r, different);
     if (fflush(stdout) != 0 || ferror(stdout))
