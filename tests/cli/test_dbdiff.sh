@@ -109,8 +109,8 @@ check_eq "--format=json: one document, its summary" \
     "$("$JQ" -c '.summary | [.equal, .tables, .row_differences, .schema_differences]' "$WORK/json.out")" \
     "[false,11,3,1]"
 check_eq "--format=json: the changed row" \
-    "$("$JQ" -c '.tables[] | select(.table == "Track") | [.changed, .rows[0].key]' "$WORK/json.out")" \
-    '[1,"TrackId=5"]'
+    "$("$JQ" -c '.tables[] | select(.table == "Track") | [.changed, .rows[0].key, .rows[0].key_text]' "$WORK/json.out")" \
+    '[1,{"TrackId":5},"TrackId=5"]'
 
 # --max-rows: 15 changed rows, 3 shown, all counted.
 cp "$WORK/chinook.db" "$WORK/many.db"

@@ -138,6 +138,13 @@ static const char *key_text(row_merge *rm, int s)
     return rm->text.buf ? rm->text.buf : "";
 }
 
+/* Side s's current key, for the report. */
+static dd_row_key row_key(row_merge *rm, int s)
+{
+    dd_row_key key = {key_text(rm, s), rm->table[s], rm->row[s], key_columns(rm, s), rm->map.nkey};
+    return key;
+}
+
 /* Whether v's bytes/len are its value (a source may leave len set on an
  * integer). */
 static int has_bytes(const fmt_value *v)
@@ -277,9 +284,11 @@ static int compare_matched(row_merge *rm)
         return 0;
     db_buf changes = {0};
     int rc = describe_columns(rm, want, count[want], &changes);
-    if (rc == 0)
-        dd_report_row(rm->report, want == 1 ? DD_CHANGED : DD_EXPECTED, key_text(rm, 0),
+    if (rc == 0) {
+        dd_row_key key = row_key(rm, 0);
+        dd_report_row(rm->report, want == 1 ? DD_CHANGED : DD_EXPECTED, &key,
                       changes.buf ? changes.buf : "");
+    }
     db_buf_free(&changes);
     return rc < 0 ? fail(rm, "%s", "out of memory") : 0;
 }
@@ -307,8 +316,10 @@ static int merge_by_key(row_merge *rm)
         }
         int s = c < 0 ? 0 : 1;
         rm->only[s]++;
-        if (dd_report_row_wanted(rm->report, DD_ONLY_A))
-            dd_report_row(rm->report, s ? DD_ONLY_B : DD_ONLY_A, key_text(rm, s), NULL);
+        if (dd_report_row_wanted(rm->report, DD_ONLY_A)) {
+            dd_row_key key = row_key(rm, s);
+            dd_report_row(rm->report, s ? DD_ONLY_B : DD_ONLY_A, &key, NULL);
+        }
         if (step(rm, s) < 0)
             return -1;
     }

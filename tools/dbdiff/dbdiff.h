@@ -69,6 +69,11 @@ int dd_value_canon(db_buf *out, const fmt_value *v, const fmt_type *t, const dd_
 int dd_value_key_cmp(const fmt_value *a, const fmt_value *b);
 /* A short text of v for people: at most about 60 characters of it. */
 void dd_value_show(db_buf *out, const fmt_value *v);
+struct fmt_json_writer;
+/* v as a JSON value, in the file's forms (docs/FORMAT.md 3.2): numbers,
+ * strings, booleans, null, a decimal as its string, and {"$blob": base64},
+ * {"$text_base64": ...} for bytes and text that is not UTF-8. 0 or <0. */
+int dd_value_json(struct fmt_json_writer *w, const fmt_value *v);
 /* The canonical form of a decimal number text ("1.50" and "1.5e0" give
  * the same). 0, or -1 when s is not a decimal (then nothing is added). */
 int dd_decimal_canon(db_buf *out, const char *s, size_t len);
@@ -112,9 +117,18 @@ void dd_report_schema(dd_report *r, const char *kind, const char *object, const 
 /* Whether the next row of this kind will be shown (--max-rows,
  * --show-expected). */
 int dd_report_row_wanted(dd_report *r, dd_row_kind kind);
-/* A row difference: its key text ("id=3") and, for a changed row, the
- * changed columns' text ("title: \"a\" -> \"b\""). */
-void dd_report_row(dd_report *r, dd_row_kind kind, const char *key, const char *columns);
+/* A row's primary key: its text for people ("id=3"), and its values
+ * (row[columns[i]] for the n key columns of table) for --format=json. */
+typedef struct {
+    const char *text;
+    const fmt_table *table;
+    const fmt_value *row;
+    const size_t *columns;
+    size_t n;
+} dd_row_key;
+/* A row difference: its key and, for a changed row, the changed columns'
+ * text ("title: \"a\" -> \"b\""). */
+void dd_report_row(dd_report *r, dd_row_kind kind, const dd_row_key *key, const char *columns);
 /* A note on the table's rows that is not one row ("the rows differ as a
  * multiset: ..."), counted as a difference unless expected. */
 void dd_report_rows_note(dd_report *r, const char *what, int is_difference);

@@ -216,21 +216,33 @@ static const char *row_kind_name(dd_row_kind kind)
                                 : "expected: changed";
 }
 
-void dd_report_row(dd_report *r, dd_row_kind kind, const char *key, const char *columns)
+static void json_key(dd_report *r, const dd_row_key *key)
+{
+    check(r, fmt_json_writer_keyz(r->json, "key"));
+    check(r, fmt_json_writer_object_start(r->json));
+    for (size_t i = 0; i < key->n; i++) {
+        check(r, fmt_json_writer_keyz(r->json, key->table->columns[key->columns[i]].name));
+        check(r, dd_value_json(r->json, &key->row[key->columns[i]]));
+    }
+    check(r, fmt_json_writer_object_end(r->json));
+    json_member(r, "key_text", key->text);
+}
+
+void dd_report_row(dd_report *r, dd_row_kind kind, const dd_row_key *key, const char *columns)
 {
     if (kind == DD_EXPECTED)
         r->shown_expected++;
     else
         r->shown++;
     if (text_mode(r))
-        line("table \"%s\": %s: %s%s%s\n", r->table, row_kind_name(kind), key, columns ? ": " : "",
-             columns ? columns : "");
+        line("table \"%s\": %s: %s%s%s\n", r->table, row_kind_name(kind), key->text,
+             columns ? ": " : "", columns ? columns : "");
     if (json_mode(r)) {
         static const char *const names[] = {"only_in_a", "only_in_b", "changed", "expected"};
         json_array(r, "rows");
         check(r, fmt_json_writer_object_start(r->json));
         json_member(r, "kind", names[kind]);
-        json_member(r, "key", key);
+        json_key(r, key);
         if (columns)
             json_member(r, "columns", columns);
         check(r, fmt_json_writer_object_end(r->json));

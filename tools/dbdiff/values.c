@@ -4,10 +4,12 @@
  * true, a decimal's "1.50", "1.5" and the real 1.5, a jsonb value whatever
  * its key order. docs/DBDIFF.md lists the rules. */
 #include <ctype.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "dbdiff.h"
+#include "json_writer.h"
 #include "number.h"
 #include "utf8.h"
 
@@ -478,5 +480,47 @@ void dd_value_show(db_buf *out, const fmt_value *v)
     default:
         show_quoted(out, v->bytes, v->len);
         return;
+    }
+}
+
+/* ---- for programs ---- */
+
+static int json_tagged(fmt_json_writer *w, const char *tag, const char *s, size_t len)
+{
+    if (fmt_json_writer_object_start(w) < 0 || fmt_json_writer_keyz(w, tag) < 0 ||
+        fmt_json_writer_base64(w, s, len) < 0)
+        return -1;
+    return fmt_json_writer_object_end(w);
+}
+
+int dd_value_json(fmt_json_writer *w, const fmt_value *v)
+{
+    char text[FMT_DOUBLE_BUFSZ];
+    switch (v->kind) {
+    case FMT_VALUE_NULL:
+        return fmt_json_writer_null(w);
+    case FMT_VALUE_INTEGER:
+        if (v->i > FMT_JSON_SAFE_INTEGER || v->i < -FMT_JSON_SAFE_INTEGER) {
+            int n = fmt_int64_format(text, v->i); /* beyond what jq keeps exactly */
+            return fmt_json_writer_string(w, text, (size_t)n);
+        }
+        return fmt_json_writer_int64(w, v->i);
+    case FMT_VALUE_REAL:
+        if (isfinite(v->d))
+            return fmt_json_writer_double(w, v->d);
+        fmt_double_format(text, v->d);
+        return fmt_json_writer_stringz(w, text);
+    case FMT_VALUE_BOOLEAN:
+        return fmt_json_writer_bool(w, v->b);
+    case FMT_VALUE_BLOB:
+        return json_tagged(w, "$blob", v->bytes, v->len);
+    case FMT_VALUE_ARRAY:
+        return fmt_json_writer_null(w); /* never a key the merge uses */
+    case FMT_VALUE_JSON:
+        return fmt_json_writer_raw_value(w, v->bytes, v->len);
+    default: /* text, decimal */
+        if (fmt_utf8_validate(v->bytes, v->len) != v->len)
+            return json_tagged(w, "$text_base64", v->bytes, v->len);
+        return fmt_json_writer_string(w, v->bytes, v->len);
     }
 }
