@@ -190,8 +190,11 @@ static int check_order(row_merge *rm, int s)
     for (size_t i = 0; i < rm->map.nkey; i++) {
         last->values[i] = rm->row[s][k[i]];
         last->values[i].array = NULL;
-        if (!has_bytes(&last->values[i]))
+        if (!has_bytes(&last->values[i])) {
+            last->values[i].bytes = ""; /* nothing of the row may outlive it */
+            last->values[i].len = 0;
             continue;
+        }
         last->values[i].bytes = last->bytes.buf + at;
         at += last->values[i].len;
     }
