@@ -129,6 +129,19 @@ check_contains "across: the summary" "$out" "3 row differences, 2 schema differe
 run back "$WORK/back.db" "$(pg_uri s2p)"
 check_eq "the SQLite copy vs the changed PG: exit 1" "$rc" 1
 
+# A check is carried to PostgreSQL: one dropped there is a difference,
+# while one SQLite could not parse is expected the other way.
+"$SQLITE3" "$WORK/check.db" "CREATE TABLE item (id INTEGER PRIMARY KEY, qty INTEGER CHECK (qty > 0))"
+"$DBEXPORT" "$WORK/check.db" -f "$WORK/check.json"
+pg_create checks
+"$DBIMPORT" "$(pg_uri checks)" "$WORK/check.json"
+run check_equal "$WORK/check.db" "$(pg_uri checks)"
+check_eq "a check in SQLite and PostgreSQL: exit 0 [$out]" "$rc" 0
+pgq checks "ALTER TABLE item DROP CONSTRAINT item_qty_check"
+run check_dropped "$WORK/check.db" "$(pg_uri checks)"
+check_eq "a check dropped in PostgreSQL: exit 1" "$rc" 1
+check_contains "a check dropped in PostgreSQL: named" "$out" 'constraint "check": check qty > 0 only in A'
+
 # ---- a password never shows -------------------------------------------------
 run password "$WORK/c.json.gz" "postgresql://someone:s3cret@127.0.0.1:1/nothing"
 check_eq "an unreachable server: exit 2" "$rc" 2

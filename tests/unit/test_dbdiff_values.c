@@ -9,7 +9,8 @@
 #include "check.h"
 #include "dbdiff.h"
 
-static const dd_value_mode same_backend = {0, 0, 0}, across = {1, 0, 0}, lossy = {1, 1, 0};
+static const dd_value_mode same_backend = {0}, across = {.across = 1},
+                           lossy = {.across = 1, .lossy = 1};
 
 static fmt_type type(const char *text)
 {

@@ -363,7 +363,8 @@ static int canon_row(row_merge *rm, int s, db_buf *out)
     db_buf_reset(out);
     for (size_t c = 0; c < rm->map.n; c++) {
         db_buf_reset(&one);
-        dd_value_mode lossy = {rm->mode->across, rm->mode->across, rm->mode->sqlite};
+        dd_value_mode lossy = *rm->mode;
+        lossy.lossy = rm->mode->across;
         if (canon_column(rm, s, c, &one, &lossy) < 0)
             break;
         db_buf_printf(out, "%zu:", one.len);

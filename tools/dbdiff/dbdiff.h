@@ -57,7 +57,8 @@ const char *dd_side_errmsg(const dd_side *s);
 typedef struct {
     int across;
     int lossy;
-    int sqlite; /* both sides are SQLite */
+    int sqlite;         /* both sides are SQLite */
+    int sqlite_side[2]; /* A, B: that side is SQLite */
 } dd_value_mode;
 
 /* Appends to out the canonical bytes of v, a value of a column of type t:

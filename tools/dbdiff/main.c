@@ -253,7 +253,9 @@ static int run_diff(const command_line *cl)
     const char *backend[2] = {dd_side_header(run.side[0])->source_backend,
                               dd_side_header(run.side[1])->source_backend};
     run.mode.across = !backend[0] || !backend[1] || strcmp(backend[0], backend[1]) != 0;
-    run.mode.sqlite = !run.mode.across && strcmp(backend[0], "sqlite") == 0;
+    for (int s = 0; s < 2; s++)
+        run.mode.sqlite_side[s] = backend[s] && strcmp(backend[s], "sqlite") == 0;
+    run.mode.sqlite = run.mode.sqlite_side[0] && run.mode.sqlite_side[1];
     if (dd_report_new(&run.report, &cl->report, dd_side_name(run.side[0]),
                       dd_side_name(run.side[1])) < 0) {
         cli_message("error", "out of memory");
