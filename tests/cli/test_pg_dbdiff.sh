@@ -129,6 +129,17 @@ check_contains "across: the summary" "$out" "3 row differences, 2 schema differe
 run back "$WORK/back.db" "$(pg_uri s2p)"
 check_eq "the SQLite copy vs the changed PG: exit 1" "$rc" 1
 
+# An enum's labels are compared (docs/DBDIFF.md: the header's types).
+pg_create t4
+"$DBIMPORT" "$(pg_uri t4)" "$WORK/t.json" 2>/dev/null
+pgq t4 "ALTER TYPE mood ADD VALUE 'zzz'"
+run enum "$(pg_uri torture)" "$(pg_uri t4)"
+check_eq "an enum with one more label: exit 1" "$rc" 1
+check_contains "an enum with one more label: named" "$out" \
+    "enum \"mood\": enum ('sad', 'ok', 'happy') -> enum ('sad', 'ok', 'happy', 'zzz')"
+check_contains "torture vs SQLite: the enum is expected" \
+    "$(cat "$WORK/torture_expected.out")" "expected: enum \"mood\""
+
 # A check is carried to PostgreSQL: one dropped there is a difference,
 # while one SQLite could not parse is expected the other way.
 "$SQLITE3" "$WORK/check.db" "CREATE TABLE item (id INTEGER PRIMARY KEY, qty INTEGER CHECK (qty > 0))"

@@ -491,3 +491,80 @@ void dd_compare_objects(dd_report *r, const fmt_native_object *a, size_t na,
         }
     }
 }
+
+/* ---- enums, domains, extensions (the header) ---- */
+
+static char *user_type_text(const fmt_user_type *u)
+{
+    db_buf b = {0};
+    if (u->kind == FMT_USER_TYPE_ENUM) {
+        db_buf_add(&b, "enum (");
+        for (size_t i = 0; i < u->nlabels; i++)
+            db_buf_printf(&b, "%s'%s'", i ? ", " : "", u->labels[i]);
+        db_buf_addc(&b, ')');
+    } else {
+        db_buf_printf(&b, "domain over %s%s", u->base_type ? u->base_type : "?",
+                      u->not_null ? " not null" : "");
+        if (u->default_sql)
+            db_buf_printf(&b, " default %s", u->default_sql);
+        for (size_t i = 0; i < u->nchecks; i++)
+            db_buf_printf(&b, " check (%s)", u->checks[i]);
+    }
+    return db_buf_take(&b);
+}
+
+static void compare_user_types(dd_report *r, const fmt_header *a, const fmt_header *b,
+                               const dd_value_mode *m)
+{
+    for (int side = 0; side < 2; side++) {
+        const fmt_header *x = side ? b : a, *y = side ? a : b;
+        for (size_t i = 0; i < x->nuser_types; i++) {
+            const fmt_user_type *u = &x->user_types[i], *match = NULL;
+            for (size_t j = 0; j < y->nuser_types && !match; j++)
+                if (u->kind == y->user_types[j].kind && same(u->name, y->user_types[j].name) &&
+                    same(u->namespace, y->user_types[j].namespace))
+                    match = &y->user_types[j];
+            fmt_table named = {.name = u->name, .namespace = u->namespace};
+            char *name = fmt_table_key(&named), *tx = user_type_text(u);
+            const char *kind = u->kind == FMT_USER_TYPE_ENUM ? "enum" : "domain";
+            char *what = NULL;
+            if (!match) {
+                what = db_format("%s only in %c", tx ? tx : "", side ? 'B' : 'A');
+            } else if (!side) {
+                char *ty = user_type_text(match);
+                if (!same(tx, ty))
+                    what = db_format("%s -> %s", tx ? tx : "", ty ? ty : "");
+                free(ty);
+            }
+            /* SQLite has no user-defined types: the columns carry them */
+            if (what)
+                dd_report_object(r, kind, name ? name : "", what, m->across);
+            free(what);
+            free(tx);
+            free(name);
+        }
+    }
+}
+
+static void compare_extensions(dd_report *r, const fmt_header *a, const fmt_header *b,
+                               const dd_value_mode *m)
+{
+    for (int side = 0; side < 2; side++) {
+        const fmt_header *x = side ? b : a, *y = side ? a : b;
+        for (size_t i = 0; i < x->nextensions; i++) {
+            int found_it = 0;
+            for (size_t j = 0; j < y->nextensions && !found_it; j++)
+                found_it = strcmp(x->extensions[i], y->extensions[j]) == 0;
+            if (!found_it)
+                dd_report_object(r, "extension", x->extensions[i], side ? "only in B" : "only in A",
+                                 m->across);
+        }
+    }
+}
+
+void dd_compare_header(dd_report *r, const fmt_header *a, const fmt_header *b,
+                       const dd_value_mode *m)
+{
+    compare_user_types(r, a, b, m);
+    compare_extensions(r, a, b, m);
+}

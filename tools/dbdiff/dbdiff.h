@@ -151,6 +151,9 @@ int dd_report_finish(dd_report *r);
  * defaults, keys, indexes, constraints). */
 void dd_compare_table_schema(dd_report *r, const fmt_table *a, const fmt_table *b,
                              const dd_value_mode *m);
+/* Enums, domains and the extensions the tables need (header data). */
+void dd_compare_header(dd_report *r, const fmt_header *a, const fmt_header *b,
+                       const dd_value_mode *m);
 void dd_compare_objects(dd_report *r, const fmt_native_object *a, size_t na,
                         const fmt_native_object *b, size_t nb, const dd_value_mode *m);
 

@@ -233,6 +233,8 @@ static int compare_objects(diff_run *run)
     for (int s = 0; s < 2; s++)
         if (dd_side_objects(run->side[s], &o[s], &n[s]) < 0)
             return side_error(run, s);
+    dd_compare_header(run->report, dd_side_header(run->side[0]), dd_side_header(run->side[1]),
+                      &run->mode);
     dd_compare_objects(run->report, o[0], n[0], o[1], n[1], &run->mode);
     return 0;
 }
