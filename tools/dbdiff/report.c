@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "dbdiff.h"
 #include "diag.h"
 #include "json_writer.h"
@@ -44,7 +45,7 @@ static void line(const char *fmt, ...)
     char *text = db_vformat(fmt, ap);
     va_end(ap);
     if (!text) {
-        fputs("dbdiff: out of memory\n", stdout);
+        cli_message("error", "out of memory");
         return;
     }
     size_t n = strlen(text);
@@ -74,7 +75,7 @@ static void check(dd_report *r, int rc)
 {
     if (rc < 0 && !r->failed) {
         r->failed = 1;
-        fprintf(stderr, "dbdiff: error: stdout: %s\n", fmt_json_writer_errmsg(r->json));
+        cli_message("error", "stdout: %s", fmt_json_writer_errmsg(r->json));
     }
 }
 
