@@ -164,7 +164,7 @@ check_contains "no primary key: the rows differ" "$out" 'table "log": no primary
 run cr "$WORK/cr.db" "$WORK/meaning.db"
 check_contains "a carriage return in a name is escaped" "$out" 'table "x\x0dequal: 0 tables": only in A'
 
-# ---- exit 2: what dbdiff cannot compare
+# ---- exit 2: what dbdiff cannot compare -------------------------------------
 if [ -w /dev/full ]; then
     set +e
     "$DBDIFF" "$WORK/chinook.db" "$WORK/copy.db" >/dev/full 2>"$WORK/full.err"
@@ -173,7 +173,7 @@ if [ -w /dev/full ]; then
     check_eq "a report that cannot be written: exit 2" "$rc" 2
     check_contains "a report that cannot be written: says so" "$(cat "$WORK/full.err")" \
         "dbdiff: error: stdout: could not write the report"
-fi -------------------------------------
+fi
 "$JQ" '.tables.Genre.rows |= reverse' "$WORK/c.json" >"$WORK/reversed.json"
 run reversed "$WORK/chinook.db" "$WORK/reversed.json"
 check_eq "rows out of key order: exit 2" "$rc" 2
