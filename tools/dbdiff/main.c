@@ -1,0 +1,296 @@
+/* dbdiff: are two databases, two export files, or a file and a database
+ * the same? Tables are matched by key (name, or namespace.name) in
+ * document order and their rows merged in primary key order, both sides
+ * streamed, so memory does not grow with the tables. This file owns the
+ * command line and walks the tables; docs/DBDIFF.md is the manual. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "cli_run.h"
+#include "dbdiff.h"
+
+#ifndef DB_VERSION
+#define DB_VERSION "0.1.0"
+#endif
+
+enum { OPT_FORMAT = 1000, OPT_MAX_ROWS, OPT_SHOW_EXPECTED };
+
+static const cli_option options[] = {
+    {"table", 't', 1, "PATTERN", "compare only tables matching PATTERN (repeatable)"},
+    {"exclude-table", 'T', 1, "PATTERN", "do not compare tables matching PATTERN (repeatable)"},
+    {"schema", 'n', 1, "PATTERN", "compare only schemas matching PATTERN (repeatable)"},
+    {"exclude-schema", 'N', 1, "PATTERN", "do not compare schemas matching PATTERN (repeatable)"},
+    {"data-only", 'a', 0, NULL, "compare rows only, not the schema"},
+    {"schema-only", 's', 0, NULL, "compare the schema only, not the rows"},
+    {"max-rows", OPT_MAX_ROWS, 1, "N", "show at most N row differences per table (default 10)"},
+    {"show-expected", OPT_SHOW_EXPECTED, 0, NULL,
+     "also list the differences expected across backends"},
+    {"format", OPT_FORMAT, 1, "FORMAT", "text (default) or json: one JSON document"},
+    {"quiet", 'q', 0, NULL, "print nothing; the exit status says it"},
+    {"version", 'V', 0, NULL, "print the version and exit"},
+    {"help", '?', 0, NULL, "print this help and exit"},
+    {NULL, 0, 0, NULL, NULL},
+};
+
+static void usage(FILE *f)
+{
+    fprintf(f, "dbdiff compares two databases or export files by meaning, table by table\n"
+               "and row by row.\n"
+               "\n"
+               "Usage:\n"
+               "  dbdiff [OPTION]... A B\n"
+               "\n"
+               "A and B are each an export file (plain or gzip; - for standard input), a\n"
+               "SQLite database file (or sqlite:PATH), or a PostgreSQL connection URI\n"
+               "(postgresql://...) or key=value string (\"dbname=x\").\n"
+               "\n");
+    cli_print_options(f, options);
+    fprintf(f, "\n"
+               "PATTERN is a shell glob matched against table names (\"user*\"); a -t/-T\n"
+               "pattern with a '.' matches \"schema.table\".\n"
+               "\n"
+               "Exit status: 0 no differences, 1 differences found, 2 trouble (a bad file,\n"
+               "a database error, bad usage).\n"
+               "\n"
+               "The comparison rules are described in docs/DBDIFF.md.\n");
+}
+
+typedef struct {
+    db_source_options selection;
+    dd_report_options report;
+    const char **include, **exclude, **include_schemas, **exclude_schemas;
+    size_t ninclude, nexclude, ninclude_schemas, nexclude_schemas;
+    int data_only, schema_only;
+    const char *a, *b;
+} command_line;
+
+static int push(const char ***list, size_t *n, const char *arg)
+{
+    return cli_push_pattern(list, n, arg) < 0 ? 2 : CLI_GO_ON;
+}
+
+static int parse_value(command_line *cl, int c, const char *arg)
+{
+    if (c == OPT_FORMAT) {
+        if (strcmp(arg, "json") != 0 && strcmp(arg, "text") != 0) {
+            cli_message("error", "invalid --format \"%s\": use text or json", arg);
+            return 2;
+        }
+        cl->report.format_json = strcmp(arg, "json") == 0;
+        return CLI_GO_ON;
+    }
+    char *end;
+    unsigned long long n = strtoull(arg, &end, 10);
+    if (*arg < '0' || *arg > '9' || *end) {
+        cli_message("error", "invalid --max-rows \"%s\": use a number", arg);
+        return 2;
+    }
+    cl->report.max_rows = n;
+    return CLI_GO_ON;
+}
+
+static int parse_option(void *ctx, int c, char **argv)
+{
+    command_line *cl = ctx;
+    switch (c) {
+    case 't':
+        return push(&cl->include, &cl->ninclude, optarg);
+    case 'T':
+        return push(&cl->exclude, &cl->nexclude, optarg);
+    case 'n':
+        return push(&cl->include_schemas, &cl->ninclude_schemas, optarg);
+    case 'N':
+        return push(&cl->exclude_schemas, &cl->nexclude_schemas, optarg);
+    case 'a':
+        cl->data_only = 1;
+        return CLI_GO_ON;
+    case 's':
+        cl->schema_only = 1;
+        return CLI_GO_ON;
+    case 'q':
+        cl->report.quiet = 1;
+        return CLI_GO_ON;
+    case OPT_SHOW_EXPECTED:
+        cl->report.show_expected = 1;
+        return CLI_GO_ON;
+    case OPT_FORMAT:
+    case OPT_MAX_ROWS:
+        return parse_value(cl, c, optarg);
+    default: /* -V, -?, --help, and what is no option */
+        return cli_run_common_option(c, argv, DB_VERSION, usage);
+    }
+}
+
+static int parse_command_line(command_line *cl, int argc, char **argv)
+{
+    int rc = cli_run_options(options, parse_option, cl, argc, argv);
+    if (rc != CLI_GO_ON)
+        return rc == 1 ? 2 : rc;
+    if (argc - optind != 2) {
+        cli_message("error",
+                    argc - optind < 2 ? "two operands needed, A and B" : "too many arguments");
+        fprintf(stderr, "Usage: dbdiff [OPTION]... A B\n"
+                        "Try \"dbdiff --help\" for more information.\n");
+        return 2;
+    }
+    if (cl->schema_only && cl->data_only) {
+        cli_message("error", "--schema-only and --data-only cannot be used together");
+        return 2;
+    }
+    if (strcmp(argv[optind], "-") == 0 && strcmp(argv[optind + 1], "-") == 0) {
+        cli_message("error", "only one of A and B can be standard input");
+        return 2;
+    }
+    cl->a = argv[optind];
+    cl->b = argv[optind + 1];
+    cl->selection.include_tables = cl->include;
+    cl->selection.exclude_tables = cl->exclude;
+    cl->selection.include_schemas = cl->include_schemas;
+    cl->selection.exclude_schemas = cl->exclude_schemas;
+    return CLI_GO_ON;
+}
+
+/* One run: both sides open, tables merged by key. */
+typedef struct {
+    const command_line *cl;
+    dd_side *side[2];
+    dd_report *report;
+    dd_value_mode mode;
+} diff_run;
+
+static int side_error(diff_run *run, int s)
+{
+    cli_message("error", "%s", dd_side_errmsg(run->side[s]));
+    return -1;
+}
+
+static int next_table(diff_run *run, int s, const fmt_table **t, char **key)
+{
+    free(*key);
+    *key = NULL;
+    int rc = dd_side_next_table(run->side[s], t);
+    if (rc < 0)
+        return side_error(run, s);
+    if (rc == 1 && !(*key = fmt_table_key(*t))) {
+        cli_message("error", "out of memory");
+        return -1;
+    }
+    return 0;
+}
+
+/* The tables both sides have. */
+static int compare_table(diff_run *run, const char *key, const fmt_table *ta, const fmt_table *tb)
+{
+    char *msg = NULL;
+    dd_report_table_begin(run->report, key);
+    if (!run->cl->data_only)
+        dd_compare_table_schema(run->report, ta, tb, &run->mode);
+    if (run->cl->schema_only) {
+        dd_row_counts none = {0, 0, 0, 0, 0, 0};
+        dd_report_table_end(run->report, &none);
+        return 0;
+    }
+    if (dd_compare_rows(run->report, run->side[0], ta, run->side[1], tb, &run->mode, &msg) < 0) {
+        cli_message("error", "%s", msg ? msg : "out of memory");
+        free(msg);
+        return -1;
+    }
+    return 0;
+}
+
+static int compare_tables(diff_run *run)
+{
+    const fmt_table *t[2] = {NULL, NULL};
+    char *key[2] = {NULL, NULL};
+    int rc = 0;
+    if (next_table(run, 0, &t[0], &key[0]) < 0 || next_table(run, 1, &t[1], &key[1]) < 0)
+        rc = -1;
+    while (rc == 0 && (t[0] || t[1])) {
+        int c = !t[0] ? 1 : !t[1] ? -1 : strcmp(key[0], key[1]);
+        if (c == 0) {
+            if (compare_table(run, key[0], t[0], t[1]) < 0 ||
+                next_table(run, 0, &t[0], &key[0]) < 0 || next_table(run, 1, &t[1], &key[1]) < 0)
+                rc = -1;
+            continue;
+        }
+        int s = c < 0 ? 0 : 1;
+        dd_report_table_only(run->report, key[s], s ? 'B' : 'A');
+        if (next_table(run, s, &t[s], &key[s]) < 0)
+            rc = -1;
+    }
+    free(key[0]);
+    free(key[1]);
+    return rc;
+}
+
+static int compare_objects(diff_run *run)
+{
+    const fmt_native_object *o[2];
+    size_t n[2];
+    for (int s = 0; s < 2; s++)
+        if (dd_side_objects(run->side[s], &o[s], &n[s]) < 0)
+            return side_error(run, s);
+    dd_compare_header(run->report, dd_side_header(run->side[0]), dd_side_header(run->side[1]),
+                      &run->mode);
+    dd_compare_objects(run->report, o[0], n[0], o[1], n[1], &run->mode);
+    return 0;
+}
+
+static int run_diff(const command_line *cl)
+{
+    diff_run run = {.cl = cl};
+    int rc = 2;
+    const char *operand[2] = {cl->a, cl->b};
+    for (int s = 0; s < 2; s++)
+        if (dd_side_open(&run.side[s], operand[s], &cl->selection) < 0) {
+            if (run.side[s])
+                side_error(&run, s);
+            else
+                cli_message("error", "out of memory");
+            goto done;
+        }
+    const char *backend[2] = {dd_side_header(run.side[0])->source_backend,
+                              dd_side_header(run.side[1])->source_backend};
+    run.mode.across = !backend[0] || !backend[1] || strcmp(backend[0], backend[1]) != 0;
+    for (int s = 0; s < 2; s++)
+        run.mode.sqlite_side[s] = backend[s] && strcmp(backend[s], "sqlite") == 0;
+    run.mode.sqlite = run.mode.sqlite_side[0] && run.mode.sqlite_side[1];
+    if (dd_report_new(&run.report, &cl->report, dd_side_name(run.side[0]),
+                      dd_side_name(run.side[1])) < 0) {
+        cli_message("error", "out of memory");
+        goto done;
+    }
+    /* With a selection, a database's source keeps the views and triggers
+     * of the selected schemas and a file keeps all: not comparable. */
+    int objects = !cl->data_only && !cl->include && !cl->exclude && !cl->include_schemas &&
+                  !cl->exclude_schemas;
+    if (compare_tables(&run) < 0 || (objects && compare_objects(&run) < 0))
+        goto done;
+    int different = dd_report_finish(run.report);
+    if (different < 0)
+        cli_message("error", "stdout: could not write the report");
+    else
+        rc = different;
+done:
+    dd_report_free(run.report);
+    dd_side_free(run.side[0]);
+    dd_side_free(run.side[1]);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    command_line cl = {.report = {.max_rows = 10}};
+    cli_set_program("dbdiff");
+    int rc = parse_command_line(&cl, argc, argv);
+    if (rc == CLI_GO_ON)
+        rc = run_diff(&cl);
+    free(cl.include);
+    free(cl.exclude);
+    free(cl.include_schemas);
+    free(cl.exclude_schemas);
+    return rc;
+}
