@@ -61,7 +61,7 @@ static void usage(FILE *f)
                "Exit status: 0 success, 1 export failed (no output file is left behind),\n"
                "2 bad usage.\n"
                "\n"
-               "The file format is described in docs/FORMAT.md.\n");
+               "The file format is described in dbexport-format(5) (docs/FORMAT.md).\n");
 }
 
 static int ends_with(const char *s, const char *suffix)
