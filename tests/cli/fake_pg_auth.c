@@ -73,9 +73,8 @@ static void serve(int fd)
 int main(int argc, char **argv)
 {
     struct sockaddr_un addr = {.sun_family = AF_UNIX};
-    if (argc != 3 ||
-        snprintf(addr.sun_path, sizeof addr.sun_path, "%s/.s.PGSQL.%s", argv[1], argv[2]) >=
-            (int)sizeof addr.sun_path) {
+    if (argc != 3 || snprintf(addr.sun_path, sizeof addr.sun_path, "%s/.s.PGSQL.%s", argv[1],
+                              argv[2]) >= (int)sizeof addr.sun_path) {
         fprintf(stderr, "usage: fake_pg_auth DIR PORT\n");
         return 2;
     }
