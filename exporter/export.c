@@ -333,7 +333,8 @@ static int write_table(export_run *run, fmt_table *t)
     cli_progress_end(&run->progress);
     run->total_rows += nrows;
     if (rc == 0 && opts->verbose)
-        cli_message(NULL, "table \"%s\": %llu rows", key, (unsigned long long)nrows);
+        cli_message(NULL, "table \"%s\": %llu %s", key, (unsigned long long)nrows,
+                    cli_plural(nrows, "row", "rows"));
     free(key);
     return rc;
 }
@@ -371,8 +372,10 @@ static void report(export_run *run)
         for (size_t i = 0; i < nlines; i++)
             cli_message("warning", "%s", lines[i]);
     if (run->opts->verbose)
-        cli_message(NULL, "exported %zu tables, %llu rows to %s", run->ntables,
-                    (unsigned long long)run->total_rows, run->where);
+        cli_message(NULL, "exported %zu %s, %llu %s to %s", run->ntables,
+                    cli_plural(run->ntables, "table", "tables"),
+                    (unsigned long long)run->total_rows, cli_plural(run->total_rows, "row", "rows"),
+                    run->where);
 }
 
 static void close_run(export_run *run)

@@ -115,8 +115,8 @@ static int on_table_end(file_run *run)
     if (fmt_doc_write_table_end(run->writer) < 0)
         return write_failed(run);
     if (run->opts->verbose)
-        cli_message(NULL, "table \"%s\": %llu rows", run->written[run->nwritten - 1],
-                    (unsigned long long)run->rows);
+        cli_message(NULL, "table \"%s\": %llu %s", run->written[run->nwritten - 1],
+                    (unsigned long long)run->rows, cli_plural(run->rows, "row", "rows"));
     return 0;
 }
 

@@ -33,7 +33,10 @@ static const cli_option options[] = {
      "(none deletes, one keeps or changes, more add; repeatable, in order)"},
     {"no-timestamp", OPT_NO_TIMESTAMP, 0, NULL,
      "leave out \"created\", for byte-identical exports"},
+    {"no-password", 'w', 0, NULL, "PostgreSQL: never prompt for a password"},
+    {"password", 'W', 0, NULL, "PostgreSQL: prompt for a password before connecting"},
     {"verbose", 'v', 0, NULL, "report each table and its row count on stderr"},
+    {"quiet", 'q', 0, NULL, "print errors only: no warnings, notes, summary or progress"},
     {"version", 'V', 0, NULL, "print the version and exit"},
     {"help", '?', 0, NULL, "print this help and exit"},
     {NULL, 0, 0, NULL, NULL},
@@ -58,7 +61,7 @@ static void usage(FILE *f)
                "Exit status: 0 success, 1 export failed (no output file is left behind),\n"
                "2 bad usage.\n"
                "\n"
-               "The file format is described in docs/FORMAT.md.\n");
+               "The file format is described in dbexport-format(5) (docs/FORMAT.md).\n");
 }
 
 static int ends_with(const char *s, const char *suffix)
@@ -130,7 +133,7 @@ static int parse_option(void *ctx, int c, char **argv)
         return push(&cl->vectors, &cl->nvectors, optarg);
     case OPT_ROWS:
         return push(&cl->rows, &cl->nrows, optarg);
-    default: /* -V, -?, --help, and what is no option */
+    default: /* -V, -q, -w, -W, -?, --help, and what is no option */
         return cli_run_common_option(c, argv, DB_VERSION, usage);
     }
 }
@@ -147,6 +150,10 @@ static int check_arguments(command_line *cl, int argc, char **argv)
     }
     if (cl->opts.schema_only && cl->opts.data_only) {
         cli_message("error", "--schema-only and --data-only cannot be used together");
+        return 2;
+    }
+    if (cl->opts.verbose && cli_quiet()) {
+        cli_message("error", "--verbose and --quiet cannot be used together");
         return 2;
     }
     cl->opts.source = argv[optind];

@@ -285,8 +285,8 @@ static int on_table_end(import_run *run)
         return -1;
     }
     if (run->opts->verbose)
-        cli_message(NULL, "table \"%s\": %llu rows", s->name,
-                    (unsigned long long)s->stats.rows_read);
+        cli_message(NULL, "table \"%s\": %llu %s", s->name, (unsigned long long)s->stats.rows_read,
+                    cli_plural(s->stats.rows_read, "row", "rows"));
     return 0;
 }
 
@@ -420,17 +420,20 @@ static void report(import_run *run)
     }
     if (topts->rehearsal)
         cli_message(NULL,
-                    "dry run: the file is valid for this target: %zu tables, %llu rows (%llu "
+                    "dry run: the file is valid for this target: %zu %s, %llu %s (%llu "
                     "would be written, %llu skipped), imported and rolled back; nothing was "
                     "written",
-                    run->nsummary, (unsigned long long)rows, (unsigned long long)written,
-                    (unsigned long long)skipped);
+                    run->nsummary, cli_plural(run->nsummary, "table", "tables"),
+                    (unsigned long long)rows, cli_plural(rows, "row", "rows"),
+                    (unsigned long long)written, (unsigned long long)skipped);
     else if (run->opts->verbose || skipped || invalid)
         cli_message(NULL,
-                    "imported %zu tables: %llu rows written, %llu skipped, %llu values "
+                    "imported %zu %s: %llu %s written, %llu skipped, %llu %s "
                     "handled by --on-invalid, in %.1f s",
-                    run->nsummary, (unsigned long long)written, (unsigned long long)skipped,
-                    (unsigned long long)invalid, seconds_since(&run->started));
+                    run->nsummary, cli_plural(run->nsummary, "table", "tables"),
+                    (unsigned long long)written, cli_plural(written, "row", "rows"),
+                    (unsigned long long)skipped, (unsigned long long)invalid,
+                    cli_plural(invalid, "value", "values"), seconds_since(&run->started));
 }
 
 static void close_run(import_run *run, int failed)

@@ -49,7 +49,10 @@ static const cli_option options[] = {
      "(none deletes, one keeps or changes, more add; repeatable, in order)"},
     {"extension", OPT_EXTENSION, 1, "NAME",
      "allow creating extension NAME (besides those the column types need; repeatable)"},
+    {"no-password", 'w', 0, NULL, "PostgreSQL: never prompt for a password"},
+    {"password", 'W', 0, NULL, "PostgreSQL: prompt for a password before connecting"},
     {"verbose", 'v', 0, NULL, "report each table and its row count on stderr"},
+    {"quiet", 'q', 0, NULL, "print errors only: no warnings, notes, summary or progress"},
     {"version", 'V', 0, NULL, "print the version and exit"},
     {"help", '?', 0, NULL, "print this help and exit"},
     {NULL, 0, 0, NULL, NULL},
@@ -161,7 +164,7 @@ static int parse_option(void *ctx, int c, char **argv)
     case 'v':
         cl->opts.verbose = 1;
         return CLI_GO_ON;
-    default: /* -V, -?, --help, and what is no option */
+    default: /* -V, -q, -w, -W, -?, --help, and what is no option */
         return cli_run_common_option(c, argv, DB_VERSION, usage);
     }
 }
@@ -177,6 +180,10 @@ static int check_arguments(command_line *cl, int argc, char **argv)
     }
     if (cl->opts.target_options.schema_only && cl->opts.target_options.data_only) {
         cli_message("error", "--schema-only and --data-only cannot be used together");
+        return 2;
+    }
+    if (cl->opts.verbose && cli_quiet()) {
+        cli_message("error", "--verbose and --quiet cannot be used together");
         return 2;
     }
     cl->opts.target = argv[optind];

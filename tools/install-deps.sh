@@ -7,7 +7,8 @@
 #   --test        also PostgreSQL 15 + pgvector, Node.js for ajv (JSON Schema
 #                 checks, installed from tools/package-lock.json into
 #                 tools/node_modules), clang for the fuzz build, clang-format
-#                 for the style check
+#                 for the style check, man-db and dpkg-dev for the man page
+#                 and .deb checks
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -20,14 +21,16 @@ mode="build"
 case ${1:-} in
   "" | --build-only) ;;
   --test) mode="test" ;;
-  -h | --help) sed -n '2,9s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; exit 0 ;;
+  -h | --help) sed -n '2,11s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; exit 0 ;;
   *) die "unknown option '$1' (expected --build-only or --test)" ;;
 esac
 
 packages=(build-essential cmake pkg-config libsqlite3-dev libpq-dev zlib1g-dev libb64-dev
   libjq-dev sqlite3 jq ca-certificates)
 if [[ $mode == test ]]; then
-  packages+=(postgresql-15 postgresql-server-dev-15 clang clang-format)
+  # man-db, groff-base: man -l renders the man pages; dpkg-dev: dpkg-shlibdeps
+  # for the .deb's dependencies (install.* tests)
+  packages+=(postgresql-15 postgresql-server-dev-15 clang clang-format man-db groff-base dpkg-dev)
   # NodeSource's nodejs bundles npm and conflicts with Debian's npm package:
   # accept any node + npm already on PATH.
   if ! command -v node >/dev/null || ! command -v npm >/dev/null; then

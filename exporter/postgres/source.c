@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli_pg.h"
 #include "ops.h"
 #include "pg_source.h"
 #include "strlist.h"
@@ -206,7 +207,7 @@ static int connect_server(pg_src *s, const char *locator)
         if (strcmp(o->keyword, "password") == 0 && o->val && *o->val)
             s->password = fmt_strdup(o->val);
     PQconninfoFree(info);
-    s->conn = PQconnectdbParams(keywords, values, 1);
+    s->conn = cli_pg_connect(keywords, values);
     if (!s->conn)
         return pg_src_fail(s, "cannot connect to \"%s\": out of memory", s->masked);
     if (PQstatus(s->conn) != CONNECTION_OK)

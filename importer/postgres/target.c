@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli_pg.h"
 #include "ops.h"
 #include "pg_guard.h"
 #include "pg_sql.h"
@@ -82,7 +83,7 @@ static int target_open(void **state, const char *locator, const db_target_option
     /* Keywords after dbname override what the string itself says. */
     const char *keys[] = {"dbname", "application_name", "client_encoding", NULL};
     const char *values[] = {locator, "dbimport", "UTF8", NULL};
-    st->conn = PQconnectdbParams(keys, values, 1);
+    st->conn = cli_pg_connect(keys, values);
     if (!st->conn || PQstatus(st->conn) != CONNECTION_OK) {
         char *m = pg_target_connection_message(st->conn);
         db_error(&st->diag, "cannot connect to \"%s\": %s", st->masked, m ? m : "out of memory");

@@ -20,15 +20,23 @@ err=$("$DBEXPORT" -vZ 2>&1); rc=$?
 check_eq "bundled option missing its argument exits 2" "$rc" 2
 check_contains "the option is named" "$err" 'option "-Z" needs an argument'
 
-check_eq "dbexport --version" "$("$DBEXPORT" --version)" "dbexport 0.1.0"
-check_eq "dbimport -V" "$("$DBIMPORT" -V)" "dbimport 0.1.0"
+out=$("$DBEXPORT" --version); rc=$?
+check_eq "dbexport --version exits 0" "$rc" 0
+check_eq "dbexport --version: program version first" "${out%%$'\n'*}" "dbexport 0.1.0"
+check_contains "dbexport --version: the format it writes" "$out" "interchange format 1.1"
+check_contains "dbexport --version: the libraries it runs on" "$out" "SQLite 3."
+check_contains "dbexport --version: libpq and zlib" "$out" ", zlib 1."
+check_contains "dbexport --version: libpq" "$out" ", libpq "
+out=$("$DBIMPORT" -V)
+check_eq "dbimport -V: program version first" "${out%%$'\n'*}" "dbimport 0.1.0"
+check_contains "dbimport -V: libraries" "$out" "SQLite 3."
 
 err=$("$DBEXPORT" --bogus x.db 2>&1 >/dev/null); rc=$?
 check_eq "unknown long option exits 2" "$rc" 2
 check_contains "unknown long option is named" "$err" 'dbexport: error: unknown option "--bogus"'
-err=$("$DBIMPORT" -q x.db 2>&1 >/dev/null); rc=$?
+err=$("$DBIMPORT" -x x.db 2>&1 >/dev/null); rc=$?
 check_eq "unknown short option exits 2" "$rc" 2
-check_contains "unknown short option is named" "$err" 'dbimport: error: unknown option "-q"'
+check_contains "unknown short option is named" "$err" 'dbimport: error: unknown option "-x"'
 err=$("$DBEXPORT" 2>&1 >/dev/null); rc=$?
 check_eq "no SOURCE exits 2" "$rc" 2
 check_contains "no SOURCE message" "$err" "no SOURCE given"

@@ -45,5 +45,16 @@ int cli_push_pattern(const char ***list, size_t *n, const char *p);
 void cli_set_program(const char *name);
 const char *cli_program(void);
 void cli_message(const char *level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* -q, --quiet: from then on only "error" messages are printed; warnings,
+ * notes, summaries and the progress line are not. */
+void cli_set_quiet(int quiet);
+int cli_quiet(void);
+/* one when n is 1, else many: "1 row", "2 rows", "0 rows". */
+const char *cli_plural(unsigned long long n, const char *one, const char *many);
+
+/* --version on stdout: "PROGRAM VERSION", the interchange format version,
+ * and the versions of SQLite, libpq and zlib the program runs on
+ * (version.c). */
+void cli_print_version(void *f, const char *version);
 
 #endif

@@ -23,9 +23,11 @@ typedef int (*cli_option_step)(void *ctx, int c, char **argv);
 int cli_run_options(const cli_option *options, cli_option_step step, void *ctx, int argc,
                     char **argv);
 
-/* Answers c as every program does: 'V' prints "PROGRAM VERSION" (0), -? and
- * --help print usage to stdout (0), an unknown option or a missing argument
- * is reported (2). For the default case of a program's option step. */
+/* Answers c as every program does: -q (cli_set_quiet), -w and -W
+ * (cli_set_password_prompt) are noted and reading goes on (CLI_GO_ON);
+ * 'V' prints the version (cli_print_version: 0), -? and --help print usage
+ * to stdout (0), an unknown option or a missing argument is reported (2).
+ * For the default case of a program's option step. */
 int cli_run_common_option(int c, char **argv, const char *version, void (*usage)(FILE *f));
 
 #endif

@@ -11,6 +11,7 @@
 #include "diag.h"
 
 static const char *program_name = "db";
+static int quiet;
 
 /* Writes text to f with every control character but the line breaks of
  * the message's own "hint:" lines escaped (\r, \x1b, ...): names in messages
@@ -43,6 +44,8 @@ void cli_set_program(const char *name)
 void cli_message(const char *level, const char *fmt, ...)
 {
     va_list ap;
+    if (quiet && (!level || strcmp(level, "error") != 0))
+        return;
     cli_progress_clear();
     va_start(ap, fmt);
     char *text = db_vformat(fmt, ap);
@@ -59,4 +62,19 @@ void cli_message(const char *level, const char *fmt, ...)
 const char *cli_program(void)
 {
     return program_name;
+}
+
+void cli_set_quiet(int on)
+{
+    quiet = on;
+}
+
+int cli_quiet(void)
+{
+    return quiet;
+}
+
+const char *cli_plural(unsigned long long n, const char *one, const char *many)
+{
+    return n == 1 ? one : many;
 }

@@ -1,6 +1,8 @@
 /* The progress line: see progress.h. */
 #include "progress.h"
 
+#include "cli.h"
+
 #include <stdio.h>
 #include <time.h>
 #include <unistd.h>
@@ -18,7 +20,7 @@ void cli_progress_init(cli_progress *p, const char *program, int enabled, int ve
                        uint64_t total_bytes)
 {
     int tty = isatty(STDERR_FILENO);
-    p->enabled = enabled && (tty || verbose);
+    p->enabled = enabled && !cli_quiet() && (tty || verbose);
     p->lines = !tty;
     p->program = program;
     p->total_bytes = total_bytes;

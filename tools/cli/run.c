@@ -1,6 +1,8 @@
 /* See cli_run.h. */
 #include "cli_run.h"
 
+#include "cli_pg.h"
+
 #include <getopt.h>
 #include <stdlib.h>
 
@@ -28,8 +30,17 @@ int cli_run_options(const cli_option *options, cli_option_step step, void *ctx, 
 int cli_run_common_option(int c, char **argv, const char *version, void (*usage)(FILE *f))
 {
     switch (c) {
+    case 'q':
+        cli_set_quiet(1);
+        return CLI_GO_ON;
+    case 'w':
+        cli_set_password_prompt(CLI_PASSWORD_NEVER);
+        return CLI_GO_ON;
+    case 'W':
+        cli_set_password_prompt(CLI_PASSWORD_ALWAYS);
+        return CLI_GO_ON;
     case 'V':
-        printf("%s %s\n", cli_program(), version);
+        cli_print_version(stdout, version);
         return 0;
     case '?':
     case ':':
