@@ -344,7 +344,7 @@ e_blob_as_vector() {
         check_eq "$what: PostgreSQL column is vector(384)" \
             "$(pgq vec "SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = 'docs'::regclass AND attname = 'embedding'")" 'vector(384)'
         check_eq "$what: vectors in PostgreSQL" \
-            "$(pgq vec "SELECT id, embedding[1], embedding[384], vector_dims(embedding) FROM docs ORDER BY id" | tr '\n' ' ')" '1|1|1|384 2|0.5|0.5|384 3||| '
+            "$(pgq vec "SELECT id, (embedding::real[])[1], (embedding::real[])[384], vector_dims(embedding) FROM docs ORDER BY id" | tr '\n' ' ')" '1|1|1|384 2|0.5|0.5|384 3||| '
     fi
 }
 
