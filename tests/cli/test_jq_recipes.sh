@@ -36,6 +36,20 @@ CREATE TABLE docs (id INTEGER PRIMARY KEY, title TEXT NOT NULL, embedding BLOB);
 INSERT INTO docs VALUES (1, 'ones', X'$one'), (2, 'halves', X'$half'), (3, 'none', NULL);
 EOF
 make_sample docs "$WORK/docs.sql"
+# objects: the blog with a view and triggers (dropping and renaming tables).
+{
+    cat "$root/tools/sample/sample.sql"
+    cat <<'EOF'
+CREATE VIEW published_posts AS SELECT id, title FROM posts WHERE published_at IS NOT NULL;
+CREATE TRIGGER posts_edit AFTER UPDATE ON posts BEGIN
+  INSERT INTO audit_log (at, actor, action) VALUES (CURRENT_TIMESTAMP, NEW.user_id, 'post.edit');
+END;
+CREATE TRIGGER users_create AFTER INSERT ON users BEGIN
+  INSERT INTO audit_log (at, actor, action) VALUES (CURRENT_TIMESTAMP, NEW.id, 'user.create');
+END;
+EOF
+} >"$WORK/objects.sql"
+make_sample objects "$WORK/objects.sql"
 
 mkdir -p "$WORK/bin"
 ln -s "$DBEXPORT" "$WORK/bin/dbexport"
@@ -101,7 +115,8 @@ import_out() {
     ierr=$("$DBIMPORT" "$d/out.db" "$d/out" 2>&1)
     irc=$?
 }
-q() { "$SQLITE3" "$d/$1" "$2"; } # q DB SQL: in the recipe's directory
+q() { "$SQLITE3" "$d/$1" "$2" 2>/dev/null; } # q DB SQL: in the recipe's directory
+not() { ! "$@"; }
 orig() { "$SQLITE3" "$WORK/sample-blog/app.db" "$1"; }
 
 # recipe_ok: the recipe ran and its output imports.
@@ -177,6 +192,13 @@ EOF
 e_redact_body() {
     recipe_ok
     check_eq "$what: every body redacted" "$(q out.db "SELECT count(*), count(DISTINCT body), min(body) FROM comments")" '14|1|redacted'
+}
+
+expect redact_email_constant <<'EOF'
+jq '.tables.users.rows[].email |= "redacted"' export.json
+EOF
+e_redact_email_constant() {
+    import_fails 'table "users", row 2, column "email": UNIQUE constraint failed: users.email'
 }
 
 expect redact_email <<'EOF'
@@ -262,6 +284,15 @@ e_drop_posts() {
     check_eq "$what: comments' other foreign key kept" \
         "$(q out.db "SELECT count(*) FROM pragma_foreign_key_list('comments') WHERE \"table\" = 'users'")" 1
     check_eq "$what: rows of the others kept" "$(q out.db "SELECT count(*) FROM comments")" 14
+    # With a trigger on posts and a view over it: the trigger goes with the
+    # table; the view is created anyway, and fails when used (the doc says so).
+    run_recipe objects "$recipe"
+    recipe_ok
+    check_eq "$what (view, triggers): triggers on posts dropped, the others kept" \
+        "$(q out.db "SELECT group_concat(name, ' ') FROM sqlite_schema WHERE type = 'trigger'")" users_create
+    check_eq "$what (view, triggers): the view is created" \
+        "$(q out.db "SELECT name FROM sqlite_schema WHERE type = 'view'")" published_posts
+    check "$what (view, triggers): the view fails on use" not q out.db "SELECT * FROM published_posts"
 }
 
 expect keep_users_posts <<'EOF'
@@ -308,7 +339,7 @@ e_omit_column_values() {
 expect rename_table <<'EOF'
 jq '.tables |= with_entries(if .key == "users" then .key = "accounts" else . end)
     | (.tables[].constraints.foreign_keys[]?.references | select(.table == "users") | .table) |= "accounts"
-    | (.triggers[]? | select(.table == "users") | .table) |= "accounts"' export.json
+    | if .triggers then .triggers |= map(select(.table != "users")) else . end' export.json
 EOF
 e_rename_table() {
     recipe_ok
@@ -316,12 +347,30 @@ e_rename_table() {
     check_eq "$what: foreign keys point to accounts" \
         "$(q out.db "SELECT group_concat(\"table\", ' ') FROM (SELECT \"table\" FROM pragma_foreign_key_list('posts') UNION ALL SELECT \"table\" FROM pragma_foreign_key_list('comments') ORDER BY 1)")" 'accounts accounts posts'
     check_eq "$what: rows kept" "$(q out.db "SELECT count(*) FROM accounts")" 6
+    # A trigger on users would name the old table in its SQL: dropped.
+    run_recipe objects "$recipe"
+    recipe_ok
+    check_eq "$what (triggers): the trigger on users dropped, the others kept" \
+        "$(q out.db "SELECT group_concat(name, ' ') FROM sqlite_schema WHERE type = 'trigger'")" posts_edit
+    # What the doc warns of: re-pointing .table alone fails the import.
+    local drop='if .triggers then .triggers |= map(select(.table != "users")) else . end'
+    local repoint='(.triggers[]? | select(.table == "users") | .table) |= "accounts"'
+    run_recipe objects "${recipe/"$drop"/"$repoint"}"
+    check_contains "$what: the re-pointing variant differs" "$recipe${recipe/"$drop"/"$repoint"}" "$repoint"
+    import_fails 'trigger "users_create": sql: a table other than the one declared after ON'
 }
 
 expect rename_column <<'EOF'
 jq '.tables.users.columns |= map(if .name == "display_name" then .name = "full_name" else . end)
     | .tables.users.rows |= map(with_entries(if .key == "display_name" then .key = "full_name" else . end))' export.json
 EOF
+expect omit_not_null_values <<'EOF'
+jq 'del(.tables.comments.rows[].created_at)' export.json
+EOF
+e_omit_not_null_values() {
+    import_fails 'table "comments", row 1, column "created_at": no value for this NOT NULL column, which has no default'
+}
+
 e_rename_column() {
     recipe_ok
     check_eq "$what: values under the new name" "$(q out.db "SELECT full_name FROM users WHERE id = 1")" 'Alice Martin'
@@ -418,6 +467,7 @@ for f in $(find "$WORK/recipes" -name '*.sh' | sort -V); do
     fi
     seen[$name]=1
     what="$where ($name)"
+    recipe=$text
     run_recipe "${sample_of[$text]}" "$text"
     "e_$name"
 done
