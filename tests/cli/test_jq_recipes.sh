@@ -325,6 +325,14 @@ e_drop_column() {
     unique_holds out.db
 }
 
+expect drop_key_column <<'EOF'
+jq '.tables.comments.columns |= map(select(.name != "post_id"))
+    | del(.tables.comments.rows[]?.post_id)' export.json
+EOF
+e_drop_key_column() {
+    import_fails 'table "comments": a foreign key names "post_id", which is not a column'
+}
+
 expect omit_column_values <<'EOF'
 jq 'del(.tables.users.rows[].created_at)' export.json
 EOF
