@@ -57,7 +57,8 @@ ln -s "$DBIMPORT" "$WORK/bin/dbimport"
 if [ "$JQ" != jq ]; then ln -s "$(command -v "$JQ")" "$WORK/bin/jq"; fi
 
 # --- extraction ----------------------------------------------------------------
-# extract DOC OUTDIR: one file per recipe (N.sh, its text; N.where, DOC:LINE).
+# extract DOC OUTDIR: one file per recipe (N.sh, its text; N.where, DOC:LINE;
+# N.note, the comment lines just above it in its block).
 # A command in a ```sh block is complete when its single quotes balance; it is
 # a recipe when it runs jq. Inline code is a recipe when it is a jq command
 # with a program (`jq '...` or `... | jq '...`).
@@ -68,29 +69,32 @@ extract() {
         n++
         printf "%s\n", text > (out "/" n ".sh"); close(out "/" n ".sh")
         printf "%s:%d\n", doc, line > (out "/" n ".where"); close(out "/" n ".where")
+        printf "%s", note > (out "/" n ".note"); close(out "/" n ".note")
+        note = ""
     }
     function is_recipe(s) { return s ~ /(^|[|;&(][ \t]*)jq[ \t]/ }
     /^```/ {
-        if (insh) { if (cmd != "") emit(cmd, start); insh = 0; cmd = "" }
+        if (insh) { if (cmd != "" && is_recipe(cmd)) emit(cmd, start); insh = 0; cmd = ""; note = "" }
         else if ($0 ~ /^```sh[ \t]*$/) insh = 1
         else inblock = !inblock
         next
     }
     insh {
         if (cmd == "") {
-            if ($0 ~ /^[ \t]*(#|$)/) next
+            if ($0 ~ /^[ \t]*#/) { note = note $0 "\n"; next }
+            if ($0 ~ /^[ \t]*$/) next
             cmd = $0; start = NR
         } else cmd = cmd "\n" $0
         if (quotes(cmd) % 2 == 0 && cmd !~ /\\$/) {
             if (is_recipe(cmd)) emit(cmd, start)
-            cmd = ""
+            cmd = ""; note = ""
         }
         next
     }
     !inblock {
         k = split($0, part, "`")
         for (i = 2; i <= k; i += 2)
-            if (part[i] ~ /(^|\|[ \t]*)jq[ \t]+(-[a-zA-Z]+[ \t]+)*\047/) emit(part[i], NR)
+            if (part[i] ~ /(^|\|[ \t]*)jq[ \t]+(-[a-zA-Z]+[ \t]+)*\047/) { note = ""; emit(part[i], NR) }
     }' "$root/$1"
 }
 mkdir -p "$WORK/recipes"
@@ -125,13 +129,21 @@ recipe_ok() {
     import_out
     check_eq "$what: import succeeds ($ierr)" "$irc" 0
 }
-# import_fails MESSAGE: the recipe ran, and its output is refused with MESSAGE.
+# import_fails MESSAGE: the recipe ran, and its output is refused with MESSAGE,
+# which is also the message the doc shows above the recipe
+# ("# dbimport: error: ...: MESSAGE").
 import_fails() {
     check_eq "$what: recipe exits 0 ($err)" "$rc" 0
     import_out
     check_eq "$what: import fails" "$irc" 1
     check_contains "$what: import message" "$ierr" "$1"
     check "$what: failed import leaves no target" test ! -e "$d/out.db"
+    local shown
+    shown=$(sed -n 's/^# dbimport: error: \.\.\.: //p' <<<"$note")
+    if [ -n "$shown" ]; then
+        check_eq "$what: the doc shows the message" "$shown" "$1"
+        check_contains "$what: the doc's message is dbimport's" "$ierr" "$shown"
+    fi
 }
 tables() { q "$1" "SELECT group_concat(name, ' ') FROM (SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite%' ORDER BY name)"; }
 unique_holds() { # unique_holds DB: users.email is still declared UNIQUE and distinct
@@ -475,6 +487,7 @@ for f in $(find "$WORK/recipes" -name '*.sh' | sort -V); do
     fi
     seen[$name]=1
     what="$where ($name)"
+    note=$(cat "${f%.sh}.note")
     recipe=$text
     run_recipe "${sample_of[$text]}" "$text"
     "e_$name"
