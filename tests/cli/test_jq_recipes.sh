@@ -466,12 +466,14 @@ e_usage_sanitise() {
     unique_holds dev.db
 }
 
-expect usage_views_triggers <<'EOF'
+expect usage_views_triggers objects <<'EOF'
 jq '.views, .triggers'
 EOF
 e_usage_views_triggers() {
     check_eq "$what: exits 0" "$rc" 0
-    check_eq "$what: prints the views and the triggers" "$(jq -c . "$d/out" | tr '\n' ' ')" '[] [] '
+    check_eq "$what: prints the views, then the triggers" "$(jq -c '[.[] | .name]' "$d/out" | tr '\n' ' ')" \
+        '["published_posts"] ["posts_edit","users_create"] '
+    check_contains "$what: with their SQL" "$out" 'CREATE TRIGGER users_create AFTER INSERT ON users'
 }
 
 # --- run them ------------------------------------------------------------------
