@@ -8,6 +8,7 @@
 
 #include "cli.h"
 #include "cli_run.h"
+#include "dbdiff.h"
 #include "import.h"
 
 #ifndef DB_VERSION
@@ -21,7 +22,8 @@ enum {
     OPT_REQUIRE_EMPTY,
     OPT_UNTRUSTED,
     OPT_EXTENSION,
-    OPT_ROWS
+    OPT_ROWS,
+    OPT_VERIFY
 };
 
 static const cli_option options[] = {
@@ -44,6 +46,9 @@ static const cli_option options[] = {
     {"untrusted", OPT_UNTRUSTED, 0, NULL,
      "run no SQL text from the file: no defaults, CHECKs, generated or expression indexes, "
      "views or triggers (see docs/SECURITY.md)"},
+    {"verify", OPT_VERIFY, 0, NULL,
+     "after the commit, compare the target with FILE as dbdiff does and print the report; exit 3 "
+     "if they differ"},
     {"rows", OPT_ROWS, 1, "TABLE=JQ",
      "run the jq program JQ on each row of the tables matching TABLE: it outputs the rows to load "
      "(none deletes, one keeps or changes, more add; repeatable, in order)"},
@@ -86,6 +91,7 @@ static void usage(FILE *f)
  * NULL-terminated arrays of pointers into argv. */
 typedef struct {
     db_import_options opts;
+    int verify;
     const char **include, **exclude, **include_schemas, **exclude_schemas, **extensions, **rows;
     size_t ninclude, nexclude, ninclude_schemas, nexclude_schemas, nextensions, nrows;
 } command_line;
@@ -159,6 +165,9 @@ static int parse_option(void *ctx, int c, char **argv)
         return CLI_GO_ON;
     case OPT_EXTENSION:
         return cli_push_pattern(&cl->extensions, &cl->nextensions, optarg) < 0 ? 1 : CLI_GO_ON;
+    case OPT_VERIFY:
+        cl->verify = 1;
+        return CLI_GO_ON;
     case OPT_ROWS:
         return cli_push_pattern(&cl->rows, &cl->nrows, optarg) < 0 ? 1 : CLI_GO_ON;
     case 'v':
@@ -178,6 +187,11 @@ static int check_arguments(command_line *cl, int argc, char **argv)
                         "Try \"dbimport --help\" for more information.\n");
         return 2;
     }
+    if (cl->verify && (cl->opts.target_options.dry_run || cl->opts.row_filters)) {
+        cli_message("error", "--verify compares the committed target with the file: not with "
+                             "--dry-run or --rows");
+        return 2;
+    }
     if (cl->opts.target_options.schema_only && cl->opts.target_options.data_only) {
         cli_message("error", "--schema-only and --data-only cannot be used together");
         return 2;
@@ -188,6 +202,11 @@ static int check_arguments(command_line *cl, int argc, char **argv)
     }
     cl->opts.target = argv[optind];
     cl->opts.input = optind + 1 < argc ? argv[optind + 1] : NULL;
+    if (cl->verify && (!cl->opts.input || strcmp(cl->opts.input, "-") == 0)) {
+        cli_message("error", "--verify reads FILE again after the import: give a file, not "
+                             "standard input");
+        return 2;
+    }
     return CLI_GO_ON;
 }
 
@@ -239,6 +258,29 @@ static void note_new_sqlite_file(const char *target)
                 path, path, path);
 }
 
+/* --verify: the committed target against the file, tables of the file
+ * only (the target may hold others of its own). 0 when they hold the same,
+ * 3 when not, or when the comparison itself failed. */
+static int verify(const command_line *cl)
+{
+    dd_diff_options o = {
+        .a = cl->opts.input,
+        .b = cl->opts.target,
+        .selection = {cl->include, cl->exclude, cl->include_schemas, cl->exclude_schemas},
+        .report = {.max_rows = 10, .quiet = cli_quiet()},
+        .data_only = cl->opts.target_options.data_only,
+        .schema_only = cl->opts.target_options.schema_only,
+        .selected = cl->include || cl->exclude || cl->include_schemas || cl->exclude_schemas,
+        .file_tables_only = 1};
+    int rc = dd_diff(&o);
+    if (rc == 1)
+        cli_message("error", "--verify: the target does not hold what the file holds (the import "
+                             "is committed)");
+    else if (rc != 0)
+        cli_message("error", "--verify: the comparison failed (the import is committed)");
+    return rc == 0 ? 0 : 3;
+}
+
 static int parse_command_line(command_line *cl, int argc, char **argv)
 {
     int rc = cli_run_options(options, parse_option, cl, argc, argv);
@@ -264,6 +306,8 @@ int main(int argc, char **argv)
         } else {
             note_new_sqlite_file(cl.opts.target);
             rc = db_import(&cl.opts) < 0 ? 1 : 0;
+            if (rc == 0 && cl.verify)
+                rc = verify(&cl);
         }
     }
     free(cl.include);

@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "dbdiff.h"
 #include "diag.h"
@@ -113,6 +114,20 @@ static int plain_literal(const char *normalized)
            !strcmp(s, "current_time");
 }
 
+/* 1 for a true default ("1", "true", "'t'"), 0 for a false one, -1 else. */
+static int boolean_word(const char *s)
+{
+    static const char *const yes[] = {"1", "true", "'t'", "'1'", "'true'", NULL};
+    static const char *const no[] = {"0", "false", "'f'", "'0'", "'false'", NULL};
+    for (size_t i = 0; yes[i]; i++)
+        if (strcasecmp(s, yes[i]) == 0)
+            return 1;
+    for (size_t i = 0; no[i]; i++)
+        if (strcasecmp(s, no[i]) == 0)
+            return 0;
+    return -1;
+}
+
 static void compare_default(const finding *f, const fmt_column *a, const fmt_column *b)
 {
     if (same(a->default_sql, b->default_sql))
@@ -124,7 +139,10 @@ static void compare_default(const finding *f, const fmt_column *a, const fmt_col
     char *na = a->default_sql ? normalize_sql(a->default_sql) : NULL;
     char *nb = b->default_sql ? normalize_sql(b->default_sql) : NULL;
     int expected = 0;
-    if (na && nb && strcmp(na, nb) == 0) { /* the same default in two dialects */
+    if (na && nb &&
+        (strcmp(na, nb) == 0 || (a->type.kind == FMT_TYPE_BOOLEAN && boolean_word(na) >= 0 &&
+                                 boolean_word(na) == boolean_word(nb)))) {
+        /* the same default in two dialects (SQLite's 0 is PostgreSQL's false) */
         free(na);
         free(nb);
         return;

@@ -166,4 +166,19 @@ void dd_compare_objects(dd_report *r, const fmt_native_object *a, size_t na,
 int dd_compare_rows(dd_report *r, dd_side *a, const fmt_table *ta, dd_side *b, const fmt_table *tb,
                     const dd_value_mode *m, char **errmsg);
 
+/* ---- diff.c: one comparison ---------------------------------------------- */
+
+typedef struct {
+    const char *a, *b;           /* operands: files or database locators */
+    db_source_options selection; /* -t/-T/-n/-N */
+    dd_report_options report;
+    int data_only, schema_only;
+    int selected;         /* a selection was given: views, triggers, types not compared */
+    int file_tables_only; /* B's tables that A lacks are not reported (dbimport --verify) */
+} dd_diff_options;
+
+/* Compares a with b and prints the report on stdout. 0 equal, 1
+ * different, 2 trouble (reported on stderr), as diff(1). */
+int dd_diff(const dd_diff_options *o);
+
 #endif
