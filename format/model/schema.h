@@ -14,8 +14,8 @@
 
 #define FMT_FORMAT_NAME "dbexport"
 #define FMT_FORMAT_MAJOR 1
-#define FMT_FORMAT_MINOR 1
-#define FMT_FORMAT_VERSION "1.1"
+#define FMT_FORMAT_MINOR 2
+#define FMT_FORMAT_VERSION "1.2"
 
 /* A user-defined type a table needs (PostgreSQL enums and domains). */
 typedef enum { FMT_USER_TYPE_ENUM, FMT_USER_TYPE_DOMAIN } fmt_user_type_kind;
@@ -66,6 +66,10 @@ typedef struct {
     char *type_text; /* portable type as written */
     fmt_type type;
     char *native_type; /* declared type on the source; NULL if none */
+    /* A SQLite source's column that a PostgreSQL export made: its PostgreSQL
+     * type ("public.citext", "bit(3)"), from the SQLite target's
+     * _dbexport_origin table (since 1.2); NULL otherwise. */
+    char *postgresql_type;
     bool nullable;
     char *default_sql;   /* default expression in the source's SQL, or NULL */
     char *generated_sql; /* generation expression, or NULL */
