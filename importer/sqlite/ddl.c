@@ -120,10 +120,14 @@ static const char *skip_casts(const char *q, size_t *depth, int allow_casts, int
             q++;
         if (*depth && *q == ')') {
             --*depth, q++;
-        } else if (allow_casts && q[0] == ':' && q[1] == ':' && sqlite_is_alpha(q[2])) {
+        } else if (allow_casts && q[0] == ':' && q[1] == ':' &&
+                   (sqlite_is_alpha(q[2]) || q[2] == '"')) {
             *casted = 1;
-            for (q += 2; sqlite_is_alpha(*q) || sqlite_is_digit(*q) || *q == ' ' || *q == '.'; q++)
-                ;
+            for (q += 2;
+                 sqlite_is_alpha(*q) || sqlite_is_digit(*q) || *q == ' ' || *q == '.' || *q == '"';
+                 q++)
+                if (*q == '"' && !(q = strchr(q + 1, '"')))
+                    return NULL; /* a quoted type name: 'new'::"Sales Dept"."Stage" */
             if (*q == '(') {
                 while (*q && *q != ')')
                     q++;
@@ -228,6 +232,8 @@ static int rowid_column(const sqlite_target *st, const fmt_table *t)
         return c;
     case FMT_IDENTITY_ALWAYS:
     case FMT_IDENTITY_BY_DEFAULT:
+        /* from SQLite too: a table that came from PostgreSQL (origin.c) */
+        return c;
     case FMT_IDENTITY_SERIAL:
         return st->source_is_sqlite ? -1 : c;
     default:

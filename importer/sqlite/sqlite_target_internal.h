@@ -56,6 +56,10 @@ typedef struct {
     int foreign_keys_before; /* -1 = not read */
     char *source_backend;
     int source_is_sqlite;
+    int origin_ready; /* the _dbexport_origin table is there (origin.c) */
+    /* The schema of the table being set up (NULL: the default one), whose
+     * index names SQLite needs prefixed: they are database-wide there. */
+    const char *table_namespace;
 
     /* The table between table_begin and table_end. */
     int table_open;
@@ -132,6 +136,11 @@ int sqlite_tgt_record_loaded_table(sqlite_target *st, const fmt_table *t, const 
 int sqlite_tgt_finish(void *state, const fmt_native_object *objects, size_t nobjects,
                       const fmt_header *h);
 void sqlite_tgt_post_data_free(sqlite_target *st);
+
+/* origin.c: what SQLite cannot hold of a PostgreSQL table or header, in
+ * the tool's own table (tools/sqlite/sqlite_origin.h). */
+int sqlite_tgt_origin_table(sqlite_target *st, const fmt_table *t, const char *sqlite_name);
+int sqlite_tgt_origin_types(sqlite_target *st, const fmt_header *h);
 
 /* fk_check.c */
 int sqlite_tgt_check_foreign_keys(sqlite_target *st);

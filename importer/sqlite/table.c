@@ -213,10 +213,11 @@ static fmt_foreign_key *local_foreign_keys(const fmt_table *t)
 }
 
 /* SQLite has no schemas: a table from another schema is named by its key
- * in the document, "schema.name" (and foreign keys to it likewise). */
-int sqlite_tgt_table_begin(sqlite_target *st, const fmt_table *t)
+ * in the document, "schema.name" (and foreign keys to it likewise); its
+ * schema and name are kept in _dbexport_origin (origin.c). */
+static int table_begin_local(sqlite_target *st, const fmt_table *t)
 {
-    if (!t || (!t->namespace && !has_namespaced_reference(t)))
+    if (!t->namespace && !has_namespaced_reference(t))
         return table_begin_named(st, t);
     fmt_table local = *t;
     fmt_foreign_key *fks = NULL;
@@ -241,4 +242,16 @@ done:
     if (rc < 0 && !st->diag.message)
         db_oom(&st->diag);
     return rc;
+}
+
+int sqlite_tgt_table_begin(sqlite_target *st, const fmt_table *t)
+{
+    if (!t)
+        return table_begin_named(st, t);
+    st->table_namespace = t->namespace;
+    int rc = table_begin_local(st, t);
+    st->table_namespace = NULL;
+    if (rc < 0 || !st->ntables || !st->tables[st->ntables - 1].created)
+        return rc;
+    return sqlite_tgt_origin_table(st, t, st->tables[st->ntables - 1].name);
 }
