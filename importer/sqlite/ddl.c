@@ -411,7 +411,10 @@ static int add_constraints(sqlite_target *st, const fmt_table *t, long only_chec
         db_buf_add(b, ",\n  ");
         add_constraint_name(b, t->checks[i].name);
         db_buf_add(b, "CHECK ");
-        add_expression(b, t->checks[i].expression);
+        char *translated =
+            st->source_is_sqlite ? NULL : sqlite_tgt_translate_pg_check(t, t->checks[i].expression);
+        add_expression(b, translated ? translated : t->checks[i].expression);
+        free(translated);
     }
     for (size_t i = 0; i < t->nforeign_keys; i++)
         if (add_foreign_key(st, t, &t->foreign_keys[i], b) < 0)

@@ -142,6 +142,11 @@ void sqlite_tgt_post_data_free(sqlite_target *st);
 int sqlite_tgt_origin_table(sqlite_target *st, const fmt_table *t, const char *sqlite_name);
 int sqlite_tgt_origin_types(sqlite_target *st, const fmt_header *h);
 
+/* pg_expr.c: a PostgreSQL CHECK expression rewritten exactly for SQLite
+ * (`c = ANY (ARRAY['a'::text])` -> `c IN ('a')`); NULL when it has nothing
+ * to rewrite or cannot be. Caller frees. */
+char *sqlite_tgt_translate_pg_check(const fmt_table *t, const char *expr);
+
 /* fk_check.c */
 int sqlite_tgt_check_foreign_keys(sqlite_target *st);
 
