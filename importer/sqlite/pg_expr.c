@@ -6,7 +6,8 @@
  * inside a string): `X = ANY (ARRAY[items])` becomes `X IN (items)` (same
  * truth value, NULLs included); a cast of a string literal to a text type
  * goes, as does a cast to any type of an item of such a list (an enum's
- * equality is its label's); `(col)::text` goes when col is a text column.
+ * equality is its label's); `(col)::text` goes when col is a text column,
+ * `(0)::numeric` (an integer type too) becomes CAST(0 AS numeric).
  * PostgreSQL reads the result back as the form it stored. Anything else
  * with `::` or an array left is not translated. */
 #include "sqlite_target_internal.h"
@@ -84,7 +85,8 @@ static int is(const token *t, const char *text)
 }
 
 /* The end of a type name at i (`character varying(10)[]`,
- * `"Sales Dept"."Stage"`), or 0. *text_like: text, varchar, char, name. */
+ * `"Sales Dept"."Stage"`), or 0. *text_like: 1 for text, varchar, char,
+ * name; 2 for numeric and the integer types. */
 static size_t type_end(const token *tk, size_t n, size_t i, int *text_like)
 {
     size_t start = i;
@@ -103,6 +105,11 @@ static size_t type_end(const token *tk, size_t n, size_t i, int *text_like)
         if (strlen(text_types[k]) == len &&
             sqlite3_strnicmp(tk[start].at, text_types[k], (int)len) == 0)
             *text_like = 1;
+    static const char *const number_types[] = {"numeric", "integer", "bigint", "smallint"};
+    for (size_t k = 0; k < sizeof number_types / sizeof *number_types; k++)
+        if (strlen(number_types[k]) == len &&
+            sqlite3_strnicmp(tk[start].at, number_types[k], (int)len) == 0)
+            *text_like = 2;
     if (i + 2 < n && is(&tk[i], "(") && tk[i + 1].kind == TOK_NUMBER && is(&tk[i + 2], ")"))
         i += 3;
     if (i + 1 < n && is(&tk[i], "[") && is(&tk[i + 1], "]"))
@@ -196,7 +203,8 @@ static size_t any_array(const token *tk, size_t n, size_t i, db_buf *b)
             return 0;
         i++;
         size_t e;
-        if (i < n && is(&tk[i], "::") && (e = type_end(tk, n, i + 1, &text_like)) != 0 && text_like)
+        if (i < n && is(&tk[i], "::") && (e = type_end(tk, n, i + 1, &text_like)) != 0 &&
+            text_like == 1)
             i = e;
     }
     if (!(i < n && is(&tk[i], ")")))
@@ -214,13 +222,30 @@ static size_t rewrite_at(const fmt_table *t, const token *tk, size_t n, size_t i
         return e;
     b->len = mark; /* what a partial match emitted */
     if (tk[i].kind == TOK_STRING && i + 1 < n && is(&tk[i + 1], "::") &&
-        (e = type_end(tk, n, i + 2, &text_like)) != 0 && text_like) {
+        (e = type_end(tk, n, i + 2, &text_like)) != 0 && text_like == 1) {
         emit(b, &tk[i]);
         return e;
     }
+    /* (0)::numeric: a CAST has its type's affinity in SQLite too, so a
+     * DECIMAL TEXT column is compared as a number, as PostgreSQL does; and
+     * PostgreSQL reads CAST(0 AS numeric) back as (0)::numeric */
+    if (i + 4 < n && is(&tk[i], "(") && tk[i + 1].kind == TOK_NUMBER && is(&tk[i + 2], ")") &&
+        is(&tk[i + 3], "::") && (e = type_end(tk, n, i + 4, &text_like)) != 0 && text_like == 2) {
+        token cast = tk[i];
+        cast.at = "CAST(";
+        cast.len = 5;
+        emit(b, &cast);
+        db_buf_addn(b, tk[i + 1].at, tk[i + 1].len);
+        db_buf_add(b, " AS ");
+        db_buf_addn(b, tk[i + 4].at, tk[e - 1].at + tk[e - 1].len - tk[i + 4].at);
+        db_buf_addc(b, ')');
+        return e;
+    }
     if (i + 4 < n && is(&tk[i], "(") && is_text_column(t, &tk[i + 1]) && is(&tk[i + 2], ")") &&
-        is(&tk[i + 3], "::") && (e = type_end(tk, n, i + 4, &text_like)) != 0 && text_like) {
-        emit(b, &tk[i + 1]);
+        is(&tk[i + 3], "::") && (e = type_end(tk, n, i + 4, &text_like)) != 0 && text_like == 1) {
+        token column = tk[i + 1];
+        column.space_before = tk[i].space_before;
+        emit(b, &column);
         return e;
     }
     emit(b, &tk[i]);

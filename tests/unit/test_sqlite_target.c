@@ -357,7 +357,7 @@ static void test_bad_check_leaves_no_file(void)
     fmt_table *t = table_new(NULL, "items");
     add_column(t, "price", "decimal", "numeric", 1);
     add_check(t, "items_fine", "(price IS NOT NULL)");
-    add_check(t, "items_price_check", "(price > (0)::numeric)");
+    add_check(t, "items_price_check", "(price > '0'::money)");
 
     CHECK(start(&s, path, &o, "postgresql") == 0);
     CHECK(!file_exists(path)); /* a new target appears only when the import commits */
@@ -367,7 +367,7 @@ static void test_bad_check_leaves_no_file(void)
     CHECK(s.ops->table_end(s.st, NULL) == 0);
     CHECK(s.ops->table_begin(s.st, t) == 0);
     CHECK(has_warning(&s, "table \"items\": CHECK constraint \"items_price_check\" from "
-                          "postgresql not carried: (price > (0)::numeric)"));
+                          "postgresql not carried: (price > '0'::money)"));
     CHECK(!has_warning(&s, "items_fine"));
     fmt_value good[] = {v_dec("2.50")};
     CHECK(s.ops->row(s.st, good, NULL) == 0);
@@ -378,6 +378,52 @@ static void test_bad_check_leaves_no_file(void)
     CHECK(!file_exists(path));
     CHECK(!file_exists(tmp_path("bad_check.db-journal")));
     fmt_table_free(ok);
+    fmt_table_free(t);
+}
+
+/* PostgreSQL's stored forms of IN lists and casts become SQLite's, named
+ * and enforced; what cannot be rewritten exactly is not (above). */
+static void test_translated_checks(void)
+{
+    const char *path = tmp_path("translated_checks.db");
+    session s;
+    db_target_options o = options(DB_ON_CONFLICT_ERROR);
+    fmt_table *t = table_new(NULL, "orders");
+    add_column(t, "kind", "text", "text", 1);
+    add_column(t, "status", "varchar(10)", "character varying(10)", 1);
+    add_column(t, "price", "decimal", "numeric", 1);
+    add_check(t, "kind_in", "(kind = ANY (ARRAY['plain'::text, 'it''s'::text]))");
+    add_check(t, "status_in",
+              "((status)::text = ANY ((ARRAY['open'::character varying, "
+              "'closed'::character varying])::text[]))");
+    add_check(t, "price_nonneg", "(price >= (0)::numeric)");
+    CHECK(start(&s, path, &o, "postgresql") == 0);
+    CHECK(s.ops->table_begin(s.st, t) == 0);
+    CHECK(!has_warning(&s, "not carried"));
+    fmt_value good[] = {v_text("it's"), v_text("open"), v_dec("0")};
+    CHECK(s.ops->row(s.st, good, NULL) == 0);
+    fmt_value bad_kind[] = {v_text("fancy"), v_text("open"), v_dec("1")};
+    CHECK(s.ops->row(s.st, bad_kind, NULL) < 0);
+    CHECK(strstr(errmsg(&s), "CHECK constraint failed: kind_in") != NULL);
+    end(&s, 0);
+    CHECK(start(&s, path, &o, "postgresql") == 0);
+    CHECK(s.ops->table_begin(s.st, t) == 0);
+    fmt_value bad_price[] = {v_text("plain"), v_text("closed"), v_dec("-1")};
+    CHECK(s.ops->row(s.st, bad_price, NULL) < 0);
+    CHECK(strstr(errmsg(&s), "CHECK constraint failed: price_nonneg") != NULL);
+    end(&s, 0);
+    CHECK(start(&s, path, &o, "postgresql") == 0);
+    CHECK(s.ops->table_begin(s.st, t) == 0);
+    CHECK(s.ops->table_end(s.st, NULL) == 0);
+    end(&s, 1);
+    sqlite3 *db = NULL;
+    CHECK(sqlite3_open(path, &db) == SQLITE_OK);
+    CHECK_STR(q(db, "SELECT instr(sql, 'CHECK (kind IN (''plain'', ''it''''s''))') > 0 AND "
+                    "instr(sql, 'CHECK (status IN (''open'', ''closed''))') > 0 AND "
+                    "instr(sql, 'CHECK (price >= CAST(0 AS numeric))') > 0 FROM sqlite_schema "
+                    "WHERE name = 'orders'"),
+              "1");
+    sqlite3_close(db);
     fmt_table_free(t);
 }
 
@@ -808,6 +854,7 @@ int main(void)
     test_sqlite_source();
     test_postgresql_source();
     test_bad_check_leaves_no_file();
+    test_translated_checks();
     test_duplicate_rolls_back();
     test_skip_and_update();
     test_incompatible_existing();
