@@ -270,10 +270,10 @@ static int add_column_type(sqlite_target *st, const fmt_table *t, const fmt_colu
     if (sqlite_tgt_column_declaration(st, t, c, b) < 0)
         return -1;
     if (c->identity != FMT_IDENTITY_NONE && warn)
-        db_warn(&st->diag, "table \"%s\", column \"%s\": identity (%s) not carried: %s", t->name,
-                c->name, fmt_identity_name(c->identity),
-                t->without_rowid ? "the table is WITHOUT ROWID"
-                                 : "not the only primary key column");
+        sqlite_tgt_loss(st, SQLITE_LOSS_IDENTITY, "table \"%s\", column \"%s\": %s (%s)", t->name,
+                        c->name, fmt_identity_name(c->identity),
+                        t->without_rowid ? "the table is WITHOUT ROWID"
+                                         : "not the only primary key column");
     return 0;
 }
 
@@ -296,8 +296,8 @@ static void add_column_default(sqlite_target *st, const fmt_table *t, const fmt_
     } else if (c->identity != FMT_IDENTITY_NONE && sqlite_contains_ci(c->default_sql, "nextval(")) {
         /* the sequence behind the identity, reported with it */
     } else if (warn) {
-        db_warn(&st->diag, "table \"%s\", column \"%s\": default %s not carried", t->name, c->name,
-                c->default_sql);
+        sqlite_tgt_loss(st, SQLITE_LOSS_DEFAULT, "table \"%s\", column \"%s\": %s", t->name,
+                        c->name, c->default_sql);
     }
 }
 
@@ -309,8 +309,8 @@ static void add_column_collation(sqlite_target *st, const fmt_table *t, const fm
         db_buf_add(b, " COLLATE ");
         db_buf_ident(b, coll);
     } else if (!coll && warn) {
-        db_warn(&st->diag, "table \"%s\", column \"%s\": collation \"%s\" not carried", t->name,
-                c->name, c->collation);
+        sqlite_tgt_loss(st, SQLITE_LOSS_COLLATION, "table \"%s\", column \"%s\": %s", t->name,
+                        c->name, c->collation);
     }
 }
 
@@ -327,10 +327,8 @@ static int add_column(sqlite_target *st, const fmt_table *t, size_t i, int warn,
          * the file: a plain column would hold NULLs that then travel on
          * as data. Left out, and said so. */
         if (warn)
-            db_warn(&st->diag,
-                    "table \"%s\", column \"%s\": generated column from %s not "
-                    "carried (its expression is %s)",
-                    t->name, c->name, sqlite_tgt_backend_name(st), c->generated_sql);
+            sqlite_tgt_loss(st, SQLITE_LOSS_GENERATED, "table \"%s\", column \"%s\": %s", t->name,
+                            c->name, c->generated_sql);
         return 0;
     }
     db_buf_add(b, *first ? "\n  " : ",\n  ");
@@ -490,9 +488,9 @@ static int skip_unreadable_checks(sqlite_target *st, const fmt_table *t)
         }
         if (k >= 0 && !ok) {
             const char *name = t->checks[k].name;
-            db_warn(&st->diag, "table \"%s\": CHECK constraint%s%s%s from %s not carried: %s: %s",
-                    t->name, name ? " \"" : "", name ? name : "", name ? "\"" : "",
-                    sqlite_tgt_backend_name(st), t->checks[k].expression, msg ? msg : "");
+            sqlite_tgt_loss(st, SQLITE_LOSS_CHECK, "table \"%s\":%s%s%s %s: %s", t->name,
+                            name ? " \"" : "", name ? name : "", name ? "\"" : "",
+                            t->checks[k].expression, msg ? msg : "");
             st->check_skip[k] = 1;
             skipped = 1;
         }
@@ -571,8 +569,8 @@ static void add_index_part(sqlite_target *st, const fmt_table *t, const fmt_inde
             db_buf_add(b, " COLLATE ");
             db_buf_ident(b, coll);
         } else if (!coll) {
-            db_warn(&st->diag, "index \"%s\" on table \"%s\": collation \"%s\" not carried",
-                    ix->name, t->name, part->collation);
+            sqlite_tgt_loss(st, SQLITE_LOSS_COLLATION, "index \"%s\" on table \"%s\": %s", ix->name,
+                            t->name, part->collation);
         }
     }
     if (part->descending)

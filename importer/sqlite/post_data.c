@@ -141,7 +141,7 @@ static int create_indexes(sqlite_target *st)
         if (rc == -1 && ix->best_effort) {
             /* SQL from another dialect that SQLite cannot read */
             char *why = db_error_take(&st->diag);
-            db_warn(&st->diag, "%s not created: %s", what, why ? why : "");
+            sqlite_tgt_loss(st, SQLITE_LOSS_INDEX, "%s: %s", what, why ? why : "");
             free(why);
         } else if (rc < 0) {
             return db_error(&st->diag, "%s: %s", what, db_errmsg(&st->diag));
@@ -238,8 +238,7 @@ static int create_native_object(sqlite_target *st, const fmt_native_object *o)
     char what[512];
 
     if (!st->source_is_sqlite) {
-        db_warn(&st->diag, "%s \"%s\" not carried: native sql from %s", kind,
-                o->name ? o->name : "", sqlite_tgt_backend_name(st));
+        sqlite_tgt_loss(st, SQLITE_LOSS_NATIVE, "%s \"%s\"", kind, o->name ? o->name : "");
         return 0;
     }
     if (guard_native(st, o, kind) < 0)
@@ -319,6 +318,8 @@ int sqlite_tgt_finish(void *state, const fmt_native_object *objects, size_t nobj
     if (!st->opts.data_only && create_native_objects(st, objects, nobjects) < 0)
         return -1;
     if (!st->opts.dry_run && !st->opts.schema_only && sqlite_tgt_check_foreign_keys(st) < 0)
+        return -1;
+    if (sqlite_tgt_report_losses(st) < 0)
         return -1;
     if (st->diag.oom)
         return db_oom(&st->diag);

@@ -132,11 +132,9 @@ static int table_begin_named(sqlite_target *st, const fmt_table *t)
     int rc = -1, autoincrement = 0, exists = 0;
 
     if (t && t->partitioning)
-        db_warn(&st->diag,
-                "table \"%s\": partitioning (%s, %zu partitions) not carried: SQLite has no "
-                "partitions, all rows go into one table",
-                t->name, t->partitioning->strategy ? t->partitioning->strategy : "?",
-                t->partitioning->npartitions);
+        sqlite_tgt_loss(st, SQLITE_LOSS_PARTITIONING, "table \"%s\" (%s, %zu partitions)", t->name,
+                        t->partitioning->strategy ? t->partitioning->strategy : "?",
+                        t->partitioning->npartitions);
     sqlite_tgt_table_reset(st);
     free(st->diag.column);
     st->diag.column = NULL;

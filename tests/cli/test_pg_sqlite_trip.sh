@@ -99,4 +99,20 @@ check "changed: export" "$DBEXPORT" "$WORK/changed.db" -f "$WORK/changed.json"
 check_eq "changed: a stale row is not used" \
     "$("$JQ" -c '.tables.things.columns[] | select(.name == "flags") | [.type, .postgresql_type]' "$WORK/changed.json")" \
     '["text",null]'
+# ---- what is still lost: once per kind, with a count -------------------------
+pg_create lossy
+pgq lossy "CREATE TABLE a (id int PRIMARY KEY, t timestamptz DEFAULT now(), u text DEFAULT md5('x'),
+                           g int GENERATED ALWAYS AS (id * 2) STORED);
+           CREATE TABLE b (id int PRIMARY KEY, d date DEFAULT (now() + '1 day'::interval),
+                           h int GENERATED ALWAYS AS (id + 1) STORED);
+           CREATE VIEW v AS SELECT id FROM a" >/dev/null
+check "lossy: export" "$DBEXPORT" "$(pg_uri lossy)" -f "$WORK/lossy.json"
+"$DBIMPORT" "$WORK/lossy.db" "$WORK/lossy.json" 2>"$WORK/lossy.err"
+check_eq "lossy: imported" $? 0
+check_eq "lossy: three lines, one per kind" "$(grep -c 'not carried' "$WORK/lossy.err")" 3
+check_contains "lossy: the defaults counted" "$(cat "$WORK/lossy.err")" \
+    'dbimport: warning: 3 defaults from postgresql not carried (SQLite keeps literals only): table "a", column "t": now(); table "a", column "u": md5('"'x'::text); table \"b\", column \"d\": (now() + '1 day'::interval)"
+check_contains "lossy: the generated columns counted" "$(cat "$WORK/lossy.err")" \
+    '2 generated columns from postgresql not carried (their values are not in the file): table "a", column "g": (id * 2); table "b", column "h": (id + 1)'
+check_contains "lossy: the view" "$(cat "$WORK/lossy.err")" '1 view or trigger from postgresql not carried (native SQL): view "v"'
 report

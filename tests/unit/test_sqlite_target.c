@@ -305,11 +305,16 @@ static void test_postgresql_source(void)
     CHECK(s.ops->table_end(s.st, &stats) == 0);
     CHECK(stats.rows_read == 4 && stats.rows_written == 3);
     CHECK(s.ops->finish(s.st, &view, 1, &s.h) == 0);
-    CHECK(has_warning(&s, "table \"orders\", column \"created\": default now() not carried"));
-    CHECK(has_warning(&s, "column \"day\": default 'now'::text::date not carried"));
-    CHECK(has_warning(&s, "column \"big\": collation \"en_US\" not carried"));
-    CHECK(has_warning(&s, "column \"twice\": generated column from postgresql not carried"));
-    CHECK(has_warning(&s, "view \"v\" not carried: native sql from postgresql"));
+    /* one line per kind, with a count */
+    CHECK(has_warning(&s, "2 defaults from postgresql not carried (SQLite keeps literals only): "
+                          "table \"orders\", column \"created\": now(); "
+                          "table \"orders\", column \"day\": 'now'::text::date"));
+    CHECK(has_warning(&s, "1 collation from postgresql not carried"));
+    CHECK(has_warning(&s, "table \"orders\", column \"big\": en_US"));
+    CHECK(has_warning(&s, "1 generated column from postgresql not carried"));
+    CHECK(has_warning(&s, "column \"twice\""));
+    CHECK(
+        has_warning(&s, "1 view or trigger from postgresql not carried (native SQL): view \"v\""));
     end(&s, 1);
     fmt_table_free(t);
     check_from_postgresql(path);
@@ -366,8 +371,8 @@ static void test_bad_check_leaves_no_file(void)
     CHECK(s.ops->row(s.st, row, NULL) == 0);
     CHECK(s.ops->table_end(s.st, NULL) == 0);
     CHECK(s.ops->table_begin(s.st, t) == 0);
-    CHECK(has_warning(&s, "table \"items\": CHECK constraint \"items_price_check\" from "
-                          "postgresql not carried: (price > '0'::money)"));
+    /* the unreadable CHECK is reported at the end of a successful import
+     * (test_pg_sqlite_trip.sh); this one fails at its row */
     CHECK(!has_warning(&s, "items_fine"));
     fmt_value good[] = {v_dec("2.50")};
     CHECK(s.ops->row(s.st, good, NULL) == 0);
