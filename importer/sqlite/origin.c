@@ -7,9 +7,12 @@
 #include "sqlite_target_internal.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "pg_types.h"
 #include "sqlite_origin.h"
+#include "sqlite_types.h"
 
 static int ensure_origin_table(sqlite_target *st)
 {
@@ -58,11 +61,74 @@ static const char *identity_kind(const fmt_column *c)
     return NULL;
 }
 
-static int record_column(sqlite_target *st, const char *table, const fmt_column *c)
+/* The column's declared type as SQLite has it (malloc'd, "" for none),
+ * or NULL with the diag set. */
+static char *declared_type(sqlite_target *st, const char *table, const char *column)
+{
+    sqlite3_stmt *stmt = NULL;
+    char *out = NULL;
+    if (sqlite_tgt_prepare_one(
+            st, "SELECT type FROM pragma_table_xinfo(?1, 'main') WHERE name = ?2", NULL, &stmt) < 0)
+        return NULL;
+    sqlite3_bind_text(stmt, 1, table, -1, SQLITE_STATIC);
+    sqlite3_bind_text(stmt, 2, column, -1, SQLITE_STATIC);
+    const char *t =
+        sqlite3_step(stmt) == SQLITE_ROW ? (const char *)sqlite3_column_text(stmt, 0) : NULL;
+    out = fmt_strdup(t ? t : "");
+    sqlite3_finalize(stmt);
+    if (!out)
+        db_oom(&st->diag);
+    return out;
+}
+
+/* Would a PostgreSQL target give the column this type anyway, from what
+ * the export of this SQLite column says (docs/MAPPING.md)? Then no row is
+ * kept: a SQLite database that went through PostgreSQL and back gets no
+ * table of ours. 1, 0, or -1 (memory). */
+static int comes_back_as(const char *declared, int strict, const char *pg_type)
+{
+    fmt_type ty;
+    db_buf name = {0};
+    if (sqlite_type_read(&ty, declared, strict) < 0)
+        return -1;
+    fmt_type_kind k = ty.kind == FMT_TYPE_ARRAY ? ty.element : ty.kind;
+    if (pg_type_is_vector(k))
+        return 1; /* a PostgreSQL target declares vectors by their portable type */
+    if (k == FMT_TYPE_NATIVE) {
+        /* "inet TEXT" is inet (importer/postgres/ddl.c) */
+        size_t n = strlen(declared);
+        if (n > 5 && sqlite3_stricmp(declared + n - 5, " TEXT") == 0)
+            n -= 5;
+        return strlen(pg_type) == n && sqlite3_strnicmp(declared, pg_type, (int)n) == 0;
+    }
+    pg_type_name(&name, k, ty.param1, ty.param2, NULL);
+    if (ty.kind == FMT_TYPE_ARRAY)
+        db_buf_add(&name, "[]");
+    if (name.oom)
+        return -1;
+    int same = strcmp(name.buf, pg_type) == 0;
+    db_buf_free(&name);
+    return same;
+}
+
+static int record_column(sqlite_target *st, const fmt_table *t, const char *table,
+                         const fmt_column *c)
 {
     const char *type = postgresql_type(st, c), *identity = identity_kind(c);
+    /* BY DEFAULT is what a PostgreSQL target makes of AUTOINCREMENT anyway */
+    if (c->identity == FMT_IDENTITY_BY_DEFAULT)
+        identity = NULL;
     if (!type && !identity)
         return 0;
+    if (!identity) {
+        char *declared = declared_type(st, table, c->name);
+        int same = declared ? comes_back_as(declared, t->strict, type) : -1;
+        free(declared);
+        if (same < 0)
+            return st->diag.message ? -1 : db_oom(&st->diag);
+        if (same)
+            return 0;
+    }
     /* The declared type as SQLite has it, so the row is used only while the
      * column stays as this import made it. */
     const char *args[] = {table, c->name, type, identity};
@@ -86,7 +152,7 @@ int sqlite_tgt_origin_table(sqlite_target *st, const fmt_table *t, const char *s
             return -1;
     }
     for (size_t i = 0; i < t->ncolumns; i++)
-        if (record_column(st, sqlite_name, &t->columns[i]) < 0)
+        if (record_column(st, t, sqlite_name, &t->columns[i]) < 0)
             return -1;
     return 0;
 }

@@ -115,4 +115,29 @@ check_contains "lossy: the defaults counted" "$(cat "$WORK/lossy.err")" \
 check_contains "lossy: the generated columns counted" "$(cat "$WORK/lossy.err")" \
     '2 generated columns from postgresql not carried (their values are not in the file): table "a", column "g": (id * 2); table "b", column "h": (id + 1)'
 check_contains "lossy: the view" "$(cat "$WORK/lossy.err")" '1 view or trigger from postgresql not carried (native SQL): view "v"'
+# ---- SQLite -> PG -> SQLite: what comes back, and no table of ours ------------
+"$SQLITE3" "$WORK/s.db" <<'SQL'
+CREATE TABLE ai (id INTEGER PRIMARY KEY AUTOINCREMENT, name VARCHAR(40) NOT NULL,
+                 price NUMERIC(10,2), CONSTRAINT ai_price_check CHECK (price >= 0));
+CREATE TABLE kv (k TEXT NOT NULL CONSTRAINT kv_pkey PRIMARY KEY, v BLOB);
+CREATE INDEX ai_name ON ai (name);
+INSERT INTO ai (name, price) VALUES ('x', 1.5), ('y', 2), ('z', 3);
+DELETE FROM ai WHERE id = 3;
+INSERT INTO kv VALUES ('a', x'00ff'), ('b', NULL);
+SQL
+check "s2p: export sqlite" "$DBEXPORT" "$WORK/s.db" -f "$WORK/s.json"
+pg_create s2p
+check "s2p: into pg" "$DBIMPORT" "$(pg_uri s2p)" "$WORK/s.json"
+check "s2p: export pg" "$DBEXPORT" "$(pg_uri s2p)" -f "$WORK/sp.json"
+check "s2p: back into sqlite" "$DBIMPORT" "$WORK/s2.db" "$WORK/sp.json"
+check_eq "s2p: no _dbexport_origin when nothing needs it" \
+    "$("$SQLITE3" "$WORK/s2.db" "SELECT count(*) FROM sqlite_schema WHERE name = '_dbexport_origin'")" 0
+check_eq "s2p: the data comes back" "$(fingerprint "$WORK/s2.db" --data)" "$(fingerprint "$WORK/s.db" --data)"
+check_eq "s2p: AUTOINCREMENT and its counter" \
+    "$("$SQLITE3" "$WORK/s2.db" "SELECT seq FROM sqlite_sequence WHERE name = 'ai'")" 3
+check_contains "s2p: the CHECK, as SQLite can read it" \
+    "$("$SQLITE3" "$WORK/s2.db" "SELECT sql FROM sqlite_schema WHERE name = 'ai'")" \
+    'CONSTRAINT "ai_price_check" CHECK (price >= CAST(0 AS numeric))'
+check_eq "s2p: the index" "$("$SQLITE3" "$WORK/s2.db" "SELECT sql FROM sqlite_schema WHERE name = 'ai_name'")" \
+    'CREATE INDEX "ai_name" ON "ai" ("name")'
 report
