@@ -122,7 +122,8 @@ static int column_origin(sqlite_src *s, const char *table, fmt_column *c)
     return 0;
 }
 
-/* "schema.name" -> "name" for the indexes of a table in that schema. */
+/* "schema.name" -> "name" for the indexes of a table in that schema
+ * (importer/sqlite/post_data.c adds the prefix). */
 static int strip_index_prefix(sqlite_src *s, fmt_table *t)
 {
     size_t n = strlen(t->namespace);
@@ -135,6 +136,10 @@ static int strip_index_prefix(sqlite_src *s, fmt_table *t)
             return db_oom(&s->diag);
         free(name);
         t->indexes[i].name = bare;
+        /* its CREATE INDEX names "schema.name": a SQLite target builds it
+         * from the parts again, as the import that made it did */
+        free(t->indexes[i].sql);
+        t->indexes[i].sql = NULL;
     }
     return 0;
 }
