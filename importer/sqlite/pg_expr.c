@@ -260,9 +260,15 @@ char *sqlite_tgt_translate_pg_check(const fmt_table *t, const char *expr)
     char *out = NULL;
     if (!tk || !strstr(expr, "::") || tokenize(expr, tk, &n) < 0)
         goto done;
-    for (size_t i = 0; i < n;)
-        i = rewrite_at(t, tk, n, i, &b);
-    if (b.oom || !b.buf || strstr(b.buf, "::") || sqlite_contains_ci(b.buf, "ARRAY"))
+    for (size_t i = 0; i < n;) {
+        size_t next = rewrite_at(t, tk, n, i, &b);
+        /* a token passed through as it was that SQLite has no use for: a
+         * cast or an array left (in a string, "::" is only text) */
+        if (next == i + 1 && (is(&tk[i], "::") || is(&tk[i], "ARRAY") || is(&tk[i], "[")))
+            goto done;
+        i = next;
+    }
+    if (b.oom || !b.buf)
         goto done;
     out = db_buf_take(&b);
 done:

@@ -402,6 +402,7 @@ static void test_translated_checks(void)
               "((status)::text = ANY ((ARRAY['open'::character varying, "
               "'closed'::character varying])::text[]))");
     add_check(t, "price_nonneg", "(price >= (0)::numeric)");
+    add_check(t, "no_colons", "(kind <> 'a::b'::text)");
     CHECK(start(&s, path, &o, "postgresql") == 0);
     CHECK(s.ops->table_begin(s.st, t) == 0);
     CHECK(!has_warning(&s, "not carried"));
@@ -425,7 +426,8 @@ static void test_translated_checks(void)
     CHECK(sqlite3_open(path, &db) == SQLITE_OK);
     CHECK_STR(q(db, "SELECT instr(sql, 'CHECK (kind IN (''plain'', ''it''''s''))') > 0 AND "
                     "instr(sql, 'CHECK (status IN (''open'', ''closed''))') > 0 AND "
-                    "instr(sql, 'CHECK (price >= CAST(0 AS numeric))') > 0 FROM sqlite_schema "
+                    "instr(sql, 'CHECK (price >= CAST(0 AS numeric))') > 0 AND "
+                    "instr(sql, 'CHECK (kind <> ''a::b'')') > 0 FROM sqlite_schema "
                     "WHERE name = 'orders'"),
               "1");
     sqlite3_close(db);
