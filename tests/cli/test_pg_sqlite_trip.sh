@@ -119,7 +119,7 @@ check_contains "lossy: the view" "$(cat "$WORK/lossy.err")" '1 view or trigger f
 "$SQLITE3" "$WORK/s.db" <<'SQL'
 CREATE TABLE ai (id INTEGER PRIMARY KEY AUTOINCREMENT, name VARCHAR(40) NOT NULL,
                  price NUMERIC(10,2), CONSTRAINT ai_price_check CHECK (price >= 0));
-CREATE TABLE kv (k TEXT NOT NULL CONSTRAINT kv_pkey PRIMARY KEY, v BLOB);
+CREATE TABLE kv (k TEXT NOT NULL CONSTRAINT kv_pkey PRIMARY KEY, v BLOB) WITHOUT ROWID, STRICT;
 CREATE INDEX ai_name ON ai (name);
 INSERT INTO ai (name, price) VALUES ('x', 1.5), ('y', 2), ('z', 3);
 DELETE FROM ai WHERE id = 3;
@@ -127,7 +127,10 @@ INSERT INTO kv VALUES ('a', x'00ff'), ('b', NULL);
 SQL
 check "s2p: export sqlite" "$DBEXPORT" "$WORK/s.db" -f "$WORK/s.json"
 pg_create s2p
-check "s2p: into pg" "$DBIMPORT" "$(pg_uri s2p)" "$WORK/s.json"
+"$DBIMPORT" "$(pg_uri s2p)" "$WORK/s.json" 2>"$WORK/s2p.err"
+check_eq "s2p: into pg" $? 0
+check_contains "s2p: the table options are reported" "$(cat "$WORK/s2p.err")" \
+    'dbimport: warning: table "kv": WITHOUT ROWID, STRICT not carried: PostgreSQL has no such option'
 check "s2p: export pg" "$DBEXPORT" "$(pg_uri s2p)" -f "$WORK/sp.json"
 check "s2p: back into sqlite" "$DBIMPORT" "$WORK/s2.db" "$WORK/sp.json"
 check_eq "s2p: no _dbexport_origin when nothing needs it" \
