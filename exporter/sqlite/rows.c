@@ -52,7 +52,12 @@ static void build_select(sqlite_src *s, const fmt_table *t, db_buf *q)
     if (!selected)
         db_buf_add(q, "NULL");
     db_buf_add(q, " FROM main.");
-    db_buf_ident(q, t->name);
+    char *key = fmt_table_key(t); /* the SQLite name: "schema.name" (origin.c) */
+    if (!key)
+        q->oom = 1;
+    else
+        db_buf_ident(q, key);
+    free(key);
     if (t->primary_key && t->primary_key->ncolumns) {
         for (size_t i = 0; i < t->primary_key->ncolumns; i++) {
             db_buf_add(q, i ? ", " : " ORDER BY ");

@@ -440,7 +440,7 @@ int sqlite_src_load_table(sqlite_src *s, const sqlite_catalog_table *e, fmt_tabl
     if (load_columns(s, t, &ddl) < 0 || load_primary_key(s, t, &ddl, has_pk_index) < 0 ||
         load_last_value(s, t) < 0 || load_uniques(s, t, &ddl, idx, nidx) < 0 ||
         load_checks(s, t, &ddl) < 0 || load_foreign_keys(s, t, &ddl) < 0 ||
-        load_indexes(s, t, idx, nidx) < 0)
+        load_indexes(s, t, idx, nidx) < 0 || sqlite_src_apply_origin(s, t) < 0)
         goto done;
     *out = t;
     t = NULL;

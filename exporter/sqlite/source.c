@@ -179,7 +179,7 @@ static int src_open(void **state, const char *locator, const db_source_options *
         if (begin_snapshot(s) != SQLITE_OK)
             return db_error(&s->diag, "cannot open \"%s\": %s", locator, sqlite3_errmsg(s->db));
     }
-    return 0;
+    return sqlite_src_origin_open(s);
 }
 
 /* PRAGMA name's value (user_version, application_id: 32-bit fields of the
@@ -216,7 +216,7 @@ static int src_header_fields(sqlite_src *s, fmt_header *h)
 static int src_header(void *state, fmt_header *h)
 {
     sqlite_src *s = state;
-    if (src_header_fields(s, h) < 0)
+    if (src_header_fields(s, h) < 0 || sqlite_src_origin_types(s, h) < 0)
         return -1;
     const char *base = strrchr(s->path, '/');
     char *backend = fmt_strdup("sqlite"), *version = fmt_strdup(sqlite3_libversion());

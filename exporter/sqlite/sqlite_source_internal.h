@@ -23,7 +23,8 @@ typedef struct {
     int schema_read; /* the tables were listed once: warnings, selected */
     char **selected; /* names of the exported tables */
     size_t nselected;
-    int quiet; /* a second listing: its warnings are already there */
+    int quiet;      /* a second listing: its warnings are already there */
+    int has_origin; /* the database has _dbexport_origin (origin.c) */
 
     sqlite3_stmt *rows;
     char *rows_table;
@@ -43,6 +44,13 @@ int sqlite_src_read_schema_once(sqlite_src *s);
 
 /* schema.c: the model of one table. */
 int sqlite_src_load_table(sqlite_src *s, const sqlite_catalog_table *e, fmt_table **out);
+
+/* origin.c: what a SQLite target kept of a PostgreSQL export. */
+int sqlite_src_origin_open(sqlite_src *s);
+/* Gives t its schema, name, column types, identity kinds, index names. */
+int sqlite_src_apply_origin(sqlite_src *s, fmt_table *t);
+/* Adds the enums and domains to the header. */
+int sqlite_src_origin_types(sqlite_src *s, fmt_header *h);
 
 /* rows.c */
 int sqlite_src_rows_begin(void *state, const fmt_table *t);

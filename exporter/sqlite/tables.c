@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "sqlite_ddl.h"
+#include "sqlite_origin.h"
 #include "order.h"
 #include "strlist.h"
 
@@ -57,7 +58,8 @@ static int carried(sqlite_src *s, const sqlite_catalog_table *e, const sqlite_ca
                    size_t nall)
 {
     if (strcmp(e->type, "shadow") == 0 || strcmp(e->type, "view") == 0 ||
-        sqlite3_strnicmp(e->name, "sqlite_", 7) == 0 || !table_selected(s, e->name))
+        sqlite3_strnicmp(e->name, "sqlite_", 7) == 0 || strcmp(e->name, SQLITE_ORIGIN_TABLE) == 0 ||
+        !table_selected(s, e->name))
         return 0;
     if (strcmp(e->type, "virtual") == 0)
         return virtual_table(s, e, all, nall) < 0 ? -1 : 0;
@@ -72,7 +74,7 @@ static int carried(sqlite_src *s, const sqlite_catalog_table *e, const sqlite_ca
 static int remember_selected(sqlite_src *s, fmt_table **tables, size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        if (fmt_strings_push(&s->selected, &s->nselected, fmt_strdup(tables[i]->name)) < 0)
+        if (fmt_strings_push(&s->selected, &s->nselected, fmt_table_key(tables[i])) < 0)
             return db_oom(&s->diag);
     s->schema_read = 1;
     return 0;

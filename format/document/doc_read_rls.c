@@ -1,4 +1,4 @@
-/* A table's "row_security" (docs/FORMAT.md 2.2, since 1.1): ENABLE and
+/* A table's "row_security" (docs/FORMAT.md 2.2, since 1.2): ENABLE and
  * FORCE ROW LEVEL SECURITY and the policies, read into fmt_row_security. */
 #include "doc_reader_internal.h"
 

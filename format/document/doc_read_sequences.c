@@ -1,4 +1,4 @@
-/* The header's "sequences" (docs/FORMAT.md 2.8, since 1.1): stand-alone
+/* The header's "sequences" (docs/FORMAT.md 2.8, since 1.2): stand-alone
  * sequences with their options and value. */
 #include "doc_reader_internal.h"
 

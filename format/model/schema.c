@@ -124,6 +124,7 @@ static void column_clear(fmt_column *c)
     free(c->name);
     free(c->type_text);
     free(c->native_type);
+    free(c->postgresql_type);
     free(c->default_sql);
     free(c->generated_sql);
     free(c->collation);

@@ -14,8 +14,8 @@
 
 #define FMT_FORMAT_NAME "dbexport"
 #define FMT_FORMAT_MAJOR 1
-#define FMT_FORMAT_MINOR 1
-#define FMT_FORMAT_VERSION "1.1"
+#define FMT_FORMAT_MINOR 2
+#define FMT_FORMAT_VERSION "1.2"
 
 /* A user-defined type a table needs (PostgreSQL enums and domains). */
 typedef enum { FMT_USER_TYPE_ENUM, FMT_USER_TYPE_DOMAIN } fmt_user_type_kind;
@@ -34,7 +34,7 @@ typedef struct {
 } fmt_user_type;
 
 /* A stand-alone sequence (PostgreSQL CREATE SEQUENCE), with its options
- * and its value (since 1.1). Identity and serial sequences travel with
+ * and its value (since 1.2). Identity and serial sequences travel with
  * their columns instead. */
 typedef struct {
     char *name;
@@ -63,7 +63,7 @@ typedef struct {
     size_t nextensions;
     fmt_user_type *user_types; /* enums and domains, in an order they can be created */
     size_t nuser_types;
-    fmt_sequence *sequences; /* stand-alone sequences (since 1.1) */
+    fmt_sequence *sequences; /* stand-alone sequences (since 1.2) */
     size_t nsequences;
 } fmt_header;
 
@@ -81,6 +81,10 @@ typedef struct {
     char *type_text; /* portable type as written */
     fmt_type type;
     char *native_type; /* declared type on the source; NULL if none */
+    /* A SQLite source's column that a PostgreSQL export made: its PostgreSQL
+     * type ("public.citext", "bit(3)"), from the SQLite target's
+     * _dbexport_origin table (since 1.2); NULL otherwise. */
+    char *postgresql_type;
     bool nullable;
     char *default_sql;   /* default expression in the source's SQL, or NULL */
     char *generated_sql; /* generation expression, or NULL */
@@ -90,7 +94,7 @@ typedef struct {
     fmt_identity_kind identity;
     bool has_last_value;
     int64_t last_value; /* last value handed out (sqlite_sequence, sequence) */
-    char *comment;      /* COMMENT ON COLUMN, or NULL (since 1.1) */
+    char *comment;      /* COMMENT ON COLUMN, or NULL (since 1.2) */
 } fmt_column;
 
 typedef struct {
@@ -191,8 +195,8 @@ typedef struct {
     bool without_rowid;             /* SQLite WITHOUT ROWID */
     bool strict;                    /* SQLite STRICT */
     fmt_partitioning *partitioning; /* NULL unless partitioned */
-    char *comment;                  /* COMMENT ON TABLE, or NULL (since 1.1) */
-    fmt_row_security *row_security; /* NULL when off and without policies (since 1.1) */
+    char *comment;                  /* COMMENT ON TABLE, or NULL (since 1.2) */
+    fmt_row_security *row_security; /* NULL when off and without policies (since 1.2) */
 } fmt_table;
 
 typedef enum { FMT_NATIVE_VIEW, FMT_NATIVE_TRIGGER } fmt_native_kind;

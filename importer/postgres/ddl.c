@@ -16,6 +16,11 @@
 #include "pg_types.h"
 #include "strlist.h"
 
+const char *pg_target_native_type(const pg_target *st, const fmt_column *c)
+{
+    return st->source_is_pg ? c->native_type : c->postgresql_type;
+}
+
 /* The user type a native type names without its schema, if any. */
 static const fmt_user_type *user_type_named(const pg_target *st, const char *native, size_t len)
 {
@@ -60,20 +65,23 @@ static void column_type(pg_target *st, const fmt_table *t, const fmt_column *c, 
                       (ty->kind == FMT_TYPE_ARRAY &&
                        (ty->element == FMT_TYPE_VECTOR || ty->element == FMT_TYPE_HALFVEC ||
                         ty->element == FMT_TYPE_SPARSEVEC));
-    if (st->source_is_pg && c->native_type && *c->native_type && !vector_kind) {
-        size_t n = strlen(c->native_type);
+    /* A PostgreSQL file's native type, or the PostgreSQL type of a SQLite
+     * column that a PostgreSQL export made (postgresql_type) */
+    const char *native = pg_target_native_type(st, c);
+    if (native && *native && !vector_kind) {
+        size_t n = strlen(native);
         size_t base = n;
-        while (base >= 2 && strncmp(c->native_type + base - 2, "[]", 2) == 0)
+        while (base >= 2 && strncmp(native + base - 2, "[]", 2) == 0)
             base -= 2;
-        const fmt_user_type *u = user_type_named(st, c->native_type, base);
+        const fmt_user_type *u = user_type_named(st, native, base);
         if (u) {
             /* search_path is empty: user types need their schema */
             db_buf_ident(b, u->namespace ? u->namespace : DEFAULT_NAMESPACE);
             db_buf_add(b, ".");
             db_buf_ident(b, u->name);
-            db_buf_add(b, c->native_type + base);
+            db_buf_add(b, native + base);
         } else {
-            db_buf_add(b, c->native_type);
+            db_buf_add(b, native);
         }
         return;
     }
@@ -421,6 +429,11 @@ int pg_target_create_table(pg_target *st, const fmt_table *t)
         goto done;
     if (create_partitions(st, t, ns) < 0 || own_sequences(st, t, serials) < 0)
         goto done;
+    /* SQLite's table options: said, not dropped in silence */
+    if (t->without_rowid || t->strict)
+        db_warn(&st->diag, "table \"%s\": %s%s%s not carried: PostgreSQL has no such option",
+                st->display, t->without_rowid ? "WITHOUT ROWID" : "",
+                t->without_rowid && t->strict ? ", " : "", t->strict ? "STRICT" : "");
     rc = 0;
 done:
     for (size_t i = 0; i < t->ncolumns; i++)

@@ -93,7 +93,7 @@ static int ensure_for_type(pg_target *st, fmt_type_kind kind, fmt_type_kind elem
     fmt_type_kind k = kind == FMT_TYPE_ARRAY ? element : kind;
     if (k == FMT_TYPE_VECTOR || k == FMT_TYPE_HALFVEC || k == FMT_TYPE_SPARSEVEC)
         return st->vector_ready ? 0 : ensure_extension(st, "vector");
-    const char *ext = st->source_is_pg ? pg_guard_extension_for_type(native_type) : NULL;
+    const char *ext = native_type ? pg_guard_extension_for_type(native_type) : NULL;
     return ext ? ensure_extension(st, ext) : 0;
 }
 
@@ -103,7 +103,7 @@ int pg_target_ensure_extensions_for(pg_target *st, const fmt_table *t)
 {
     for (size_t i = 0; i < t->ncolumns; i++) {
         const fmt_column *c = &t->columns[i];
-        if (ensure_for_type(st, c->type.kind, c->type.element, c->native_type) < 0)
+        if (ensure_for_type(st, c->type.kind, c->type.element, pg_target_native_type(st, c)) < 0)
             return -1;
     }
     return 0;

@@ -371,6 +371,8 @@ static int guard_column(const fmt_column *c, int source_is_pg, char *why, size_t
     const char *name = c->name ? c->name : "";
     if (pg_guard_name(c->name, why, whylen) < 0)
         return db_refuse_at(why, whylen, "column \"%.64s\"", name);
+    if (c->postgresql_type && pg_guard_type(c->postgresql_type, why, whylen) < 0)
+        return db_refuse_at(why, whylen, "column \"%.64s\": postgresql_type", name);
     if (!source_is_pg)
         return 0;
     if (c->native_type && pg_guard_type(c->native_type, why, whylen) < 0)

@@ -200,6 +200,9 @@ int pg_target_check_collations(pg_target *st, const fmt_table *t);
 int pg_target_create_table(pg_target *st, const fmt_table *t);
 /* Column i's PostgreSQL type, for messages (copied). */
 int pg_target_set_type_label(pg_target *st, size_t i, const char *label);
+/* The column's PostgreSQL type: a PostgreSQL file's native_type, or a SQLite
+ * file's postgresql_type (a column a PostgreSQL export made); NULL if none. */
+const char *pg_target_native_type(const pg_target *st, const fmt_column *c);
 /* The encodings of a table a dry run does not create: from the file. */
 int pg_target_encodings_from_file(pg_target *st, const fmt_table *t);
 

@@ -120,10 +120,14 @@ static const char *skip_casts(const char *q, size_t *depth, int allow_casts, int
             q++;
         if (*depth && *q == ')') {
             --*depth, q++;
-        } else if (allow_casts && q[0] == ':' && q[1] == ':' && sqlite_is_alpha(q[2])) {
+        } else if (allow_casts && q[0] == ':' && q[1] == ':' &&
+                   (sqlite_is_alpha(q[2]) || q[2] == '"')) {
             *casted = 1;
-            for (q += 2; sqlite_is_alpha(*q) || sqlite_is_digit(*q) || *q == ' ' || *q == '.'; q++)
-                ;
+            for (q += 2;
+                 sqlite_is_alpha(*q) || sqlite_is_digit(*q) || *q == ' ' || *q == '.' || *q == '"';
+                 q++)
+                if (*q == '"' && !(q = strchr(q + 1, '"')))
+                    return NULL; /* a quoted type name: 'new'::"Sales Dept"."Stage" */
             if (*q == '(') {
                 while (*q && *q != ')')
                     q++;
@@ -228,6 +232,8 @@ static int rowid_column(const sqlite_target *st, const fmt_table *t)
         return c;
     case FMT_IDENTITY_ALWAYS:
     case FMT_IDENTITY_BY_DEFAULT:
+        /* from SQLite too: a table that came from PostgreSQL (origin.c) */
+        return c;
     case FMT_IDENTITY_SERIAL:
         return st->source_is_sqlite ? -1 : c;
     default:
@@ -264,10 +270,10 @@ static int add_column_type(sqlite_target *st, const fmt_table *t, const fmt_colu
     if (sqlite_tgt_column_declaration(st, t, c, b) < 0)
         return -1;
     if (c->identity != FMT_IDENTITY_NONE && warn)
-        db_warn(&st->diag, "table \"%s\", column \"%s\": identity (%s) not carried: %s", t->name,
-                c->name, fmt_identity_name(c->identity),
-                t->without_rowid ? "the table is WITHOUT ROWID"
-                                 : "not the only primary key column");
+        sqlite_tgt_loss(st, SQLITE_LOSS_IDENTITY, "table \"%s\", column \"%s\": %s (%s)", t->name,
+                        c->name, fmt_identity_name(c->identity),
+                        t->without_rowid ? "the table is WITHOUT ROWID"
+                                         : "not the only primary key column");
     return 0;
 }
 
@@ -290,8 +296,8 @@ static void add_column_default(sqlite_target *st, const fmt_table *t, const fmt_
     } else if (c->identity != FMT_IDENTITY_NONE && sqlite_contains_ci(c->default_sql, "nextval(")) {
         /* the sequence behind the identity, reported with it */
     } else if (warn) {
-        db_warn(&st->diag, "table \"%s\", column \"%s\": default %s not carried", t->name, c->name,
-                c->default_sql);
+        sqlite_tgt_loss(st, SQLITE_LOSS_DEFAULT, "table \"%s\", column \"%s\": %s", t->name,
+                        c->name, c->default_sql);
     }
 }
 
@@ -314,8 +320,8 @@ static void add_column_collation(sqlite_target *st, const fmt_table *t, const fm
         db_buf_add(b, " COLLATE ");
         db_buf_ident(b, coll);
     } else if (!coll && warn) {
-        db_warn(&st->diag, "table \"%s\", column \"%s\": collation \"%s\" not carried", t->name,
-                c->name, c->collation);
+        sqlite_tgt_loss(st, SQLITE_LOSS_COLLATION, "table \"%s\", column \"%s\": %s", t->name,
+                        c->name, c->collation);
     }
 }
 
@@ -332,10 +338,8 @@ static int add_column(sqlite_target *st, const fmt_table *t, size_t i, int warn,
          * the file: a plain column would hold NULLs that then travel on
          * as data. Left out, and said so. */
         if (warn)
-            db_warn(&st->diag,
-                    "table \"%s\", column \"%s\": generated column from %s not "
-                    "carried (its expression is %s)",
-                    t->name, c->name, sqlite_tgt_backend_name(st), c->generated_sql);
+            sqlite_tgt_loss(st, SQLITE_LOSS_GENERATED, "table \"%s\", column \"%s\": %s", t->name,
+                            c->name, c->generated_sql);
         return 0;
     }
     db_buf_add(b, *first ? "\n  " : ",\n  ");
@@ -416,7 +420,10 @@ static int add_constraints(sqlite_target *st, const fmt_table *t, long only_chec
         db_buf_add(b, ",\n  ");
         add_constraint_name(b, t->checks[i].name);
         db_buf_add(b, "CHECK ");
-        add_expression(b, t->checks[i].expression);
+        char *translated =
+            st->source_is_sqlite ? NULL : sqlite_tgt_translate_pg_check(t, t->checks[i].expression);
+        add_expression(b, translated ? translated : t->checks[i].expression);
+        free(translated);
     }
     for (size_t i = 0; i < t->nforeign_keys; i++)
         if (add_foreign_key(st, t, &t->foreign_keys[i], b) < 0)
@@ -492,9 +499,9 @@ static int skip_unreadable_checks(sqlite_target *st, const fmt_table *t)
         }
         if (k >= 0 && !ok) {
             const char *name = t->checks[k].name;
-            db_warn(&st->diag, "table \"%s\": CHECK constraint%s%s%s from %s not carried: %s: %s",
-                    t->name, name ? " \"" : "", name ? name : "", name ? "\"" : "",
-                    sqlite_tgt_backend_name(st), t->checks[k].expression, msg ? msg : "");
+            sqlite_tgt_loss(st, SQLITE_LOSS_CHECK, "table \"%s\":%s%s%s %s: %s", t->name,
+                            name ? " \"" : "", name ? name : "", name ? "\"" : "",
+                            t->checks[k].expression, msg ? msg : "");
             st->check_skip[k] = 1;
             skipped = 1;
         }
@@ -572,8 +579,8 @@ static void add_index_part(sqlite_target *st, const fmt_table *t, const fmt_inde
             db_buf_add(b, " COLLATE ");
             db_buf_ident(b, coll);
         } else if (!coll) {
-            db_warn(&st->diag, "index \"%s\" on table \"%s\": collation \"%s\" not carried",
-                    ix->name, t->name, part->collation);
+            sqlite_tgt_loss(st, SQLITE_LOSS_COLLATION, "index \"%s\" on table \"%s\": %s", ix->name,
+                            t->name, part->collation);
         }
     }
     if (part->descending)

@@ -35,11 +35,45 @@ static int push_index(sqlite_target *st, const fmt_table *t, const fmt_index *ix
     return 0;
 }
 
+static int collect_named_index(sqlite_target *st, const fmt_table *t, const fmt_index *ix)
+{
+    db_buf b = {0};
+    if (st->source_is_sqlite && ix->sql) {
+        if (!sqlite_tgt_sql_creates(ix->sql, "UNIQUE", NULL, "INDEX"))
+            return db_error(&st->diag,
+                            "index \"%s\" on table \"%s\": its SQL does not create an index",
+                            ix->name, t->name);
+        db_buf_add(&b, ix->sql);
+    } else {
+        sqlite_tgt_index_sql(st, t, ix, &b);
+    }
+    return push_index(st, t, ix, &b);
+}
+
+/* An index of a table in another schema is named "schema.name": index
+ * names are per schema in PostgreSQL but database-wide in SQLite. The
+ * export takes the prefix off again (exporter/sqlite/origin.c). */
+static int collect_index(sqlite_target *st, const fmt_table *t, const fmt_index *ix)
+{
+    fmt_index local = *ix;
+    char *name = NULL;
+    int rc;
+    if (st->table_namespace) {
+        size_t n = strlen(st->table_namespace) + strlen(ix->name) + 2;
+        if (!(name = malloc(n)))
+            return db_oom(&st->diag);
+        snprintf(name, n, "%s.%s", st->table_namespace, ix->name);
+        local.name = name;
+    }
+    rc = collect_named_index(st, t, &local);
+    free(name);
+    return rc;
+}
+
 int sqlite_tgt_collect_indexes(sqlite_target *st, const fmt_table *t)
 {
     for (size_t i = 0; i < t->nindexes; i++) {
         const fmt_index *ix = &t->indexes[i];
-        db_buf b = {0};
 
         if (!ix->name) {
             db_warn(&st->diag, "table \"%s\": an index without a name is not created", t->name);
@@ -47,16 +81,7 @@ int sqlite_tgt_collect_indexes(sqlite_target *st, const fmt_table *t)
         }
         if (sqlite_starts_ci(ix->name, "sqlite_"))
             continue; /* SQLite's own, made by a constraint */
-        if (st->source_is_sqlite && ix->sql) {
-            if (!sqlite_tgt_sql_creates(ix->sql, "UNIQUE", NULL, "INDEX"))
-                return db_error(&st->diag,
-                                "index \"%s\" on table \"%s\": its SQL does not create an index",
-                                ix->name, t->name);
-            db_buf_add(&b, ix->sql);
-        } else {
-            sqlite_tgt_index_sql(st, t, ix, &b);
-        }
-        if (push_index(st, t, ix, &b) < 0)
+        if (collect_index(st, t, ix) < 0)
             return -1;
     }
     return 0;
@@ -116,7 +141,7 @@ static int create_indexes(sqlite_target *st)
         if (rc == -1 && ix->best_effort) {
             /* SQL from another dialect that SQLite cannot read */
             char *why = db_error_take(&st->diag);
-            db_warn(&st->diag, "%s not created: %s", what, why ? why : "");
+            sqlite_tgt_loss(st, SQLITE_LOSS_INDEX, "%s: %s", what, why ? why : "");
             free(why);
         } else if (rc < 0) {
             return db_error(&st->diag, "%s: %s", what, db_errmsg(&st->diag));
@@ -213,8 +238,7 @@ static int create_native_object(sqlite_target *st, const fmt_native_object *o)
     char what[512];
 
     if (!st->source_is_sqlite) {
-        db_warn(&st->diag, "%s \"%s\" not carried: native sql from %s", kind,
-                o->name ? o->name : "", sqlite_tgt_backend_name(st));
+        sqlite_tgt_loss(st, SQLITE_LOSS_NATIVE, "%s \"%s\"", kind, o->name ? o->name : "");
         return 0;
     }
     if (guard_native(st, o, kind) < 0)
@@ -285,7 +309,8 @@ int sqlite_tgt_finish(void *state, const fmt_native_object *objects, size_t nobj
         (set_header_field(st, "user_version", h->has_user_version, h->user_version) < 0 ||
          set_header_field(st, "application_id", h->has_application_id, h->application_id) < 0))
         return -1;
-    if (!st->opts.dry_run && !st->opts.data_only && create_indexes(st) < 0)
+    if (!st->opts.dry_run && !st->opts.data_only &&
+        (create_indexes(st) < 0 || sqlite_tgt_origin_types(st, h) < 0))
         return -1;
     if (!st->opts.dry_run && !st->opts.schema_only && set_sequences(st) < 0)
         return -1;
@@ -293,6 +318,8 @@ int sqlite_tgt_finish(void *state, const fmt_native_object *objects, size_t nobj
     if (!st->opts.data_only && create_native_objects(st, objects, nobjects) < 0)
         return -1;
     if (!st->opts.dry_run && !st->opts.schema_only && sqlite_tgt_check_foreign_keys(st) < 0)
+        return -1;
+    if (sqlite_tgt_report_losses(st) < 0)
         return -1;
     if (st->diag.oom)
         return db_oom(&st->diag);

@@ -43,6 +43,24 @@ typedef struct {
 /* How a column stores what it is given (see insert.c). */
 enum { COLUMN_OTHER, COLUMN_TEXT, COLUMN_BLOB };
 
+/* What another backend's file says that SQLite cannot hold (losses.c). */
+typedef enum {
+    SQLITE_LOSS_DEFAULT,
+    SQLITE_LOSS_GENERATED,
+    SQLITE_LOSS_IDENTITY,
+    SQLITE_LOSS_COLLATION,
+    SQLITE_LOSS_CHECK,
+    SQLITE_LOSS_INDEX,
+    SQLITE_LOSS_PARTITIONING,
+    SQLITE_LOSS_NATIVE,
+    SQLITE_LOSS_COUNT_
+} sqlite_loss_kind;
+
+typedef struct {
+    size_t count;
+    db_buf items; /* the first few, "; "-separated */
+} sqlite_loss;
+
 typedef struct {
     db_diag diag; /* first: the ops' errmsg and warnings read it (ops.h) */
     sqlite3 *db;
@@ -56,6 +74,11 @@ typedef struct {
     int foreign_keys_before; /* -1 = not read */
     char *source_backend;
     int source_is_sqlite;
+    int origin_ready; /* the _dbexport_origin table is there (origin.c) */
+    sqlite_loss losses[SQLITE_LOSS_COUNT_];
+    /* The schema of the table being set up (NULL: the default one), whose
+     * index names SQLite needs prefixed: they are database-wide there. */
+    const char *table_namespace;
 
     /* The table between table_begin and table_end. */
     int table_open;
@@ -132,6 +155,23 @@ int sqlite_tgt_record_loaded_table(sqlite_target *st, const fmt_table *t, const 
 int sqlite_tgt_finish(void *state, const fmt_native_object *objects, size_t nobjects,
                       const fmt_header *h);
 void sqlite_tgt_post_data_free(sqlite_target *st);
+
+/* origin.c: what SQLite cannot hold of a PostgreSQL table or header, in
+ * the tool's own table (tools/sqlite/sqlite_origin.h). */
+int sqlite_tgt_origin_table(sqlite_target *st, const fmt_table *t, const char *sqlite_name);
+int sqlite_tgt_origin_types(sqlite_target *st, const fmt_header *h);
+
+/* pg_expr.c: a PostgreSQL CHECK expression rewritten exactly for SQLite
+ * (`c = ANY (ARRAY['a'::text])` -> `c IN ('a')`); NULL when it has nothing
+ * to rewrite or cannot be. Caller frees. */
+char *sqlite_tgt_translate_pg_check(const fmt_table *t, const char *expr);
+
+/* losses.c: counts one item SQLite cannot hold; reported by kind. */
+void sqlite_tgt_loss(sqlite_target *st, sqlite_loss_kind kind, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* One warning per kind counted since the last report. 0 or -1. */
+int sqlite_tgt_report_losses(sqlite_target *st);
+void sqlite_tgt_losses_free(sqlite_target *st);
 
 /* fk_check.c */
 int sqlite_tgt_check_foreign_keys(sqlite_target *st);

@@ -157,11 +157,9 @@ static int table_begin_named(sqlite_target *st, const fmt_table *t)
                 t->row_security->forced ? ", forced" : "", t->row_security->npolicies,
                 t->row_security->npolicies == 1 ? "policy" : "policies");
     if (t && t->partitioning)
-        db_warn(&st->diag,
-                "table \"%s\": partitioning (%s, %zu partitions) not carried: SQLite has no "
-                "partitions, all rows go into one table",
-                t->name, t->partitioning->strategy ? t->partitioning->strategy : "?",
-                t->partitioning->npartitions);
+        sqlite_tgt_loss(st, SQLITE_LOSS_PARTITIONING, "table \"%s\" (%s, %zu partitions)", t->name,
+                        t->partitioning->strategy ? t->partitioning->strategy : "?",
+                        t->partitioning->npartitions);
     sqlite_tgt_table_reset(st);
     free(st->diag.column);
     st->diag.column = NULL;
@@ -242,10 +240,11 @@ static fmt_foreign_key *local_foreign_keys(const fmt_table *t)
 }
 
 /* SQLite has no schemas: a table from another schema is named by its key
- * in the document, "schema.name" (and foreign keys to it likewise). */
-int sqlite_tgt_table_begin(sqlite_target *st, const fmt_table *t)
+ * in the document, "schema.name" (and foreign keys to it likewise); its
+ * schema and name are kept in _dbexport_origin (origin.c). */
+static int table_begin_local(sqlite_target *st, const fmt_table *t)
 {
-    if (!t || (!t->namespace && !has_namespaced_reference(t)))
+    if (!t->namespace && !has_namespaced_reference(t))
         return table_begin_named(st, t);
     fmt_table local = *t;
     fmt_foreign_key *fks = NULL;
@@ -270,4 +269,16 @@ done:
     if (rc < 0 && !st->diag.message)
         db_oom(&st->diag);
     return rc;
+}
+
+int sqlite_tgt_table_begin(sqlite_target *st, const fmt_table *t)
+{
+    if (!t)
+        return table_begin_named(st, t);
+    st->table_namespace = t->namespace;
+    int rc = table_begin_local(st, t);
+    st->table_namespace = NULL;
+    if (rc < 0 || !st->ntables || !st->tables[st->ntables - 1].created)
+        return rc;
+    return sqlite_tgt_origin_table(st, t, st->tables[st->ntables - 1].name);
 }

@@ -367,6 +367,7 @@ static void target_close(void *state)
     free(st->work_path);
     free(st->check_skip);
     sqlite_tgt_post_data_free(st);
+    sqlite_tgt_losses_free(st);
     db_diag_free(&st->diag);
     free(st->path);
     free(st->source_backend);

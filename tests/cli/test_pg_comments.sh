@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Comments on tables and columns travel (format 1.1): PostgreSQL -> file ->
+# Comments on tables and columns travel (format 1.2): PostgreSQL -> file ->
 # PostgreSQL gives the same comments, quotes, newlines and non-ASCII text
 # included, in several schemas; the export of the copy is the same file; a
 # comment is text, never SQL (kept under --untrusted, and a quote in it

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Row-level security travels (format 1.1): a PostgreSQL -> PostgreSQL copy
+# Row-level security travels (format 1.2): a PostgreSQL -> PostgreSQL copy
 # used to turn tenant isolation off. ENABLE, FORCE and the policies
 # (permissive and restrictive, per command, per role, USING and WITH CHECK)
 # come back as they were, and the isolation holds for an ordinary role on

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Stand-alone sequences travel (format 1.1) with every option and their
+# Stand-alone sequences travel (format 1.2) with every option and their
 # value: START, INCREMENT, MINVALUE, MAXVALUE, CACHE, CYCLE, the type, in
 # several schemas; a table whose default draws on one gets the next value
 # after the source's; a sequence the target already has is the

@@ -41,13 +41,13 @@ check "import: a -T typo: no target" test ! -e "$WORK/dst.db"
 check_eq "import -n: exit 0" "$?" 0
 check_contains "import -n: counts name the schema" "$(cat "$WORK/err")" 'dbimport: table "app.users": 2 rows'
 check_eq "import -n: only that schema's tables" \
-    "$("$SQLITE3" "$WORK/app.db" "SELECT group_concat(name) FROM sqlite_master WHERE type = 'table'")" app.users
+    "$("$SQLITE3" "$WORK/app.db" "SELECT group_concat(name) FROM sqlite_master WHERE type = 'table' AND name <> '_dbexport_origin'")" app.users
 "$DBIMPORT" -N 'au*' "$WORK/noauth.db" "$WORK/schemas.json"
 check_eq "import -N: the other schema's tables" \
-    "$("$SQLITE3" "$WORK/noauth.db" "SELECT group_concat(name) FROM sqlite_master WHERE type = 'table'")" app.users
+    "$("$SQLITE3" "$WORK/noauth.db" "SELECT group_concat(name) FROM sqlite_master WHERE type = 'table' AND name <> '_dbexport_origin'")" app.users
 "$DBIMPORT" -T auth.sessions "$WORK/t.db" "$WORK/schemas.json"
 check_eq "import -T schema.table" \
-    "$("$SQLITE3" "$WORK/t.db" "SELECT group_concat(name) FROM sqlite_master WHERE type = 'table'")" app.users
+    "$("$SQLITE3" "$WORK/t.db" "SELECT group_concat(name) FROM sqlite_master WHERE type = 'table' AND name <> '_dbexport_origin'")" app.users
 "$DBIMPORT" -n ap "$WORK/typo.db" "$WORK/schemas.json" 2>"$WORK/err"
 check_contains "import: an -n typo" "$(cat "$WORK/err")" '-n pattern "ap" matches no schema of a table in the file'
 check "import: an -n typo: no target" test ! -e "$WORK/typo.db"

@@ -463,7 +463,7 @@ static void sqlite_header_fields(void)
     CHECK(fmt_doc_write_end(w, NULL, 0) == 0);
     fmt_doc_writer_free(w);
     mem_sink(&out, "", 1);
-    CHECK(strstr(out.data, "\"format_version\": \"1.1\"") != NULL);
+    CHECK(strstr(out.data, "\"format_version\": \"" FMT_FORMAT_VERSION "\"") != NULL);
     CHECK(strstr(out.data, "\"user_version\": 7,\n    \"application_id\": -2147483648\n") != NULL);
     const fmt_header *got = read_header(out.data, &in, &r);
     CHECK(got && got->has_user_version && got->user_version == 7);

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# pg_catalog_dump.sh DBNAME: a normalized listing of a PostgreSQL database's
+# user catalog and rows, one line per item, sorted, so two databases that
+# hold the same schema and data print the same text (diff them). Lists, for
+# every schema but pg_catalog, information_schema and pg_toast: enums with
+# their labels, domains with base type, default and checks; every table's
+# columns (format_type, NOT NULL, default, identity kind, generated),
+# constraints by name (pg_get_constraintdef), indexes by name (their
+# definition), and an md5 of each table's rows in primary-key order
+# (every column's text form, so a type change shows there too).
+# Connection from PGHOST/PGPORT/PGUSER; DBNAME is a database name.
+set -euo pipefail
+db=${1:?usage: pg_catalog_dump.sh DBNAME}
+q() { psql -X -q -At -v ON_ERROR_STOP=1 -d "$db" -c "$1"; }
+user_ns="n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast') AND n.nspname NOT LIKE 'pg_temp%'"
+{
+    q "SELECT 'enum ' || quote_ident(n.nspname) || '.' || quote_ident(t.typname) || ' ' ||
+              (SELECT string_agg(quote_literal(e.enumlabel), ',' ORDER BY e.enumsortorder)
+                 FROM pg_enum e WHERE e.enumtypid = t.oid)
+         FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+        WHERE t.typtype = 'e' AND $user_ns"
+    q "SELECT 'domain ' || quote_ident(n.nspname) || '.' || quote_ident(t.typname) || ' ' ||
+              format_type(t.typbasetype, t.typtypmod) || CASE WHEN t.typnotnull THEN ' not null' ELSE '' END ||
+              coalesce(' default ' || t.typdefault, '') ||
+              coalesce((SELECT ' ' || string_agg(c.conname || ' ' || pg_get_constraintdef(c.oid), ' ' ORDER BY c.conname)
+                          FROM pg_constraint c WHERE c.contypid = t.oid), '')
+         FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+        WHERE t.typtype = 'd' AND $user_ns"
+    q "SELECT 'column ' || quote_ident(n.nspname) || '.' || quote_ident(c.relname) || ' ' ||
+              to_char(a.attnum, 'FM000') || ' ' || quote_ident(a.attname) || ' ' ||
+              format_type(a.atttypid, a.atttypmod) ||
+              CASE WHEN a.attnotnull THEN ' not null' ELSE '' END ||
+              CASE a.attidentity WHEN 'a' THEN ' identity always' WHEN 'd' THEN ' identity by default' ELSE '' END ||
+              CASE a.attgenerated WHEN 's' THEN ' generated' ELSE '' END ||
+              coalesce(' default ' || pg_get_expr(d.adbin, d.adrelid), '')
+         FROM pg_attribute a
+         JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+         LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+        WHERE c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped AND $user_ns"
+    q "SELECT 'constraint ' || quote_ident(n.nspname) || '.' || quote_ident(c.relname) || ' ' ||
+              quote_ident(k.conname) || ' ' || pg_get_constraintdef(k.oid)
+         FROM pg_constraint k
+         JOIN pg_class c ON c.oid = k.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE $user_ns"
+    q "SELECT 'index ' || quote_ident(n.nspname) || '.' || quote_ident(i.relname) || ' ' ||
+              pg_get_indexdef(i.oid)
+         FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid
+         JOIN pg_namespace n ON n.oid = i.relnamespace
+        WHERE $user_ns"
+    # Rows: one md5 per row (its text form), then sorted, so row order on disk
+    # does not matter.
+    q "SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname)
+         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND $user_ns" |
+        while IFS= read -r t; do
+            q "SELECT 'rows $t ' || count(*) || ' ' || coalesce(md5(string_agg(h, ',' ORDER BY h)), '')
+                 FROM (SELECT md5(r::text) AS h FROM $t r) s"
+        done
+} | LC_ALL=C sort
