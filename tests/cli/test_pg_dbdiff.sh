@@ -137,8 +137,9 @@ run enum "$(pg_uri torture)" "$(pg_uri t4)"
 check_eq "an enum with one more label: exit 1" "$rc" 1
 check_contains "an enum with one more label: named" "$out" \
     "enum \"mood\": enum ('sad', 'ok', 'happy') -> enum ('sad', 'ok', 'happy', 'zzz')"
-check_contains "torture vs SQLite: the enum is expected" \
-    "$(cat "$WORK/torture_expected.out")" "expected: enum \"mood\""
+# (the enum travels through SQLite since _dbexport_origin: not even expected)
+check_eq "torture vs SQLite: the enum came back" \
+    "$(grep -c 'enum "mood"' "$WORK/torture_expected.out")" 0
 
 # A check is carried to PostgreSQL: one dropped there is a difference,
 # while one SQLite could not parse is expected the other way.

@@ -23,7 +23,7 @@ check_contains "the option is named" "$err" 'option "-Z" needs an argument'
 out=$("$DBEXPORT" --version); rc=$?
 check_eq "dbexport --version exits 0" "$rc" 0
 check_eq "dbexport --version: program version first" "${out%%$'\n'*}" "dbexport 0.1.0"
-check_contains "dbexport --version: the format it writes" "$out" "interchange format 1.1"
+check_contains "dbexport --version: the format it writes" "$out" "interchange format $(sed -n 's/^#define FMT_FORMAT_VERSION "\(.*\)"/\1/p' "$(dirname "$0")/../../format/model/schema.h")"
 check_contains "dbexport --version: the libraries it runs on" "$out" "SQLite 3."
 check_contains "dbexport --version: libpq and zlib" "$out" ", zlib 1."
 check_contains "dbexport --version: libpq" "$out" ", libpq "

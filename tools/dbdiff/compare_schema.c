@@ -382,7 +382,20 @@ static void compare_checks(finding *f, const fmt_table *a, const fmt_table *b)
                     : c->name       ? same(c->name, y->checks[j].name)
                                     : same(c->expression, y->checks[j].expression))
                     match = &y->checks[j];
+            /* the same named check, in each backend's own words (SQLite's
+             * IN list for PostgreSQL's = ANY (ARRAY[...])) */
+            int by_name = 0;
+            for (size_t j = 0; f->mode->across && !match && c->name && j < y->nchecks; j++)
+                if (same(c->name, y->checks[j].name)) {
+                    match = &y->checks[j];
+                    by_name = 1;
+                }
             f->object = c->name ? c->name : "check";
+            if (by_name) {
+                if (!side)
+                    found(f, 1, "check: %s -> %s", c->expression, match->expression);
+                continue;
+            }
             /* A SQLite target leaves out a check it cannot parse
              * (docs/MAPPING.md); the other way checks are carried. */
             if (!match)
