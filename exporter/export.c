@@ -369,8 +369,7 @@ static void report(export_run *run)
     char **lines = NULL;
     size_t nlines = 0;
     if (run->ops->warnings(run->src, &lines, &nlines) == 0)
-        for (size_t i = 0; i < nlines; i++)
-            cli_message("warning", "%s", lines[i]);
+        cli_warnings(lines, nlines, run->opts->verbose);
     if (run->opts->verbose)
         cli_message(NULL, "exported %zu %s, %llu %s to %s", run->ntables,
                     cli_plural(run->ntables, "table", "tables"),

@@ -403,8 +403,7 @@ static void report(import_run *run)
     char **lines = NULL;
     size_t nlines = 0;
     if (run->ops->warnings(run->tgt, &lines, &nlines) == 0)
-        for (size_t i = 0; i < nlines; i++)
-            cli_message("warning", "%s", lines[i]);
+        cli_warnings(lines, nlines, run->opts->verbose);
     if (topts->untrusted)
         report_untrusted(&run->untrusted);
 
