@@ -141,6 +141,7 @@ typedef struct {
     db_row_filter *filter; /* --rows, or NULL */
     const char *key;       /* the table being written, for messages */
     uint64_t row;          /* the source's row being written */
+    struct timespec started;
 } export_run;
 
 /* A failed write: the output's own message (disk full, broken pipe) says
@@ -364,6 +365,13 @@ static int write_document(export_run *run)
     return 0;
 }
 
+static double seconds_since(const struct timespec *t0)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
 static void report(export_run *run)
 {
     char **lines = NULL;
@@ -371,10 +379,10 @@ static void report(export_run *run)
     if (run->ops->warnings(run->src, &lines, &nlines) == 0)
         cli_warnings(lines, nlines, run->opts->verbose);
     if (run->opts->verbose)
-        cli_message(NULL, "exported %zu %s, %llu %s to %s", run->ntables,
+        cli_message(NULL, "exported %zu %s, %llu %s to %s in %.1f s", run->ntables,
                     cli_plural(run->ntables, "table", "tables"),
                     (unsigned long long)run->total_rows, cli_plural(run->total_rows, "row", "rows"),
-                    run->where);
+                    run->where, seconds_since(&run->started));
 }
 
 static void close_run(export_run *run)
@@ -402,6 +410,7 @@ int db_export(const db_export_options *opts)
     export_run run = {0};
     int rc = -1;
     run.opts = opts;
+    clock_gettime(CLOCK_MONOTONIC, &run.started);
     run.where = opts->output && strcmp(opts->output, "-") ? opts->output : "stdout";
 
     signal(SIGPIPE, SIG_IGN); /* a closed pipe is an error to report, not a silent death */

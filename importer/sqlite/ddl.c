@@ -277,8 +277,23 @@ static int add_column_type(sqlite_target *st, const fmt_table *t, const fmt_colu
     return 0;
 }
 
+/* PostgreSQL's now() (and its other names for the transaction's start)
+ * as a timestamp column's default: what SQLite calls CURRENT_TIMESTAMP. */
+static int is_now(const fmt_column *c)
+{
+    static const char *const names[] = {"now()", "transaction_timestamp()", "statement_timestamp()",
+                                        "LOCALTIMESTAMP"};
+    if (!c->default_sql ||
+        (c->type.kind != FMT_TYPE_TIMESTAMP && c->type.kind != FMT_TYPE_TIMESTAMPTZ))
+        return 0;
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        if (sqlite3_stricmp(c->default_sql, names[i]) == 0)
+            return 1;
+    return 0;
+}
+
 /* A default from SQLite goes as it was; from another backend only a plain
- * literal is carried. */
+ * literal (or now()) is carried. */
 static void add_column_default(sqlite_target *st, const fmt_table *t, const fmt_column *c, int warn,
                                db_buf *b)
 {
@@ -293,6 +308,9 @@ static void add_column_default(sqlite_target *st, const fmt_table *t, const fmt_
     } else if (n) {
         db_buf_add(b, " DEFAULT ");
         db_buf_addn(b, lit, n);
+    } else if (is_now(c)) {
+        /* the moment of the insert, in SQLite's words (its UTC text) */
+        db_buf_add(b, " DEFAULT CURRENT_TIMESTAMP");
     } else if (c->identity != FMT_IDENTITY_NONE && sqlite_contains_ci(c->default_sql, "nextval(")) {
         /* the sequence behind the identity, reported with it */
     } else if (warn) {
