@@ -4,6 +4,7 @@
  * recorded with their position; doc_reader.c formats them. */
 #include "doc_reader_internal.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -100,6 +101,21 @@ int doc_read_optional_string(fmt_doc_reader *r, char **out, const char *what)
         return doc_fail_at(r, ev.pos, NULL, "out of memory");
     memcpy(*out, ev.text, ev.len + 1);
     return 0;
+}
+
+int doc_read_choice(fmt_doc_reader *r, const char *const *choices, char **out, const char *what)
+{
+    fmt_json_event ev;
+    if (doc_expect(r, &ev, FMT_JSON_STRING, what) < 0)
+        return -1;
+    for (size_t i = 0; choices[i]; i++)
+        if (doc_text_is(&ev, choices[i]))
+            return (*out = fmt_strdup(choices[i])) ? 0
+                                                   : doc_fail_at(r, ev.pos, NULL, "out of memory");
+    char list[256] = "";
+    for (size_t i = 0, n = 0; choices[i] && n < sizeof list; i++)
+        n += (size_t)snprintf(list + n, sizeof list - n, "%s%s", i ? ", " : "", choices[i]);
+    return doc_fail_at(r, ev.pos, NULL, "%s \"%.40s\": expected one of %s", what, ev.text, list);
 }
 
 int doc_read_bool(fmt_doc_reader *r, bool *out, const char *what)

@@ -6,21 +6,6 @@
 
 static const char *const commands[] = {"all", "select", "insert", "update", "delete", NULL};
 
-static int read_command(fmt_doc_reader *r, fmt_policy *p)
-{
-    fmt_json_event ev;
-    if (doc_expect(r, &ev, FMT_JSON_STRING, "\"command\"") < 0)
-        return -1;
-    for (size_t i = 0; commands[i]; i++)
-        if (doc_text_is(&ev, commands[i]))
-            return (p->command = fmt_strdup(commands[i]))
-                       ? 0
-                       : doc_fail_at(r, ev.pos, NULL, "out of memory");
-    return doc_fail_at(r, ev.pos, NULL,
-                       "policy command \"%.40s\": expected all, select, insert, update or delete",
-                       ev.text);
-}
-
 /* A policy object whose '{' has been read. */
 static int read_policy(fmt_doc_reader *r, fmt_policy *p)
 {
@@ -32,7 +17,7 @@ static int read_policy(fmt_doc_reader *r, fmt_policy *p)
         if (doc_text_is(&ev, "name"))
             rc = doc_read_string(r, &p->name, "a policy name");
         else if (doc_text_is(&ev, "command"))
-            rc = read_command(r, p);
+            rc = doc_read_choice(r, commands, &p->command, "a policy's \"command\"");
         else if (doc_text_is(&ev, "permissive")) {
             rc = doc_read_bool(r, &b, "permissive");
             p->permissive = b;

@@ -19,20 +19,6 @@ static int read_int64(fmt_doc_reader *r, int64_t *out, const char *what)
     return 0;
 }
 
-static int read_type(fmt_doc_reader *r, fmt_sequence *s)
-{
-    fmt_json_event ev;
-    if (doc_expect(r, &ev, FMT_JSON_STRING, "a sequence's \"type\"") < 0)
-        return -1;
-    for (size_t i = 0; types[i]; i++)
-        if (doc_text_is(&ev, types[i]))
-            return (s->type = fmt_strdup(types[i])) ? 0
-                                                    : doc_fail_at(r, ev.pos, NULL, "out of memory");
-    return doc_fail_at(r, ev.pos, NULL,
-                       "a sequence's type \"%.40s\": expected smallint, integer or bigint",
-                       ev.text);
-}
-
 /* A sequence object whose '{' has been read. */
 static int read_sequence(fmt_doc_reader *r, fmt_sequence *s)
 {
@@ -47,7 +33,7 @@ static int read_sequence(fmt_doc_reader *r, fmt_sequence *s)
         else if (doc_text_is(&ev, "namespace"))
             rc = doc_read_optional_string(r, &s->namespace, "namespace");
         else if (doc_text_is(&ev, "type"))
-            rc = read_type(r, s);
+            rc = doc_read_choice(r, types, &s->type, "a sequence's \"type\"");
         else if (doc_text_is(&ev, "start"))
             rc = read_int64(r, &s->start, "start");
         else if (doc_text_is(&ev, "increment"))

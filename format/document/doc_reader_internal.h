@@ -88,6 +88,8 @@ int doc_read_optional_string(fmt_doc_reader *r, char **out, const char *what);
  * (doc_read_collation.c). 0, or -1 when memory ran out. */
 int doc_collation_from_1_0(char **collation, char **collation_namespace);
 int doc_read_bool(fmt_doc_reader *r, bool *out, const char *what);
+/* A string that must be one of choices (NULL-terminated): a copy in *out. */
+int doc_read_choice(fmt_doc_reader *r, const char *const *choices, char **out, const char *what);
 int doc_read_string_array(fmt_doc_reader *r, char ***out, size_t *n, const char *what);
 /* Iterate an object's members / an array's elements: call with *started = 0
  * (or 1 when the opening bracket was read); 1 with the key or the element's

@@ -86,7 +86,8 @@ check_eq "file mode: -T drops a table" "$(zcat "$WORK/staging.json.gz" | "$JQ" -
 "$DBIMPORT" "$WORK/staging.db" "$WORK/staging.json.gz"
 check_eq "file mode: the sanitised copy imports" "$(q "$WORK/staging.db" "SELECT count(*) FROM users")" 500
 zcat "$WORK/app.json.gz" | "$DBEXPORT" --rows='users=.phone = null' - -f "$WORK/pipe.json" 2>"$WORK/err"
-check_eq "file mode reads a file, not a pipe (a database path)" "$?" 1
+check_eq "file mode needs a file: standard input is no SOURCE" "$?" 1
+check_contains "file mode needs a file: says so" "$(cat "$WORK/err")" 'cannot open "-"'
 "$DBEXPORT" --rows='users=.nope = 1' "$WORK/app.json.gz" -f "$WORK/nope.json" 2>"$WORK/err"
 check_contains "file mode: a bad output names the position" "$(cat "$WORK/err")" \
     'table "users", row 1: the program'"'"'s output row: unknown column "nope"'
