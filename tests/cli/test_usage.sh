@@ -30,6 +30,14 @@ check_contains "dbexport --version: libpq" "$out" ", libpq "
 out=$("$DBIMPORT" -V)
 check_eq "dbimport -V: program version first" "${out%%$'\n'*}" "dbimport 0.1.0"
 check_contains "dbimport -V: libraries" "$out" "SQLite 3."
+out=$("$DBDIFF" -V); rc=$?
+check_eq "dbdiff -V exits 0" "$rc" 0
+check_eq "dbdiff -V: program version first" "${out%%$'\n'*}" "dbdiff 0.1.0"
+check_contains "dbdiff -V: libraries" "$out" ", libpq "
+out=$("$DBDIFF" -? 2>&1); rc=$?
+check_eq "dbdiff -? exits 0" "$rc" 0
+check_contains "dbdiff -? shows usage" "$out" "dbdiff [OPTION]... A B"
+check_contains "dbdiff --help gives the exit codes" "$out" "1 differences found"
 
 err=$("$DBEXPORT" --bogus x.db 2>&1 >/dev/null); rc=$?
 check_eq "unknown long option exits 2" "$rc" 2
@@ -42,6 +50,15 @@ check_eq "no SOURCE exits 2" "$rc" 2
 check_contains "no SOURCE message" "$err" "no SOURCE given"
 err=$("$DBIMPORT" 2>&1 >/dev/null); rc=$?
 check_eq "no TARGET exits 2" "$rc" 2
+err=$("$DBDIFF" --bogus a.db b.db 2>&1 >/dev/null); rc=$?
+check_eq "dbdiff: unknown option exits 2, as diff" "$rc" 2
+check_contains "dbdiff: unknown option is named" "$err" 'dbdiff: error: unknown option "--bogus"'
+err=$("$DBDIFF" a.db 2>&1 >/dev/null); rc=$?
+check_eq "dbdiff: one operand exits 2" "$rc" 2
+check_contains "dbdiff: one operand message" "$err" "two operands needed"
+err=$("$DBDIFF" --max-rows 2>&1 >/dev/null); rc=$?
+check_eq "dbdiff: missing option argument exits 2" "$rc" 2
+check_contains "dbdiff: missing option argument message" "$err" "needs an argument"
 err=$("$DBEXPORT" -Z 10 x.db 2>&1 >/dev/null); rc=$?
 check_eq "bad -Z exits 2" "$rc" 2
 check_contains "bad -Z message" "$err" 'invalid compression level "10"'

@@ -57,6 +57,13 @@ check_eq "installed dbexport exports" "$?" 0
 "$stage/usr/bin/dbimport" -q "$WORK/copy.db" "$WORK/app.json.gz"
 check_eq "installed dbimport imports" "$?" 0
 check_eq "the copy has the rows" "$(fingerprint "$WORK/copy.db")" "$(fingerprint "$WORK/app.db")"
+out=$("$stage/usr/bin/dbdiff" "$WORK/app.db" "$WORK/copy.db"); rc=$?
+check_eq "installed dbdiff finds the copy equal" "$rc" 0
+check_contains "installed dbdiff says so" "$out" "equal: 2 tables"
+"$SQLITE3" "$WORK/copy.db" "UPDATE users SET name = 'eve' WHERE id = 2"
+out=$("$stage/usr/bin/dbdiff" "$WORK/app.json.gz" "$WORK/copy.db"); rc=$?
+check_eq "installed dbdiff finds a changed row" "$rc" 1
+check_contains "installed dbdiff names it" "$out" 'table "users": changed: id=2: name: "bob" -> "eve"'
 
 # -t completes the tables of the export file and of the database on the line.
 compl=$stage/usr/share/bash-completion/completions/dbimport
@@ -67,5 +74,12 @@ compl=$stage/usr/share/bash-completion/completions/dbexport
 got=$(bash -c 'source "$1"; COMP_WORDS=(dbexport "$2" --exclude-table=u); COMP_CWORD=2; _dbexport_complete; printf "%s\n" "${COMPREPLY[@]}"' \
     _ "$compl" "$WORK/app.db")
 check_eq "dbexport --exclude-table= completes the database's tables" "$got" "users"
+compl=$stage/usr/share/bash-completion/completions/dbdiff
+got=$(bash -c 'source "$1"; COMP_WORDS=(dbdiff --show-ex); COMP_CWORD=1; _dbdiff_complete; printf "%s\n" "${COMPREPLY[@]}"' \
+    _ "$compl")
+check_eq "dbdiff --show-ex completes to --show-expected" "$got" "--show-expected"
+got=$(bash -c 'source "$1"; COMP_WORDS=(dbdiff "$2" x.db -t p); COMP_CWORD=4; _dbdiff_complete; printf "%s\n" "${COMPREPLY[@]}"' \
+    _ "$compl" "$WORK/app.json.gz")
+check_eq "dbdiff -t completes the tables of A" "$got" "posts"
 
 report

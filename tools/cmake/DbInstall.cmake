@@ -54,7 +54,7 @@ endforeach()
 foreach(page ${DB_MAN_PAGES})
   db_man_page(${page})
 endforeach()
-install(FILES README.md docs/USAGE.md docs/FORMAT.md docs/MAPPING.md docs/SECURITY.md docs/jq.md
+install(FILES README.md docs/USAGE.md docs/DBDIFF.md docs/FORMAT.md docs/MAPPING.md docs/SECURITY.md docs/jq.md
   docs/sanitising.md schemas/dbexport-1.schema.json DESTINATION ${CMAKE_INSTALL_DOCDIR})
 
 # The .deb: `cpack -G DEB` in the build directory. Runtime dependencies
@@ -70,7 +70,9 @@ set(CPACK_DEBIAN_PACKAGE_DESCRIPTION
 and triggers) to one versioned JSON interchange file, optionally gzip
 compressed; dbimport loads such a file into a database, all-or-nothing.
 Both speak SQLite and PostgreSQL with pgvector, in every direction. The
-file is plain JSON, so it can be inspected or rewritten with jq in between.")
+file is plain JSON, so it can be inspected or rewritten with jq in between.
+dbdiff compares two databases or export files by meaning, in constant
+memory, to prove that a copy holds what the original holds.")
 set(CPACK_DEBIAN_PACKAGE_SECTION database)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "jq, sqlite3, bash-completion")
