@@ -1,7 +1,7 @@
 /* Column types from the catalogs: a type's oid and typmod to the portable
  * type (pg_types.h has the name table), through domains and arrays; the
- * extensions, enums and domains a column needs are noted for the header,
- * each after what it depends on. */
+ * extensions, enums, domains and composite types a column needs are noted
+ * for the header, each after what it depends on. */
 #include "pg_source_internal.h"
 
 #include <errno.h>
@@ -23,7 +23,8 @@ static const type_info *lookup_type(pg_src *s, unsigned oid)
         "JOIN pg_catalog.pg_extension e ON e.oid = d.refobjid "
         "WHERE d.classid = 'pg_catalog.pg_type'::pg_catalog.regclass AND d.objid = t.oid "
         "AND d.refclassid = 'pg_catalog.pg_extension'::pg_catalog.regclass "
-        "AND d.deptype = 'e' LIMIT 1) "
+        "AND d.deptype = 'e' LIMIT 1), "
+        "(SELECT c.relkind FROM pg_catalog.pg_class c WHERE c.oid = t.typrelid) "
         "FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace "
         "WHERE t.oid = $1";
     char oidtext[16];
@@ -63,6 +64,7 @@ static const type_info *lookup_type(pg_src *s, unsigned oid)
     t->basetype = (unsigned)strtoul(PQgetvalue(res, 0, 5), NULL, 10);
     t->basetypmod = (int32_t)atol(PQgetvalue(res, 0, 6));
     t->extname = pg_src_dup_val(res, 0, 7);
+    t->relkind = PQgetisnull(res, 0, 8) ? '\0' : PQgetvalue(res, 0, 8)[0];
     ext_missing = !PQgetisnull(res, 0, 7) && !t->extname;
     PQclear(res);
     if (!t->nspname || !t->typname || ext_missing) {
@@ -127,7 +129,7 @@ static int read_domain(pg_src *s, fmt_user_type *u, const char *oidtext)
         "SELECT pg_catalog.format_type(t.typbasetype, t.typtypmod), t.typnotnull, t.typdefault "
         "FROM pg_catalog.pg_type t WHERE t.oid = $1";
     static const char checks_sql[] =
-        "SELECT pg_catalog.pg_get_constraintdef(c.oid) FROM pg_catalog.pg_constraint c "
+        "SELECT pg_catalog.pg_get_constraintdef(c.oid), c.conname FROM pg_catalog.pg_constraint c "
         "WHERE c.contypid = $1 AND c.contype = 'c' ORDER BY c.conname COLLATE \"C\"";
     PGresult *res = pg_src_query(s, domain_sql, oidtext, NULL);
     int rc = 0;
@@ -145,9 +147,57 @@ static int read_domain(pg_src *s, fmt_user_type *u, const char *oidtext)
         char *expression = pg_check_expression(PQgetvalue(res, r, 0));
         if (!expression)
             expression = fmt_strdup(PQgetvalue(res, r, 0)); /* not a CHECK: as is */
-        if (fmt_strings_push(&u->checks, &u->nchecks, expression) < 0)
+        if (fmt_strings_push(&u->checks, &u->nchecks, expression) < 0 ||
+            fmt_strings_push(&u->check_names, &u->ncheck_names, pg_src_dup_val(res, r, 1)) < 0)
             rc = pg_src_fail(s, "out of memory");
     }
+    PQclear(res);
+    return rc;
+}
+
+/* A composite type's attributes: name, type (schema-qualified, as the
+ * empty search_path prints it) and a collation other than its type's. */
+static int read_composite(pg_src *s, fmt_user_type *u, const char *oidtext)
+{
+    static const char attributes_sql[] =
+        "SELECT a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), "
+        "CASE WHEN a.attcollation <> 0 AND a.attcollation <> t.typcollation THEN co.collname END, "
+        "CASE WHEN a.attcollation <> 0 AND a.attcollation <> t.typcollation THEN cn.nspname END "
+        "FROM pg_catalog.pg_type ct JOIN pg_catalog.pg_attribute a ON a.attrelid = ct.typrelid "
+        "JOIN pg_catalog.pg_type t ON t.oid = a.atttypid "
+        "LEFT JOIN pg_catalog.pg_collation co ON co.oid = a.attcollation "
+        "LEFT JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace "
+        "WHERE ct.oid = $1 AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum";
+    PGresult *res = pg_src_query(s, attributes_sql, oidtext, NULL);
+    int rc = 0;
+    if (!res)
+        return -1;
+    if (PQntuples(res) > 0 &&
+        !(u->attributes = calloc((size_t)PQntuples(res), sizeof *u->attributes)))
+        rc = pg_src_fail(s, "out of memory");
+    for (int r = 0; r < PQntuples(res) && rc == 0; r++) {
+        fmt_type_attribute *a = &u->attributes[u->nattributes++];
+        a->name = pg_src_dup_val(res, r, 0);
+        a->type = pg_src_dup_val(res, r, 1);
+        a->collation = pg_src_dup_val(res, r, 2);
+        a->collation_namespace = pg_src_dup_val(res, r, 3);
+        if (!a->name || !a->type || (!PQgetisnull(res, r, 2) && !a->collation) ||
+            (!PQgetisnull(res, r, 3) && !a->collation_namespace))
+            rc = pg_src_fail(s, "out of memory");
+    }
+    PQclear(res);
+    return rc;
+}
+
+static int read_comment(pg_src *s, fmt_user_type *u, const char *oidtext)
+{
+    PGresult *res =
+        pg_src_query(s, "SELECT pg_catalog.obj_description($1, 'pg_type')", oidtext, NULL);
+    int rc = 0;
+    if (!res)
+        return -1;
+    if (!PQgetisnull(res, 0, 0) && !(u->comment = pg_src_dup_val(res, 0, 0)))
+        rc = pg_src_fail(s, "out of memory");
     PQclear(res);
     return rc;
 }
@@ -172,14 +222,46 @@ static int note_user_type(pg_src *s, const type_info *t)
     u = &s->user_types[s->nuser_types];
     memset(u, 0, sizeof *u);
     oids[s->nuser_types++] = t->oid;
-    u->kind = t->typtype == 'e' ? FMT_USER_TYPE_ENUM : FMT_USER_TYPE_DOMAIN;
+    u->kind = t->typtype == 'e'   ? FMT_USER_TYPE_ENUM
+              : t->typtype == 'c' ? FMT_USER_TYPE_COMPOSITE
+                                  : FMT_USER_TYPE_DOMAIN;
     u->name = fmt_strdup(t->typname);
     u->namespace = pg_src_namespace_of(t->nspname);
     if (!u->name || (strcmp(t->nspname, "public") != 0 && !u->namespace))
         return pg_src_fail(s, "out of memory");
     snprintf(oidtext, sizeof oidtext, "%u", t->oid);
+    if (read_comment(s, u, oidtext) < 0)
+        return -1;
+    if (u->kind == FMT_USER_TYPE_COMPOSITE)
+        return read_composite(s, u, oidtext);
     return u->kind == FMT_USER_TYPE_ENUM ? read_enum_labels(s, u, oidtext)
                                          : read_domain(s, u, oidtext);
+}
+
+/* A composite type made by CREATE TYPE ... AS (a table's row type is not
+ * one): the types of its attributes first, then itself. */
+static int note_composite(pg_src *s, unsigned oid, int depth)
+{
+    static const char types_sql[] =
+        "SELECT a.atttypid, a.atttypmod FROM pg_catalog.pg_type ct "
+        "JOIN pg_catalog.pg_attribute a ON a.attrelid = ct.typrelid "
+        "WHERE ct.oid = $1 AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum";
+    char oidtext[16];
+    PGresult *res;
+    int rc = 0;
+    snprintf(oidtext, sizeof oidtext, "%u", oid);
+    if (!(res = pg_src_query(s, types_sql, oidtext, NULL)))
+        return -1;
+    for (int r = 0; r < PQntuples(res) && rc == 0; r++) {
+        fmt_type ignored;
+        rc = pg_src_map_type(s, &ignored, (unsigned)strtoul(PQgetvalue(res, r, 0), NULL, 10),
+                             (int32_t)atol(PQgetvalue(res, r, 1)), depth + 1);
+    }
+    PQclear(res);
+    for (size_t i = 0; rc == 0 && i < s->ntypes; i++)
+        if (s->types[i].oid == oid) /* the cache may have moved */
+            return note_user_type(s, &s->types[i]);
+    return rc;
 }
 
 /* The portable type of values of type oid with typmod: built-in and
@@ -221,10 +303,12 @@ int pg_src_map_type(pg_src *s, fmt_type *out, unsigned oid, int32_t typmod, int 
         }
         return 0;
     }
+    case 'c':
+        return t->relkind == 'c' ? note_composite(s, oid, depth) : 0; /* native */
     case 'b':
         break;
     default:
-        return 0; /* composite, range, multirange, pseudo: native */
+        return 0; /* a table's row type, range, multirange, pseudo: native */
     }
     if (t->element != 0 && t->typlen == -1) {
         fmt_type element;

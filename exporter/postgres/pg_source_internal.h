@@ -52,6 +52,7 @@ typedef struct {
     int typlen;
     unsigned basetype;
     int32_t basetypmod;
+    char relkind; /* a composite's relation: 'c' for CREATE TYPE AS (...) */
 } type_info;
 
 typedef struct {

@@ -233,33 +233,6 @@ static int src_open(void **state, const char *locator, const db_source_options *
     return 0;
 }
 
-static int copy_user_type(fmt_user_type *dst, const fmt_user_type *src)
-{
-    size_t i;
-    memset(dst, 0, sizeof *dst);
-    dst->kind = src->kind;
-    dst->not_null = src->not_null;
-    dst->namespace = fmt_strdup(src->namespace);
-    dst->name = fmt_strdup(src->name);
-    dst->base_type = fmt_strdup(src->base_type);
-    dst->default_sql = fmt_strdup(src->default_sql);
-    if ((src->namespace && !dst->namespace) || !dst->name || (src->base_type && !dst->base_type) ||
-        (src->default_sql && !dst->default_sql)) {
-        return -1;
-    }
-    for (i = 0; i < src->nlabels; i++) {
-        if (fmt_strings_push(&dst->labels, &dst->nlabels, fmt_strdup(src->labels[i])) < 0) {
-            return -1;
-        }
-    }
-    for (i = 0; i < src->nchecks; i++) {
-        if (fmt_strings_push(&dst->checks, &dst->nchecks, fmt_strdup(src->checks[i])) < 0) {
-            return -1;
-        }
-    }
-    return 0;
-}
-
 static int src_header(void *state, fmt_header *h)
 {
     pg_src *s = state;
@@ -304,7 +277,7 @@ static int src_header(void *state, fmt_header *h)
         }
         for (i = 0; i < s->nuser_types; i++) {
             h->nuser_types++;
-            if (copy_user_type(&h->user_types[i], &s->user_types[i]) < 0) {
+            if (fmt_user_type_copy(&h->user_types[i], &s->user_types[i]) < 0) {
                 return pg_src_fail(s, "out of memory");
             }
         }

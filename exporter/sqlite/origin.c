@@ -177,7 +177,7 @@ int sqlite_src_apply_origin(sqlite_src *s, fmt_table *t)
     return strip_index_prefix(s, t);
 }
 
-/* ---- enums and domains -------------------------------------------------- */
+/* ---- enums, domains and composite types --------------------------------- */
 
 /* The JSON array at path of a type's value, as strings. */
 static int read_texts(sqlite_src *s, const char *value, const char *path, char ***out, size_t *n)
@@ -198,24 +198,78 @@ static int read_texts(sqlite_src *s, const char *value, const char *path, char *
     return rc;
 }
 
+/* A composite type's attributes from its value's "attributes". */
+static int read_attributes(sqlite_src *s, const char *value, fmt_user_type *u)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = 0, step;
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT json_extract(value, '$.name'), json_extract(value, '$.type'), "
+                           "json_extract(value, '$.collation'), "
+                           "json_extract(value, '$.collation_namespace') "
+                           "FROM json_each(?1, '$.attributes') ORDER BY key",
+                           -1, &st, NULL) != SQLITE_OK)
+        return db_error(&s->diag, "cannot read " SQLITE_ORIGIN_TABLE ": %s", sqlite3_errmsg(s->db));
+    sqlite3_bind_text(st, 1, value, -1, SQLITE_STATIC);
+    while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
+        fmt_type_attribute *grown =
+            realloc(u->attributes, (u->nattributes + 1) * sizeof *u->attributes);
+        if (!grown) {
+            rc = db_oom(&s->diag);
+            break;
+        }
+        u->attributes = grown;
+        fmt_type_attribute *a = &grown[u->nattributes++];
+        memset(a, 0, sizeof *a);
+        a->name = sqlite_catalog_text(st, 0);
+        a->type = sqlite_catalog_text(st, 1);
+        if (sqlite3_column_type(st, 2) != SQLITE_NULL)
+            a->collation = sqlite_catalog_text(st, 2);
+        if (sqlite3_column_type(st, 3) != SQLITE_NULL)
+            a->collation_namespace = sqlite_catalog_text(st, 3);
+        if (!a->name || !a->type || (sqlite3_column_type(st, 2) != SQLITE_NULL && !a->collation) ||
+            (sqlite3_column_type(st, 3) != SQLITE_NULL && !a->collation_namespace))
+            rc = db_oom(&s->diag);
+    }
+    if (rc == 0 && step != SQLITE_DONE)
+        rc = db_error(&s->diag, "cannot read " SQLITE_ORIGIN_TABLE ": %s", sqlite3_errmsg(s->db));
+    sqlite3_finalize(st);
+    return rc;
+}
+
 static int read_type(sqlite_src *s, sqlite3_stmt *st, fmt_user_type *u)
 {
     const char *kind = (const char *)sqlite3_column_text(st, 0);
     const char *value = (const char *)sqlite3_column_text(st, 1);
-    u->kind = kind && strcmp(kind, "enum") == 0 ? FMT_USER_TYPE_ENUM : FMT_USER_TYPE_DOMAIN;
+    u->kind = !kind                            ? FMT_USER_TYPE_DOMAIN
+              : strcmp(kind, "enum") == 0      ? FMT_USER_TYPE_ENUM
+              : strcmp(kind, "composite") == 0 ? FMT_USER_TYPE_COMPOSITE
+                                               : FMT_USER_TYPE_DOMAIN;
     u->namespace = sqlite3_column_type(st, 2) == SQLITE_NULL ? NULL : sqlite_catalog_text(st, 2);
     u->name = sqlite_catalog_text(st, 3);
+    if (sqlite3_column_type(st, 7) != SQLITE_NULL && !(u->comment = sqlite_catalog_text(st, 7)))
+        return db_oom(&s->diag);
     if (!u->name || (sqlite3_column_type(st, 2) != SQLITE_NULL && !u->namespace))
         return db_oom(&s->diag);
     if (u->kind == FMT_USER_TYPE_ENUM)
         return read_texts(s, value, "$.labels", &u->labels, &u->nlabels);
+    if (u->kind == FMT_USER_TYPE_COMPOSITE)
+        return read_attributes(s, value, u);
     u->base_type = sqlite_catalog_text(st, 4);
     u->not_null = sqlite3_column_int(st, 5) == 0;
     if (sqlite3_column_type(st, 6) != SQLITE_NULL && !(u->default_sql = sqlite_catalog_text(st, 6)))
         return db_oom(&s->diag);
     if (!u->base_type)
         return db_oom(&s->diag);
-    return read_texts(s, value, "$.checks", &u->checks, &u->nchecks);
+    if (read_texts(s, value, "$.checks", &u->checks, &u->nchecks) < 0 ||
+        read_texts(s, value, "$.check_names", &u->check_names, &u->ncheck_names) < 0)
+        return -1;
+    if (u->ncheck_names != u->nchecks) { /* an older or changed row: the server names them */
+        fmt_strings_free(u->check_names, u->ncheck_names);
+        u->check_names = NULL;
+        u->ncheck_names = 0;
+    }
+    return 0;
 }
 
 int sqlite_src_origin_types(sqlite_src *s, fmt_header *h)
@@ -229,9 +283,10 @@ int sqlite_src_origin_types(sqlite_src *s, fmt_header *h)
             "SELECT kind, value, json_extract(value, '$.namespace'), json_extract(value, "
             "'$.name'), "
             "json_extract(value, '$.base_type'), json_extract(value, '$.nullable'), "
-            "json_extract(value, '$.default')" ORIGIN_FROM
-            "WHERE kind IN ('enum', 'domain') AND json_extract(value, '$.name') IS NOT NULL "
-            "ORDER BY kind = 'domain', json_extract(value, '$.seq'), name",
+            "json_extract(value, '$.default'), json_extract(value, '$.comment')" ORIGIN_FROM
+            "WHERE kind IN ('enum', 'domain', 'composite') "
+            "AND json_extract(value, '$.name') IS NOT NULL "
+            "ORDER BY kind = 'composite', kind = 'domain', json_extract(value, '$.seq'), name",
             -1, &st, NULL) != SQLITE_OK)
         return db_error(&s->diag, "cannot read " SQLITE_ORIGIN_TABLE ": %s", sqlite3_errmsg(s->db));
     while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {

@@ -1,6 +1,6 @@
 /* Reading the document's description of the database (docs/FORMAT.md 2 to
- * 4): the header (format, version, source, extensions, user types, native
- * objects) and each table's schema (columns, keys, checks, foreign keys,
+ * 4): the header (format, version, source, extensions, native objects;
+ * user types are doc_read_types.c) and each table's schema (columns, keys, checks, foreign keys,
  * indexes, options, partitions), cross-checked once complete. */
 #include "doc_reader_internal.h"
 
@@ -133,56 +133,11 @@ static int read_native_objects(fmt_doc_reader *r, fmt_native_kind kind, const ch
     return rc;
 }
 
-static int read_user_types(fmt_doc_reader *r, fmt_user_type_kind kind, const char *what)
-{
-    fmt_json_event ev;
-    int started = 0, rc;
-    while ((rc = doc_next_element(r, &ev, &started, what)) == 1) {
-        if (ev.type != FMT_JSON_OBJECT_START)
-            return doc_fail_at(r, ev.pos, NULL, "expected an object in %s", what);
-        fmt_user_type *u =
-            doc_push((void **)&r->header.user_types, &r->header.nuser_types, sizeof *u);
-        if (!u)
-            return doc_fail_at(r, ev.pos, NULL, "out of memory");
-        u->kind = kind;
-        fmt_position at = ev.pos;
-        int s2 = 1;
-        bool b = true;
-        while ((rc = doc_next_member(r, &ev, &s2, what)) == 1) {
-            if (doc_text_is(&ev, "name"))
-                rc = doc_read_string(r, &u->name, "name");
-            else if (doc_text_is(&ev, "namespace"))
-                rc = doc_read_optional_string(r, &u->namespace, "namespace");
-            else if (doc_text_is(&ev, "labels"))
-                rc = doc_read_string_array(r, &u->labels, &u->nlabels, "labels");
-            else if (doc_text_is(&ev, "base_type"))
-                rc = doc_read_string(r, &u->base_type, "base_type");
-            else if (doc_text_is(&ev, "nullable")) {
-                rc = doc_read_bool(r, &b, "nullable");
-                u->not_null = !b;
-            } else if (doc_text_is(&ev, "default"))
-                rc = doc_read_optional_string(r, &u->default_sql, "default");
-            else if (doc_text_is(&ev, "checks"))
-                rc = doc_read_string_array(r, &u->checks, &u->nchecks, "checks");
-            else
-                rc = doc_skip_next_value(r);
-            if (rc < 0)
-                return -1;
-        }
-        if (rc < 0)
-            return -1;
-        if (!u->name || (kind == FMT_USER_TYPE_DOMAIN && !u->base_type))
-            return doc_fail_at(r, at, NULL, "an entry of %s needs \"name\"%s", what,
-                               kind == FMT_USER_TYPE_DOMAIN ? " and \"base_type\"" : "");
-    }
-    return rc;
-}
-
 int doc_is_header_key(const fmt_json_event *key)
 {
-    static const char *const keys[] = {"format",    "format_version", "created", "generator",
-                                       "source",    "extensions",     "enums",   "domains",
-                                       "sequences", "tables",         NULL};
+    static const char *const keys[] = {"format",     "format_version", "created", "generator",
+                                       "source",     "extensions",     "enums",   "domains",
+                                       "composites", "sequences",      "tables",  NULL};
     for (size_t i = 0; keys[i]; i++)
         if (doc_text_is(key, keys[i]))
             return 1;
@@ -217,9 +172,11 @@ int doc_top_level_key(fmt_doc_reader *r, const fmt_json_event *key)
         rc = doc_read_string_array(r, &r->header.extensions, &r->header.nextensions,
                                    "\"extensions\"");
     else if (doc_text_is(key, "enums"))
-        rc = read_user_types(r, FMT_USER_TYPE_ENUM, "\"enums\"");
+        rc = doc_read_user_types(r, FMT_USER_TYPE_ENUM, "\"enums\"");
     else if (doc_text_is(key, "domains"))
-        rc = read_user_types(r, FMT_USER_TYPE_DOMAIN, "\"domains\"");
+        rc = doc_read_user_types(r, FMT_USER_TYPE_DOMAIN, "\"domains\"");
+    else if (doc_text_is(key, "composites"))
+        rc = doc_read_user_types(r, FMT_USER_TYPE_COMPOSITE, "\"composites\"");
     else if (doc_text_is(key, "sequences"))
         rc = doc_read_sequences(r);
     else if (doc_text_is(key, "views"))

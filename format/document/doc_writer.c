@@ -80,7 +80,25 @@ static int string_array(fmt_json_writer *j, const char *key, char **items, size_
     return fmt_json_writer_array_end(j);
 }
 
-/* "enums" / "domains": the user-defined types the tables need. */
+/* A composite type's "attributes", one object each. */
+static int write_attributes(fmt_json_writer *j, const fmt_user_type *u)
+{
+    if (fmt_json_writer_keyz(j, "attributes") < 0 || fmt_json_writer_array_start(j) < 0)
+        return -1;
+    for (size_t i = 0; i < u->nattributes; i++) {
+        const fmt_type_attribute *a = &u->attributes[i];
+        if (fmt_json_writer_object_start(j) < 0 || key_string(j, "name", a->name) < 0 ||
+            key_string(j, "type", a->type ? a->type : "") < 0 ||
+            opt_string(j, "collation", a->collation) < 0 ||
+            opt_string(j, "collation_namespace", a->collation_namespace) < 0 ||
+            fmt_json_writer_object_end(j) < 0)
+            return -1;
+    }
+    return fmt_json_writer_array_end(j);
+}
+
+/* "enums" / "domains" / "composites": the user-defined types the tables
+ * need. */
 static int write_user_types(fmt_json_writer *j, const fmt_header *h, fmt_user_type_kind kind,
                             const char *key)
 {
@@ -101,15 +119,20 @@ static int write_user_types(fmt_json_writer *j, const fmt_header *h, fmt_user_ty
         if (kind == FMT_USER_TYPE_ENUM) {
             if (string_array(j, "labels", u->labels, u->nlabels) < 0)
                 return -1;
+        } else if (kind == FMT_USER_TYPE_COMPOSITE) {
+            if (write_attributes(j, u) < 0)
+                return -1;
         } else {
             if (key_string(j, "base_type", u->base_type ? u->base_type : "") < 0 ||
                 fmt_json_writer_keyz(j, "nullable") < 0 ||
                 fmt_json_writer_bool(j, !u->not_null) < 0 ||
                 opt_string(j, "default", u->default_sql) < 0 ||
-                (u->nchecks && string_array(j, "checks", u->checks, u->nchecks) < 0))
+                (u->nchecks && string_array(j, "checks", u->checks, u->nchecks) < 0) ||
+                (u->nchecks && u->ncheck_names == u->nchecks &&
+                 string_array(j, "check_names", u->check_names, u->ncheck_names) < 0))
                 return -1;
         }
-        if (fmt_json_writer_object_end(j) < 0)
+        if (opt_string(j, "comment", u->comment) < 0 || fmt_json_writer_object_end(j) < 0)
             return -1;
     }
     return fmt_json_writer_array_end(j);
@@ -163,7 +186,9 @@ int fmt_doc_write_header(fmt_doc_writer *w, const fmt_header *h)
     if (h->nextensions && string_array(j, "extensions", h->extensions, h->nextensions) < 0)
         return -1;
     if (write_user_types(j, h, FMT_USER_TYPE_ENUM, "enums") < 0 ||
-        write_user_types(j, h, FMT_USER_TYPE_DOMAIN, "domains") < 0 || write_sequences(j, h) < 0)
+        write_user_types(j, h, FMT_USER_TYPE_DOMAIN, "domains") < 0 ||
+        write_user_types(j, h, FMT_USER_TYPE_COMPOSITE, "composites") < 0 ||
+        write_sequences(j, h) < 0)
         return -1;
     if (fmt_json_writer_keyz(j, "tables") < 0 || fmt_json_writer_object_start(j) < 0)
         return -1;

@@ -38,8 +38,60 @@ void fmt_user_type_clear(fmt_user_type *u)
     fmt_strings_free(u->labels, u->nlabels);
     free(u->base_type);
     free(u->default_sql);
+    fmt_strings_free(u->check_names, u->ncheck_names);
     fmt_strings_free(u->checks, u->nchecks);
+    for (size_t i = 0; i < u->nattributes; i++) {
+        free(u->attributes[i].name);
+        free(u->attributes[i].type);
+        free(u->attributes[i].collation);
+        free(u->attributes[i].collation_namespace);
+    }
+    free(u->attributes);
+    free(u->comment);
     memset(u, 0, sizeof *u);
+}
+
+/* A copy of a list of n strings (NULL stays NULL); 0, or -1 when memory
+ * ran out (what was copied is in *dst for the caller's clear). */
+static int copy_strings(char ***dst, size_t *ndst, char *const *src, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (fmt_strings_push(dst, ndst, fmt_strdup(src[i])) < 0)
+            return -1;
+    return 0;
+}
+
+static int copy_text(char **dst, const char *src)
+{
+    *dst = src ? fmt_strdup(src) : NULL;
+    return src && !*dst ? -1 : 0;
+}
+
+int fmt_user_type_copy(fmt_user_type *dst, const fmt_user_type *src)
+{
+    memset(dst, 0, sizeof *dst);
+    dst->kind = src->kind;
+    dst->not_null = src->not_null;
+    if (copy_text(&dst->namespace, src->namespace) < 0 || copy_text(&dst->name, src->name) < 0 ||
+        copy_text(&dst->base_type, src->base_type) < 0 ||
+        copy_text(&dst->default_sql, src->default_sql) < 0 ||
+        copy_text(&dst->comment, src->comment) < 0 ||
+        copy_strings(&dst->labels, &dst->nlabels, src->labels, src->nlabels) < 0 ||
+        copy_strings(&dst->checks, &dst->nchecks, src->checks, src->nchecks) < 0 ||
+        copy_strings(&dst->check_names, &dst->ncheck_names, src->check_names, src->ncheck_names) <
+            0)
+        return -1;
+    if (src->nattributes && !(dst->attributes = calloc(src->nattributes, sizeof *dst->attributes)))
+        return -1;
+    for (size_t i = 0; i < src->nattributes; i++) {
+        const fmt_type_attribute *a = &src->attributes[i];
+        fmt_type_attribute *b = &dst->attributes[dst->nattributes++];
+        if (copy_text(&b->name, a->name) < 0 || copy_text(&b->type, a->type) < 0 ||
+            copy_text(&b->collation, a->collation) < 0 ||
+            copy_text(&b->collation_namespace, a->collation_namespace) < 0)
+            return -1;
+    }
+    return 0;
 }
 
 void fmt_row_security_free(fmt_row_security *r)

@@ -14,11 +14,24 @@
 
 #define FMT_FORMAT_NAME "dbexport"
 #define FMT_FORMAT_MAJOR 1
-#define FMT_FORMAT_MINOR 2
-#define FMT_FORMAT_VERSION "1.2"
+#define FMT_FORMAT_MINOR 3
+#define FMT_FORMAT_VERSION "1.3"
 
-/* A user-defined type a table needs (PostgreSQL enums and domains). */
-typedef enum { FMT_USER_TYPE_ENUM, FMT_USER_TYPE_DOMAIN } fmt_user_type_kind;
+/* A user-defined type a table needs (PostgreSQL enums, domains and, since
+ * 1.3, composite types). */
+typedef enum {
+    FMT_USER_TYPE_ENUM,
+    FMT_USER_TYPE_DOMAIN,
+    FMT_USER_TYPE_COMPOSITE
+} fmt_user_type_kind;
+
+/* An attribute of a composite type. */
+typedef struct {
+    char *name;
+    char *type;                /* its native type, schema-qualified ("x.mood", "integer") */
+    char *collation;           /* its collation's name, or NULL for the type's default */
+    char *collation_namespace; /* the collation's schema, or NULL */
+} fmt_type_attribute;
 
 typedef struct {
     fmt_user_type_kind kind;
@@ -31,6 +44,13 @@ typedef struct {
     char *default_sql;
     char **checks; /* domain: CHECK expressions, e.g. "VALUE > 0" */
     size_t nchecks;
+    /* domain: each check's constraint name, parallel to checks (since
+     * 1.3); NULL when the file has none (the server then names them) */
+    char **check_names;
+    size_t ncheck_names;            /* nchecks, or 0 */
+    fmt_type_attribute *attributes; /* composite: in their order */
+    size_t nattributes;
+    char *comment; /* COMMENT ON TYPE / DOMAIN, or NULL (since 1.3) */
 } fmt_user_type;
 
 /* A stand-alone sequence (PostgreSQL CREATE SEQUENCE), with its options
@@ -210,6 +230,9 @@ typedef struct {
 
 void fmt_header_clear(fmt_header *h);
 void fmt_user_type_clear(fmt_user_type *u);
+/* A deep copy of src into dst; 0, or -1 when memory ran out (dst then
+ * holds what was copied: clear it). */
+int fmt_user_type_copy(fmt_user_type *dst, const fmt_user_type *src);
 void fmt_partitioning_free(fmt_partitioning *p);
 void fmt_row_security_free(fmt_row_security *r);
 void fmt_table_free(fmt_table *t);

@@ -1,5 +1,5 @@
-/* The extensions and user types the file's header names, made ready (or
- * checked) in begin, before any table: a server that cannot provide one
+/* The extensions the file's header and its column types name, made ready
+ * (or checked) in begin, before any table: a server that cannot provide one
  * refuses the import before any row. */
 #include "pg_target_internal.h"
 
@@ -86,9 +86,8 @@ int pg_target_prepare_extensions(pg_target *st, const fmt_header *h)
     return 0;
 }
 
-/* The extension a type needs (vector, citext, ...), made ready. */
-static int ensure_for_type(pg_target *st, fmt_type_kind kind, fmt_type_kind element,
-                           const char *native_type)
+int pg_target_ensure_for_type(pg_target *st, fmt_type_kind kind, fmt_type_kind element,
+                              const char *native_type)
 {
     fmt_type_kind k = kind == FMT_TYPE_ARRAY ? element : kind;
     if (k == FMT_TYPE_VECTOR || k == FMT_TYPE_HALFVEC || k == FMT_TYPE_SPARSEVEC)
@@ -103,111 +102,8 @@ int pg_target_ensure_extensions_for(pg_target *st, const fmt_table *t)
 {
     for (size_t i = 0; i < t->ncolumns; i++) {
         const fmt_column *c = &t->columns[i];
-        if (ensure_for_type(st, c->type.kind, c->type.element, pg_target_native_type(st, c)) < 0)
-            return -1;
-    }
-    return 0;
-}
-
-static int check_enum_labels(pg_target *st, const fmt_user_type *u, const char *oid)
-{
-    PGresult *res;
-    const char *params[] = {oid};
-    int same;
-    if (pg_target_run(st,
-                      "SELECT enumlabel FROM pg_catalog.pg_enum WHERE enumtypid = $1::oid"
-                      " ORDER BY enumsortorder",
-                      1, params, &res) < 0)
-        return -1;
-    same = (size_t)PQntuples(res) == u->nlabels;
-    for (size_t i = 0; same && i < u->nlabels; i++)
-        same = strcmp(PQgetvalue(res, (int)i, 0), u->labels[i]) == 0;
-    if (!same) {
-        db_buf have = {0}, want = {0};
-        for (int i = 0; i < PQntuples(res); i++)
-            db_buf_add(&have, i ? ", " : ""), db_buf_add(&have, PQgetvalue(res, i, 0));
-        for (size_t i = 0; i < u->nlabels; i++)
-            db_buf_add(&want, i ? ", " : ""), db_buf_add(&want, u->labels[i]);
-        db_error(&st->diag,
-                 "type \"%s.%s\": the target's enum has the labels (%s), the file's (%s)",
-                 u->namespace ? u->namespace : DEFAULT_NAMESPACE, u->name, have.buf ? have.buf : "",
-                 want.buf ? want.buf : "");
-        db_buf_free(&have);
-        db_buf_free(&want);
-    }
-    PQclear(res);
-    return same ? 0 : -1;
-}
-
-int pg_target_prepare_user_types(pg_target *st, const fmt_header *h)
-{
-    for (size_t i = 0; h && i < h->nuser_types; i++) {
-        const fmt_user_type *u = &h->user_types[i];
-        const char *ns = u->namespace ? u->namespace : DEFAULT_NAMESPACE;
-        const char *params[] = {ns, u->name};
-        PGresult *res;
-        if (!u->name)
-            return db_error(&st->diag, "a user-defined type without a name");
-        if (pg_target_run(
-                st,
-                "SELECT t.oid, t.typtype FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n"
-                " ON n.oid = t.typnamespace WHERE n.nspname = $1 AND t.typname = $2",
-                2, params, &res) < 0)
-            return -1;
-        if (PQntuples(res) > 0) {
-            char want = u->kind == FMT_USER_TYPE_ENUM ? 'e' : 'd';
-            char have = PQgetvalue(res, 0, 1)[0];
-            int rc = 0;
-            if (have != want)
-                rc = db_error(&st->diag, "type \"%s.%s\": the target has it, but not as %s", ns,
-                              u->name, want == 'e' ? "an enum" : "a domain");
-            else if (want == 'e')
-                rc = check_enum_labels(st, u, PQgetvalue(res, 0, 0));
-            PQclear(res);
-            if (rc < 0)
-                return -1;
-            continue;
-        }
-        PQclear(res);
-        if (st->opts.dry_run || st->opts.data_only)
-            continue;
-        if (pg_target_ensure_schema(st, ns) < 0)
-            return -1;
-        db_buf b = {0};
-        if (u->kind == FMT_USER_TYPE_ENUM) {
-            db_buf_add(&b, "CREATE TYPE ");
-            db_buf_ident(&b, ns);
-            db_buf_add(&b, ".");
-            db_buf_ident(&b, u->name);
-            db_buf_add(&b, " AS ENUM (");
-            for (size_t k = 0; k < u->nlabels; k++) {
-                db_buf_add(&b, k ? ", " : "");
-                db_buf_literal(&b, u->labels[k]);
-            }
-            db_buf_add(&b, ")");
-        } else {
-            if (!u->base_type)
-                return db_error(&st->diag, "domain \"%s.%s\": no base type", ns, u->name);
-            if (ensure_for_type(st, FMT_TYPE_NATIVE, FMT_TYPE_NATIVE, u->base_type) < 0) {
-                db_buf_free(&b);
-                return -1;
-            }
-            db_buf_add(&b, "CREATE DOMAIN ");
-            db_buf_ident(&b, ns);
-            db_buf_add(&b, ".");
-            db_buf_ident(&b, u->name);
-            db_buf_printf(&b, " AS %s", u->base_type);
-            if (u->default_sql)
-                db_buf_printf(&b, " DEFAULT (%s)", u->default_sql);
-            if (u->not_null)
-                db_buf_add(&b, " NOT NULL");
-            for (size_t k = 0; k < u->nchecks; k++)
-                db_buf_printf(&b, " CHECK (%s)", u->checks[k]);
-        }
-        if (pg_target_run_buf(st, &b) < 0)
-            return db_error(&st->diag, "cannot create type \"%s.%s\": %s", ns, u->name,
-                            st->diag.message);
-        if (u->kind == FMT_USER_TYPE_DOMAIN && pg_target_check_domain(st, ns, u->name) < 0)
+        if (pg_target_ensure_for_type(st, c->type.kind, c->type.element,
+                                      pg_target_native_type(st, c)) < 0)
             return -1;
     }
     return 0;

@@ -506,7 +506,9 @@ int pg_guard_header(const fmt_header *h, char *why, size_t whylen)
     for (size_t i = 0; h && i < h->nuser_types; i++) {
         const fmt_user_type *u = &h->user_types[i];
         const char *name = u->name ? u->name : "";
-        const char *kind = u->kind == FMT_USER_TYPE_ENUM ? "enum" : "domain";
+        const char *kind = u->kind == FMT_USER_TYPE_ENUM        ? "enum"
+                           : u->kind == FMT_USER_TYPE_COMPOSITE ? "composite type"
+                                                                : "domain";
         if (pg_guard_schema(u->namespace, why, whylen) < 0 ||
             pg_guard_name(u->name, why, whylen) < 0)
             return db_refuse_at(why, whylen, "%s \"%.64s\"", kind, name);
@@ -520,6 +522,18 @@ int pg_guard_header(const fmt_header *h, char *why, size_t whylen)
         for (size_t k = 0; k < u->nchecks; k++)
             if (pg_guard_expression(u->checks[k], why, whylen) < 0)
                 return db_refuse_at(why, whylen, "%s \"%.64s\": check", kind, name);
+        for (size_t k = 0; k < u->ncheck_names; k++)
+            if (pg_guard_name(u->check_names[k], why, whylen) < 0)
+                return db_refuse_at(why, whylen, "%s \"%.64s\": check name", kind, name);
+        for (size_t k = 0; k < u->nattributes; k++) {
+            const fmt_type_attribute *a = &u->attributes[k];
+            if (pg_guard_name(a->name, why, whylen) < 0 ||
+                pg_guard_type(a->type, why, whylen) < 0 ||
+                (a->collation &&
+                 pg_guard_collation(a->collation, a->collation_namespace, why, whylen) < 0))
+                return db_refuse_at(why, whylen, "%s \"%.64s\": attribute \"%.64s\"", kind, name,
+                                    a->name ? a->name : "");
+        }
     }
     return 0;
 }

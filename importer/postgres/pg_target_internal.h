@@ -1,6 +1,7 @@
 /* The PostgreSQL target's private state and the functions its rooms share:
  * target.c (ops table, lifecycle, transaction, lock), run.c (running SQL),
- * extensions.c (extensions and user types), collations.c (a new table's
+ * extensions.c (extensions), user_types.c (enums, domains, composite
+ * types), collations.c (a new table's
  * collations checked), ddl.c (CREATE TABLE),
  * existing.c (an existing table checked), copy_in.c (COPY, batches,
  * --on-invalid), post_data.c (keys, indexes, checks, foreign keys,
@@ -181,6 +182,14 @@ int pg_target_ensure_schema(pg_target *st, const char *ns);
 /* ---- extensions.c: what the header names, before any table --------------- */
 
 int pg_target_prepare_extensions(pg_target *st, const fmt_header *h);
+/* The extension a type needs (vector, citext, ...), made ready. */
+int pg_target_ensure_for_type(pg_target *st, fmt_type_kind kind, fmt_type_kind element,
+                              const char *native_type);
+
+/* ---- user_types.c: enums, domains, composite types, before any table ----- */
+
+/* Each type the header names: checked when the target has it, else
+ * created (enums, then domains, then composite types) with its comment. */
 int pg_target_prepare_user_types(pg_target *st, const fmt_header *h);
 /* The extensions t's column types need (vector, citext, ...), listed or
  * not; the file's list alone never creates one. */

@@ -26,6 +26,8 @@ static const struct {
     [SQLITE_LOSS_PARTITIONING] = {"partitioned table", "partitioned tables",
                                   "SQLite has no partitions: all rows go into one table"},
     [SQLITE_LOSS_NATIVE] = {"view or trigger", "views and triggers", "native SQL"},
+    [SQLITE_LOSS_COMPOSITE] = {"composite type", "composite types",
+                               "SQLite has none: their columns hold each value's text form"},
 };
 
 void sqlite_tgt_loss(sqlite_target *st, sqlite_loss_kind kind, const char *fmt, ...)

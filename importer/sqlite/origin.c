@@ -174,6 +174,37 @@ static int append_texts(sqlite_target *st, const char *kind, const char *key, co
     return 0;
 }
 
+/* A composite type's attributes, as a JSON array of objects. */
+static int record_attributes(sqlite_target *st, const char *key, const fmt_user_type *u)
+{
+    for (size_t i = 0; i < u->nattributes; i++) {
+        const fmt_type_attribute *a = &u->attributes[i];
+        const char *args[] = {"composite", key,          a->name,
+                              a->type,     a->collation, a->collation_namespace};
+        if (run_bound(st,
+                      "UPDATE main.\"" SQLITE_ORIGIN_TABLE "\" SET value = json_insert(value, "
+                      "'$.attributes[#]', json_object('name', ?3, 'type', ?4, 'collation', ?5, "
+                      "'collation_namespace', ?6)) WHERE kind = ?1 AND tbl = '' AND name = ?2",
+                      args, 6) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int record_composite(sqlite_target *st, const fmt_user_type *u, const char *key,
+                            const char *order)
+{
+    const char *args[] = {key, order, u->namespace, u->name, u->comment};
+    if (run_bound(st,
+                  "INSERT OR REPLACE INTO main.\"" SQLITE_ORIGIN_TABLE
+                  "\" VALUES ('composite', '', "
+                  "?1, json_object('seq', ?2 + 0, 'namespace', ?3, 'name', ?4, 'comment', ?5, "
+                  "'attributes', json_array()))",
+                  args, 5) < 0)
+        return -1;
+    return record_attributes(st, key, u);
+}
+
 static int record_type(sqlite_target *st, const fmt_user_type *u, size_t seq)
 {
     int enumeration = u->kind == FMT_USER_TYPE_ENUM;
@@ -181,23 +212,36 @@ static int record_type(sqlite_target *st, const fmt_user_type *u, size_t seq)
     char key[1024], order[32];
     snprintf(key, sizeof key, "%s.%s", u->namespace ? u->namespace : "", u->name ? u->name : "");
     snprintf(order, sizeof order, "%zu", seq);
-    const char *args[] = {
-        kind,          key, order, u->namespace, u->name, u->base_type, u->not_null ? "0" : "1",
-        u->default_sql};
+    if (u->kind == FMT_USER_TYPE_COMPOSITE)
+        return record_composite(st, u, key, order);
+    const char *args[] = {kind,
+                          key,
+                          order,
+                          u->namespace,
+                          u->name,
+                          u->base_type,
+                          u->not_null ? "0" : "1",
+                          u->default_sql,
+                          u->comment};
     int rc = run_bound(
         st,
         enumeration ? "INSERT OR REPLACE INTO main.\"" SQLITE_ORIGIN_TABLE "\" VALUES (?1, '', "
                       "?2, json_object('seq', ?3 + 0, 'namespace', ?4, 'name', ?5, "
-                      "'labels', json_array()))"
+                      "'comment', ?9, 'labels', json_array()))"
                     : "INSERT OR REPLACE INTO main.\"" SQLITE_ORIGIN_TABLE "\" VALUES (?1, '', "
                       "?2, json_object('seq', ?3 + 0, 'namespace', ?4, 'name', ?5, "
                       "'base_type', ?6, 'nullable', json(CASE ?7 WHEN '1' THEN 'true' ELSE "
-                      "'false' END), 'default', ?8, 'checks', json_array()))",
-        args, enumeration ? 5 : 8);
+                      "'false' END), 'default', ?8, 'comment', ?9, 'checks', json_array(), "
+                      "'check_names', json_array()))",
+        args, 9);
     if (rc < 0)
         return -1;
-    return enumeration ? append_texts(st, kind, key, "$.labels", u->labels, u->nlabels)
-                       : append_texts(st, kind, key, "$.checks", u->checks, u->nchecks);
+    if (enumeration)
+        return append_texts(st, kind, key, "$.labels", u->labels, u->nlabels);
+    if (u->ncheck_names == u->nchecks &&
+        append_texts(st, kind, key, "$.check_names", u->check_names, u->ncheck_names) < 0)
+        return -1;
+    return append_texts(st, kind, key, "$.checks", u->checks, u->nchecks);
 }
 
 int sqlite_tgt_origin_types(sqlite_target *st, const fmt_header *h)

@@ -53,6 +53,7 @@ typedef enum {
     SQLITE_LOSS_INDEX,
     SQLITE_LOSS_PARTITIONING,
     SQLITE_LOSS_NATIVE,
+    SQLITE_LOSS_COMPOSITE,
     SQLITE_LOSS_COUNT_
 } sqlite_loss_kind;
 

@@ -279,6 +279,11 @@ static int target_begin(void *state, const fmt_header *h)
                 "%zu stand-alone sequence%s not carried: SQLite has none (a table's AUTOINCREMENT "
                 "keeps its own)",
                 h->nsequences, h->nsequences == 1 ? "" : "s");
+    for (size_t i = 0; h && !same && i < h->nuser_types; i++)
+        if (h->user_types[i].kind == FMT_USER_TYPE_COMPOSITE)
+            sqlite_tgt_loss(st, SQLITE_LOSS_COMPOSITE, "\"%s.%s\"",
+                            h->user_types[i].namespace ? h->user_types[i].namespace : "public",
+                            h->user_types[i].name ? h->user_types[i].name : "");
     /* 64 MiB of page cache for this connection only. The journal mode is the
      * user's and stays as it is. */
     if (sqlite_tgt_exec_one(st, "PRAGMA cache_size = -65536", "cannot configure the connection") <

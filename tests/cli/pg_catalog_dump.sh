@@ -3,7 +3,9 @@
 # user catalog and rows, one line per item, sorted, so two databases that
 # hold the same schema and data print the same text (diff them). Lists, for
 # every schema but pg_catalog, information_schema and pg_toast: enums with
-# their labels, domains with base type, default and checks; every table's
+# their labels, domains with base type, default and checks (by name),
+# composite types with their attributes (type, collation), the comment of
+# every object that has one (not an extension's); every table's
 # columns (format_type, NOT NULL, default, identity kind, generated),
 # constraints by name (pg_get_constraintdef), indexes by name (their
 # definition), and an md5 of each table's rows in primary-key order
@@ -26,6 +28,23 @@ user_ns="n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast') AND n
                           FROM pg_constraint c WHERE c.contypid = t.oid), '')
          FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
         WHERE t.typtype = 'd' AND $user_ns"
+    q "SELECT 'composite ' || quote_ident(n.nspname) || '.' || quote_ident(t.typname) || ' ' ||
+              (SELECT string_agg(quote_ident(a.attname) || ' ' || format_type(a.atttypid, a.atttypmod) ||
+                                 CASE WHEN a.attcollation <> 0 AND a.attcollation <> at.typcollation
+                                      THEN ' collate ' || a.attcollation::regcollation::text ELSE '' END,
+                                 ', ' ORDER BY a.attnum)
+                 FROM pg_attribute a JOIN pg_type at ON at.oid = a.atttypid
+                WHERE a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped)
+         FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+         JOIN pg_class r ON r.oid = t.typrelid AND r.relkind = 'c'
+        WHERE t.typtype = 'c' AND $user_ns"
+    q "SELECT 'comment ' || pg_describe_object(d.classoid, d.objoid, d.objsubid) || ' ' ||
+              quote_literal(d.description)
+         FROM pg_description d
+         CROSS JOIN LATERAL pg_identify_object(d.classoid, d.objoid, d.objsubid) o
+         JOIN pg_namespace n ON quote_ident(n.nspname) = o.schema
+        WHERE $user_ns AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = d.classoid
+                                         AND e.objid = d.objoid AND e.deptype = 'e')"
     q "SELECT 'column ' || quote_ident(n.nspname) || '.' || quote_ident(c.relname) || ' ' ||
               to_char(a.attnum, 'FM000') || ' ' || quote_ident(a.attname) || ' ' ||
               format_type(a.atttypid, a.atttypmod) ||

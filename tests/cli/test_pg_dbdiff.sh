@@ -83,7 +83,7 @@ check_contains "torture PG vs PG through SQLite: the generated column" "$out" \
     'table "Sales Dept.Order "Items"": column "total": only in A'
 run json --format=json --show-expected "$(pg_uri torture)" "$WORK/t.db"
 check_eq "--format=json across backends: equal, expected counted" \
-    "$("$JQ" -c '.summary | [.equal, .tables, .expected > 0]' "$WORK/json.out")" "[true,4,true]"
+    "$("$JQ" -c '.summary | [.equal, .tables, .expected > 0]' "$WORK/json.out")" "[true,5,true]"
 
 run only_public -n public "$(pg_uri torture)" "$WORK/t.json"
 check_contains "-n public: the public tables, PG against its file" "$out" "equal: 2 tables: 2 equal"

@@ -100,6 +100,14 @@ run_all() { # run_all LABEL DATABASE URI ROLE
     # (header keys precede "tables": jq appends new keys, so tables go last again)
     hostile domain-base-injection '.tables as $t | del(.tables) + {domains: [{"name": "d1", "nullable": true,
         "base_type": "text DEFAULT pg_read_file($$/etc/hostname$$)"}], tables: $t}' 'base_type'
+    hostile composite-attribute-injection '.tables as $t | del(.tables) + {composites: [{"name": "c1",
+        "attributes": [{"name": "a", "type": "int); CREATE ROLE pwn SUPERUSER; CREATE TYPE c2 AS (b int"}]}], tables: $t}' 'composite type "c1": attribute "a"'
+    hostile composite-attribute-collation '.tables as $t | del(.tables) + {composites: [{"name": "c1",
+        "attributes": [{"name": "a", "type": "text", "collation": "\"C\", b text DEFAULT pg_read_file($$/etc/hostname$$)"}]}], tables: $t}' 'cannot create type "public.c1": collation'
+    # (a check's name is quoted, so only its length can be wrong: PostgreSQL
+    # would cut it into another's name)
+    hostile domain-check-name-too-long '.tables as $t | del(.tables) + {domains: [{"name": "d3", "nullable": true,
+        "base_type": "int", "checks": ["VALUE > 0"], "check_names": ["c\u0022 CHECK (true); CREATE ROLE pwn; -- and more and more and more words"]}], tables: $t}' 'check name'
     hostile header-after-tables '.extensions = ["dblink"]' '"extensions" comes after "tables"'
     hostile check-breaks-out '.tables.things.constraints.checks[0].expression = "true) NOT VALID, CONSTRAINT c2 CHECK (true"' 'expression'
     hostile default-breaks-out '.tables.things.columns[1].default = "$$n$$ CHECK (pg_read_file($$/etc/hostname$$) <> $$$$)"' 'default'

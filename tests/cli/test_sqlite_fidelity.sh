@@ -120,7 +120,7 @@ check_eq "old file: copy is identical" "$(fingerprint "$WORK/old2.db")" "$(finge
 "$SQLITE3" "$WORK/uv.db" "PRAGMA user_version = 7; PRAGMA application_id = -1096044365; CREATE TABLE t (a);"
 check "uv: export" "$DBEXPORT" "$WORK/uv.db" -f "$WORK/uv.json" --no-timestamp
 check_eq "uv: in the header's source" "$("$JQ" -c '[.format_version, .source.user_version, .source.application_id]' "$WORK/uv.json")" \
-    '["1.2",7,-1096044365]'
+    '["1.3",7,-1096044365]'
 check "uv: export is deterministic" "$DBEXPORT" "$WORK/uv.db" -f "$WORK/uv2.json" --no-timestamp
 check "uv: same bytes" same_files "$WORK/uv.json" "$WORK/uv2.json"
 header() { "$SQLITE3" "$1" "SELECT * FROM pragma_user_version, pragma_application_id"; }

@@ -87,6 +87,8 @@ int db_untrusted_header(const fmt_header *h, fmt_header *out, db_untrusted_repor
         u->default_sql = NULL;
         u->checks = NULL;
         u->nchecks = 0;
+        u->check_names = NULL;
+        u->ncheck_names = 0;
     }
     return 0;
 }

@@ -529,7 +529,7 @@ void dd_compare_objects(dd_report *r, const fmt_native_object *a, size_t na,
     }
 }
 
-/* ---- enums, domains, extensions (the header) ---- */
+/* ---- enums, domains, composite types, extensions (the header) ---- */
 
 static char *user_type_text(const fmt_user_type *u)
 {
@@ -539,14 +539,30 @@ static char *user_type_text(const fmt_user_type *u)
         for (size_t i = 0; i < u->nlabels; i++)
             db_buf_printf(&b, "%s'%s'", i ? ", " : "", u->labels[i]);
         db_buf_addc(&b, ')');
+    } else if (u->kind == FMT_USER_TYPE_COMPOSITE) {
+        db_buf_add(&b, "composite (");
+        for (size_t i = 0; i < u->nattributes; i++) {
+            const fmt_type_attribute *a = &u->attributes[i];
+            db_buf_printf(&b, "%s%s %s", i ? ", " : "", a->name, a->type);
+            if (a->collation)
+                db_buf_printf(&b, " collate %s%s%s",
+                              a->collation_namespace ? a->collation_namespace : "",
+                              a->collation_namespace ? "." : "", a->collation);
+        }
+        db_buf_addc(&b, ')');
     } else {
         db_buf_printf(&b, "domain over %s%s", u->base_type ? u->base_type : "?",
                       u->not_null ? " not null" : "");
         if (u->default_sql)
             db_buf_printf(&b, " default %s", u->default_sql);
-        for (size_t i = 0; i < u->nchecks; i++)
+        for (size_t i = 0; i < u->nchecks; i++) {
+            if (u->ncheck_names == u->nchecks)
+                db_buf_printf(&b, " constraint %s", u->check_names[i]);
             db_buf_printf(&b, " check (%s)", u->checks[i]);
+        }
     }
+    if (u->comment)
+        db_buf_printf(&b, " comment '%s'", u->comment);
     return db_buf_take(&b);
 }
 
@@ -563,7 +579,9 @@ static void compare_user_types(dd_report *r, const fmt_header *a, const fmt_head
                     match = &y->user_types[j];
             fmt_table named = {.name = u->name, .namespace = u->namespace};
             char *name = fmt_table_key(&named), *tx = user_type_text(u);
-            const char *kind = u->kind == FMT_USER_TYPE_ENUM ? "enum" : "domain";
+            const char *kind = u->kind == FMT_USER_TYPE_ENUM        ? "enum"
+                               : u->kind == FMT_USER_TYPE_COMPOSITE ? "composite type"
+                                                                    : "domain";
             char *what = NULL;
             if (!match) {
                 what = db_format("%s only in %c", tx ? tx : "", side ? 'B' : 'A');

@@ -163,3 +163,22 @@ INSERT INTO measurements VALUES
 CREATE VIEW "Sales Dept"."Big Orders" AS
     SELECT c."Name", i.qty, i.total FROM "Sales Dept"."Order ""Items""" i
     JOIN "Sales Dept".customers c ON c.id = i.customer_id WHERE i.total > 1;
+
+-- User types the format carries since 1.3: a composite type (with a
+-- collated attribute and a domain one), a domain's named constraint,
+-- comments on types.
+CREATE DOMAIN "Sales Dept".percent AS numeric(5,2)
+    CONSTRAINT "percent in range" CHECK (VALUE BETWEEN 0 AND 100);
+CREATE TYPE "Sales Dept"."Point ""2d""" AS (x double precision, y double precision,
+    label text COLLATE "C", share "Sales Dept".percent);
+COMMENT ON TYPE "Sales Dept"."Point ""2d""" IS 'a point, with a label';
+COMMENT ON DOMAIN "Sales Dept".percent IS 'from 0 to 100';
+CREATE TABLE "Sales Dept".places (
+    id integer PRIMARY KEY,
+    at "Sales Dept"."Point ""2d""",
+    route "Sales Dept"."Point ""2d"""[],
+    share "Sales Dept".percent
+);
+INSERT INTO "Sales Dept".places VALUES
+    (1, ROW(1.5, -2, 'a "b", c', 12.5), ARRAY[ROW(0, 0, NULL, NULL)::"Sales Dept"."Point ""2d"""], 99.99),
+    (2, NULL, '{}', NULL);
