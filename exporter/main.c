@@ -13,7 +13,7 @@
 #define DB_VERSION "0.1.0"
 #endif
 
-enum { OPT_NO_TIMESTAMP = 1000, OPT_VECTOR_COLUMN, OPT_FORCE, OPT_ROWS };
+enum { OPT_NO_TIMESTAMP = 1000, OPT_VECTOR_COLUMN, OPT_FORCE, OPT_ROWS, OPT_PRIVILEGES };
 
 static const cli_option options[] = {
     {"file", 'f', 1, "FILE", "write to FILE instead of standard output"},
@@ -31,6 +31,9 @@ static const cli_option options[] = {
     {"rows", OPT_ROWS, 1, "TABLE=JQ",
      "run the jq program JQ on each row of the tables matching TABLE: it outputs the rows to write "
      "(none deletes, one keeps or changes, more add; repeatable, in order)"},
+    {"privileges", OPT_PRIVILEGES, 0, NULL,
+     "PostgreSQL: carry each table's owner and grants (not by default: roles differ between "
+     "servers)"},
     {"no-timestamp", OPT_NO_TIMESTAMP, 0, NULL,
      "leave out \"created\", for byte-identical exports"},
     {"no-password", 'w', 0, NULL, "PostgreSQL: never prompt for a password"},
@@ -126,6 +129,9 @@ static int parse_option(void *ctx, int c, char **argv)
     case OPT_NO_TIMESTAMP:
         cl->opts.no_timestamp = 1;
         return CLI_GO_ON;
+    case OPT_PRIVILEGES:
+        cl->opts.source_options.privileges = 1;
+        return CLI_GO_ON;
     case OPT_FORCE:
         cl->opts.force = 1;
         return CLI_GO_ON;
@@ -160,6 +166,12 @@ static int check_arguments(command_line *cl, int argc, char **argv)
     if ((cl->include_schemas || cl->exclude_schemas) &&
         cli_locator_classify(cl->opts.source, &sqlite_path) != CLI_LOCATOR_POSTGRESQL) {
         cli_message("error", "-n/-N apply to PostgreSQL sources only");
+        return 2;
+    }
+    if (cl->opts.source_options.privileges &&
+        cli_locator_classify(cl->opts.source, &sqlite_path) != CLI_LOCATOR_POSTGRESQL) {
+        cli_message("error", "--privileges applies to PostgreSQL sources only (SQLite has no "
+                             "owners or grants; an export file keeps the ones it has)");
         return 2;
     }
     return CLI_GO_ON;

@@ -13,6 +13,7 @@ typedef struct {
     const char *const *exclude_tables;  /* -T patterns */
     const char *const *include_schemas; /* -n (PostgreSQL) */
     const char *const *exclude_schemas; /* -N */
+    int privileges;                     /* --privileges (PostgreSQL): owners and grants */
 } db_source_options;
 
 typedef struct db_source_ops {

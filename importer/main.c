@@ -23,7 +23,8 @@ enum {
     OPT_UNTRUSTED,
     OPT_EXTENSION,
     OPT_ROWS,
-    OPT_VERIFY
+    OPT_VERIFY,
+    OPT_PRIVILEGES
 };
 
 static const cli_option options[] = {
@@ -46,6 +47,9 @@ static const cli_option options[] = {
     {"untrusted", OPT_UNTRUSTED, 0, NULL,
      "run no SQL text from the file: no defaults, CHECKs, generated or expression indexes, "
      "views or triggers (see docs/SECURITY.md)"},
+    {"privileges", OPT_PRIVILEGES, 0, NULL,
+     "PostgreSQL: give the tables this import creates the file's owners and grants (roles the "
+     "target lacks are left out); not with --untrusted"},
     {"verify", OPT_VERIFY, 0, NULL,
      "after the commit, compare the target with FILE as dbdiff does and print the report; exit 3 "
      "if they differ"},
@@ -163,6 +167,9 @@ static int parse_option(void *ctx, int c, char **argv)
     case OPT_UNTRUSTED:
         t->untrusted = 1;
         return CLI_GO_ON;
+    case OPT_PRIVILEGES:
+        t->privileges = 1;
+        return CLI_GO_ON;
     case OPT_EXTENSION:
         return cli_push_pattern(&cl->extensions, &cl->nextensions, optarg) < 0 ? 1 : CLI_GO_ON;
     case OPT_VERIFY:
@@ -190,6 +197,10 @@ static int check_arguments(command_line *cl, int argc, char **argv)
     if (cl->verify && (cl->opts.target_options.dry_run || cl->opts.row_filters)) {
         cli_message("error", "--verify compares the committed target with the file: not with "
                              "--dry-run or --rows");
+        return 2;
+    }
+    if (cl->opts.target_options.privileges && cl->opts.target_options.untrusted) {
+        cli_message("error", "--privileges hands tables to the file's roles: not with --untrusted");
         return 2;
     }
     if (cl->opts.target_options.schema_only && cl->opts.target_options.data_only) {

@@ -36,6 +36,8 @@ typedef struct {
      * generated columns, index expressions and predicates, views,
      * triggers); what is left out is counted in the warnings. */
     int untrusted;
+    /* --privileges: apply the file's owners and grants (PostgreSQL) */
+    int privileges;
     /* --extension=NAME: extensions the user allows to be created besides
      * those the file's column types need (NULL-terminated, or NULL). */
     const char *const *extensions;

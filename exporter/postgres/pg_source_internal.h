@@ -61,6 +61,7 @@ typedef struct {
     char *masked;           /* the locator with its password masked, for messages */
     char *password;         /* to scrub from server messages, or NULL */
     db_selection selection; /* -t/-T/-n/-N */
+    bool privileges;        /* --privileges: owners and grants */
     char *server_version;
     char *database;
 
@@ -109,6 +110,9 @@ PGresult *pg_src_query(pg_src *s, const char *sql, const char *p1, const char *p
 /* row_security.c: the table oid's ENABLE/FORCE ROW LEVEL SECURITY and
  * policies into t->row_security (left NULL when it has none). 0 or -1. */
 int pg_src_load_row_security(pg_src *s, const char *oid, fmt_table *t);
+/* privileges.c: the table oid's owner and grants, table and columns, into
+ * t->privileges (dbexport --privileges). 0 or -1. */
+int pg_src_load_privileges(pg_src *s, const char *oid, fmt_table *t);
 /* sequences.c: the stand-alone sequences of the selected schemas into
  * h->sequences. 0 or -1. */
 int pg_src_load_sequences(pg_src *s, fmt_header *h);

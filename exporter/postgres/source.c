@@ -223,6 +223,7 @@ static int src_open(void **state, const char *locator, const db_source_options *
     if (!s)
         return -1;
     s->masked = cli_locator_mask(locator);
+    s->privileges = opts && opts->privileges;
     if (opts)
         failed = db_selection_init(&s->selection, opts->include_tables, opts->exclude_tables,
                                    opts->include_schemas, opts->exclude_schemas) < 0;

@@ -32,7 +32,8 @@ static int list_tables(pg_src *s, table_entry **out, size_t *nout)
         "SELECT c.oid, n.nspname, c.relname, c.relkind, c.relpersistence, "
         "c.relrowsecurity OR EXISTS (SELECT 1 FROM pg_catalog.pg_policy p "
         "WHERE p.polrelid = c.oid), "
-        "c.relacl IS NOT NULL, "
+        "c.relacl IS NOT NULL OR EXISTS (SELECT 1 FROM pg_catalog.pg_attribute a "
+        "WHERE a.attrelid = c.oid AND a.attacl IS NOT NULL), "
         "EXISTS (SELECT 1 FROM pg_catalog.pg_inherits i WHERE i.inhrelid = c.oid), "
         "pg_catalog.obj_description(c.oid, 'pg_class') "
         "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
@@ -506,7 +507,9 @@ static int table_warnings(pg_src *s, const table_entry *e)
         pg_src_warn(s, "table \"%s\": unlogged, carried as an ordinary table", e->key) < 0) {
         return -1;
     }
-    if (e->grants && pg_src_warn(s, "table \"%s\": grants are not carried", e->key) < 0) {
+    if (e->grants && !s->privileges &&
+        pg_src_warn(s, "table \"%s\": grants are not carried (--privileges carries them)", e->key) <
+            0) {
         return -1;
     }
     return 0;
@@ -530,7 +533,8 @@ static int load_table(pg_src *s, const table_entry *e, fmt_table **out)
     }
     if (table_warnings(s, e) < 0 || load_columns(s, e, t) < 0 || load_constraints(s, e, t) < 0 ||
         load_indexes(s, e, t) < 0 || (e->relkind == 'p' && load_partitioning(s, e, t) < 0) ||
-        (e->rls && pg_src_load_row_security(s, e->oid, t) < 0)) {
+        (e->rls && pg_src_load_row_security(s, e->oid, t) < 0) ||
+        (s->privileges && pg_src_load_privileges(s, e->oid, t) < 0)) {
         rc = -1;
         goto done;
     }

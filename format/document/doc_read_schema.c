@@ -762,6 +762,8 @@ int doc_read_table_head(fmt_doc_reader *r, const fmt_json_event *name_ev)
             rc = doc_read_optional_string(r, &t->comment, "comment");
         } else if (doc_text_is(&ev, "row_security")) {
             rc = doc_read_row_security(r, t);
+        } else if (doc_text_is(&ev, "privileges")) {
+            rc = doc_read_privileges(r, t);
         } else if (doc_text_is(&ev, "rows")) {
             if (!have_columns)
                 return doc_fail_at(r, ev.pos, NULL,

@@ -225,7 +225,8 @@ static int read_table_tail(fmt_doc_reader *r, fmt_doc_event *out)
         if (doc_text_is(&ev, "columns") || doc_text_is(&ev, "constraints") ||
             doc_text_is(&ev, "indexes") || doc_text_is(&ev, "options") ||
             doc_text_is(&ev, "rows") || doc_text_is(&ev, "name") || doc_text_is(&ev, "namespace") ||
-            doc_text_is(&ev, "partitioning"))
+            doc_text_is(&ev, "partitioning") || doc_text_is(&ev, "comment") ||
+            doc_text_is(&ev, "privileges") || doc_text_is(&ev, "row_security"))
             return doc_fail_at(r, ev.pos, NULL,
                                "\"%s\" comes after \"rows\"; a table's metadata must precede "
                                "its rows",

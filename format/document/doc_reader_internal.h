@@ -122,6 +122,8 @@ int doc_read_user_types(fmt_doc_reader *r, fmt_user_type_kind kind, const char *
 int doc_read_sequences(fmt_doc_reader *r);
 /* A table's "row_security" object (doc_read_rls.c). 0 or -1. */
 int doc_read_row_security(fmt_doc_reader *r, fmt_table *t);
+/* A table's "privileges" object (doc_read_privileges.c). 0 or -1. */
+int doc_read_privileges(fmt_doc_reader *r, fmt_table *t);
 /* The row buffers (values, presence, offsets) sized for ncolumns. 0/-1. */
 int doc_size_row(fmt_doc_reader *r, size_t ncolumns);
 /* A new JSON reader with the document's options (row_decoder.c starts one

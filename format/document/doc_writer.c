@@ -349,6 +349,43 @@ static int write_row_security(fmt_json_writer *j, const fmt_row_security *rs)
     return fmt_json_writer_object_end(j);
 }
 
+static int write_grants(fmt_json_writer *j, const fmt_grant *g, size_t n)
+{
+    if (fmt_json_writer_keyz(j, "grants") < 0 || fmt_json_writer_array_start(j) < 0)
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        if (fmt_json_writer_object_start(j) < 0 || key_string(j, "grantee", g[i].grantee) < 0 ||
+            string_array(j, "privileges", g[i].privileges, g[i].nprivileges) < 0 ||
+            fmt_json_writer_keyz(j, "with_grant_option") < 0 ||
+            fmt_json_writer_bool(j, g[i].with_grant_option) < 0 ||
+            fmt_json_writer_object_end(j) < 0)
+            return -1;
+    return fmt_json_writer_array_end(j);
+}
+
+/* "privileges" sorts between "partitioning" and "row_security" (2.3). */
+static int write_privileges(fmt_json_writer *j, const fmt_privileges *p)
+{
+    if (fmt_json_writer_keyz(j, "privileges") < 0 || fmt_json_writer_object_start(j) < 0)
+        return -1;
+    if (p->ncolumns) {
+        if (fmt_json_writer_keyz(j, "columns") < 0 || fmt_json_writer_array_start(j) < 0)
+            return -1;
+        for (size_t i = 0; i < p->ncolumns; i++)
+            if (fmt_json_writer_object_start(j) < 0 ||
+                key_string(j, "column", p->columns[i].column) < 0 ||
+                write_grants(j, p->columns[i].grants, p->columns[i].ngrants) < 0 ||
+                fmt_json_writer_object_end(j) < 0)
+                return -1;
+        if (fmt_json_writer_array_end(j) < 0)
+            return -1;
+    }
+    if ((p->has_grants && write_grants(j, p->grants, p->ngrants) < 0) ||
+        opt_string(j, "owner", p->owner) < 0)
+        return -1;
+    return fmt_json_writer_object_end(j);
+}
+
 static int write_partitioning(fmt_json_writer *j, const fmt_partitioning *p)
 {
     if (fmt_json_writer_keyz(j, "partitioning") < 0 || fmt_json_writer_object_start(j) < 0 ||
@@ -428,6 +465,8 @@ int fmt_doc_write_table_begin(fmt_doc_writer *w, const fmt_table *t, int with_ro
             return -1;
     }
     if (t->partitioning && write_partitioning(j, t->partitioning) < 0)
+        return -1;
+    if (t->privileges && write_privileges(j, t->privileges) < 0)
         return -1;
     if (t->row_security && write_row_security(j, t->row_security) < 0)
         return -1;

@@ -110,6 +110,29 @@ void fmt_row_security_free(fmt_row_security *r)
     free(r);
 }
 
+static void grants_free(fmt_grant *g, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(g[i].grantee);
+        fmt_strings_free(g[i].privileges, g[i].nprivileges);
+    }
+    free(g);
+}
+
+void fmt_privileges_free(fmt_privileges *p)
+{
+    if (!p)
+        return;
+    free(p->owner);
+    grants_free(p->grants, p->ngrants);
+    for (size_t i = 0; i < p->ncolumns; i++) {
+        free(p->columns[i].column);
+        grants_free(p->columns[i].grants, p->columns[i].ngrants);
+    }
+    free(p->columns);
+    free(p);
+}
+
 void fmt_partitioning_free(fmt_partitioning *p)
 {
     if (!p)
@@ -193,6 +216,7 @@ void fmt_table_free(fmt_table *t)
     free(t->comment);
     fmt_partitioning_free(t->partitioning);
     fmt_row_security_free(t->row_security);
+    fmt_privileges_free(t->privileges);
     for (size_t i = 0; i < t->ncolumns; i++)
         column_clear(&t->columns[i]);
     free(t->columns);

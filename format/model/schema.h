@@ -198,6 +198,34 @@ typedef struct {
     size_t npolicies;
 } fmt_row_security;
 
+/* One grantee's privileges on a table or a column (PostgreSQL GRANT),
+ * since 1.3. A grantee may appear twice: once with, once without the
+ * grant option. */
+typedef struct {
+    char *grantee;     /* a role name, or "public" */
+    char **privileges; /* "select", "insert", "update", "delete", "truncate",
+                          "references", "trigger" */
+    size_t nprivileges;
+    bool with_grant_option;
+} fmt_grant;
+
+/* The grants on one column of the table (GRANT SELECT (c) ...). */
+typedef struct {
+    char *column;
+    fmt_grant *grants;
+    size_t ngrants;
+} fmt_column_grants;
+
+/* A table's owner and grants (dbexport --privileges), since 1.3. */
+typedef struct {
+    char *owner;     /* the owning role, or NULL */
+    bool has_grants; /* false: the default (the owner's rights only) */
+    fmt_grant *grants;
+    size_t ngrants;
+    fmt_column_grants *columns;
+    size_t ncolumns;
+} fmt_privileges;
+
 typedef struct {
     char *name;
     char *namespace; /* the schema; NULL = the backend's default ("public", "main") */
@@ -217,6 +245,7 @@ typedef struct {
     fmt_partitioning *partitioning; /* NULL unless partitioned */
     char *comment;                  /* COMMENT ON TABLE, or NULL (since 1.2) */
     fmt_row_security *row_security; /* NULL when off and without policies (since 1.2) */
+    fmt_privileges *privileges;     /* NULL unless exported with --privileges (since 1.3) */
 } fmt_table;
 
 typedef enum { FMT_NATIVE_VIEW, FMT_NATIVE_TRIGGER } fmt_native_kind;
@@ -235,6 +264,7 @@ void fmt_user_type_clear(fmt_user_type *u);
 int fmt_user_type_copy(fmt_user_type *dst, const fmt_user_type *src);
 void fmt_partitioning_free(fmt_partitioning *p);
 void fmt_row_security_free(fmt_row_security *r);
+void fmt_privileges_free(fmt_privileges *p);
 void fmt_table_free(fmt_table *t);
 /* A list of n tables as a source hands it out: each table, then the array
  * (NULL is fine). */

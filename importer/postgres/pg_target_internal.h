@@ -27,6 +27,7 @@ typedef enum {
     PHASE_CHECKS,
     PHASE_FOREIGN_KEYS,
     PHASE_ROW_SECURITY, /* after the data: FORCE would hold the import's own rows to it */
+    PHASE_PRIVILEGES,   /* last: owners and grants (--privileges) */
     PHASE_COUNT
 } post_phase;
 
@@ -266,6 +267,9 @@ int pg_target_add_post(pg_target *st, post_phase phase, db_buf *sql, const char 
 /* row_security.c: ENABLE/FORCE ROW LEVEL SECURITY and the policies of a
  * table this import creates, for after the data. 0 or -1. */
 int pg_target_collect_row_security(pg_target *st, const fmt_table *t);
+/* privileges.c: the owner and grants of a table this import creates, for
+ * after the data (with --privileges; a warning without it). 0 or -1. */
+int pg_target_collect_privileges(pg_target *st, const fmt_table *t);
 /* functions.c: what an expression over the current table calls, checked
  * as a CHECK's is (what names it for the message). 0 or -1. */
 int pg_target_check_table_expression(pg_target *st, const char *expression, const char *what);

@@ -236,7 +236,7 @@ int pg_target_collect_post_data(pg_target *st, const fmt_table *t)
             return -1;
     }
     if (collect_foreign_keys(st, t->foreign_keys, t->nforeign_keys) < 0 ||
-        pg_target_collect_row_security(st, t) < 0)
+        pg_target_collect_row_security(st, t) < 0 || pg_target_collect_privileges(st, t) < 0)
         return -1;
     /* A partition's own indexes and foreign keys, on the partition. */
     for (size_t p = 0; t->partitioning && p < t->partitioning->npartitions; p++) {

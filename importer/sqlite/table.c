@@ -156,6 +156,9 @@ static int table_begin_named(sqlite_target *st, const fmt_table *t)
                 t->name, t->row_security->enabled ? "enabled" : "off",
                 t->row_security->forced ? ", forced" : "", t->row_security->npolicies,
                 t->row_security->npolicies == 1 ? "policy" : "policies");
+    if (t && t->privileges)
+        db_warn(&st->diag, "table \"%s\": owner and grants not carried: SQLite has no privileges",
+                t->name);
     if (t && t->partitioning)
         sqlite_tgt_loss(st, SQLITE_LOSS_PARTITIONING, "table \"%s\" (%s, %zu partitions)", t->name,
                         t->partitioning->strategy ? t->partitioning->strategy : "?",

@@ -569,6 +569,49 @@ static void duplicate_keys(void)
                           "{\"j\":[{\"a\":1},{\"a\":1}]}]}}}") == 2);
 }
 
+/* A table's "privileges" (1.3): read as written, and refused when a word
+ * is not a privilege, a grant lacks its grantee, or it follows "rows". */
+static void privileges(void)
+{
+    static const char doc[] =
+        HEAD "\"tables\":{\"t\":{\"columns\":[{\"name\":\"c\",\"type\":\"text\","
+             "\"nullable\":true}],\"privileges\":{\"columns\":[{\"column\":\"c\",\"grants\":"
+             "[{\"grantee\":\"public\",\"privileges\":[\"select\"],\"with_grant_option\":false}]}],"
+             "\"grants\":[{\"grantee\":\"a b\",\"privileges\":[\"insert\",\"trigger\"],"
+             "\"with_grant_option\":true}],\"owner\":\"app\"},\"rows\":[]}}}";
+    membuf in = {0};
+    fmt_doc_reader *r;
+    fmt_doc_event ev;
+    mem_sink(&in, doc, strlen(doc));
+    CHECK(fmt_doc_reader_new(&r, mem_source, NULL, &in, "f.json", NULL) == 0);
+    CHECK(fmt_doc_reader_next(r, &ev) == 0 && ev.type == FMT_DOC_HEADER);
+    CHECK(fmt_doc_reader_next(r, &ev) == 0 && ev.type == FMT_DOC_TABLE);
+    const fmt_privileges *p = ev.type == FMT_DOC_TABLE ? ev.table->privileges : NULL;
+    CHECK(p && p->has_grants && p->ngrants == 1 && p->ncolumns == 1);
+    if (p && p->ngrants == 1 && p->ncolumns == 1) {
+        CHECK_STR(p->owner, "app");
+        CHECK_STR(p->grants[0].grantee, "a b");
+        CHECK(p->grants[0].with_grant_option && p->grants[0].nprivileges == 2);
+        CHECK_STR(p->grants[0].privileges[1], "trigger");
+        CHECK_STR(p->columns[0].column, "c");
+        CHECK(p->columns[0].ngrants == 1 && !p->columns[0].grants[0].with_grant_option);
+    }
+    fmt_doc_reader_free(r);
+    free(in.data);
+#define T                                                                                          \
+    HEAD "\"tables\":{\"t\":{\"columns\":[{\"name\":\"c\",\"type\":\"text\",\"nullable\":true}],"
+    expect_error(T "\"privileges\":{\"grants\":[{\"grantee\":\"x\",\"privileges\":[\"all\"],"
+                   "\"with_grant_option\":false}]}}}}",
+                 "a privilege must be one of select, insert");
+    expect_error(T "\"privileges\":{\"grants\":[{\"privileges\":[\"select\"]}]}}}}",
+                 "a grant needs a \"grantee\"");
+    expect_error(T "\"rows\":[],\"privileges\":{\"owner\":\"x\"}}}}",
+                 "\"privileges\" comes after \"rows\"");
+    expect_error(T "\"rows\":[],\"row_security\":{\"enabled\":true}}}}",
+                 "\"row_security\" comes after \"rows\"");
+#undef T
+}
+
 int main(void)
 {
     membuf out = {0};
@@ -589,6 +632,7 @@ int main(void)
     sqlite_header_fields();
     data_errors();
     duplicate_keys();
+    privileges();
 
     fmt_table_free(t);
     free(out.data);

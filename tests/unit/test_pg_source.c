@@ -771,7 +771,8 @@ static void check_objects(const db_source_ops *ops, void *src)
     /* row-level security travels since format 1.1 */
     CHECK(!has_warning(lines, nlines,
                        "table \"base\": row-level security and its policies are not carried"));
-    CHECK(has_warning(lines, nlines, "table \"base\": grants are not carried"));
+    CHECK(has_warning(lines, nlines,
+                      "table \"base\": grants are not carried (--privileges carries them)"));
     CHECK(has_warning(lines, nlines,
                       "table \"derived\": inheritance is not carried (carried as a plain table)"));
     CHECK(has_warning(lines, nlines, "table \"ul\": unlogged, carried as an ordinary table"));

@@ -133,7 +133,8 @@ static int open_file(dd_side *s, const char *operand, const db_source_options *s
 static int open_database(dd_side *s, const char *operand, const db_source_options *sel)
 {
     const char *path = NULL;
-    db_source_options tables_only = {sel->include_tables, sel->exclude_tables, NULL, NULL};
+    db_source_options tables_only = {.include_tables = sel->include_tables,
+                                     .exclude_tables = sel->exclude_tables};
     if (init_selection(s, sel) < 0)
         return -1;
     if (cli_locator_classify(operand, &path) == CLI_LOCATOR_POSTGRESQL) {
