@@ -46,9 +46,19 @@ static const char *input_errmsg(void *ctx)
     return fmt_input_errmsg(ctx);
 }
 
+/* A vector column of a table and how many rows gave it no vector. */
+typedef struct {
+    size_t column;
+    char *name;
+    uint64_t nulls;
+} vector_count;
+
 typedef struct {
     char *name;
     db_table_stats stats;
+    uint64_t rows;         /* handed to the target */
+    vector_count *vectors; /* its vector columns */
+    size_t nvectors;
 } table_summary;
 
 /* One run, from the open input to the committed target. */
@@ -233,8 +243,23 @@ static int on_table(import_run *run, const fmt_doc_event *ev)
         return -1;
     }
     run->summary = grown;
-    memset(&grown[run->nsummary], 0, sizeof *grown);
-    grown[run->nsummary++].name = fmt_table_key(ev->table);
+    table_summary *s = &grown[run->nsummary++];
+    memset(s, 0, sizeof *s);
+    s->name = fmt_table_key(ev->table);
+    for (size_t c = 0; c < t->ncolumns; c++) {
+        if (t->columns[c].type.kind != FMT_TYPE_VECTOR)
+            continue;
+        vector_count *v = realloc(s->vectors, (s->nvectors + 1) * sizeof *v);
+        if (!v || !(v[s->nvectors].name = strdup(t->columns[c].name))) {
+            if (v)
+                s->vectors = v;
+            cli_message("error", "out of memory");
+            return -1;
+        }
+        s->vectors = v;
+        v[s->nvectors].column = c;
+        v[s->nvectors++].nulls = 0;
+    }
     return 0;
 }
 
@@ -245,6 +270,12 @@ static int row_to_target(void *ctx, const fmt_value *values, const unsigned char
     const fmt_doc_event *ev = run->event;
     db_row_position pos = {++run->target_rows, ev->line, ev->column, ev->offset, ev->row_number};
     db_row_positions_remember(run->recent, &pos);
+    table_summary *s = &run->summary[run->nsummary - 1];
+    s->rows++;
+    for (size_t i = 0; i < s->nvectors; i++) {
+        size_t c = s->vectors[i].column;
+        s->vectors[i].nulls += (present && !present[c]) || values[c].kind == FMT_VALUE_NULL;
+    }
     if (run->ops->row(run->tgt, values, present) < 0) {
         cli_message("error", "%s", row_error(run));
         return -1;
@@ -284,9 +315,18 @@ static int on_table_end(import_run *run)
             cli_message("error", "%s", run->ops->errmsg(run->tgt));
         return -1;
     }
-    if (run->opts->verbose)
-        cli_message(NULL, "table \"%s\": %llu %s", s->name, (unsigned long long)s->stats.rows_read,
-                    cli_plural(s->stats.rows_read, "row", "rows"));
+    if (run->opts->verbose) {
+        const db_table_stats *t = &s->stats;
+        if (t->rows_updated || t->rows_skipped)
+            cli_message(NULL, "table \"%s\": %llu %s: %llu inserted, %llu updated, %llu skipped",
+                        s->name, (unsigned long long)t->rows_read,
+                        cli_plural(t->rows_read, "row", "rows"),
+                        (unsigned long long)(t->rows_written - t->rows_updated),
+                        (unsigned long long)t->rows_updated, (unsigned long long)t->rows_skipped);
+        else
+            cli_message(NULL, "table \"%s\": %llu %s", s->name, (unsigned long long)t->rows_read,
+                        cli_plural(t->rows_read, "row", "rows"));
+    }
     return 0;
 }
 
@@ -397,6 +437,21 @@ static double seconds_since(const struct timespec *t0)
     return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
+/* "note: insights.embedding: 7 of 8 rows NULL (no vector)": a vector
+ * column that arrives empty is worth a look (a model that did not run). */
+static void report_null_vectors(const import_run *run)
+{
+    for (size_t i = 0; i < run->nsummary; i++)
+        for (size_t k = 0; k < run->summary[i].nvectors; k++) {
+            const vector_count *v = &run->summary[i].vectors[k];
+            if (v->nulls)
+                cli_message("note", "%s.%s: %llu of %llu %s NULL (no vector)", run->summary[i].name,
+                            v->name, (unsigned long long)v->nulls,
+                            (unsigned long long)run->summary[i].rows,
+                            cli_plural(run->summary[i].rows, "row", "rows"));
+        }
+}
+
 static void report(import_run *run)
 {
     const db_target_options *topts = &run->opts->target_options;
@@ -406,12 +461,14 @@ static void report(import_run *run)
         cli_warnings(lines, nlines, run->opts->verbose);
     if (topts->untrusted)
         report_untrusted(&run->untrusted);
+    report_null_vectors(run);
 
-    uint64_t rows = 0, written = 0, skipped = 0, invalid = 0;
+    uint64_t rows = 0, written = 0, updated = 0, skipped = 0, invalid = 0;
     for (size_t i = 0; i < run->nsummary; i++) {
         const table_summary *s = &run->summary[i];
         rows += s->stats.rows_read;
         written += s->stats.rows_written;
+        updated += s->stats.rows_updated;
         skipped += s->stats.rows_skipped;
         invalid += s->stats.invalid;
         if (topts->rehearsal)
@@ -425,12 +482,13 @@ static void report(import_run *run)
                     run->nsummary, cli_plural(run->nsummary, "table", "tables"),
                     (unsigned long long)rows, cli_plural(rows, "row", "rows"),
                     (unsigned long long)written, (unsigned long long)skipped);
-    else if (run->opts->verbose || skipped || invalid)
+    else if (run->opts->verbose || updated || skipped || invalid)
         cli_message(NULL,
-                    "imported %zu %s: %llu %s written, %llu skipped, %llu %s "
-                    "handled by --on-invalid, in %.1f s",
+                    "imported %zu %s: %llu %s written (%llu inserted, %llu updated), %llu "
+                    "skipped, %llu %s handled by --on-invalid, in %.1f s",
                     run->nsummary, cli_plural(run->nsummary, "table", "tables"),
                     (unsigned long long)written, cli_plural(written, "row", "rows"),
+                    (unsigned long long)(written - updated), (unsigned long long)updated,
                     (unsigned long long)skipped, (unsigned long long)invalid,
                     cli_plural(invalid, "value", "values"), seconds_since(&run->started));
 }
@@ -446,8 +504,12 @@ static void close_run(import_run *run, int failed)
         run->ops->close(run->tgt);
     fmt_doc_reader_free(run->doc);
     fmt_input_free(run->in);
-    for (size_t i = 0; i < run->nsummary; i++)
+    for (size_t i = 0; i < run->nsummary; i++) {
         free(run->summary[i].name);
+        for (size_t k = 0; k < run->summary[i].nvectors; k++)
+            free(run->summary[i].vectors[k].name);
+        free(run->summary[i].vectors);
+    }
     free(run->summary);
     db_row_positions_free(run->recent);
     db_row_filter_free(run->filter);

@@ -46,6 +46,7 @@ typedef struct {
 typedef struct {
     uint64_t rows_read;
     uint64_t rows_written;
+    uint64_t rows_updated; /* of rows_written, --on-conflict=update's updates */
     uint64_t rows_skipped; /* --on-conflict=skip */
     uint64_t invalid;      /* values set to NULL or rows left out by --on-invalid */
     int created;           /* the table did not exist */

@@ -494,7 +494,11 @@ int pg_target_merge_staging(pg_target *st)
         db_buf_free(&cols);
         return 0;
     }
-    db_buf_printf(&b, "INSERT INTO %s (%s) OVERRIDING SYSTEM VALUE SELECT %s FROM %s ON CONFLICT",
+    /* xmax is 0 in a row version the INSERT made, the merging transaction's
+     * own id in one its ON CONFLICT DO UPDATE made: the updates are counted */
+    db_buf_printf(&b,
+                  "WITH merged AS (INSERT INTO %s (%s) OVERRIDING SYSTEM VALUE SELECT %s FROM %s "
+                  "ON CONFLICT",
                   st->qname, cols.buf ? cols.buf : "", cols.buf ? cols.buf : "", st->staging);
     if (st->opts.on_conflict == DB_ON_CONFLICT_UPDATE) {
         db_buf_add(&b, " ");
@@ -515,6 +519,8 @@ int pg_target_merge_staging(pg_target *st)
     }
     if (nupdate == 0)
         db_buf_add(&b, " DO NOTHING");
+    db_buf_add(&b, " RETURNING xmax::text <> '0' AS updated) SELECT count(*),"
+                   " count(*) FILTER (WHERE updated) FROM merged");
     db_buf_free(&cols);
     if (b.oom) {
         db_buf_free(&b);
@@ -525,7 +531,8 @@ int pg_target_merge_staging(pg_target *st)
     if (rc < 0)
         return db_error(&st->diag, "table \"%s\": %s%s%s", st->display, st->diag.message,
                         st->detail ? ": " : "", st->detail ? st->detail : "");
-    uint64_t done = strtoull(PQcmdTuples(res), NULL, 10);
+    uint64_t done = strtoull(PQgetvalue(res, 0, 0), NULL, 10);
+    st->stats.rows_updated += strtoull(PQgetvalue(res, 0, 1), NULL, 10);
     PQclear(res);
     st->stats.rows_written += done;
     st->stats.rows_skipped += st->staged_rows > done ? st->staged_rows - done : 0;

@@ -217,6 +217,47 @@ static int bind_row(sqlite_target *st, sqlite3_stmt *stmt, const fmt_value *valu
     return 0;
 }
 
+/* --on-conflict=update: 1 when a row with the row's key is in the table
+ * (the upsert then updates it), 0 when not (it inserts), -1 on error. A
+ * key column the row lacks takes its default: then the upsert alone knows. */
+static int key_exists(sqlite_target *st, const fmt_value *values)
+{
+    if (!st->nconflict_key)
+        return 0;
+    for (size_t i = 0; i < st->ncolumns; i++)
+        if (st->is_key[i] && !st->mask[i])
+            return 0;
+    if (!st->key_probe) {
+        db_buf b = {0};
+        size_t n = 0;
+        db_buf_add(&b, "SELECT 1 FROM ");
+        db_buf_ident(&b, st->table);
+        for (size_t i = 0; i < st->ncolumns; i++) {
+            if (!st->is_key[i])
+                continue;
+            db_buf_add(&b, n++ ? " AND " : " WHERE ");
+            db_buf_ident(&b, st->columns[i]);
+            db_buf_add(&b, " = ?");
+        }
+        int rc = b.oom ? db_oom(&st->diag)
+                       : sqlite_tgt_prepare_one(st, b.buf, "cannot look up a key", &st->key_probe);
+        db_buf_free(&b);
+        if (rc < 0)
+            return -1;
+    }
+    int param = 0;
+    for (size_t i = 0; i < st->ncolumns; i++)
+        if (st->is_key[i] &&
+            bind_value(st->key_probe, ++param, &values[i], st->text_column[i]) != SQLITE_OK)
+            return db_error(&st->diag, "cannot look up a key: %s", sqlite3_errmsg(st->db));
+    int step = sqlite3_step(st->key_probe);
+    sqlite3_reset(st->key_probe);
+    sqlite3_clear_bindings(st->key_probe);
+    if (step != SQLITE_ROW && step != SQLITE_DONE)
+        return db_error(&st->diag, "cannot look up a key: %s", sqlite3_errmsg(st->db));
+    return step == SQLITE_ROW;
+}
+
 /* ---- rows --------------------------------------------------------------- */
 
 /* The column an SQLite constraint message names ("t.c" after the colon:
@@ -314,6 +355,9 @@ int sqlite_tgt_row(void *state, const fmt_value *values, const unsigned char *pr
         rc = 0;
         goto done;
     }
+    int existed = st->opts.on_conflict == DB_ON_CONFLICT_UPDATE ? key_exists(st, values) : 0;
+    if (existed < 0)
+        goto done;
     stmt = insert_for_mask(st, st->mask);
     if (!stmt || bind_row(st, stmt, values, &blame) < 0)
         goto done;
@@ -329,10 +373,12 @@ int sqlite_tgt_row(void *state, const fmt_value *values, const unsigned char *pr
         blame = blamed_column(st, sqlite3_errmsg(st->db));
         goto done;
     }
-    if (!skipped && sqlite3_changes(st->db) > 0)
+    if (!skipped && sqlite3_changes(st->db) > 0) {
         st->stats.rows_written++;
-    else if (!skipped)
+        st->stats.rows_updated += existed;
+    } else if (!skipped) {
         st->stats.rows_skipped++;
+    }
     rc = 0;
 done:
     if (stmt) {

@@ -97,6 +97,7 @@ typedef struct {
     char **conflict_key;
     size_t nconflict_key;
     cached_insert cache[INSERT_CACHE];
+    sqlite3_stmt *key_probe; /* --on-conflict=update: is the row's key there? */
     size_t next_evict;
     db_table_stats stats;
 

@@ -20,6 +20,8 @@ void sqlite_tgt_table_reset(sqlite_target *st)
         st->cache[i].mask = NULL;
     }
     st->next_evict = 0;
+    sqlite3_finalize(st->key_probe);
+    st->key_probe = NULL;
     free(st->table);
     fmt_strings_free(st->columns, st->ncolumns);
     fmt_strings_free(st->conflict_key, st->nconflict_key);

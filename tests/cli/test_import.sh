@@ -45,6 +45,12 @@ check "--on-conflict=update" "$DBIMPORT" --on-conflict=update "$WORK/t.db" "$WOR
 check_eq "update converged" "$("$SQLITE3" "$WORK/t.db" "SELECT name FROM users WHERE id = 1; SELECT label FROM tags")" "$(printf 'ANN\nblue')"
 check "update again is idempotent" "$DBIMPORT" --on-conflict=update "$WORK/t.db" "$WORK/upd.json"
 check_eq "still converged" "$("$SQLITE3" "$WORK/t.db" "SELECT count(*) FROM users")" 3
+"$JQ" '.tables.users.rows += [{"id": 99, "name": "zed"}]' "$WORK/upd.json" >"$WORK/upd2.json"
+err=$("$DBIMPORT" -v --on-conflict=update "$WORK/t.db" "$WORK/upd2.json" 2>&1)
+check_contains "update: the summary separates inserted and updated" "$err" \
+    "4 rows written (1 inserted, 3 updated), 0 skipped"
+check_contains "update: per table" "$err" 'table "users": 3 rows: 1 inserted, 2 updated, 0 skipped'
+"$SQLITE3" "$WORK/t.db" "DELETE FROM users WHERE id = 99"
 
 # An incompatible existing table: error before any row, naming the column.
 "$SQLITE3" "$WORK/inc.db" "CREATE TABLE users (id INTEGER PRIMARY KEY, fullname TEXT NOT NULL);"

@@ -21,7 +21,10 @@ check_eq "the file says vector(384)" \
     "$("$JQ" -r '.tables.docs.columns[] | select(.name == "embedding") | .type' "$WORK/a.json")" "vector(384)"
 
 pg_create app
-check "import into PostgreSQL" "$DBIMPORT" "$(pg_uri app)" "$WORK/a.json"
+"$DBIMPORT" "$(pg_uri app)" "$WORK/a.json" 2>"$WORK/err"
+check_eq "import into PostgreSQL" "$?" 0
+check_contains "the NULL vectors are counted" "$(cat "$WORK/err")" \
+    'dbimport: note: docs.embedding: 1 of 42 rows NULL (no vector)'
 
 # The column type, as PostgreSQL reports it.
 check_eq "docs.embedding is vector(384)" "$(pgq app "SELECT format_type(atttypid, atttypmod) FROM pg_attribute

@@ -52,6 +52,11 @@ check_eq "update: vector converged" "$(pgq t "SELECT vec::text FROM items WHERE 
 pg_checksums t >"$WORK/t2.sum"
 check "update again: exit 0" "$DBIMPORT" --on-conflict=update "$(pg_uri t)" "$WORK/upd.json"
 check "update again: idempotent" same_files "$WORK/t2.sum" <(pg_checksums t)
+"$JQ" '.tables.users.rows += [{"id": 99, "name": "zed"}]' "$WORK/upd.json" >"$WORK/upd2.json"
+err=$("$DBIMPORT" -v --on-conflict=update "$(pg_uri t)" "$WORK/upd2.json" 2>&1)
+check_contains "update: the summary separates inserted and updated" "$err" "(1 inserted, 5 updated), 0 skipped"
+check_contains "update: per table" "$err" 'table "users": 3 rows: 1 inserted, 2 updated, 0 skipped'
+pgq t "DELETE FROM users WHERE id = 99" >/dev/null
 
 # --dry-run: per-table counts on stdout, nothing written or created.
 pg_create dry
