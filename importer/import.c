@@ -7,6 +7,7 @@
 
 #include "row_filter.h"
 
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +19,7 @@
 #include "progress.h"
 #include "row_positions.h"
 #include "select.h"
+#include "sql_log.h"
 #include "untrusted.h"
 #include "stream.h"
 
@@ -315,6 +317,9 @@ static int on_table_end(import_run *run)
             cli_message("error", "%s", run->ops->errmsg(run->tgt));
         return -1;
     }
+    db_sql_log_comment(run->opts->target_options.sql_log, "table %s: %llu %s loaded", s->name,
+                       (unsigned long long)s->stats.rows_written,
+                       cli_plural(s->stats.rows_written, "row", "rows"));
     if (run->opts->verbose) {
         const db_table_stats *t = &s->stats;
         if (t->rows_updated || t->rows_skipped)
@@ -472,7 +477,8 @@ static void report(import_run *run)
         skipped += s->stats.rows_skipped;
         invalid += s->stats.invalid;
         if (topts->rehearsal)
-            printf("%s\t%llu\n", s->name, (unsigned long long)s->stats.rows_read);
+            printf("%s%s\t%llu\n", db_sql_log_is_stdout(topts->sql_log) ? "-- " : "", s->name,
+                   (unsigned long long)s->stats.rows_read);
     }
     if (topts->rehearsal)
         cli_message(NULL,
@@ -518,20 +524,56 @@ static void close_run(import_run *run, int failed)
     db_untrusted_header_free(&run->trusted_header);
 }
 
+/* --sql-file: the script's head and its end. */
+static int open_sql_log(db_import_options *o)
+{
+    if (!o->sql_file)
+        return 0;
+    db_sql_log *log = db_sql_log_open(o->sql_file);
+    if (!log) {
+        cli_message("error", "%s: cannot open for writing: %s", o->sql_file, strerror(errno));
+        return -1;
+    }
+    o->target_options.sql_log = log;
+    db_sql_log_comment(log, "the statements dbimport ran to change the schema of the target, in "
+                            "order; the rows are not here");
+    db_sql_log_comment(log, "file: %s",
+                       o->input && strcmp(o->input, "-") != 0 ? o->input : "(stdin)");
+    db_sql_log_statement(log, "BEGIN");
+    return 0;
+}
+
+static int close_sql_log(db_sql_log *log, const char *path, int failed, int rehearsal)
+{
+    if (!log)
+        return 0;
+    if (failed && !rehearsal)
+        db_sql_log_comment(log, "the import failed here and was rolled back");
+    else if (rehearsal)
+        db_sql_log_comment(log, "--dry-run: rolled back, nothing was written to the target");
+    db_sql_log_statement(log, failed || rehearsal ? "ROLLBACK" : "COMMIT");
+    if (db_sql_log_close(log) < 0) {
+        cli_message("error", "%s: cannot write: %s", path, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
 int db_import(const db_import_options *opts)
 {
     import_run run = {0};
-    db_import_options rehearsed;
+    db_import_options local = *opts;
     int rc = -1;
     /* --dry-run is the import itself, rolled back at the end: whatever the
      * real run would meet (a foreign key, a CHECK, a duplicate against rows
      * already there), the dry run meets first. */
-    if (opts->target_options.dry_run) {
-        rehearsed = *opts;
-        rehearsed.target_options.dry_run = 0;
-        rehearsed.target_options.rehearsal = 1;
-        opts = &rehearsed;
+    if (local.target_options.dry_run) {
+        local.target_options.dry_run = 0;
+        local.target_options.rehearsal = 1;
     }
+    opts = &local;
+    if (open_sql_log(&local) < 0)
+        return -1;
     run.opts = opts;
     clock_gettime(CLOCK_MONOTONIC, &run.started);
     choose_target(&run);
@@ -542,5 +584,8 @@ int db_import(const db_import_options *opts)
     rc = 0;
 done:
     close_run(&run, rc < 0 || opts->target_options.rehearsal);
+    if (close_sql_log(local.target_options.sql_log, local.sql_file, rc < 0,
+                      local.target_options.rehearsal) < 0)
+        rc = -1;
     return rc;
 }

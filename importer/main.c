@@ -24,7 +24,8 @@ enum {
     OPT_EXTENSION,
     OPT_ROWS,
     OPT_VERIFY,
-    OPT_PRIVILEGES
+    OPT_PRIVILEGES,
+    OPT_SQL_FILE
 };
 
 static const cli_option options[] = {
@@ -42,6 +43,9 @@ static const cli_option options[] = {
      "what it did is counted and reported"},
     {"dry-run", OPT_DRY_RUN, 0, NULL,
      "do the whole import, then roll it back: print per-table row counts; write nothing"},
+    {"sql-file", OPT_SQL_FILE, 1, "FILE",
+     "write the statements the import runs to change the schema to FILE (\"-\": standard "
+     "output), as a script to review or replay; with --dry-run, nothing else is written"},
     {"require-empty", OPT_REQUIRE_EMPTY, 0, NULL,
      "refuse to import when a table of the file already exists in the target and holds rows"},
     {"untrusted", OPT_UNTRUSTED, 0, NULL,
@@ -167,6 +171,9 @@ static int parse_option(void *ctx, int c, char **argv)
     case OPT_UNTRUSTED:
         t->untrusted = 1;
         return CLI_GO_ON;
+    case OPT_SQL_FILE:
+        cl->opts.sql_file = optarg;
+        return CLI_GO_ON;
     case OPT_PRIVILEGES:
         t->privileges = 1;
         return CLI_GO_ON;
@@ -183,6 +190,23 @@ static int parse_option(void *ctx, int c, char **argv)
     default: /* -V, -q, -w, -W, -?, --help, and what is no option */
         return cli_run_common_option(c, argv, DB_VERSION, usage);
     }
+}
+
+/* --sql-file must not overwrite what the import reads or writes. */
+static int check_sql_file(const command_line *cl)
+{
+    struct stat a, b;
+    const char *f = cl->opts.sql_file;
+    if (!f || strcmp(f, "-") == 0 || stat(f, &a) != 0)
+        return CLI_GO_ON;
+    const char *others[] = {cl->opts.input, cl->opts.target};
+    for (size_t i = 0; i < 2; i++)
+        if (others[i] && stat(others[i], &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino) {
+            cli_message("error", "--sql-file=%s is the %s: the script would overwrite it", f,
+                        i == 0 ? "FILE being imported" : "TARGET database");
+            return 2;
+        }
+    return CLI_GO_ON;
 }
 
 /* TARGET [FILE] and the options that go together, once every option is read. */
@@ -218,7 +242,7 @@ static int check_arguments(command_line *cl, int argc, char **argv)
                              "standard input");
         return 2;
     }
-    return CLI_GO_ON;
+    return check_sql_file(cl);
 }
 
 /* FILE is another kind of file users hand dbimport by mistake: a SQLite

@@ -38,6 +38,9 @@ typedef struct {
     int untrusted;
     /* --privileges: apply the file's owners and grants (PostgreSQL) */
     int privileges;
+    /* --sql-file: where the statements that change the schema are written
+     * (the driver opens and closes it), or NULL */
+    struct db_sql_log *sql_log;
     /* --extension=NAME: extensions the user allows to be created besides
      * those the file's column types need (NULL-terminated, or NULL). */
     const char *const *extensions;

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "sql_log.h"
 #include "strlist.h"
 
 #define SAVEPOINT_NAME "dbimport_try"
@@ -84,6 +85,8 @@ int pg_target_run(pg_target *st, const char *sql, int nparams, const char *const
         PQclear(res);
         return -1;
     }
+    if (st->opts.sql_log && nparams == 0 && db_sql_log_pg_wanted(sql))
+        db_sql_log_statement(st->opts.sql_log, sql);
     if (out)
         *out = res;
     else

@@ -18,6 +18,7 @@
 #include "pg_guard.h"
 #include "pg_sql.h"
 #include "strlist.h"
+#include "sql_log.h"
 
 /* "dbimport" in ASCII: every import into one database takes this lock, so
  * two imports serialise instead of interleaving their checks and loads. */
@@ -167,6 +168,8 @@ static int target_begin(void *state, const fmt_header *h)
     for (size_t i = 0; i < sizeof settings / sizeof *settings; i++)
         if (pg_target_run(st, settings[i], 0, NULL, NULL) < 0)
             return db_error(&st->diag, "cannot configure the session: %s", st->diag.message);
+    /* the script's statements qualify every name, as the import's do */
+    db_sql_log_statement(st->opts.sql_log, "SET LOCAL search_path = ''");
     if (!st->opts.dry_run && take_import_lock(st) < 0)
         return db_error(&st->diag, "cannot take the import lock: %s", st->diag.message);
     if (pg_target_prepare_extensions(st, h) < 0 || pg_target_prepare_user_types(st, h) < 0 ||

@@ -4,6 +4,7 @@
 
 #include <string.h>
 
+#include "sql_log.h"
 #include "sqlite_dialect.h"
 
 static int is_blank_tail(const char *p)
@@ -40,6 +41,8 @@ int sqlite_tgt_exec_one(sqlite_target *st, const char *sql, const char *what)
         rc = sqlite3_step(stmt);
     if (rc != SQLITE_DONE)
         db_error(&st->diag, "%s%s%s", what ? what : "", what ? ": " : "", sqlite3_errmsg(st->db));
+    else if (st->opts.sql_log && db_sql_log_sqlite_wanted(sql))
+        db_sql_log_statement(st->opts.sql_log, sql);
     sqlite3_finalize(stmt);
     return rc == SQLITE_DONE ? 0 : -2;
 }
