@@ -25,7 +25,9 @@ enum {
     OPT_ROWS,
     OPT_VERIFY,
     OPT_PRIVILEGES,
-    OPT_SQL_FILE
+    OPT_SQL_FILE,
+    OPT_CLEAN,
+    OPT_IF_EXISTS
 };
 
 static const cli_option options[] = {
@@ -43,6 +45,11 @@ static const cli_option options[] = {
      "what it did is counted and reported"},
     {"dry-run", OPT_DRY_RUN, 0, NULL,
      "do the whole import, then roll it back: print per-table row counts; write nothing"},
+    {"clean", OPT_CLEAN, 0, NULL,
+     "drop each table of the file that exists in the target, then create it from the file "
+     "(what depends on it is set aside and put back; never CASCADE)"},
+    {"if-exists", OPT_IF_EXISTS, 0, NULL,
+     "with --clean, as pg_restore: drop only what exists (always so here)"},
     {"sql-file", OPT_SQL_FILE, 1, "FILE",
      "write the statements the import runs to change the schema to FILE (\"-\": standard "
      "output), as a script to review or replay; with --dry-run, nothing else is written"},
@@ -100,6 +107,7 @@ static void usage(FILE *f)
 typedef struct {
     db_import_options opts;
     int verify;
+    int if_exists;
     const char **include, **exclude, **include_schemas, **exclude_schemas, **extensions, **rows;
     size_t ninclude, nexclude, ninclude_schemas, nexclude_schemas, nextensions, nrows;
 } command_line;
@@ -171,6 +179,12 @@ static int parse_option(void *ctx, int c, char **argv)
     case OPT_UNTRUSTED:
         t->untrusted = 1;
         return CLI_GO_ON;
+    case OPT_CLEAN:
+        t->clean = 1;
+        return CLI_GO_ON;
+    case OPT_IF_EXISTS:
+        cl->if_exists = 1;
+        return CLI_GO_ON;
     case OPT_SQL_FILE:
         cl->opts.sql_file = optarg;
         return CLI_GO_ON;
@@ -221,6 +235,16 @@ static int check_arguments(command_line *cl, int argc, char **argv)
     if (cl->verify && (cl->opts.target_options.dry_run || cl->opts.row_filters)) {
         cli_message("error", "--verify compares the committed target with the file: not with "
                              "--dry-run or --rows");
+        return 2;
+    }
+    const db_target_options *t = &cl->opts.target_options;
+    if (cl->if_exists && !t->clean) {
+        cli_message("error", "--if-exists only goes with --clean");
+        return 2;
+    }
+    if (t->clean && (t->data_only || t->require_empty)) {
+        cli_message("error", "--clean drops and creates tables: not with %s",
+                    t->data_only ? "--data-only" : "--require-empty");
         return 2;
     }
     if (cl->opts.target_options.privileges && cl->opts.target_options.untrusted) {

@@ -38,6 +38,8 @@ typedef struct {
     int untrusted;
     /* --privileges: apply the file's owners and grants (PostgreSQL) */
     int privileges;
+    /* --clean: drop the file's tables that exist before creating them */
+    int clean;
     /* --sql-file: where the statements that change the schema are written
      * (the driver opens and closes it), or NULL */
     struct db_sql_log *sql_log;

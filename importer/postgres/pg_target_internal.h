@@ -73,6 +73,14 @@ typedef struct {
     char *comment;         /* "" for none */
 } suspended_fk;
 
+/* A view over a table --clean dropped, to be created again (clean.c). */
+typedef struct {
+    char *qname, *display;
+    int materialized;
+    int lossy; /* it had grants, indexes or triggers, which are not restored */
+    char *definition, *owner, *comment, *options;
+} dropped_view;
+
 typedef struct {
     db_diag diag; /* first: the ops' errmsg and warnings read it (ops.h) */
     PGconn *conn;
@@ -131,6 +139,11 @@ typedef struct {
     /* existing tables' foreign keys, dropped for the load (target_fks.c) */
     suspended_fk *fks;
     size_t nfks;
+    /* --clean: the tables dropped (quoted names) and the views over them */
+    char **cleaned;
+    size_t ncleaned;
+    dropped_view *dropped_views;
+    size_t ndropped_views;
 } pg_target;
 
 /* ---- sequences.c: the sequences this import creates ---------------------- */
@@ -152,6 +165,20 @@ int pg_target_set_file_sequences(pg_target *st, const fmt_header *h);
 int pg_target_suspend_fks(pg_target *st, const char *oid);
 /* Adds them all again, as they were; a violation is the error. 0 or -1. */
 int pg_target_restore_fks(pg_target *st);
+/* A foreign key of table (quoted) dropped for the load, to add again. */
+int pg_target_keep_fk(pg_target *st, const char *table, const char *display, const char *name,
+                      const char *definition, const char *comment);
+
+/* ---- clean.c: --clean ---------------------------------------------------- */
+
+/* Drops the current table (oid), which exists, with what depends on it set
+ * aside; the table is then new (st->table_existed = 0). 0 or -1. */
+int pg_target_clean_table(pg_target *st, const char *oid);
+/* 1 if --clean dropped the table qname (quoted, qualified). */
+int pg_target_was_cleaned(const pg_target *st, const char *qname);
+/* The views clean_table dropped, created again unless the file made them. */
+int pg_target_restore_views(pg_target *st);
+void pg_target_free_clean(pg_target *st);
 void pg_target_free_fks(pg_target *st);
 
 /* ---- run.c: every statement goes through here ---------------------------- */

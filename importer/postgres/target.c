@@ -296,6 +296,8 @@ static int target_table_begin(void *state, const fmt_table *t)
     }
     if (table_state_init(st, t) < 0 || pg_target_find_table(st, t, &oid) < 0)
         goto done;
+    if (st->table_existed && st->opts.clean && pg_target_clean_table(st, oid) < 0)
+        goto done;
     if (!st->table_existed ? begin_new_table(st, t) < 0 : begin_existing_table(st, t, oid) < 0)
         goto done;
     /* Keys, indexes and checks go only on a table this import created: an
@@ -363,6 +365,8 @@ static int target_finish(void *state, const fmt_native_object *objects, size_t n
     if (st->header && pg_target_set_file_sequences(st, st->header) < 0)
         return -1;
     if (!st->opts.data_only && pg_target_create_native_objects(st, objects, nobjects) < 0)
+        return -1;
+    if (pg_target_restore_views(st) < 0)
         return -1;
     for (size_t i = 0; !st->opts.dry_run && !st->opts.schema_only && i < st->ntables; i++) {
         db_buf b = {0};
@@ -442,6 +446,7 @@ static void target_close(void *state)
     free(st->tables);
     fmt_strings_free(st->created_sequences, st->ncreated_sequences);
     pg_target_free_fks(st);
+    pg_target_free_clean(st);
     db_diag_free(&st->diag);
     fmt_strings_free(st->schemas, st->nschemas);
     free(st->masked);

@@ -44,27 +44,36 @@ int pg_target_suspend_fks(pg_target *st, const char *oid)
             rc = -1;
             break;
         }
-        suspended_fk fk = {strdup(st->qname), strdup(st->display), strdup(PQgetvalue(res, r, 0)),
-                           strdup(PQgetvalue(res, r, 1)), strdup(PQgetvalue(res, r, 2))};
-        suspended_fk *grown = realloc(st->fks, (st->nfks + 1) * sizeof *grown);
-        if (!grown || !fk.table || !fk.display || !fk.name || !fk.definition || !fk.comment) {
-            free(fk.table), free(fk.display), free(fk.name), free(fk.definition), free(fk.comment);
-            if (grown)
-                st->fks = grown;
-            rc = db_oom(&st->diag);
-            break;
-        }
-        st->fks = grown;
-        st->fks[st->nfks++] = fk;
+        rc = pg_target_keep_fk(st, st->qname, st->display, PQgetvalue(res, r, 0),
+                               PQgetvalue(res, r, 1), PQgetvalue(res, r, 2));
     }
     PQclear(res);
     return rc;
+}
+
+int pg_target_keep_fk(pg_target *st, const char *table, const char *display, const char *name,
+                      const char *definition, const char *comment)
+{
+    suspended_fk fk = {strdup(table), strdup(display), strdup(name), strdup(definition),
+                       strdup(comment)};
+    suspended_fk *grown = realloc(st->fks, (st->nfks + 1) * sizeof *grown);
+    if (!grown || !fk.table || !fk.display || !fk.name || !fk.definition || !fk.comment) {
+        free(fk.table), free(fk.display), free(fk.name), free(fk.definition), free(fk.comment);
+        if (grown)
+            st->fks = grown;
+        return db_oom(&st->diag);
+    }
+    st->fks = grown;
+    st->fks[st->nfks++] = fk;
+    return 0;
 }
 
 int pg_target_restore_fks(pg_target *st)
 {
     for (size_t i = 0; i < st->nfks; i++) {
         const suspended_fk *fk = &st->fks[i];
+        if (pg_target_was_cleaned(st, fk->table))
+            continue; /* dropped by --clean: the file's definition came instead */
         db_buf b = {0};
         db_buf_printf(&b, "ALTER TABLE %s ADD CONSTRAINT %s %s", fk->table, fk->name,
                       fk->definition);

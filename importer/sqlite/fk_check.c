@@ -206,6 +206,35 @@ done:
     return rc;
 }
 
+/* After --clean dropped a table, the target's other tables that refer to
+ * it are checked too: their rows must find their parents in the new one. */
+static int check_other_tables(sqlite_target *st, fk_violation *v)
+{
+    sqlite3_stmt *stmt = NULL;
+    int rc = -1, step;
+    if (sqlite_tgt_prepare_one(st,
+                               "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT "
+                               "LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name",
+                               NULL, &stmt) < 0)
+        return -1;
+    while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
+        const char *name = (const char *)sqlite3_column_text(stmt, 0);
+        int loaded = 0;
+        for (size_t i = 0; i < st->ntables && !loaded; i++)
+            loaded = strcmp(st->tables[i].name, name) == 0;
+        if (!loaded && check_table(st, name, v) < 0)
+            goto done;
+    }
+    if (step != SQLITE_DONE) {
+        db_error(&st->diag, "%s", sqlite3_errmsg(st->db));
+        goto done;
+    }
+    rc = 0;
+done:
+    sqlite3_finalize(stmt);
+    return rc;
+}
+
 int sqlite_tgt_check_foreign_keys(sqlite_target *st)
 {
     fk_violation v = {0};
@@ -213,6 +242,8 @@ int sqlite_tgt_check_foreign_keys(sqlite_target *st)
     for (size_t i = 0; i < st->ntables; i++)
         if (check_table(st, st->tables[i].name, &v) < 0)
             goto done;
+    if (st->cleaned && check_other_tables(st, &v) < 0)
+        goto done;
     rc = v.total ? report_violation(st, &v) : 0;
 done:
     free(v.table);

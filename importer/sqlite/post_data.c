@@ -248,6 +248,18 @@ static int create_native_object(sqlite_target *st, const fmt_native_object *o)
     int found = sqlite_catalog_name_holder(st->db, &st->diag, o->name, kind, &obj);
     if (found < 0)
         return -1;
+    if (found && st->opts.clean && strcmp(obj.type, kind) == 0) {
+        /* --clean: the file's view or trigger replaces the target's */
+        db_buf drop = {0};
+        db_buf_printf(&drop, "DROP %s ", o->kind == FMT_NATIVE_VIEW ? "VIEW" : "TRIGGER");
+        db_buf_ident(&drop, obj.name);
+        sqlite_catalog_object_clear(&obj);
+        int rc = drop.oom ? db_oom(&st->diag) : sqlite_tgt_exec_one(st, drop.buf, "--clean");
+        db_buf_free(&drop);
+        if (rc < 0)
+            return -1;
+        found = 0;
+    }
     if (found) {
         db_warn(&st->diag, "%s \"%s\" not created: the target has a %s of that name", kind, o->name,
                 obj.type);

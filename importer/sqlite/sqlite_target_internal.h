@@ -75,6 +75,7 @@ typedef struct {
     int foreign_keys_before; /* -1 = not read */
     char *source_backend;
     int source_is_sqlite;
+    int cleaned;      /* --clean dropped a table: every table's foreign keys are checked */
     int origin_ready; /* the _dbexport_origin table is there (origin.c) */
     sqlite_loss losses[SQLITE_LOSS_COUNT_];
     /* The schema of the table being set up (NULL: the default one), whose

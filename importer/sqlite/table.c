@@ -184,6 +184,21 @@ static int table_begin_named(sqlite_target *st, const fmt_table *t)
         db_error(&st->diag, "table \"%s\": the target has a %s of that name", t->name, obj.type);
         goto done;
     }
+    if (exists && st->opts.clean) {
+        /* foreign keys are off for the import; they are checked at the end,
+         * every table's, and the table's own triggers go with it */
+        db_buf drop = {0};
+        db_buf_add(&drop, "DROP TABLE ");
+        db_buf_ident(&drop, obj.name);
+        int dropped = drop.oom ? db_oom(&st->diag) : sqlite_tgt_exec_one(st, drop.buf, "--clean");
+        db_buf_free(&drop);
+        if (dropped < 0)
+            goto done;
+        sqlite_catalog_object_clear(&obj);
+        memset(&obj, 0, sizeof obj);
+        exists = 0;
+        st->cleaned = 1;
+    }
     if (exists ? use_existing(st, t, &obj, &autoincrement) < 0
                : create_new(st, t, &autoincrement) < 0)
         goto done;
