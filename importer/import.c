@@ -14,6 +14,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "cast.h"
 #include "cli.h"
 #include "doc_reader.h"
 #include "progress.h"
@@ -80,6 +81,7 @@ typedef struct {
     uint64_t table_rows;        /* the file's, in the current table */
     uint64_t target_rows;       /* handed to the target, in the current table */
     db_row_filter *filter;      /* --rows, or NULL */
+    db_casts *casts;            /* --cast, or NULL */
     const fmt_doc_event *event; /* the row being handed on */
     struct timespec started;
     const fmt_header *header;
@@ -165,6 +167,13 @@ static int open_run(import_run *run)
             return -1;
         }
     }
+    if (opts->casts && opts->casts[0]) {
+        char err[512];
+        if (!(run->casts = db_casts_new(opts->casts, err, sizeof err))) {
+            cli_message("error", "%s", err);
+            return -1;
+        }
+    }
     if (fmt_input_open(&run->in, input) < 0) {
         cli_message("error", "%s: %s", opts->input ? opts->input : "stdin",
                     run->in ? fmt_input_errmsg(run->in) : "out of memory");
@@ -217,6 +226,13 @@ static int fail_table(import_run *run, const fmt_table *t)
     return -1;
 }
 
+static void describe_cast(void *ctx, const char *text)
+{
+    char *key = fmt_table_key(ctx);
+    cli_message(NULL, "table \"%s\": %s", key ? key : "?", text);
+    free(key);
+}
+
 static int on_table(import_run *run, const fmt_doc_event *ev)
 {
     const fmt_table *t = ev->table;
@@ -231,11 +247,18 @@ static int on_table(import_run *run, const fmt_doc_event *ev)
         }
         t = &run->trusted_table;
     }
+    const fmt_table *file_table = t; /* what --rows programs see */
+    if (run->casts && db_casts_table(run->casts, t, &t) < 0) {
+        cli_message("error", "out of memory");
+        return -1;
+    }
     if (run->ops->table_begin(run->tgt, t) < 0)
         return fail_table(run, t);
     run->in_table = 1;
     run->target_rows = 0;
-    if (run->filter && db_row_filter_table(run->filter, t) < 0) {
+    if (run->opts->verbose && db_casts_active(run->casts))
+        db_casts_describe(run->casts, describe_cast, (void *)file_table);
+    if (run->filter && db_row_filter_table(run->filter, file_table) < 0) {
         cli_message("error", "%s", db_row_filter_errmsg(run->filter));
         return -1;
     }
@@ -272,6 +295,15 @@ static int row_to_target(void *ctx, const fmt_value *values, const unsigned char
     const fmt_doc_event *ev = run->event;
     db_row_position pos = {++run->target_rows, ev->line, ev->column, ev->offset, ev->row_number};
     db_row_positions_remember(run->recent, &pos);
+    if (db_casts_active(run->casts)) {
+        char why[300];
+        size_t column = 0;
+        if (db_casts_row(run->casts, values, present, &values, &column, why, sizeof why) < 0) {
+            cli_message("error", "%s",
+                        fmt_doc_reader_error_at(run->doc, ev->table->columns[column].name, why));
+            return -1;
+        }
+    }
     table_summary *s = &run->summary[run->nsummary - 1];
     s->rows++;
     for (size_t i = 0; i < s->nvectors; i++) {
@@ -387,6 +419,14 @@ static int finish_target(import_run *run)
         return fail_interrupted();
     if (db_selection_check(&run->selection, "the file", why, sizeof why) < 0) {
         cli_message("error", "%s", why);
+        return -1;
+    }
+    const char *cast = db_casts_unused(run->casts);
+    if (cast) {
+        cli_message("error",
+                    "--cast=%s matches no column of the file; nothing was done, so that a typo "
+                    "cannot leave a column unconverted unnoticed",
+                    cast);
         return -1;
     }
     const char *unused = run->filter ? db_row_filter_unmatched(run->filter) : NULL;
@@ -519,6 +559,7 @@ static void close_run(import_run *run, int failed)
     free(run->summary);
     db_row_positions_free(run->recent);
     db_row_filter_free(run->filter);
+    db_casts_free(run->casts);
     db_selection_free(&run->selection);
     db_untrusted_table_free(&run->trusted_table);
     db_untrusted_header_free(&run->trusted_header);

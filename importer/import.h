@@ -12,6 +12,7 @@ typedef struct {
     const char *const *include_schemas; /* -n patterns */
     const char *const *exclude_schemas; /* -N patterns */
     const char *const *row_filters;     /* --rows "TABLE=PROGRAM" entries, or NULL */
+    const char *const *casts;           /* --cast specs, NULL-terminated, or NULL */
     const char *sql_file;               /* --sql-file: the schema statements, "-" = stdout */
     int verbose;
     db_target_options target_options;

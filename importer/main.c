@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "cast.h"
 #include "cli.h"
 #include "cli_run.h"
 #include "dbdiff.h"
@@ -27,7 +28,8 @@ enum {
     OPT_PRIVILEGES,
     OPT_SQL_FILE,
     OPT_CLEAN,
-    OPT_IF_EXISTS
+    OPT_IF_EXISTS,
+    OPT_CAST
 };
 
 static const cli_option options[] = {
@@ -50,6 +52,10 @@ static const cli_option options[] = {
      "(what depends on it is set aside and put back; never CASCADE)"},
     {"if-exists", OPT_IF_EXISTS, 0, NULL,
      "with --clean, as pg_restore: drop only what exists (always so here)"},
+    {"cast", OPT_CAST, 1, "TABLE.COLUMN:TYPE",
+     "load the column as portable TYPE, converting each value (JSON text to jsonb or array(T), "
+     "a JSON array, float8[] or float32 BLOB to vector(N), text to uuid, timestamptz, ...); "
+     "TYPE:TYPE casts every column of the first type (repeatable)"},
     {"sql-file", OPT_SQL_FILE, 1, "FILE",
      "write the statements the import runs to change the schema to FILE (\"-\": standard "
      "output), as a script to review or replay; with --dry-run, nothing else is written"},
@@ -108,8 +114,9 @@ typedef struct {
     db_import_options opts;
     int verify;
     int if_exists;
-    const char **include, **exclude, **include_schemas, **exclude_schemas, **extensions, **rows;
-    size_t ninclude, nexclude, ninclude_schemas, nexclude_schemas, nextensions, nrows;
+    const char **include, **exclude, **include_schemas, **exclude_schemas, **extensions, **rows,
+        **casts;
+    size_t ninclude, nexclude, ninclude_schemas, nexclude_schemas, nextensions, nrows, ncasts;
 } command_line;
 
 static int parse_on_conflict(db_target_options *t, const char *arg)
@@ -179,6 +186,8 @@ static int parse_option(void *ctx, int c, char **argv)
     case OPT_UNTRUSTED:
         t->untrusted = 1;
         return CLI_GO_ON;
+    case OPT_CAST:
+        return cli_push_pattern(&cl->casts, &cl->ncasts, optarg) < 0 ? 1 : CLI_GO_ON;
     case OPT_CLEAN:
         t->clean = 1;
         return CLI_GO_ON;
@@ -265,6 +274,15 @@ static int check_arguments(command_line *cl, int argc, char **argv)
         cli_message("error", "--verify reads FILE again after the import: give a file, not "
                              "standard input");
         return 2;
+    }
+    if (cl->casts) {
+        char err[512];
+        db_casts *c = db_casts_new(cl->casts, err, sizeof err);
+        if (!c) {
+            cli_message("error", "%s", err);
+            return 2;
+        }
+        db_casts_free(c);
     }
     return check_sql_file(cl);
 }
@@ -360,6 +378,7 @@ int main(int argc, char **argv)
         cl.opts.exclude_schemas = cl.exclude_schemas;
         cl.opts.target_options.extensions = cl.extensions;
         cl.opts.row_filters = cl.rows;
+        cl.opts.casts = cl.casts;
         if (wrong_kind_of_file(cl.opts.input)) {
             rc = 1;
         } else {
@@ -375,5 +394,6 @@ int main(int argc, char **argv)
     free(cl.exclude_schemas);
     free(cl.extensions);
     free(cl.rows);
+    free(cl.casts);
     return rc;
 }
