@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "cast.h"
+#include "reject.h"
 #include "cli.h"
 #include "doc_reader.h"
 #include "progress.h"
@@ -82,6 +83,9 @@ typedef struct {
     uint64_t target_rows;       /* handed to the target, in the current table */
     db_row_filter *filter;      /* --rows, or NULL */
     db_casts *casts;            /* --cast, or NULL */
+    db_rejects *rejects;        /* --max-errors, or NULL */
+    int too_many;               /* more rows refused than --max-errors allows */
+    uint64_t shown;             /* refused rows printed one by one */
     const fmt_doc_event *event; /* the row being handed on */
     struct timespec started;
     const fmt_header *header;
@@ -224,6 +228,33 @@ static int fail_table(import_run *run, const fmt_table *t)
     cli_message("error", "%s", fmt_doc_reader_error_at(run->doc, NULL, what));
     free(key);
     return -1;
+}
+
+#define SHOW_REFUSED 5
+
+/* target_options.reject: a row the target refused, kept by its place in
+ * the file; -1 once more than --max-errors were. */
+static int on_reject(void *ctx, uint64_t row, const char *column, const char *why)
+{
+    import_run *run = ctx;
+    const char *table = run->nsummary ? run->summary[run->nsummary - 1].name : "?";
+    const db_row_position *p = db_row_positions_find(run->recent, row);
+    db_row_position at = p ? *p : (db_row_position){row, 0, 0, 0, row};
+    int rc = db_rejects_add(run->rejects, table, at.file_row, at.line, at.column, at.offset, column,
+                            why);
+    if (rc < 0) {
+        cli_message("error", "out of memory");
+        return -1;
+    }
+    if (rc == 1) {
+        run->too_many = 1;
+        return -1;
+    }
+    if (run->shown++ < SHOW_REFUSED || run->opts->verbose)
+        cli_message("warning", "%s (row left out)",
+                    fmt_doc_reader_describe_row(run->doc, at.file_row, at.line, at.column,
+                                                at.offset, column, why));
+    return 0;
 }
 
 static void describe_cast(void *ctx, const char *text)
@@ -508,9 +539,16 @@ static void report(import_run *run)
         report_untrusted(&run->untrusted);
     report_null_vectors(run);
 
-    uint64_t rows = 0, written = 0, updated = 0, skipped = 0, invalid = 0;
+    uint64_t rows = 0, written = 0, updated = 0, skipped = 0, invalid = 0, rejected = 0;
     for (size_t i = 0; i < run->nsummary; i++) {
         const table_summary *s = &run->summary[i];
+        const char *first = NULL;
+        uint64_t refused = db_rejects_table(run->rejects, s->name, &first);
+        if (refused)
+            cli_message("warning", "table \"%s\": %llu %s refused and left out (first: %s)",
+                        s->name, (unsigned long long)refused, cli_plural(refused, "row", "rows"),
+                        first);
+        rejected += refused;
         rows += s->stats.rows_read;
         written += s->stats.rows_written;
         updated += s->stats.rows_updated;
@@ -528,15 +566,16 @@ static void report(import_run *run)
                     run->nsummary, cli_plural(run->nsummary, "table", "tables"),
                     (unsigned long long)rows, cli_plural(rows, "row", "rows"),
                     (unsigned long long)written, (unsigned long long)skipped);
-    else if (run->opts->verbose || updated || skipped || invalid)
+    else if (run->opts->verbose || updated || skipped || invalid || rejected)
         cli_message(NULL,
                     "imported %zu %s: %llu %s written (%llu inserted, %llu updated), %llu "
-                    "skipped, %llu %s handled by --on-invalid, in %.1f s",
+                    "skipped, %llu refused, %llu %s handled by --on-invalid, in %.1f s",
                     run->nsummary, cli_plural(run->nsummary, "table", "tables"),
                     (unsigned long long)written, cli_plural(written, "row", "rows"),
                     (unsigned long long)(written - updated), (unsigned long long)updated,
-                    (unsigned long long)skipped, (unsigned long long)invalid,
-                    cli_plural(invalid, "value", "values"), seconds_since(&run->started));
+                    (unsigned long long)skipped, (unsigned long long)rejected,
+                    (unsigned long long)invalid, cli_plural(invalid, "value", "values"),
+                    seconds_since(&run->started));
 }
 
 static void close_run(import_run *run, int failed)
@@ -559,10 +598,30 @@ static void close_run(import_run *run, int failed)
     free(run->summary);
     db_row_positions_free(run->recent);
     db_row_filter_free(run->filter);
-    db_casts_free(run->casts);
+    db_casts_free(run->casts); /* run->rejects outlives it: write_rejects */
     db_selection_free(&run->selection);
     db_untrusted_table_free(&run->trusted_table);
     db_untrusted_header_free(&run->trusted_header);
+}
+
+/* After the commit: the refused rows to --reject-file, and the run's
+ * result (DB_IMPORT_REJECTED, or -1 when the file cannot be written). */
+static int write_rejects(import_run *run)
+{
+    uint64_t n = db_rejects_count(run->rejects);
+    const char *file = run->opts->reject_file;
+    if (!file)
+        return DB_IMPORT_REJECTED;
+    char err[1024];
+    if (db_rejects_write(run->rejects, run->opts->input, file, err, sizeof err) < 0) {
+        cli_message("error", "--reject-file: %s (the import itself is %s)", err,
+                    run->opts->target_options.rehearsal ? "rolled back" : "committed");
+        return -1;
+    }
+    cli_message("note", "%llu refused %s written to %s: fix %s and import it again",
+                (unsigned long long)n, cli_plural(n, "row", "rows"), file,
+                cli_plural(n, "it", "them"));
+    return DB_IMPORT_REJECTED;
 }
 
 /* --sql-file: the script's head and its end. */
@@ -613,8 +672,18 @@ int db_import(const db_import_options *opts)
         local.target_options.rehearsal = 1;
     }
     opts = &local;
-    if (open_sql_log(&local) < 0)
+    if (local.reject_rows) {
+        if (!(run.rejects = db_rejects_new(local.max_errors))) {
+            cli_message("error", "out of memory");
+            return -1;
+        }
+        local.target_options.reject = on_reject;
+        local.target_options.reject_ctx = &run;
+    }
+    if (open_sql_log(&local) < 0) {
+        db_rejects_free(run.rejects);
         return -1;
+    }
     run.opts = opts;
     clock_gettime(CLOCK_MONOTONIC, &run.started);
     choose_target(&run);
@@ -624,9 +693,19 @@ int db_import(const db_import_options *opts)
     report(&run);
     rc = 0;
 done:
+    if (run.too_many)
+        cli_message("error",
+                    "more than %llu %s refused (--max-errors=%llu): the import is rolled back",
+                    (unsigned long long)local.max_errors,
+                    cli_plural(local.max_errors, "row was", "rows were"),
+                    (unsigned long long)local.max_errors);
     close_run(&run, rc < 0 || opts->target_options.rehearsal);
     if (close_sql_log(local.target_options.sql_log, local.sql_file, rc < 0,
                       local.target_options.rehearsal) < 0)
         rc = -1;
+    if (rc == 0 && db_rejects_count(run.rejects))
+        rc = write_rejects(&run);
+    db_rejects_free(run.rejects);
+    run.rejects = NULL;
     return rc;
 }

@@ -13,13 +13,21 @@ typedef struct {
     const char *const *exclude_schemas; /* -N patterns */
     const char *const *row_filters;     /* --rows "TABLE=PROGRAM" entries, or NULL */
     const char *const *casts;           /* --cast specs, NULL-terminated, or NULL */
-    const char *sql_file;               /* --sql-file: the schema statements, "-" = stdout */
+    const char *sql_file;
+    /* --max-errors / --reject-file: refused rows left out, up to max_errors
+     * (reject_rows set), and written to reject_file (or not, when NULL) */
+    int reject_rows;
+    uint64_t max_errors;
+    const char *reject_file; /* --sql-file: the schema statements, "-" = stdout */
     int verbose;
     db_target_options target_options;
 } db_import_options;
 
 /* Runs the import, reporting on stderr (and the --dry-run counts on
- * stdout). Returns 0 or <0; on failure the target is as it was. */
+ * stdout). Returns 0, DB_IMPORT_REJECTED when it committed without rows
+ * the target refused (--max-errors), or <0; on failure the target is as
+ * it was. */
+#define DB_IMPORT_REJECTED 1
 int db_import(const db_import_options *opts);
 
 #endif

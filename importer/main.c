@@ -1,6 +1,8 @@
 /* dbimport: loads one interchange file into a database. This file owns the
  * command line; import.c drives the target. */
+#include <errno.h>
 #include <getopt.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,7 +31,9 @@ enum {
     OPT_SQL_FILE,
     OPT_CLEAN,
     OPT_IF_EXISTS,
-    OPT_CAST
+    OPT_CAST,
+    OPT_MAX_ERRORS,
+    OPT_REJECT_FILE
 };
 
 static const cli_option options[] = {
@@ -52,6 +56,13 @@ static const cli_option options[] = {
      "(what depends on it is set aside and put back; never CASCADE)"},
     {"if-exists", OPT_IF_EXISTS, 0, NULL,
      "with --clean, as pg_restore: drop only what exists (always so here)"},
+    {"max-errors", OPT_MAX_ERRORS, 1, "N",
+     "leave out up to N rows the target refuses (a constraint they break, a value it cannot "
+     "hold) and go on; more, and the import is rolled back (default 0: all or nothing); exit 4 "
+     "when rows were left out"},
+    {"reject-file", OPT_REJECT_FILE, 1, "FILE",
+     "write the refused rows to FILE, a document of their own to fix and import again, each "
+     "with its error and position (no limit unless --max-errors)"},
     {"cast", OPT_CAST, 1, "TABLE.COLUMN:TYPE",
      "load the column as portable TYPE, converting each value (JSON text to jsonb or array(T), "
      "a JSON array, float8[] or float32 BLOB to vector(N), text to uuid, timestamptz, ...); "
@@ -105,7 +116,8 @@ static void usage(FILE *f)
                "leaving the target as it was. Keys, indexes and triggers are created after the\n"
                "data; foreign keys are checked at the end.\n"
                "\n"
-               "Exit status: 0 success, 1 import failed (the target is unchanged), 2 bad usage.\n");
+               "Exit status: 0 success, 1 import failed (the target is unchanged), 2 bad usage,\n"
+               "3 --verify found a difference, 4 committed with rows left out (--max-errors).\n");
 }
 
 /* What the command line holds while it is parsed; the lists are
@@ -114,6 +126,7 @@ typedef struct {
     db_import_options opts;
     int verify;
     int if_exists;
+    int max_errors_given;
     const char **include, **exclude, **include_schemas, **exclude_schemas, **extensions, **rows,
         **casts;
     size_t ninclude, nexclude, ninclude_schemas, nexclude_schemas, nextensions, nrows, ncasts;
@@ -185,6 +198,22 @@ static int parse_option(void *ctx, int c, char **argv)
         return CLI_GO_ON;
     case OPT_UNTRUSTED:
         t->untrusted = 1;
+        return CLI_GO_ON;
+    case OPT_MAX_ERRORS: {
+        char *end;
+        errno = 0;
+        unsigned long long n = strtoull(optarg, &end, 10);
+        if (!*optarg || *end || errno || *optarg == '-') {
+            cli_message("error", "--max-errors=%s: give a number of rows (0 or more)", optarg);
+            return 2;
+        }
+        cl->opts.reject_rows = n > 0 || cl->opts.reject_rows;
+        cl->opts.max_errors = (uint64_t)n;
+        cl->max_errors_given = 1;
+        return CLI_GO_ON;
+    }
+    case OPT_REJECT_FILE:
+        cl->opts.reject_file = optarg;
         return CLI_GO_ON;
     case OPT_CAST:
         return cli_push_pattern(&cl->casts, &cl->ncasts, optarg) < 0 ? 1 : CLI_GO_ON;
@@ -274,6 +303,16 @@ static int check_arguments(command_line *cl, int argc, char **argv)
         cli_message("error", "--verify reads FILE again after the import: give a file, not "
                              "standard input");
         return 2;
+    }
+    if (cl->opts.reject_file) {
+        if (!cl->opts.input || strcmp(cl->opts.input, "-") == 0) {
+            cli_message("error", "--reject-file reads FILE again for the refused rows: give a "
+                                 "file, not standard input");
+            return 2;
+        }
+        if (!cl->max_errors_given)
+            cl->opts.max_errors = UINT64_MAX;
+        cl->opts.reject_rows = cl->opts.max_errors > 0;
     }
     if (cl->casts) {
         char err[512];
@@ -383,7 +422,8 @@ int main(int argc, char **argv)
             rc = 1;
         } else {
             note_new_sqlite_file(cl.opts.target);
-            rc = db_import(&cl.opts) < 0 ? 1 : 0;
+            rc = db_import(&cl.opts);
+            rc = rc < 0 ? 1 : rc == DB_IMPORT_REJECTED ? 4 : 0;
             if (rc == 0 && cl.verify)
                 rc = verify(&cl);
         }

@@ -40,6 +40,13 @@ typedef struct {
     int privileges;
     /* --clean: drop the file's tables that exist before creating them */
     int clean;
+    /* --max-errors: a row the target refuses (a value it cannot hold, a
+     * constraint it breaks) is left out and handed to reject, with the
+     * table's row number (as rows were given), the column blamed or NULL,
+     * and why; reject returns -1 to fail the import instead. NULL: all or
+     * nothing. */
+    int (*reject)(void *ctx, uint64_t row, const char *column, const char *why);
+    void *reject_ctx;
     /* --sql-file: where the statements that change the schema are written
      * (the driver opens and closes it), or NULL */
     struct db_sql_log *sql_log;
@@ -51,10 +58,11 @@ typedef struct {
 typedef struct {
     uint64_t rows_read;
     uint64_t rows_written;
-    uint64_t rows_updated; /* of rows_written, --on-conflict=update's updates */
-    uint64_t rows_skipped; /* --on-conflict=skip */
-    uint64_t invalid;      /* values set to NULL or rows left out by --on-invalid */
-    int created;           /* the table did not exist */
+    uint64_t rows_updated;  /* of rows_written, --on-conflict=update's updates */
+    uint64_t rows_skipped;  /* --on-conflict=skip */
+    uint64_t rows_rejected; /* --max-errors: refused by the target, left out */
+    uint64_t invalid;       /* values set to NULL or rows left out by --on-invalid */
+    int created;            /* the table did not exist */
 } db_table_stats;
 
 typedef struct db_target_ops {

@@ -91,6 +91,17 @@ const char *fmt_doc_reader_error_at_row(fmt_doc_reader *r, uint64_t row, uint64_
     return caller_error(r, pos, row, column, what);
 }
 
+const char *fmt_doc_reader_describe_row(fmt_doc_reader *r, uint64_t row, uint64_t line,
+                                        uint64_t column_number, uint64_t offset, const char *column,
+                                        const char *what)
+{
+    int state = r->state;
+    fmt_position pos = {line, column_number, offset};
+    caller_error(r, pos, row, column, what);
+    r->state = state; /* a note, not a failure: the reader goes on */
+    return r->errmsg;
+}
+
 /* ---- input ----------------------------------------------------------- */
 
 int doc_jnext(fmt_doc_reader *r, fmt_json_event *ev)

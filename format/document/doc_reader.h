@@ -68,5 +68,10 @@ const char *fmt_doc_reader_error_at(fmt_doc_reader *r, const char *column, const
 const char *fmt_doc_reader_error_at_row(fmt_doc_reader *r, uint64_t row, uint64_t line,
                                         uint64_t column_number, uint64_t offset, const char *column,
                                         const char *what);
+/* The same message for a row the import goes on without (--max-errors):
+ * the reader does not fail. Valid until the next message. */
+const char *fmt_doc_reader_describe_row(fmt_doc_reader *r, uint64_t row, uint64_t line,
+                                        uint64_t column_number, uint64_t offset, const char *column,
+                                        const char *what);
 
 #endif

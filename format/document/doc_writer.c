@@ -538,11 +538,18 @@ static int write_objects(fmt_json_writer *j, const char *key, fmt_native_kind ki
 
 int fmt_doc_write_end(fmt_doc_writer *w, const fmt_native_object *objects, size_t nobjects)
 {
+    return fmt_doc_write_end_with(w, objects, nobjects, NULL, NULL);
+}
+
+int fmt_doc_write_end_with(fmt_doc_writer *w, const fmt_native_object *objects, size_t nobjects,
+                           int (*extra)(fmt_json_writer *j, void *ctx), void *ctx)
+{
     fmt_json_writer *j = w->json;
     if (fmt_json_writer_object_end(j) < 0 ||
         write_objects(j, "triggers", FMT_NATIVE_TRIGGER, objects, nobjects) < 0 ||
         write_objects(j, "views", FMT_NATIVE_VIEW, objects, nobjects) < 0 ||
-        fmt_json_writer_object_end(j) < 0 || fmt_json_writer_finish(j) < 0)
+        (extra && extra(j, ctx) < 0) || fmt_json_writer_object_end(j) < 0 ||
+        fmt_json_writer_finish(j) < 0)
         return -1;
     return 0;
 }

@@ -27,6 +27,10 @@ int fmt_doc_write_row_present(fmt_doc_writer *w, const fmt_value *values,
 int fmt_doc_write_table_end(fmt_doc_writer *w);
 /* Closes "tables", writes "triggers" and "views", ends the document. */
 int fmt_doc_write_end(fmt_doc_writer *w, const fmt_native_object *objects, size_t nobjects);
+/* The same, with extra top-level members after "views", written by extra
+ * (dbimport's "rejected" list). */
+int fmt_doc_write_end_with(fmt_doc_writer *w, const fmt_native_object *objects, size_t nobjects,
+                           int (*extra)(fmt_json_writer *j, void *ctx), void *ctx);
 const char *fmt_doc_writer_errmsg(const fmt_doc_writer *w);
 
 #endif

@@ -105,12 +105,18 @@ static int flush_copy(pg_target *st)
     return 0;
 }
 
+/* Whether a COPY's rows are kept to be sent again: --on-invalid and
+ * --max-errors take a refused row out of its batch. */
+static int batching(const pg_target *st)
+{
+    return st->opts.on_invalid != DB_ON_INVALID_ERROR || st->opts.reject;
+}
+
 static int start_copy(pg_target *st)
 {
     db_buf b = {0};
     size_t n = 0;
-    if (st->opts.on_invalid != DB_ON_INVALID_ERROR &&
-        pg_target_run(st, "SAVEPOINT " BATCH_SAVEPOINT, 0, NULL, NULL) < 0)
+    if (batching(st) && pg_target_run(st, "SAVEPOINT " BATCH_SAVEPOINT, 0, NULL, NULL) < 0)
         return db_error(&st->diag, "table \"%s\": %s", st->display, st->diag.message);
     db_buf_printf(&b, "COPY %s (", st->staging ? st->staging : st->qname);
     for (size_t i = 0; i < st->ncolumns; i++) {
@@ -261,6 +267,24 @@ static int note_invalid(pg_target *st, uint64_t row, const char *column, const c
     return 0;
 }
 
+/* Takes line n (1-based) out of the batch: a row --max-errors refused. */
+static int drop_batch_line(pg_target *st, uint64_t n)
+{
+    char *start = st->batch.buf, *end = st->batch.buf + st->batch.len;
+    for (uint64_t k = 1; k < n && start && start < end; k++) {
+        start = memchr(start, '\n', (size_t)(end - start));
+        start = start ? start + 1 : NULL;
+    }
+    char *nl = start ? memchr(start, '\n', (size_t)(end - start)) : NULL;
+    if (!nl)
+        return -1;
+    memmove(start, nl + 1, (size_t)(end - nl - 1));
+    st->batch.len -= (size_t)(nl + 1 - start);
+    memmove(&st->batch_rows[n - 1], &st->batch_rows[n], (st->nbatch - n) * sizeof *st->batch_rows);
+    st->nbatch--;
+    return 0;
+}
+
 /* --on-invalid: applies the policy to line n (1-based) of the batch: the
  * row left out, or the column's field replaced by \N. 0, or -1 when it
  * cannot (the column is unknown). */
@@ -274,14 +298,8 @@ static int apply_policy(pg_target *st, uint64_t n, const char *column)
     char *nl = start ? memchr(start, '\n', (size_t)(end - start)) : NULL;
     if (!nl)
         return -1;
-    if (st->opts.on_invalid == DB_ON_INVALID_SKIP_ROW) {
-        memmove(start, nl + 1, (size_t)(end - nl - 1));
-        st->batch.len -= (size_t)(nl + 1 - start);
-        memmove(&st->batch_rows[n - 1], &st->batch_rows[n],
-                (st->nbatch - n) * sizeof *st->batch_rows);
-        st->nbatch--;
-        return 0;
-    }
+    if (st->opts.on_invalid == DB_ON_INVALID_SKIP_ROW)
+        return drop_batch_line(st, n);
     /* the field of that column: its place among the COPY's columns */
     size_t field = 0, i;
     for (i = 0; i < st->ncolumns; i++) {
@@ -331,22 +349,32 @@ int pg_target_end_copy(pg_target *st)
         if (end_copy_once(st, &line, &data_error) == 0) {
             st->batch.len = 0; /* the next COPY starts a new batch */
             st->nbatch = 0;
-            if (st->opts.on_invalid != DB_ON_INVALID_ERROR && st->in_transaction &&
+            if (batching(st) && st->in_transaction &&
                 pg_target_run(st, "RELEASE SAVEPOINT " BATCH_SAVEPOINT, 0, NULL, NULL) < 0)
                 return -1;
             return 0;
         }
-        if (st->opts.on_invalid == DB_ON_INVALID_ERROR || !data_error || !line ||
-            line > st->nbatch || pg_target_connection_lost(st))
+        int policy = st->opts.on_invalid != DB_ON_INVALID_ERROR && data_error;
+        int refuse = st->opts.reject && (data_error || strncmp(st->sqlstate, "23", 2) == 0);
+        if ((!policy && !refuse) || !line || line > st->nbatch || pg_target_connection_lost(st))
             return -1;
         char *why = db_error_take(&st->diag);
         uint64_t row = st->batch_rows[line - 1];
-        if (pg_target_run(st, "ROLLBACK TO SAVEPOINT " BATCH_SAVEPOINT, 0, NULL, NULL) < 0 ||
-            note_invalid(st, row, st->diag.column, why) < 0 ||
-            apply_policy(st, line, st->diag.column) < 0) {
+        if (pg_target_run(st, "ROLLBACK TO SAVEPOINT " BATCH_SAVEPOINT, 0, NULL, NULL) < 0) {
             db_error_restore(&st->diag, why);
             return -1;
         }
+        int handled = policy
+                          ? note_invalid(st, row, st->diag.column, why) < 0 ||
+                                apply_policy(st, line, st->diag.column) < 0
+                          : st->opts.reject(st->opts.reject_ctx, row, st->diag.column, why) < 0 ||
+                                drop_batch_line(st, line) < 0;
+        if (handled) {
+            db_error_restore(&st->diag, why);
+            return -1;
+        }
+        if (!policy)
+            st->stats.rows_rejected++;
         free(why);
         free(st->diag.column);
         st->diag.column = NULL;
@@ -395,6 +423,20 @@ static int row_too_long(const pg_target *st, char *err, size_t errlen)
     return 1;
 }
 
+/* A value the row cannot carry to the server, without --on-invalid: the
+ * row is refused (--max-errors: left out, 0) or fails the import (-1). */
+static int refuse_value(pg_target *st, const char *column, const char *err)
+{
+    if (st->opts.reject &&
+        st->opts.reject(st->opts.reject_ctx, st->stats.rows_read, column, err) == 0) {
+        st->stats.rows_rejected++;
+        return 0;
+    }
+    if (!(st->diag.column = strdup(column)))
+        return db_oom(&st->diag);
+    return db_error(&st->diag, "%s", err);
+}
+
 int pg_target_row(void *state, const fmt_value *values, const unsigned char *present)
 {
     pg_target *st = state;
@@ -418,11 +460,8 @@ int pg_target_row(void *state, const fmt_value *values, const unsigned char *pre
         size_t field_start = st->line.len;
         if (pg_copy_value(&st->line, &values[i], &st->enc[i], err, sizeof err) < 0 ||
             row_too_long(st, err, sizeof err)) {
-            if (st->opts.on_invalid == DB_ON_INVALID_ERROR) {
-                if (!(st->diag.column = strdup(st->columns[i])))
-                    return db_oom(&st->diag);
-                return db_error(&st->diag, "%s", err);
-            }
+            if (st->opts.on_invalid == DB_ON_INVALID_ERROR)
+                return refuse_value(st, st->columns[i], err);
             if (note_invalid(st, st->stats.rows_read, st->columns[i], err) < 0)
                 return -1;
             if (st->opts.on_invalid == DB_ON_INVALID_SKIP_ROW)
@@ -457,7 +496,7 @@ int pg_target_row(void *state, const fmt_value *values, const unsigned char *pre
     else if (flush_copy(st) < 0 || put_copy(st, st->line.buf, st->line.len) < 0)
         return -1;
     st->copy_rows++;
-    if (st->opts.on_invalid != DB_ON_INVALID_ERROR) {
+    if (batching(st)) {
         /* kept, to be sent again if the server rejects one of the batch */
         if (st->nbatch == st->capbatch) {
             size_t cap = st->capbatch ? st->capbatch * 2 : 256;

@@ -44,6 +44,7 @@ typedef struct {
     char *name;        /* constraint or index name, or NULL */
     char *index_qname; /* 'i': "ns"."name" */
     char *match;       /* unnamed 'u'/'f': the start of pg_get_constraintdef, unquoted */
+    int done;          /* run before the rows (--max-errors) */
 } post_item;
 
 typedef struct {
@@ -303,6 +304,9 @@ int pg_target_check_table_expression(pg_target *st, const char *expression, cons
 /* t's identity and serial sequences, kept for finish. */
 int pg_target_collect_sequences(pg_target *st, const fmt_table *t);
 int pg_target_run_post_data(pg_target *st);
+/* --max-errors: the current new table's keys and CHECKs, before its rows,
+ * so that the server refuses a duplicate or a failed CHECK row by row. */
+int pg_target_run_early_constraints(pg_target *st);
 int pg_target_set_sequences(pg_target *st);
 int pg_target_create_native_objects(pg_target *st, const fmt_native_object *objects, size_t n);
 /* Frees what the collect functions kept. */

@@ -334,12 +334,48 @@ static int post_failure(pg_target *st, const post_item *it)
     return db_error(&st->diag, "table \"%s\": %s: %s", it->display, it->what, st->diag.message);
 }
 
+/* One item; 0 or -1. */
+static int run_item(pg_target *st, const post_item *it)
+{
+    if (!it->best_effort) {
+        if (pg_target_run(st, it->sql, 0, NULL, NULL) < 0)
+            return post_failure(st, it);
+        return 0;
+    }
+    int rc = pg_target_run_try(st, it->sql);
+    if (rc < 0)
+        return -1;
+    if (rc == 1 && strncmp(st->sqlstate, "23", 2) == 0)
+        return post_failure(st, it);
+    if (rc == 1)
+        db_warn(&st->diag, "table \"%s\": %s from %s not created: %s", it->display, it->what,
+                st->source_backend ? st->source_backend : "another backend",
+                st->diag.message ? st->diag.message : "");
+    return 0;
+}
+
+int pg_target_run_early_constraints(pg_target *st)
+{
+    for (int phase = PHASE_KEYS; phase <= PHASE_CHECKS; phase++)
+        for (size_t i = 0; i < st->npost; i++) {
+            post_item *it = &st->post[i];
+            if ((int)it->phase != phase || it->done || it->table_existed ||
+                (phase == PHASE_INDEXES && strncmp(it->sql, "CREATE UNIQUE ", 14) != 0) ||
+                strcmp(it->qname, st->qname) != 0)
+                continue;
+            if (run_item(st, it) < 0)
+                return -1;
+            it->done = 1;
+        }
+    return 0;
+}
+
 int pg_target_run_post_data(pg_target *st)
 {
     for (int phase = 0; phase < PHASE_COUNT; phase++) {
         for (size_t i = 0; i < st->npost; i++) {
             const post_item *it = &st->post[i];
-            if ((int)it->phase != phase)
+            if ((int)it->phase != phase || it->done)
                 continue;
             if (it->table_existed) {
                 int found = post_item_exists(st, it);
@@ -348,20 +384,8 @@ int pg_target_run_post_data(pg_target *st)
                 if (found)
                     continue;
             }
-            if (!it->best_effort) {
-                if (pg_target_run(st, it->sql, 0, NULL, NULL) < 0)
-                    return post_failure(st, it);
-                continue;
-            }
-            int rc = pg_target_run_try(st, it->sql);
-            if (rc < 0)
+            if (run_item(st, it) < 0)
                 return -1;
-            if (rc == 1 && strncmp(st->sqlstate, "23", 2) == 0)
-                return post_failure(st, it);
-            if (rc == 1)
-                db_warn(&st->diag, "table \"%s\": %s from %s not created: %s", it->display,
-                        it->what, st->source_backend ? st->source_backend : "another backend",
-                        st->diag.message ? st->diag.message : "");
         }
     }
     return 0;

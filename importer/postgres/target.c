@@ -304,6 +304,9 @@ static int target_table_begin(void *state, const fmt_table *t)
      * existing one is the application's, and is never altered. */
     if (!st->opts.data_only && !st->table_existed && pg_target_collect_post_data(st, t) < 0)
         goto done;
+    if (st->opts.reject && !st->table_existed && !st->opts.dry_run &&
+        pg_target_run_early_constraints(st) < 0)
+        goto done;
     if (pg_target_collect_sequences(st, t) < 0 || record_loaded_table(st) < 0)
         goto done;
     if (st->diag.oom) {

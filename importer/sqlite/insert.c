@@ -362,6 +362,19 @@ int sqlite_tgt_row(void *state, const fmt_value *values, const unsigned char *pr
     if (!stmt || bind_row(st, stmt, values, &blame) < 0)
         goto done;
     int step = step_on_invalid(st, stmt, sqlite3_step(stmt), &skipped);
+    int primary = sqlite3_extended_errcode(st->db) & 0xff;
+    if (step != SQLITE_DONE && st->opts.reject &&
+        (primary == SQLITE_CONSTRAINT || primary == SQLITE_MISMATCH || primary == SQLITE_TOOBIG)) {
+        /* the failed INSERT undid itself; the import goes on without the row */
+        int big = primary == SQLITE_TOOBIG;
+        blame = big ? largest_value(st, values) : blamed_column(st, sqlite3_errmsg(st->db));
+        if (st->opts.reject(st->opts.reject_ctx, st->stats.rows_read, blame,
+                            big ? "row too large for SQLite" : sqlite3_errmsg(st->db)) == 0) {
+            st->stats.rows_rejected++;
+            rc = 0;
+            goto done;
+        }
+    }
     if (step != SQLITE_DONE && sqlite3_extended_errcode(st->db) == SQLITE_TOOBIG) {
         blame = largest_value(st, values);
         db_error(&st->diag, "row too large for SQLite: its record is over the limit of %d bytes",

@@ -15,7 +15,7 @@ check_contains "plural: a table's rows" "$err" 'dbexport: table "u": 2 rows'
 check_contains "plural: the summary" "$err" "dbexport: exported 2 tables, 3 rows to"
 
 err=$("$DBIMPORT" -v "$WORK/b.db" "$WORK/t.json" 2>&1)
-check_contains "dbimport singular" "$err" "imported 1 table: 1 row written (1 inserted, 0 updated), 0 skipped, 0 values"
+check_contains "dbimport singular" "$err" "imported 1 table: 1 row written (1 inserted, 0 updated), 0 skipped, 0 refused, 0 values"
 err=$("$DBIMPORT" --dry-run "$WORK/c.db" "$WORK/a.json" 2>&1 >/dev/null)
 check_contains "dbimport --dry-run plural" "$err" "2 tables, 3 rows"
 
