@@ -558,7 +558,16 @@ static void report(import_run *run)
             printf("%s%s\t%llu\n", db_sql_log_is_stdout(topts->sql_log) ? "-- " : "", s->name,
                    (unsigned long long)s->stats.rows_read);
     }
-    if (topts->rehearsal)
+    if (topts->rehearsal && rejected)
+        cli_message(NULL,
+                    "dry run: %llu %s would be refused (--max-errors), the rest is valid for "
+                    "this target: %zu %s, %llu %s (%llu would be written, %llu skipped), "
+                    "imported and rolled back; nothing was written",
+                    (unsigned long long)rejected, cli_plural(rejected, "row", "rows"),
+                    run->nsummary, cli_plural(run->nsummary, "table", "tables"),
+                    (unsigned long long)rows, cli_plural(rows, "row", "rows"),
+                    (unsigned long long)written, (unsigned long long)skipped);
+    else if (topts->rehearsal)
         cli_message(NULL,
                     "dry run: the file is valid for this target: %zu %s, %llu %s (%llu "
                     "would be written, %llu skipped), imported and rolled back; nothing was "
