@@ -14,6 +14,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "cascade.h"
 #include "cast.h"
 #include "reject.h"
 #include "cli.h"
@@ -84,6 +85,7 @@ typedef struct {
     db_row_filter *filter;      /* --rows, or NULL */
     db_casts *casts;            /* --cast, or NULL */
     db_rejects *rejects;        /* --max-errors, or NULL */
+    db_cascade *cascade;        /* --rows-cascade, or NULL */
     int too_many;               /* more rows refused than --max-errors allows */
     uint64_t shown;             /* refused rows printed one by one */
     const fmt_doc_event *event; /* the row being handed on */
@@ -170,6 +172,10 @@ static int open_run(import_run *run)
             cli_message("error", "%s", err);
             return -1;
         }
+    }
+    if (opts->rows_cascade && !(run->cascade = db_cascade_new())) {
+        cli_message("error", "out of memory");
+        return -1;
     }
     if (opts->casts && opts->casts[0]) {
         char err[512];
@@ -285,6 +291,10 @@ static int on_table(import_run *run, const fmt_doc_event *ev)
     }
     if (run->ops->table_begin(run->tgt, t) < 0)
         return fail_table(run, t);
+    if (run->cascade && db_cascade_table(run->cascade, t) < 0) {
+        cli_message("error", "out of memory");
+        return -1;
+    }
     run->in_table = 1;
     run->target_rows = 0;
     if (run->opts->verbose && db_casts_active(run->casts))
@@ -358,7 +368,10 @@ static int on_row(import_run *run, const fmt_doc_event *ev)
     run->event = ev;
     if (!run->filter)
         return row_to_target(run, ev->values, ev->present);
+    uint64_t before = run->target_rows;
     int rc = db_row_filter_row(run->filter, ev->values, ev->present, row_to_target, run);
+    if (rc == 0 && run->target_rows == before)
+        db_cascade_deleted(run->cascade);
     if (rc == -1)
         cli_message("error", "%s",
                     fmt_doc_reader_error_at(run->doc, db_row_filter_error_column(run->filter),
@@ -441,6 +454,15 @@ static int read_document(import_run *run)
     }
 }
 
+static void note_cascade(void *ctx, const char *table, uint64_t rows)
+{
+    (void)ctx;
+    cli_message("note",
+                "table \"%s\": %llu %s deleted with the rows %s referred to (--rows-cascade)",
+                table, (unsigned long long)rows, cli_plural(rows, "row", "rows"),
+                cli_plural(rows, "it", "they"));
+}
+
 /* Post-data (keys, indexes, native objects unless -a), then the commit. */
 static int finish_target(import_run *run)
 {
@@ -468,6 +490,8 @@ static int finish_target(import_run *run)
                     unused);
         return -1;
     }
+    if (run->cascade && db_cascade_run(run->cascade, run->ops, run->tgt, note_cascade, run) < 0)
+        return fail_target(run);
     if (run->ops->finish(run->tgt, data_only ? NULL : run->objects, data_only ? 0 : run->nobjects,
                          run->header) < 0)
         return fail_target(run);
@@ -608,6 +632,7 @@ static void close_run(import_run *run, int failed)
     db_row_positions_free(run->recent);
     db_row_filter_free(run->filter);
     db_casts_free(run->casts); /* run->rejects outlives it: write_rejects */
+    db_cascade_free(run->cascade);
     db_selection_free(&run->selection);
     db_untrusted_table_free(&run->trusted_table);
     db_untrusted_header_free(&run->trusted_header);

@@ -13,6 +13,7 @@ typedef struct {
     const char *const *exclude_schemas; /* -N patterns */
     const char *const *row_filters;     /* --rows "TABLE=PROGRAM" entries, or NULL */
     const char *const *casts;           /* --cast specs, NULL-terminated, or NULL */
+    int rows_cascade;                   /* --rows-cascade */
     const char *sql_file;
     /* --max-errors / --reject-file: refused rows left out, up to max_errors
      * (reject_rows set), and written to reject_file (or not, when NULL) */

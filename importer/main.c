@@ -33,7 +33,8 @@ enum {
     OPT_IF_EXISTS,
     OPT_CAST,
     OPT_MAX_ERRORS,
-    OPT_REJECT_FILE
+    OPT_REJECT_FILE,
+    OPT_ROWS_CASCADE
 };
 
 static const cli_option options[] = {
@@ -84,6 +85,9 @@ static const cli_option options[] = {
     {"rows", OPT_ROWS, 1, "TABLE=JQ",
      "run the jq program JQ on each row of the tables matching TABLE: it outputs the rows to load "
      "(none deletes, one keeps or changes, more add; repeatable, in order)"},
+    {"rows-cascade", OPT_ROWS_CASCADE, 0, NULL,
+     "with --rows: delete too the rows of other tables that referred, by the file's foreign "
+     "keys, to rows a program deleted (down the chain), each table's count reported"},
     {"extension", OPT_EXTENSION, 1, "NAME",
      "allow creating extension NAME (besides those the column types need; repeatable)"},
     {"no-password", 'w', 0, NULL, "PostgreSQL: never prompt for a password"},
@@ -212,6 +216,9 @@ static int parse_option(void *ctx, int c, char **argv)
         cl->max_errors_given = 1;
         return CLI_GO_ON;
     }
+    case OPT_ROWS_CASCADE:
+        cl->opts.rows_cascade = 1;
+        return CLI_GO_ON;
     case OPT_REJECT_FILE:
         cl->opts.reject_file = optarg;
         return CLI_GO_ON;
@@ -302,6 +309,10 @@ static int check_arguments(command_line *cl, int argc, char **argv)
     if (cl->verify && (!cl->opts.input || strcmp(cl->opts.input, "-") == 0)) {
         cli_message("error", "--verify reads FILE again after the import: give a file, not "
                              "standard input");
+        return 2;
+    }
+    if (cl->opts.rows_cascade && !cl->rows) {
+        cli_message("error", "--rows-cascade follows what --rows programs delete: give --rows");
         return 2;
     }
     if (cl->opts.reject_file) {

@@ -94,6 +94,14 @@ typedef struct db_target_ops {
      * a signal handler, so async-signal-safe; the statement then fails and
      * the driver rolls back. NULL when the backend cannot. */
     void (*interrupt)(void *state);
+    /* --rows-cascade, after the last row: deletes the rows of the table
+     * (namespace, name) whose foreign key columns[n] find no row of the
+     * parent's ref_columns[n] (a key with a NULL in it refers to nothing);
+     * *deleted counts them. 0 or -1. */
+    int (*delete_orphans)(void *state, const char *namespace, const char *name,
+                          const char *const *columns, const char *ref_namespace,
+                          const char *ref_name, const char *const *ref_columns, size_t n,
+                          uint64_t *deleted);
     void (*close)(void *state);
 } db_target_ops;
 

@@ -166,6 +166,11 @@ int pg_target_set_file_sequences(pg_target *st, const fmt_header *h);
 int pg_target_suspend_fks(pg_target *st, const char *oid);
 /* Adds them all again, as they were; a violation is the error. 0 or -1. */
 int pg_target_restore_fks(pg_target *st);
+/* The ops table's delete_orphans (--rows-cascade). */
+int pg_target_delete_orphans(void *state, const char *namespace, const char *name,
+                             const char *const *columns, const char *ref_namespace,
+                             const char *ref_name, const char *const *ref_columns, size_t n,
+                             uint64_t *deleted);
 /* A foreign key of table (quoted) dropped for the load, to add again. */
 int pg_target_keep_fk(pg_target *st, const char *table, const char *display, const char *name,
                       const char *definition, const char *comment);

@@ -476,6 +476,7 @@ static const db_target_ops pg_target_ops = {
     .error_column = db_ops_error_column,
     .error_row = target_error_row,
     .interrupt = target_interrupt,
+    .delete_orphans = pg_target_delete_orphans,
     .close = target_close,
 };
 

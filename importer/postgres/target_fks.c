@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pg_sql.h"
 #include "strlist.h"
 
 int pg_target_suspend_fks(pg_target *st, const char *oid)
@@ -107,4 +108,49 @@ void pg_target_free_fks(pg_target *st)
     free(st->fks);
     st->fks = NULL;
     st->nfks = 0;
+}
+
+/* "DELETE FROM child c WHERE c.a IS NOT NULL AND NOT EXISTS (SELECT 1 FROM
+ * parent p WHERE p.x = c.a)" for the target's dialect: SQLite's is the same
+ * (importer/sqlite/fk_check.c builds it there with its own names). */
+int pg_target_delete_orphans(void *state, const char *namespace, const char *name,
+                             const char *const *columns, const char *ref_namespace,
+                             const char *ref_name, const char *const *ref_columns, size_t n,
+                             uint64_t *deleted)
+{
+    pg_target *st = state;
+    char *child = pg_qualified(namespace, name), *parent = pg_qualified(ref_namespace, ref_name);
+    db_buf b = {0};
+    PGresult *res = NULL;
+    *deleted = 0;
+    if (!child || !parent) {
+        free(child);
+        free(parent);
+        return db_oom(&st->diag);
+    }
+    db_buf_printf(&b, "DELETE FROM %s AS c WHERE", child);
+    for (size_t i = 0; i < n; i++) {
+        db_buf_add(&b, " c.");
+        db_buf_ident(&b, columns[i]);
+        db_buf_add(&b, " IS NOT NULL AND");
+    }
+    db_buf_printf(&b, " NOT EXISTS (SELECT 1 FROM %s AS p WHERE", parent);
+    for (size_t i = 0; i < n; i++) {
+        db_buf_add(&b, i ? " AND p." : " p.");
+        db_buf_ident(&b, ref_columns[i]);
+        db_buf_add(&b, " = c.");
+        db_buf_ident(&b, columns[i]);
+    }
+    db_buf_add(&b, ")");
+    int rc = b.oom ? db_oom(&st->diag) : pg_target_run(st, b.buf, 0, NULL, &res);
+    if (rc == 0) {
+        *deleted = strtoull(PQcmdTuples(res), NULL, 10);
+        PQclear(res);
+    } else {
+        db_error(&st->diag, "--rows-cascade: table \"%s\": %s", name, st->diag.message);
+    }
+    db_buf_free(&b);
+    free(child);
+    free(parent);
+    return rc;
 }

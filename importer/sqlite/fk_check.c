@@ -4,6 +4,7 @@
  * dangling values. */
 #include "sqlite_target_internal.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -249,4 +250,56 @@ done:
     free(v.table);
     free(v.parent);
     return rc;
+}
+
+/* SQLite has no schemas: a table of another one is named by its key. */
+static void add_table(db_buf *b, const char *namespace, const char *name)
+{
+    if (!namespace) {
+        db_buf_ident(b, name);
+        return;
+    }
+    size_t n = strlen(namespace) + strlen(name) + 2;
+    char *key = malloc(n);
+    if (!key) {
+        b->oom = 1;
+        return;
+    }
+    snprintf(key, n, "%s.%s", namespace, name);
+    db_buf_ident(b, key);
+    free(key);
+}
+
+int sqlite_tgt_delete_orphans(void *state, const char *namespace, const char *name,
+                              const char *const *columns, const char *ref_namespace,
+                              const char *ref_name, const char *const *ref_columns, size_t n,
+                              uint64_t *deleted)
+{
+    sqlite_target *st = state;
+    db_buf b = {0};
+    *deleted = 0;
+    db_buf_add(&b, "DELETE FROM ");
+    add_table(&b, namespace, name);
+    db_buf_add(&b, " AS c WHERE");
+    for (size_t i = 0; i < n; i++) {
+        db_buf_add(&b, " c.");
+        db_buf_ident(&b, columns[i]);
+        db_buf_add(&b, " IS NOT NULL AND");
+    }
+    db_buf_add(&b, " NOT EXISTS (SELECT 1 FROM ");
+    add_table(&b, ref_namespace, ref_name);
+    db_buf_add(&b, " AS p WHERE");
+    for (size_t i = 0; i < n; i++) {
+        db_buf_add(&b, i ? " AND p." : " p.");
+        db_buf_ident(&b, ref_columns[i]);
+        db_buf_add(&b, " = c.");
+        db_buf_ident(&b, columns[i]);
+    }
+    db_buf_add(&b, ")");
+    int rc = b.oom ? db_oom(&st->diag) : sqlite_tgt_exec_one(st, b.buf, "--rows-cascade");
+    db_buf_free(&b);
+    if (rc < 0)
+        return -1;
+    *deleted = (uint64_t)sqlite3_changes64(st->db);
+    return 0;
 }

@@ -145,6 +145,11 @@ int sqlite_tgt_check_existing(sqlite_target *st, const fmt_table *t,
 int sqlite_tgt_check_empty(sqlite_target *st, const fmt_table *t, const sqlite_catalog_object *obj);
 /* The conflict target for --on-conflict=update from the existing table. */
 int sqlite_tgt_conflict_key_from_target(sqlite_target *st, const char *table);
+/* The ops table's delete_orphans (--rows-cascade, fk_check.c). */
+int sqlite_tgt_delete_orphans(void *state, const char *namespace, const char *name,
+                              const char *const *columns, const char *ref_namespace,
+                              const char *ref_name, const char *const *ref_columns, size_t n,
+                              uint64_t *deleted);
 
 /* insert.c */
 int sqlite_tgt_row(void *state, const fmt_value *values, const unsigned char *present);

@@ -395,6 +395,7 @@ static const db_target_ops sqlite_target_ops = {
     .errmsg = db_ops_errmsg,
     .error_column = db_ops_error_column,
     .interrupt = target_interrupt,
+    .delete_orphans = sqlite_tgt_delete_orphans,
     .close = target_close,
 };
 

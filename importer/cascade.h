@@ -1,0 +1,30 @@
+/* dbimport --rows-cascade: when a --rows program deletes rows, the rows of
+ * the file's other tables that referred to them through the file's foreign
+ * keys are deleted too, down the chain, as a sanitising run expects
+ * (deleting a tenant's users deletes their orders, then the orders' lines),
+ * instead of the import failing on the orphans at its end. The driver keeps
+ * each loaded table's key and foreign keys; the target deletes the orphans
+ * (db_target_ops.delete_orphans) after the last row and before the post-data
+ * that would check them. */
+#ifndef DB_CASCADE_H
+#define DB_CASCADE_H
+
+#include <stdint.h>
+
+#include "schema.h"
+#include "target.h"
+
+typedef struct db_cascade db_cascade;
+
+db_cascade *db_cascade_new(void);
+void db_cascade_free(db_cascade *c);
+/* A table the import loads (before its rows). 0 or -1 (out of memory). */
+int db_cascade_table(db_cascade *c, const fmt_table *t);
+/* A --rows program deleted a row of the table last given. */
+void db_cascade_deleted(db_cascade *c);
+/* Deletes what refers to deleted rows, until nothing more does; note()
+ * gets each table's count. 0 or -1 (the target's error). */
+int db_cascade_run(db_cascade *c, const db_target_ops *ops, void *target,
+                   void (*note)(void *ctx, const char *table, uint64_t rows), void *ctx);
+
+#endif
