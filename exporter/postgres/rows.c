@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json_compact.h"
 #include "pg_copy_decode.h"
 #include "strlist.h"
 
@@ -240,6 +241,14 @@ static int convert_field(pg_src *s, size_t column, size_t at, size_t len, fmt_va
     case FMT_TYPE_JSONB:
         v->kind = FMT_VALUE_JSON;
         return 0;
+    case FMT_TYPE_JSON: {
+        /* json keeps its text exactly: a compact one travels as its value */
+        int compact = fmt_json_is_compact_jq(text, len, 256);
+        if (compact < 0)
+            return pg_src_fail(s, "out of memory");
+        v->kind = compact ? FMT_VALUE_JSON : FMT_VALUE_TEXT;
+        return 0;
+    }
     case FMT_TYPE_BYTES:
     case FMT_TYPE_VECTOR:
     case FMT_TYPE_HALFVEC:

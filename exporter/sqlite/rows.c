@@ -97,16 +97,17 @@ done:
     return rc;
 }
 
-/* SQLite stores jsonb and array values as JSON text. A text that is
+/* SQLite stores json, jsonb and array values as JSON text. A text that is
  * exactly a JSON value's compact form travels as that value (FMT_VALUE_JSON);
  * any other text, as text (the writer tags it), so no byte is lost. */
 static int json_value(const fmt_type *t, fmt_value *v)
 {
-    if (t->kind != FMT_TYPE_JSONB && t->kind != FMT_TYPE_ARRAY)
+    if (t->kind != FMT_TYPE_JSONB && t->kind != FMT_TYPE_ARRAY && t->kind != FMT_TYPE_JSON)
         return 0;
     if (t->kind == FMT_TYPE_ARRAY && (v->len == 0 || v->bytes[0] != '['))
         return 0;
-    int rc = fmt_json_is_compact(v->bytes, v->len, 256);
+    int rc = t->kind == FMT_TYPE_JSON ? fmt_json_is_compact_jq(v->bytes, v->len, 256)
+                                      : fmt_json_is_compact(v->bytes, v->len, 256);
     if (rc < 0)
         return -1;
     if (rc == 1)

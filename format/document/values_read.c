@@ -368,6 +368,23 @@ static int read_string_value(fmt_doc_reader *r, size_t i, const fmt_json_event *
     return arena_copy(r, i, ev, col);
 }
 
+/* A json column's value that is not a string (since 1.3): an object, array,
+ * number or boolean whose compact text is the column's text, handed over
+ * as FMT_VALUE_JSON (a target stores its text). An object whose first key
+ * begins with '$' is a tagged form, as in any column. */
+static int read_json_column(fmt_doc_reader *r, size_t i, const fmt_json_event *first,
+                            const char *col)
+{
+    if (first->type != FMT_JSON_OBJECT_START)
+        return read_jsonb(r, i, first, NULL, col);
+    fmt_json_event key;
+    if (doc_jnext(r, &key) < 0)
+        return -1;
+    if (key.type == FMT_JSON_KEY && key.text[0] == '$')
+        return read_tagged_body(r, i, col, &key);
+    return read_jsonb(r, i, first, &key, col);
+}
+
 /* Decodes the natural form of a value for column i, whose first event is ev. */
 static int read_value(fmt_doc_reader *r, size_t i, const fmt_json_event *ev)
 {
@@ -385,6 +402,8 @@ static int read_value(fmt_doc_reader *r, size_t i, const fmt_json_event *ev)
         }
         return read_jsonb_value(r, i, ev, col);
     }
+    if (k == FMT_TYPE_JSON && ev->type != FMT_JSON_STRING && ev->type != FMT_JSON_NULL)
+        return read_json_column(r, i, ev, col);
     switch (ev->type) {
     case FMT_JSON_NULL:
         v->kind = FMT_VALUE_NULL;

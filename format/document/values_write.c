@@ -161,6 +161,21 @@ static int is_text_type(fmt_type_kind k)
     }
 }
 
+/* A json column's compact JSON text (FMT_VALUE_JSON): written as the value
+ * itself, so that jq sees an object (docs/FORMAT.md 3.1), unless reading it
+ * back could mean something else: a string is the text itself in a json
+ * column, null is SQL NULL, and an object with a '$' key a tagged form.
+ * Those stay strings, as every text did before 1.3. */
+static int write_json_text(fmt_json_writer *j, const fmt_value *v)
+{
+    int as_text = v->len == 0 || v->bytes[0] == '"' ||
+                  (v->len == 4 && !memcmp(v->bytes, "null", 4)) ||
+                  (v->len >= 3 && !memcmp(v->bytes, "{\"$", 3));
+    if (as_text)
+        return fmt_json_writer_string(j, v->bytes, v->len);
+    return fmt_json_writer_raw_value(j, v->bytes, v->len);
+}
+
 /* Writes v for a column of type t: natural form when lossless, tagged
  * otherwise (docs/FORMAT.md 3.2). Returns -2 for a value the format has no
  * way to carry in that column. */
@@ -218,7 +233,7 @@ int fmt_values_write(fmt_json_writer *j, const fmt_type *t, const fmt_value *v)
         if (k == FMT_TYPE_JSONB)
             return write_jsonb(j, v);
         if (k == FMT_TYPE_JSON)
-            return fmt_json_writer_string(j, v->bytes, v->len);
+            return write_json_text(j, v);
         if (k == FMT_TYPE_ARRAY)
             return fmt_json_writer_raw_value(j, v->bytes, v->len);
         return -2;

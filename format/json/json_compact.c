@@ -1,6 +1,7 @@
 /* See json_compact.h. */
 #include "json_compact.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,7 +25,48 @@ static int compare(void *ctx, const void *buf, size_t n)
     return 0;
 }
 
+/* Whether jq 1.6, which reads every number as a double, writes this one
+ * back as it is: an integer within 2^53, or a decimal without exponent that
+ * is the shortest text of its double. Anything else (1.50, 1e2, -0, 2^63)
+ * jq would rewrite. */
+static int jq_keeps(const char *s, size_t len)
+{
+    char buf[40], out[40];
+    if (len == 0 || len >= sizeof buf)
+        return 0;
+    memcpy(buf, s, len);
+    buf[len] = '\0';
+    const char *p = buf + (buf[0] == '-');
+    if (strcmp(buf, "-0") == 0 || strpbrk(buf, "eE"))
+        return 0;
+    if (!strchr(p, '.')) {
+        size_t digits = strlen(p);
+        return digits < 16 || (digits == 16 && strcmp(p, "9007199254740992") <= 0);
+    }
+    if (buf[len - 1] == '0')
+        return 0;
+    double d = strtod(buf, NULL);
+    for (int precision = 1; precision <= 17; precision++) {
+        snprintf(out, sizeof out, "%.*g", precision, d);
+        if (strtod(out, NULL) == d)
+            return strcmp(out, buf) == 0;
+    }
+    return 0;
+}
+
+static int is_compact(const char *json, size_t len, unsigned max_depth, int jq_stable);
+
 int fmt_json_is_compact(const char *json, size_t len, unsigned max_depth)
+{
+    return is_compact(json, len, max_depth, 0);
+}
+
+int fmt_json_is_compact_jq(const char *json, size_t len, unsigned max_depth)
+{
+    return is_compact(json, len, max_depth, 1);
+}
+
+static int is_compact(const char *json, size_t len, unsigned max_depth, int jq_stable)
 {
     fmt_json_reader_options ropts = FMT_JSON_READER_OPTIONS_INIT;
     fmt_json_writer_options wopts = FMT_JSON_WRITER_OPTIONS_INIT;
@@ -69,6 +111,8 @@ int fmt_json_is_compact(const char *json, size_t len, unsigned max_depth)
             wrc = fmt_json_writer_string(w, ev.text, ev.len);
             break;
         case FMT_JSON_NUMBER:
+            if (jq_stable && !jq_keeps(ev.text, ev.len))
+                goto done; /* rc 0 */
             wrc = fmt_json_writer_number_text(w, ev.text, ev.len);
             break;
         case FMT_JSON_TRUE:

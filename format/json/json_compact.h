@@ -11,5 +11,9 @@
  * exactly those bytes, 0 if it is not (invalid, or differs from its compact
  * form), <0 when out of memory. max_depth bounds nesting. */
 int fmt_json_is_compact(const char *json, size_t len, unsigned max_depth);
+/* The same, and 0 too when a number in it is one jq 1.6 would write back
+ * otherwise (1.50, 1e2, integers past 2^53): a json column's text travels
+ * as its value only when a jq pass over the file cannot change it. */
+int fmt_json_is_compact_jq(const char *json, size_t len, unsigned max_depth);
 
 #endif

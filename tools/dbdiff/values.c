@@ -323,7 +323,10 @@ int dd_value_canon(db_buf *out, const fmt_value *v, const fmt_type *t, const dd_
         break;
     case FMT_TYPE_JSON:
         if (!m->across) {
-            canon_text(out, v, t, m);
+            fmt_value text = *v; /* a compact text travels as its value (1.3) */
+            if (text.kind == FMT_VALUE_JSON)
+                text.kind = FMT_VALUE_TEXT;
+            canon_text(out, &text, t, m);
             break;
         }
         if (canon_json(out, v) < 0) /* across backends json and jsonb meet */
