@@ -398,7 +398,8 @@ static int verify(const command_line *cl)
         .data_only = cl->opts.target_options.data_only,
         .schema_only = cl->opts.target_options.schema_only,
         .selected = cl->include || cl->exclude || cl->include_schemas || cl->exclude_schemas,
-        .file_tables_only = 1};
+        .file_tables_only = 1,
+        .verbose = cl->opts.verbose};
     int rc = dd_diff(&o);
     if (rc == 1)
         cli_message("error", "--verify: the target does not hold what the file holds (the import "

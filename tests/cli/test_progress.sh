@@ -3,7 +3,8 @@
 # import prints whole progress lines every few seconds, so it shows it is
 # alive; a table name's control characters are escaped there as in every
 # message. The input pauses for longer than the interval in the middle, so
-# a line must appear after it whatever the machine's speed.
+# a line must appear after it whatever the machine's speed. dbdiff too,
+# and on a terminal (script(1)) the line it rewrites in place.
 . "$(dirname "$0")/lib.sh"
 need "$SQLITE3"
 
@@ -25,5 +26,56 @@ check_eq "no carriage-return line rewriting in a log" "$(tr -cd '\r' <"$WORK/err
 { sed -n "1,${cut_at}p" "$WORK/doc.json"; sleep 6; sed -n "$((cut_at + 1)),\$p" "$WORK/doc.json"; } |
     "$DBIMPORT" "$WORK/dst2.db" - 2>"$WORK/err"
 check_eq "without -v: no progress lines in a log" "$(grep -c 'rows, ' "$WORK/err")" 0
+
+# dbdiff, the same way: A is the paused pipe, B the database it came from.
+{ sed -n "1,${cut_at}p" "$WORK/doc.json"; sleep 6; sed -n "$((cut_at + 1)),\$p" "$WORK/doc.json"; } |
+    "$DBDIFF" -v - "$WORK/src.db" >"$WORK/out" 2>"$WORK/err"
+check_eq "a paused dbdiff finds the two equal" "$?" 0
+check_contains "dbdiff: a progress line after the pause, escaped" "$(cat "$WORK/err")" \
+    'dbdiff: table "t\x1b[2Jx": 3072 rows, '
+check_contains "dbdiff -v: a line per table with its rows" "$(cat "$WORK/err")" \
+    'dbdiff: table "t\x1b[2Jx": 5000 rows in A, 5000 in B'
+check_eq "dbdiff: no raw escape reaches the log" "$(grep -c "$(printf '\033')" "$WORK/err")" 0
+check_eq "dbdiff: no carriage-return line rewriting in a log" "$(tr -cd '\r' <"$WORK/err" | wc -c)" 0
+check_contains "dbdiff: the report is on stdout, alone" "$(cat "$WORK/out")" "equal: 1 tables"
+{ sed -n "1,${cut_at}p" "$WORK/doc.json"; sleep 6; sed -n "$((cut_at + 1)),\$p" "$WORK/doc.json"; } |
+    "$DBDIFF" - "$WORK/src.db" >/dev/null 2>"$WORK/err"
+check_eq "dbdiff without -v: nothing on stderr of a log" "$(cat "$WORK/err")" ""
+err=$("$DBDIFF" -q -v "$WORK/src.db" "$WORK/src.db" 2>&1); rc=$?
+check_eq "dbdiff -q -v exits 2" "$rc" 2
+check_contains "dbdiff -q -v says why" "$err" "--verbose and --quiet cannot be used together"
+
+# On a terminal (script(1) gives dbdiff one): a line rewritten in place,
+# with the share of A read and an ETA (A is a file of known size, B a
+# pipe that pauses), cleared
+# before the report's lines, which share the terminal; -q shows none.
+if command -v script >/dev/null 2>&1; then
+    "$SQLITE3" "$WORK/tty.db" "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT);
+        WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5000)
+        INSERT INTO t SELECT i, 'value ' || i || hex(zeroblob(150)) FROM n;"
+    "$DBEXPORT" "$WORK/tty.db" -f "$WORK/tty.json"
+    "$SQLITE3" "$WORK/tty.db" "UPDATE t SET v = 'changed' WHERE id = 4000"
+    "$DBEXPORT" "$WORK/tty.db" -f "$WORK/tty2.json"
+    first_row=$(grep -n '^ *{"id":1,' "$WORK/tty.json" | cut -d: -f1)
+    cut_at=$((first_row + 2100))
+    cat >"$WORK/tty.sh" <<TTY
+{ sed -n "1,${cut_at}p" "$WORK/tty.json"; sleep 1; sed -n "$((cut_at + 1)),\\\$p" "$WORK/tty.json"; } |
+    "$DBDIFF" \$1 "$WORK/tty2.json" -
+echo "rc=\$?"
+TTY
+    out=$(script -qfec "bash $WORK/tty.sh" /dev/null </dev/null | tr -d '\r')
+    check_contains "dbdiff on a terminal: a progress line, ETA included" "$out" \
+        $'\033[Kdbdiff: table "t": 3072 rows, '
+    # (A is 1.5 MB, read 256 kB at a time: well inside it at row 3072)
+    share=$(grep -o ' [0-9]*%, [0-9]*:[0-9][0-9] left' <<<"$out" | head -1 | grep -o '[0-9]*%')
+    check "dbdiff on a terminal: the share of A read and the time left ($share)" \
+        test "${share%\%}" -gt 0 -a "${share%\%}" -lt 100
+    check_contains "dbdiff on a terminal: the line is cleared before a report line" "$out" \
+        $'\033[Ktable "t": changed: id=4000: v: "changed" -> "value 4000'
+    check_contains "dbdiff on a terminal: the exit status says different" "$out" "rc=1"
+    out=$(script -qfec "bash $WORK/tty.sh -q" /dev/null </dev/null)
+    check_eq "dbdiff -q on a terminal: no progress line" "$(grep -c 'rows, ' <<<"$out")" 0
+    check_contains "dbdiff -q on a terminal: the exit status still says it" "$out" "rc=1"
+fi
 
 report

@@ -24,7 +24,7 @@ void cli_progress_init(cli_progress *p, const char *program, int enabled, int ve
     p->lines = !tty;
     p->program = program;
     p->total_bytes = total_bytes;
-    p->start = p->last = p->enabled ? now() : 0;
+    p->start = p->last = p->table_start = p->enabled ? now() : 0;
     p->shown = 0;
 }
 
@@ -64,11 +64,19 @@ void cli_progress_update(cli_progress *p, const char *table, uint64_t rows, uint
         return;
     p->last = t;
     double elapsed = t - p->start, rate = elapsed > 0 ? (double)bytes / elapsed : 0;
-    char done[32], speed[32], eta[48] = "";
+    char what[96], eta[48] = "";
     char name[200];
     escape_name(name, sizeof name, table);
-    human(done, sizeof done, (double)bytes);
-    human(speed, sizeof speed, rate);
+    if (!bytes && !p->total_bytes) {
+        /* nothing counts bytes (dbdiff of two databases): the table's rows */
+        double in_table = t - p->table_start;
+        snprintf(what, sizeof what, "%.0f rows/s", in_table > 0 ? (double)rows / in_table : 0);
+    } else {
+        char done[32], speed[32];
+        human(done, sizeof done, (double)bytes);
+        human(speed, sizeof speed, rate);
+        snprintf(what, sizeof what, "%s, %s/s", done, speed);
+    }
     if (p->total_bytes && bytes <= p->total_bytes && rate > 0) {
         double left = (double)(p->total_bytes - bytes) / rate;
         snprintf(eta, sizeof eta, ", %d%%, %d:%02d left",
@@ -76,18 +84,20 @@ void cli_progress_update(cli_progress *p, const char *table, uint64_t rows, uint
                  (int)left % 60);
     }
     if (p->lines) {
-        fprintf(stderr, "%s: table \"%s\": %llu rows, %s, %s/s%s\n", p->program, name,
-                (unsigned long long)rows, done, speed, eta);
+        fprintf(stderr, "%s: table \"%s\": %llu rows, %s%s\n", p->program, name,
+                (unsigned long long)rows, what, eta);
         return;
     }
-    fprintf(stderr, "\r\033[K%s: table \"%s\": %llu rows, %s, %s/s%s", p->program, name,
-            (unsigned long long)rows, done, speed, eta);
+    fprintf(stderr, "\r\033[K%s: table \"%s\": %llu rows, %s%s", p->program, name,
+            (unsigned long long)rows, what, eta);
     p->shown = 1;
     on_screen = p;
 }
 
 void cli_progress_end(cli_progress *p)
 {
+    if (p->enabled)
+        p->table_start = now();
     if (p->shown)
         fprintf(stderr, "\r\033[K");
     p->shown = 0;

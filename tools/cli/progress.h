@@ -2,7 +2,8 @@
  * terminal, one line rewritten in place at most a few times a second; with
  * -v when stderr is not a terminal (| tee import.log, a CI log), a whole
  * line every few seconds, so a long run shows it is alive. Rows, bytes,
- * rate, and an ETA when the total size is known. */
+ * rate, and an ETA when the total size is known; rows and rows per second
+ * when there are no bytes to count. */
 #ifndef DB_CLI_PROGRESS_H
 #define DB_CLI_PROGRESS_H
 
@@ -14,6 +15,7 @@ typedef struct {
     const char *program;
     uint64_t total_bytes; /* 0 when unknown (a pipe, or gzip input) */
     double start, last;   /* seconds, monotonic */
+    double table_start;   /* since the last cli_progress_end: for a rate of rows */
     int shown;            /* a line is on screen */
 } cli_progress;
 
@@ -26,7 +28,9 @@ void cli_progress_init(cli_progress *p, const char *program, int enabled, int ve
 /* Cheap to call per row: looks at the clock only every 1024 calls' worth of
  * rows (rows is the running count). */
 void cli_progress_update(cli_progress *p, const char *table, uint64_t rows, uint64_t bytes);
-/* Clears the line, so messages that follow start on a clean line. */
+/* Clears the line, so messages that follow start on a clean line; the
+ * next table's rate of rows (shown when there are no bytes to count:
+ * bytes and total_bytes 0) is counted from here. */
 void cli_progress_end(cli_progress *p);
 /* Clears whatever progress line is on screen; cli_message calls it
  * before printing, so no message starts in the middle of one. */

@@ -39,6 +39,7 @@ typedef struct {
     saved_key last[2];
     db_buf canon[2], text;
     uint64_t rows[2], only[2], changed, expected;
+    dd_progress *progress;
     char **errmsg;
 } row_merge;
 
@@ -103,10 +104,11 @@ static int advance(row_merge *rm, int s)
     int rc = dd_side_next_row(rm->side[s], &rm->row[s], &rm->present[s]);
     if (rc < 0)
         return fail(rm, "%s", dd_side_errmsg(rm->side[s]));
-    if (rc == 0)
+    if (rc == 0) {
         rm->row[s] = NULL;
-    else
-        rm->rows[s]++;
+    } else if (++rm->rows[s] > rm->rows[!s]) {
+        dd_progress_rows(rm->progress, rm->rows[s]);
+    }
     return 0;
 }
 
@@ -437,9 +439,14 @@ static int compare_as_multisets(row_merge *rm)
 }
 
 int dd_compare_rows(dd_report *r, dd_side *a, const fmt_table *ta, dd_side *b, const fmt_table *tb,
-                    const dd_value_mode *m, char **errmsg)
+                    const dd_value_mode *m, dd_progress *progress, char **errmsg)
 {
-    row_merge rm = {.report = r, .side = {a, b}, .table = {ta, tb}, .mode = m, .errmsg = errmsg};
+    row_merge rm = {.report = r,
+                    .side = {a, b},
+                    .table = {ta, tb},
+                    .mode = m,
+                    .progress = progress,
+                    .errmsg = errmsg};
     int rc;
     *errmsg = NULL;
     if (map_columns(&rm.map, ta, tb) < 0)

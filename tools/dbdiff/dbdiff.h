@@ -37,6 +37,11 @@ int dd_side_next_table(dd_side *s, const fmt_table **t);
 int dd_side_next_row(dd_side *s, const fmt_value **values, const unsigned char **present);
 /* Rows read so far in the current table. */
 uint64_t dd_side_row_number(const dd_side *s);
+/* For the progress line: a file's raw (maybe compressed) bytes read so far
+ * and its size when it is a regular file; 0 and 0 for a database or a
+ * pipe's size. */
+uint64_t dd_side_bytes_read(const dd_side *s);
+uint64_t dd_side_size(const dd_side *s);
 /* A message about the current row, with its position as the reader's
  * errors have it (a file: line, column, byte, table, row). Caller frees;
  * NULL when memory ran out. */
@@ -157,14 +162,22 @@ void dd_compare_header(dd_report *r, const fmt_header *a, const fmt_header *b,
 void dd_compare_objects(dd_report *r, const fmt_native_object *a, size_t na,
                         const fmt_native_object *b, size_t nb, const dd_value_mode *m);
 
+/* ---- diff.c: the progress line (tools/cli/progress.h) ---- */
+
+typedef struct dd_progress dd_progress;
+/* rows: the current table's rows read so far on the side that read more.
+ * Cheap per row; p may be NULL (no progress). */
+void dd_progress_rows(dd_progress *p, uint64_t rows);
+
 /* ---- compare_rows.c ---- */
 
 /* Streams both sides' rows of the current table pair and reports the
  * differences: merged by primary key when both sides have the same one,
  * else as multisets (an order-independent digest). 0, or -1 with *errmsg
- * (the caller frees it) when a side failed or is not in key order. */
+ * (the caller frees it) when a side failed or is not in key order.
+ * progress (may be NULL) hears of each row read. */
 int dd_compare_rows(dd_report *r, dd_side *a, const fmt_table *ta, dd_side *b, const fmt_table *tb,
-                    const dd_value_mode *m, char **errmsg);
+                    const dd_value_mode *m, dd_progress *progress, char **errmsg);
 
 /* ---- diff.c: one comparison ---------------------------------------------- */
 
@@ -175,6 +188,7 @@ typedef struct {
     int data_only, schema_only;
     int selected;         /* a selection was given: views, triggers, types not compared */
     int file_tables_only; /* B's tables that A lacks are not reported (dbimport --verify) */
+    int verbose;          /* a line per table, and progress lines when stderr is no terminal */
 } dd_diff_options;
 
 /* Compares a with b and prints the report on stdout. 0 equal, 1

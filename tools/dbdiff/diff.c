@@ -7,6 +7,17 @@
 #include <string.h>
 
 #include "cli.h"
+#include "progress.h"
+
+/* The progress line of the rows being compared: the current table, and
+ * the bytes of the sides that are files of a known size, for an ETA (or
+ * of all files when none has one; none at all for two databases). */
+struct dd_progress {
+    cli_progress line;
+    dd_side *side[2];
+    int sized[2];
+    const char *table;
+};
 
 /* One run: both sides open, tables merged by key. */
 typedef struct {
@@ -14,7 +25,33 @@ typedef struct {
     dd_side *side[2];
     dd_report *report;
     dd_value_mode mode;
+    dd_progress progress;
 } diff_run;
+
+static void progress_init(diff_run *run)
+{
+    dd_progress *p = &run->progress;
+    uint64_t total = 0;
+    for (int s = 0; s < 2; s++) {
+        p->side[s] = run->side[s];
+        total += dd_side_size(run->side[s]);
+        p->sized[s] = dd_side_size(run->side[s]) > 0;
+    }
+    if (!p->sized[0] && !p->sized[1])
+        p->sized[0] = p->sized[1] = 1;
+    cli_progress_init(&p->line, cli_program(), 1, run->cl->verbose, total);
+}
+
+void dd_progress_rows(dd_progress *p, uint64_t rows)
+{
+    if (!p || !p->line.enabled || (rows & 1023) != 0)
+        return;
+    uint64_t bytes = 0;
+    for (int s = 0; s < 2; s++)
+        if (p->sized[s])
+            bytes += dd_side_bytes_read(p->side[s]);
+    cli_progress_update(&p->line, p->table, rows, bytes);
+}
 
 static int side_error(diff_run *run, int s)
 {
@@ -48,10 +85,19 @@ static int compare_table(diff_run *run, const char *key, const fmt_table *ta, co
         dd_report_table_end(run->report, &none);
         return 0;
     }
-    if (dd_compare_rows(run->report, run->side[0], ta, run->side[1], tb, &run->mode, &msg) < 0) {
+    run->progress.table = key;
+    int rc = dd_compare_rows(run->report, run->side[0], ta, run->side[1], tb, &run->mode,
+                             &run->progress, &msg);
+    cli_progress_end(&run->progress.line);
+    if (rc < 0) {
         cli_message("error", "%s", msg ? msg : "out of memory");
         free(msg);
         return -1;
+    }
+    if (run->cl->verbose) {
+        uint64_t na = dd_side_row_number(run->side[0]), nb = dd_side_row_number(run->side[1]);
+        cli_message(NULL, "table \"%s\": %llu %s in A, %llu in B", key, (unsigned long long)na,
+                    cli_plural(na, "row", "rows"), (unsigned long long)nb);
     }
     return 0;
 }
@@ -119,6 +165,7 @@ int dd_diff(const dd_diff_options *cl)
         cli_message("error", "out of memory");
         goto done;
     }
+    progress_init(&run);
     /* With a selection, a database's source keeps the views and triggers
      * of the selected schemas and a file keeps all: not comparable. */
     int objects = !cl->data_only && !cl->selected && !cl->file_tables_only;
@@ -130,6 +177,7 @@ int dd_diff(const dd_diff_options *cl)
     else
         rc = different;
 done:
+    cli_progress_end(&run.progress.line);
     dd_report_free(run.report);
     dd_side_free(run.side[0]);
     dd_side_free(run.side[1]);

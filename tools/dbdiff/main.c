@@ -29,6 +29,7 @@ static const cli_option options[] = {
     {"show-expected", OPT_SHOW_EXPECTED, 0, NULL,
      "also list the differences expected across backends"},
     {"format", OPT_FORMAT, 1, "FORMAT", "text (default) or json: one JSON document"},
+    {"verbose", 'v', 0, NULL, "a line per table on stderr; progress lines if not a terminal"},
     {"quiet", 'q', 0, NULL, "print nothing; the exit status says it"},
     {"version", 'V', 0, NULL, "print the version and exit"},
     {"help", '?', 0, NULL, "print this help and exit"},
@@ -63,7 +64,7 @@ typedef struct {
     dd_report_options report;
     const char **include, **exclude, **include_schemas, **exclude_schemas;
     size_t ninclude, nexclude, ninclude_schemas, nexclude_schemas;
-    int data_only, schema_only;
+    int data_only, schema_only, verbose;
     const char *a, *b;
 } command_line;
 
@@ -112,6 +113,10 @@ static int parse_option(void *ctx, int c, char **argv)
         return CLI_GO_ON;
     case 'q':
         cl->report.quiet = 1;
+        cli_set_quiet(1); /* no progress line either */
+        return CLI_GO_ON;
+    case 'v':
+        cl->verbose = 1;
         return CLI_GO_ON;
     case OPT_SHOW_EXPECTED:
         cl->report.show_expected = 1;
@@ -140,6 +145,10 @@ static int parse_command_line(command_line *cl, int argc, char **argv)
         cli_message("error", "--schema-only and --data-only cannot be used together");
         return 2;
     }
+    if (cl->verbose && cl->report.quiet) {
+        cli_message("error", "--verbose and --quiet cannot be used together");
+        return 2;
+    }
     if (strcmp(argv[optind], "-") == 0 && strcmp(argv[optind + 1], "-") == 0) {
         cli_message("error", "only one of A and B can be standard input");
         return 2;
@@ -161,6 +170,7 @@ static int run_diff(const command_line *cl)
                          .report = cl->report,
                          .data_only = cl->data_only,
                          .schema_only = cl->schema_only,
+                         .verbose = cl->verbose,
                          .selected = cl->include || cl->exclude || cl->include_schemas ||
                                      cl->exclude_schemas};
     return dd_diff(&o);

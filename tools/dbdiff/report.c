@@ -12,6 +12,7 @@
 #include "dbdiff.h"
 #include "diag.h"
 #include "json_writer.h"
+#include "progress.h"
 
 struct dd_report {
     dd_report_options opts;
@@ -30,6 +31,7 @@ struct dd_report {
 static int stdout_sink(void *ctx, const void *buf, size_t len)
 {
     (void)ctx;
+    cli_progress_clear(); /* stdout and stderr may share a terminal */
     return fwrite(buf, 1, len, stdout) == len ? 0 : -1;
 }
 
@@ -48,6 +50,7 @@ static void line(const char *fmt, ...)
         cli_message("error", "out of memory");
         return;
     }
+    cli_progress_clear();
     size_t n = strlen(text);
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)text[i];

@@ -213,6 +213,16 @@ uint64_t dd_side_row_number(const dd_side *s)
     return s->row_number;
 }
 
+uint64_t dd_side_bytes_read(const dd_side *s)
+{
+    return s->in ? fmt_input_raw_offset(s->in) : 0;
+}
+
+uint64_t dd_side_size(const dd_side *s)
+{
+    return s->in ? fmt_input_size(s->in) : 0;
+}
+
 /* A file's tables must come in document order for the merge by name:
  * dbexport writes them so, and jq -S keeps it. */
 static int check_file_order(dd_side *s, const fmt_table *t, const fmt_doc_event *ev)
