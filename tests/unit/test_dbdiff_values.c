@@ -164,6 +164,34 @@ static void test_key_order(void)
     CHECK(dd_value_key_cmp(&a, &a) == 0);
 }
 
+/* Numeric keys a double cannot tell apart are ordered by their exact
+ * value: a PostgreSQL numeric key beyond 2^53 must not look like a
+ * duplicate (or an order error) to the merge. */
+static void test_exact_key_order(void)
+{
+    fmt_value big1 = bytes(FMT_VALUE_DECIMAL, "100000000000000000001"),
+              big2 = bytes(FMT_VALUE_DECIMAL, "100000000000000000002");
+    CHECK(dd_value_key_cmp(&big1, &big2) < 0 && dd_value_key_cmp(&big2, &big1) > 0);
+    fmt_value neg1 = bytes(FMT_VALUE_DECIMAL, "-100000000000000000001"),
+              neg2 = bytes(FMT_VALUE_DECIMAL, "-100000000000000000002");
+    CHECK(dd_value_key_cmp(&neg2, &neg1) < 0);
+    fmt_value odd = integer(9007199254740993), even = bytes(FMT_VALUE_DECIMAL, "9007199254740992");
+    CHECK(dd_value_key_cmp(&even, &odd) < 0 && dd_value_key_cmp(&odd, &even) > 0);
+    fmt_value odd_text = bytes(FMT_VALUE_DECIMAL, "9007199254740993.0");
+    CHECK(dd_value_key_cmp(&odd, &odd_text) == 0);
+    fmt_value scaled = bytes(FMT_VALUE_DECIMAL, "2.50"), plain = bytes(FMT_VALUE_DECIMAL, "2.5");
+    CHECK(dd_value_key_cmp(&scaled, &plain) == 0); /* the scale is not the value */
+    fmt_value long1 = bytes(FMT_VALUE_DECIMAL, "0.12345678901234567890"),
+              long2 = bytes(FMT_VALUE_DECIMAL, "0.1234567890123456789");
+    CHECK(dd_value_key_cmp(&long2, &long1) == 0);
+    fmt_value long3 = bytes(FMT_VALUE_DECIMAL, "0.12345678901234567891");
+    CHECK(dd_value_key_cmp(&long1, &long3) < 0);
+    fmt_value zero = bytes(FMT_VALUE_DECIMAL, "0.00"), izero = integer(0);
+    CHECK(dd_value_key_cmp(&zero, &izero) == 0);
+    fmt_value inf = bytes(FMT_VALUE_DECIMAL, "Infinity");
+    CHECK(dd_value_key_cmp(&big2, &inf) < 0 && dd_value_key_cmp(&inf, &inf) == 0);
+}
+
 static void test_decimal_canon(void)
 {
     static const char *const same[][2] = {
@@ -192,6 +220,7 @@ int main(void)
     test_arrays();
     test_blobs();
     test_key_order();
+    test_exact_key_order();
     test_decimal_canon();
     return check_report();
 }

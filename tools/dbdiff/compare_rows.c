@@ -11,14 +11,17 @@
 
 #include "dbdiff.h"
 #include "diag.h"
+#include "sqlite_types.h"
 
 typedef struct {
     size_t n;       /* columns both sides have (generated ones left out) */
     size_t *ia;     /* their index in A's table */
     size_t *ib;     /* in B's */
-    size_t nkey;    /* 0: no common primary key */
+    size_t nkey;    /* 0: no common primary key, or one the sides order apart */
     size_t *key_ia; /* the key's columns */
     size_t *key_ib;
+    unsigned char *key_as_text; /* per key column: both sides sort it as text */
+    char *unkeyed;              /* why the rows are compared as multisets */
 } column_map;
 
 /* A copy of the previous row's key, for the order check. */
@@ -49,6 +52,8 @@ static void map_free(column_map *m)
     free(m->ib);
     free(m->key_ia);
     free(m->key_ib);
+    free(m->key_as_text);
+    free(m->unkeyed);
 }
 
 static int find_stored(const fmt_table *t, const char *name, size_t *at)
@@ -92,6 +97,51 @@ static int map_columns(column_map *m, const fmt_table *a, const fmt_table *b)
     return 0;
 }
 
+/* Whether side s sorts column col as text: a SQLite column of TEXT
+ * affinity holds every value as text, in bytewise order, whatever its
+ * portable type. A PostgreSQL numeric becomes "DECIMAL TEXT" there, to stay
+ * exact, so its copy sorts "10" before "2", and a file from that copy is in
+ * that order too, although its values are decimals. Elsewhere, and in
+ * other SQLite columns, numbers sort by value. */
+static int sorts_as_text(const fmt_table *t, size_t col, int sqlite)
+{
+    const char *declared = t->columns[col].native_type;
+    return sqlite && declared && sqlite_type_affinity(declared) == DB_SQLITE_AFFINITY_TEXT;
+}
+
+/* Merging needs both sides in one key order. Where a key column sorts as
+ * text on one side and by value on the other, no merge in constant memory
+ * can pair the rows: the table is compared as a multiset instead, and the
+ * note says why. 0, or -1 when memory ran out. */
+static int check_key_orders(column_map *m, const fmt_table *a, const fmt_table *b,
+                            const dd_value_mode *mode)
+{
+    if (!m->nkey) {
+        int both = a->primary_key && a->primary_key->ncolumns && b->primary_key &&
+                   b->primary_key->ncolumns;
+        m->unkeyed = db_format("%s", both ? "the primary keys differ" : "no primary key");
+        return m->unkeyed ? 0 : -1;
+    }
+    if (!(m->key_as_text = calloc(m->nkey, 1)))
+        return -1;
+    for (size_t k = 0; k < m->nkey; k++) {
+        int ta = sorts_as_text(a, m->key_ia[k], mode->sqlite_side[0]);
+        int tb = sorts_as_text(b, m->key_ib[k], mode->sqlite_side[1]);
+        if (ta == tb) {
+            m->key_as_text[k] = (unsigned char)ta;
+            continue;
+        }
+        m->unkeyed = db_format("key column \"%s\" sorts as text in %c (SQLite %s) and by value in "
+                               "%c, so rows cannot be paired by key",
+                               a->columns[m->key_ia[k]].name, ta ? 'A' : 'B',
+                               (ta ? a : b)->columns[ta ? m->key_ia[k] : m->key_ib[k]].native_type,
+                               ta ? 'B' : 'A');
+        m->nkey = 0;
+        return m->unkeyed ? 0 : -1;
+    }
+    return 0;
+}
+
 static int fail(row_merge *rm, const char *fmt, const char *detail)
 {
     *rm->errmsg = db_format(fmt, detail);
@@ -117,11 +167,26 @@ static const size_t *key_columns(const row_merge *rm, int s)
     return s ? rm->map.key_ib : rm->map.key_ia;
 }
 
-static int compare_keys(const fmt_value *a, const size_t *ka, const fmt_value *b, const size_t *kb,
-                        size_t n)
+/* Key column k of two rows, in the order both sides sort it: as text
+ * (the bytes of a text or a decimal's digits), or numbers by value. */
+static int key_cmp(const column_map *m, size_t k, const fmt_value *a, const fmt_value *b)
 {
-    for (size_t k = 0; k < n; k++) {
-        int c = dd_value_key_cmp(&a[ka[k]], &b[kb[k]]);
+    int text_a = a->kind == FMT_VALUE_TEXT || a->kind == FMT_VALUE_DECIMAL;
+    int text_b = b->kind == FMT_VALUE_TEXT || b->kind == FMT_VALUE_DECIMAL;
+    if (!m->key_as_text[k] || !text_a || !text_b)
+        return dd_value_key_cmp(a, b);
+    size_t n = a->len < b->len ? a->len : b->len;
+    int c = n ? memcmp(a->bytes, b->bytes, n) : 0;
+    if (c)
+        return c < 0 ? -1 : 1;
+    return a->len < b->len ? -1 : a->len > b->len;
+}
+
+static int compare_keys(const row_merge *rm)
+{
+    const column_map *m = &rm->map;
+    for (size_t k = 0; k < m->nkey; k++) {
+        int c = key_cmp(m, k, &rm->row[0][m->key_ia[k]], &rm->row[1][m->key_ib[k]]);
         if (c)
             return c;
     }
@@ -165,7 +230,7 @@ static int check_order(row_merge *rm, int s)
     const size_t *k = key_columns(rm, s);
     if (last->set) {
         for (size_t i = 0; i < rm->map.nkey; i++) {
-            int c = dd_value_key_cmp(&last->values[i], &rm->row[s][k[i]]);
+            int c = key_cmp(&rm->map, i, &last->values[i], &rm->row[s][k[i]]);
             if (c < 0)
                 break;
             if (c > 0 || i + 1 == rm->map.nkey) {
@@ -310,10 +375,7 @@ static int merge_by_key(row_merge *rm)
     if (step(rm, 0) < 0 || step(rm, 1) < 0)
         return -1;
     while (rm->row[0] || rm->row[1]) {
-        int c = !rm->row[0]   ? 1
-                : !rm->row[1] ? -1
-                              : compare_keys(rm->row[0], rm->map.key_ia, rm->row[1], rm->map.key_ib,
-                                             rm->map.nkey);
+        int c = !rm->row[0] ? 1 : !rm->row[1] ? -1 : compare_keys(rm);
         if (c == 0) {
             if (compare_matched(rm) < 0 || step(rm, 0) < 0 || step(rm, 1) < 0)
                 return -1;
@@ -427,11 +489,13 @@ static int compare_as_multisets(row_merge *rm)
     if (rc == 0 && first_difference) {
         int equal =
             rm->rows[0] == rm->rows[1] && d[0].sum[0] == d[1].sum[0] && d[0].sum[1] == d[1].sum[1];
-        char *note = db_format(equal ? "no primary key: the same rows in another order"
-                                     : "no primary key: the rows differ (compared as multisets; "
-                                       "first difference in file order at row %llu: %s)",
-                               (unsigned long long)first_difference, where.buf ? where.buf : "");
-        dd_report_rows_note(rm->report, note ? note : "no primary key: the rows differ", !equal);
+        char *note =
+            equal ? db_format("%s: the same rows in another order", rm->map.unkeyed)
+                  : db_format("%s: the rows differ (compared as multisets; first difference in "
+                              "file order at row %llu: %s)",
+                              rm->map.unkeyed, (unsigned long long)first_difference,
+                              where.buf ? where.buf : "");
+        dd_report_rows_note(rm->report, note ? note : "the rows differ", !equal);
         free(note);
     }
     db_buf_free(&where);
@@ -449,7 +513,7 @@ int dd_compare_rows(dd_report *r, dd_side *a, const fmt_table *ta, dd_side *b, c
                     .errmsg = errmsg};
     int rc;
     *errmsg = NULL;
-    if (map_columns(&rm.map, ta, tb) < 0)
+    if (map_columns(&rm.map, ta, tb) < 0 || check_key_orders(&rm.map, ta, tb, m) < 0)
         rc = fail(&rm, "%s", "out of memory");
     else
         rc = rm.map.nkey ? merge_by_key(&rm) : compare_as_multisets(&rm);

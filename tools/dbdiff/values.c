@@ -6,6 +6,7 @@
 #include <ctype.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "dbdiff.h"
@@ -398,6 +399,51 @@ static double as_double(const fmt_value *v)
     return d;
 }
 
+/* Two canonical decimals (dd_decimal_canon: "0", or a sign, the significant
+ * digits and "e" with the place of the decimal point) by value. */
+static int canon_decimal_cmp(const char *a, const char *b)
+{
+    int sa = a[0] == '-' ? -1 : strcmp(a, "0") != 0, sb = b[0] == '-' ? -1 : strcmp(b, "0") != 0;
+    if (sa != sb || sa == 0)
+        return sa < sb ? -1 : sa > sb;
+    a += sa < 0;
+    b += sb < 0;
+    const char *ea = strchr(a, 'e'), *eb = strchr(b, 'e');
+    long long pa = ea ? strtoll(ea + 1, NULL, 10) : 0, pb = eb ? strtoll(eb + 1, NULL, 10) : 0;
+    int c = pa < pb ? -1 : pa > pb;
+    if (!c) {
+        size_t la = ea ? (size_t)(ea - a) : strlen(a), lb = eb ? (size_t)(eb - b) : strlen(b);
+        c = memcmp(a, b, la < lb ? la : lb);
+        c = c ? (c < 0 ? -1 : 1) : (la < lb ? -1 : la > lb);
+    }
+    return sa < 0 ? -c : c;
+}
+
+/* Integers and decimals that a double cannot tell apart (beyond 2^53, or
+ * past 17 digits), by their exact decimal value. */
+static int exact_number_cmp(const fmt_value *a, const fmt_value *b)
+{
+    char ia[24], ib[24];
+    const char *ta = a->bytes, *tb = b->bytes;
+    size_t la = a->len, lb = b->len;
+    if (a->kind == FMT_VALUE_INTEGER)
+        la = (size_t)fmt_int64_format(ia, a->i), ta = ia;
+    if (b->kind == FMT_VALUE_INTEGER)
+        lb = (size_t)fmt_int64_format(ib, b->i), tb = ib;
+    if (la == lb && memcmp(ta, tb, la) == 0)
+        return 0;
+    db_buf ca = {0}, cb = {0};
+    int c = 0;
+    if (dd_decimal_canon(&ca, ta, la) == 0 && dd_decimal_canon(&cb, tb, lb) == 0 &&
+        db_buf_reserve(&ca, 1) == 0 && db_buf_reserve(&cb, 1) == 0) {
+        ca.buf[ca.len] = cb.buf[cb.len] = 0;
+        c = canon_decimal_cmp(ca.buf, cb.buf);
+    }
+    db_buf_free(&ca);
+    db_buf_free(&cb);
+    return c;
+}
+
 int dd_value_key_cmp(const fmt_value *a, const fmt_value *b)
 {
     int ra = class_rank(a), rb = class_rank(b);
@@ -409,7 +455,11 @@ int dd_value_key_cmp(const fmt_value *a, const fmt_value *b)
         if (a->kind == FMT_VALUE_INTEGER && b->kind == FMT_VALUE_INTEGER)
             return a->i < b->i ? -1 : a->i > b->i;
         double x = as_double(a), y = as_double(b);
-        return x < y ? -1 : x > y;
+        if (x < y || x > y)
+            return x < y ? -1 : 1;
+        int exact = (a->kind == FMT_VALUE_INTEGER || a->kind == FMT_VALUE_DECIMAL) &&
+                    (b->kind == FMT_VALUE_INTEGER || b->kind == FMT_VALUE_DECIMAL) && x == x;
+        return exact ? exact_number_cmp(a, b) : 0;
     }
     size_t n = a->len < b->len ? a->len : b->len;
     int c = n ? memcmp(a->bytes, b->bytes, n) : 0;
