@@ -521,6 +521,7 @@ static void report_untrusted(const db_untrusted_report *u)
         {u->domain_expressions, "domain defaults and CHECKs"},
         {u->policies,
          "row-level security policies (row-level security stays on: their rows stay hidden)"},
+        {u->functions, "functions and procedures"},
         {u->views, "views"},
         {u->triggers, "triggers"},
     };

@@ -25,6 +25,7 @@ enum {
     OPT_REQUIRE_EMPTY,
     OPT_UNTRUSTED,
     OPT_EXTENSION,
+    OPT_TRUST_FUNCTION,
     OPT_ROWS,
     OPT_VERIFY,
     OPT_PRIVILEGES,
@@ -90,6 +91,9 @@ static const cli_option options[] = {
      "keys, to rows a program deleted (down the chain), each table's count reported"},
     {"extension", OPT_EXTENSION, 1, "NAME",
      "allow creating extension NAME (besides those the column types need; repeatable)"},
+    {"trust-function", OPT_TRUST_FUNCTION, 1, "NAME",
+     "let defaults, CHECKs and indexes call the file's function NAME (or SCHEMA.NAME) whatever "
+     "its body does (see docs/SECURITY.md; repeatable)"},
     {"no-password", 'w', 0, NULL, "PostgreSQL: never prompt for a password"},
     {"password", 'W', 0, NULL, "PostgreSQL: prompt for a password before connecting"},
     {"verbose", 'v', 0, NULL, "report each table and its row count on stderr"},
@@ -133,7 +137,9 @@ typedef struct {
     int max_errors_given;
     const char **include, **exclude, **include_schemas, **exclude_schemas, **extensions, **rows,
         **casts;
-    size_t ninclude, nexclude, ninclude_schemas, nexclude_schemas, nextensions, nrows, ncasts;
+    const char **trusted;
+    size_t ninclude, nexclude, ninclude_schemas, nexclude_schemas, nextensions, nrows, ncasts,
+        ntrusted;
 } command_line;
 
 static int parse_on_conflict(db_target_options *t, const char *arg)
@@ -238,6 +244,8 @@ static int parse_option(void *ctx, int c, char **argv)
         return CLI_GO_ON;
     case OPT_EXTENSION:
         return cli_push_pattern(&cl->extensions, &cl->nextensions, optarg) < 0 ? 1 : CLI_GO_ON;
+    case OPT_TRUST_FUNCTION:
+        return cli_push_pattern(&cl->trusted, &cl->ntrusted, optarg) < 0 ? 1 : CLI_GO_ON;
     case OPT_VERIFY:
         cl->verify = 1;
         return CLI_GO_ON;
@@ -428,6 +436,7 @@ int main(int argc, char **argv)
         cl.opts.include_schemas = cl.include_schemas;
         cl.opts.exclude_schemas = cl.exclude_schemas;
         cl.opts.target_options.extensions = cl.extensions;
+        cl.opts.target_options.trusted_functions = cl.trusted;
         cl.opts.row_filters = cl.rows;
         cl.opts.casts = cl.casts;
         if (wrong_kind_of_file(cl.opts.input)) {
@@ -445,6 +454,7 @@ int main(int argc, char **argv)
     free(cl.include_schemas);
     free(cl.exclude_schemas);
     free(cl.extensions);
+    free(cl.trusted);
     free(cl.rows);
     free(cl.casts);
     return rc;

@@ -53,6 +53,10 @@ typedef struct {
     /* --extension=NAME: extensions the user allows to be created besides
      * those the file's column types need (NULL-terminated, or NULL). */
     const char *const *extensions;
+    /* --trust-function=NAME: file functions ("name" in any schema, or
+     * "schema.name") an import-time expression may call whatever their body
+     * (NULL-terminated, or NULL). */
+    const char *const *trusted_functions;
 } db_target_options;
 
 typedef struct {

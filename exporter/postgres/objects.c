@@ -164,7 +164,10 @@ static int load_triggers(pg_src *s, fmt_native_object **list, size_t *n)
         "SELECT t.tgrelid, t.tgname, pg_catalog.pg_get_triggerdef(t.oid), "
         "t.tgfoid::pg_catalog.regproc, n.nspname, c.relname, "
         "(SELECT p.pronamespace = 'pg_catalog'::pg_catalog.regnamespace "
-        "FROM pg_catalog.pg_proc p WHERE p.oid = t.tgfoid) "
+        "FROM pg_catalog.pg_proc p WHERE p.oid = t.tgfoid), "
+        "(SELECT fn.nspname FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace fn "
+        "ON fn.oid = p.pronamespace JOIN pg_catalog.pg_language l ON l.oid = p.prolang "
+        "WHERE p.oid = t.tgfoid AND l.lanname IN ('sql', 'plpgsql')) "
         "FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid "
         "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
         "WHERE NOT t.tgisinternal ORDER BY t.tgname COLLATE \"C\"";
@@ -180,8 +183,10 @@ static int load_triggers(pg_src *s, fmt_native_object **list, size_t *n)
             continue;
         }
         table = pg_relation_key(PQgetvalue(res, r, 4), PQgetvalue(res, r, 5));
-        /* A built-in trigger function is on every server. */
+        /* A built-in trigger function is on every server; one in sql or
+         * plpgsql of an exported schema travels in "functions". */
         if (table && !pg_src_bool_val(res, r, 6) &&
+            !(!PQgetisnull(res, r, 7) && pg_src_schema_selected(s, PQgetvalue(res, r, 7))) &&
             pg_src_warn(s,
                         "trigger \"%s\" on \"%s\" uses function %s(), which is not "
                         "carried",

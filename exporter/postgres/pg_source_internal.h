@@ -65,10 +65,11 @@ typedef struct {
     char *server_version;
     char *database;
 
-    bool schema_read;    /* the tables were listed once: warnings, types, selected */
-    bool objects_listed; /* native_objects ran once: its warnings are there */
-    bool quiet;          /* a second listing: its warnings are already there */
-    fmt_table **cached;  /* the first listing, until tables() takes it */
+    bool schema_read;      /* the tables were listed once: warnings, types, selected */
+    bool objects_listed;   /* native_objects ran once: its warnings are there */
+    bool functions_listed; /* load_functions ran once: its warnings too */
+    bool quiet;            /* a second listing: its warnings are already there */
+    fmt_table **cached;    /* the first listing, until tables() takes it */
     size_t ncached;
     char **selected_oids; /* the exported tables, as text oids */
     char **selected_keys;
@@ -116,6 +117,10 @@ int pg_src_load_privileges(pg_src *s, const char *oid, fmt_table *t);
 /* sequences.c: the stand-alone sequences of the selected schemas into
  * h->sequences. 0 or -1. */
 int pg_src_load_sequences(pg_src *s, fmt_header *h);
+/* functions.c: the functions and procedures (sql, plpgsql) of the selected
+ * schemas into h->functions, the types they use noted; the others are
+ * reported. 0 or -1. */
+int pg_src_load_functions(pg_src *s, fmt_header *h);
 /* A field, NULL when SQL NULL; a copy of it; whether it is true. */
 const char *pg_src_val(const PGresult *res, int row, int col);
 char *pg_src_dup_val(const PGresult *res, int row, int col);

@@ -266,6 +266,16 @@ static int src_header(void *state, fmt_header *h)
     if (!h->source_backend || !h->source_version || !h->source_database) {
         return pg_src_fail(s, "out of memory");
     }
+    for (i = 0; i < h->nfunctions; i++) {
+        fmt_function_clear(&h->functions[i]);
+    }
+    free(h->functions);
+    h->functions = NULL;
+    h->nfunctions = 0;
+    /* first: the types of their arguments join the header's */
+    if (pg_src_load_functions(s, h) < 0) {
+        return -1;
+    }
     for (i = 0; i < s->nextensions; i++) {
         if (fmt_strings_push(&h->extensions, &h->nextensions, fmt_strdup(s->extensions[i])) < 0) {
             return pg_src_fail(s, "out of memory");

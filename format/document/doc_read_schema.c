@@ -135,9 +135,9 @@ static int read_native_objects(fmt_doc_reader *r, fmt_native_kind kind, const ch
 
 int doc_is_header_key(const fmt_json_event *key)
 {
-    static const char *const keys[] = {"format",     "format_version", "created", "generator",
-                                       "source",     "extensions",     "enums",   "domains",
-                                       "composites", "sequences",      "tables",  NULL};
+    static const char *const keys[] = {
+        "format",  "format_version", "created",   "generator", "source", "extensions", "enums",
+        "domains", "composites",     "sequences", "functions", "tables", NULL};
     for (size_t i = 0; keys[i]; i++)
         if (doc_text_is(key, keys[i]))
             return 1;
@@ -179,6 +179,8 @@ int doc_top_level_key(fmt_doc_reader *r, const fmt_json_event *key)
         rc = doc_read_user_types(r, FMT_USER_TYPE_COMPOSITE, "\"composites\"");
     else if (doc_text_is(key, "sequences"))
         rc = doc_read_sequences(r);
+    else if (doc_text_is(key, "functions"))
+        rc = doc_read_functions(r);
     else if (doc_text_is(key, "views"))
         rc = read_native_objects(r, FMT_NATIVE_VIEW, "\"views\"");
     else if (doc_text_is(key, "triggers"))

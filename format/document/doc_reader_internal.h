@@ -118,6 +118,8 @@ int doc_read_table_head(fmt_doc_reader *r, const fmt_json_event *name_ev);
 /* The header's "enums", "domains" or "composites" (doc_read_types.c),
  * what naming the key for messages. 0 or -1. */
 int doc_read_user_types(fmt_doc_reader *r, fmt_user_type_kind kind, const char *what);
+/* The header's "functions" (doc_read_functions.c). 0 or -1. */
+int doc_read_functions(fmt_doc_reader *r);
 /* The header's "sequences" (doc_read_sequences.c). 0 or -1. */
 int doc_read_sequences(fmt_doc_reader *r);
 /* A table's "row_security" object (doc_read_rls.c). 0 or -1. */

@@ -166,6 +166,26 @@ static int write_sequences(fmt_json_writer *j, const fmt_header *h)
     return fmt_json_writer_array_end(j);
 }
 
+/* "functions": one object each, its CREATE statement as one string. */
+static int write_functions(fmt_json_writer *j, const fmt_header *h)
+{
+    if (!h->nfunctions)
+        return 0;
+    if (fmt_json_writer_keyz(j, "functions") < 0 || fmt_json_writer_array_start(j) < 0)
+        return -1;
+    for (size_t i = 0; i < h->nfunctions; i++) {
+        const fmt_function *f = &h->functions[i];
+        if (fmt_json_writer_object_start(j) < 0 || key_string(j, "name", f->name) < 0 ||
+            opt_string(j, "namespace", f->namespace) < 0 || key_string(j, "kind", f->kind) < 0 ||
+            key_string(j, "arguments", f->arguments ? f->arguments : "") < 0 ||
+            opt_string(j, "result", f->result) < 0 || key_string(j, "language", f->language) < 0 ||
+            key_string(j, "sql", f->sql) < 0 || opt_string(j, "comment", f->comment) < 0 ||
+            fmt_json_writer_object_end(j) < 0)
+            return -1;
+    }
+    return fmt_json_writer_array_end(j);
+}
+
 int fmt_doc_write_header(fmt_doc_writer *w, const fmt_header *h)
 {
     fmt_json_writer *j = w->json;
@@ -188,7 +208,7 @@ int fmt_doc_write_header(fmt_doc_writer *w, const fmt_header *h)
     if (write_user_types(j, h, FMT_USER_TYPE_ENUM, "enums") < 0 ||
         write_user_types(j, h, FMT_USER_TYPE_DOMAIN, "domains") < 0 ||
         write_user_types(j, h, FMT_USER_TYPE_COMPOSITE, "composites") < 0 ||
-        write_sequences(j, h) < 0)
+        write_sequences(j, h) < 0 || write_functions(j, h) < 0)
         return -1;
     if (fmt_json_writer_keyz(j, "tables") < 0 || fmt_json_writer_object_start(j) < 0)
         return -1;

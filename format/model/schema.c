@@ -26,6 +26,9 @@ void fmt_header_clear(fmt_header *h)
         free(h->sequences[i].type);
     }
     free(h->sequences);
+    for (size_t i = 0; i < h->nfunctions; i++)
+        fmt_function_clear(&h->functions[i]);
+    free(h->functions);
     memset(h, 0, sizeof *h);
 }
 
@@ -49,6 +52,21 @@ void fmt_user_type_clear(fmt_user_type *u)
     free(u->attributes);
     free(u->comment);
     memset(u, 0, sizeof *u);
+}
+
+void fmt_function_clear(fmt_function *f)
+{
+    if (!f)
+        return;
+    free(f->name);
+    free(f->namespace);
+    free(f->kind);
+    free(f->arguments);
+    free(f->result);
+    free(f->language);
+    free(f->sql);
+    free(f->comment);
+    memset(f, 0, sizeof *f);
 }
 
 /* A copy of a list of n strings (NULL stays NULL); 0, or -1 when memory

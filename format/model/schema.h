@@ -66,6 +66,19 @@ typedef struct {
     int64_t last_value;
 } fmt_sequence;
 
+/* A function or procedure (PostgreSQL CREATE FUNCTION / PROCEDURE, LANGUAGE
+ * sql or plpgsql), since 1.3. */
+typedef struct {
+    char *name;
+    char *namespace; /* NULL: the default schema */
+    char *kind;      /* "function", "procedure" */
+    char *arguments; /* pg_get_function_arguments: "a integer, b text DEFAULT 'x'" */
+    char *result;    /* pg_get_function_result ("integer", "TABLE(...)"); NULL for a procedure */
+    char *language;  /* "sql", "plpgsql" */
+    char *sql;       /* the whole CREATE statement (pg_get_functiondef) */
+    char *comment;   /* COMMENT ON FUNCTION, or NULL */
+} fmt_function;
+
 typedef struct {
     char *format_version; /* as read, e.g. "1.0" */
     char *created;        /* RFC 3339 UTC, or NULL when left out */
@@ -85,6 +98,8 @@ typedef struct {
     size_t nuser_types;
     fmt_sequence *sequences; /* stand-alone sequences (since 1.2) */
     size_t nsequences;
+    fmt_function *functions; /* functions and procedures, in an order they can be created (1.3) */
+    size_t nfunctions;
 } fmt_header;
 
 typedef enum {
@@ -259,6 +274,7 @@ typedef struct {
 
 void fmt_header_clear(fmt_header *h);
 void fmt_user_type_clear(fmt_user_type *u);
+void fmt_function_clear(fmt_function *f);
 /* A deep copy of src into dst; 0, or -1 when memory ran out (dst then
  * holds what was copied: clear it). */
 int fmt_user_type_copy(fmt_user_type *dst, const fmt_user_type *src);

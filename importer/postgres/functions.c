@@ -37,7 +37,7 @@ static const char refused_sql[] =
     " FROM pg_catalog.regexp_matches($1, ':opnos \\(o ([0-9 ]+)\\)', 'g') m"
     " CROSS JOIN LATERAL pg_catalog.regexp_split_to_table(m[1], ' ') s(op)"
     " JOIN pg_catalog.pg_operator o ON o.oid = s.op::pg_catalog.oid)"
-    " SELECT p.oid::pg_catalog.regprocedure::text"
+    " SELECT p.oid::pg_catalog.regprocedure::text, p.oid"
     " FROM fns JOIN pg_catalog.pg_proc p ON p.oid = fns.fn"
     " JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace"
     " WHERE NOT (n.nspname = 'pg_catalog' AND (p.provolatile <> 'v' OR p.proname IN"
@@ -47,6 +47,7 @@ static const char refused_sql[] =
     "  WHERE e.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass AND e.objid = p.oid"
     "  AND e.refclassid = 'pg_catalog.pg_extension'::pg_catalog.regclass"
     "  AND e.deptype = 'e' AND x.extname = ANY ($2::text[]))"
+    " AND NOT (p.oid = ANY ($3::pg_catalog.oid[]))"
     " ORDER BY 1 LIMIT 1";
 
 /* {"vector","citext",...,"user's"}: the extensions whose functions count
@@ -75,29 +76,185 @@ static char *allowed_extensions(const pg_target *st)
     return db_buf_take(&b);
 }
 
-/* 0 when every function the node tree calls is allowed; else -1 with an
- * error naming what (the caller's "table \"t\", column \"c\": its default")
- * calls. */
+/* {oid,...}: the file's functions an expression may call (checked). */
+static char *allowed_functions(const pg_target *st)
+{
+    db_buf b = {0};
+    db_buf_addc(&b, '{');
+    for (size_t i = 0, n = 0; i < st->nfunctions; i++)
+        if (st->functions[i].checked == 2) {
+            db_buf_add(&b, n++ ? "," : "");
+            db_buf_add(&b, st->functions[i].oid);
+        }
+    db_buf_addc(&b, '}');
+    return db_buf_take(&b);
+}
+
+/* The first function node calls that is not allowed: 1 with its
+ * signature and oid, 0 when none, -1 (the error says what). */
+static int first_refused(pg_target *st, const char *node, const char *what, char **signature,
+                         char **oid)
+{
+    char *exts = allowed_extensions(st), *fns = allowed_functions(st);
+    PGresult *res = NULL;
+    int rc;
+    if (!exts || !fns)
+        rc = db_oom(&st->diag);
+    else {
+        const char *params[] = {node, exts, fns};
+        rc = pg_target_run(st, refused_sql, 3, params, &res);
+        if (rc < 0)
+            db_error(&st->diag, "%s: cannot check what it calls: %s", what, st->diag.message);
+    }
+    free(exts);
+    free(fns);
+    if (rc < 0)
+        return -1;
+    *signature = *oid = NULL;
+    if (PQntuples(res) == 0) {
+        PQclear(res);
+        return 0;
+    }
+    *signature = strdup(PQgetvalue(res, 0, 0));
+    *oid = strdup(PQgetvalue(res, 0, 1));
+    PQclear(res);
+    return *signature && *oid ? 1 : db_oom(&st->diag);
+}
+
+/* A SQL function's body as a node tree: a SQL-standard body's own; a string
+ * body is parsed into a twin in pg_temp (BEGIN ATOMIC ... END, rolled back:
+ * nothing runs). NULL with *why when the server cannot (then the function
+ * is not checked and is refused). */
+static char *body_node(pg_target *st, const pg_function *fn, const char **why)
+{
+    const char *params[] = {fn->oid};
+    char *node = NULL;
+    int rc = pg_target_query_value(st,
+                                   "SELECT p.prosqlbody::text FROM pg_catalog.pg_proc p"
+                                   " WHERE p.oid = $1::pg_catalog.oid AND p.prosqlbody IS NOT NULL"
+                                   " AND p.proconfig IS NULL",
+                                   1, params, &node);
+    *why = "it sets search_path, or its body cannot be read";
+    if (rc != 0 || fn->atomic)
+        return rc > 0 ? node : NULL;
+    PGresult *res;
+    if (pg_target_run(
+            st,
+            "SELECT pg_catalog.pg_get_function_arguments(p.oid),"
+            " pg_catalog.pg_get_function_result(p.oid), p.prosrc FROM pg_catalog.pg_proc p"
+            " WHERE p.oid = $1::pg_catalog.oid AND p.proconfig IS NULL",
+            1, params, &res) < 0)
+        return NULL;
+    db_buf b = {0};
+    if (PQntuples(res) == 1) {
+        const char *src = PQgetvalue(res, 0, 2);
+        size_t n = strlen(src);
+        while (n && (src[n - 1] == ';' || src[n - 1] == ' ' || src[n - 1] == '\n'))
+            n--;
+        db_buf_printf(&b,
+                      "CREATE FUNCTION pg_temp.dbimport_body_probe(%s) RETURNS %s LANGUAGE sql"
+                      " BEGIN ATOMIC ",
+                      PQgetvalue(res, 0, 0), PQgetvalue(res, 0, 1));
+        db_buf_addn(&b, src, n);
+        db_buf_add(&b, "; END");
+    }
+    PQclear(res);
+    if (!b.len || b.oom || pg_target_run(st, "SAVEPOINT dbimport_body", 0, NULL, NULL) < 0) {
+        db_buf_free(&b);
+        return NULL;
+    }
+    *why = "its body is not a query the server can read without running it";
+    if (pg_target_run(st, b.buf, 0, NULL, NULL) == 0)
+        pg_target_query_value(st,
+                              "SELECT p.prosqlbody::text FROM pg_catalog.pg_proc p"
+                              " WHERE p.oid = 'pg_temp.dbimport_body_probe'::pg_catalog.regproc",
+                              0, NULL, &node);
+    free(db_error_take(&st->diag));
+    db_buf_free(&b);
+    if (pg_target_run(st, "ROLLBACK TO SAVEPOINT dbimport_body", 0, NULL, NULL) < 0 ||
+        pg_target_run(st, "RELEASE SAVEPOINT dbimport_body", 0, NULL, NULL) < 0) {
+        free(node);
+        return NULL;
+    }
+    return node;
+}
+
+/* Only queries: a body that inserts, updates or deletes, or holds a
+ * utility statement, changes the target. */
+static int only_queries(const char *node)
+{
+    for (const char *p = node; (p = strstr(p, ":commandType ")) != NULL; p += 13)
+        if (p[13] != '1' || (p[14] >= '0' && p[14] <= '9'))
+            return 0;
+    return strstr(node, ":utilityStmt {") == NULL;
+}
+
+#define MAX_FUNCTION_DEPTH 8
+
+/* 0 when every function the node tree calls is allowed: a built-in one
+ * that changes nothing, an extension's the import needs, or one of the
+ * file's functions that is trusted (--trust-function) or in SQL whose body
+ * passes the same check. Else -1 with an error naming what (the caller's
+ * "table \"t\", column \"c\": its default") calls. */
+static int check_node_at(pg_target *st, const char *node, const char *what, int depth)
+{
+    for (;;) {
+        char *signature = NULL, *oid = NULL;
+        int found = first_refused(st, node, what, &signature, &oid);
+        if (found <= 0)
+            return found;
+        pg_function *fn = pg_target_created_function(st, oid);
+        free(oid);
+        const char *why = NULL;
+        char *body = NULL;
+        if (!fn) {
+            db_error(&st->diag,
+                     "%s calls %s, which an import does not run: a file's expressions may call "
+                     "only built-in functions that change nothing (and those of the extensions it "
+                     "needs)\nhint: --untrusted leaves every expression of the file out",
+                     what, signature);
+            free(signature);
+            return -1;
+        }
+        if (pg_target_function_trusted(st, fn))
+            why = NULL;
+        else if (fn->checked == 1 || depth >= MAX_FUNCTION_DEPTH)
+            why = "it calls itself, or functions too deep";
+        else if (strcmp(fn->f->language, "sql") != 0)
+            why = "its language is not sql";
+        else if ((body = body_node(st, fn, &why)) && !only_queries(body))
+            why = "its body changes data";
+        else if (body)
+            why = NULL;
+        if (st->diag.oom || (!body && !why && !pg_target_function_trusted(st, fn))) {
+            free(body);
+            free(signature);
+            return -1;
+        }
+        int rc = 0;
+        if (!why && body) {
+            char inner[512];
+            snprintf(inner, sizeof inner, "%s calls %s, whose body", what, signature);
+            fn->checked = 1;
+            rc = check_node_at(st, body, inner, depth + 1);
+        }
+        free(body);
+        if (why)
+            rc = db_error(&st->diag,
+                          "%s calls %s, a function of the file, which an import does not run: "
+                          "%s\nhint: --trust-function=%s%s%s lets it run (docs/SECURITY.md)",
+                          what, signature, why, fn->f->namespace ? fn->f->namespace : "",
+                          fn->f->namespace ? "." : "", fn->f->name);
+        free(signature);
+        fn->checked = rc == 0 ? 2 : 0;
+        if (rc < 0)
+            return -1;
+    }
+}
+
 static int check_node(pg_target *st, const char *node, const char *what)
 {
-    char *exts = allowed_extensions(st);
-    if (!exts)
-        return db_oom(&st->diag);
-    const char *params[] = {node, exts};
-    char *refused = NULL;
-    int found = pg_target_query_value(st, refused_sql, 2, params, &refused);
-    free(exts);
-    if (found < 0)
-        return db_error(&st->diag, "%s: cannot check what it calls: %s", what, st->diag.message);
-    if (found == 0)
-        return 0;
-    db_error(&st->diag,
-             "%s calls %s, which an import does not run: a file's expressions may call only "
-             "built-in functions that change nothing (and those of the extensions it needs)\n"
-             "hint: --untrusted leaves every expression of the file out",
-             what, refused ? refused : "a function");
-    free(refused);
-    return -1;
+    return check_node_at(st, node, what, 0);
 }
 
 int pg_target_check_defaults(pg_target *st, const fmt_table *t)
@@ -139,6 +296,11 @@ static int check_probe_select(pg_target *st, const char *select, const char *wha
     }
     int tried = pg_target_run_try(st, b.buf);
     db_buf_free(&b);
+    if (tried == 1 && pg_target_functions_pending(st))
+        return db_error(&st->diag,
+                        "%s: cannot check what it calls: %s (a function of the file it may call "
+                        "is not created yet)",
+                        what, st->diag.message);
     if (tried != 0) {
         if (tried == 1)
             free(db_error_take(&st->diag)); /* the statement will say it */

@@ -503,6 +503,13 @@ int pg_guard_table(const fmt_table *t, int source_is_pg, char *why, size_t whyle
 
 int pg_guard_header(const fmt_header *h, char *why, size_t whylen)
 {
+    for (size_t i = 0; h && i < h->nfunctions; i++) {
+        pg_guard_routine g;
+        if (pg_guard_function(&h->functions[i], &g, why, whylen) < 0)
+            return db_refuse_at(why, whylen, "function \"%.64s\"",
+                                h->functions[i].name ? h->functions[i].name : "");
+        free(g.statement);
+    }
     for (size_t i = 0; h && i < h->nuser_types; i++) {
         const fmt_user_type *u = &h->user_types[i];
         const char *name = u->name ? u->name : "";

@@ -59,6 +59,18 @@ int pg_guard_trigger(const char *sql, const char *name, const char *table_schema
 int pg_guard_index(const char *sql, const char *name, const char *table_schema, const char *table,
                    char *why, size_t whylen);
 
+/* What pg_guard_function found. */
+typedef struct {
+    char *statement; /* the CREATE statement to run, without OR REPLACE (caller frees) */
+    int atomic;      /* a SQL-standard body (BEGIN ATOMIC, RETURN): parsed at CREATE */
+} pg_guard_routine;
+
+/* A function entry (1.3): its sql is one "CREATE [OR REPLACE] FUNCTION"
+ * (PROCEDURE for a procedure) of the entry's schema (NULL: public) and
+ * name, with one LANGUAGE clause naming the entry's language, no SECURITY
+ * DEFINER, no SUPPORT, no SET but SET search_path. */
+int pg_guard_function(const fmt_function *f, pg_guard_routine *out, char *why, size_t whylen);
+
 /* Walks everything of t a PostgreSQL target pastes or names: the table's
  * schema and names, each column's name, native_type, collation, default
  * and generation expression, constraint and index names, CHECK and index

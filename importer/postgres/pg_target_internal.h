@@ -81,6 +81,22 @@ typedef struct {
     int lossy; /* it had grants, indexes or triggers, which are not restored */
     char *definition, *owner, *comment, *options;
 } dropped_view;
+/* One of the file's functions (routines.c). */
+typedef enum {
+    PG_FUNCTION_PENDING, /* not created yet: its body or signature needs a table */
+    PG_FUNCTION_CREATED, /* by this import */
+    PG_FUNCTION_KEPT     /* the target has it: the application's, left as it is */
+} pg_function_state;
+
+typedef struct {
+    const fmt_function *f;
+    char *statement; /* the guarded CREATE statement */
+    int atomic;      /* a SQL-standard body */
+    pg_function_state state;
+    char *oid;       /* CREATED: its oid, as text */
+    char *signature; /* CREATED: regprocedure text, for messages and COMMENT */
+    int checked;     /* 1 while its body is being checked, 2 once it passed (functions.c) */
+} pg_function;
 
 typedef struct {
     db_diag diag; /* first: the ops' errmsg and warnings read it (ops.h) */
@@ -145,6 +161,8 @@ typedef struct {
     size_t ncleaned;
     dropped_view *dropped_views;
     size_t ndropped_views;
+    pg_function *functions; /* the file's, in its order (routines.c) */
+    size_t nfunctions;
 } pg_target;
 
 /* ---- sequences.c: the sequences this import creates ---------------------- */
@@ -219,6 +237,25 @@ int pg_target_prepare_extensions(pg_target *st, const fmt_header *h);
 /* The extension a type needs (vector, citext, ...), made ready. */
 int pg_target_ensure_for_type(pg_target *st, fmt_type_kind kind, fmt_type_kind element,
                               const char *native_type);
+
+/* ---- routines.c: the file's functions and procedures --------------------- */
+
+/* In begin, after the types: each function the target lacks is created
+ * (string bodies unchecked, as pg_restore does: check_function_bodies off),
+ * one whose body or signature needs a table waits; each is checked in the
+ * catalog after CREATE. 0 or -1. */
+int pg_target_create_functions(pg_target *st, const fmt_header *h);
+/* After a new table and at finish: the waiting ones that can be created
+ * now (at finish, all of them, or an error). 0 or -1. */
+int pg_target_create_pending_functions(pg_target *st, int last);
+/* 1 if some function still waits (a probe the server cannot build may be
+ * for want of it: functions.c then refuses). */
+int pg_target_functions_pending(const pg_target *st);
+/* The function this import created with oid (text), or NULL. */
+pg_function *pg_target_created_function(pg_target *st, const char *oid);
+/* 1 if --trust-function names fn. */
+int pg_target_function_trusted(const pg_target *st, const pg_function *fn);
+void pg_target_free_functions(pg_target *st);
 
 /* ---- user_types.c: enums, domains, composite types, before any table ----- */
 

@@ -173,7 +173,7 @@ static int target_begin(void *state, const fmt_header *h)
     if (!st->opts.dry_run && take_import_lock(st) < 0)
         return db_error(&st->diag, "cannot take the import lock: %s", st->diag.message);
     if (pg_target_prepare_extensions(st, h) < 0 || pg_target_prepare_user_types(st, h) < 0 ||
-        pg_target_create_sequences(st, h) < 0)
+        pg_target_create_sequences(st, h) < 0 || pg_target_create_functions(st, h) < 0)
         return -1;
     return st->diag.oom ? db_oom(&st->diag) : 0;
 }
@@ -232,6 +232,9 @@ static int begin_new_table(pg_target *st, const fmt_table *t)
         return -1;
     if (st->opts.dry_run ? pg_target_encodings_from_file(st, t) < 0
                          : pg_target_create_table(st, t) < 0)
+        return -1;
+    /* a function waiting for this table, before anything calls it */
+    if (pg_target_functions_pending(st) && pg_target_create_pending_functions(st, 0) < 0)
         return -1;
     /* What the file's expressions call, before any of them runs: defaults
      * run for the rows, CHECKs and index expressions after them. */
@@ -359,6 +362,8 @@ static int target_finish(void *state, const fmt_native_object *objects, size_t n
     (void)h; /* the header given to begin decides */
     if (st->table_open)
         table_reset(st);
+    if (pg_target_create_pending_functions(st, 1) < 0)
+        return -1;
     if (!st->opts.dry_run && !st->opts.data_only && pg_target_run_post_data(st) < 0)
         return -1;
     if (pg_target_restore_fks(st) < 0)
@@ -442,6 +447,7 @@ static void target_close(void *state)
     if (st->conn)
         PQfinish(st->conn);
     pg_target_free_post_data(st);
+    pg_target_free_functions(st);
     for (size_t i = 0; i < st->ntables; i++) {
         free(st->tables[i].qname);
         free(st->tables[i].display);

@@ -279,6 +279,10 @@ static int target_begin(void *state, const fmt_header *h)
                 "%zu stand-alone sequence%s not carried: SQLite has none (a table's AUTOINCREMENT "
                 "keeps its own)",
                 h->nsequences, h->nsequences == 1 ? "" : "s");
+    if (h && h->nfunctions)
+        db_warn(&st->diag,
+                "%zu of the file's functions and procedures not carried: SQLite has none",
+                h->nfunctions);
     for (size_t i = 0; h && !same && i < h->nuser_types; i++)
         if (h->user_types[i].kind == FMT_USER_TYPE_COMPOSITE)
             sqlite_tgt_loss(st, SQLITE_LOSS_COMPOSITE, "\"%s.%s\"",

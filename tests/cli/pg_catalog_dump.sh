@@ -4,8 +4,9 @@
 # hold the same schema and data print the same text (diff them). Lists, for
 # every schema but pg_catalog, information_schema and pg_toast: enums with
 # their labels, domains with base type, default and checks (by name),
-# composite types with their attributes (type, collation), the comment of
-# every object that has one (not an extension's); every table's
+# composite types with their attributes (type, collation), functions and
+# procedures (their whole definition), triggers, the comment of every
+# object that has one (not an extension's); every table's
 # columns (format_type, NOT NULL, default, identity kind, generated),
 # constraints by name (pg_get_constraintdef), indexes by name (their
 # definition), and an md5 of each table's rows in primary-key order
@@ -38,6 +39,16 @@ user_ns="n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast') AND n
          FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
          JOIN pg_class r ON r.oid = t.typrelid AND r.relkind = 'c'
         WHERE t.typtype = 'c' AND $user_ns"
+    q "SELECT 'function ' || p.oid::regprocedure || ' ' ||
+              replace(pg_get_functiondef(p.oid), E'\n', '\n')
+         FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+        WHERE p.prokind IN ('f', 'p') AND $user_ns
+          AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_proc'::regclass
+                            AND e.objid = p.oid AND e.deptype = 'e')"
+    q "SELECT 'trigger ' || pg_get_triggerdef(t.oid)
+         FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+         JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE NOT t.tgisinternal AND $user_ns"
     q "SELECT 'comment ' || pg_describe_object(d.classoid, d.objoid, d.objsubid) || ' ' ||
               quote_literal(d.description)
          FROM pg_description d

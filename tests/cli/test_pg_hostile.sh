@@ -121,6 +121,27 @@ run_all() { # run_all LABEL DATABASE URI ROLE
     hostile domain-check-reads-a-file '.tables as $t | del(.tables) + {domains: [{"name": "d2", "nullable": true,
         "base_type": "text", "checks": ["length(pg_read_file($$/etc/hostname$$)) > 0"]}], tables: $t}' 'calls pg_read_file'
 
+    # Functions (1.3): one CREATE of the declared function, nothing else;
+    # what an expression calls of them is checked like the expression.
+    fn() { # fn NAME SQL [LANGUAGE]: a functions entry, public schema, no arguments
+        printf '{"name": "%s", "kind": "function", "arguments": "", "result": "integer", "language": "%s", "sql": "%s"}' \
+            "$1" "${3:-sql}" "$2"
+    }
+    hostile function-security-definer ".functions = [$(fn f1 'CREATE FUNCTION public.f1() RETURNS integer LANGUAGE sql SECURITY DEFINER AS $$SELECT 1$$')]" 'SECURITY DEFINER'
+    hostile function-other-name ".functions = [$(fn f1 'CREATE OR REPLACE FUNCTION public.app_secret(text) RETURNS text LANGUAGE sql AS $$SELECT 666::text$$')]" 'a name other than the one declared'
+    hostile function-second-statement ".functions = [$(fn f1 'CREATE FUNCTION public.f1() RETURNS integer LANGUAGE sql AS $$SELECT 1$$; CREATE ROLE pwn SUPERUSER')]" 'a second statement'
+    hostile function-language-c ".functions = [$(fn f1 'CREATE FUNCTION public.f1() RETURNS integer LANGUAGE c AS $$/lib/x.so$$, $$f$$')]" 'LANGUAGE is not the declared one'
+    hostile function-declared-c ".functions = [$(fn f1 'CREATE FUNCTION public.f1() RETURNS integer LANGUAGE c AS $$x$$' c)]" 'expected one of sql, plpgsql'
+    hostile function-sets-role ".functions = [$(fn f1 'CREATE FUNCTION public.f1() RETURNS integer LANGUAGE sql SET role TO postgres AS $$SELECT 1$$')]" 'a SET other than search_path'
+    hostile function-is-a-view ".functions = [$(fn f1 'CREATE VIEW public.f1 AS SELECT 1')]" 'not CREATE FUNCTION'
+    hostile function-in-system-schema ".functions = [$(fn f1 'CREATE FUNCTION pg_catalog.f1() RETURNS integer LANGUAGE sql AS $$SELECT 1$$') | .namespace = \"pg_catalog\"]" 'system schema'
+    hostile function-body-reads-a-file ".functions = [$(fn peek 'CREATE FUNCTION public.peek() RETURNS integer LANGUAGE sql STABLE AS $$SELECT length(pg_read_file($q$/etc/hostname$q$))$$')]
+        | .tables.things.indexes[0] |= (del(.sql) | .parts[0].expression = \"public.peek() + id\")" 'calls public.peek(), whose body calls pg_read_file'
+    hostile function-body-deletes ".functions = [$(fn wipe 'CREATE FUNCTION public.wipe() RETURNS integer LANGUAGE sql AS $$DELETE FROM public.app_accounts RETURNING 1$$')]
+        | .tables.things.columns[1] |= (.default = \"public.wipe()::text\") | .tables.things.rows |= map(del(.name))" 'its body changes data'
+    hostile function-plpgsql-in-default ".functions = [$(fn pl 'CREATE FUNCTION public.pl() RETURNS integer LANGUAGE plpgsql AS $$BEGIN PERFORM pg_read_file($q$/etc/hostname$q$); RETURN 1; END$$' plpgsql)]
+        | .tables.things.columns[1] |= (.default = \"public.pl()::text\") | .tables.things.rows |= map(del(.name))" 'hint: --trust-function=pl lets it run'
+
     # A partition bound runs once, when the partition is created; a key for
     # every row.
     hostile bound-reads-a-file '.tables.parts.partitioning.partitions[0].bound =

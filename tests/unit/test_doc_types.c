@@ -177,8 +177,45 @@ static void test_write(void)
     free(out.data);
 }
 
+/* "functions" (1.3): read as they are; a procedure has no result, only
+ * sql and plpgsql are languages. */
+static void test_functions(void)
+{
+    fmt_doc_reader *r = NULL;
+    membuf in;
+    char err[512];
+    const fmt_header *h = read_header(
+        &r, &in,
+        "\"functions\":[{\"name\":\"f\",\"namespace\":\"app\",\"kind\":\"function\","
+        "\"arguments\":\"a integer\",\"result\":\"integer\",\"language\":\"sql\","
+        "\"sql\":\"CREATE FUNCTION app.f(a integer) RETURNS integer LANGUAGE sql RETURN a\","
+        "\"comment\":\"c\"},{\"name\":\"p\",\"kind\":\"procedure\",\"arguments\":\"\","
+        "\"language\":\"plpgsql\",\"sql\":\"x\"}]",
+        err, sizeof err);
+    CHECK(h && h->nfunctions == 2);
+    if (h && h->nfunctions == 2) {
+        CHECK_STR(h->functions[0].namespace, "app");
+        CHECK_STR(h->functions[0].result, "integer");
+        CHECK_STR(h->functions[0].comment, "c");
+        CHECK(h->functions[1].result == NULL && h->functions[1].namespace == NULL);
+        CHECK_STR(h->functions[1].language, "plpgsql");
+    }
+    fmt_doc_reader_free(r);
+    free(in.data);
+    expect_error("\"functions\":[{\"name\":\"p\",\"kind\":\"procedure\",\"arguments\":\"\","
+                 "\"result\":\"integer\",\"language\":\"sql\",\"sql\":\"x\"}]",
+                 "function \"p\": a procedure has no \"result\"");
+    expect_error("\"functions\":[{\"name\":\"f\",\"kind\":\"function\",\"arguments\":\"\","
+                 "\"result\":\"integer\",\"language\":\"c\",\"sql\":\"x\"}]",
+                 "expected one of sql, plpgsql");
+    expect_error("\"functions\":[{\"name\":\"f\",\"kind\":\"function\",\"arguments\":\"\","
+                 "\"language\":\"sql\",\"sql\":\"x\"}]",
+                 "function \"f\": a function needs a \"result\"");
+}
+
 int main(void)
 {
+    test_functions();
     test_read();
     test_errors();
     test_1_2();

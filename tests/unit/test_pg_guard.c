@@ -2,6 +2,7 @@
  * (importer/postgres/pg_guard.c): every hostile form the threat model in
  * docs/SECURITY.md names, and the forms real exports carry. No server. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "check.h"
 #include "pg_guard.h"
@@ -212,8 +213,82 @@ static void test_table_walk(void)
     CHECK(strstr(why, "domain \"posint\": base_type") != NULL);
 }
 
+/* fn_ok(SQL, LANGUAGE, KIND): the entry "f" in public passes; *atomic set. */
+static int fn_check(const char *sql, const char *language, const char *kind, int *atomic)
+{
+    fmt_function f = {.name = "f",
+                      .kind = (char *)kind,
+                      .language = (char *)language,
+                      .arguments = "",
+                      .sql = (char *)sql};
+    pg_guard_routine g;
+    int rc = pg_guard_function(&f, &g, why, sizeof why);
+    if (rc == 0 && atomic)
+        *atomic = g.atomic;
+    if (rc == 0 && strncmp(g.statement, "CREATE FUNCTION", 15) != 0 &&
+        strncmp(g.statement, "CREATE PROCEDURE", 16) != 0)
+        rc = -2; /* OR REPLACE must be gone */
+    free(g.statement);
+    return rc;
+}
+
+static void test_functions(void)
+{
+    int atomic = -1;
+    CHECK(fn_check("CREATE OR REPLACE FUNCTION public.f(a integer)\n RETURNS integer\n LANGUAGE "
+                   "sql\n IMMUTABLE\nAS $function$SELECT a; SELECT a + 1$function$",
+                   "sql", "function", &atomic) == 0 &&
+          atomic == 0);
+    CHECK(fn_check("CREATE OR REPLACE FUNCTION public.f(x integer)\n RETURNS integer\n LANGUAGE "
+                   "sql\n IMMUTABLE\nRETURN (x * 2)",
+                   "sql", "function", &atomic) == 0 &&
+          atomic == 1);
+    CHECK(fn_check("CREATE FUNCTION public.f() RETURNS bigint LANGUAGE sql BEGIN ATOMIC SELECT "
+                   "count(*) FROM t; UPDATE t SET x = 1; END",
+                   "sql", "function", &atomic) == 0 &&
+          atomic == 1);
+    CHECK(fn_check("CREATE PROCEDURE public.f(IN n integer) LANGUAGE 'plpgsql' SET search_path = "
+                   "app AS $$BEGIN NULL; END$$",
+                   "plpgsql", "procedure", NULL) == 0);
+    /* refused */
+    CHECK(fn_check("CREATE FUNCTION public.f() RETURNS int LANGUAGE sql SECURITY DEFINER AS "
+                   "$$SELECT 1$$",
+                   "sql", "function", NULL) == -1 &&
+          strstr(why, "SECURITY DEFINER"));
+    CHECK(fn_check("CREATE FUNCTION public.f() RETURNS int LANGUAGE sql AS $$SELECT 1$$; DROP "
+                   "TABLE t",
+                   "sql", "function", NULL) == -1 &&
+          strstr(why, "second statement"));
+    CHECK(fn_check("CREATE FUNCTION public.g() RETURNS int LANGUAGE sql AS $$SELECT 1$$", "sql",
+                   "function", NULL) == -1);
+    CHECK(fn_check("CREATE FUNCTION app.f() RETURNS int LANGUAGE sql AS $$SELECT 1$$", "sql",
+                   "function", NULL) == -1);
+    CHECK(fn_check("CREATE FUNCTION public.f() RETURNS int LANGUAGE plpgsql AS $$BEGIN RETURN 1; "
+                   "END$$",
+                   "sql", "function", NULL) == -1 &&
+          strstr(why, "LANGUAGE"));
+    CHECK(fn_check("CREATE FUNCTION public.f() RETURNS int LANGUAGE sql LANGUAGE c AS 'x'", "sql",
+                   "function", NULL) == -1);
+    CHECK(fn_check("CREATE FUNCTION public.f() RETURNS int AS $$SELECT 1$$", "sql", "function",
+                   NULL) == -1 &&
+          strstr(why, "no LANGUAGE"));
+    CHECK(fn_check("CREATE FUNCTION public.f() RETURNS int LANGUAGE sql SET role = x AS $$SELECT "
+                   "1$$",
+                   "sql", "function", NULL) == -1 &&
+          strstr(why, "SET other than search_path"));
+    CHECK(fn_check("CREATE FUNCTION public.f() RETURNS int LANGUAGE sql SUPPORT public.s AS "
+                   "$$SELECT 1$$",
+                   "sql", "function", NULL) == -1);
+    CHECK(fn_check("CREATE PROCEDURE public.f() LANGUAGE sql AS $$SELECT 1$$", "sql", "function",
+                   NULL) == -1);
+    CHECK(fn_check("CREATE OR REPLACE VIEW public.f AS SELECT 1", "sql", "function", NULL) == -1);
+    CHECK(fn_check("CREATE FUNCTION public.f() RETURNS int LANGUAGE sql AS $$SELECT 1", "sql",
+                   "function", NULL) == -1);
+}
+
 int main(void)
 {
+    test_functions();
     test_table_walk();
     test_names();
     test_types();

@@ -78,6 +78,9 @@ int db_untrusted_header(const fmt_header *h, fmt_header *out, db_untrusted_repor
 {
     *out = *h;
     out->user_types = NULL;
+    report->functions += h->nfunctions; /* bodies are code: none is created */
+    out->functions = NULL;
+    out->nfunctions = 0;
     if (h->nuser_types && !(out->user_types = calloc(h->nuser_types, sizeof *out->user_types)))
         return -1;
     for (size_t i = 0; i < h->nuser_types; i++) {

@@ -18,6 +18,7 @@ typedef struct {
     uint64_t partitionings;      /* partitioned tables, created as one table */
     uint64_t domain_expressions; /* domains' defaults and CHECKs */
     uint64_t policies;           /* row-level security policies (RLS stays on: rows hidden) */
+    uint64_t functions;          /* functions and procedures (their bodies are code) */
     uint64_t views;
     uint64_t triggers;
 } db_untrusted_report;
@@ -30,7 +31,8 @@ typedef struct {
 int db_untrusted_table(const fmt_table *t, fmt_table *out, db_untrusted_report *report);
 void db_untrusted_table_free(fmt_table *out);
 
-/* The same for the header: domains without defaults and CHECKs. */
+/* The same for the header: domains without defaults and CHECKs, no
+ * functions. */
 int db_untrusted_header(const fmt_header *h, fmt_header *out, db_untrusted_report *report);
 void db_untrusted_header_free(fmt_header *out);
 
