@@ -42,6 +42,7 @@ static int push_object(pg_src *s, fmt_native_object **list, size_t *n, fmt_nativ
     grown[*n].name = name;
     grown[*n].table = table;
     grown[*n].sql = sql;
+    grown[*n].comment = NULL;
     (*n)++;
     return 0;
 }
@@ -121,7 +122,8 @@ static int load_views(pg_src *s, fmt_native_object **list, size_t *n)
         "ARRAY(SELECT DISTINCT d.refobjid FROM pg_catalog.pg_rewrite rw "
         "JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_rewrite'::pg_catalog.regclass "
         "AND d.objid = rw.oid AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass "
-        "WHERE rw.ev_class = c.oid AND d.refobjid <> c.oid), c.relkind "
+        "WHERE rw.ev_class = c.oid AND d.refobjid <> c.oid), c.relkind, "
+        "pg_catalog.obj_description(c.oid, 'pg_class') "
         "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
         "WHERE c.relkind IN ('v', 'm') AND " USER_RELATION KEY_ORDER;
     view_graph g = {pg_src_query(s, sql, NULL, NULL), NULL, NULL, NULL};
@@ -144,6 +146,10 @@ static int load_views(pg_src *s, fmt_native_object **list, size_t *n)
                         pg_relation_key(PQgetvalue(g.res, r, 1), PQgetvalue(g.res, r, 2)), NULL,
                         view_statement(g.res, r)) < 0) {
             rc = -1;
+            goto done;
+        }
+        if (!PQgetisnull(g.res, r, 7) && !((*list)[*n - 1].comment = pg_src_dup_val(g.res, r, 7))) {
+            rc = pg_src_fail(s, "out of memory");
             goto done;
         }
     }

@@ -122,6 +122,8 @@ static int read_native_objects(fmt_doc_reader *r, fmt_native_kind kind, const ch
                 rc = doc_read_optional_string(r, &o->table, "table");
             else if (doc_text_is(&ev, "sql"))
                 rc = doc_read_string(r, &o->sql, "sql");
+            else if (doc_text_is(&ev, "comment"))
+                rc = doc_read_optional_string(r, &o->comment, "comment");
             else
                 rc = doc_skip_next_value(r);
             if (rc < 0)

@@ -550,7 +550,7 @@ static int write_objects(fmt_json_writer *j, const char *key, fmt_native_kind ki
             continue;
         if (fmt_json_writer_object_start(j) < 0 || key_string(j, "name", o->name) < 0 ||
             opt_string(j, "table", o->table) < 0 || key_string(j, "sql", o->sql) < 0 ||
-            fmt_json_writer_object_end(j) < 0)
+            opt_string(j, "comment", o->comment) < 0 || fmt_json_writer_object_end(j) < 0)
             return -1;
     }
     return fmt_json_writer_array_end(j);

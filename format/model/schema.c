@@ -273,6 +273,7 @@ void fmt_native_object_clear(fmt_native_object *o)
     free(o->name);
     free(o->table);
     free(o->sql);
+    free(o->comment);
     memset(o, 0, sizeof *o);
 }
 

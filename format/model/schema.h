@@ -270,6 +270,7 @@ typedef struct {
     char *name;
     char *table; /* trigger: its table; view: NULL */
     char *sql;
+    char *comment; /* view: COMMENT ON VIEW, or NULL (since 1.3) */
 } fmt_native_object;
 
 void fmt_header_clear(fmt_header *h);

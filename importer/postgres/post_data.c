@@ -527,6 +527,42 @@ static int guard_native(pg_target *st, const fmt_native_object *o, const char *k
     return 0;
 }
 
+/* A view this import just created gets the file's comment: its key is
+ * "schema.name" (a name may hold dots too: each split is tried). */
+static int comment_view(pg_target *st, const fmt_native_object *o)
+{
+    if (!o->comment)
+        return 0;
+    for (const char *dot = o->name; dot; dot = strchr(dot + 1, '.')) {
+        char *ns =
+            dot == o->name ? strdup(DEFAULT_NAMESPACE) : strndup(o->name, (size_t)(dot - o->name));
+        const char *params[] = {ns, dot == o->name ? o->name : dot + 1};
+        char *qname = NULL;
+        int found =
+            ns ? pg_target_query_value(st,
+                                       "SELECT c.oid::pg_catalog.regclass::text"
+                                       " FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n"
+                                       " ON n.oid = c.relnamespace WHERE n.nspname = $1"
+                                       " AND c.relname = $2 AND c.relkind = 'v'",
+                                       2, params, &qname)
+               : db_oom(&st->diag);
+        free(ns);
+        if (found < 0)
+            return -1;
+        if (!found)
+            continue;
+        db_buf b = {0};
+        db_buf_printf(&b, "COMMENT ON VIEW %s IS ", qname);
+        db_buf_literal(&b, o->comment);
+        free(qname);
+        if (pg_target_run_buf(st, &b) < 0)
+            return db_error(&st->diag, "view \"%s\": cannot set its comment: %s", o->name,
+                            st->diag.message);
+        return 0;
+    }
+    return 0;
+}
+
 int pg_target_create_native_objects(pg_target *st, const fmt_native_object *objects, size_t n)
 {
     static const fmt_native_kind order[] = {FMT_NATIVE_VIEW, FMT_NATIVE_TRIGGER};
@@ -577,6 +613,8 @@ int pg_target_create_native_objects(pg_target *st, const fmt_native_object *obje
                         name);
             else if (rc == 1)
                 return db_error(&st->diag, "%s \"%s\": %s", kind, name, st->diag.message);
+            else if (o->kind == FMT_NATIVE_VIEW && comment_view(st, o) < 0)
+                return -1;
         }
     }
     return 0;

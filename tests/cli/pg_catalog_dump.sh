@@ -5,7 +5,7 @@
 # every schema but pg_catalog, information_schema and pg_toast: enums with
 # their labels, domains with base type, default and checks (by name),
 # composite types with their attributes (type, collation), functions and
-# procedures (their whole definition), triggers, the comment of every
+# procedures (their whole definition), views, triggers, the comment of every
 # object that has one (not an extension's); every table's
 # columns (format_type, NOT NULL, default, identity kind, generated),
 # constraints by name (pg_get_constraintdef), indexes by name (their
@@ -45,6 +45,10 @@ user_ns="n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast') AND n
         WHERE p.prokind IN ('f', 'p') AND $user_ns
           AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_proc'::regclass
                             AND e.objid = p.oid AND e.deptype = 'e')"
+    q "SELECT 'view ' || quote_ident(n.nspname) || '.' || quote_ident(c.relname) || ' ' ||
+              replace(pg_get_viewdef(c.oid), E'\n', '\n')
+         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE c.relkind = 'v' AND $user_ns"
     q "SELECT 'trigger ' || pg_get_triggerdef(t.oid)
          FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
          JOIN pg_namespace n ON n.oid = c.relnamespace

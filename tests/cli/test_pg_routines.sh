@@ -26,6 +26,7 @@ pg_load src "$(dirname "$0")/pg/routines.sql" "$(dirname "$0")/pg/routines_funct
 dump src >"$WORK/src.cat"
 dump types >"$WORK/types.cat"
 check "fixture: the dump lists a function" grep -q '^function app.pair_a(' "$WORK/src.cat"
+check "fixture: the dump lists a view's comment" grep -q "^comment view app.\"things \"\"view\"\"\" 'a view" "$WORK/src.cat"
 check "fixture: the dump lists a trigger" grep -q '^trigger CREATE TRIGGER "touch ""it"""' "$WORK/src.cat"
 check "fixture: the dump lists a composite type" grep -q '^composite app.outer_t p "Odd ""Schema"""."pair ""q""", tags text\[\]' "$WORK/src.cat"
 check "fixture: the dump lists a domain's constraint names" grep -q '^domain "Odd ""Schema""".pos integer pos is positive CHECK' "$WORK/src.cat"
@@ -130,7 +131,7 @@ dump back >"$WORK/back.cat"
 check_eq "PG -> SQLite -> PG: catalog and rows of the source" "$(diff "$WORK/types.cat" "$WORK/back.cat")" ""
 
 # ---- older files and hostile ones --------------------------------------------
-"$JQ" '.format_version = "1.2" | del(.composites, .functions, .triggers, .tables["app.things"]) | .domains |= map(del(.check_names, .comment)) | .enums |= map(del(.comment))' \
+"$JQ" '.format_version = "1.2" | del(.composites, .functions, .triggers, .views, .tables["app.things"]) | .domains |= map(del(.check_names, .comment)) | .enums |= map(del(.comment))' \
     "$WORK/a.json" >"$WORK/old.json"
 pg_create old
 "$DBIMPORT" "$(pg_uri old)" "$WORK/old.json"

@@ -28,3 +28,5 @@ CREATE TRIGGER "touch ""it""" BEFORE UPDATE ON app.things FOR EACH ROW EXECUTE F
 -- a SQL-standard body that reads a table: created after it
 CREATE FUNCTION app.things_count() RETURNS bigint LANGUAGE sql STABLE
     BEGIN ATOMIC SELECT count(*) FROM app.things; END;
+CREATE VIEW app."things ""view""" AS SELECT id, n, app.things_count() AS total FROM app.things;
+COMMENT ON VIEW app."things ""view""" IS 'a view: x''); DROP VIEW app.x; --';
