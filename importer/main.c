@@ -172,6 +172,21 @@ static int parse_on_invalid(db_target_options *t, const char *arg)
     return CLI_GO_ON;
 }
 
+static int parse_max_errors(command_line *cl, const char *arg)
+{
+    char *end;
+    errno = 0;
+    unsigned long long n = strtoull(arg, &end, 10);
+    if (!*arg || *end || errno || *arg == '-') {
+        cli_message("error", "--max-errors=%s: give a number of rows (0 or more)", arg);
+        return 2;
+    }
+    cl->opts.reject_rows = n > 0 || cl->opts.reject_rows;
+    cl->opts.max_errors = (uint64_t)n;
+    cl->max_errors_given = 1;
+    return CLI_GO_ON;
+}
+
 /* One option getopt_long returned (c) with its argument. */
 static int parse_option(void *ctx, int c, char **argv)
 {
@@ -209,19 +224,8 @@ static int parse_option(void *ctx, int c, char **argv)
     case OPT_UNTRUSTED:
         t->untrusted = 1;
         return CLI_GO_ON;
-    case OPT_MAX_ERRORS: {
-        char *end;
-        errno = 0;
-        unsigned long long n = strtoull(optarg, &end, 10);
-        if (!*optarg || *end || errno || *optarg == '-') {
-            cli_message("error", "--max-errors=%s: give a number of rows (0 or more)", optarg);
-            return 2;
-        }
-        cl->opts.reject_rows = n > 0 || cl->opts.reject_rows;
-        cl->opts.max_errors = (uint64_t)n;
-        cl->max_errors_given = 1;
-        return CLI_GO_ON;
-    }
+    case OPT_MAX_ERRORS:
+        return parse_max_errors(cl, optarg);
     case OPT_ROWS_CASCADE:
         cl->opts.rows_cascade = 1;
         return CLI_GO_ON;
