@@ -40,7 +40,10 @@ struct db_casts {
     size_t nspecs;
     fmt_table table; /* the current table as the target gets it */
     fmt_column *columns;
-    int *spec_of;           /* per column: the cast's index, or -1 */
+    int *spec_of;        /* per column: the cast's index, -2 automatic (hints), or -1 */
+    const fmt_type **to; /* per column: the type it is cast to */
+    fmt_type *hinted;    /* per column: an automatic cast's type */
+    char (*hinted_text)[FMT_TYPE_BUFSZ];
     const char **from_text; /* per column: the file's type, for messages */
     size_t ncolumns;
     int active;
@@ -151,6 +154,9 @@ void db_casts_free(db_casts *c)
     free(c->columns);
     free(c->spec_of);
     free(c->from_text);
+    free(c->to);
+    free(c->hinted);
+    free(c->hinted_text);
     free(c->values);
     reset_row(c);
     free(c->allocs);
@@ -169,21 +175,68 @@ static int matches(const cast_spec *s, const char *key, const fmt_column *col)
     return !s->from_has_params || strcmp(text, want) == 0;
 }
 
-int db_casts_table(db_casts *c, const fmt_table *t, const fmt_table **out)
+/* Whether the target's column type hint calls for a conversion of a file
+ * column of type from: JSON or text to an array, jsonb or a vector, a BLOB
+ * or an array to a vector. */
+static int automatic(const fmt_type *from, const fmt_type *hint)
+{
+    if (hint->kind == from->kind)
+        return 0;
+    int text = from->kind == FMT_TYPE_TEXT || from->kind == FMT_TYPE_VARCHAR ||
+               from->kind == FMT_TYPE_CHAR || from->kind == FMT_TYPE_JSON ||
+               from->kind == FMT_TYPE_ANY || from->kind == FMT_TYPE_NATIVE;
+    switch (hint->kind) {
+    case FMT_TYPE_ARRAY:
+    case FMT_TYPE_JSONB:
+        return text;
+    case FMT_TYPE_VECTOR:
+        return text || from->kind == FMT_TYPE_BYTES || from->kind == FMT_TYPE_ARRAY;
+    default:
+        return 0;
+    }
+}
+
+static int size_for(db_casts *c, size_t n)
+{
+    free(c->columns);
+    free(c->spec_of);
+    free(c->from_text);
+    free(c->to);
+    free(c->hinted);
+    free(c->hinted_text);
+    free(c->values);
+    c->from_text = calloc(n + 1, sizeof *c->from_text);
+    c->columns = calloc(n + 1, sizeof *c->columns);
+    c->spec_of = calloc(n + 1, sizeof *c->spec_of);
+    c->to = calloc(n + 1, sizeof *c->to);
+    c->hinted = calloc(n + 1, sizeof *c->hinted);
+    c->hinted_text = calloc(n + 1, sizeof *c->hinted_text);
+    c->values = calloc(n + 1, sizeof *c->values);
+    c->ncolumns = n;
+    return c->columns && c->spec_of && c->values && c->from_text && c->to && c->hinted &&
+                   c->hinted_text
+               ? 0
+               : -1;
+}
+
+static void cast_column(db_casts *c, size_t i, const fmt_type *to, const char *to_text)
+{
+    fmt_column *col = &c->columns[i];
+    c->active = 1;
+    c->from_text[i] = col->type_text ? col->type_text : "?";
+    c->to[i] = to;
+    col->type = *to;
+    col->type_text = (char *)to_text;
+    col->native_type = col->postgresql_type = NULL;
+    col->collation = col->collation_namespace = NULL;
+}
+
+int db_casts_table(db_casts *c, const fmt_table *t, const fmt_type *hints, const fmt_table **out)
 {
     char *key = fmt_table_key(t);
     *out = t;
     c->active = 0;
-    free(c->columns);
-    free(c->spec_of);
-    free(c->from_text);
-    free(c->values);
-    c->from_text = calloc(t->ncolumns + 1, sizeof *c->from_text);
-    c->columns = calloc(t->ncolumns + 1, sizeof *c->columns);
-    c->spec_of = calloc(t->ncolumns + 1, sizeof *c->spec_of);
-    c->values = calloc(t->ncolumns + 1, sizeof *c->values);
-    c->ncolumns = t->ncolumns;
-    if (!key || !c->columns || !c->spec_of || !c->values || !c->from_text) {
+    if (!key || size_for(c, t->ncolumns) < 0) {
         free(key);
         return -1;
     }
@@ -192,19 +245,20 @@ int db_casts_table(db_casts *c, const fmt_table *t, const fmt_table **out)
         c->spec_of[i] = -1;
         if (t->columns[i].generated_sql)
             continue; /* its values are not in the file */
-        for (size_t k = 0; k < c->nspecs && c->spec_of[i] < 0; k++) {
+        for (size_t k = 0; k < c->nspecs && c->spec_of[i] == -1; k++) {
             cast_spec *s = &c->specs[k];
             if (!matches(s, key, &t->columns[i]))
                 continue;
             s->used = 1;
             c->spec_of[i] = (int)k;
-            c->active = 1;
-            fmt_column *col = &c->columns[i];
-            c->from_text[i] = col->type_text ? col->type_text : "?";
-            col->type = s->to;
-            col->type_text = s->to_text;
-            col->native_type = col->postgresql_type = NULL;
-            col->collation = col->collation_namespace = NULL;
+            cast_column(c, i, &s->to, s->to_text);
+        }
+        if (c->spec_of[i] == -1 && hints && hints[i].kind != FMT_TYPE_COUNT_ &&
+            automatic(&t->columns[i].type, &hints[i])) {
+            c->hinted[i] = hints[i];
+            fmt_type_format(c->hinted_text[i], &hints[i]);
+            c->spec_of[i] = -2;
+            cast_column(c, i, &c->hinted[i], c->hinted_text[i]);
         }
     }
     free(key);
@@ -470,7 +524,7 @@ static int put_float(unsigned char *at, const fmt_value *e, char *err, size_t er
 static int to_vector(db_casts *c, const fmt_value *v, const fmt_type *t, fmt_value *out, char *err,
                      size_t errlen)
 {
-    size_t dim = (size_t)t->param1;
+    size_t dim = t->param1 >= 0 ? (size_t)t->param1 : (v->kind == FMT_VALUE_BLOB ? v->len / 4 : 0);
     char what[64];
     if (v->kind == FMT_VALUE_BLOB) {
         snprintf(what, sizeof what, "%zu bytes, not %zu (%zu float32)", v->len, dim * 4, dim);
@@ -483,6 +537,8 @@ static int to_vector(db_casts *c, const fmt_value *v, const fmt_type *t, fmt_val
     if (to_array(c, v, &array, err, errlen) < 0)
         return -1;
     const fmt_array *a = array.array;
+    if (t->param1 < 0)
+        dim = a->n; /* a vector without a dimension: as many as there are */
     if (a->n != dim) {
         snprintf(what, sizeof what, "%zu elements, not %zu", a->n, dim);
         return fail(err, errlen, "an array of %s", what);
@@ -509,9 +565,9 @@ int db_casts_row(db_casts *c, const fmt_value *in, const unsigned char *present,
         return 0;
     for (size_t i = 0; i < c->ncolumns; i++) {
         c->values[i] = in[i];
-        if (c->spec_of[i] < 0 || (present && !present[i]) || in[i].kind == FMT_VALUE_NULL)
+        if (c->spec_of[i] == -1 || (present && !present[i]) || in[i].kind == FMT_VALUE_NULL)
             continue;
-        const fmt_type *t = &c->specs[c->spec_of[i]].to;
+        const fmt_type *t = c->to[i];
         int rc = 0;
         if (t->kind == FMT_TYPE_JSONB || t->kind == FMT_TYPE_JSON)
             rc = to_json(c, &in[i], &c->values[i], t->kind == FMT_TYPE_JSONB, err, errlen);
@@ -536,15 +592,22 @@ const char *db_casts_unused(const db_casts *c)
     return NULL;
 }
 
-void db_casts_describe(const db_casts *c, void (*line)(void *ctx, const char *text), void *ctx)
+void db_casts_describe(const db_casts *c, int automatic_only,
+                       void (*line)(void *ctx, const char *text), void *ctx)
 {
     char text[512];
     for (size_t i = 0; c && c->active && i < c->ncolumns; i++) {
-        if (c->spec_of[i] < 0)
+        if (c->spec_of[i] == -1 || (automatic_only && c->spec_of[i] != -2))
             continue;
-        const cast_spec *s = &c->specs[c->spec_of[i]];
-        snprintf(text, sizeof text, "column \"%s\": %s -> %s (--cast=%s)", c->columns[i].name,
-                 c->from_text[i], s->to_text, s->spec);
+        if (c->spec_of[i] == -2)
+            snprintf(text, sizeof text,
+                     "column \"%s\": %s -> %s, the type of the target's column: converted on "
+                     "the way in",
+                     c->columns[i].name, c->from_text[i], c->hinted_text[i]);
+        else
+            snprintf(text, sizeof text, "column \"%s\": %s -> %s (--cast=%s)", c->columns[i].name,
+                     c->from_text[i], c->specs[c->spec_of[i]].to_text,
+                     c->specs[c->spec_of[i]].spec);
         line(ctx, text);
     }
 }

@@ -24,7 +24,11 @@ void db_casts_free(db_casts *c);
 /* t as the target gets it: t itself when no cast applies, else a copy
  * (valid until the next call) whose cast columns have the new type and no
  * source-specific type. -1 when out of memory. */
-int db_casts_table(db_casts *c, const fmt_table *t, const fmt_table **out);
+/* hints: NULL, or one per column, the portable type of the target's
+ * existing column (FMT_TYPE_COUNT_: none): a column no --cast names is then
+ * cast to it where values need converting (JSON text to an array or jsonb;
+ * text, an array or a BLOB to a vector). */
+int db_casts_table(db_casts *c, const fmt_table *t, const fmt_type *hints, const fmt_table **out);
 /* 1 when the current table has a cast column. */
 int db_casts_active(const db_casts *c);
 /* The row converted (valid until the next row). -1 with the reason in err
@@ -34,6 +38,8 @@ int db_casts_row(db_casts *c, const fmt_value *in, const unsigned char *present,
 /* A spec that matched no column of the file so far, or NULL. */
 const char *db_casts_unused(const db_casts *c);
 /* What the current table's casts are, "tags: text -> array(text)", for -v. */
-void db_casts_describe(const db_casts *c, void (*line)(void *ctx, const char *text), void *ctx);
+/* (automatic_only: just the casts the hints made.) */
+void db_casts_describe(const db_casts *c, int automatic_only,
+                       void (*line)(void *ctx, const char *text), void *ctx);
 
 #endif

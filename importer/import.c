@@ -177,7 +177,7 @@ static int open_run(import_run *run)
         cli_message("error", "out of memory");
         return -1;
     }
-    if (opts->casts && opts->casts[0]) {
+    if ((opts->casts && opts->casts[0]) || run->ops->column_hints) {
         char err[512];
         if (!(run->casts = db_casts_new(opts->casts, err, sizeof err))) {
             cli_message("error", "%s", err);
@@ -270,6 +270,36 @@ static void describe_cast(void *ctx, const char *text)
     free(key);
 }
 
+static void note_cast(void *ctx, const char *text)
+{
+    char *key = fmt_table_key(ctx);
+    cli_message("note", "table \"%s\": %s", key ? key : "?", text);
+    free(key);
+}
+
+/* The table the target gets: --cast's, and the automatic casts the
+ * target's existing columns call for. 0, or -1 (reported). */
+static int cast_table(import_run *run, const fmt_table **t)
+{
+    fmt_type *hints = NULL;
+    if (run->ops->column_hints && !run->opts->target_options.schema_only) {
+        if (!(hints = calloc((*t)->ncolumns + 1, sizeof *hints))) {
+            cli_message("error", "out of memory");
+            return -1;
+        }
+        if (run->ops->column_hints(run->tgt, *t, hints) < 0) {
+            free(hints);
+            cli_message("error", "%s", run->ops->errmsg(run->tgt));
+            return -1;
+        }
+    }
+    int rc = db_casts_table(run->casts, *t, hints, t);
+    free(hints);
+    if (rc < 0)
+        cli_message("error", "out of memory");
+    return rc;
+}
+
 static int on_table(import_run *run, const fmt_doc_event *ev)
 {
     const fmt_table *t = ev->table;
@@ -285,10 +315,8 @@ static int on_table(import_run *run, const fmt_doc_event *ev)
         t = &run->trusted_table;
     }
     const fmt_table *file_table = t; /* what --rows programs see */
-    if (run->casts && db_casts_table(run->casts, t, &t) < 0) {
-        cli_message("error", "out of memory");
+    if (run->casts && cast_table(run, &t) < 0)
         return -1;
-    }
     if (run->ops->table_begin(run->tgt, t) < 0)
         return fail_table(run, t);
     if (run->cascade && db_cascade_table(run->cascade, t) < 0) {
@@ -297,8 +325,9 @@ static int on_table(import_run *run, const fmt_doc_event *ev)
     }
     run->in_table = 1;
     run->target_rows = 0;
-    if (run->opts->verbose && db_casts_active(run->casts))
-        db_casts_describe(run->casts, describe_cast, (void *)file_table);
+    if (db_casts_active(run->casts))
+        db_casts_describe(run->casts, !run->opts->verbose,
+                          run->opts->verbose ? describe_cast : note_cast, (void *)file_table);
     if (run->filter && db_row_filter_table(run->filter, file_table) < 0) {
         cli_message("error", "%s", db_row_filter_errmsg(run->filter));
         return -1;

@@ -98,6 +98,11 @@ typedef struct db_target_ops {
      * a signal handler, so async-signal-safe; the statement then fails and
      * the driver rolls back. NULL when the backend cannot. */
     void (*interrupt)(void *state);
+    /* Before table_begin: for each column of t, the portable type of the
+     * target's existing column of that name (FMT_TYPE_COUNT_ when it has
+     * none, or no table), for the driver's automatic casts (cast.h). 0 or
+     * -1. NULL when the backend stores any value in any column (SQLite). */
+    int (*column_hints)(void *state, const fmt_table *t, fmt_type *hints);
     /* --rows-cascade, after the last row: deletes the rows of the table
      * (namespace, name) whose foreign key columns[n] find no row of the
      * parent's ref_columns[n] (a key with a NULL in it refers to nothing);

@@ -293,3 +293,48 @@ int pg_target_find_table(pg_target *st, const fmt_table *t, char **oid)
                         st->display);
     return found < 0 ? -1 : 0;
 }
+
+int pg_target_column_hints(void *state, const fmt_table *t, fmt_type *hints)
+{
+    pg_target *st = state;
+    const char *params[] = {t->namespace ? t->namespace : DEFAULT_NAMESPACE, t->name};
+    PGresult *res;
+    for (size_t i = 0; i < t->ncolumns; i++)
+        hints[i].kind = FMT_TYPE_COUNT_;
+    if (pg_target_run(
+            st,
+            "SELECT a.attname, tn.nspname, ty.typname, ty.typcategory, en.nspname, el.typname,"
+            " a.atttypmod, (SELECT x.extname FROM pg_catalog.pg_depend d"
+            " JOIN pg_catalog.pg_extension x ON x.oid = d.refobjid"
+            " WHERE d.classid = 'pg_catalog.pg_type'::pg_catalog.regclass"
+            " AND d.objid = ty.oid AND d.deptype = 'e')"
+            " FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid"
+            " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+            " JOIN pg_catalog.pg_type ty ON ty.oid = a.atttypid"
+            " JOIN pg_catalog.pg_namespace tn ON tn.oid = ty.typnamespace"
+            " LEFT JOIN pg_catalog.pg_type el ON el.oid = ty.typelem AND ty.typcategory = 'A'"
+            " LEFT JOIN pg_catalog.pg_namespace en ON en.oid = el.typnamespace"
+            " WHERE n.nspname = $1 AND c.relname = $2 AND a.attnum > 0 AND NOT a.attisdropped",
+            2, params, &res) < 0)
+        return -1;
+    for (int r = 0; r < PQntuples(res); r++) {
+        int i = fmt_table_find_column(t, PQgetvalue(res, r, 0));
+        int32_t typmod = (int32_t)strtol(PQgetvalue(res, r, 6), NULL, 10);
+        const char *ext = PQgetisnull(res, r, 7) ? NULL : PQgetvalue(res, r, 7);
+        fmt_type h = {FMT_TYPE_COUNT_, -1, -1, FMT_TYPE_TEXT}, e = h;
+        if (i < 0)
+            continue;
+        if (PQgetvalue(res, r, 3)[0] == 'A' && !PQgetisnull(res, r, 5)) {
+            if (pg_type_builtin(&e, PQgetvalue(res, r, 4), PQgetvalue(res, r, 5), NULL, typmod) ==
+                    1 &&
+                e.kind != FMT_TYPE_NATIVE && e.kind != FMT_TYPE_ARRAY)
+                h = (fmt_type){FMT_TYPE_ARRAY, e.param1, e.param2, e.kind};
+        } else if (pg_type_builtin(&h, PQgetvalue(res, r, 1), PQgetvalue(res, r, 2), ext, typmod) !=
+                   1) {
+            h.kind = FMT_TYPE_COUNT_;
+        }
+        hints[i] = h;
+    }
+    PQclear(res);
+    return 0;
+}

@@ -184,6 +184,8 @@ int pg_target_set_file_sequences(pg_target *st, const fmt_header *h);
 int pg_target_suspend_fks(pg_target *st, const char *oid);
 /* Adds them all again, as they were; a violation is the error. 0 or -1. */
 int pg_target_restore_fks(pg_target *st);
+/* existing.c: the ops table's column_hints. */
+int pg_target_column_hints(void *state, const fmt_table *t, fmt_type *hints);
 /* The ops table's delete_orphans (--rows-cascade). */
 int pg_target_delete_orphans(void *state, const char *namespace, const char *name,
                              const char *const *columns, const char *ref_namespace,

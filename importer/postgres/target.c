@@ -483,6 +483,7 @@ static const db_target_ops pg_target_ops = {
     .error_row = target_error_row,
     .interrupt = target_interrupt,
     .delete_orphans = pg_target_delete_orphans,
+    .column_hints = pg_target_column_hints,
     .close = target_close,
 };
 

@@ -47,6 +47,20 @@ check_eq "timestamptz" "$(pgq cast "SELECT extract(epoch FROM at) FROM docs WHER
 check_eq "a JSON array of arrays as a two-dimensional array" "$(pgq cast "SELECT grid[2][1] FROM docs WHERE id = 1")" 3
 check_eq "TYPE:TYPE: every json column as jsonb" "$(pgq cast "SELECT extra->>'x' FROM docs WHERE id = 1")" true
 
+# into an application's own schema: its column types say what to convert
+pg_create app
+pgq app "CREATE EXTENSION vector; CREATE TABLE docs (id bigint PRIMARY KEY, tags text[], meta jsonb, emb vector(3),
+    embj vector, uid uuid, at timestamptz, grid int[], extra jsonb)" >/dev/null
+"$DBIMPORT" -a "$(pg_uri app)" "$WORK/a.json" 2>"$WORK/err"
+check_eq "into existing columns: exit 0" "$?" 0
+check_contains "into existing columns: said" "$(cat "$WORK/err")" \
+    'note: table "docs": column "tags": text -> array(text), the type of the target'"'"'s column: converted on the way in'
+check_contains "into existing columns: a BLOB to a vector too" "$(cat "$WORK/err")" \
+    'column "emb": bytes -> vector(3)'
+check_eq "into existing columns: the values" \
+    "$(pgq app "SELECT tags::text || ' ' || (meta->>'k') || ' ' || emb::text || ' ' || embj::text || ' ' || grid[2][2] FROM docs WHERE id = 1")" \
+    '{a,"b c",NULL} 1.50 [1,2,-1.5] [1,2.5,-3] 4'
+
 # a float8[] from PostgreSQL to a vector
 pg_create arr
 pgq arr "CREATE TABLE e (id int PRIMARY KEY, v float8[]); INSERT INTO e VALUES (1, '{0.5,1,2}')" >/dev/null
