@@ -184,7 +184,7 @@ static int automatic(const fmt_type *from, const fmt_type *hint)
         return 0;
     int text = from->kind == FMT_TYPE_TEXT || from->kind == FMT_TYPE_VARCHAR ||
                from->kind == FMT_TYPE_CHAR || from->kind == FMT_TYPE_JSON ||
-               from->kind == FMT_TYPE_ANY || from->kind == FMT_TYPE_NATIVE;
+               from->kind == FMT_TYPE_ANY; /* a native type's text is its own */
     switch (hint->kind) {
     case FMT_TYPE_ARRAY:
     case FMT_TYPE_JSONB:
