@@ -119,6 +119,7 @@ typedef struct {
     /* The table between table_begin and table_end. */
     int table_open;
     int table_existed;
+    int partitioned; /* COPY FREEZE cannot load a partitioned table */
     char *display;
     char *qname;
     char *relname; /* its own name, as COPY's error context says it */

@@ -198,6 +198,7 @@ static int table_state_init(pg_target *st, const fmt_table *t)
 {
     const char *ns = t->namespace ? t->namespace : DEFAULT_NAMESPACE;
     st->display = fmt_table_key(t);
+    st->partitioned = t->partitioning != NULL;
     st->qname = pg_qualified(ns, t->name);
     st->relname = strdup(t->name);
     st->ncolumns = t->ncolumns;
