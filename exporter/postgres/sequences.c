@@ -1,7 +1,7 @@
 /* Stand-alone sequences (CREATE SEQUENCE) of the selected schemas, with
- * their options and value, for the header's "sequences". A sequence an
- * identity or a serial column owns travels with its column; one an
- * extension owns, with the extension. */
+ * their options, value and OWNED BY column, for the header's "sequences".
+ * A sequence an identity or a serial column owns travels with its column;
+ * one an extension owns, with the extension. */
 #include "pg_source_internal.h"
 
 #include <stdlib.h>
@@ -42,15 +42,25 @@ int pg_src_load_sequences(pg_src *s, fmt_header *h)
 {
     static const char sql[] =
         "SELECT n.nspname, c.relname, pg_catalog.format_type(q.seqtypid, NULL), q.seqstart,"
-        " q.seqincrement, q.seqmin, q.seqmax, q.seqcache, q.seqcycle, p.last_value"
+        " q.seqincrement, q.seqmin, q.seqmax, q.seqcache, q.seqcycle, oc.relname, oa.attname"
         " FROM pg_catalog.pg_sequence q JOIN pg_catalog.pg_class c ON c.oid = q.seqrelid"
         " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
-        " LEFT JOIN pg_catalog.pg_sequences p ON p.schemaname = n.nspname"
-        " AND p.sequencename = c.relname"
+        " LEFT JOIN pg_catalog.pg_depend od"
+        " ON od.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND od.objid = c.oid"
+        " AND od.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass AND od.deptype = 'a'"
+        " AND od.refobjsubid > 0"
+        " LEFT JOIN pg_catalog.pg_class oc ON oc.oid = od.refobjid"
+        " LEFT JOIN pg_catalog.pg_attribute oa ON oa.attrelid = od.refobjid"
+        " AND oa.attnum = od.refobjsubid"
         " WHERE " USER_RELATION " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend o"
         " WHERE o.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND o.objid = c.oid"
-        " AND o.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass"
-        " AND o.deptype IN ('a', 'i')) " KEY_ORDER;
+        " AND o.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass AND o.deptype = 'i')"
+        /* a serial column's (owned by a column whose default draws on it)
+         * travels with that column; one merely OWNED BY, here */
+        " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_attrdef ad JOIN pg_catalog.pg_depend dd"
+        " ON dd.classid = 'pg_catalog.pg_attrdef'::pg_catalog.regclass AND dd.objid = ad.oid"
+        " AND dd.refobjid = c.oid WHERE ad.adrelid = od.refobjid AND ad.adnum = "
+        "od.refobjsubid) " KEY_ORDER;
     PGresult *res = pg_src_query(s, sql, NULL, NULL);
     if (!res)
         return -1;
@@ -67,7 +77,11 @@ int pg_src_load_sequences(pg_src *s, fmt_header *h)
         q->namespace = pg_src_namespace_of(PQgetvalue(res, r, 0));
         q->type = pg_src_dup_val(res, r, 2);
         q->cycle = pg_src_bool_val(res, r, 8);
-        if (!q->name || !q->type || (!q->namespace && strcmp(PQgetvalue(res, r, 0), "public")))
+        q->owned_by_table = pg_src_dup_val(res, r, 9);
+        q->owned_by_column = pg_src_dup_val(res, r, 10);
+        if (!q->name || !q->type || (!q->namespace && strcmp(PQgetvalue(res, r, 0), "public")) ||
+            (!PQgetisnull(res, r, 9) && !q->owned_by_table) ||
+            (!PQgetisnull(res, r, 10) && !q->owned_by_column))
             rc = pg_src_fail(s, "out of memory");
         else if (int64_at(res, r, 3, &q->start) < 0 || int64_at(res, r, 4, &q->increment) < 0 ||
                  int64_at(res, r, 5, &q->min_value) < 0 || int64_at(res, r, 6, &q->max_value) < 0 ||

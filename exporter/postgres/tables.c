@@ -83,16 +83,47 @@ done:
     return rc;
 }
 
+/* The options of an identity or serial column's sequence (1.3); an
+ * identity's also its name, which its table's schema holds. */
+static int read_sequence_options(pg_src *s, fmt_column *c, const char *qname, const char *relname)
+{
+    static const char sql[] =
+        "SELECT q.seqstart, q.seqincrement, q.seqmin, q.seqmax, q.seqcache, q.seqcycle "
+        "FROM pg_catalog.pg_sequence q WHERE q.seqrelid = $1::pg_catalog.regclass";
+    PGresult *res = pg_src_query(s, sql, qname, NULL);
+    fmt_sequence *q;
+    int rc = 0;
+    if (!res)
+        return -1;
+    if (PQntuples(res) != 1)
+        goto done;
+    if (!(q = c->sequence = calloc(1, sizeof *q))) {
+        rc = pg_src_fail(s, "out of memory");
+        goto done;
+    }
+    q->start = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+    q->increment = strtoll(PQgetvalue(res, 0, 1), NULL, 10);
+    q->min_value = strtoll(PQgetvalue(res, 0, 2), NULL, 10);
+    q->max_value = strtoll(PQgetvalue(res, 0, 3), NULL, 10);
+    q->cache = strtoll(PQgetvalue(res, 0, 4), NULL, 10);
+    q->cycle = pg_src_bool_val(res, 0, 5);
+    if (c->identity != FMT_IDENTITY_SERIAL && !(q->name = fmt_strdup(relname)))
+        rc = pg_src_fail(s, "out of memory");
+done:
+    PQclear(res);
+    return rc;
+}
+
 static int read_sequence(pg_src *s, fmt_column *c, const char *nspname, const char *relname)
 {
-    db_buf sql = {0};
+    db_buf sql = {0}, qname = {0};
     PGresult *res = NULL;
     int rc = 0;
-    db_buf_add(&sql, "SELECT last_value, is_called FROM ");
-    db_buf_ident(&sql, nspname);
-    db_buf_add(&sql, ".");
-    db_buf_ident(&sql, relname);
-    if (sql.oom) {
+    db_buf_ident(&qname, nspname);
+    db_buf_add(&qname, ".");
+    db_buf_ident(&qname, relname);
+    db_buf_printf(&sql, "SELECT last_value, is_called FROM %s", qname.buf ? qname.buf : "");
+    if (sql.oom || qname.oom) {
         rc = pg_src_fail(s, "out of memory");
         goto done;
     }
@@ -104,7 +135,9 @@ static int read_sequence(pg_src *s, fmt_column *c, const char *nspname, const ch
         c->has_last_value = true;
         c->last_value = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
     }
+    rc = read_sequence_options(s, c, qname.buf, relname);
 done:
+    db_buf_free(&qname);
     PQclear(res);
     db_buf_free(&sql);
     return rc;
@@ -178,10 +211,17 @@ done:
     return rc;
 }
 
-static int fill_key(fmt_key *k, const char *name, const char *columns)
+/* A primary key or unique constraint from row r of load_constraints'
+ * query: name, columns, INCLUDE columns, NULLS NOT DISTINCT. */
+static int fill_key(fmt_key *k, const char *name, const PGresult *res, int r)
 {
     k->name = fmt_strdup(name);
-    return !k->name || pg_decode_array_strings(&k->columns, &k->ncolumns, columns) < 0 ? -1 : 0;
+    k->nulls_not_distinct = pg_src_bool_val(res, r, 12);
+    if (!k->name || pg_decode_array_strings(&k->columns, &k->ncolumns, PQgetvalue(res, r, 2)) < 0)
+        return -1;
+    if (strcmp(PQgetvalue(res, r, 11), "{}") == 0)
+        return 0;
+    return pg_decode_array_strings(&k->include, &k->ninclude, PQgetvalue(res, r, 11));
 }
 
 /* Foreign key fk from row r of load_constraints' query. -1 when memory
@@ -203,24 +243,36 @@ static int fill_foreign_key(fmt_foreign_key *fk, const char *name, const PGresul
     return 0;
 }
 
+/* The constraints of a relation, by name: row r has name, type, columns,
+ * referenced columns, table and actions, definition, INCLUDE columns and
+ * NULLS NOT DISTINCT (columns 11 and 12, for fill_key). */
+static const char constraints_sql[] =
+    "SELECT c.conname, c.contype, "
+    "ARRAY(SELECT a.attname FROM pg_catalog.unnest(c.conkey) WITH ORDINALITY k(n, o) "
+    "JOIN pg_catalog.pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.n "
+    "ORDER BY k.o), "
+    "ARRAY(SELECT a.attname FROM pg_catalog.unnest(c.confkey) WITH ORDINALITY k(n, o) "
+    "JOIN pg_catalog.pg_attribute a ON a.attrelid = c.confrelid AND a.attnum = k.n "
+    "ORDER BY k.o), "
+    "rn.nspname, r.relname, c.confdeltype, c.confupdtype, c.condeferrable, c.condeferred, "
+    "pg_catalog.pg_get_constraintdef(c.oid), "
+    "ARRAY(SELECT a.attname FROM pg_catalog.pg_index i "
+    "CROSS JOIN pg_catalog.generate_series(i.indnkeyatts + 1, i.indnatts) g(n) "
+    "JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[g.n - "
+    "1] "
+    "WHERE i.indexrelid = c.conindid AND c.contype IN ('p', 'u') ORDER BY g.n), "
+    /* PostgreSQL 15's indnullsnotdistinct, false before it */
+    "coalesce((SELECT (pg_catalog.to_jsonb(i) ->> 'indnullsnotdistinct')::boolean "
+    "FROM pg_catalog.pg_index i WHERE i.indexrelid = c.conindid AND c.contype = 'u'), false) "
+    "FROM pg_catalog.pg_constraint c "
+    "LEFT JOIN pg_catalog.pg_class r ON r.oid = c.confrelid "
+    "LEFT JOIN pg_catalog.pg_namespace rn ON rn.oid = r.relnamespace "
+    "WHERE c.conrelid = $1 AND c.conparentid = 0 AND c.contype IN ('p', 'u', 'c', 'f', 'x') "
+    "ORDER BY c.conname COLLATE \"C\"";
+
 static int load_constraints(pg_src *s, const table_entry *e, fmt_table *t)
 {
-    static const char sql[] =
-        "SELECT c.conname, c.contype, "
-        "ARRAY(SELECT a.attname FROM pg_catalog.unnest(c.conkey) WITH ORDINALITY k(n, o) "
-        "JOIN pg_catalog.pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.n "
-        "ORDER BY k.o), "
-        "ARRAY(SELECT a.attname FROM pg_catalog.unnest(c.confkey) WITH ORDINALITY k(n, o) "
-        "JOIN pg_catalog.pg_attribute a ON a.attrelid = c.confrelid AND a.attnum = k.n "
-        "ORDER BY k.o), "
-        "rn.nspname, r.relname, c.confdeltype, c.confupdtype, c.condeferrable, c.condeferred, "
-        "pg_catalog.pg_get_constraintdef(c.oid) "
-        "FROM pg_catalog.pg_constraint c "
-        "LEFT JOIN pg_catalog.pg_class r ON r.oid = c.confrelid "
-        "LEFT JOIN pg_catalog.pg_namespace rn ON rn.oid = r.relnamespace "
-        "WHERE c.conrelid = $1 AND c.conparentid = 0 AND c.contype IN ('p', 'u', 'c', 'f', 'x') "
-        "ORDER BY c.conname COLLATE \"C\"";
-    PGresult *res = pg_src_query(s, sql, e->oid, NULL);
+    PGresult *res = pg_src_query(s, constraints_sql, e->oid, NULL);
     size_t n;
     int r, rc = 0;
     if (!res) {
@@ -239,13 +291,13 @@ static int load_constraints(pg_src *s, const table_entry *e, fmt_table *t)
         switch (PQgetvalue(res, r, 1)[0]) {
         case 'p':
             if (!(t->primary_key = calloc(1, sizeof *t->primary_key)) ||
-                fill_key(t->primary_key, name, PQgetvalue(res, r, 2)) < 0) {
+                fill_key(t->primary_key, name, res, r) < 0) {
                 rc = pg_src_fail(s, "out of memory");
                 goto done;
             }
             break;
         case 'u':
-            if (fill_key(&t->uniques[t->nuniques++], name, PQgetvalue(res, r, 2)) < 0) {
+            if (fill_key(&t->uniques[t->nuniques++], name, res, r) < 0) {
                 rc = pg_src_fail(s, "out of memory");
                 goto done;
             }
@@ -330,7 +382,13 @@ static int load_indexes(pg_src *s, const table_entry *e, fmt_table *t)
 {
     static const char sql[] =
         "SELECT i.indexrelid, ic.relname, i.indisunique, "
-        "pg_catalog.pg_get_expr(i.indpred, i.indrelid), pg_catalog.pg_get_indexdef(i.indexrelid) "
+        "pg_catalog.pg_get_expr(i.indpred, i.indrelid), pg_catalog.pg_get_indexdef(i.indexrelid), "
+        "ARRAY(SELECT a.attname FROM pg_catalog.generate_series(i.indnkeyatts + 1, i.indnatts) "
+        "g(n) "
+        "JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[g.n - "
+        "1] "
+        "ORDER BY g.n), "
+        "coalesce((pg_catalog.to_jsonb(i) ->> 'indnullsnotdistinct')::boolean, false) "
         "FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid "
         "WHERE i.indrelid = $1 AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint c "
         "WHERE c.conindid = i.indexrelid AND c.conrelid = i.indrelid "
@@ -354,7 +412,10 @@ static int load_indexes(pg_src *s, const table_entry *e, fmt_table *t)
         ix->unique = pg_src_bool_val(res, r, 2);
         ix->where = pg_src_dup_val(res, r, 3);
         ix->sql = pg_src_dup_val(res, r, 4);
-        if (!ix->name || !ix->sql || (!PQgetisnull(res, r, 3) && !ix->where)) {
+        ix->nulls_not_distinct = pg_src_bool_val(res, r, 6);
+        if (!ix->name || !ix->sql || (!PQgetisnull(res, r, 3) && !ix->where) ||
+            (strcmp(PQgetvalue(res, r, 5), "{}") != 0 &&
+             pg_decode_array_strings(&ix->include, &ix->ninclude, PQgetvalue(res, r, 5)) < 0)) {
             rc = pg_src_fail(s, "out of memory");
             goto done;
         }

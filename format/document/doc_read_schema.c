@@ -300,6 +300,8 @@ static int read_column(fmt_doc_reader *r, fmt_column *c, fmt_position at)
             rc = read_identity(r, c);
         } else if (doc_text_is(&ev, "last_value")) {
             rc = read_last_value(r, c);
+        } else if (doc_text_is(&ev, "sequence")) {
+            rc = doc_read_column_sequence(r, c);
         } else if (doc_text_is(&ev, "comment")) {
             rc = doc_read_optional_string(r, &c->comment, "comment");
         } else {
@@ -336,17 +338,24 @@ static int read_columns(fmt_doc_reader *r, fmt_table *t)
     return rc;
 }
 
-/* Reads a key object ({"name", "columns"}); started: its '{' was read. */
+/* Reads a key object ({"name", "columns", "include", "nulls_not_distinct"});
+ * started: its '{' was read. */
 static int read_key(fmt_doc_reader *r, fmt_key *k, int started, const char *what)
 {
     fmt_json_event ev;
     int rc;
+    bool b = false;
     while ((rc = doc_next_member(r, &ev, &started, what)) == 1) {
         if (doc_text_is(&ev, "name"))
             rc = doc_read_optional_string(r, &k->name, "name");
         else if (doc_text_is(&ev, "columns"))
             rc = doc_read_string_array(r, &k->columns, &k->ncolumns, "columns");
-        else
+        else if (doc_text_is(&ev, "include"))
+            rc = doc_read_string_array(r, &k->include, &k->ninclude, "include");
+        else if (doc_text_is(&ev, "nulls_not_distinct")) {
+            rc = doc_read_bool(r, &b, "nulls_not_distinct");
+            k->nulls_not_distinct = b;
+        } else
             rc = doc_skip_next_value(r);
         if (rc < 0)
             return -1;
@@ -553,7 +562,12 @@ static int read_index(fmt_doc_reader *r, fmt_index *ix, fmt_position at)
             rc = doc_read_optional_string(r, &ix->sql, "sql");
         else if (doc_text_is(&ev, "parts"))
             rc = read_index_parts(r, ix);
-        else
+        else if (doc_text_is(&ev, "include"))
+            rc = doc_read_string_array(r, &ix->include, &ix->ninclude, "include");
+        else if (doc_text_is(&ev, "nulls_not_distinct")) {
+            rc = doc_read_bool(r, &b, "nulls_not_distinct");
+            ix->nulls_not_distinct = b;
+        } else
             rc = doc_skip_next_value(r);
         if (rc < 0)
             return -1;
@@ -686,22 +700,30 @@ static int validate_table(fmt_doc_reader *r, fmt_position at)
             if (strcmp(t->columns[i].name, t->columns[j].name) == 0)
                 return doc_fail_at(r, at, NULL, "column \"%.120s\" appears twice",
                                    t->columns[i].name);
-    if (t->primary_key && check_names(r, at, t->primary_key->columns, t->primary_key->ncolumns,
-                                      "the primary key") < 0)
+    if (t->primary_key && (check_names(r, at, t->primary_key->columns, t->primary_key->ncolumns,
+                                       "the primary key") < 0 ||
+                           check_names(r, at, t->primary_key->include, t->primary_key->ninclude,
+                                       "the primary key's include") < 0))
         return -1;
     for (size_t i = 0; i < t->nuniques; i++)
         if (check_names(r, at, t->uniques[i].columns, t->uniques[i].ncolumns,
-                        "a unique constraint") < 0)
+                        "a unique constraint") < 0 ||
+            check_names(r, at, t->uniques[i].include, t->uniques[i].ninclude,
+                        "a unique constraint's include") < 0)
             return -1;
     for (size_t i = 0; i < t->nforeign_keys; i++)
         if (check_names(r, at, t->foreign_keys[i].columns, t->foreign_keys[i].ncolumns,
                         "a foreign key") < 0)
             return -1;
-    for (size_t i = 0; i < t->nindexes; i++)
+    for (size_t i = 0; i < t->nindexes; i++) {
         for (size_t p = 0; p < t->indexes[i].nparts; p++)
             if (t->indexes[i].parts[p].column &&
                 check_names(r, at, &t->indexes[i].parts[p].column, 1, "an index") < 0)
                 return -1;
+        if (check_names(r, at, t->indexes[i].include, t->indexes[i].ninclude,
+                        "an index's include") < 0)
+            return -1;
+    }
 
     if (doc_size_row(r, t->ncolumns) < 0)
         return doc_fail_at(r, at, NULL, "out of memory");

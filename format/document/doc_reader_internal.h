@@ -122,6 +122,8 @@ int doc_read_user_types(fmt_doc_reader *r, fmt_user_type_kind kind, const char *
 int doc_read_functions(fmt_doc_reader *r);
 /* The header's "sequences" (doc_read_sequences.c). 0 or -1. */
 int doc_read_sequences(fmt_doc_reader *r);
+/* A column's "sequence" (1.3): an identity or serial column's options. */
+int doc_read_column_sequence(fmt_doc_reader *r, fmt_column *c);
 /* A table's "row_security" object (doc_read_rls.c). 0 or -1. */
 int doc_read_row_security(fmt_doc_reader *r, fmt_table *t);
 /* A table's "privileges" object (doc_read_privileges.c). 0 or -1. */

@@ -143,6 +143,17 @@ static int key_integer(fmt_json_writer *j, const char *key, int64_t v)
     return fmt_json_writer_keyz(j, key) < 0 ? -1 : fmt_values_write_integer(j, v);
 }
 
+/* A sequence's options, shared by "sequences" and a column's "sequence". */
+static int write_sequence_options(fmt_json_writer *j, const fmt_sequence *s)
+{
+    if (key_integer(j, "start", s->start) < 0 || key_integer(j, "increment", s->increment) < 0 ||
+        key_integer(j, "min", s->min_value) < 0 || key_integer(j, "max", s->max_value) < 0 ||
+        key_integer(j, "cache", s->cache) < 0 || fmt_json_writer_keyz(j, "cycle") < 0 ||
+        fmt_json_writer_bool(j, s->cycle) < 0)
+        return -1;
+    return 0;
+}
+
 /* "sequences": one line each. */
 static int write_sequences(fmt_json_writer *j, const fmt_header *h)
 {
@@ -154,13 +165,16 @@ static int write_sequences(fmt_json_writer *j, const fmt_header *h)
         const fmt_sequence *s = &h->sequences[i];
         if (fmt_json_writer_object_start(j) < 0 || key_string(j, "name", s->name) < 0 ||
             opt_string(j, "namespace", s->namespace) < 0 || key_string(j, "type", s->type) < 0 ||
-            key_integer(j, "start", s->start) < 0 ||
-            key_integer(j, "increment", s->increment) < 0 ||
-            key_integer(j, "min", s->min_value) < 0 || key_integer(j, "max", s->max_value) < 0 ||
-            key_integer(j, "cache", s->cache) < 0 || fmt_json_writer_keyz(j, "cycle") < 0 ||
-            fmt_json_writer_bool(j, s->cycle) < 0 ||
-            (s->has_last_value && key_integer(j, "last_value", s->last_value) < 0) ||
-            fmt_json_writer_object_end(j) < 0)
+            write_sequence_options(j, s) < 0 ||
+            (s->has_last_value && key_integer(j, "last_value", s->last_value) < 0))
+            return -1;
+        if (s->owned_by_table &&
+            (fmt_json_writer_keyz(j, "owned_by") < 0 || fmt_json_writer_object_start(j) < 0 ||
+             key_string(j, "table", s->owned_by_table) < 0 ||
+             key_string(j, "column", s->owned_by_column ? s->owned_by_column : "") < 0 ||
+             fmt_json_writer_object_end(j) < 0))
+            return -1;
+        if (fmt_json_writer_object_end(j) < 0)
             return -1;
     }
     return fmt_json_writer_array_end(j);
@@ -240,16 +254,35 @@ static int write_column(fmt_json_writer *j, const fmt_column *c)
         if (c->has_last_value && (fmt_json_writer_keyz(j, "last_value") < 0 ||
                                   fmt_values_write_integer(j, c->last_value) < 0))
             return -1;
+        if (c->sequence &&
+            (fmt_json_writer_keyz(j, "sequence") < 0 || fmt_json_writer_object_start(j) < 0 ||
+             opt_string(j, "name", c->sequence->name) < 0 ||
+             write_sequence_options(j, c->sequence) < 0 || fmt_json_writer_object_end(j) < 0))
+            return -1;
     }
     if (opt_string(j, "comment", c->comment) < 0)
         return -1;
     return fmt_json_writer_object_end(j);
 }
 
+/* "include" and "nulls_not_distinct" of a key or an index (1.3), each
+ * only when it says something. */
+static int write_index_options(fmt_json_writer *j, char **include, size_t ninclude,
+                               bool nulls_not_distinct)
+{
+    if (ninclude && string_array(j, "include", include, ninclude) < 0)
+        return -1;
+    if (nulls_not_distinct &&
+        (fmt_json_writer_keyz(j, "nulls_not_distinct") < 0 || fmt_json_writer_bool(j, 1) < 0))
+        return -1;
+    return 0;
+}
+
 static int write_key(fmt_json_writer *j, const fmt_key *k)
 {
     if (fmt_json_writer_object_start(j) < 0 || opt_string(j, "name", k->name) < 0 ||
-        string_array(j, "columns", k->columns, k->ncolumns) < 0)
+        string_array(j, "columns", k->columns, k->ncolumns) < 0 ||
+        write_index_options(j, k->include, k->ninclude, k->nulls_not_distinct) < 0)
         return -1;
     return fmt_json_writer_object_end(j);
 }
@@ -335,8 +368,9 @@ static int write_index(fmt_json_writer *j, const fmt_index *ix)
             fmt_json_writer_object_end(j) < 0)
             return -1;
     }
-    if (fmt_json_writer_array_end(j) < 0 || opt_string(j, "where", ix->where) < 0 ||
-        opt_string(j, "sql", ix->sql) < 0)
+    if (fmt_json_writer_array_end(j) < 0 ||
+        write_index_options(j, ix->include, ix->ninclude, ix->nulls_not_distinct) < 0 ||
+        opt_string(j, "where", ix->where) < 0 || opt_string(j, "sql", ix->sql) < 0)
         return -1;
     return fmt_json_writer_object_end(j);
 }

@@ -20,16 +20,25 @@ void fmt_header_clear(fmt_header *h)
     for (size_t i = 0; i < h->nuser_types; i++)
         fmt_user_type_clear(&h->user_types[i]);
     free(h->user_types);
-    for (size_t i = 0; i < h->nsequences; i++) {
-        free(h->sequences[i].name);
-        free(h->sequences[i].namespace);
-        free(h->sequences[i].type);
-    }
+    for (size_t i = 0; i < h->nsequences; i++)
+        fmt_sequence_clear(&h->sequences[i]);
     free(h->sequences);
     for (size_t i = 0; i < h->nfunctions; i++)
         fmt_function_clear(&h->functions[i]);
     free(h->functions);
     memset(h, 0, sizeof *h);
+}
+
+void fmt_sequence_clear(fmt_sequence *s)
+{
+    if (!s)
+        return;
+    free(s->name);
+    free(s->namespace);
+    free(s->type);
+    free(s->owned_by_table);
+    free(s->owned_by_column);
+    memset(s, 0, sizeof *s);
 }
 
 void fmt_user_type_clear(fmt_user_type *u)
@@ -178,6 +187,7 @@ void fmt_key_clear(fmt_key *k)
         return;
     free(k->name);
     fmt_strings_free(k->columns, k->ncolumns);
+    fmt_strings_free(k->include, k->ninclude);
     memset(k, 0, sizeof *k);
 }
 
@@ -209,6 +219,7 @@ void fmt_index_clear(fmt_index *ix)
     free(ix->parts);
     free(ix->where);
     free(ix->sql);
+    fmt_strings_free(ix->include, ix->ninclude);
     memset(ix, 0, sizeof *ix);
 }
 
@@ -223,6 +234,8 @@ static void column_clear(fmt_column *c)
     free(c->collation);
     free(c->collation_namespace);
     free(c->comment);
+    fmt_sequence_clear(c->sequence);
+    free(c->sequence);
 }
 
 void fmt_table_free(fmt_table *t)

@@ -54,16 +54,20 @@ typedef struct {
 } fmt_user_type;
 
 /* A stand-alone sequence (PostgreSQL CREATE SEQUENCE), with its options
- * and its value (since 1.2). Identity and serial sequences travel with
- * their columns instead. */
+ * and its value (since 1.2), and the column it belongs to (OWNED BY, since
+ * 1.3). Identity and serial sequences travel with their columns instead;
+ * a column's "sequence" (since 1.3) is this struct too, options only. */
 typedef struct {
     char *name;
     char *namespace; /* NULL: the default schema */
-    char *type;      /* "smallint", "integer", "bigint" */
+    char *type;      /* "smallint", "integer", "bigint"; NULL in a column's */
     int64_t start, increment, min_value, max_value, cache;
     bool cycle;
     bool has_last_value; /* it has handed out a value: last_value is it */
     int64_t last_value;
+    /* OWNED BY: a column of a table in the sequence's schema, or NULL */
+    char *owned_by_table;
+    char *owned_by_column;
 } fmt_sequence;
 
 /* A function or procedure (PostgreSQL CREATE FUNCTION / PROCEDURE, LANGUAGE
@@ -130,12 +134,19 @@ typedef struct {
     bool has_last_value;
     int64_t last_value; /* last value handed out (sqlite_sequence, sequence) */
     char *comment;      /* COMMENT ON COLUMN, or NULL (since 1.2) */
+    /* An identity or serial column's sequence options (since 1.3): name
+     * (identity only, in the table's schema, or NULL), START, INCREMENT,
+     * MINVALUE, MAXVALUE, CACHE, CYCLE; NULL when the file has none. */
+    fmt_sequence *sequence;
 } fmt_column;
 
 typedef struct {
     char *name; /* constraint name, NULL if unnamed */
     char **columns;
     size_t ncolumns;
+    char **include; /* INCLUDE columns of its index (since 1.3) */
+    size_t ninclude;
+    bool nulls_not_distinct; /* UNIQUE NULLS NOT DISTINCT (since 1.3) */
 } fmt_key;
 
 typedef struct {
@@ -170,8 +181,11 @@ typedef struct fmt_index {
     bool unique;
     fmt_index_part *parts;
     size_t nparts;
-    char *where; /* partial index predicate, or NULL */
-    char *sql;   /* the source's own CREATE INDEX statement, or NULL */
+    char *where;    /* partial index predicate, or NULL */
+    char *sql;      /* the source's own CREATE INDEX statement, or NULL */
+    char **include; /* INCLUDE columns (since 1.3) */
+    size_t ninclude;
+    bool nulls_not_distinct; /* a unique index's NULLS NOT DISTINCT (since 1.3) */
 } fmt_index;
 
 /* A partitioned table travels as one table with all its rows; this says
@@ -279,6 +293,7 @@ void fmt_function_clear(fmt_function *f);
 /* A deep copy of src into dst; 0, or -1 when memory ran out (dst then
  * holds what was copied: clear it). */
 int fmt_user_type_copy(fmt_user_type *dst, const fmt_user_type *src);
+void fmt_sequence_clear(fmt_sequence *s);
 void fmt_partitioning_free(fmt_partitioning *p);
 void fmt_row_security_free(fmt_row_security *r);
 void fmt_privileges_free(fmt_privileges *p);

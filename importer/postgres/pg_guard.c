@@ -371,6 +371,8 @@ static int guard_column(const fmt_column *c, int source_is_pg, char *why, size_t
     const char *name = c->name ? c->name : "";
     if (pg_guard_name(c->name, why, whylen) < 0)
         return db_refuse_at(why, whylen, "column \"%.64s\"", name);
+    if (c->sequence && c->sequence->name && pg_guard_name(c->sequence->name, why, whylen) < 0)
+        return db_refuse_at(why, whylen, "column \"%.64s\": sequence", name);
     if (c->postgresql_type && pg_guard_type(c->postgresql_type, why, whylen) < 0)
         return db_refuse_at(why, whylen, "column \"%.64s\": postgresql_type", name);
     if (!source_is_pg)
@@ -410,6 +412,8 @@ static int guard_index(const fmt_index *ix, const fmt_table *t, const char *ns, 
             pg_guard_collation(part->collation, part->collation_namespace, why, whylen) < 0)
             return db_refuse_at(why, whylen, "index \"%.64s\": collation", name);
     }
+    if (guard_names(ix->include, ix->ninclude, "include", why, whylen) < 0)
+        return db_refuse_at(why, whylen, "index \"%.64s\"", name);
     if (ix->where && pg_guard_expression(ix->where, why, whylen) < 0)
         return db_refuse_at(why, whylen, "index \"%.64s\": where", name);
     /* Only a PostgreSQL source's statement is run; another's is not read. */
@@ -462,12 +466,15 @@ static int guard_constraints(const fmt_table *t, char *why, size_t whylen)
     if (t->primary_key &&
         ((t->primary_key->name && pg_guard_name(t->primary_key->name, why, whylen) < 0) ||
          guard_names(t->primary_key->columns, t->primary_key->ncolumns, "columns", why, whylen) <
+             0 ||
+         guard_names(t->primary_key->include, t->primary_key->ninclude, "include", why, whylen) <
              0))
         return db_refuse_at(why, whylen, "primary key");
     for (size_t i = 0; i < t->nuniques; i++) {
         const fmt_key *u = &t->uniques[i];
         if ((u->name && pg_guard_name(u->name, why, whylen) < 0) ||
-            guard_names(u->columns, u->ncolumns, "columns", why, whylen) < 0)
+            guard_names(u->columns, u->ncolumns, "columns", why, whylen) < 0 ||
+            guard_names(u->include, u->ninclude, "include", why, whylen) < 0)
             return db_refuse_at(why, whylen, "unique constraint \"%.64s\"", u->name ? u->name : "");
     }
     for (size_t i = 0; i < t->nchecks; i++) {
@@ -509,6 +516,13 @@ int pg_guard_header(const fmt_header *h, char *why, size_t whylen)
             return db_refuse_at(why, whylen, "function \"%.64s\"",
                                 h->functions[i].name ? h->functions[i].name : "");
         free(g.statement);
+    }
+    for (size_t i = 0; h && i < h->nsequences; i++) {
+        const fmt_sequence *q = &h->sequences[i];
+        if ((q->owned_by_table && pg_guard_name(q->owned_by_table, why, whylen) < 0) ||
+            (q->owned_by_column && pg_guard_name(q->owned_by_column, why, whylen) < 0))
+            return db_refuse_at(why, whylen, "sequence \"%.64s\": owned_by",
+                                q->name ? q->name : "");
     }
     for (size_t i = 0; h && i < h->nuser_types; i++) {
         const fmt_user_type *u = &h->user_types[i];

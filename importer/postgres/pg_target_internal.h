@@ -177,6 +177,8 @@ int pg_target_created_sequence(const pg_target *st, const char *oid);
 int pg_target_create_sequences(pg_target *st, const fmt_header *h);
 /* Their values, after the data. 0 or -1. */
 int pg_target_set_file_sequences(pg_target *st, const fmt_header *h);
+/* Their OWNED BY, once the tables exist. 0 or -1. */
+int pg_target_own_file_sequences(pg_target *st, const fmt_header *h);
 
 /* ---- target_fks.c: an existing table's foreign keys during the load ------- */
 

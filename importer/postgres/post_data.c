@@ -79,6 +79,19 @@ static void add_constraint_head(db_buf *b, const char *qname, const char *name)
     }
 }
 
+/* " INCLUDE (...)" and " NULLS NOT DISTINCT" of a key or an index built
+ * from its parts (1.3). */
+static void add_index_options(db_buf *b, char *const *include, size_t ninclude,
+                              bool nulls_not_distinct)
+{
+    if (ninclude) {
+        db_buf_add(b, " INCLUDE ");
+        db_buf_ident_list(b, include, ninclude);
+    }
+    if (nulls_not_distinct)
+        db_buf_add(b, " NULLS NOT DISTINCT");
+}
+
 static int starts_with_create_index(const char *sql)
 {
     while (*sql == ' ' || *sql == '\n' || *sql == '\t')
@@ -143,6 +156,7 @@ static int collect_indexes(pg_target *st, const fmt_index *indexes, size_t ninde
                     db_buf_add(&b, " DESC");
             }
             db_buf_add(&b, ")");
+            add_index_options(&b, ix->include, ix->ninclude, ix->nulls_not_distinct);
             if (ix->where) {
                 db_buf_printf(&b, " WHERE (%s)", ix->where);
                 best_effort = !st->source_is_pg;
@@ -210,9 +224,12 @@ int pg_target_collect_post_data(pg_target *st, const fmt_table *t)
         if (!key || key->ncolumns == 0)
             continue;
         add_constraint_head(&b, st->qname, key->name);
-        db_buf_add(&b, k == 0 ? "PRIMARY KEY " : "UNIQUE ");
+        db_buf_add(&b, k == 0                    ? "PRIMARY KEY "
+                       : key->nulls_not_distinct ? "UNIQUE NULLS NOT DISTINCT "
+                                                 : "UNIQUE ");
         db_buf_ident_list(&b, key->columns, key->ncolumns);
-        db_buf_add(&match, "UNIQUE ");
+        add_index_options(&b, key->include, key->ninclude, false);
+        db_buf_add(&match, k && key->nulls_not_distinct ? "UNIQUE NULLS NOT DISTINCT " : "UNIQUE ");
         add_ident_list(&match, key->columns, key->ncolumns, 0);
         snprintf(what, sizeof what, k == 0 ? "primary key" : "unique constraint%s%s%s",
                  key->name ? " \"" : "", key->name ? key->name : "", key->name ? "\"" : "");

@@ -114,3 +114,49 @@ int pg_target_set_file_sequences(pg_target *st, const fmt_header *h)
     }
     return 0;
 }
+
+/* OWNED BY (1.3), once the tables are there: only a sequence this import
+ * created, and only to a table it created (an import never ties its
+ * objects to the application's). */
+int pg_target_own_file_sequences(pg_target *st, const fmt_header *h)
+{
+    if (st->opts.dry_run || st->opts.data_only)
+        return 0;
+    for (size_t i = 0; i < h->nsequences; i++) {
+        const fmt_sequence *q = &h->sequences[i];
+        if (!q->owned_by_table || !q->owned_by_column)
+            continue;
+        const char *ns = q->namespace ? q->namespace : DEFAULT_NAMESPACE;
+        char *qname = sequence_qname(st, q), *table = pg_qualified(ns, q->owned_by_table);
+        char *oid = NULL;
+        const char *params[] = {qname};
+        int rc = qname && table ? 0 : db_oom(&st->diag), created = 0;
+        for (size_t k = 0; rc == 0 && k < st->ntables; k++)
+            created |= st->tables[k].created && strcmp(st->tables[k].qname, table) == 0;
+        int found =
+            rc < 0
+                ? -1
+                : pg_target_query_value(st, "SELECT $1::pg_catalog.regclass::pg_catalog.oid::text",
+                                        1, params, &oid);
+        int ours = found > 0 && pg_target_created_sequence(st, oid);
+        free(oid);
+        if (found < 0) {
+            rc = -1;
+        } else if (!ours || !created) {
+            db_warn(&st->diag, "sequence %s: OWNED BY %s.\"%s\" not set: %s", qname, table,
+                    q->owned_by_column,
+                    !ours ? "the target had the sequence" : "this import did not create the table");
+        } else {
+            db_buf b = {0};
+            db_buf_printf(&b, "ALTER SEQUENCE %s OWNED BY %s.", qname, table);
+            db_buf_ident(&b, q->owned_by_column);
+            if (pg_target_run_buf(st, &b) < 0)
+                rc = db_error(&st->diag, "sequence %s: OWNED BY: %s", qname, st->diag.message);
+        }
+        free(qname);
+        free(table);
+        if (rc < 0)
+            return -1;
+    }
+    return 0;
+}

@@ -371,7 +371,8 @@ static int target_finish(void *state, const fmt_native_object *objects, size_t n
         return -1;
     if (!st->opts.dry_run && !st->opts.schema_only && pg_target_set_sequences(st) < 0)
         return -1;
-    if (st->header && pg_target_set_file_sequences(st, st->header) < 0)
+    if (st->header && (pg_target_set_file_sequences(st, st->header) < 0 ||
+                       pg_target_own_file_sequences(st, st->header) < 0))
         return -1;
     if (!st->opts.data_only && pg_target_create_native_objects(st, objects, nobjects) < 0)
         return -1;

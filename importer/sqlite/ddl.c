@@ -250,6 +250,22 @@ static void add_constraint_name(db_buf *b, const char *name)
     }
 }
 
+/* An identity's sequence options (1.3) other than SQLite's own count from 1
+ * by 1 up to the type's maximum: reported, not carried. */
+static void add_sequence_loss(sqlite_target *st, const fmt_table *t, const fmt_column *c, int warn)
+{
+    const fmt_sequence *q = c->sequence;
+    if (!q || !warn ||
+        (q->start == 1 && q->increment == 1 && q->min_value == 1 && !q->cycle &&
+         (q->max_value == INT16_MAX || q->max_value == INT32_MAX || q->max_value == INT64_MAX)))
+        return;
+    sqlite_tgt_loss(st, SQLITE_LOSS_SEQUENCE_OPTION,
+                    "table \"%s\", column \"%s\": START %lld INCREMENT %lld MINVALUE %lld "
+                    "MAXVALUE %lld%s",
+                    t->name, c->name, (long long)q->start, (long long)q->increment,
+                    (long long)q->min_value, (long long)q->max_value, q->cycle ? " CYCLE" : "");
+}
+
 /* " INTEGER PRIMARY KEY" for the rowid column, else its declared type. An
  * SQL identity (always, by default, serial) never hands out a value twice,
  * even after the row holding the highest is deleted: that is SQLite's
@@ -258,6 +274,7 @@ static int add_column_type(sqlite_target *st, const fmt_table *t, const fmt_colu
                            int is_inline, int warn, db_buf *b, int *autoincrement)
 {
     if (is_inline) {
+        add_sequence_loss(st, t, c, warn);
         db_buf_add(b, " INTEGER ");
         add_constraint_name(b, t->primary_key->name);
         db_buf_add(b, "PRIMARY KEY");
@@ -269,6 +286,7 @@ static int add_column_type(sqlite_target *st, const fmt_table *t, const fmt_colu
     }
     if (sqlite_tgt_column_declaration(st, t, c, b) < 0)
         return -1;
+    add_sequence_loss(st, t, c, warn);
     if (c->identity != FMT_IDENTITY_NONE && warn)
         sqlite_tgt_loss(st, SQLITE_LOSS_IDENTITY, "table \"%s\", column \"%s\": %s (%s)", t->name,
                         c->name, fmt_identity_name(c->identity),
@@ -423,12 +441,32 @@ static void add_key(db_buf *b, const char *what, const fmt_key *k)
     db_buf_ident_list(b, k->columns, k->ncolumns);
 }
 
-static int add_constraints(sqlite_target *st, const fmt_table *t, long only_check, db_buf *b)
+/* INCLUDE and NULLS NOT DISTINCT (1.3): SQLite has neither; the key or
+ * index is made without them (a UNIQUE that then lets NULLs repeat). */
+static void index_option_loss(sqlite_target *st, const fmt_table *t, const char *what,
+                              const char *name, size_t ninclude, bool nulls_not_distinct)
 {
+    if (ninclude || nulls_not_distinct)
+        sqlite_tgt_loss(st, SQLITE_LOSS_INDEX_OPTION, "table \"%s\", %s \"%s\": %s%s%s", t->name,
+                        what, name ? name : "", ninclude ? "INCLUDE" : "",
+                        ninclude && nulls_not_distinct ? ", " : "",
+                        nulls_not_distinct ? "NULLS NOT DISTINCT" : "");
+}
+
+static int add_constraints(sqlite_target *st, const fmt_table *t, long only_check, int report,
+                           db_buf *b)
+{
+    if (t->primary_key && report)
+        index_option_loss(st, t, "primary key", t->primary_key->name, t->primary_key->ninclude,
+                          false);
     if (t->primary_key && rowid_column(st, t) < 0)
         add_key(b, "PRIMARY KEY ", t->primary_key);
-    for (size_t i = 0; i < t->nuniques; i++)
+    for (size_t i = 0; i < t->nuniques; i++) {
+        if (report)
+            index_option_loss(st, t, "unique constraint", t->uniques[i].name,
+                              t->uniques[i].ninclude, t->uniques[i].nulls_not_distinct);
         add_key(b, "UNIQUE ", &t->uniques[i]);
+    }
     for (size_t i = 0; i < t->nchecks; i++) {
         if (only_check == CHECKS_NONE || (only_check >= 0 && (size_t)only_check != i) ||
             (st->check_skip && st->check_skip[i]))
@@ -463,7 +501,7 @@ static int build_create_table(sqlite_target *st, const fmt_table *t, long only_c
     for (size_t i = 0; i < t->ncolumns; i++)
         if (add_column(st, t, i, warn, b, &first, autoincrement) < 0)
             return -1;
-    if (add_constraints(st, t, only_check, b) < 0)
+    if (add_constraints(st, t, only_check, warn, b) < 0)
         return -1;
     db_buf_add(b, "\n)");
     if (t->without_rowid)
@@ -607,6 +645,7 @@ static void add_index_part(sqlite_target *st, const fmt_table *t, const fmt_inde
 
 void sqlite_tgt_index_sql(sqlite_target *st, const fmt_table *t, const fmt_index *ix, db_buf *b)
 {
+    index_option_loss(st, t, "index", ix->name, ix->ninclude, ix->nulls_not_distinct);
     db_buf_add(b, ix->unique ? "CREATE UNIQUE INDEX " : "CREATE INDEX ");
     db_buf_ident(b, ix->name);
     db_buf_add(b, " ON ");

@@ -28,6 +28,10 @@ static const struct {
     [SQLITE_LOSS_NATIVE] = {"view or trigger", "views and triggers", "native SQL"},
     [SQLITE_LOSS_COMPOSITE] = {"composite type", "composite types",
                                "SQLite has none: their columns hold each value's text form"},
+    [SQLITE_LOSS_INDEX_OPTION] = {"index option", "index options",
+                                  "SQLite has no INCLUDE and no NULLS NOT DISTINCT"},
+    [SQLITE_LOSS_SEQUENCE_OPTION] = {"identity's sequence options", "identities' sequence options",
+                                     "SQLite counts from 1 by 1"},
 };
 
 void sqlite_tgt_loss(sqlite_target *st, sqlite_loss_kind kind, const char *fmt, ...)

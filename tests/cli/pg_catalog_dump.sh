@@ -9,8 +9,10 @@
 # object that has one (not an extension's); every table's
 # columns (format_type, NOT NULL, default, identity kind, generated),
 # constraints by name (pg_get_constraintdef), indexes by name (their
-# definition), and an md5 of each table's rows in primary-key order
-# (every column's text form, so a type change shows there too).
+# definition), every sequence (identity, serial and stand-alone) with its
+# type, options, value and the column that owns it, and an md5 of each
+# table's rows in primary-key order (every column's text form, so a type
+# change shows there too).
 # Connection from PGHOST/PGPORT/PGUSER; DBNAME is a database name.
 set -euo pipefail
 db=${1:?usage: pg_catalog_dump.sh DBNAME}
@@ -80,6 +82,19 @@ user_ns="n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast') AND n
               pg_get_indexdef(i.oid)
          FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid
          JOIN pg_namespace n ON n.oid = i.relnamespace
+        WHERE $user_ns"
+    q "SELECT 'sequence ' || quote_ident(n.nspname) || '.' || quote_ident(c.relname) || ' ' ||
+              format_type(s.seqtypid, NULL) || ' start ' || s.seqstart || ' increment ' || s.seqincrement ||
+              ' min ' || s.seqmin || ' max ' || s.seqmax || ' cache ' || s.seqcache ||
+              CASE WHEN s.seqcycle THEN ' cycle' ELSE '' END ||
+              ' value ' || coalesce(p.last_value::text, '-') ||
+              coalesce((SELECT ' owned by ' || d.refobjid::regclass::text || '.' || quote_ident(a.attname) ||
+                               CASE d.deptype WHEN 'i' THEN ' (identity)' ELSE '' END
+                          FROM pg_depend d JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
+                         WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid
+                           AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i')), '')
+         FROM pg_sequence s JOIN pg_class c ON c.oid = s.seqrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+         LEFT JOIN pg_sequences p ON p.schemaname = n.nspname AND p.sequencename = c.relname
         WHERE $user_ns"
     # Rows: one md5 per row (its text form), then sorted, so row order on disk
     # does not matter.

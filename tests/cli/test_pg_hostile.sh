@@ -157,6 +157,27 @@ run_all() { # run_all LABEL DATABASE URI ROLE
     hostile system-schema-data-only '.tables = {"pg_catalog.pg_authid": ({name: "pg_authid", namespace: "pg_catalog"} + .tables.things)}' 'system schema' -a
     long=$(printf 'x%.0s' $(seq 1 70))
     hostile long-name ".tables = {\"${long}1\": ({name: \"${long}1\"} + .tables.things), \"${long}2\": ({name: \"${long}2\"} + .tables.things)} | del(.views) | del(.triggers)" 'too long'
+    # (1.3) an identity's sequence name, INCLUDE columns, OWNED BY: names too
+    hostile identity-sequence-long-name ".tables.things.columns[0].sequence = {name: \"${long}\",
+        start: 1, increment: 1, min: 1, max: 10, cache: 1, cycle: false}" 'column "id": sequence: '
+    hostile include-not-a-column ".tables.things.constraints.primary_key.include = [\"${long}\"]" "the primary key's include names"
+    hostile owned-by-long-name ".tables as \$t | del(.tables) + {sequences: [{name: \"s9\", type: \"bigint\",
+        start: 1, increment: 1, min: 1, max: 10, cache: 1, cycle: false,
+        owned_by: {table: \"things\", column: \"${long}\"}}], tables: \$t}" 'sequence "s9": owned_by: '
+
+    # OWNED BY a column of the application's table: not set, said.
+    "$JQ" '.tables as $t | del(.tables) + {sequences: [{name: "s8", type: "bigint", start: 1, increment: 1,
+        min: 1, max: 10, cache: 1, cycle: false, owned_by: {table: "app_accounts", column: "email"}}], tables: $t}' \
+        "$WORK/base.json" >"$WORK/own.json"
+    createdb -O "$role" "$(pg_name "own_$as")"
+    PGUSER=$role pgq "own_$as" "$app_schema" >/dev/null
+    err=$("$DBIMPORT" "${target_uri%/*}/$(pg_name "own_$as")" "$WORK/own.json" 2>&1); rc=$?
+    check_eq "$as: owned by the application's table: the import succeeds" "$rc" 0
+    check_contains "$as: owned by the application's table: not set, said" "$err" \
+        'sequence "public"."s8": OWNED BY "public"."app_accounts"."email" not set: this import did not create the table'
+    check_eq "$as: owned by the application's table: nothing depends on its column" \
+        "$(pgq "own_$as" "SELECT count(*) FROM pg_depend WHERE refobjid = 'app_accounts'::regclass AND deptype = 'a'
+                          AND classid = 'pg_class'::regclass AND objid = 's8'::regclass")" 0
 
     # Extensions: only what the column types need. A listed dblink would let
     # a default escape the transaction.

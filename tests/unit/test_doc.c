@@ -393,7 +393,7 @@ static void check_layout(const membuf *out)
 static void other_layouts(void)
 {
     /* Key order and layout from jq -S / jq -c are accepted. */
-    CHECK(count_rows("{\"created\":\"x\",\"format\":\"dbexport\",\"format_version\":\"1.3\","
+    CHECK(count_rows("{\"created\":\"x\",\"format\":\"dbexport\",\"format_version\":\"1.9\","
                      "\"future\":{\"a\":[1,2]},\"source\":{\"backend\":\"sqlite\",\"new\":1},"
                      "\"tables\":{\"t\":{" COLS ",\"extra\":[{}],\"rows\":[{\"v\":null,\"id\":1},"
                      "{\"id\":2}],\"zzz\":true}},\"triggers\":[],\"views\":[]}") == 2);
