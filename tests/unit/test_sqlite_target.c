@@ -30,6 +30,7 @@ static void add_unique(fmt_table *t, const char *name, const char *column)
 {
     t->uniques = realloc(t->uniques, (t->nuniques + 1) * sizeof *t->uniques);
     fmt_key *k = &t->uniques[t->nuniques++];
+    memset(k, 0, sizeof *k);
     k->name = fmt_strdup(name);
     k->columns = strv(1, column);
     k->ncolumns = 1;
