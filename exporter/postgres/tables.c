@@ -245,7 +245,7 @@ static int fill_foreign_key(fmt_foreign_key *fk, const char *name, const PGresul
 
 /* The constraints of a relation, by name: row r has name, type, columns,
  * referenced columns, table and actions, definition, INCLUDE columns and
- * NULLS NOT DISTINCT (columns 11 and 12, for fill_key). */
+ * NULLS NOT DISTINCT (columns 11 and 12, for fill_key), the oid (13). */
 static const char constraints_sql[] =
     "SELECT c.conname, c.contype, "
     "ARRAY(SELECT a.attname FROM pg_catalog.unnest(c.conkey) WITH ORDINALITY k(n, o) "
@@ -258,12 +258,13 @@ static const char constraints_sql[] =
     "pg_catalog.pg_get_constraintdef(c.oid), "
     "ARRAY(SELECT a.attname FROM pg_catalog.pg_index i "
     "CROSS JOIN pg_catalog.generate_series(i.indnkeyatts + 1, i.indnatts) g(n) "
-    "JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[g.n - "
-    "1] "
+    "JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid "
+    "AND a.attnum = i.indkey[g.n - 1] "
     "WHERE i.indexrelid = c.conindid AND c.contype IN ('p', 'u') ORDER BY g.n), "
     /* PostgreSQL 15's indnullsnotdistinct, false before it */
     "coalesce((SELECT (pg_catalog.to_jsonb(i) ->> 'indnullsnotdistinct')::boolean "
-    "FROM pg_catalog.pg_index i WHERE i.indexrelid = c.conindid AND c.contype = 'u'), false) "
+    "FROM pg_catalog.pg_index i WHERE i.indexrelid = c.conindid AND c.contype = 'u'), false), "
+    "c.oid "
     "FROM pg_catalog.pg_constraint c "
     "LEFT JOIN pg_catalog.pg_class r ON r.oid = c.confrelid "
     "LEFT JOIN pg_catalog.pg_namespace rn ON rn.oid = r.relnamespace "
@@ -319,8 +320,12 @@ static int load_constraints(pg_src *s, const table_entry *e, fmt_table *t)
             }
             break;
         default:
-            if (pg_src_warn(s, "table \"%s\": exclusion constraint \"%s\" is not carried", e->key,
-                            name) < 0) {
+            if (!t->exclusions && !(t->exclusions = calloc(n, sizeof *t->exclusions))) {
+                rc = pg_src_fail(s, "out of memory");
+                goto done;
+            }
+            if (pg_src_load_exclusion(s, &t->exclusions[t->nexclusions++], name,
+                                      PQgetvalue(res, r, 13)) < 0) {
                 rc = -1;
                 goto done;
             }
@@ -456,11 +461,12 @@ static int load_partition_objects(pg_src *s, const table_entry *parent, fmt_part
     tmp->foreign_keys = NULL;
     tmp->indexes = NULL;
     tmp->nforeign_keys = tmp->nindexes = 0;
-    if ((tmp->primary_key || tmp->nuniques || tmp->nchecks) &&
-        pg_src_warn(s,
-                    "table \"%s\": partition \"%s\" has its own primary key, unique or check "
-                    "constraints, which are not carried",
-                    parent->key, pe.key) < 0)
+    if ((tmp->primary_key || tmp->nuniques || tmp->nchecks || tmp->nexclusions) &&
+        pg_src_warn(
+            s,
+            "table \"%s\": partition \"%s\" has its own primary key, unique, check or exclusion "
+            "constraints, which are not carried",
+            parent->key, pe.key) < 0)
         rc = -1;
 done:
     fmt_table_free(tmp); /* what the partition did not take */

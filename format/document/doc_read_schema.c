@@ -494,6 +494,8 @@ static int read_constraints(fmt_doc_reader *r, fmt_table *t)
             rc = read_check_list(r, t);
         } else if (doc_text_is(&ev, "foreign_keys")) {
             rc = read_foreign_key_list(r, &t->foreign_keys, &t->nforeign_keys);
+        } else if (doc_text_is(&ev, "exclusion")) {
+            rc = doc_read_exclusions(r, t);
         } else {
             rc = doc_skip_next_value(r);
         }
@@ -724,6 +726,8 @@ static int validate_table(fmt_doc_reader *r, fmt_position at)
                         "an index's include") < 0)
             return -1;
     }
+    if (doc_validate_exclusions(r, at) < 0)
+        return -1;
 
     if (doc_size_row(r, t->ncolumns) < 0)
         return doc_fail_at(r, at, NULL, "out of memory");

@@ -128,6 +128,10 @@ int doc_read_column_sequence(fmt_doc_reader *r, fmt_column *c);
 int doc_read_row_security(fmt_doc_reader *r, fmt_table *t);
 /* A table's "privileges" object (doc_read_privileges.c). 0 or -1. */
 int doc_read_privileges(fmt_doc_reader *r, fmt_table *t);
+/* A table's "constraints"."exclusion" (doc_read_exclusion.c), and the
+ * check, once the table is complete, that they name its columns. 0 or -1. */
+int doc_read_exclusions(fmt_doc_reader *r, fmt_table *t);
+int doc_validate_exclusions(fmt_doc_reader *r, fmt_position at);
 /* The row buffers (values, presence, offsets) sized for ncolumns. 0/-1. */
 int doc_size_row(fmt_doc_reader *r, size_t ncolumns);
 /* A new JSON reader with the document's options (row_decoder.c starts one

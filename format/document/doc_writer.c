@@ -305,9 +305,38 @@ static int write_foreign_key(fmt_json_writer *j, const fmt_foreign_key *fk)
     return fmt_json_writer_object_end(j);
 }
 
+/* An exclusion constraint (1.3): its parts, never its SQL. */
+static int write_exclusion(fmt_json_writer *j, const fmt_exclusion *x)
+{
+    if (fmt_json_writer_object_start(j) < 0 || opt_string(j, "name", x->name) < 0 ||
+        key_string(j, "using", x->method ? x->method : "") < 0 ||
+        fmt_json_writer_keyz(j, "elements") < 0 || fmt_json_writer_array_start(j) < 0)
+        return -1;
+    for (size_t i = 0; i < x->nelements; i++) {
+        const fmt_exclusion_element *e = &x->elements[i];
+        if (fmt_json_writer_object_start(j) < 0 ||
+            (e->column ? key_string(j, "column", e->column)
+                       : key_string(j, "expression", e->expression ? e->expression : "")) < 0 ||
+            opt_string(j, "opclass", e->opclass) < 0 ||
+            opt_string(j, "opclass_namespace", e->opclass_namespace) < 0 ||
+            key_string(j, "operator", e->operator? e->operator: "") < 0 ||
+            opt_string(j, "operator_namespace", e->operator_namespace) < 0 ||
+            fmt_json_writer_object_end(j) < 0)
+            return -1;
+    }
+    if (fmt_json_writer_array_end(j) < 0 ||
+        (x->ninclude && string_array(j, "include", x->include, x->ninclude) < 0) ||
+        opt_string(j, "where", x->where) < 0 || fmt_json_writer_keyz(j, "deferrable") < 0 ||
+        fmt_json_writer_bool(j, x->deferrable) < 0 ||
+        fmt_json_writer_keyz(j, "initially_deferred") < 0 ||
+        fmt_json_writer_bool(j, x->initially_deferred) < 0)
+        return -1;
+    return fmt_json_writer_object_end(j);
+}
+
 static int write_constraints(fmt_json_writer *j, const fmt_table *t)
 {
-    if (!t->primary_key && !t->nuniques && !t->nchecks && !t->nforeign_keys)
+    if (!t->primary_key && !t->nuniques && !t->nchecks && !t->nforeign_keys && !t->nexclusions)
         return 0;
     if (fmt_json_writer_keyz(j, "constraints") < 0 || fmt_json_writer_object_start(j) < 0)
         return -1;
@@ -341,6 +370,15 @@ static int write_constraints(fmt_json_writer *j, const fmt_table *t)
             return -1;
         for (size_t i = 0; i < t->nforeign_keys; i++)
             if (write_foreign_key(j, &t->foreign_keys[i]) < 0)
+                return -1;
+        if (fmt_json_writer_array_end(j) < 0)
+            return -1;
+    }
+    if (t->nexclusions) {
+        if (fmt_json_writer_keyz(j, "exclusion") < 0 || fmt_json_writer_array_start(j) < 0)
+            return -1;
+        for (size_t i = 0; i < t->nexclusions; i++)
+            if (write_exclusion(j, &t->exclusions[i]) < 0)
                 return -1;
         if (fmt_json_writer_array_end(j) < 0)
             return -1;

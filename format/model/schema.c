@@ -205,6 +205,27 @@ void fmt_foreign_key_clear(fmt_foreign_key *fk)
     memset(fk, 0, sizeof *fk);
 }
 
+void fmt_exclusion_clear(fmt_exclusion *x)
+{
+    if (!x)
+        return;
+    free(x->name);
+    free(x->method);
+    for (size_t i = 0; i < x->nelements; i++) {
+        fmt_exclusion_element *e = &x->elements[i];
+        free(e->column);
+        free(e->expression);
+        free(e->opclass);
+        free(e->opclass_namespace);
+        free(e->operator);
+        free(e->operator_namespace);
+    }
+    free(x->elements);
+    fmt_strings_free(x->include, x->ninclude);
+    free(x->where);
+    memset(x, 0, sizeof *x);
+}
+
 void fmt_index_clear(fmt_index *ix)
 {
     if (!ix)
@@ -266,6 +287,9 @@ void fmt_table_free(fmt_table *t)
     for (size_t i = 0; i < t->nforeign_keys; i++)
         fmt_foreign_key_clear(&t->foreign_keys[i]);
     free(t->foreign_keys);
+    for (size_t i = 0; i < t->nexclusions; i++)
+        fmt_exclusion_clear(&t->exclusions[i]);
+    free(t->exclusions);
     for (size_t i = 0; i < t->nindexes; i++)
         fmt_index_clear(&t->indexes[i]);
     free(t->indexes);

@@ -154,6 +154,29 @@ typedef struct {
     char *expression;
 } fmt_check;
 
+/* One element of an exclusion constraint (since 1.3): a column or an
+ * expression, compared by operator; opclass NULL = the type's default. */
+typedef struct {
+    char *column;     /* a plain column, or NULL when expression is set */
+    char *expression; /* SQL expression in the source's dialect */
+    char *opclass, *opclass_namespace;
+    char *operator;           /* "=", "&&" */
+    char *operator_namespace; /* its schema, or NULL */
+} fmt_exclusion_element;
+
+/* A PostgreSQL EXCLUDE constraint (since 1.3), carried in parts so that an
+ * importer builds it rather than running the source's text. */
+typedef struct {
+    char *name;
+    char *method; /* index access method: "gist", "btree", ... */
+    fmt_exclusion_element *elements;
+    size_t nelements;
+    char **include;
+    size_t ninclude;
+    char *where; /* predicate, or NULL */
+    bool deferrable, initially_deferred;
+} fmt_exclusion;
+
 typedef struct fmt_foreign_key {
     char *name;
     char **columns;
@@ -267,6 +290,8 @@ typedef struct {
     size_t nchecks;
     fmt_foreign_key *foreign_keys;
     size_t nforeign_keys;
+    fmt_exclusion *exclusions; /* since 1.3 */
+    size_t nexclusions;
     fmt_index *indexes;
     size_t nindexes;
     bool without_rowid;             /* SQLite WITHOUT ROWID */
@@ -305,6 +330,7 @@ void fmt_native_object_clear(fmt_native_object *o);
 void fmt_key_clear(fmt_key *k);
 void fmt_index_clear(fmt_index *ix);
 void fmt_foreign_key_clear(fmt_foreign_key *fk);
+void fmt_exclusion_clear(fmt_exclusion *x);
 
 /* The table's key in the document's "tables": its name, or "namespace.name"
  * when it has a namespace. Caller frees; NULL when out of memory. */

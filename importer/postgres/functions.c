@@ -368,9 +368,43 @@ int pg_target_check_bound(pg_target *st, const char *bound, const char *what)
     return rc;
 }
 
+/* An exclusion constraint's expressions, predicate and operators: each
+ * operator resolved between two copies of its element, so that the
+ * function behind it is checked as an expression's would be. (An opclass
+ * needs no check: only a superuser can create one.) */
+static int check_exclusion(pg_target *st, const fmt_exclusion *x)
+{
+    char what[256];
+    snprintf(what, sizeof what, "table \"%.64s\": exclusion constraint \"%.64s\"", st->display,
+             x->name ? x->name : "");
+    for (size_t i = 0; i < x->nelements; i++) {
+        const fmt_exclusion_element *e = &x->elements[i];
+        fmt_exclusion_element plain = *e;
+        db_buf b = {0};
+        if (e->expression && check_probe(st, e->expression, what) < 0)
+            return -1;
+        plain.opclass = NULL;
+        db_buf_add(&b, "SELECT ");
+        pg_target_exclusion_element(&b, &plain);
+        db_buf_add(&b, " ");
+        pg_target_exclusion_operator(&b, e);
+        db_buf_add(&b, " ");
+        pg_target_exclusion_element(&b, &plain);
+        db_buf_printf(&b, " AS e FROM %s", st->qname);
+        int rc = b.oom ? db_oom(&st->diag) : check_probe_select(st, b.buf, what);
+        db_buf_free(&b);
+        if (rc < 0)
+            return -1;
+    }
+    return x->where ? check_probe(st, x->where, what) : 0;
+}
+
 int pg_target_check_post_expressions(pg_target *st, const fmt_table *t)
 {
     char what[256];
+    for (size_t i = 0; i < t->nexclusions; i++)
+        if (check_exclusion(st, &t->exclusions[i]) < 0)
+            return -1;
     for (size_t i = 0; i < t->nchecks; i++) {
         if (!t->checks[i].expression)
             continue;

@@ -461,8 +461,42 @@ static int guard_partitions(const fmt_table *t, int source_is_pg, char *why, siz
     return 0;
 }
 
+int pg_guard_operator(const char *op, char *why, size_t whylen)
+{
+    size_t n = op ? strlen(op) : 0;
+    if (n == 0 || n > PG_GUARD_MAX_NAME || strspn(op, "+-*/<>=~!@#%^&|`?") != n)
+        return refuse(why, whylen, "\"%.64s\" is not an operator name", op ? op : "");
+    return 0;
+}
+
+static int guard_exclusion(const fmt_exclusion *x, char *why, size_t whylen)
+{
+    const char *name = x->name ? x->name : "";
+    if ((x->name && pg_guard_name(x->name, why, whylen) < 0) ||
+        pg_guard_name(x->method, why, whylen) < 0 ||
+        guard_names(x->include, x->ninclude, "include", why, whylen) < 0)
+        return db_refuse_at(why, whylen, "exclusion constraint \"%.64s\"", name);
+    for (size_t i = 0; i < x->nelements; i++) {
+        const fmt_exclusion_element *e = &x->elements[i];
+        if ((e->column && pg_guard_name(e->column, why, whylen) < 0) ||
+            (e->opclass && pg_guard_name(e->opclass, why, whylen) < 0) ||
+            (e->opclass_namespace && pg_guard_name(e->opclass_namespace, why, whylen) < 0) ||
+            (e->operator_namespace && pg_guard_name(e->operator_namespace, why, whylen) < 0) ||
+            pg_guard_operator(e->operator, why, whylen) < 0)
+            return db_refuse_at(why, whylen, "exclusion constraint \"%.64s\"", name);
+        if (e->expression && pg_guard_expression(e->expression, why, whylen) < 0)
+            return db_refuse_at(why, whylen, "exclusion constraint \"%.64s\": expression", name);
+    }
+    if (x->where && pg_guard_expression(x->where, why, whylen) < 0)
+        return db_refuse_at(why, whylen, "exclusion constraint \"%.64s\": where", name);
+    return 0;
+}
+
 static int guard_constraints(const fmt_table *t, char *why, size_t whylen)
 {
+    for (size_t i = 0; i < t->nexclusions; i++)
+        if (guard_exclusion(&t->exclusions[i], why, whylen) < 0)
+            return -1;
     if (t->primary_key &&
         ((t->primary_key->name && pg_guard_name(t->primary_key->name, why, whylen) < 0) ||
          guard_names(t->primary_key->columns, t->primary_key->ncolumns, "columns", why, whylen) <

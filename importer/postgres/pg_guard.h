@@ -70,6 +70,9 @@ typedef struct {
  * name, with one LANGUAGE clause naming the entry's language, no SECURITY
  * DEFINER, no SUPPORT, no SET but SET search_path. */
 int pg_guard_function(const fmt_function *f, pg_guard_routine *out, char *why, size_t whylen);
+/* An operator name as OPERATOR(schema.op) takes it: operator characters
+ * only (+ - * / < > = ~ ! @ # % ^ & | ` ?), at most PG_GUARD_MAX_NAME. */
+int pg_guard_operator(const char *op, char *why, size_t whylen);
 
 /* Walks everything of t a PostgreSQL target pastes or names: the table's
  * schema and names, each column's name, native_type, collation, default

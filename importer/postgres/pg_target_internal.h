@@ -339,6 +339,16 @@ int pg_target_row(void *state, const fmt_value *values, const unsigned char *pre
 int pg_target_collect_post_data(pg_target *st, const fmt_table *t);
 /* post_data.c: one statement for after the data (sql is taken). */
 int pg_target_add_post(pg_target *st, post_phase phase, db_buf *sql, const char *what);
+
+/* ---- exclusion.c: EXCLUDE constraints from their parts -------------------- */
+
+/* The ALTER TABLE ... ADD ... EXCLUDE of each of t's exclusion constraints,
+ * for after the data (another backend's: a warning). 0 or -1. */
+int pg_target_collect_exclusions(pg_target *st, const fmt_table *t);
+/* An element before WITH ("col" or (expression), and its opclass), and
+ * its OPERATOR(schema.op): for the statement and the call checks. */
+void pg_target_exclusion_element(db_buf *b, const fmt_exclusion_element *e);
+void pg_target_exclusion_operator(db_buf *b, const fmt_exclusion_element *e);
 /* row_security.c: ENABLE/FORCE ROW LEVEL SECURITY and the policies of a
  * table this import creates, for after the data. 0 or -1. */
 int pg_target_collect_row_security(pg_target *st, const fmt_table *t);

@@ -239,7 +239,8 @@ int pg_target_collect_post_data(pg_target *st, const fmt_table *t)
         if (rc < 0)
             return -1;
     }
-    if (collect_indexes(st, t->indexes, t->nindexes, t->partitioning != NULL, ns) < 0)
+    if (collect_indexes(st, t->indexes, t->nindexes, t->partitioning != NULL, ns) < 0 ||
+        pg_target_collect_exclusions(st, t) < 0)
         return -1;
     for (size_t i = 0; i < t->nchecks; i++) {
         const fmt_check *c = &t->checks[i];

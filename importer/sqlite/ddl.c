@@ -461,6 +461,10 @@ static int add_constraints(sqlite_target *st, const fmt_table *t, long only_chec
                           false);
     if (t->primary_key && rowid_column(st, t) < 0)
         add_key(b, "PRIMARY KEY ", t->primary_key);
+    for (size_t i = 0; report && i < t->nexclusions; i++)
+        sqlite_tgt_loss(st, SQLITE_LOSS_EXCLUSION, "table \"%s\": \"%s\" (USING %s)", t->name,
+                        t->exclusions[i].name ? t->exclusions[i].name : "",
+                        t->exclusions[i].method ? t->exclusions[i].method : "");
     for (size_t i = 0; i < t->nuniques; i++) {
         if (report)
             index_option_loss(st, t, "unique constraint", t->uniques[i].name,

@@ -32,6 +32,8 @@ static const struct {
                                   "SQLite has no INCLUDE and no NULLS NOT DISTINCT"},
     [SQLITE_LOSS_SEQUENCE_OPTION] = {"identity's sequence options", "identities' sequence options",
                                      "SQLite counts from 1 by 1"},
+    [SQLITE_LOSS_EXCLUSION] = {"exclusion constraint", "exclusion constraints",
+                               "SQLite has no EXCLUDE"},
 };
 
 void sqlite_tgt_loss(sqlite_target *st, sqlite_loss_kind kind, const char *fmt, ...)

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # What pg_dump carries of keys, indexes and sequences travels too (issue #8,
-# section 2; format 1.3): index INCLUDE columns, UNIQUE NULLS NOT DISTINCT
+# section 2; format 1.3): exclusion constraints (rebuilt from their parts:
+# method, elements with operator and opclass, INCLUDE, predicate,
+# deferrable), index INCLUDE columns, UNIQUE NULLS NOT DISTINCT
 # (constraints and unique indexes), a primary key's INCLUDE, identity
 # columns with their sequence's name and options (START, INCREMENT,
 # MINVALUE, MAXVALUE, CACHE, CYCLE) and value, a serial's sequence options,
@@ -35,10 +37,23 @@ pgq src "CREATE SCHEMA \"Odd Schema\";
   SELECT nextval('\"owned seq\"');
   INSERT INTO \"Odd Schema\".\"Line Items\" (code, \"Grp\", note) VALUES ('a', 1, 'x'), (NULL, 2, 'y'), ('c', NULL, NULL);
   INSERT INTO pk_inc VALUES (1, 'one'), (2, NULL);
-  INSERT INTO counters (other) VALUES (1), (2);" >/dev/null
+  INSERT INTO counters (other) VALUES (1), (2);
+  CREATE TABLE \"Odd Schema\".\"Room Slots\" (id int PRIMARY KEY, room int, during tsrange, \"Note\" text,
+    cancelled bool NOT NULL DEFAULT false,
+    CONSTRAINT \"no overlap\" EXCLUDE USING gist (during WITH &&, int4range(room, room, '[]') WITH &&)
+      INCLUDE (\"Note\") WHERE (NOT cancelled) DEFERRABLE INITIALLY DEFERRED);
+  INSERT INTO \"Odd Schema\".\"Room Slots\" VALUES (1, 1, '[2020-01-01,2020-01-02)', 'a', false),
+    (2, 1, '[2020-01-01,2020-01-02)', 'cancelled', true), (3, 2, '[2020-01-01,2020-01-02)', 'b', false);
+  CREATE TABLE circles (c circle, EXCLUDE USING gist (c WITH &&));
+  INSERT INTO circles VALUES ('<(0,0),1>'), ('<(5,5),1>');
+  CREATE TABLE \"Key Words\" (k text, CONSTRAINT \"k once\" EXCLUDE USING btree (k text_pattern_ops WITH =),
+    CONSTRAINT hashed EXCLUDE USING hash (k WITH =));
+  INSERT INTO \"Key Words\" VALUES ('a'), ('b');" >/dev/null
 dump src >"$WORK/src.cat"
 check "fixture: the dump lists the INCLUDE and NULLS NOT DISTINCT" \
     grep -q 'UNIQUE NULLS NOT DISTINCT (code) INCLUDE (note)' "$WORK/src.cat"
+check "fixture: the dump lists the exclusion constraints" \
+    grep -q '"no overlap" EXCLUDE USING gist (during WITH &&, int4range(room, room, .\[\]..*) WITH &&) INCLUDE ("Note") WHERE ((NOT cancelled)) DEFERRABLE INITIALLY DEFERRED' "$WORK/src.cat"
 check "fixture: the dump lists the owned sequence" \
     grep -q '^sequence public."owned seq" bigint start 42 increment 2 .* value 42 owned by counters.other$' "$WORK/src.cat"
 
@@ -63,6 +78,14 @@ check_eq "file: stand-alone sequences with their owner" \
     "$("$JQ" -c '[.sequences[] | [.name, .owned_by]]' "$WORK/a.json")" \
     '[["Own Two",{"table":"Line Items","column":"code"}],["owned seq",{"table":"counters","column":"other"}]]'
 
+check_eq "file: an exclusion constraint in parts" \
+    "$("$JQ" -c '.tables["Odd Schema.Room Slots"].constraints.exclusion' "$WORK/a.json")" \
+    '[{"name":"no overlap","using":"gist","elements":[{"column":"during","operator":"&&","operator_namespace":"pg_catalog"},{"expression":"int4range(room, room, '"'[]'"'::text)","operator":"&&","operator_namespace":"pg_catalog"}],"include":["Note"],"where":"(NOT cancelled)","deferrable":true,"initially_deferred":true}]'
+check_eq "file: a non-default opclass" \
+    "$("$JQ" -c '.tables["Key Words"].constraints.exclusion[] | [.name, .using, .elements[0].opclass, .elements[0].opclass_namespace]' "$WORK/a.json")" \
+    '["hashed","hash",null,null]
+["k once","btree","text_pattern_ops","pg_catalog"]'
+
 # ---- PostgreSQL -> PostgreSQL: equal, catalog and rows ------------------------
 pg_create dst
 "$DBIMPORT" "$(pg_uri dst)" "$WORK/a.json" 2>"$WORK/err"
@@ -76,6 +99,10 @@ check "the copy exports to the same file" same_files <(grep -v '"database"' "$WO
 check_eq "the identity goes on as on the source" \
     "$(pgq dst "INSERT INTO \"Odd Schema\".\"Line Items\" (code, \"Grp\") VALUES ('d', 9) RETURNING id")" \
     "$(pgq src "INSERT INTO \"Odd Schema\".\"Line Items\" (code, \"Grp\") VALUES ('d', 9) RETURNING id")"
+check "the exclusion constraint holds on the copy" \
+    bash -c "! psql -X -q -d '$(pg_name dst)' -c \"INSERT INTO \\\"Odd Schema\\\".\\\"Room Slots\\\" VALUES (9, 2, '[2020-01-01,2020-01-03)', 'x', false)\" 2>/dev/null"
+check_eq "and lets a cancelled slot overlap" \
+    "$(pgq dst "INSERT INTO \"Odd Schema\".\"Room Slots\" VALUES (9, 2, '[2020-01-01,2020-01-03)', 'x', true) RETURNING id")" 9
 check "NULLS NOT DISTINCT holds on the copy" \
     bash -c "! psql -X -q -d '$(pg_name dst)' -c \"INSERT INTO \\\"Odd Schema\\\".\\\"Line Items\\\" (code) VALUES (NULL)\" 2>/dev/null"
 
@@ -83,9 +110,10 @@ check "NULLS NOT DISTINCT holds on the copy" \
 pg_create untrusted
 "$DBIMPORT" --untrusted "$(pg_uri untrusted)" "$WORK/a.json" 2>"$WORK/err"
 check_eq "--untrusted: exit 0" $? 0
-check_eq "--untrusted: the same constraints, indexes and identities" \
-    "$(diff <(grep '^constraint\|^index\|^sequence "Odd\|^rows' "$WORK/src.cat") \
+check_eq "--untrusted: the same keys, indexes and identities, no exclusion constraint" \
+    "$(diff <(grep '^constraint\|^index\|^sequence "Odd\|^rows' "$WORK/src.cat" | grep -v 'EXCLUDE\|excl\|"no overlap"\|"k once"\|hashed') \
             <(dump untrusted | grep '^constraint\|^index\|^sequence "Odd\|^rows'))" ""
+check_contains "--untrusted: says so" "$(cat "$WORK/err")" "--untrusted: 4 exclusion constraints left out"
 
 # ---- OWNED BY: only between objects this import created -----------------------
 pg_create existing
@@ -106,6 +134,8 @@ check_contains "into sqlite: INCLUDE and NULLS NOT DISTINCT said" "$(cat "$WORK/
     '4 index options from postgresql not carried (SQLite has no INCLUDE and no NULLS NOT DISTINCT): table "Odd Schema.Line Items", unique constraint "u code": INCLUDE, NULLS NOT DISTINCT;'
 check_contains "into sqlite: the sequence options said" "$(cat "$WORK/err")" \
     '3 identities'"'"' sequence options from postgresql not carried (SQLite counts from 1 by 1): table "Odd Schema.Line Items", column "id": START 100 INCREMENT 5 MINVALUE 50 MAXVALUE 100000 CYCLE;'
+check_contains "into sqlite: exclusion constraints said" "$(cat "$WORK/err")" \
+    '4 exclusion constraints from postgresql not carried (SQLite has no EXCLUDE): table "Key Words": "hashed" (USING hash); table "Key Words": "k once" (USING btree); table "Odd Schema.Room Slots": "no overlap" (USING gist); table "circles": "circles_c_excl" (USING gist)'
 check_eq "into sqlite: the keys are there, without their options" \
     "$("$SQLITE3" "$WORK/c.db" "SELECT count(*) FROM pragma_index_list('Odd Schema.Line Items') WHERE \"unique\"")" 3
 

@@ -36,7 +36,9 @@ app_schema="CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS \$\$BEGI
   CREATE VIEW app_view AS SELECT id FROM app_accounts;
   CREATE SEQUENCE app_seq START 500; SELECT nextval('app_seq');
   CREATE TRIGGER app_touch BEFORE UPDATE ON app_accounts FOR EACH ROW EXECUTE FUNCTION touch();
-  CREATE FUNCTION app_secret(text) RETURNS text LANGUAGE sql IMMUTABLE AS \$\$SELECT \$1\$\$;"
+  CREATE FUNCTION app_secret(text) RETURNS text LANGUAGE sql IMMUTABLE AS \$\$SELECT \$1\$\$;
+  CREATE FUNCTION app_eq(text, text) RETURNS bool LANGUAGE sql IMMUTABLE AS \$\$SELECT \$1 = \$2\$\$;
+  CREATE OPERATOR public.=== (LEFTARG = text, RIGHTARG = text, FUNCTION = app_eq);"
 
 # state NAME: everything a hostile import must leave as it was.
 state() {
@@ -141,6 +143,22 @@ run_all() { # run_all LABEL DATABASE URI ROLE
         | .tables.things.columns[1] |= (.default = \"public.wipe()::text\") | .tables.things.rows |= map(del(.name))" 'its body changes data'
     hostile function-plpgsql-in-default ".functions = [$(fn pl 'CREATE FUNCTION public.pl() RETURNS integer LANGUAGE plpgsql AS $$BEGIN PERFORM pg_read_file($q$/etc/hostname$q$); RETURN 1; END$$' plpgsql)]
         | .tables.things.columns[1] |= (.default = \"public.pl()::text\") | .tables.things.rows |= map(del(.name))" 'hint: --trust-function=pl lets it run'
+
+    # (1.3) An exclusion constraint: names, one expression per element and
+    # predicate, an operator that is an operator name, and what all of them
+    # call, the operator's function included.
+    ex='.tables.things.constraints.exclusion = [{"name": "ex", "using": "btree", "deferrable": false,
+        "initially_deferred": false, "elements": [{"column": "name", "operator": "="}]}] | .tables.things.constraints.exclusion[0]'
+    hostile exclusion-expression-breaks-out "$ex.elements[0] = {\"expression\": \"lower(name)) WITH =, (pg_read_file(\$\$/etc/hostname\$\$)\", \"operator\": \"=\"}" \
+        'exclusion constraint "ex": expression'
+    hostile exclusion-operator-injection "$ex.elements[0].operator = \"=) WHERE (pg_read_file(\$\$/etc/hostname\$\$) IS NULL\"" \
+        'is not an operator name'
+    hostile exclusion-where-reads-a-file "$ex.where = \"pg_read_file(\$\$/etc/hostname\$\$) IS NOT NULL\"" \
+        'exclusion constraint "ex" calls pg_read_file'
+    hostile exclusion-calls-app-function "$ex.elements[0] = {\"expression\": \"public.app_secret(name)\", \"operator\": \"=\"}" \
+        'exclusion constraint "ex" calls public.app_secret(text)'
+    hostile exclusion-app-operator "$ex.elements[0] += {\"operator\": \"===\", \"operator_namespace\": \"public\"}" \
+        'exclusion constraint "ex" calls public.app_eq(text,text)'
 
     # A partition bound runs once, when the partition is created; a key for
     # every row.

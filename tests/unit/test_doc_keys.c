@@ -1,7 +1,8 @@
 /* The 1.3 keys of keys, indexes and sequences as the document reader hands
  * them over and the writer writes them (FORMAT.md 2.8, 3, 4, 4.5): INCLUDE
  * columns and NULLS NOT DISTINCT of a primary key, a unique constraint and
- * an index; an identity column's "sequence"; a sequence's "owned_by". A 1.2
+ * an index; an identity column's "sequence"; a sequence's "owned_by";
+ * exclusion constraints in parts. A 1.2
  * file without them reads as none; a name that is not a column, an
  * owned_by without its column, a sequence with increment 0 are errors with
  * their position. */
@@ -83,6 +84,41 @@ static void test_read(void)
     free(in.data);
 }
 
+/* Exclusion constraints in parts (FORMAT.md 4). */
+static void test_exclusion(void)
+{
+    membuf in;
+    const fmt_table *t = NULL;
+    fmt_doc_reader *r = first_table(
+        &in,
+        HEAD "\"tables\":{\"t\":{" COLUMNS
+             ",\"constraints\":{\"exclusion\":[{\"name\":\"no overlap\","
+             "\"using\":\"gist\",\"elements\":[{\"column\":\"a\",\"operator\":\"&&\","
+             "\"operator_namespace\":\"pg_catalog\"},{\"expression\":\"lower(\\\"B b\\\")\","
+             "\"opclass\":\"text_pattern_ops\",\"opclass_namespace\":\"pg_catalog\",\"operator\":"
+             "\"=\"}],"
+             "\"include\":[\"id\"],\"where\":\"(id > 0)\",\"deferrable\":true,"
+             "\"initially_deferred\":true}]},\"rows\":[]}}}",
+        &t, NULL);
+    CHECK(t != NULL);
+    if (t) {
+        CHECK(t->nexclusions == 1);
+        const fmt_exclusion *x = &t->exclusions[0];
+        CHECK(strcmp(x->name, "no overlap") == 0 && strcmp(x->method, "gist") == 0 &&
+              x->nelements == 2 && x->ninclude == 1 && strcmp(x->where, "(id > 0)") == 0 &&
+              x->deferrable && x->initially_deferred);
+        CHECK(strcmp(x->elements[0].column, "a") == 0 && !x->elements[0].expression &&
+              strcmp(x->elements[0].operator, "&&") == 0 &&
+              strcmp(x->elements[0].operator_namespace, "pg_catalog") == 0 &&
+              !x->elements[0].opclass);
+        CHECK(!x->elements[1].column && strcmp(x->elements[1].expression, "lower(\"B b\")") == 0 &&
+              strcmp(x->elements[1].opclass, "text_pattern_ops") == 0 &&
+              !x->elements[1].operator_namespace);
+    }
+    fmt_doc_reader_free(r);
+    free(in.data);
+}
+
 /* A 1.2 file has none of them. */
 static void test_read_1_2(void)
 {
@@ -136,6 +172,21 @@ static void test_errors(void)
                       ",\"indexes\":[{\"name\":\"i\",\"unique\":false,"
                       "\"parts\":[{\"column\":\"a\"}],\"nulls_not_distinct\":\"yes\"}]}}}",
                  "nulls_not_distinct");
+#define EXCL                                                                                       \
+    HEAD "\"tables\":{\"t\":{" COLUMNS ",\"constraints\":{\"exclusion\":[{\"using\":\"gist\","
+    expect_error(EXCL "\"elements\":[{\"column\":\"nope\",\"operator\":\"=\"}]}]}}}}",
+                 "an exclusion constraint names \"nope\", which is not a column");
+    expect_error(EXCL
+                 "\"elements\":[{\"column\":\"a\",\"operator\":\"=\"}],\"include\":[\"x\"]}]}}}}",
+                 "an exclusion constraint names \"x\"");
+    expect_error(
+        EXCL "\"elements\":[{\"column\":\"a\",\"expression\":\"a\",\"operator\":\"=\"}]}]}}}}",
+        "an exclusion element needs one of \"column\" or \"expression\", and \"operator\"");
+    expect_error(EXCL "\"elements\":[{\"column\":\"a\"}]}]}}}}",
+                 "an exclusion element needs one of");
+    expect_error(EXCL "\"elements\":[]}]}}}}",
+                 "an exclusion constraint needs \"using\" and \"elements\"");
+#undef EXCL
     expect_error(HEAD "\"sequences\":[{\"name\":\"s\",\"type\":\"bigint\",\"owned_by\":"
                       "{\"table\":\"t\"}}],\"tables\":{}}",
                  "\"owned_by\" needs \"table\" and \"column\"");
@@ -201,6 +252,7 @@ static void test_write(void)
 int main(void)
 {
     test_read();
+    test_exclusion();
     test_read_1_2();
     test_errors();
     test_write();

@@ -25,6 +25,9 @@ int db_untrusted_table(const fmt_table *t, fmt_table *out, db_untrusted_report *
     out->partitioning = NULL;
     out->row_security = NULL;
     report->checks += t->nchecks;
+    out->exclusions = NULL;
+    out->nexclusions = 0;
+    report->exclusions += t->nexclusions;
     /* ENABLE/FORCE stay: without its policies a table shows its rows to
      * none but its owner, the safe way to be wrong */
     if (t->row_security) {
