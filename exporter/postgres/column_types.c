@@ -106,6 +106,26 @@ static int note_extension(pg_src *s, const char *name)
     return 0;
 }
 
+/* Every extension the database has but plpgsql (which every database
+ * has): the schema may need one that no column type shows (btree_gist for
+ * an exclusion constraint, pg_trgm for an index), so the header lists them
+ * all, as pg_dump does; an importer decides which it creates. */
+int pg_src_note_installed_extensions(pg_src *s)
+{
+    static const char sql[] = "SELECT extname FROM pg_catalog.pg_extension "
+                              "WHERE extname <> 'plpgsql' ORDER BY extname COLLATE \"C\"";
+    PGresult *res = pg_src_query(s, sql, NULL, NULL);
+    int rc = 0;
+    if (!res) {
+        return -1;
+    }
+    for (int r = 0; r < PQntuples(res) && rc == 0; r++) {
+        rc = note_extension(s, PQgetvalue(res, r, 0));
+    }
+    PQclear(res);
+    return rc;
+}
+
 /* Adds the enum or domain t to the header's user types (its own
  * dependencies were added first by the caller's recursion). */
 static int read_enum_labels(pg_src *s, fmt_user_type *u, const char *oidtext)

@@ -114,6 +114,9 @@ int pg_src_load_row_security(pg_src *s, const char *oid, fmt_table *t);
 /* privileges.c: the table oid's owner and grants, table and columns, into
  * t->privileges (dbexport --privileges). 0 or -1. */
 int pg_src_load_privileges(pg_src *s, const char *oid, fmt_table *t);
+/* Notes every extension the database has (but plpgsql) for the header's
+ * "extensions" (column_types.c). 0 or -1. */
+int pg_src_note_installed_extensions(pg_src *s);
 /* An exclusion constraint in parts, from its pg_constraint oid
  * (exclusion.c). 0 or -1. */
 int pg_src_load_exclusion(pg_src *s, fmt_exclusion *x, const char *name, const char *oid);

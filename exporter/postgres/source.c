@@ -250,9 +250,7 @@ static int src_header(void *state, fmt_header *h)
     }
     free(h->user_types);
     for (i = 0; i < h->nsequences; i++) {
-        free(h->sequences[i].name);
-        free(h->sequences[i].namespace);
-        free(h->sequences[i].type);
+        fmt_sequence_clear(&h->sequences[i]);
     }
     free(h->sequences);
     h->sequences = NULL;
@@ -274,6 +272,9 @@ static int src_header(void *state, fmt_header *h)
     h->nfunctions = 0;
     /* first: the types of their arguments join the header's */
     if (pg_src_load_functions(s, h) < 0) {
+        return -1;
+    }
+    if (pg_src_note_installed_extensions(s) < 0) {
         return -1;
     }
     for (i = 0; i < s->nextensions; i++) {

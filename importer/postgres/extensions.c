@@ -66,10 +66,13 @@ static int allowed_by_user(const pg_target *st, const char *ext)
     return 0;
 }
 
-/* Only the extensions the user named with --extension are made ready here.
- * The others the file lists are created when a column type needs them
- * (pg_target_ensure_extensions_for), never because the file lists them:
- * a listed dblink would let a default escape the transaction. */
+/* The extensions the user named with --extension, and those the file
+ * lists that are on pg_guard's fixed harmless list (btree_gist, pg_trgm,
+ * citext, ...: the schema may need them for an operator class or an index),
+ * are made ready here; a column type's are also made ready when a table
+ * needs them (pg_target_ensure_extensions_for). Any other the file lists
+ * is not created, with a warning: a listed dblink would let a default
+ * escape the transaction. */
 int pg_target_prepare_extensions(pg_target *st, const fmt_header *h)
 {
     for (const char *const *e = st->opts.extensions; e && *e; e++)
@@ -77,11 +80,15 @@ int pg_target_prepare_extensions(pg_target *st, const fmt_header *h)
             return -1;
     for (size_t i = 0; h && i < h->nextensions; i++) {
         const char *ext = h->extensions[i];
-        if (!allowed_by_user(st, ext) && !pg_guard_is_type_extension(ext))
+        if (allowed_by_user(st, ext))
+            continue;
+        if (!pg_guard_is_harmless_extension(ext))
             db_warn(&st->diag,
-                    "extension \"%s\" listed by the file is not created: no column type needs "
-                    "it (to allow it: --extension=%s)",
+                    "extension \"%s\" listed by the file is not created: an import creates only "
+                    "those on its fixed list (docs/SECURITY.md) (to allow it: --extension=%s)",
                     ext, ext);
+        else if (!st->opts.data_only && ensure_extension(st, ext) < 0)
+            return -1;
     }
     return 0;
 }

@@ -50,17 +50,17 @@ static const char refused_sql[] =
     " AND NOT (p.oid = ANY ($3::pg_catalog.oid[]))"
     " ORDER BY 1 LIMIT 1";
 
-/* {"vector","citext",...,"user's"}: the extensions whose functions count
- * as the import's own. */
+/* {"btree_gin",...,"vector","user's"}: the extensions whose functions
+ * count as the import's own: pg_guard's harmless list (which holds every
+ * extension a column type needs) and --extension's. */
 static char *allowed_extensions(const pg_target *st)
 {
     db_buf b = {0};
     db_buf_addc(&b, '{');
-    const char *const types[] = {"vector", "citext", "hstore", "ltree",
-                                 "cube",   "seg",    "isn",    "earthdistance"};
-    for (size_t i = 0; i < sizeof types / sizeof *types; i++) {
+    const char *ext;
+    for (size_t i = 0; (ext = pg_guard_harmless_extension(i)) != NULL; i++) {
         db_buf_add(&b, i ? ",\"" : "\"");
-        db_buf_add(&b, types[i]);
+        db_buf_add(&b, ext);
         db_buf_addc(&b, '"');
     }
     for (const char *const *e = st->opts.extensions; e && *e; e++) {

@@ -344,6 +344,32 @@ int pg_guard_is_type_extension(const char *ext)
     return 0;
 }
 
+/* Extensions an import creates because the file lists them: each adds
+ * types, operators, index support or pure functions, and none reaches
+ * files, other servers, large objects or an untrusted language
+ * (adminpack, lo, dblink, postgres_fdw, file_fdw, plperlu, ... are not
+ * here); tablefunc and the like no schema needs. */
+static const char *const harmless_extensions[] = {
+    "btree_gin",       "btree_gist",    "citext",    "cube",     "dict_int",
+    "earthdistance",   "fuzzystrmatch", "hstore",    "intarray", "isn",
+    "ltree",           "pg_trgm",       "pgcrypto",  "seg",      "tsm_system_rows",
+    "tsm_system_time", "unaccent",      "uuid-ossp", "vector",
+};
+
+int pg_guard_is_harmless_extension(const char *ext)
+{
+    for (size_t i = 0; ext && i < sizeof harmless_extensions / sizeof *harmless_extensions; i++)
+        if (strcmp(harmless_extensions[i], ext) == 0)
+            return 1;
+    return 0;
+}
+
+const char *pg_guard_harmless_extension(size_t i)
+{
+    return i < sizeof harmless_extensions / sizeof *harmless_extensions ? harmless_extensions[i]
+                                                                        : NULL;
+}
+
 const char *pg_guard_extension_for_type(const char *type)
 {
     const char *const(*map)[2] = type_extensions;

@@ -92,5 +92,13 @@ int pg_guard_header(const fmt_header *h, char *why, size_t whylen);
 const char *pg_guard_extension_for_type(const char *type);
 /* 1 if ext is one pg_guard_extension_for_type can name. */
 int pg_guard_is_type_extension(const char *ext);
+/* 1 if ext is on the fixed list of extensions an import creates when the
+ * file's "extensions" names them (docs/SECURITY.md): types, operators,
+ * index support and pure functions (btree_gist, pg_trgm, citext, hstore,
+ * ltree, ...), never one that reaches files, other servers, large objects
+ * or an untrusted language. */
+int pg_guard_is_harmless_extension(const char *ext);
+/* The i-th extension of that list, NULL past its end. */
+const char *pg_guard_harmless_extension(size_t i);
 
 #endif

@@ -199,7 +199,8 @@ run_all() { # run_all LABEL DATABASE URI ROLE
 
     # Extensions: only what the column types need. A listed dblink would let
     # a default escape the transaction.
-    "$JQ" '.tables as $t | del(.tables) + {extensions: ["dblink"], tables: $t}' "$WORK/base.json" >"$WORK/ext.json"
+    "$JQ" '.tables as $t | del(.tables) + {extensions: ["adminpack", "btree_gist", "dblink", "file_fdw", "lo",
+        "plperlu", "postgres_fdw"], tables: $t}' "$WORK/base.json" >"$WORK/ext.json"
     createdb -O "$role" "$(pg_name "ext_$as")"
     PGUSER=$role pgq "ext_$as" "$app_schema" >/dev/null
     err=$("$DBIMPORT" "${target_uri%/*}/$(pg_name "ext_$as")" "$WORK/ext.json" 2>&1); rc=$?
@@ -207,6 +208,11 @@ run_all() { # run_all LABEL DATABASE URI ROLE
     check_eq "$as: listed extension: dblink not created" \
         "$(pgq "ext_$as" "SELECT count(*) FROM pg_extension WHERE extname = 'dblink'")" 0
     check_contains "$as: listed extension: says it was not created" "$err" 'extension "dblink"'
+    check_eq "$as: listed extensions: only the harmless one (btree_gist) created" \
+        "$(pgq "ext_$as" "SELECT string_agg(extname, ',' ORDER BY extname) FROM pg_extension")" "btree_gist,plpgsql"
+    for ext in adminpack file_fdw lo plperlu postgres_fdw; do
+        check_contains "$as: listed extension: $ext not created, said" "$err" "extension \"$ext\" listed by the file is not created"
+    done
 }
 
 # ---- --untrusted: no SQL text from the file runs at all --------------------------

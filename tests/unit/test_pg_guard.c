@@ -284,84 +284,114 @@ static void test_functions(void)
     CHECK(fn_check("CREATE OR REPLACE VIEW public.f AS SELECT 1", "sql", "function", NULL) == -1);
     CHECK(fn_check("CREATE FUNCTION public.f() RETURNS int LANGUAGE sql AS $$SELECT 1", "sql",
                    "function", NULL) == -1);
-    /* (1.3) An exclusion constraint's operator, names and expressions; INCLUDE
-     * columns, an identity's sequence name, a sequence's OWNED BY. */
-    static void test_constraints_1_3(void)
-    {
-        CHECK(ok(pg_guard_operator("&&", why, sizeof why)));
-        CHECK(ok(pg_guard_operator("=", why, sizeof why)));
-        CHECK(ok(pg_guard_operator("<->", why, sizeof why)));
-        CHECK(!ok(pg_guard_operator("", why, sizeof why)));
-        CHECK(!ok(pg_guard_operator(NULL, why, sizeof why)));
-        CHECK(!ok(pg_guard_operator("=) WHERE (true", why, sizeof why)));
-        CHECK(strstr(why, "is not an operator name") != NULL);
-        CHECK(!ok(pg_guard_operator("= ", why, sizeof why)));
-        CHECK(!ok(pg_guard_operator("public.=", why, sizeof why)));
+}
 
-        fmt_column cols[2] = {{.name = "id", .native_type = "integer"},
-                              {.name = "during", .native_type = "tsrange"}};
-        fmt_exclusion_element el[2] = {
-            {.column = "during", .operator= "&&", .operator_namespace = "pg_catalog"},
-            {.expression = "int4range(id, id, '[]')", .operator= "&&" } };
-        fmt_exclusion x = {.name = "no overlap",
-                           .method = "gist",
-                           .elements = el,
-                           .nelements = 2,
-                           .where = "(id > 0)"};
-        fmt_table t = {
-            .name = "t", .columns = cols, .ncolumns = 2, .exclusions = &x, .nexclusions = 1};
-        CHECK(ok(pg_guard_table(&t, 1, why, sizeof why)));
-        el[1].expression = "id) WITH =, (pg_read_file('/etc/hostname')";
-        CHECK(!ok(pg_guard_table(&t, 1, why, sizeof why)));
-        CHECK(strstr(why, "exclusion constraint \"no overlap\": expression") != NULL);
-        el[1].expression = "id";
-        x.where = "true) DEFERRABLE, EXCLUDE (id WITH =";
-        CHECK(!ok(pg_guard_table(&t, 1, why, sizeof why)));
-        CHECK(strstr(why, "exclusion constraint \"no overlap\": where") != NULL);
-        x.where = NULL;
-        el[0].operator= "&&) WHERE (false";
-        CHECK(!ok(pg_guard_table(&t, 1, why, sizeof why)));
-        el[0].operator= "&&";
-        char long_name[70];
-        memset(long_name, 'x', sizeof long_name - 1);
-        long_name[sizeof long_name - 1] = '\0';
-        x.method = long_name;
-        CHECK(!ok(pg_guard_table(&t, 1, why, sizeof why)));
-        CHECK(strstr(why, "exclusion constraint \"no overlap\"") != NULL);
-        x.method = "gist";
-        el[0].opclass = long_name;
-        CHECK(!ok(pg_guard_table(&t, 1, why, sizeof why)));
-        el[0].opclass = NULL;
+/* (1.3) An exclusion constraint's operator, names and expressions; INCLUDE
+ * columns, an identity's sequence name, a sequence's OWNED BY. */
+static void test_constraints_1_3(void)
+{
+    CHECK(ok(pg_guard_operator("&&", why, sizeof why)));
+    CHECK(ok(pg_guard_operator("=", why, sizeof why)));
+    CHECK(ok(pg_guard_operator("<->", why, sizeof why)));
+    CHECK(!ok(pg_guard_operator("", why, sizeof why)));
+    CHECK(!ok(pg_guard_operator(NULL, why, sizeof why)));
+    CHECK(!ok(pg_guard_operator("=) WHERE (true", why, sizeof why)));
+    CHECK(strstr(why, "is not an operator name") != NULL);
+    CHECK(!ok(pg_guard_operator("= ", why, sizeof why)));
+    CHECK(!ok(pg_guard_operator("public.=", why, sizeof why)));
+}
 
-        char *include[] = {long_name};
-        fmt_key pk = {.columns = include, .ncolumns = 0, .include = include, .ninclude = 1};
-        t.primary_key = &pk;
-        CHECK(!ok(pg_guard_table(&t, 1, why, sizeof why)));
-        CHECK(strstr(why, "primary key") != NULL);
-        t.primary_key = NULL;
-        fmt_sequence seq = {.name = long_name};
-        cols[0].sequence = &seq;
-        CHECK(!ok(pg_guard_table(&t, 1, why, sizeof why)));
-        CHECK(strstr(why, "column \"id\": sequence") != NULL);
-        cols[0].sequence = NULL;
-        CHECK(ok(pg_guard_table(&t, 1, why, sizeof why)));
+/* The extensions a file's list alone makes an import create. */
+static void test_harmless_extensions(void)
+{
+    CHECK(pg_guard_is_harmless_extension("btree_gist") &&
+          pg_guard_is_harmless_extension("pg_trgm"));
+    CHECK(pg_guard_is_harmless_extension("citext") && pg_guard_is_harmless_extension("vector"));
+    const char *never[] = {"adminpack", "lo",        "dblink",       "file_fdw",   "plperlu",
+                           "tablefunc", "plpythonu", "postgres_fdw", "Btree_gist", NULL};
+    for (const char **e = never; *e; e++)
+        CHECK(!pg_guard_is_harmless_extension(*e));
+    CHECK(!pg_guard_is_harmless_extension(NULL));
+    size_t n = 0;
+    while (pg_guard_harmless_extension(n))
+        CHECK(pg_guard_is_harmless_extension(pg_guard_harmless_extension(n++)));
+    CHECK(n >= 10);
+    /* every extension a column type needs is on it */
+    const char *types[] = {"vector", "citext", "hstore", "ltree", "cube",
+                           "seg",    "isbn",   "earth",  NULL};
+    for (const char **t = types; *t; t++)
+        CHECK(pg_guard_is_harmless_extension(pg_guard_extension_for_type(*t)));
+}
 
-        fmt_sequence owned = {.name = "s", .owned_by_table = "t", .owned_by_column = long_name};
-        fmt_header h = {.sequences = &owned, .nsequences = 1};
-        CHECK(!ok(pg_guard_header(&h, why, sizeof why)));
-        CHECK(strstr(why, "sequence \"s\": owned_by") != NULL);
-        owned.owned_by_column = "id";
-        CHECK(ok(pg_guard_header(&h, why, sizeof why)));
-    }
+/* An exclusion constraint's parts, INCLUDE, sequence names, OWNED BY, in
+ * the table and header walks. */
+static void test_table_1_3(void)
+{
+    fmt_column cols[2] = {{.name = "id", .native_type = "integer"},
+                          {.name = "during", .native_type = "tsrange"}};
+    fmt_exclusion_element el[2] = {
+        {.column = "during", .operator= "&&", .operator_namespace = "pg_catalog"},
+        {.expression = "int4range(id, id, '[]')", .operator= "&&" } };
+    fmt_exclusion x = {.name = "no overlap",
+                       .method = "gist",
+                       .elements = el,
+                       .nelements = 2,
+                       .where = "(id > 0)"};
+    fmt_table t = {.name = "t", .columns = cols, .ncolumns = 2, .exclusions = &x, .nexclusions = 1};
+    CHECK(ok(pg_guard_table(&t, 1, why, sizeof why)));
+    el[1].expression = "id) WITH =, (pg_read_file('/etc/hostname')";
+    CHECK(!ok(pg_guard_table(&t, 1, why, sizeof why)));
+    CHECK(strstr(why, "exclusion constraint \"no overlap\": expression") != NULL);
+    el[1].expression = "id";
+    x.where = "true) DEFERRABLE, EXCLUDE (id WITH =";
+    CHECK(!ok(pg_guard_table(&t, 1, why, sizeof why)));
+    CHECK(strstr(why, "exclusion constraint \"no overlap\": where") != NULL);
+    x.where = NULL;
+    el[0].operator= "&&) WHERE (false";
+    CHECK(!ok(pg_guard_table(&t, 1, why, sizeof why)));
+    el[0].operator= "&&";
+    char long_name[70];
+    memset(long_name, 'x', sizeof long_name - 1);
+    long_name[sizeof long_name - 1] = '\0';
+    x.method = long_name;
+    CHECK(!ok(pg_guard_table(&t, 1, why, sizeof why)));
+    CHECK(strstr(why, "exclusion constraint \"no overlap\"") != NULL);
+    x.method = "gist";
+    el[0].opclass = long_name;
+    CHECK(!ok(pg_guard_table(&t, 1, why, sizeof why)));
+    el[0].opclass = NULL;
 
-    int main(void)
-    {
-        test_functions();
-        test_constraints_1_3();
-        test_table_walk();
-        test_names();
-        test_types();
-        test_expressions();
-        test_objects();
-        return check_report();
-    }
+    char *include[] = {long_name};
+    fmt_key pk = {.columns = include, .ncolumns = 0, .include = include, .ninclude = 1};
+    t.primary_key = &pk;
+    CHECK(!ok(pg_guard_table(&t, 1, why, sizeof why)));
+    CHECK(strstr(why, "primary key") != NULL);
+    t.primary_key = NULL;
+    fmt_sequence seq = {.name = long_name};
+    cols[0].sequence = &seq;
+    CHECK(!ok(pg_guard_table(&t, 1, why, sizeof why)));
+    CHECK(strstr(why, "column \"id\": sequence") != NULL);
+    cols[0].sequence = NULL;
+    CHECK(ok(pg_guard_table(&t, 1, why, sizeof why)));
+
+    fmt_sequence owned = {.name = "s", .owned_by_table = "t", .owned_by_column = long_name};
+    fmt_header h = {.sequences = &owned, .nsequences = 1};
+    CHECK(!ok(pg_guard_header(&h, why, sizeof why)));
+    CHECK(strstr(why, "sequence \"s\": owned_by") != NULL);
+    owned.owned_by_column = "id";
+    CHECK(ok(pg_guard_header(&h, why, sizeof why)));
+}
+
+int main(void)
+{
+    test_constraints_1_3();
+    test_harmless_extensions();
+    test_table_1_3();
+    test_functions();
+    test_table_walk();
+    test_names();
+    test_types();
+    test_expressions();
+    test_objects();
+    return check_report();
+}
