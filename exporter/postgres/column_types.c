@@ -109,9 +109,16 @@ static int note_extension(pg_src *s, const char *name)
 /* Every extension the database has but plpgsql (which every database
  * has): the schema may need one that no column type shows (btree_gist for
  * an exclusion constraint, pg_trgm for an index), so the header lists them
- * all, as pg_dump does; an importer decides which it creates. */
+ * all, as pg_dump does; an importer decides which it creates. Like pg_dump,
+ * an export of selected tables or schemas lists only what their columns
+ * need. */
 int pg_src_note_installed_extensions(pg_src *s)
 {
+    const db_selection *sel = &s->selection;
+    if (sel->include_tables || sel->exclude_tables || sel->include_schemas ||
+        sel->exclude_schemas) {
+        return 0;
+    }
     static const char sql[] = "SELECT extname FROM pg_catalog.pg_extension "
                               "WHERE extname <> 'plpgsql' ORDER BY extname COLLATE \"C\"";
     PGresult *res = pg_src_query(s, sql, NULL, NULL);
