@@ -381,6 +381,10 @@ static int row_to_target(void *ctx, const fmt_value *values, const unsigned char
         s->vectors[i].nulls += (present && !present[c]) || values[c].kind == FMT_VALUE_NULL;
     }
     if (run->ops->row(run->tgt, values, present) < 0) {
+        /* a signal stops the statement running now (ops->interrupt): the
+         * row's error is the signal's, not the row's */
+        if (interrupted)
+            return fail_interrupted();
         cli_message("error", "%s", row_error(run));
         return -1;
     }
@@ -416,6 +420,8 @@ static int on_table_end(import_run *run)
     run->in_table = 0;
     table_summary *s = &run->summary[run->nsummary - 1];
     if (run->ops->table_end(run->tgt, &s->stats) < 0) {
+        if (interrupted)
+            return fail_interrupted();
         if (run->ops->error_row && run->ops->error_row(run->tgt))
             cli_message("error", "%s", row_error(run));
         else
