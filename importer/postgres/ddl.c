@@ -363,17 +363,20 @@ static int create_sequences(pg_target *st, const fmt_table *t, const serial_sequ
     return 0;
 }
 
-static int create_partitions(pg_target *st, const fmt_table *t, const char *ns)
+/* A partition's namespace, as a table's, is absent for the default schema
+ * (docs/FORMAT.md 2.2), which is where post-data and privileges look for
+ * it too: not the partitioned table's schema. */
+static int create_partitions(pg_target *st, const fmt_table *t)
 {
     for (size_t i = 0; t->partitioning && i < t->partitioning->npartitions; i++) {
         const fmt_partition *p = &t->partitioning->partitions[i];
-        char *pq = pg_qualified(p->namespace ? p->namespace : ns, p->name);
+        char *pq = pg_qualified(p->namespace, p->name);
         db_buf part = {0};
         if (!p->name || !pq) {
             free(pq);
             return db_error(&st->diag, "table \"%s\": a partition without a name", st->display);
         }
-        if (pg_target_ensure_schema(st, p->namespace ? p->namespace : ns) < 0) {
+        if (pg_target_ensure_schema(st, p->namespace ? p->namespace : DEFAULT_NAMESPACE) < 0) {
             free(pq);
             return -1;
         }
@@ -470,7 +473,7 @@ int pg_target_create_table(pg_target *st, const fmt_table *t)
         goto done;
     if (add_comments(st, t) < 0)
         goto done;
-    if (create_partitions(st, t, ns) < 0 || own_sequences(st, t, serials) < 0)
+    if (create_partitions(st, t) < 0 || own_sequences(st, t, serials) < 0)
         goto done;
     /* SQLite's table options: said, not dropped in silence */
     if (t->without_rowid || t->strict)

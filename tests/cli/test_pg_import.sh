@@ -224,4 +224,19 @@ check_contains "refused row under --on-conflict: says why" "$err" "not-null"
 case $err in *s3cret* | *"Failing row"*) not_ok "refused row under --on-conflict: no row contents in [$err]" ;; *) ok ;; esac
 check "refused row under --on-conflict: target unchanged" same_files "$WORK/t3.sum" <(pg_checksums t)
 
+# A partition's namespace is absent for the default schema, as a table's:
+# a partition in public of a table in another schema comes back in public,
+# with its own index (it used to be created in its parent's schema).
+pg_create part
+pgq part 'CREATE SCHEMA "Sales"; CREATE TABLE "Sales".m (id int, at date) PARTITION BY RANGE (at);
+  CREATE TABLE "Sales".m_2023 PARTITION OF "Sales".m FOR VALUES FROM ($$2023-01-01$$) TO ($$2024-01-01$$);
+  CREATE TABLE public.m_2024 PARTITION OF "Sales".m FOR VALUES FROM ($$2024-01-01$$) TO ($$2025-01-01$$);
+  CREATE INDEX ON public.m_2024 (id); INSERT INTO "Sales".m VALUES (1, $$2023-05-01$$), (2, $$2024-05-01$$)' >/dev/null
+"$DBEXPORT" --no-timestamp "$(pg_uri part)" -f "$WORK/part.json" 2>/dev/null
+pg_create part2
+check "a partition in the default schema: import" "$DBIMPORT" "$(pg_uri part2)" "$WORK/part.json"
+check_eq "a partition in the default schema: each in its schema, with its index" \
+    "$(pgq part2 "SELECT string_agg(c.relnamespace::regnamespace || '.' || c.relname || ':' || (SELECT count(*) FROM pg_index i WHERE i.indrelid = c.oid), ',' ORDER BY c.relname) FROM pg_class c WHERE c.relname LIKE 'm\_2%' AND c.relkind = 'r'")" \
+    '"Sales".m_2023:0,public.m_2024:1'
+
 report
