@@ -164,13 +164,15 @@ static int is_text_type(fmt_type_kind k)
 /* A json column's compact JSON text (FMT_VALUE_JSON): written as the value
  * itself, so that jq sees an object (docs/FORMAT.md 3.1), unless reading it
  * back could mean something else: a string is the text itself in a json
- * column, null is SQL NULL, and an object with a '$' key a tagged form.
- * Those stay strings, as every text did before 1.3. */
+ * column, null is SQL NULL, and an object with a '$' key is a tagged form
+ * once jq -S has sorted that key first. So any text holding "$ stays a
+ * string, as every text did before 1.3. */
 static int write_json_text(fmt_json_writer *j, const fmt_value *v)
 {
-    int as_text = v->len == 0 || v->bytes[0] == '"' ||
-                  (v->len == 4 && !memcmp(v->bytes, "null", 4)) ||
-                  (v->len >= 3 && !memcmp(v->bytes, "{\"$", 3));
+    int as_text =
+        v->len == 0 || v->bytes[0] == '"' || (v->len == 4 && !memcmp(v->bytes, "null", 4));
+    for (size_t i = 0; !as_text && i + 1 < v->len; i++)
+        as_text = v->bytes[i] == '"' && v->bytes[i + 1] == '$';
     if (as_text)
         return fmt_json_writer_string(j, v->bytes, v->len);
     return fmt_json_writer_raw_value(j, v->bytes, v->len);

@@ -12,15 +12,20 @@ need "$JQ"
 "$SQLITE3" "$WORK/a.db" "CREATE TABLE docs (id INTEGER PRIMARY KEY, meta JSON);
   INSERT INTO docs VALUES (1, '{\"a\":1,\"tags\":[\"x\"]}'), (2, '{\"a\": 1}'), (3, '{\"p\":1.50}'),
     (4, '\"just a string\"'), (5, 'null'), (6, '{\"\$int\":5}'), (7, '[1,2.5,true]'),
-    (8, '[1e400]'), (9, '[12]'), (10, NULL), (11, 'not json');"
+    (8, '[1e400]'), (9, '[12]'), (10, NULL), (11, 'not json'), (12, '{\"b\":1,\"\$a\":2}');"
 "$DBEXPORT" --no-timestamp "$WORK/a.db" -f "$WORK/a.json"
 check_eq "compact JSON travels as its value, the rest as strings" \
     "$("$JQ" -c '[.tables.docs.rows[] | .meta | type]' "$WORK/a.json")" \
-    '["object","string","string","string","string","string","array","string","array","null","string"]'
+    '["object","string","string","string","string","string","array","string","array","null","string","string"]'
 "$DBIMPORT" "$WORK/b.db" "$WORK/a.json"
 check "SQLite -> SQLite: every text byte for byte" same_files \
     <("$SQLITE3" "$WORK/a.db" "SELECT id, quote(meta) FROM docs ORDER BY id") \
     <("$SQLITE3" "$WORK/b.db" "SELECT id, quote(meta) FROM docs ORDER BY id")
+
+"$JQ" -S . "$WORK/a.json" >"$WORK/sorted.json"
+"$DBIMPORT" "$WORK/sorted.db" "$WORK/sorted.json"
+check_eq "after jq -S, a \$ key that sorts first is still text" \
+    "$("$SQLITE3" "$WORK/sorted.db" "SELECT meta FROM docs WHERE id = 12")" '{"b":1,"$a":2}'
 
 # the recipe that failed with "Cannot index string"
 "$JQ" '.tables.docs.rows |= map(if (.meta | type) == "object" then .meta.migrated = true else . end)' \
