@@ -130,7 +130,7 @@ static int on_end(file_run *run, const fmt_native_object *objects, size_t n)
         return -1;
     }
     for (size_t i = 0; i < n; i++) {
-        int keep = objects[i].kind == FMT_NATIVE_VIEW;
+        int keep = objects[i].kind != FMT_NATIVE_TRIGGER; /* views, materialized ones */
         for (size_t w = 0; !keep && w < run->nwritten; w++)
             keep = objects[i].table && strcmp(objects[i].table, run->written[w]) == 0;
         if (keep)

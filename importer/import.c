@@ -559,6 +559,7 @@ static void report_untrusted(const db_untrusted_report *u)
          "row-level security policies (row-level security stays on: their rows stay hidden)"},
         {u->functions, "functions and procedures"},
         {u->views, "views"},
+        {u->materialized_views, "materialized views"},
         {u->triggers, "triggers"},
     };
     for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)

@@ -1,6 +1,7 @@
-/* Views and triggers of the PostgreSQL source as native objects: views in
- * dependency order (db_order_topological, name order where it can), then
- * triggers by name, then table (db_order_objects). */
+/* Views, materialized views (1.3) and triggers of the PostgreSQL source as
+ * native objects: views and materialized views together in dependency
+ * order (db_order_topological, name order where it can), then triggers by
+ * name, then table (db_order_objects). */
 #include "pg_source_internal.h"
 
 #include <errno.h>
@@ -38,11 +39,7 @@ static int push_object(pg_src *s, fmt_native_object **list, size_t *n, fmt_nativ
         return pg_src_fail(s, "out of memory");
     }
     *list = grown;
-    grown[*n].kind = kind;
-    grown[*n].name = name;
-    grown[*n].table = table;
-    grown[*n].sql = sql;
-    grown[*n].comment = NULL;
+    grown[*n] = (fmt_native_object){.kind = kind, .name = name, .table = table, .sql = sql};
     (*n)++;
     return 0;
 }
@@ -80,8 +77,43 @@ static char *view_statement(const PGresult *res, int r)
     return db_buf_take(&b);
 }
 
-/* Which rows of the listing are exported views (materialized ones are
- * reported, not carried), and what each reads from. */
+/* A materialized view (1.3) from row r of load_views' listing: its name
+ * and schema, its query (pg_get_viewdef, without the final ';'), whether
+ * it is populated, its comment and indexes. */
+static int push_matview(pg_src *s, fmt_native_object **list, size_t *n, const PGresult *res, int r)
+{
+    fmt_native_object o = {.kind = FMT_NATIVE_MATERIALIZED_VIEW};
+    const char *body = PQgetvalue(res, r, 3);
+    while (*body == ' ' || *body == '\n')
+        body++;
+    o.name = pg_src_dup_val(res, r, 2);
+    o.namespace = pg_src_namespace_of(PQgetvalue(res, r, 1));
+    o.sql = fmt_strdup(body);
+    o.populated = pg_src_bool_val(res, r, 7);
+    o.comment = PQgetisnull(res, r, 8) ? NULL : pg_src_dup_val(res, r, 8);
+    size_t len = o.sql ? strlen(o.sql) : 0;
+    while (len && (o.sql[len - 1] == ';' || o.sql[len - 1] == '\n'))
+        o.sql[--len] = '\0';
+    int rc = 0;
+    if (!o.name || !o.sql || (strcmp(PQgetvalue(res, r, 1), "public") != 0 && !o.namespace) ||
+        (!PQgetisnull(res, r, 8) && !o.comment))
+        rc = pg_src_fail(s, "out of memory");
+    else
+        rc = pg_src_load_relation_indexes(s, PQgetvalue(res, r, 0), &o.indexes, &o.nindexes);
+    fmt_native_object *grown = rc == 0 ? realloc(*list, (*n + 1) * sizeof *grown) : NULL;
+    if (rc == 0 && !grown)
+        rc = pg_src_fail(s, "out of memory");
+    if (rc < 0) {
+        fmt_native_object_clear(&o);
+        return -1;
+    }
+    *list = grown;
+    grown[(*n)++] = o;
+    return 0;
+}
+
+/* Which rows of the listing are exported views, materialized ones too,
+ * and what each reads from. */
 static int view_rows(pg_src *s, view_graph *g, size_t *n)
 {
     int rows = PQntuples(g->res);
@@ -94,15 +126,6 @@ static int view_rows(pg_src *s, view_graph *g, size_t *n)
     for (int r = 0; r < rows; r++) {
         if (!pg_src_schema_selected(s, PQgetvalue(g->res, r, 1)))
             continue;
-        if (PQgetvalue(g->res, r, 6)[0] == 'm') {
-            char *key = pg_relation_key(PQgetvalue(g->res, r, 1), PQgetvalue(g->res, r, 2));
-            int rc = key ? pg_src_warn(s, "materialized view \"%s\" is not carried", key)
-                         : pg_src_fail(s, "out of memory");
-            free(key);
-            if (rc < 0)
-                return -1;
-            continue;
-        }
         g->rows[*n] = r;
         if (pg_decode_array_strings(&g->deps[*n], &g->ndeps[*n], PQgetvalue(g->res, r, 5)) < 0)
             return pg_src_fail(s, "out of memory");
@@ -122,7 +145,7 @@ static int load_views(pg_src *s, fmt_native_object **list, size_t *n)
         "ARRAY(SELECT DISTINCT d.refobjid FROM pg_catalog.pg_rewrite rw "
         "JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_rewrite'::pg_catalog.regclass "
         "AND d.objid = rw.oid AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass "
-        "WHERE rw.ev_class = c.oid AND d.refobjid <> c.oid), c.relkind, "
+        "WHERE rw.ev_class = c.oid AND d.refobjid <> c.oid), c.relkind, c.relispopulated, "
         "pg_catalog.obj_description(c.oid, 'pg_class') "
         "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
         "WHERE c.relkind IN ('v', 'm') AND " USER_RELATION KEY_ORDER;
@@ -142,6 +165,13 @@ static int load_views(pg_src *s, fmt_native_object **list, size_t *n)
     }
     for (size_t k = 0; k < nviews; k++) {
         int r = g.rows[order[k]];
+        if (PQgetvalue(g.res, r, 6)[0] == 'm') {
+            if (push_matview(s, list, n, g.res, r) < 0) {
+                rc = -1;
+                goto done;
+            }
+            continue;
+        }
         if (push_object(s, list, n, FMT_NATIVE_VIEW,
                         pg_relation_key(PQgetvalue(g.res, r, 1), PQgetvalue(g.res, r, 2)), NULL,
                         view_statement(g.res, r)) < 0) {

@@ -117,6 +117,9 @@ int pg_src_load_privileges(pg_src *s, const char *oid, fmt_table *t);
 /* Notes every extension the database has (but plpgsql) for the header's
  * "extensions" (column_types.c). 0 or -1. */
 int pg_src_note_installed_extensions(pg_src *s);
+/* The indexes of the relation oid (a materialized view's), as a table's
+ * are read (tables.c); on error what was read is in *indexes. 0 or -1. */
+int pg_src_load_relation_indexes(pg_src *s, const char *oid, fmt_index **indexes, size_t *n);
 /* An exclusion constraint in parts, from its pg_constraint oid
  * (exclusion.c). 0 or -1. */
 int pg_src_load_exclusion(pg_src *s, fmt_exclusion *x, const char *name, const char *oid);

@@ -434,6 +434,16 @@ done:
     return rc;
 }
 
+int pg_src_load_relation_indexes(pg_src *s, const char *oid, fmt_index **indexes, size_t *n)
+{
+    table_entry e = {.oid = (char *)oid};
+    fmt_table tmp = {0};
+    int rc = load_indexes(s, &e, &tmp);
+    *indexes = tmp.indexes;
+    *n = tmp.nindexes;
+    return rc;
+}
+
 /* A partition's own foreign keys and indexes (pagila declares them per
  * partition). Its own keys and checks, rare, are reported, not carried. */
 static int load_partition_objects(pg_src *s, const table_entry *parent, fmt_partition *part,

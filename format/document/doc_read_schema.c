@@ -99,6 +99,25 @@ static int read_source(fmt_doc_reader *r)
     return rc;
 }
 
+static int read_index_list(fmt_doc_reader *r, fmt_index **indexes, size_t *nindexes);
+
+/* A materialized view's own key (1.3) at ev: 1 when it was one. */
+static int read_matview_key(fmt_doc_reader *r, const fmt_json_event *ev, fmt_native_object *o)
+{
+    bool b = false;
+    int rc = 1;
+    if (doc_text_is(ev, "namespace"))
+        rc = doc_read_optional_string(r, &o->namespace, "namespace");
+    else if (doc_text_is(ev, "indexes"))
+        rc = read_index_list(r, &o->indexes, &o->nindexes);
+    else if (doc_text_is(ev, "populated")) {
+        rc = doc_read_bool(r, &b, "populated");
+        o->populated = b;
+    } else
+        return 0;
+    return rc < 0 ? -1 : 1;
+}
+
 static int read_native_objects(fmt_doc_reader *r, fmt_native_kind kind, const char *what)
 {
     fmt_json_event ev;
@@ -110,6 +129,7 @@ static int read_native_objects(fmt_doc_reader *r, fmt_native_kind kind, const ch
         if (!o)
             return doc_fail_at(r, ev.pos, NULL, "out of memory");
         o->kind = kind;
+        o->populated = kind == FMT_NATIVE_MATERIALIZED_VIEW; /* absent: populated */
         fmt_position at = ev.pos;
         for (;;) {
             if (doc_jnext(r, &ev) < 0)
@@ -124,7 +144,8 @@ static int read_native_objects(fmt_doc_reader *r, fmt_native_kind kind, const ch
                 rc = doc_read_string(r, &o->sql, "sql");
             else if (doc_text_is(&ev, "comment"))
                 rc = doc_read_optional_string(r, &o->comment, "comment");
-            else
+            else if (kind != FMT_NATIVE_MATERIALIZED_VIEW ||
+                     (rc = read_matview_key(r, &ev, o)) == 0)
                 rc = doc_skip_next_value(r);
             if (rc < 0)
                 return -1;
@@ -187,6 +208,8 @@ int doc_top_level_key(fmt_doc_reader *r, const fmt_json_event *key)
         rc = read_native_objects(r, FMT_NATIVE_VIEW, "\"views\"");
     else if (doc_text_is(key, "triggers"))
         rc = read_native_objects(r, FMT_NATIVE_TRIGGER, "\"triggers\"");
+    else if (doc_text_is(key, "materialized_views"))
+        rc = read_native_objects(r, FMT_NATIVE_MATERIALIZED_VIEW, "\"materialized_views\"");
     else
         rc = doc_skip_next_value(r);
     return rc < 0 ? -1 : 0;

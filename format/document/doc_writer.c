@@ -611,9 +611,33 @@ int fmt_doc_write_table_end(fmt_doc_writer *w)
     return fmt_json_writer_object_end(j);
 }
 
+/* A materialized view's own keys (1.3): schema, populated, indexes (its
+ * comment is written with every view's). */
+static int write_matview_keys(fmt_json_writer *j, const fmt_native_object *o)
+{
+    if (opt_string(j, "namespace", o->namespace) < 0 || fmt_json_writer_keyz(j, "populated") < 0 ||
+        fmt_json_writer_bool(j, o->populated) < 0)
+        return -1;
+    if (!o->nindexes)
+        return 0;
+    if (fmt_json_writer_keyz(j, "indexes") < 0 || fmt_json_writer_array_start(j) < 0)
+        return -1;
+    for (size_t i = 0; i < o->nindexes; i++)
+        if (write_index(j, &o->indexes[i]) < 0)
+            return -1;
+    return fmt_json_writer_array_end(j);
+}
+
+/* The objects of one kind under key; "materialized_views" only when there
+ * are some (files without them keep their bytes). */
 static int write_objects(fmt_json_writer *j, const char *key, fmt_native_kind kind,
                          const fmt_native_object *objects, size_t n)
 {
+    size_t count = 0;
+    for (size_t i = 0; i < n; i++)
+        count += objects[i].kind == kind;
+    if (kind == FMT_NATIVE_MATERIALIZED_VIEW && !count)
+        return 0;
     if (fmt_json_writer_keyz(j, key) < 0 || fmt_json_writer_array_start(j) < 0)
         return -1;
     for (size_t i = 0; i < n; i++) {
@@ -622,7 +646,9 @@ static int write_objects(fmt_json_writer *j, const char *key, fmt_native_kind ki
             continue;
         if (fmt_json_writer_object_start(j) < 0 || key_string(j, "name", o->name) < 0 ||
             opt_string(j, "table", o->table) < 0 || key_string(j, "sql", o->sql) < 0 ||
-            opt_string(j, "comment", o->comment) < 0 || fmt_json_writer_object_end(j) < 0)
+            opt_string(j, "comment", o->comment) < 0 ||
+            (kind == FMT_NATIVE_MATERIALIZED_VIEW && write_matview_keys(j, o) < 0) ||
+            fmt_json_writer_object_end(j) < 0)
             return -1;
     }
     return fmt_json_writer_array_end(j);
@@ -640,6 +666,8 @@ int fmt_doc_write_end_with(fmt_doc_writer *w, const fmt_native_object *objects, 
     if (fmt_json_writer_object_end(j) < 0 ||
         write_objects(j, "triggers", FMT_NATIVE_TRIGGER, objects, nobjects) < 0 ||
         write_objects(j, "views", FMT_NATIVE_VIEW, objects, nobjects) < 0 ||
+        write_objects(j, "materialized_views", FMT_NATIVE_MATERIALIZED_VIEW, objects, nobjects) <
+            0 ||
         (extra && extra(j, ctx) < 0) || fmt_json_writer_object_end(j) < 0 ||
         fmt_json_writer_finish(j) < 0)
         return -1;

@@ -310,6 +310,10 @@ void fmt_native_object_clear(fmt_native_object *o)
     free(o->name);
     free(o->table);
     free(o->sql);
+    free(o->namespace);
+    for (size_t i = 0; i < o->nindexes; i++)
+        fmt_index_clear(&o->indexes[i]);
+    free(o->indexes);
     free(o->comment);
     memset(o, 0, sizeof *o);
 }

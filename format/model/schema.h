@@ -302,14 +302,24 @@ typedef struct {
     fmt_privileges *privileges;     /* NULL unless exported with --privileges (since 1.3) */
 } fmt_table;
 
-typedef enum { FMT_NATIVE_VIEW, FMT_NATIVE_TRIGGER } fmt_native_kind;
+typedef enum {
+    FMT_NATIVE_VIEW,
+    FMT_NATIVE_TRIGGER,
+    FMT_NATIVE_MATERIALIZED_VIEW /* since 1.3 */
+} fmt_native_kind;
 
 typedef struct {
     fmt_native_kind kind;
-    char *name;
+    char *name;  /* view: its table key ("ns.name"); materialized view: its name */
     char *table; /* trigger: its table; view: NULL */
-    char *sql;
-    char *comment; /* view: COMMENT ON VIEW, or NULL (since 1.3) */
+    char *sql;   /* view, trigger: the CREATE statement; materialized view: its query */
+    /* A materialized view's schema (NULL: the default one), whether the
+     * source had it populated, its indexes and its comment. */
+    char *namespace;
+    bool populated;
+    fmt_index *indexes;
+    size_t nindexes;
+    char *comment; /* view, materialized view: its COMMENT, or NULL (since 1.3) */
 } fmt_native_object;
 
 void fmt_header_clear(fmt_header *h);

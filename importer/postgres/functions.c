@@ -338,6 +338,20 @@ int pg_target_check_table_expression(pg_target *st, const char *expression, cons
     return check_probe(st, expression, what);
 }
 
+int pg_target_check_relation_rule(pg_target *st, const char *qname, const char *what)
+{
+    const char *params[] = {qname};
+    char *rule = NULL;
+    int rc = pg_target_query_value(st,
+                                   "SELECT r.ev_action::text FROM pg_catalog.pg_rewrite r"
+                                   " WHERE r.ev_class = $1::pg_catalog.regclass",
+                                   1, params, &rule);
+    if (rc > 0)
+        rc = check_node(st, rule, what);
+    free(rule);
+    return rc < 0 ? -1 : 0;
+}
+
 int pg_target_check_partition_key(pg_target *st)
 {
     char *node = NULL, what[160];

@@ -281,6 +281,17 @@ char *pg_guard_bound_items(const char *bound)
     return db_buf_take(&b);
 }
 
+int pg_guard_query(const char *sql, char *why, size_t whylen)
+{
+    db_lexer lx;
+    db_lexer_init(&lx, sql ? sql : "", DB_SQL_POSTGRESQL);
+    db_token t = db_lexer_next(&lx);
+    if (!db_token_is_word(&lx, &t, "SELECT") && !db_token_is_word(&lx, &t, "WITH") &&
+        !db_token_is_word(&lx, &t, "VALUES") && !db_token_is_word(&lx, &t, "TABLE"))
+        return refuse(why, whylen, "%snot a query (SELECT, WITH, VALUES or TABLE)", "");
+    return db_sql_check_expression(sql, DB_SQL_POSTGRESQL, why, whylen);
+}
+
 int pg_guard_view(const char *sql, const char *schema, const char *name, char *why, size_t whylen)
 {
     static const char *const words[] = {"VIEW", NULL};

@@ -46,6 +46,10 @@ int pg_guard_partition_bound(const char *bound, char *why, size_t whylen);
  * for the server to resolve without running them: "" for DEFAULT and hash
  * bounds (integer literals only). NULL when memory ran out. */
 char *pg_guard_bound_items(const char *bound);
+/* A materialized view's query: it begins with SELECT, WITH, VALUES or
+ * TABLE and is one balanced piece of text without ';' (pasted inside
+ * parentheses: "AS (query) WITH NO DATA"). */
+int pg_guard_query(const char *sql, char *why, size_t whylen);
 /* A view entry: one "CREATE VIEW schema.name ..." (schema NULL: public) with
  * the entry's name, no OR REPLACE, TEMPORARY, RECURSIVE or MATERIALIZED. */
 int pg_guard_view(const char *sql, const char *schema, const char *name, char *why, size_t whylen);

@@ -358,6 +358,12 @@ int pg_target_collect_privileges(pg_target *st, const fmt_table *t);
 /* functions.c: what an expression over the current table calls, checked
  * as a CHECK's is (what names it for the message). 0 or -1. */
 int pg_target_check_table_expression(pg_target *st, const char *expression, const char *what);
+/* What the rewrite rule of the view qname (a materialized view created
+ * WITH NO DATA) calls, checked as a CHECK's expression is. 0 or -1. */
+int pg_target_check_relation_rule(pg_target *st, const char *qname, const char *what);
+/* A materialized view of the file (matviews.c): guarded, created WITH NO
+ * DATA, checked, indexed, refreshed, commented. 0 or -1. */
+int pg_target_create_matview(pg_target *st, const fmt_native_object *o);
 /* t's identity and serial sequences, kept for finish. */
 int pg_target_collect_sequences(pg_target *st, const fmt_table *t);
 int pg_target_run_post_data(pg_target *st);

@@ -581,61 +581,82 @@ static int comment_view(pg_target *st, const fmt_native_object *o)
     return 0;
 }
 
+/* A trigger whose function the target lacks: 1 (said, left out). */
+static int trigger_lacks_function(pg_target *st, const fmt_native_object *o, const char *name)
+{
+    char *f = trigger_function(o->sql);
+    const char *params[] = {f};
+    int found = f ? pg_target_query_value(
+                        st, "SELECT 1 WHERE pg_catalog.to_regproc($1) IS NOT NULL", 1, params, NULL)
+                  : 0;
+    if (found < 0) {
+        /* not a name to_regproc can read: let CREATE tell */
+        found = 1;
+        free(db_error_take(&st->diag));
+    }
+    if (!found)
+        db_warn(&st->diag,
+                "trigger \"%s\" not created: its function %s does not exist in the target", name,
+                f ? f : "(unknown)");
+    free(f);
+    return !found;
+}
+
+/* One view or trigger: 0, -1, or 2 when defer is set and a view reads a
+ * relation not there yet (a materialized view, created after the views). */
+static int create_native(pg_target *st, const fmt_native_object *o, int defer)
+{
+    const char *kind = o->kind == FMT_NATIVE_VIEW ? "view" : "trigger";
+    const char *name = o->name ? o->name : "";
+    if (!st->source_is_pg)
+        return db_warn(&st->diag, "%s \"%s\" not carried: native sql from %s", kind, name,
+                       st->source_backend ? st->source_backend : "another backend");
+    if (guard_native(st, o, kind, name) < 0)
+        return -1;
+    if (st->opts.dry_run)
+        return 0;
+    if (o->kind == FMT_NATIVE_TRIGGER && trigger_lacks_function(st, o, name))
+        return 0;
+    int rc = pg_target_run_try(st, o->sql);
+    if (rc < 0)
+        return -1;
+    if (rc == 1 && defer && strcmp(st->sqlstate, "42P01") == 0) {
+        free(db_error_take(&st->diag));
+        return 2;
+    }
+    if (rc == 1 && (strcmp(st->sqlstate, "42P07") == 0 || strcmp(st->sqlstate, "42710") == 0))
+        return db_warn(&st->diag, "%s \"%s\" not created: the target has one of that name", kind,
+                       name);
+    if (rc == 1)
+        return db_error(&st->diag, "%s \"%s\": %s", kind, name, st->diag.message);
+    return o->kind == FMT_NATIVE_VIEW ? comment_view(st, o) : 0;
+}
+
+/* Views (those that read a materialized view after it), materialized
+ * views, then triggers. */
 int pg_target_create_native_objects(pg_target *st, const fmt_native_object *objects, size_t n)
 {
-    static const fmt_native_kind order[] = {FMT_NATIVE_VIEW, FMT_NATIVE_TRIGGER};
-    for (size_t pass = 0; pass < 2; pass++) {
-        for (size_t i = 0; i < n; i++) {
-            const fmt_native_object *o = &objects[i];
-            const char *kind = o->kind == FMT_NATIVE_VIEW ? "view" : "trigger";
-            const char *name = o->name ? o->name : "";
-            if (o->kind != order[pass])
-                continue;
-            if (!st->source_is_pg) {
-                db_warn(&st->diag, "%s \"%s\" not carried: native sql from %s", kind, name,
-                        st->source_backend ? st->source_backend : "another backend");
-                continue;
-            }
-            if (guard_native(st, o, kind, name) < 0)
-                return -1;
-            if (st->opts.dry_run)
-                continue;
-            if (o->kind == FMT_NATIVE_TRIGGER) {
-                char *f = trigger_function(o->sql);
-                const char *params[] = {f};
-                int found = f ? pg_target_query_value(
-                                    st, "SELECT 1 WHERE pg_catalog.to_regproc($1) IS NOT NULL", 1,
-                                    params, NULL)
-                              : 0;
-                if (found < 0) {
-                    /* not a name to_regproc can read: let CREATE tell */
-                    found = 1;
-                    free(db_error_take(&st->diag));
-                }
-                if (!found) {
-                    db_warn(&st->diag,
-                            "trigger \"%s\" not created: its function %s does not exist "
-                            "in the target",
-                            name, f ? f : "(unknown)");
-                    free(f);
-                    continue;
-                }
-                free(f);
-            }
-            int rc = pg_target_run_try(st, o->sql);
-            if (rc < 0)
-                return -1;
-            if (rc == 1 &&
-                (strcmp(st->sqlstate, "42P07") == 0 || strcmp(st->sqlstate, "42710") == 0))
-                db_warn(&st->diag, "%s \"%s\" not created: the target has one of that name", kind,
-                        name);
-            else if (rc == 1)
-                return db_error(&st->diag, "%s \"%s\": %s", kind, name, st->diag.message);
-            else if (o->kind == FMT_NATIVE_VIEW && comment_view(st, o) < 0)
-                return -1;
-        }
-    }
-    return 0;
+    int has_matviews = 0, rc = 0;
+    for (size_t i = 0; i < n; i++)
+        has_matviews |= objects[i].kind == FMT_NATIVE_MATERIALIZED_VIEW;
+    unsigned char *deferred = calloc(n + 1, 1);
+    if (!deferred)
+        return db_oom(&st->diag);
+    for (size_t i = 0; i < n && rc >= 0; i++)
+        if (objects[i].kind == FMT_NATIVE_VIEW &&
+            (rc = create_native(st, &objects[i], has_matviews)) == 2)
+            deferred[i] = 1;
+    for (size_t i = 0; i < n && rc >= 0; i++)
+        if (objects[i].kind == FMT_NATIVE_MATERIALIZED_VIEW)
+            rc = pg_target_create_matview(st, &objects[i]);
+    for (size_t i = 0; i < n && rc >= 0; i++)
+        if (deferred[i])
+            rc = create_native(st, &objects[i], 0);
+    for (size_t i = 0; i < n && rc >= 0; i++)
+        if (objects[i].kind == FMT_NATIVE_TRIGGER)
+            rc = create_native(st, &objects[i], 0);
+    free(deferred);
+    return rc < 0 ? -1 : 0;
 }
 
 void pg_target_free_post_data(pg_target *st)

@@ -34,6 +34,8 @@ static const struct {
                                      "SQLite counts from 1 by 1"},
     [SQLITE_LOSS_EXCLUSION] = {"exclusion constraint", "exclusion constraints",
                                "SQLite has no EXCLUDE"},
+    [SQLITE_LOSS_MATERIALIZED_VIEW] = {"materialized view", "materialized views",
+                                       "SQLite has none"},
 };
 
 void sqlite_tgt_loss(sqlite_target *st, sqlite_loss_kind kind, const char *fmt, ...)

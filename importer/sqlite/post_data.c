@@ -279,6 +279,12 @@ static int create_native_objects(sqlite_target *st, const fmt_native_object *obj
         for (size_t i = 0; i < nobjects; i++)
             if (objects[i].kind == order[pass] && create_native_object(st, &objects[i]) < 0)
                 return -1;
+    for (size_t i = 0; i < nobjects; i++) /* PostgreSQL's: SQLite has none */
+        if (objects[i].kind == FMT_NATIVE_MATERIALIZED_VIEW)
+            sqlite_tgt_loss(st, SQLITE_LOSS_MATERIALIZED_VIEW, "\"%s%s%s\"",
+                            objects[i].namespace ? objects[i].namespace : "",
+                            objects[i].namespace ? "." : "",
+                            objects[i].name ? objects[i].name : "");
     return 0;
 }
 

@@ -10,9 +10,10 @@
 # columns (format_type, NOT NULL, default, identity kind, generated),
 # constraints by name (pg_get_constraintdef), indexes by name (their
 # definition), every sequence (identity, serial and stand-alone) with its
-# type, options, value and the column that owns it, and an md5 of each
-# table's rows in primary-key order (every column's text form, so a type
-# change shows there too).
+# type, options, value and the column that owns it, materialized views
+# with their definition and whether they are populated, and an md5 of each
+# table's (and populated materialized view's) rows (every column's text
+# form, so a type change shows there too).
 # Connection from PGHOST/PGPORT/PGUSER; DBNAME is a database name.
 set -euo pipefail
 db=${1:?usage: pg_catalog_dump.sh DBNAME}
@@ -96,11 +97,16 @@ user_ns="n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast') AND n
          FROM pg_sequence s JOIN pg_class c ON c.oid = s.seqrelid JOIN pg_namespace n ON n.oid = c.relnamespace
          LEFT JOIN pg_sequences p ON p.schemaname = n.nspname AND p.sequencename = c.relname
         WHERE $user_ns"
+    q "SELECT 'matview ' || quote_ident(n.nspname) || '.' || quote_ident(c.relname) ||
+              CASE WHEN c.relispopulated THEN ' populated ' ELSE ' empty ' END || replace(pg_get_viewdef(c.oid), E'\n', ' ')
+         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE c.relkind = 'm' AND $user_ns"
     # Rows: one md5 per row (its text form), then sorted, so row order on disk
     # does not matter.
     q "SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname)
          FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-        WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND $user_ns" |
+        WHERE (c.relkind IN ('r', 'p') OR (c.relkind = 'm' AND c.relispopulated))
+          AND NOT c.relispartition AND $user_ns" |
         while IFS= read -r t; do
             q "SELECT 'rows $t ' || count(*) || ' ' || coalesce(md5(string_agg(h, ',' ORDER BY h)), '')
                  FROM (SELECT md5(r::text) AS h FROM $t r) s"

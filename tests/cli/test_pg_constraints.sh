@@ -55,12 +55,24 @@ pgq src "CREATE EXTENSION btree_gist; CREATE EXTENSION pg_trgm; CREATE EXTENSION
   INSERT INTO circles VALUES ('<(0,0),1>'), ('<(5,5),1>');
   CREATE TABLE \"Key Words\" (k text, CONSTRAINT \"k once\" EXCLUDE USING btree (k text_pattern_ops WITH =),
     CONSTRAINT hashed EXCLUDE USING hash (k WITH =));
-  INSERT INTO \"Key Words\" VALUES ('a'), ('b');" >/dev/null
+  INSERT INTO \"Key Words\" VALUES ('a'), ('b');
+  CREATE SCHEMA \"Re Ports\";
+  CREATE VIEW big_slots AS SELECT * FROM \"Odd Schema\".\"Room Slots\" WHERE NOT cancelled;
+  CREATE MATERIALIZED VIEW \"Re Ports\".\"By Room\" AS SELECT room, count(*) AS n, min(lower(during)) AS first
+    FROM big_slots GROUP BY room;
+  CREATE UNIQUE INDEX \"by room key\" ON \"Re Ports\".\"By Room\" (room);
+  CREATE INDEX by_n ON \"Re Ports\".\"By Room\" ((n * 2)) WHERE n > 0;
+  COMMENT ON MATERIALIZED VIEW \"Re Ports\".\"By Room\" IS 'rooms, it''s nightly';
+  CREATE MATERIALIZED VIEW later AS SELECT 1 AS one WITH NO DATA;
+  CREATE VIEW \"Re Ports\".on_mv AS SELECT room FROM \"Re Ports\".\"By Room\";" >/dev/null
 dump src >"$WORK/src.cat"
 check "fixture: the dump lists the INCLUDE and NULLS NOT DISTINCT" \
     grep -q 'UNIQUE NULLS NOT DISTINCT (code) INCLUDE (note)' "$WORK/src.cat"
 check "fixture: the dump lists the exclusion constraints" \
     grep -q '"no overlap" EXCLUDE USING gist (during WITH &&, int4range(room, room, .\[\]..*) WITH &&) INCLUDE ("Note") WHERE ((NOT cancelled)) DEFERRABLE INITIALLY DEFERRED' "$WORK/src.cat"
+check "fixture: the dump lists the materialized views" \
+    grep -q '^matview "Re Ports"."By Room" populated ' "$WORK/src.cat"
+check "fixture: and their rows" grep -q '^rows "Re Ports"."By Room" 2 ' "$WORK/src.cat"
 check "fixture: the dump lists the owned sequence" \
     grep -q '^sequence public."owned seq" bigint start 42 increment 2 .* value 42 owned by counters.other$' "$WORK/src.cat"
 
@@ -93,6 +105,10 @@ check_eq "file: a non-default opclass" \
     '["hashed","hash",null,null]
 ["k once","btree","text_pattern_ops","pg_catalog"]'
 
+check_eq "file: materialized views, with their schema, indexes, comment, populated" \
+    "$("$JQ" -c '[.materialized_views[] | [.name, .namespace, .populated, .comment, [.indexes[]?.name]]]' "$WORK/a.json")" \
+    '[["By Room","Re Ports",true,"rooms, it'"'"'s nightly",["by room key","by_n"]],["later",null,false,null,[]]]'
+check_eq "file: the query, not a statement" "$("$JQ" -r '.materialized_views[1].sql' "$WORK/a.json")" "SELECT 1 AS one"
 check_eq "file: every extension the schema has, plpgsql aside" \
     "$("$JQ" -c '.extensions' "$WORK/a.json")" '["btree_gist","lo","pg_trgm"]'
 
@@ -126,16 +142,19 @@ check "NULLS NOT DISTINCT holds on the copy" \
 pg_create untrusted
 "$DBIMPORT" --untrusted "$(pg_uri untrusted)" "$WORK/a.json" 2>"$WORK/err"
 check_eq "--untrusted: exit 0" $? 0
-kept() { grep '^constraint\|^index\|^sequence "Odd\|^rows' | grep -v 'title'; }
+kept() { grep '^constraint\|^index\|^sequence "Odd\|^rows' | grep -v 'title\|"Re Ports"'; }
 check_eq "--untrusted: the same keys, indexes and identities, no exclusion constraint" \
     "$(diff <(kept <"$WORK/src.cat" | grep -v 'EXCLUDE\|excl\|"no overlap"\|"k once"\|hashed\|"one room at a time"') \
             <(dump untrusted | kept))" ""
 check_contains "--untrusted: says so" "$(cat "$WORK/err")" "--untrusted: 5 exclusion constraints left out"
+check_contains "--untrusted: materialized views too" "$(cat "$WORK/err")" "--untrusted: 2 materialized views left out"
 
 # ---- OWNED BY: only between objects this import created -----------------------
 pg_create existing
 pgq existing "CREATE TABLE counters (id bigint PRIMARY KEY, n int, other bigint)" >/dev/null
-"$DBIMPORT" --on-conflict=skip -t counters "$(pg_uri existing)" "$WORK/a.json" 2>"$WORK/err"
+# (without the views: they read tables -t leaves out)
+"$JQ" 'del(.views, .materialized_views)' "$WORK/a.json" >"$WORK/noviews.json"
+"$DBIMPORT" --on-conflict=skip -t counters "$(pg_uri existing)" "$WORK/noviews.json" 2>"$WORK/err"
 check_eq "into an existing table: exit 0" $? 0
 check_contains "an existing table does not get the sequence: said" "$(cat "$WORK/err")" \
     'sequence "public"."owned seq": OWNED BY "public"."counters"."other" not set: this import did not create the table'
@@ -153,6 +172,8 @@ check_contains "into sqlite: the sequence options said" "$(cat "$WORK/err")" \
     '3 identities'"'"' sequence options from postgresql not carried (SQLite counts from 1 by 1): table "Odd Schema.Line Items", column "id": START 100 INCREMENT 5 MINVALUE 50 MAXVALUE 100000 CYCLE;'
 check_contains "into sqlite: exclusion constraints said" "$(cat "$WORK/err")" \
     '5 exclusion constraints from postgresql not carried (SQLite has no EXCLUDE): table "Key Words": "hashed" (USING hash); table "Key Words": "k once" (USING btree); table "Odd Schema.Room Slots": "no overlap" (USING gist); table "Odd Schema.bookings": "one room at a time" (USING gist); table "circles": "circles_c_excl" (USING gist)'
+check_contains "into sqlite: materialized views said" "$(cat "$WORK/err")" \
+    '2 materialized views from postgresql not carried (SQLite has none): "Re Ports.By Room"; "later"'
 check_eq "into sqlite: the keys are there, without their options" \
     "$("$SQLITE3" "$WORK/c.db" "SELECT count(*) FROM pragma_index_list('Odd Schema.Line Items') WHERE \"unique\"")" 3
 

@@ -160,6 +160,27 @@ run_all() { # run_all LABEL DATABASE URI ROLE
     hostile exclusion-app-operator "$ex.elements[0] += {\"operator\": \"===\", \"operator_namespace\": \"public\"}" \
         'exclusion constraint "ex" calls public.app_eq(text,text)'
 
+    # (1.3) A materialized view's query runs at REFRESH: one query, in its
+    # parentheses, calling only what a CHECK may; its indexes on itself.
+    mv() { echo ".materialized_views = [{\"name\": \"m\", \"populated\": true, $1}]"; }
+    hostile matview-reads-a-file "$(mv '"sql": "SELECT pg_read_file($$/etc/hostname$$) AS f"')" \
+        'materialized view "m" calls pg_read_file'
+    hostile matview-calls-app-function "$(mv '"sql": "SELECT public.app_secret($$x$$) AS s"')" \
+        'materialized view "m" calls public.app_secret(text)'
+    hostile matview-breaks-out "$(mv '"sql": "SELECT 1) WITH DATA; CREATE ROLE pwn SUPERUSER; --"')" \
+        'materialized view "m": sql: '
+    hostile matview-not-a-query "$(mv '"sql": "DELETE FROM public.app_accounts RETURNING id"')" \
+        'not a query'
+    hostile matview-modifying-cte "$(mv '"sql": "WITH d AS (DELETE FROM public.app_accounts RETURNING id) SELECT id FROM d"')" \
+        'materialized view "m": '
+    hostile matview-index-on-app-table "$(mv '"sql": "SELECT 1 AS id", "indexes": [{"name": "i", "unique": false,
+        "parts": [{"column": "id"}], "sql": "CREATE INDEX i ON public.app_accounts USING btree (id)"}]')" \
+        'materialized view "m": index "i": sql: '
+    hostile matview-index-calls-a-file "$(mv '"sql": "SELECT $$a$$::text AS t", "indexes": [{"name": "i", "unique": false,
+        "parts": [{"expression": "pg_read_file(t)"}], "sql": "CREATE INDEX i ON public.m USING btree (pg_read_file(t))"}]')" \
+        'index "i" calls pg_read_file'
+    hostile matview-system-schema "$(mv '"namespace": "pg_catalog", "sql": "SELECT 1 AS one"')" 'system schema'
+
     # A partition bound runs once, when the partition is created; a key for
     # every row.
     hostile bound-reads-a-file '.tables.parts.partitioning.partitions[0].bound =

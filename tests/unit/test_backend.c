@@ -150,10 +150,10 @@ static void test_order(void)
     CHECK(order[0] == 0 && order[1] == 1);
 
     fmt_native_object o[4] = {
-        {FMT_NATIVE_TRIGGER, "t", "b", "x", NULL},
-        {FMT_NATIVE_VIEW, "z", NULL, "x", NULL},
-        {FMT_NATIVE_TRIGGER, "t", "a", "x", NULL},
-        {FMT_NATIVE_VIEW, "a", NULL, "x", NULL},
+        {.kind = FMT_NATIVE_TRIGGER, .name = "t", .table = "b", .sql = "x"},
+        {.kind = FMT_NATIVE_VIEW, .name = "z", .table = NULL, .sql = "x"},
+        {.kind = FMT_NATIVE_TRIGGER, .name = "t", .table = "a", .sql = "x"},
+        {.kind = FMT_NATIVE_VIEW, .name = "a", .table = NULL, .sql = "x"},
     };
     db_order_objects(o, 4);
     CHECK_STR(o[0].name, "a");

@@ -119,6 +119,52 @@ static void test_exclusion(void)
     free(in.data);
 }
 
+/* "materialized_views" after the tables: name, schema, query, populated
+ * (absent: true), indexes, comment; and the writer's. */
+static void test_matviews(void)
+{
+    const char *doc =
+        HEAD "\"tables\":{},\"views\":[],\"materialized_views\":[{\"name\":\"By Room\","
+             "\"namespace\":\"Re Ports\",\"sql\":\"SELECT 1 AS room\",\"populated\":false,"
+             "\"comment\":\"c\",\"indexes\":[{\"name\":\"k\",\"unique\":true,\"parts\":"
+             "[{\"column\":\"room\"}],\"sql\":\"CREATE UNIQUE INDEX k ON \\\"Re Ports\\\".\\\"By "
+             "Room\\\" USING btree (room)\"}]},{\"name\":\"m2\",\"sql\":\"SELECT 2\"}]}";
+    membuf in = {0}, out = {0};
+    fmt_doc_reader *r = NULL;
+    fmt_doc_event ev;
+    int rc;
+    mem_sink(&in, doc, strlen(doc));
+    CHECK(fmt_doc_reader_new(&r, mem_source, NULL, &in, "k.json", NULL) == 0);
+    while ((rc = fmt_doc_reader_next(r, &ev)) == 0 && ev.type != FMT_DOC_NATIVE &&
+           ev.type != FMT_DOC_END)
+        ;
+    CHECK(rc == 0 && ev.type == FMT_DOC_NATIVE && ev.nobjects == 2);
+    if (rc == 0 && ev.type == FMT_DOC_NATIVE && ev.nobjects == 2) {
+        const fmt_native_object *o = &ev.objects[0];
+        CHECK(o->kind == FMT_NATIVE_MATERIALIZED_VIEW && strcmp(o->name, "By Room") == 0 &&
+              strcmp(o->namespace, "Re Ports") == 0 && strcmp(o->sql, "SELECT 1 AS room") == 0 &&
+              !o->populated && strcmp(o->comment, "c") == 0 && o->nindexes == 1 &&
+              o->indexes[0].unique && strcmp(o->indexes[0].parts[0].column, "room") == 0);
+        CHECK(ev.objects[1].populated && !ev.objects[1].namespace && !ev.objects[1].nindexes);
+        fmt_doc_writer *w = NULL;
+        fmt_header h = {
+            .source_backend = "postgresql", .source_version = "15", .source_database = "d"};
+        CHECK(fmt_doc_writer_new(&w, mem_sink, &out) == 0);
+        CHECK(fmt_doc_write_header(w, &h) == 0 &&
+              fmt_doc_write_end(w, ev.objects, ev.nobjects) == 0);
+        mem_sink(&out, "", 1);
+        CHECK(out.data && strstr(out.data, "\"materialized_views\": [") &&
+              strstr(out.data, "\"name\": \"By Room\",\n      \"sql\": \"SELECT 1 AS room\",\n"
+                               "      \"namespace\": \"Re Ports\",\n      \"populated\": false,"));
+        fmt_doc_writer_free(w);
+    } else {
+        fprintf(stderr, "k.json: %s\n", fmt_doc_reader_errmsg(r));
+    }
+    fmt_doc_reader_free(r);
+    free(in.data);
+    free(out.data);
+}
+
 /* A 1.2 file has none of them. */
 static void test_read_1_2(void)
 {
@@ -253,6 +299,7 @@ int main(void)
 {
     test_read();
     test_exclusion();
+    test_matviews();
     test_read_1_2();
     test_errors();
     test_write();

@@ -302,6 +302,22 @@ static void test_constraints_1_3(void)
 }
 
 /* The extensions a file's list alone makes an import create. */
+/* A materialized view's query (1.3): one query, pasted in parentheses. */
+static void test_query(void)
+{
+    CHECK(ok(pg_guard_query("SELECT 1 AS one", why, sizeof why)));
+    CHECK(ok(pg_guard_query(" WITH x AS (SELECT 1) SELECT * FROM x", why, sizeof why)));
+    CHECK(ok(pg_guard_query("VALUES (1), (2)", why, sizeof why)));
+    CHECK(ok(pg_guard_query("select a.b from \"S\".t a where a.c = ')'", why, sizeof why)));
+    CHECK(!ok(pg_guard_query("SELECT 1) WITH DATA; CREATE ROLE pwn; --", why, sizeof why)));
+    CHECK(!ok(pg_guard_query("SELECT 1; DROP TABLE t", why, sizeof why)));
+    CHECK(!ok(pg_guard_query("DELETE FROM t RETURNING *", why, sizeof why)));
+    CHECK(strstr(why, "not a query") != NULL);
+    CHECK(!ok(pg_guard_query("(SELECT 1", why, sizeof why)));
+    CHECK(!ok(pg_guard_query("", why, sizeof why)));
+    CHECK(!ok(pg_guard_query(NULL, why, sizeof why)));
+}
+
 static void test_harmless_extensions(void)
 {
     CHECK(pg_guard_is_harmless_extension("btree_gist") &&
@@ -386,6 +402,7 @@ int main(void)
 {
     test_constraints_1_3();
     test_harmless_extensions();
+    test_query();
     test_table_1_3();
     test_functions();
     test_table_walk();

@@ -275,7 +275,8 @@ static void test_postgresql_source(void)
     t->indexes[0].parts[0].collation = fmt_strdup("C");
     t->indexes[0].parts[0].descending = 1;
 
-    fmt_native_object view = {FMT_NATIVE_VIEW, "v", NULL, "CREATE VIEW v AS SELECT 1", NULL};
+    fmt_native_object view = {
+        .kind = FMT_NATIVE_VIEW, .name = "v", .table = NULL, .sql = "CREATE VIEW v AS SELECT 1"};
 
     CHECK(start(&s, path, &o, "postgresql") == 0);
     CHECK(s.ops->table_begin(s.st, t) == 0);
@@ -660,9 +661,14 @@ static void test_foreign_keys(void)
     CHECK(!file_exists(path));
 
     fmt_native_object objects[] = {
-        {FMT_NATIVE_TRIGGER, "c_ins", "c",
-         "CREATE TRIGGER c_ins AFTER INSERT ON c BEGIN UPDATE c SET pid = pid; END", NULL},
-        {FMT_NATIVE_VIEW, "cv", NULL, "CREATE VIEW cv AS SELECT * FROM c", NULL},
+        {.kind = FMT_NATIVE_TRIGGER,
+         .name = "c_ins",
+         .table = "c",
+         .sql = "CREATE TRIGGER c_ins AFTER INSERT ON c BEGIN UPDATE c SET pid = pid; END"},
+        {.kind = FMT_NATIVE_VIEW,
+         .name = "cv",
+         .table = NULL,
+         .sql = "CREATE VIEW cv AS SELECT * FROM c"},
     };
     CHECK(start(&s, path, &o, "sqlite") == 0);
     CHECK(s.ops->table_begin(s.st, c) == 0);
@@ -813,9 +819,11 @@ static void test_trigger_namespace(void)
     sqlite3_close(db);
     fmt_table *t = table_new(NULL, "items");
     add_column(t, "x", "int64", "INTEGER", 1);
-    fmt_native_object trigger = {FMT_NATIVE_TRIGGER, "c", "items",
-                                 "CREATE TRIGGER c AFTER INSERT ON items BEGIN SELECT 1; END",
-                                 NULL};
+    fmt_native_object trigger = {.kind = FMT_NATIVE_TRIGGER,
+                                 .name = "c",
+                                 .table = "items",
+                                 .sql =
+                                     "CREATE TRIGGER c AFTER INSERT ON items BEGIN SELECT 1; END"};
     CHECK(start(&s, path, &o, "sqlite") == 0);
     int rc = s.ops->table_begin(s.st, t);
     CHECK_STR(rc == 0 ? "ok" : errmsg(&s), "ok");

@@ -45,7 +45,7 @@ int db_order_tables(fmt_table **tables, size_t n)
 static int compare_objects(const fmt_native_object *x, const fmt_native_object *y)
 {
     if (x->kind != y->kind)
-        return x->kind == FMT_NATIVE_VIEW ? -1 : 1;
+        return x->kind < y->kind ? -1 : 1; /* views, triggers, materialized views */
     int c = strcmp(x->name, y->name);
     if (c)
         return c;

@@ -110,6 +110,8 @@ void db_untrusted_objects(const fmt_native_object *objects, size_t n, db_untrust
     for (size_t i = 0; i < n; i++) {
         if (objects[i].kind == FMT_NATIVE_VIEW)
             report->views++;
+        else if (objects[i].kind == FMT_NATIVE_MATERIALIZED_VIEW)
+            report->materialized_views++;
         else
             report->triggers++;
     }

@@ -21,6 +21,7 @@ typedef struct {
     uint64_t policies;           /* row-level security policies (RLS stays on: rows hidden) */
     uint64_t functions;          /* functions and procedures (their bodies are code) */
     uint64_t views;
+    uint64_t materialized_views; /* their queries run at REFRESH */
     uint64_t triggers;
 } db_untrusted_report;
 

@@ -503,7 +503,9 @@ void dd_compare_table_schema(dd_report *r, const fmt_table *a, const fmt_table *
 
 static const char *object_kind(const fmt_native_object *o)
 {
-    return o->kind == FMT_NATIVE_VIEW ? "view" : "trigger";
+    return o->kind == FMT_NATIVE_VIEW                ? "view"
+           : o->kind == FMT_NATIVE_MATERIALIZED_VIEW ? "materialized view"
+                                                     : "trigger";
 }
 
 void dd_compare_objects(dd_report *r, const fmt_native_object *a, size_t na,
