@@ -269,6 +269,8 @@ static const char constraints_sql[] =
     "LEFT JOIN pg_catalog.pg_class r ON r.oid = c.confrelid "
     "LEFT JOIN pg_catalog.pg_namespace rn ON rn.oid = r.relnamespace "
     "WHERE c.conrelid = $1 AND c.conparentid = 0 AND c.contype IN ('p', 'u', 'c', 'f', 'x') "
+    /* a partition's CHECK inherited from its parent is the parent's */
+    "AND (c.contype <> 'c' OR c.conislocal) "
     "ORDER BY c.conname COLLATE \"C\"";
 
 static int load_constraints(pg_src *s, const table_entry *e, fmt_table *t)
@@ -468,15 +470,22 @@ static int load_partition_objects(pg_src *s, const table_entry *parent, fmt_part
     part->nforeign_keys = tmp->nforeign_keys;
     part->indexes = tmp->indexes;
     part->nindexes = tmp->nindexes;
+    part->primary_key = tmp->primary_key;
+    part->uniques = tmp->uniques;
+    part->nuniques = tmp->nuniques;
+    part->checks = tmp->checks;
+    part->nchecks = tmp->nchecks;
     tmp->foreign_keys = NULL;
     tmp->indexes = NULL;
-    tmp->nforeign_keys = tmp->nindexes = 0;
-    if ((tmp->primary_key || tmp->nuniques || tmp->nchecks || tmp->nexclusions) &&
-        pg_src_warn(
-            s,
-            "table \"%s\": partition \"%s\" has its own primary key, unique, check or exclusion "
-            "constraints, which are not carried",
-            parent->key, pe.key) < 0)
+    tmp->primary_key = NULL;
+    tmp->uniques = NULL;
+    tmp->checks = NULL;
+    tmp->nforeign_keys = tmp->nindexes = tmp->nuniques = tmp->nchecks = 0;
+    if (tmp->nexclusions &&
+        pg_src_warn(s,
+                    "table \"%s\": partition \"%s\" has its own exclusion constraints, which "
+                    "are not carried",
+                    parent->key, pe.key) < 0)
         rc = -1;
 done:
     fmt_table_free(tmp); /* what the partition did not take */
@@ -500,6 +509,22 @@ static void fill_partition_key(fmt_partitioning *p, char strategy, const char *d
     } else {
         p->key = fmt_strdup(def);
     }
+}
+
+static int load_partitioning(pg_src *s, const table_entry *e, fmt_table *t);
+
+/* A partition that is partitioned itself (1.3): its strategy, key and
+ * partitions, recursively, as part->partitioning. */
+static int load_subpartitions(pg_src *s, fmt_partition *part, const char *oid, const char *nspname)
+{
+    table_entry pe = {.oid = (char *)oid, .nspname = (char *)nspname, .relname = part->name};
+    fmt_table tmp = {0};
+    if (!(pe.key = pg_relation_key(nspname, part->name)))
+        return pg_src_fail(s, "out of memory");
+    int rc = load_partitioning(s, &pe, &tmp);
+    part->partitioning = tmp.partitioning;
+    free(pe.key);
+    return rc;
 }
 
 static int load_partitioning(pg_src *s, const table_entry *e, fmt_table *t)
@@ -554,17 +579,10 @@ static int load_partitioning(pg_src *s, const table_entry *e, fmt_table *t)
             rc = -1;
             goto done;
         }
-        if (PQgetvalue(res, r, 3)[0] == 'p') {
-            char *key = pg_relation_key(PQgetvalue(res, r, 0), part->name);
-            rc = key ? pg_src_warn(s,
-                                   "table \"%s\": sub-partitions of \"%s\" are not carried "
-                                   "(carried as a plain partition)",
-                                   e->key, key)
-                     : pg_src_fail(s, "out of memory");
-            free(key);
-            if (rc < 0) {
-                goto done;
-            }
+        if (PQgetvalue(res, r, 3)[0] == 'p' &&
+            load_subpartitions(s, part, PQgetvalue(res, r, 4), PQgetvalue(res, r, 0)) < 0) {
+            rc = -1;
+            goto done;
         }
     }
 done:

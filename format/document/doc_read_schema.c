@@ -638,13 +638,50 @@ static int read_options(fmt_doc_reader *r, fmt_table *t)
     return rc;
 }
 
+static int read_partitioning(fmt_doc_reader *r, fmt_table *t);
+
+/* A partition's "constraints" and "partitioning" (1.3), read as a table's
+ * into own and moved to the partition. 1 when ev was one of them. */
+static int read_partition_key(fmt_doc_reader *r, const fmt_json_event *ev, fmt_partition *part)
+{
+    fmt_table own = {.primary_key = part->primary_key,
+                     .uniques = part->uniques,
+                     .nuniques = part->nuniques,
+                     .checks = part->checks,
+                     .nchecks = part->nchecks,
+                     .partitioning = part->partitioning};
+    int rc;
+    if (doc_text_is(ev, "constraints"))
+        rc = read_constraints(r, &own);
+    else if (doc_text_is(ev, "partitioning"))
+        rc = read_partitioning(r, &own);
+    else
+        return 0;
+    part->primary_key = own.primary_key;
+    part->uniques = own.uniques;
+    part->nuniques = own.nuniques;
+    part->checks = own.checks;
+    part->nchecks = own.nchecks;
+    part->partitioning = own.partitioning;
+    /* a partition has no exclusion constraints or foreign keys there */
+    for (size_t i = 0; i < own.nexclusions; i++)
+        fmt_exclusion_clear(&own.exclusions[i]);
+    free(own.exclusions);
+    for (size_t i = 0; i < own.nforeign_keys; i++)
+        fmt_foreign_key_clear(&own.foreign_keys[i]);
+    free(own.foreign_keys);
+    return rc < 0 ? -1 : 1;
+}
+
 /* Reads a partition object whose '{' (at position at) was read. */
 static int read_partition(fmt_doc_reader *r, fmt_partition *part, fmt_position at)
 {
     fmt_json_event ev;
     int started = 1, rc;
     while ((rc = doc_next_member(r, &ev, &started, "a partition")) == 1) {
-        if (doc_text_is(&ev, "name"))
+        if ((rc = read_partition_key(r, &ev, part)) != 0)
+            ;
+        else if (doc_text_is(&ev, "name"))
             rc = doc_read_string(r, &part->name, "name");
         else if (doc_text_is(&ev, "indexes"))
             rc = read_index_list(r, &part->indexes, &part->nindexes);

@@ -478,6 +478,8 @@ static int write_privileges(fmt_json_writer *j, const fmt_privileges *p)
     return fmt_json_writer_object_end(j);
 }
 
+/* Recursive through sub-partitions, whose depth the source's catalog
+ * bounds (a reader bounds a file's by its nesting limit). */
 static int write_partitioning(fmt_json_writer *j, const fmt_partitioning *p)
 {
     if (fmt_json_writer_keyz(j, "partitioning") < 0 || fmt_json_writer_object_start(j) < 0 ||
@@ -509,7 +511,15 @@ static int write_partitioning(fmt_json_writer *j, const fmt_partitioning *p)
             if (fmt_json_writer_array_end(j) < 0)
                 return -1;
         }
-        if (fmt_json_writer_object_end(j) < 0)
+        /* its own keys and checks (1.3), shaped as a table's */
+        fmt_table own = {.primary_key = part->primary_key,
+                         .uniques = part->uniques,
+                         .nuniques = part->nuniques,
+                         .checks = part->checks,
+                         .nchecks = part->nchecks};
+        if (write_constraints(j, &own) < 0 ||
+            (part->partitioning && write_partitioning(j, part->partitioning) < 0) ||
+            fmt_json_writer_object_end(j) < 0)
             return -1;
     }
     if (fmt_json_writer_array_end(j) < 0)

@@ -176,6 +176,17 @@ void fmt_partitioning_free(fmt_partitioning *p)
         for (size_t k = 0; k < p->partitions[i].nforeign_keys; k++)
             fmt_foreign_key_clear(&p->partitions[i].foreign_keys[k]);
         free(p->partitions[i].foreign_keys);
+        fmt_key_clear(p->partitions[i].primary_key);
+        free(p->partitions[i].primary_key);
+        for (size_t k = 0; k < p->partitions[i].nuniques; k++)
+            fmt_key_clear(&p->partitions[i].uniques[k]);
+        free(p->partitions[i].uniques);
+        for (size_t k = 0; k < p->partitions[i].nchecks; k++) {
+            free(p->partitions[i].checks[k].name);
+            free(p->partitions[i].checks[k].expression);
+        }
+        free(p->partitions[i].checks);
+        fmt_partitioning_free(p->partitions[i].partitioning);
     }
     free(p->partitions);
     free(p);

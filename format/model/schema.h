@@ -223,9 +223,17 @@ typedef struct {
     size_t nindexes;
     struct fmt_foreign_key *foreign_keys;
     size_t nforeign_keys;
+    /* Since 1.3: its own primary key, unique and CHECK constraints (not
+     * inherited), and its sub-partitions when it is partitioned itself. */
+    fmt_key *primary_key;
+    fmt_key *uniques;
+    size_t nuniques;
+    fmt_check *checks;
+    size_t nchecks;
+    struct fmt_partitioning *partitioning;
 } fmt_partition;
 
-typedef struct {
+typedef struct fmt_partitioning {
     char *strategy; /* "range", "list", "hash" */
     char *key;      /* the partition key as SQL: "payment_date" */
     fmt_partition *partitions;

@@ -321,18 +321,11 @@ static int add_column(pg_target *st, const fmt_table *t, size_t i, const char *n
     return 0;
 }
 
+static int add_partition_by(pg_target *st, const fmt_partitioning *pt, db_buf *b);
+
 static int add_partition_clause(pg_target *st, const fmt_table *t, db_buf *b)
 {
-    const char *s = t->partitioning->strategy ? t->partitioning->strategy : "";
-    if (strcasecmp(s, "range") != 0 && strcasecmp(s, "list") != 0 && strcasecmp(s, "hash") != 0)
-        return db_error(&st->diag, "table \"%s\": unknown partitioning strategy \"%s\"",
-                        st->display, s);
-    db_buf_printf(b, " PARTITION BY %s (%s)",
-                  strcasecmp(s, "range") == 0  ? "RANGE"
-                  : strcasecmp(s, "list") == 0 ? "LIST"
-                                               : "HASH",
-                  t->partitioning->key ? t->partitioning->key : "");
-    return 0;
+    return add_partition_by(st, t->partitioning, b);
 }
 
 /* The sequences the defaults name and the target lacks, before the table. */
@@ -363,38 +356,86 @@ static int create_sequences(pg_target *st, const fmt_table *t, const serial_sequ
     return 0;
 }
 
-/* A partition's namespace, as a table's, is absent for the default schema
- * (docs/FORMAT.md 2.2), which is where post-data and privileges look for
- * it too: not the partitioned table's schema. */
-static int create_partitions(pg_target *st, const fmt_table *t)
+/* " PARTITION BY RANGE (key)": the strategy is one of three words. */
+static int add_partition_by(pg_target *st, const fmt_partitioning *pt, db_buf *b)
 {
-    for (size_t i = 0; t->partitioning && i < t->partitioning->npartitions; i++) {
-        const fmt_partition *p = &t->partitioning->partitions[i];
+    const char *s = pt->strategy ? pt->strategy : "";
+    if (strcasecmp(s, "range") != 0 && strcasecmp(s, "list") != 0 && strcasecmp(s, "hash") != 0)
+        return db_error(&st->diag, "table \"%s\": unknown partitioning strategy \"%s\"",
+                        st->display, s);
+    db_buf_printf(b, " PARTITION BY %s (%s)",
+                  strcasecmp(s, "range") == 0  ? "RANGE"
+                  : strcasecmp(s, "list") == 0 ? "LIST"
+                                               : "HASH",
+                  pt->key ? pt->key : "");
+    return 0;
+}
+
+/* What a new partition's own CHECKs and, when it is partitioned, its key
+ * call: checked over it (still empty), as the table's are. */
+static int check_partition(pg_target *st, const fmt_partition *p, char *pq)
+{
+    char what[256], *saved = st->qname;
+    int rc = 0;
+    st->qname = pq;
+    if (p->partitioning)
+        rc = pg_target_check_partition_key(st);
+    for (size_t k = 0; rc == 0 && k < p->nchecks; k++) {
+        snprintf(what, sizeof what, "table \"%.64s\": partition \"%.64s\": check \"%.64s\"",
+                 st->display, p->name, p->checks[k].name ? p->checks[k].name : "");
+        if (p->checks[k].expression)
+            rc = pg_target_check_table_expression(st, p->checks[k].expression, what);
+    }
+    st->qname = saved;
+    return rc;
+}
+
+/* The partitions of parent (quoted, qualified), and theirs (1.3), each
+ * bound checked before it is created. A partition's namespace, as a
+ * table's, is absent for the default schema (docs/FORMAT.md 2.2), which is
+ * where post-data and privileges look for it too: not its parent's. */
+static int create_partition_level(pg_target *st, const fmt_partitioning *pt, const char *parent,
+                                  int depth)
+{
+    if (depth > 32)
+        return db_error(&st->diag, "table \"%s\": sub-partitions nested too deep", st->display);
+    for (size_t i = 0; i < pt->npartitions; i++) {
+        const fmt_partition *p = &pt->partitions[i];
         char *pq = pg_qualified(p->namespace, p->name);
         db_buf part = {0};
+        char what[200];
+        int rc = 0;
         if (!p->name || !pq) {
             free(pq);
             return db_error(&st->diag, "table \"%s\": a partition without a name", st->display);
         }
-        if (pg_target_ensure_schema(st, p->namespace ? p->namespace : DEFAULT_NAMESPACE) < 0) {
-            free(pq);
-            return -1;
-        }
-        char what[200];
         snprintf(what, sizeof what, "table \"%.64s\": partition \"%.64s\": its bound", st->display,
                  p->name);
-        if (pg_target_check_bound(st, p->bound, what) < 0) {
-            free(pq);
-            return -1;
-        }
-        db_buf_printf(&part, "CREATE TABLE %s PARTITION OF %s %s", pq, st->qname,
+        if (pg_target_ensure_schema(st, p->namespace ? p->namespace : DEFAULT_NAMESPACE) < 0 ||
+            pg_target_check_bound(st, p->bound, what) < 0)
+            rc = -1;
+        db_buf_printf(&part, "CREATE TABLE %s PARTITION OF %s %s", pq, parent,
                       p->bound ? p->bound : "DEFAULT");
+        if (rc == 0 && p->partitioning && add_partition_by(st, p->partitioning, &part) < 0)
+            rc = -1;
+        if (rc == 0 && pg_target_run_buf(st, &part) < 0)
+            rc = db_error(&st->diag, "table \"%s\": cannot create partition \"%s\": %s",
+                          st->display, p->name, st->diag.message);
+        db_buf_free(&part);
+        if (rc == 0)
+            rc = check_partition(st, p, pq);
+        if (rc == 0 && p->partitioning)
+            rc = create_partition_level(st, p->partitioning, pq, depth + 1);
         free(pq);
-        if (pg_target_run_buf(st, &part) < 0)
-            return db_error(&st->diag, "table \"%s\": cannot create partition \"%s\": %s",
-                            st->display, p->name, st->diag.message);
+        if (rc < 0)
+            return -1;
     }
     return 0;
+}
+
+static int create_partitions(pg_target *st, const fmt_table *t)
+{
+    return t->partitioning ? create_partition_level(st, t->partitioning, st->qname, 0) : 0;
 }
 
 /* A serial column's sequence, created here, belongs to the column. */

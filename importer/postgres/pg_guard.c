@@ -471,11 +471,15 @@ static int guard_foreign_key(const fmt_foreign_key *fk, char *why, size_t whylen
     return 0;
 }
 
-static int guard_partitions(const fmt_table *t, int source_is_pg, char *why, size_t whylen)
+static int guard_keys(const fmt_key *pk, const fmt_key *uniques, size_t nuniques,
+                      const fmt_check *checks, size_t nchecks, char *why, size_t whylen);
+
+/* A partitioning and, recursively, its partitions' own (1.3). */
+static int guard_partitioning(const fmt_partitioning *p, int source_is_pg, int depth, char *why,
+                              size_t whylen)
 {
-    const fmt_partitioning *p = t->partitioning;
-    if (!p)
-        return 0;
+    if (depth > 32)
+        return db_refuse_at(why, whylen, "partitioning: nested too deep");
     if (p->key && pg_guard_expression(p->key, why, whylen) < 0)
         return db_refuse_at(why, whylen, "partitioning: key");
     for (size_t i = 0; i < p->npartitions; i++) {
@@ -494,8 +498,18 @@ static int guard_partitions(const fmt_table *t, int source_is_pg, char *why, siz
         for (size_t k = 0; k < part->nforeign_keys; k++)
             if (guard_foreign_key(&part->foreign_keys[k], why, whylen) < 0)
                 return db_refuse_at(why, whylen, "partition \"%.64s\"", name);
+        if (guard_keys(part->primary_key, part->uniques, part->nuniques, part->checks,
+                       part->nchecks, why, whylen) < 0 ||
+            (part->partitioning &&
+             guard_partitioning(part->partitioning, source_is_pg, depth + 1, why, whylen) < 0))
+            return db_refuse_at(why, whylen, "partition \"%.64s\"", name);
     }
     return 0;
+}
+
+static int guard_partitions(const fmt_table *t, int source_is_pg, char *why, size_t whylen)
+{
+    return t->partitioning ? guard_partitioning(t->partitioning, source_is_pg, 0, why, whylen) : 0;
 }
 
 int pg_guard_operator(const char *op, char *why, size_t whylen)
@@ -529,33 +543,40 @@ static int guard_exclusion(const fmt_exclusion *x, char *why, size_t whylen)
     return 0;
 }
 
-static int guard_constraints(const fmt_table *t, char *why, size_t whylen)
+/* A primary key, unique and CHECK constraints: a table's or a
+ * partition's own. */
+static int guard_keys(const fmt_key *pk, const fmt_key *uniques, size_t nuniques,
+                      const fmt_check *checks, size_t nchecks, char *why, size_t whylen)
 {
-    for (size_t i = 0; i < t->nexclusions; i++)
-        if (guard_exclusion(&t->exclusions[i], why, whylen) < 0)
-            return -1;
-    if (t->primary_key &&
-        ((t->primary_key->name && pg_guard_name(t->primary_key->name, why, whylen) < 0) ||
-         guard_names(t->primary_key->columns, t->primary_key->ncolumns, "columns", why, whylen) <
-             0 ||
-         guard_names(t->primary_key->include, t->primary_key->ninclude, "include", why, whylen) <
-             0))
+    if (pk && ((pk->name && pg_guard_name(pk->name, why, whylen) < 0) ||
+               guard_names(pk->columns, pk->ncolumns, "columns", why, whylen) < 0 ||
+               guard_names(pk->include, pk->ninclude, "include", why, whylen) < 0))
         return db_refuse_at(why, whylen, "primary key");
-    for (size_t i = 0; i < t->nuniques; i++) {
-        const fmt_key *u = &t->uniques[i];
+    for (size_t i = 0; i < nuniques; i++) {
+        const fmt_key *u = &uniques[i];
         if ((u->name && pg_guard_name(u->name, why, whylen) < 0) ||
             guard_names(u->columns, u->ncolumns, "columns", why, whylen) < 0 ||
             guard_names(u->include, u->ninclude, "include", why, whylen) < 0)
             return db_refuse_at(why, whylen, "unique constraint \"%.64s\"", u->name ? u->name : "");
     }
-    for (size_t i = 0; i < t->nchecks; i++) {
-        const fmt_check *c = &t->checks[i];
+    for (size_t i = 0; i < nchecks; i++) {
+        const fmt_check *c = &checks[i];
         const char *name = c->name ? c->name : "";
         if (c->name && pg_guard_name(c->name, why, whylen) < 0)
             return db_refuse_at(why, whylen, "check \"%.64s\"", name);
         if (pg_guard_expression(c->expression, why, whylen) < 0)
             return db_refuse_at(why, whylen, "check \"%.64s\": expression", name);
     }
+    return 0;
+}
+
+static int guard_constraints(const fmt_table *t, char *why, size_t whylen)
+{
+    for (size_t i = 0; i < t->nexclusions; i++)
+        if (guard_exclusion(&t->exclusions[i], why, whylen) < 0)
+            return -1;
+    if (guard_keys(t->primary_key, t->uniques, t->nuniques, t->checks, t->nchecks, why, whylen) < 0)
+        return -1;
     for (size_t i = 0; i < t->nforeign_keys; i++)
         if (guard_foreign_key(&t->foreign_keys[i], why, whylen) < 0)
             return -1;

@@ -213,14 +213,14 @@ int pg_target_add_post(pg_target *st, post_phase phase, db_buf *sql, const char 
     return add_post(st, phase, sql, what, 0, 0, NULL, NULL, NULL);
 }
 
-int pg_target_collect_post_data(pg_target *st, const fmt_table *t)
+/* A primary key and unique constraints on st->qname (a table or one of
+ * its partitions). */
+static int collect_keys(pg_target *st, const fmt_key *pk, const fmt_key *uniques, size_t nuniques)
 {
-    const char *ns = t->namespace ? t->namespace : DEFAULT_NAMESPACE;
     char what[512];
     db_buf b = {0}, match = {0};
-
-    for (size_t k = 0; k < 1 + t->nuniques; k++) {
-        const fmt_key *key = k == 0 ? t->primary_key : &t->uniques[k - 1];
+    for (size_t k = 0; k < 1 + nuniques; k++) {
+        const fmt_key *key = k == 0 ? pk : &uniques[k - 1];
         if (!key || key->ncolumns == 0)
             continue;
         add_constraint_head(&b, st->qname, key->name);
@@ -239,11 +239,16 @@ int pg_target_collect_post_data(pg_target *st, const fmt_table *t)
         if (rc < 0)
             return -1;
     }
-    if (collect_indexes(st, t->indexes, t->nindexes, t->partitioning != NULL, ns) < 0 ||
-        pg_target_collect_exclusions(st, t) < 0)
-        return -1;
-    for (size_t i = 0; i < t->nchecks; i++) {
-        const fmt_check *c = &t->checks[i];
+    return 0;
+}
+
+/* CHECK constraints on st->qname. */
+static int collect_checks(pg_target *st, const fmt_check *checks, size_t nchecks)
+{
+    char what[512];
+    db_buf b = {0};
+    for (size_t i = 0; i < nchecks; i++) {
+        const fmt_check *c = &checks[i];
         if (!c->expression)
             continue;
         add_constraint_head(&b, st->qname, c->name);
@@ -253,24 +258,31 @@ int pg_target_collect_post_data(pg_target *st, const fmt_table *t)
         if (add_post(st, PHASE_CHECKS, &b, what, !st->source_is_pg, 'c', c->name, NULL, NULL) < 0)
             return -1;
     }
-    if (collect_foreign_keys(st, t->foreign_keys, t->nforeign_keys) < 0 ||
-        pg_target_collect_row_security(st, t) < 0 || pg_target_collect_privileges(st, t) < 0)
-        return -1;
-    /* A partition's own indexes and foreign keys, on the partition. */
-    for (size_t p = 0; t->partitioning && p < t->partitioning->npartitions; p++) {
-        const fmt_partition *part = &t->partitioning->partitions[p];
-        if (!part->nindexes && !part->nforeign_keys)
-            continue;
+    return 0;
+}
+
+/* A partition's own indexes, foreign keys, keys and checks (1.3), on the
+ * partition, and its sub-partitions' the same way. */
+static int collect_partitions(pg_target *st, const fmt_partitioning *pt, int depth)
+{
+    for (size_t p = 0; pt && depth <= 32 && p < pt->npartitions; p++) {
+        const fmt_partition *part = &pt->partitions[p];
         char *saved_qname = st->qname, *saved_display = st->display;
         st->qname = pg_qualified(part->namespace, part->name);
         st->display =
             part->namespace ? pg_qualified(part->namespace, part->name) : strdup(part->name);
         int rc = st->qname && st->display ? 0 : db_oom(&st->diag);
         if (rc == 0)
-            rc = collect_indexes(st, part->indexes, part->nindexes, 0,
+            rc = collect_keys(st, part->primary_key, part->uniques, part->nuniques);
+        if (rc == 0)
+            rc = collect_indexes(st, part->indexes, part->nindexes, part->partitioning != NULL,
                                  part->namespace ? part->namespace : DEFAULT_NAMESPACE);
         if (rc == 0)
+            rc = collect_checks(st, part->checks, part->nchecks);
+        if (rc == 0)
             rc = collect_foreign_keys(st, part->foreign_keys, part->nforeign_keys);
+        if (rc == 0)
+            rc = collect_partitions(st, part->partitioning, depth + 1);
         free(st->qname);
         free(st->display);
         st->qname = saved_qname;
@@ -279,6 +291,18 @@ int pg_target_collect_post_data(pg_target *st, const fmt_table *t)
             return -1;
     }
     return 0;
+}
+
+int pg_target_collect_post_data(pg_target *st, const fmt_table *t)
+{
+    const char *ns = t->namespace ? t->namespace : DEFAULT_NAMESPACE;
+    if (collect_keys(st, t->primary_key, t->uniques, t->nuniques) < 0 ||
+        collect_indexes(st, t->indexes, t->nindexes, t->partitioning != NULL, ns) < 0 ||
+        pg_target_collect_exclusions(st, t) < 0 || collect_checks(st, t->checks, t->nchecks) < 0 ||
+        collect_foreign_keys(st, t->foreign_keys, t->nforeign_keys) < 0 ||
+        pg_target_collect_row_security(st, t) < 0 || pg_target_collect_privileges(st, t) < 0)
+        return -1;
+    return collect_partitions(st, t->partitioning, 0);
 }
 
 int pg_target_collect_sequences(pg_target *st, const fmt_table *t)

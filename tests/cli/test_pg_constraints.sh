@@ -6,7 +6,9 @@
 # (constraints and unique indexes), a primary key's INCLUDE, identity
 # columns with their sequence's name and options (START, INCREMENT,
 # MINVALUE, MAXVALUE, CACHE, CYCLE) and value, a serial's sequence options,
-# and stand-alone sequences OWNED BY a column. Two schemas, awkward names.
+# stand-alone sequences OWNED BY a column, the extensions the schema needs,
+# materialized views (created after the data, then refreshed),
+# sub-partitions and a partition's own keys, checks and indexes. Two schemas, awkward names.
 # PostgreSQL -> file -> PostgreSQL compares equal catalog by catalog and row
 # by row (pg_catalog_dump.sh); --untrusted rebuilds the indexes from their
 # parts with the same result; SQLite says what it cannot hold.
@@ -56,6 +58,19 @@ pgq src "CREATE EXTENSION btree_gist; CREATE EXTENSION pg_trgm; CREATE EXTENSION
   CREATE TABLE \"Key Words\" (k text, CONSTRAINT \"k once\" EXCLUDE USING btree (k text_pattern_ops WITH =),
     CONSTRAINT hashed EXCLUDE USING hash (k WITH =));
   INSERT INTO \"Key Words\" VALUES ('a'), ('b');
+  CREATE TABLE \"Odd Schema\".events (id int, region text, at date, v int) PARTITION BY LIST (region);
+  CREATE TABLE \"Odd Schema\".\"events north\" PARTITION OF \"Odd Schema\".events FOR VALUES IN ('n')
+    PARTITION BY RANGE (at);
+  CREATE TABLE \"Odd Schema\".events_n_2020 PARTITION OF \"Odd Schema\".\"events north\"
+    FOR VALUES FROM ('2020-01-01') TO ('2021-01-01');
+  CREATE TABLE \"Odd Schema\".events_n_rest PARTITION OF \"Odd Schema\".\"events north\" DEFAULT;
+  CREATE TABLE \"Odd Schema\".events_s PARTITION OF \"Odd Schema\".events FOR VALUES IN ('s');
+  ALTER TABLE \"Odd Schema\".events_s ADD CONSTRAINT \"s positive\" CHECK (v > 0);
+  ALTER TABLE \"Odd Schema\".events_s ADD CONSTRAINT events_s_id UNIQUE (id);
+  ALTER TABLE \"Odd Schema\".events_n_2020 ADD CONSTRAINT events_n_2020_pk PRIMARY KEY (id);
+  CREATE INDEX events_n_2020_v ON \"Odd Schema\".events_n_2020 (v);
+  INSERT INTO \"Odd Schema\".events VALUES (1, 'n', '2020-05-01', -1), (2, 'n', '2022-01-01', 0),
+    (3, 's', '2020-01-01', 5), (4, 's', NULL, 7);
   CREATE SCHEMA \"Re Ports\";
   CREATE VIEW big_slots AS SELECT * FROM \"Odd Schema\".\"Room Slots\" WHERE NOT cancelled;
   CREATE MATERIALIZED VIEW \"Re Ports\".\"By Room\" AS SELECT room, count(*) AS n, min(lower(during)) AS first
@@ -109,6 +124,13 @@ check_eq "file: materialized views, with their schema, indexes, comment, populat
     "$("$JQ" -c '[.materialized_views[] | [.name, .namespace, .populated, .comment, [.indexes[]?.name]]]' "$WORK/a.json")" \
     '[["By Room","Re Ports",true,"rooms, it'"'"'s nightly",["by room key","by_n"]],["later",null,false,null,[]]]'
 check_eq "file: the query, not a statement" "$("$JQ" -r '.materialized_views[1].sql' "$WORK/a.json")" "SELECT 1 AS one"
+check_eq "file: sub-partitions, and a partition's own constraints" \
+    "$("$JQ" -c '.tables["Odd Schema.events"].partitioning.partitions[] | [.name, .partitioning.strategy, [.partitioning.partitions[]?.name], .constraints]' "$WORK/a.json")" \
+    '["events north","range",["events_n_2020","events_n_rest"],null]
+["events_s",null,[],{"unique":[{"name":"events_s_id","columns":["id"]}],"checks":[{"name":"s positive","expression":"(v > 0)"}]}]'
+check_eq "file: a sub-partition's own primary key and index" \
+    "$("$JQ" -c '.tables["Odd Schema.events"].partitioning.partitions[0].partitioning.partitions[0] | [.constraints.primary_key.name, [.indexes[].name]]' "$WORK/a.json")" \
+    '["events_n_2020_pk",["events_n_2020_v"]]'
 check_eq "file: every extension the schema has, plpgsql aside" \
     "$("$JQ" -c '.extensions' "$WORK/a.json")" '["btree_gist","lo","pg_trgm"]'
 
@@ -137,12 +159,13 @@ check "NULLS NOT DISTINCT holds on the copy" \
     bash -c "! psql -X -q -d '$(pg_name dst)' -c \"INSERT INTO \\\"Odd Schema\\\".\\\"Line Items\\\" (code) VALUES (NULL)\" 2>/dev/null"
 
 # ---- --untrusted: built from the parts, the same keys and indexes ------------
-# (an index's parts carry no method or opclass, and an expression index is
-# SQL text: the trigram indexes are not compared)
+# (an index's parts carry no method or opclass, an expression index is
+# SQL text, and a partitioned table is one plain table: those are not
+# compared)
 pg_create untrusted
 "$DBIMPORT" --untrusted "$(pg_uri untrusted)" "$WORK/a.json" 2>"$WORK/err"
 check_eq "--untrusted: exit 0" $? 0
-kept() { grep '^constraint\|^index\|^sequence "Odd\|^rows' | grep -v 'title\|"Re Ports"'; }
+kept() { grep '^constraint\|^index\|^sequence "Odd\|^rows' | grep -v 'title\|"Re Ports"\|events'; }
 check_eq "--untrusted: the same keys, indexes and identities, no exclusion constraint" \
     "$(diff <(kept <"$WORK/src.cat" | grep -v 'EXCLUDE\|excl\|"no overlap"\|"k once"\|hashed\|"one room at a time"') \
             <(dump untrusted | kept))" ""
@@ -174,6 +197,8 @@ check_contains "into sqlite: exclusion constraints said" "$(cat "$WORK/err")" \
     '5 exclusion constraints from postgresql not carried (SQLite has no EXCLUDE): table "Key Words": "hashed" (USING hash); table "Key Words": "k once" (USING btree); table "Odd Schema.Room Slots": "no overlap" (USING gist); table "Odd Schema.bookings": "one room at a time" (USING gist); table "circles": "circles_c_excl" (USING gist)'
 check_contains "into sqlite: materialized views said" "$(cat "$WORK/err")" \
     '2 materialized views from postgresql not carried (SQLite has none): "Re Ports.By Room"; "later"'
+check_contains "into sqlite: the partitions said" "$(cat "$WORK/err")" \
+    'table "Odd Schema.events" (list, 2 partitions)'
 check_eq "into sqlite: the keys are there, without their options" \
     "$("$SQLITE3" "$WORK/c.db" "SELECT count(*) FROM pragma_index_list('Odd Schema.Line Items') WHERE \"unique\"")" 3
 

@@ -190,6 +190,18 @@ run_all() { # run_all LABEL DATABASE URI ROLE
     hostile key-calls-app-function '.tables.parts.partitioning.key = "public.app_secret(k)"' \
         'table "parts": its partition key calls public.app_secret(text)'
 
+    # (1.3) A partition's own CHECKs, a sub-partition's key and bounds.
+    pa='.tables.parts.partitioning.partitions[0]'
+    hostile partition-check-reads-a-file "$pa.constraints = {\"checks\": [{\"name\": \"c\",
+        \"expression\": \"pg_read_file(\$\$/etc/hostname\$\$) IS NOT NULL\"}]}" 'check "c" calls pg_read_file'
+    hostile partition-check-breaks-out "$pa.constraints = {\"checks\": [{\"name\": \"c\",
+        \"expression\": \"true) NOT VALID, CHECK (false\"}]}" 'check "c": expression'
+    hostile subpartition-key-calls-app-function "$pa.partitioning = {\"strategy\": \"list\",
+        \"key\": \"public.app_secret(k)\", \"partitions\": []}" 'its partition key calls public.app_secret(text)'
+    hostile subpartition-bound-reads-a-file "$pa.partitioning = {\"strategy\": \"list\", \"key\": \"k\",
+        \"partitions\": [{\"name\": \"parts_a1\", \"bound\": \"FOR VALUES IN ((pg_read_file(\$\$/etc/hostname\$\$)))\"}]}" \
+        'partition "parts_a1": its bound calls pg_read_file(text)'
+
     # No system schema, however asked; no name the server would truncate.
     # (a table's "name" and "namespace" come before its "rows")
     hostile system-schema '.tables["pg_catalog.pg_pwn"] = ({name: "pg_pwn", namespace: "pg_catalog"} + .tables.things)' 'system schema'
