@@ -2,7 +2,8 @@
  * them over and the writer writes them (FORMAT.md 2.8, 3, 4, 4.5): INCLUDE
  * columns and NULLS NOT DISTINCT of a primary key, a unique constraint and
  * an index; an identity column's "sequence"; a sequence's "owned_by";
- * exclusion constraints in parts. A 1.2
+ * exclusion constraints in parts; materialized views; a partition's own
+ * constraints and sub-partitions. A 1.2
  * file without them reads as none; a name that is not a column, an
  * owned_by without its column, a sequence with increment 0 are errors with
  * their position. */
@@ -165,6 +166,41 @@ static void test_matviews(void)
     free(out.data);
 }
 
+/* A partition's own constraints and its sub-partitions (1.3). */
+static void test_partitions(void)
+{
+    membuf in;
+    const fmt_table *t = NULL;
+    fmt_doc_reader *r = first_table(
+        &in,
+        HEAD "\"tables\":{\"t\":{" COLUMNS ",\"partitioning\":{\"strategy\":\"list\",\"key\":\"a\","
+             "\"partitions\":[{\"name\":\"p1\",\"bound\":\"FOR VALUES IN ('x')\",\"constraints\":"
+             "{\"primary_key\":{\"name\":\"p1_pk\",\"columns\":[\"id\"]},\"unique\":[{\"columns\":"
+             "[\"B b\"]}],\"checks\":[{\"name\":\"c\",\"expression\":\"(id > 0)\"}]},"
+             "\"partitioning\":{\"strategy\":\"range\",\"key\":\"id\",\"partitions\":[{\"name\":"
+             "\"p1a\",\"bound\":\"DEFAULT\",\"partitioning\":{\"strategy\":\"hash\",\"key\":"
+             "\"id\",\"partitions\":[]}}]}},{\"name\":\"p2\",\"bound\":\"DEFAULT\"}]},"
+             "\"rows\":[]}}}",
+        &t, NULL);
+    CHECK(t != NULL);
+    if (t) {
+        const fmt_partitioning *pt = t->partitioning;
+        CHECK(pt && pt->npartitions == 2);
+        const fmt_partition *p1 = &pt->partitions[0];
+        CHECK(p1->primary_key && strcmp(p1->primary_key->name, "p1_pk") == 0 && p1->nuniques == 1 &&
+              p1->nchecks == 1 && strcmp(p1->checks[0].expression, "(id > 0)") == 0);
+        CHECK(p1->partitioning && strcmp(p1->partitioning->strategy, "range") == 0 &&
+              p1->partitioning->npartitions == 1 &&
+              strcmp(p1->partitioning->partitions[0].name, "p1a") == 0 &&
+              p1->partitioning->partitions[0].partitioning &&
+              strcmp(p1->partitioning->partitions[0].partitioning->strategy, "hash") == 0);
+        CHECK(!pt->partitions[1].partitioning && !pt->partitions[1].primary_key &&
+              !pt->partitions[1].nchecks);
+    }
+    fmt_doc_reader_free(r);
+    free(in.data);
+}
+
 /* A 1.2 file has none of them. */
 static void test_read_1_2(void)
 {
@@ -300,6 +336,7 @@ int main(void)
     test_read();
     test_exclusion();
     test_matviews();
+    test_partitions();
     test_read_1_2();
     test_errors();
     test_write();
