@@ -178,7 +178,7 @@ static int load_views(pg_src *s, fmt_native_object **list, size_t *n)
             rc = -1;
             goto done;
         }
-        if (!PQgetisnull(g.res, r, 7) && !((*list)[*n - 1].comment = pg_src_dup_val(g.res, r, 7))) {
+        if (!PQgetisnull(g.res, r, 8) && !((*list)[*n - 1].comment = pg_src_dup_val(g.res, r, 8))) {
             rc = pg_src_fail(s, "out of memory");
             goto done;
         }

@@ -621,12 +621,12 @@ int fmt_doc_write_table_end(fmt_doc_writer *w)
     return fmt_json_writer_object_end(j);
 }
 
-/* A materialized view's own keys (1.3): schema, populated, indexes (its
- * comment is written with every view's). */
+/* A materialized view's own keys (1.3): schema, populated, comment,
+ * indexes. */
 static int write_matview_keys(fmt_json_writer *j, const fmt_native_object *o)
 {
     if (opt_string(j, "namespace", o->namespace) < 0 || fmt_json_writer_keyz(j, "populated") < 0 ||
-        fmt_json_writer_bool(j, o->populated) < 0)
+        fmt_json_writer_bool(j, o->populated) < 0 || opt_string(j, "comment", o->comment) < 0)
         return -1;
     if (!o->nindexes)
         return 0;
@@ -656,7 +656,7 @@ static int write_objects(fmt_json_writer *j, const char *key, fmt_native_kind ki
             continue;
         if (fmt_json_writer_object_start(j) < 0 || key_string(j, "name", o->name) < 0 ||
             opt_string(j, "table", o->table) < 0 || key_string(j, "sql", o->sql) < 0 ||
-            opt_string(j, "comment", o->comment) < 0 ||
+            (kind != FMT_NATIVE_MATERIALIZED_VIEW && opt_string(j, "comment", o->comment) < 0) ||
             (kind == FMT_NATIVE_MATERIALIZED_VIEW && write_matview_keys(j, o) < 0) ||
             fmt_json_writer_object_end(j) < 0)
             return -1;
