@@ -1,10 +1,10 @@
 /* Byte streams for the interchange file: plain or gzip in, plain or gzip out.
  *
- * Input sniffs the gzip magic rather than trusting the file name, inflates
- * every member of a multi-member file (what `cat a.gz b.gz` or pigz produce)
- * and treats EOF inside a member as an error, so a cut-off download never
- * reads as a shorter, valid document. Output goes to a temporary file next to
- * the destination and is renamed into place only by a successful close.
+ * Input sniffs the gzip magic rather than trusting the file name; a gzip
+ * file is handed to gzip_in.c, which inflates every member on a thread of its
+ * own. Gzip output is compressed in parallel members by gzip_out.c. Output
+ * goes to a temporary file next to the destination and is renamed into place
+ * only by a successful close.
  *
  * Messages do not repeat the file name; callers prefix fmt_input_name() or
  * their own path, as in "dbimport: error: x.json.gz: truncated gzip stream". */
@@ -25,7 +25,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <zlib.h>
+#include "gzip_in.h"
+#include "gzip_out.h"
 
 #define STREAM_BUFSIZE (256 * 1024)
 #define ERRMSG_SIZE 512
@@ -36,12 +37,10 @@ struct fmt_input {
     int fd;
     int owns_fd; /* 0 for stdin: it is the process's, not ours to close */
     int is_gzip;
-    int eof;          /* read(2) returned 0 */
-    int failed;       /* an error was reported; later reads repeat it */
-    int member_ended; /* inflate reached the end of a gzip member */
-    int z_ready;
-    z_stream zs;
-    unsigned char *buf; /* raw (possibly compressed) bytes from the file */
+    int eof;            /* read(2) returned 0 */
+    int failed;         /* an error was reported; later reads repeat it */
+    fmt_gzip_in *gz;    /* a gzip file: reads from here on are its */
+    unsigned char *buf; /* raw bytes from the file */
     size_t buf_pos, buf_len;
     uint64_t raw_read; /* raw bytes read from the file so far */
     uint64_t size;     /* a regular file's size, else 0 */
@@ -57,11 +56,11 @@ struct fmt_output {
     int direct;    /* an existing device or FIFO: written in place, never replaced */
     int anonymous; /* O_TMPFILE: the data has no name until close links it */
     int gzip_level;
-    int z_ready;
     int failed;
-    int closed; /* close succeeded: nothing left to clean up */
-    z_stream zs;
-    unsigned char *buf; /* uncompressed bytes (plain) or deflate output (gzip) */
+    int closed;         /* close succeeded: nothing left to clean up */
+    int written;        /* fmt_output_write was called */
+    fmt_gzip_out *gz;   /* gzip_level > 0: the compressor, which writes through write_all */
+    unsigned char *buf; /* uncompressed bytes (plain) */
     size_t buf_len;
     uint64_t offset;
     char *path;
@@ -188,28 +187,17 @@ int fmt_input_open(fmt_input **out, const char *path)
         goto done;
     }
     in->is_gzip = is_gzip_magic(in->buf, in->buf_len);
-    if (in->is_gzip) {
-        /* Gzip only (not 15 + 32 auto-detect): every later member must be
-         * gzip too, and a zlib or raw stream there is corrupt data. */
-        if (inflateInit2(&in->zs, 16 + MAX_WBITS) != Z_OK) {
-            set_error(in->errmsg, "cannot initialise zlib: %s",
-                      in->zs.msg ? in->zs.msg : "out of memory");
-            rc = -1;
-            goto done;
-        }
-        in->z_ready = 1;
+    if (in->is_gzip &&
+        fmt_gzip_in_new(&in->gz, in->fd, in->buf, in->buf_len, in->raw_read, in->eof, 1) < 0) {
+        set_error(in->errmsg, "%s", in->gz ? fmt_gzip_in_errmsg(in->gz) : "out of memory");
+        rc = -1;
+        goto done;
     }
 done:
     if (rc < 0) {
         in->failed = 1;
     }
     return rc;
-}
-
-/* Compressed byte offset of the next byte inflate has not consumed. */
-static uint64_t compressed_offset(const fmt_input *in)
-{
-    return in->raw_read - (in->buf_len - in->buf_pos);
 }
 
 static int read_plain(fmt_input *in, unsigned char *dst, size_t cap, size_t *got)
@@ -239,84 +227,6 @@ static int read_plain(fmt_input *in, unsigned char *dst, size_t cap, size_t *got
     return 0;
 }
 
-/* After a member ends: EOF is the clean end, another gzip member is
- * inflated next, anything else is an error. Returns 1 to continue, 0 at
- * the end, -1 on error. */
-static int start_next_member(fmt_input *in)
-{
-    if (fill_buffer(in, 2) < 0) {
-        return -1;
-    }
-    if (in->buf_len == 0) {
-        return 0;
-    }
-    if (!is_gzip_magic(in->buf, in->buf_len)) {
-        set_error(in->errmsg, "trailing garbage after gzip data at compressed byte offset %llu",
-                  (unsigned long long)compressed_offset(in));
-        in->failed = 1;
-        return -1;
-    }
-    inflateReset(&in->zs);
-    in->member_ended = 0;
-    return 1;
-}
-
-static int read_gzip(fmt_input *in, unsigned char *dst, size_t cap, size_t *got)
-{
-    size_t produced = 0;
-
-    while (produced == 0) {
-        if (in->member_ended) {
-            int more = start_next_member(in);
-            if (more < 0) {
-                return -1;
-            }
-            if (more == 0) {
-                break;
-            }
-        }
-        if (in->buf_pos == in->buf_len && !in->eof && fill_buffer(in, 1) < 0) {
-            return -1;
-        }
-        size_t avail_before = in->buf_len - in->buf_pos;
-        in->zs.next_in = in->buf + in->buf_pos;
-        in->zs.avail_in = (uInt)avail_before;
-        in->zs.next_out = dst;
-        in->zs.avail_out = cap > UINT_MAX ? UINT_MAX : (uInt)cap;
-        int zrc = inflate(&in->zs, Z_NO_FLUSH);
-        size_t consumed = avail_before - in->zs.avail_in;
-        in->buf_pos += consumed;
-        produced = (size_t)(in->zs.next_out - dst);
-
-        if (zrc == Z_STREAM_END) {
-            in->member_ended = 1;
-        } else if (zrc == Z_OK || zrc == Z_BUF_ERROR) {
-            /* No progress with all input consumed and none to come: the
-             * member was cut off before its trailer. */
-            if (produced == 0 && consumed == 0 && in->buf_pos == in->buf_len && in->eof) {
-                set_error(in->errmsg, "truncated gzip stream at compressed byte offset %llu",
-                          (unsigned long long)compressed_offset(in));
-                in->failed = 1;
-                return -1;
-            }
-        } else if (zrc == Z_MEM_ERROR) {
-            set_error(in->errmsg, "out of memory in zlib");
-            in->failed = 1;
-            return -1;
-        } else {
-            /* Z_DATA_ERROR covers bad headers, bad deflate data and CRC or
-             * length mismatches; Z_NEED_DICT cannot be valid gzip. */
-            set_error(in->errmsg, "corrupt gzip data: %s at compressed byte offset %llu",
-                      in->zs.msg ? in->zs.msg : "preset dictionary required",
-                      (unsigned long long)compressed_offset(in));
-            in->failed = 1;
-            return -1;
-        }
-    }
-    *got = produced;
-    return 0;
-}
-
 int fmt_input_read(fmt_input *in, void *buf, size_t cap, size_t *got)
 {
     *got = 0;
@@ -326,8 +236,13 @@ int fmt_input_read(fmt_input *in, void *buf, size_t cap, size_t *got)
     if (cap == 0) {
         return 0;
     }
-    int rc = in->is_gzip ? read_gzip(in, buf, cap, got) : read_plain(in, buf, cap, got);
+    int rc = in->gz ? fmt_gzip_in_read(in->gz, buf, cap, got, in->interrupt)
+                    : read_plain(in, buf, cap, got);
     if (rc < 0) {
+        if (in->gz) {
+            set_error(in->errmsg, "%s", fmt_gzip_in_errmsg(in->gz));
+        }
+        in->failed = 1;
         *got = 0;
         return -1;
     }
@@ -342,6 +257,9 @@ int fmt_input_is_gzip(const fmt_input *in)
 
 uint64_t fmt_input_raw_offset(const fmt_input *in)
 {
+    if (in->gz) {
+        return fmt_gzip_in_raw_offset(in->gz);
+    }
     return in->raw_read - (in->buf_len - in->buf_pos);
 }
 
@@ -375,9 +293,7 @@ void fmt_input_free(fmt_input *in)
     if (!in) {
         return;
     }
-    if (in->z_ready) {
-        inflateEnd(&in->zs);
-    }
+    fmt_gzip_in_free(in->gz); /* before the fd it reads is closed */
     if (in->owns_fd && in->fd >= 0) {
         close(in->fd);
     }
@@ -625,6 +541,35 @@ static int open_destination(fmt_output *o, const char *path)
     return create_output_file(o, mode);
 }
 
+static int write_all(fmt_output *o, const unsigned char *p, size_t len);
+
+static int gzip_sink(void *ctx, const unsigned char *p, size_t len)
+{
+    return write_all(ctx, p, len);
+}
+
+static int open_compressor(fmt_output *o, int threads)
+{
+    fmt_gzip_out_free(o->gz);
+    if (fmt_gzip_out_new(&o->gz, o->gzip_level, threads, gzip_sink, o) < 0) {
+        set_error(o->errmsg, "%s", o->gz ? fmt_gzip_out_errmsg(o->gz) : "out of memory");
+        return -1;
+    }
+    return 0;
+}
+
+int fmt_output_set_gzip_threads(fmt_output *o, int threads)
+{
+    if (o->failed || o->written || o->closed || o->gzip_level == 0) {
+        return 0;
+    }
+    if (open_compressor(o, threads) < 0) {
+        o->failed = 1;
+        return -1;
+    }
+    return 0;
+}
+
 int fmt_output_open(fmt_output **out, const char *path, int gzip_level)
 {
     int rc = 0;
@@ -650,16 +595,9 @@ int fmt_output_open(fmt_output **out, const char *path, int gzip_level)
         rc = -1;
         goto done;
     }
-    if (gzip_level > 0) {
-        /* 15 + 16: a gzip wrapper, so the file is a real .gz; zlib writes
-         * mtime 0, keeping the output a function of the input alone. */
-        if (deflateInit2(&o->zs, gzip_level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
-            set_error(o->errmsg, "cannot initialise zlib: %s",
-                      o->zs.msg ? o->zs.msg : "out of memory");
-            rc = -1;
-            goto done;
-        }
-        o->z_ready = 1;
+    if (gzip_level > 0 && open_compressor(o, fmt_gzip_default_threads()) < 0) {
+        rc = -1;
+        goto done;
     }
     if (o->is_stdout) {
         o->fd = STDOUT_FILENO;
@@ -699,31 +637,18 @@ static int flush_buffer(fmt_output *o)
     return rc;
 }
 
-/* Runs deflate over the input already set in o->zs, writing out every full
- * buffer; with Z_FINISH, until the member trailer is written. */
-static int deflate_pending(fmt_output *o, int flush)
+/* A compressor's failure: a write's message is in errmsg already (write_all
+ * put it there); zlib's comes from the compressor. */
+static int gzip_result(fmt_output *o, int rc)
 {
-    for (;;) {
-        o->zs.next_out = o->buf + o->buf_len;
-        o->zs.avail_out = (uInt)(STREAM_BUFSIZE - o->buf_len);
-        int zrc = deflate(&o->zs, flush);
-        o->buf_len = STREAM_BUFSIZE - o->zs.avail_out;
-        if (zrc == Z_STREAM_ERROR) {
-            set_error(o->errmsg, "zlib deflate failed: %s", o->zs.msg ? o->zs.msg : "");
-            o->failed = 1;
-            return -1;
+    if (rc < 0) {
+        const char *why = fmt_gzip_out_errmsg(o->gz);
+        if (*why) {
+            set_error(o->errmsg, "%s", why);
         }
-        if (o->buf_len == STREAM_BUFSIZE && flush_buffer(o) < 0) {
-            return -1;
-        }
-        if (flush == Z_FINISH) {
-            if (zrc == Z_STREAM_END) {
-                return 0;
-            }
-        } else if (o->zs.avail_in == 0 && o->zs.avail_out > 0) {
-            return 0;
-        }
+        o->failed = 1;
     }
+    return rc;
 }
 
 int fmt_output_write(fmt_output *o, const void *buf, size_t len)
@@ -738,18 +663,9 @@ int fmt_output_write(fmt_output *o, const void *buf, size_t len)
         return -1;
     }
     o->offset += len;
-    if (o->gzip_level > 0) {
-        while (len > 0) {
-            size_t n = len > UINT_MAX ? UINT_MAX : len;
-            o->zs.next_in = (unsigned char *)p;
-            o->zs.avail_in = (uInt)n;
-            if (deflate_pending(o, Z_NO_FLUSH) < 0) {
-                return -1;
-            }
-            p += n;
-            len -= n;
-        }
-        return 0;
+    o->written = 1;
+    if (o->gz) {
+        return gzip_result(o, fmt_gzip_out_write(o->gz, p, len));
     }
     if (o->buf_len + len > STREAM_BUFSIZE) {
         if (flush_buffer(o) < 0) {
@@ -818,12 +734,8 @@ int fmt_output_close(fmt_output *o)
     if (o->closed) {
         return 0;
     }
-    if (o->gzip_level > 0) {
-        o->zs.next_in = NULL;
-        o->zs.avail_in = 0;
-        if (deflate_pending(o, Z_FINISH) < 0) {
-            return -1;
-        }
+    if (o->gz && gzip_result(o, fmt_gzip_out_finish(o->gz)) < 0) {
+        return -1;
     }
     if (flush_buffer(o) < 0) {
         return -1;
@@ -877,9 +789,7 @@ void fmt_output_free(fmt_output *o)
     if (!o) {
         return;
     }
-    if (o->z_ready) {
-        deflateEnd(&o->zs);
-    }
+    fmt_gzip_out_free(o->gz);
     if (!o->is_stdout && o->fd >= 0) {
         close(o->fd);
     }

@@ -39,8 +39,13 @@ const char *fmt_input_name(const fmt_input *in); /* "-" shown as "stdin" */
 const char *fmt_input_errmsg(const fmt_input *in);
 void fmt_input_free(fmt_input *in);
 
-/* gzip_level: 0 = plain, 1..9 = gzip at that level. */
+/* gzip_level: 0 = plain, 1..9 = gzip at that level. A gzip output is cut
+ * into members of 1 MiB of input each, compressed on worker threads (one
+ * per CPU, at most 8) and written in order by the caller's thread. */
 int fmt_output_open(fmt_output **out, const char *path, int gzip_level);
+/* Before the first write: compress on threads workers instead (0: on the
+ * caller's thread). The file's bytes are the same for any number. */
+int fmt_output_set_gzip_threads(fmt_output *o, int threads);
 int fmt_output_write(fmt_output *o, const void *buf, size_t len);
 /* Flushes, finishes the gzip member, fsyncs and renames into place. */
 int fmt_output_close(fmt_output *o);
