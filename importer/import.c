@@ -17,6 +17,7 @@
 #include "cascade.h"
 #include "cast.h"
 #include "reject.h"
+#include "resume.h"
 #include "cli.h"
 #include "doc_reader.h"
 #include "progress.h"
@@ -97,6 +98,13 @@ typedef struct {
     fmt_header trusted_header;
     fmt_table trusted_table;
     db_untrusted_report untrusted;
+    /* --commit and --resume (resume.h) */
+    uint64_t commit_every; /* 0: one transaction (also in a --dry-run) */
+    char *file_id;
+    db_progress record;               /* the target's record, when it has one */
+    int has_progress;                 /* ... and it is removed at the end */
+    const db_progress_table *resumed; /* the current table's entry in it */
+    uint64_t skip_rows;               /* the current table's rows done before */
 } import_run;
 
 static int fail_interrupted(void)
@@ -205,6 +213,49 @@ static int open_run(import_run *run)
     return 0;
 }
 
+/* After begin: the target's record of an unfinished import, which only
+ * --resume may continue, and only from the file it was of. */
+static int resume_begin(import_run *run, const fmt_header *h)
+{
+    const db_import_options *o = run->opts;
+    if (!run->ops->progress_read)
+        return 0;
+    if (!(run->file_id = db_resume_file_identity(h))) {
+        cli_message("error", "out of memory");
+        return -1;
+    }
+    int found = run->ops->progress_read(run->tgt, &run->record);
+    if (found < 0)
+        return fail_target(run);
+    if (!found) {
+        if (o->resume)
+            cli_message("note", "--resume: the target holds no record of an unfinished import: "
+                                "starting from the beginning");
+        return 0;
+    }
+    run->has_progress = 1;
+    if (!o->resume) {
+        cli_message("error",
+                    "the target holds the record of an import that did not finish (table %s, "
+                    "of the file: %s): run the same command with --resume to continue it, or "
+                    "drop %s to start again",
+                    DB_PROGRESS_TABLE, run->record.file, DB_PROGRESS_TABLE);
+        return -1;
+    }
+    if (strcmp(run->record.file, run->file_id) != 0) {
+        cli_message("error",
+                    "--resume: the unfinished import read another file (%s); this one is: %s",
+                    run->record.file, run->file_id);
+        return -1;
+    }
+    size_t done = 0;
+    for (size_t i = 0; i < run->record.ntables; i++)
+        done += run->record.tables[i].done != 0;
+    cli_message("note", "--resume: %zu %s loaded, %zu in part, by the unfinished import", done,
+                cli_plural(done, "table", "tables"), run->record.ntables - done);
+    return 0;
+}
+
 /* The header the target gets: under --untrusted, without SQL text. */
 static int on_header(import_run *run, const fmt_header *h)
 {
@@ -218,7 +269,7 @@ static int on_header(import_run *run, const fmt_header *h)
     }
     if (run->ops->begin(run->tgt, run->header) < 0)
         return fail_target(run);
-    return 0;
+    return resume_begin(run, h);
 }
 
 /* A table's errors before its rows: at the table's place in the file. */
@@ -300,6 +351,27 @@ static int cast_table(import_run *run, const fmt_table **t)
     return rc;
 }
 
+/* table_begin, or, for a table of the unfinished import (--resume),
+ * table_resume with the rows it did to skip. */
+static int resume_table(import_run *run, const fmt_table *t)
+{
+    char *key = fmt_table_key(t);
+    run->resumed = run->has_progress && key ? db_progress_find(&run->record, key) : NULL;
+    run->skip_rows = run->resumed ? run->resumed->rows : 0;
+    int rc = run->resumed ? run->ops->table_resume(run->tgt, t, run->resumed->created)
+                          : run->ops->table_begin(run->tgt, t);
+    if (rc == 0 && run->resumed && run->resumed->done)
+        cli_message("note", "table \"%s\": loaded by the unfinished import (%llu %s): skipped", key,
+                    (unsigned long long)run->skip_rows, cli_plural(run->skip_rows, "row", "rows"));
+    else if (rc == 0 && run->resumed)
+        cli_message("note", "table \"%s\": resuming after row %llu", key,
+                    (unsigned long long)run->skip_rows);
+    if (rc == 0 && run->resumed && run->cascade)
+        db_cascade_deleted(run->cascade); /* its programs' deletions are not known: look */
+    free(key);
+    return rc;
+}
+
 static int on_table(import_run *run, const fmt_doc_event *ev)
 {
     const fmt_table *t = ev->table;
@@ -317,7 +389,7 @@ static int on_table(import_run *run, const fmt_doc_event *ev)
     const fmt_table *file_table = t; /* what --rows programs see */
     if (run->casts && cast_table(run, &t) < 0)
         return -1;
-    if (run->ops->table_begin(run->tgt, t) < 0)
+    if (resume_table(run, t) < 0)
         return fail_table(run, t);
     if (run->cascade && db_cascade_table(run->cascade, t) < 0) {
         cli_message("error", "out of memory");
@@ -356,6 +428,45 @@ static int on_table(import_run *run, const fmt_doc_event *ev)
         v[s->nvectors++].nulls = 0;
     }
     return 0;
+}
+
+/* A commit point: the rows handed over made durable with the record of
+ * where the import stands (the table's rows done, a fingerprint of the last
+ * one when the table is not done). */
+static int checkpoint(import_run *run, const fmt_doc_event *ev, int done, uint64_t rows)
+{
+    char fp[17];
+    db_progress_table e = {run->summary[run->nsummary - 1].name, rows, NULL, 0, done};
+    if (!done && ev) {
+        db_resume_row_fingerprint(ev->values, ev->present, ev->table->ncolumns, fp);
+        e.last_row = fp;
+    }
+    if (run->ops->checkpoint(run->tgt, run->file_id, &e) == 0)
+        return 0;
+    if (interrupted)
+        return fail_interrupted();
+    if (run->ops->error_row && run->ops->error_row(run->tgt))
+        cli_message("error", "%s", row_error(run));
+    else
+        cli_message("error", "%s", run->ops->errmsg(run->tgt));
+    return -1;
+}
+
+/* --resume: a row the unfinished import did; the last of them must be the
+ * row it recorded, or the file is not the one it read. */
+static int skip_done_row(import_run *run, const fmt_doc_event *ev)
+{
+    char fp[17];
+    if (run->table_rows != run->skip_rows || !run->resumed->last_row)
+        return 0;
+    db_resume_row_fingerprint(ev->values, ev->present, ev->table->ncolumns, fp);
+    if (strcmp(fp, run->resumed->last_row) == 0)
+        return 0;
+    cli_message("error", "%s",
+                fmt_doc_reader_error_at(run->doc, NULL,
+                                        "--resume: this row is not the one the unfinished import "
+                                        "committed last: the file is not the one it read"));
+    return -1;
 }
 
 /* One row to the target: the file's, or one --rows made of it. */
@@ -398,23 +509,33 @@ static int on_row(import_run *run, const fmt_doc_event *ev)
                         fmt_input_raw_offset(run->in));
     if (run->skip_table || run->opts->target_options.schema_only)
         return 0;
+    if (run->table_rows <= run->skip_rows)
+        return skip_done_row(run, ev);
     run->event = ev;
-    if (!run->filter)
-        return row_to_target(run, ev->values, ev->present);
-    uint64_t before = run->target_rows;
-    int rc = db_row_filter_row(run->filter, ev->values, ev->present, row_to_target, run);
-    if (rc == 0 && run->target_rows == before)
-        db_cascade_deleted(run->cascade);
-    if (rc == -1)
-        cli_message("error", "%s",
-                    fmt_doc_reader_error_at(run->doc, db_row_filter_error_column(run->filter),
-                                            db_row_filter_errmsg(run->filter)));
+    int rc = 0;
+    if (!run->filter) {
+        rc = row_to_target(run, ev->values, ev->present);
+    } else {
+        uint64_t before = run->target_rows;
+        rc = db_row_filter_row(run->filter, ev->values, ev->present, row_to_target, run);
+        if (rc == 0 && run->target_rows == before)
+            db_cascade_deleted(run->cascade);
+        if (rc == -1)
+            cli_message("error", "%s",
+                        fmt_doc_reader_error_at(run->doc, db_row_filter_error_column(run->filter),
+                                                db_row_filter_errmsg(run->filter)));
+    }
+    if (rc == 0 && run->commit_every && run->commit_every != DB_COMMIT_PER_TABLE &&
+        run->table_rows % run->commit_every == 0)
+        rc = checkpoint(run, ev, 0, run->table_rows);
     return rc < 0 ? -1 : 0;
 }
 
 static int on_table_end(import_run *run)
 {
+    uint64_t rows = run->table_rows;
     run->table_rows = 0;
+    run->skip_rows = 0;
     if (!run->in_table)
         return 0;
     run->in_table = 0;
@@ -428,6 +549,18 @@ static int on_table_end(import_run *run)
             cli_message("error", "%s", run->ops->errmsg(run->tgt));
         return -1;
     }
+    if (run->resumed && run->resumed->done && rows != run->resumed->rows) {
+        cli_message("error",
+                    "--resume: table \"%s\" has %llu %s in this file, the unfinished import "
+                    "loaded %llu: the file is not the one it read",
+                    s->name, (unsigned long long)rows, cli_plural(rows, "row", "rows"),
+                    (unsigned long long)run->resumed->rows);
+        return -1;
+    }
+    if (run->commit_every && !(run->resumed && run->resumed->done) &&
+        checkpoint(run, NULL, 1, rows) < 0)
+        return -1;
+    run->resumed = NULL;
     db_sql_log_comment(run->opts->target_options.sql_log, "table %s: %llu %s loaded", s->name,
                        (unsigned long long)s->stats.rows_written,
                        cli_plural(s->stats.rows_written, "row", "rows"));
@@ -536,6 +669,9 @@ static int finish_target(import_run *run)
         return fail_interrupted();
     if (run->opts->target_options.rehearsal)
         return 0; /* --dry-run: close_run rolls it all back */
+    if ((run->commit_every || run->has_progress) && run->ops->progress_remove &&
+        run->ops->progress_remove(run->tgt) < 0)
+        return fail_target(run);
     if (run->ops->commit(run->tgt) < 0)
         return fail_target(run);
     return 0;
@@ -672,6 +808,8 @@ static void close_run(import_run *run, int failed)
     db_casts_free(run->casts); /* run->rejects outlives it: write_rejects */
     db_cascade_free(run->cascade);
     db_selection_free(&run->selection);
+    db_progress_clear(&run->record);
+    free(run->file_id);
     db_untrusted_table_free(&run->trusted_table);
     db_untrusted_header_free(&run->trusted_header);
 }
@@ -757,6 +895,9 @@ int db_import(const db_import_options *opts)
         return -1;
     }
     run.opts = opts;
+    /* a --dry-run rehearses the import in one transaction, whatever --commit says */
+    run.commit_every = local.target_options.rehearsal ? 0 : local.commit_every;
+    local.target_options.commit_as_it_goes = run.commit_every != 0;
     clock_gettime(CLOCK_MONOTONIC, &run.started);
     choose_target(&run);
     install_signal_handlers();

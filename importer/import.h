@@ -21,6 +21,10 @@ typedef struct {
     uint64_t max_errors;
     const char *reject_file; /* --sql-file: the schema statements, "-" = stdout */
     int verbose;
+    /* --commit: 0 (all: one transaction), DB_COMMIT_PER_TABLE, or a row
+     * count; --resume: continue the import the target's record is of */
+    uint64_t commit_every;
+    int resume;
     db_target_options target_options;
 } db_import_options;
 

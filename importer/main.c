@@ -13,6 +13,7 @@
 #include "cli_run.h"
 #include "dbdiff.h"
 #include "import.h"
+#include "resume.h"
 
 #ifndef DB_VERSION
 #define DB_VERSION "0.1.0"
@@ -35,7 +36,9 @@ enum {
     OPT_CAST,
     OPT_MAX_ERRORS,
     OPT_REJECT_FILE,
-    OPT_ROWS_CASCADE
+    OPT_ROWS_CASCADE,
+    OPT_COMMIT,
+    OPT_RESUME
 };
 
 static const cli_option options[] = {
@@ -72,6 +75,12 @@ static const cli_option options[] = {
     {"sql-file", OPT_SQL_FILE, 1, "FILE",
      "write the statements the import runs to change the schema to FILE (\"-\": standard "
      "output), as a script to review or replay; with --dry-run, nothing else is written"},
+    {"commit", OPT_COMMIT, 1, "MODE",
+     "all (default: one transaction, all or nothing), table (commit after each table) or N "
+     "(every N rows too), keeping a record in the target for --resume"},
+    {"resume", OPT_RESUME, 0, NULL,
+     "continue an import that --commit=table|N left unfinished (killed, failed), from its last "
+     "commit, without a duplicate row; the same FILE is checked"},
     {"require-empty", OPT_REQUIRE_EMPTY, 0, NULL,
      "refuse to import when a table of the file already exists in the target and holds rows"},
     {"untrusted", OPT_UNTRUSTED, 0, NULL,
@@ -121,8 +130,9 @@ static void usage(FILE *f)
                "is imported.\n"
                "\n"
                "The import is all-or-nothing: one transaction, and any error rolls it back,\n"
-               "leaving the target as it was. Keys, indexes and triggers are created after the\n"
-               "data; foreign keys are checked at the end.\n"
+               "leaving the target as it was (with --commit=table|N, back to its last commit,\n"
+               "from where --resume continues). Keys, indexes and triggers are created after\n"
+               "the data; foreign keys are checked at the end.\n"
                "\n"
                "Exit status: 0 success, 1 import failed (the target is unchanged), 2 bad usage,\n"
                "3 --verify found a difference, 4 committed with rows left out (--max-errors).\n");
@@ -187,6 +197,16 @@ static int parse_max_errors(command_line *cl, const char *arg)
     return CLI_GO_ON;
 }
 
+static int parse_commit(command_line *cl, const char *arg)
+{
+    char err[256];
+    if (db_commit_parse(arg, &cl->opts.commit_every, err, sizeof err) < 0) {
+        cli_message("error", "%s", err);
+        return 2;
+    }
+    return CLI_GO_ON;
+}
+
 /* One option getopt_long returned (c) with its argument. */
 static int parse_option(void *ctx, int c, char **argv)
 {
@@ -231,6 +251,11 @@ static int parse_option(void *ctx, int c, char **argv)
         return CLI_GO_ON;
     case OPT_REJECT_FILE:
         cl->opts.reject_file = optarg;
+        return CLI_GO_ON;
+    case OPT_COMMIT:
+        return parse_commit(cl, optarg);
+    case OPT_RESUME:
+        cl->opts.resume = 1;
         return CLI_GO_ON;
     case OPT_CAST:
         return cli_push_pattern(&cl->casts, &cl->ncasts, optarg) < 0 ? 1 : CLI_GO_ON;
@@ -280,6 +305,34 @@ static int check_sql_file(const command_line *cl)
     return CLI_GO_ON;
 }
 
+/* --commit and --resume with the options they cannot go with. */
+static int check_commit(const command_line *cl)
+{
+    const db_target_options *t = &cl->opts.target_options;
+    if (cl->opts.resume && t->clean) {
+        cli_message("error", "--resume continues what an import loaded: not with --clean, which "
+                             "would drop it");
+        return 2;
+    }
+    if (!cl->opts.commit_every)
+        return CLI_GO_ON;
+    if (t->clean) {
+        cli_message("error",
+                    "--commit=%s with --clean would commit the tables dropped before "
+                    "they are made again: use --commit=all (the default)",
+                    cl->opts.commit_every == DB_COMMIT_PER_TABLE ? "table" : "N");
+        return 2;
+    }
+    if (cl->max_errors_given || cl->opts.reject_file) {
+        cli_message("error",
+                    "--commit=table|N with %s is not supported: the refused rows of "
+                    "the commits before a failure would be lost; use --commit=all",
+                    cl->opts.reject_file ? "--reject-file" : "--max-errors");
+        return 2;
+    }
+    return CLI_GO_ON;
+}
+
 /* TARGET [FILE] and the options that go together, once every option is read. */
 static int check_arguments(command_line *cl, int argc, char **argv)
 {
@@ -323,6 +376,8 @@ static int check_arguments(command_line *cl, int argc, char **argv)
                              "standard input");
         return 2;
     }
+    if (check_commit(cl) != CLI_GO_ON)
+        return 2;
     if (cl->opts.rows_cascade && !cl->rows) {
         cli_message("error", "--rows-cascade follows what --rows programs delete: give --rows");
         return 2;

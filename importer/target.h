@@ -31,7 +31,11 @@ typedef struct {
     int data_only;          /* tables must exist */
     int schema_only;        /* create tables, load no rows */
     int single_transaction; /* default 1 */
-    int require_empty;      /* refuse when a table of the file exists and holds rows */
+    /* --commit=table|N: commits as the import goes (the driver calls
+     * checkpoint); a new SQLite file is then made in place, not under a
+     * work name, so that a killed import leaves it to --resume. */
+    int commit_as_it_goes;
+    int require_empty; /* refuse when a table of the file exists and holds rows */
     /* --untrusted: run no SQL text from the file (defaults, CHECKs,
      * generated columns, index expressions and predicates, views,
      * triggers); what is left out is counted in the warnings. */
@@ -58,6 +62,26 @@ typedef struct {
      * (NULL-terminated, or NULL). */
     const char *const *trusted_functions;
 } db_target_options;
+
+/* --commit=table|N: the record of an import that commits as it goes,
+ * kept in the target (the table DB_PROGRESS_TABLE, docs/USAGE.md) and
+ * removed by the commit that ends the import, so that --resume continues a
+ * killed or failed one from its last commit. */
+#define DB_PROGRESS_TABLE "dbimport_progress"
+
+typedef struct {
+    char *table;    /* its key in the file ("ns.name") */
+    uint64_t rows;  /* the file's rows of it done (the first rows, in file order) */
+    char *last_row; /* a fingerprint of row `rows` (resume.h), or NULL */
+    int created;    /* the import created it */
+    int done;       /* all its rows are in */
+} db_progress_table;
+
+typedef struct {
+    char *file; /* what identifies the file (resume.h), NULL when none is recorded */
+    db_progress_table *tables;
+    size_t ntables;
+} db_progress;
 
 typedef struct {
     uint64_t rows_read;
@@ -98,6 +122,20 @@ typedef struct db_target_ops {
      * a signal handler, so async-signal-safe; the statement then fails and
      * the driver rolls back. NULL when the backend cannot. */
     void (*interrupt)(void *state);
+    /* --commit, after begin: the target's progress record into *p, which
+     * the caller clears (db_progress_clear): 1, 0 when it has none, -1. */
+    int (*progress_read)(void *state, db_progress *p);
+    /* --commit: makes what was handed over durable: the rows of the open
+     * table (if any) written, the record of the file and of table t stored,
+     * COMMIT, and a new transaction begun with the table still open for
+     * its next rows. 0 or -1. */
+    int (*checkpoint)(void *state, const char *file, const db_progress_table *t);
+    /* --commit, before the last commit: the record removed. 0 or -1. */
+    int (*progress_remove)(void *state);
+    /* --resume: table_begin for a table an earlier run of this import
+     * began: it exists; created says whether that run created it (its keys
+     * and indexes then come after the data, as for a table created now). */
+    int (*table_resume)(void *state, const fmt_table *t, int created);
     /* Before table_begin: for each column of t, the portable type of the
      * target's existing column of that name (FMT_TYPE_COUNT_ when it has
      * none, or no table), for the driver's automatic casts (cast.h). 0 or
@@ -113,6 +151,8 @@ typedef struct db_target_ops {
                           uint64_t *deleted);
     void (*close)(void *state);
 } db_target_ops;
+
+void db_progress_clear(db_progress *p);
 
 const db_target_ops *db_target_sqlite(void);
 /* The locator is a libpq connection string: a URI or key=value pairs. */

@@ -129,7 +129,7 @@ static int start_copy(pg_target *st)
     /* A table this transaction created, loaded outside any savepoint: its
      * rows can be written frozen, which spares every later reader the
      * hint-bit writes and the first VACUUM the freezing pass. */
-    if (st->stats.created && !st->staging && !batching(st) && !st->partitioned)
+    if (st->stats.created && !st->no_freeze && !st->staging && !batching(st) && !st->partitioned)
         db_buf_add(&b, " WITH (FREEZE)");
     if (b.oom) {
         db_buf_free(&b);

@@ -164,7 +164,25 @@ typedef struct {
     size_t ndropped_views;
     pg_function *functions; /* the file's, in its order (routines.c) */
     size_t nfunctions;
+
+    /* --commit and --resume (progress.c) */
+    int lock_held;          /* the session's import lock (--commit) */
+    int progress_ready;     /* the progress table exists, made or found by this run */
+    int resume_table;       /* table_resume: the table exists from an earlier run */
+    int resume_created;     /* ... which created it */
+    int table_created;      /* the last table begun was created by this import */
+    int no_freeze;          /* a commit came since the table was created: no COPY FREEZE */
+    char **staging_notnull; /* the staging table's NOT NULLs to drop, to start it again */
+    size_t nstaging_notnull;
 } pg_target;
+
+/* ---- progress.c: --commit and --resume ------------------------------------ */
+
+/* BEGIN and the session settings of every transaction of the import. */
+int pg_target_start_transaction(pg_target *st);
+int pg_target_progress_read(void *state, db_progress *p);
+int pg_target_checkpoint(void *state, const char *file, const db_progress_table *t);
+int pg_target_progress_remove(void *state);
 
 /* ---- sequences.c: the sequences this import creates ---------------------- */
 

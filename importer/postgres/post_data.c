@@ -321,8 +321,8 @@ int pg_target_collect_sequences(pg_target *st, const fmt_table *t)
         s->column = strdup(c->name);
         s->has_last_value = c->has_last_value;
         s->last_value = c->last_value;
-        s->exact = st->source_is_pg && c->has_last_value && !st->table_existed;
-        s->existing = st->table_existed;
+        s->exact = st->source_is_pg && c->has_last_value && st->table_created;
+        s->existing = !st->table_created;
         if (!s->qname || !s->display || !s->column)
             return db_oom(&st->diag);
     }

@@ -54,6 +54,10 @@ static void table_reset(pg_target *st)
     st->invalid_example = NULL;
     free(st->absent_note);
     st->absent_note = NULL;
+    fmt_strings_free(st->staging_notnull, st->nstaging_notnull);
+    st->staging_notnull = NULL;
+    st->nstaging_notnull = 0;
+    st->no_freeze = 0;
     st->display = st->qname = st->relname = st->staging = NULL;
     st->columns = st->type_labels = st->conflict_key = NULL;
     st->enc = NULL;
@@ -101,10 +105,17 @@ static int target_open(void **state, const char *locator, const db_target_option
  * before waiting, so a user does not take the wait for a hang. */
 static int take_import_lock(pg_target *st)
 {
+    /* --commit: the session's, held across its commits */
+    int session = st->opts.commit_as_it_goes;
     char *got = NULL;
+    if (session && st->lock_held)
+        return 0;
     int rc = pg_target_query_value(
-        st, "SELECT pg_catalog.pg_try_advisory_xact_lock(" ADVISORY_LOCK_KEY ")::text", 0, NULL,
-        &got);
+        st,
+        session ? "SELECT pg_catalog.pg_try_advisory_lock(" ADVISORY_LOCK_KEY ")::text"
+                : "SELECT pg_catalog.pg_try_advisory_xact_lock(" ADVISORY_LOCK_KEY ")::text",
+        0, NULL, &got);
+    st->lock_held = session && rc > 0 && strcmp(got, "true") == 0;
     int taken = rc > 0 && strcmp(got, "true") == 0;
     free(got);
     if (rc < 0 || taken)
@@ -124,8 +135,13 @@ static int take_import_lock(pg_target *st)
                 "see pg_stat_activity)",
                 holders && *holders ? holders : "unknown");
     free(holders);
-    return pg_target_run(st, "SELECT pg_catalog.pg_advisory_xact_lock(" ADVISORY_LOCK_KEY ")", 0,
-                         NULL, NULL);
+    if (pg_target_run(st,
+                      session ? "SELECT pg_catalog.pg_advisory_lock(" ADVISORY_LOCK_KEY ")"
+                              : "SELECT pg_catalog.pg_advisory_xact_lock(" ADVISORY_LOCK_KEY ")",
+                      0, NULL, NULL) < 0)
+        return -1;
+    st->lock_held = session;
+    return 0;
 }
 
 /* SQLite's user_version and application_id (source.user_version,
@@ -144,6 +160,22 @@ static void warn_sqlite_header(pg_target *st, const fmt_header *h)
                 *uv && *app ? " and " : "", app);
 }
 
+int pg_target_start_transaction(pg_target *st)
+{
+    if (pg_target_run(st, st->opts.dry_run ? "BEGIN READ ONLY" : "BEGIN", 0, NULL, NULL) < 0)
+        return db_error(&st->diag, "cannot start a transaction on \"%s\": %s", st->masked,
+                        st->diag.message);
+    st->in_transaction = 1;
+    static const char *const settings[] = {
+        "SET LOCAL DateStyle = 'ISO, YMD'", "SET LOCAL IntervalStyle = 'postgres'",
+        "SET LOCAL TimeZone = 'UTC'", "SET LOCAL bytea_output = 'hex'",
+        "SET LOCAL search_path = ''"};
+    for (size_t i = 0; i < sizeof settings / sizeof *settings; i++)
+        if (pg_target_run(st, settings[i], 0, NULL, NULL) < 0)
+            return db_error(&st->diag, "cannot configure the session: %s", st->diag.message);
+    return 0;
+}
+
 static int target_begin(void *state, const fmt_header *h)
 {
     pg_target *st = state;
@@ -157,17 +189,8 @@ static int target_begin(void *state, const fmt_header *h)
         return db_error(&st->diag, "the file's %s", why);
     warn_sqlite_header(st, h);
 
-    if (pg_target_run(st, st->opts.dry_run ? "BEGIN READ ONLY" : "BEGIN", 0, NULL, NULL) < 0)
-        return db_error(&st->diag, "cannot start a transaction on \"%s\": %s", st->masked,
-                        st->diag.message);
-    st->in_transaction = 1;
-    static const char *const settings[] = {
-        "SET LOCAL DateStyle = 'ISO, YMD'", "SET LOCAL IntervalStyle = 'postgres'",
-        "SET LOCAL TimeZone = 'UTC'", "SET LOCAL bytea_output = 'hex'",
-        "SET LOCAL search_path = ''"};
-    for (size_t i = 0; i < sizeof settings / sizeof *settings; i++)
-        if (pg_target_run(st, settings[i], 0, NULL, NULL) < 0)
-            return db_error(&st->diag, "cannot configure the session: %s", st->diag.message);
+    if (pg_target_start_transaction(st) < 0)
+        return -1;
     /* the script's statements qualify every name, as the import's do */
     db_sql_log_statement(st->opts.sql_log, "SET LOCAL search_path = ''");
     if (!st->opts.dry_run && take_import_lock(st) < 0)
@@ -186,7 +209,7 @@ static int record_loaded_table(pg_target *st)
     st->tables = p;
     p[st->ntables].qname = strdup(st->qname);
     p[st->ntables].display = strdup(st->display);
-    p[st->ntables].created = !st->table_existed;
+    p[st->ntables].created = st->table_created;
     st->ntables++;
     if (!p[st->ntables - 1].qname || !p[st->ntables - 1].display)
         return db_oom(&st->diag);
@@ -248,6 +271,21 @@ static int begin_new_table(pg_target *st, const fmt_table *t)
     return 0;
 }
 
+/* --resume: a table an earlier run of this import created and committed,
+ * rows and all or in part: loaded on as if created now (its keys and
+ * indexes after the data), but not frozen, and not created again. */
+static int begin_resumed_table(pg_target *st, const fmt_table *t)
+{
+    if (pg_target_encodings_from_file(st, t) < 0 || pg_target_check_defaults(st, t) < 0 ||
+        pg_target_check_post_expressions(st, t) < 0)
+        return -1;
+    for (size_t i = 0; i < t->ncolumns; i++)
+        st->loadable[i] = !(t->columns[i].generated_sql && st->source_is_pg);
+    st->stats.created = 1;
+    st->no_freeze = 1;
+    return 0;
+}
+
 static int begin_existing_table(pg_target *st, const fmt_table *t, const char *oid)
 {
     char **notnull_cols = NULL;
@@ -274,6 +312,11 @@ static int begin_existing_table(pg_target *st, const fmt_table *t, const char *o
     if (st->opts.on_conflict != DB_ON_CONFLICT_ERROR && !st->opts.dry_run &&
         !st->opts.schema_only && pg_target_start_staging(st, notnull_cols, nnotnull) < 0)
         goto done;
+    /* a commit point merges the staged rows and stages anew */
+    st->staging_notnull = notnull_cols;
+    st->nstaging_notnull = nnotnull;
+    notnull_cols = NULL;
+    nnotnull = 0;
     rc = 0;
 done:
     fmt_strings_free(notnull_cols, nnotnull);
@@ -298,15 +341,27 @@ static int target_table_begin(void *state, const fmt_table *t)
         free(key);
         return -1;
     }
+    int resumed = st->resume_table, created_before = resumed && st->resume_created;
+    st->resume_table = st->resume_created = 0;
     if (table_state_init(st, t) < 0 || pg_target_find_table(st, t, &oid) < 0)
         goto done;
-    if (st->table_existed && st->opts.clean && pg_target_clean_table(st, oid) < 0)
+    if (resumed && !st->table_existed) {
+        db_error(&st->diag,
+                 "table \"%s\": the import being resumed loaded rows into it, but the target "
+                 "no longer has it: start again without --resume (after dropping %s)",
+                 st->display, DB_PROGRESS_TABLE);
         goto done;
-    if (!st->table_existed ? begin_new_table(st, t) < 0 : begin_existing_table(st, t, oid) < 0)
+    }
+    if (!resumed && st->table_existed && st->opts.clean && pg_target_clean_table(st, oid) < 0)
+        goto done;
+    st->table_created = !st->table_existed || created_before;
+    if (created_before       ? begin_resumed_table(st, t) < 0
+        : !st->table_existed ? begin_new_table(st, t) < 0
+                             : begin_existing_table(st, t, oid) < 0)
         goto done;
     /* Keys, indexes and checks go only on a table this import created: an
      * existing one is the application's, and is never altered. */
-    if (!st->opts.data_only && !st->table_existed && pg_target_collect_post_data(st, t) < 0)
+    if (!st->opts.data_only && st->table_created && pg_target_collect_post_data(st, t) < 0)
         goto done;
     if (st->opts.reject && !st->table_existed && !st->opts.dry_run &&
         pg_target_run_early_constraints(st) < 0)
@@ -321,6 +376,18 @@ static int target_table_begin(void *state, const fmt_table *t)
     rc = 0;
 done:
     free(oid);
+    return rc;
+}
+
+static int target_table_resume(void *state, const fmt_table *t, int created)
+{
+    pg_target *st = state;
+    int require_empty = st->opts.require_empty; /* it holds the earlier run's rows */
+    st->resume_table = 1;
+    st->resume_created = created;
+    st->opts.require_empty = 0;
+    int rc = target_table_begin(state, t);
+    st->opts.require_empty = require_empty;
     return rc;
 }
 
@@ -486,6 +553,10 @@ static const db_target_ops pg_target_ops = {
     .interrupt = target_interrupt,
     .delete_orphans = pg_target_delete_orphans,
     .column_hints = pg_target_column_hints,
+    .progress_read = pg_target_progress_read,
+    .checkpoint = pg_target_checkpoint,
+    .progress_remove = pg_target_progress_remove,
+    .table_resume = target_table_resume,
     .close = target_close,
 };
 

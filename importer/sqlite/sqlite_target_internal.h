@@ -79,8 +79,12 @@ typedef struct {
     int foreign_keys_before; /* -1 = not read */
     char *source_backend;
     int source_is_sqlite;
-    int cleaned;      /* --clean dropped a table: every table's foreign keys are checked */
-    int origin_ready; /* the _dbexport_origin table is there (origin.c) */
+    int cleaned;        /* --clean dropped a table: every table's foreign keys are checked */
+    int origin_ready;   /* the _dbexport_origin table is there (origin.c) */
+    int progress_ready; /* the progress table is there (progress.c) */
+    int resume_table;   /* table_resume: the table exists from an earlier run */
+    int resume_created; /* ... which created it */
+    int table_created;  /* the last table begun was created by this import */
     sqlite_loss losses[SQLITE_LOSS_COUNT_];
     /* The schema of the table being set up (NULL: the default one), whose
      * index names SQLite needs prefixed: they are database-wide there. */
@@ -111,6 +115,11 @@ typedef struct {
     loaded_table *tables;
     size_t ntables, captables;
 } sqlite_target;
+
+/* progress.c: --commit and --resume (target.h) */
+int sqlite_tgt_progress_read(void *state, db_progress *p);
+int sqlite_tgt_checkpoint(void *state, const char *file, const db_progress_table *t);
+int sqlite_tgt_progress_remove(void *state);
 
 /* statement.c */
 /* Prepares exactly one statement (text from the file must not smuggle in a

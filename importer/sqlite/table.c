@@ -79,6 +79,25 @@ static int create_new(sqlite_target *st, const fmt_table *t, int *autoincrement)
     return 0;
 }
 
+static int has_autoincrement(const char *sql);
+
+/* --resume: a table an earlier run of this import created, loaded on as if
+ * created now (its indexes after the data), not created again. */
+static int adopt_created(sqlite_target *st, const fmt_table *t, const sqlite_catalog_object *obj,
+                         int *autoincrement)
+{
+    for (size_t i = 0; i < t->ncolumns; i++) {
+        db_buf decl = {0};
+        st->insertable[i] = !t->columns[i].generated_sql;
+        if (sqlite_tgt_column_declaration(st, t, &t->columns[i], &decl) == 0)
+            st->text_column[i] = sqlite_tgt_column_class(decl.buf ? decl.buf : "");
+        db_buf_free(&decl);
+    }
+    *autoincrement = has_autoincrement(obj->sql);
+    st->stats.created = 1;
+    return 0;
+}
+
 /* Whether CREATE TABLE sql declares AUTOINCREMENT, read by the scanner the
  * source reads it with: the word in a name, a string or a comment does not
  * count. A statement it cannot scan (a virtual table) has none. */
@@ -144,6 +163,25 @@ static void warn_comments(sqlite_target *st, const fmt_table *t)
                 t->comment ? "its comment" : "", columns);
 }
 
+/* --clean: the existing table obj dropped, to be created from the file;
+ * obj is cleared. */
+static int drop_for_clean(sqlite_target *st, sqlite_catalog_object *obj)
+{
+    /* foreign keys are off for the import; they are checked at the end,
+     * every table's, and the table's own triggers go with it */
+    db_buf drop = {0};
+    db_buf_add(&drop, "DROP TABLE ");
+    db_buf_ident(&drop, obj->name);
+    int dropped = drop.oom ? db_oom(&st->diag) : sqlite_tgt_exec_one(st, drop.buf, "--clean");
+    db_buf_free(&drop);
+    if (dropped < 0)
+        return -1;
+    sqlite_catalog_object_clear(obj);
+    memset(obj, 0, sizeof *obj);
+    st->cleaned = 1;
+    return 0;
+}
+
 static int table_begin_named(sqlite_target *st, const fmt_table *t)
 {
     sqlite_catalog_object obj = {0};
@@ -184,24 +222,25 @@ static int table_begin_named(sqlite_target *st, const fmt_table *t)
         db_error(&st->diag, "table \"%s\": the target has a %s of that name", t->name, obj.type);
         goto done;
     }
-    if (exists && st->opts.clean) {
-        /* foreign keys are off for the import; they are checked at the end,
-         * every table's, and the table's own triggers go with it */
-        db_buf drop = {0};
-        db_buf_add(&drop, "DROP TABLE ");
-        db_buf_ident(&drop, obj.name);
-        int dropped = drop.oom ? db_oom(&st->diag) : sqlite_tgt_exec_one(st, drop.buf, "--clean");
-        db_buf_free(&drop);
-        if (dropped < 0)
-            goto done;
-        sqlite_catalog_object_clear(&obj);
-        memset(&obj, 0, sizeof obj);
-        exists = 0;
-        st->cleaned = 1;
-    }
-    if (exists ? use_existing(st, t, &obj, &autoincrement) < 0
-               : create_new(st, t, &autoincrement) < 0)
+    int resumed = st->resume_table, created_before = resumed && st->resume_created && exists;
+    st->resume_table = st->resume_created = 0;
+    if (resumed && !exists) {
+        db_error(&st->diag,
+                 "table \"%s\": the import being resumed loaded rows into it, but the target "
+                 "no longer has it: start again without --resume (after dropping %s)",
+                 t->name, DB_PROGRESS_TABLE);
         goto done;
+    }
+    if (exists && !resumed && st->opts.clean) {
+        if (drop_for_clean(st, &obj) < 0)
+            goto done;
+        exists = 0;
+    }
+    if (created_before ? adopt_created(st, t, &obj, &autoincrement) < 0
+        : exists       ? use_existing(st, t, &obj, &autoincrement) < 0
+                       : create_new(st, t, &autoincrement) < 0)
+        goto done;
+    st->table_created = !exists || created_before;
     /* skip into a table with no key would add every row again; a new
      * table has no rows to conflict with */
     if ((st->opts.on_conflict == DB_ON_CONFLICT_UPDATE ||
@@ -210,10 +249,10 @@ static int table_begin_named(sqlite_target *st, const fmt_table *t)
         goto done;
     /* Only a table this import created gets the file's indexes: an existing
      * one is the application's, and is never altered. */
-    if (!st->opts.data_only && !exists && sqlite_tgt_collect_indexes(st, t) < 0)
+    if (!st->opts.data_only && st->table_created && sqlite_tgt_collect_indexes(st, t) < 0)
         goto done;
-    if (sqlite_tgt_record_loaded_table(st, t, exists ? obj.name : t->name, !exists, autoincrement) <
-        0)
+    if (sqlite_tgt_record_loaded_table(st, t, exists ? obj.name : t->name, st->table_created,
+                                       autoincrement) < 0)
         goto done;
     if (st->diag.oom) {
         db_oom(&st->diag);

@@ -192,6 +192,11 @@ static int choose_file(sqlite_target *st, const char *locator, const char **file
         *flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_MEMORY;
     } else if (st->opts.dry_run) {
         *flags = SQLITE_OPEN_READONLY;
+    } else if (!exists && st->opts.commit_as_it_goes) {
+        /* --commit: made in place, so that a killed import leaves what it
+         * committed to --resume (removed if it fails before a commit) */
+        *flags |= SQLITE_OPEN_CREATE;
+        st->created_file = 1;
     } else if (!exists) {
         /* A new database is built under a temporary name beside its
          * destination and appears only when the import commits, so even a
@@ -310,6 +315,18 @@ static int target_table_begin(void *state, const fmt_table *t)
     return sqlite_tgt_table_begin(state, t);
 }
 
+static int target_table_resume(void *state, const fmt_table *t, int created)
+{
+    sqlite_target *st = state;
+    int require_empty = st->opts.require_empty; /* it holds the earlier run's rows */
+    st->resume_table = 1;
+    st->resume_created = created;
+    st->opts.require_empty = 0;
+    int rc = sqlite_tgt_table_begin(st, t);
+    st->opts.require_empty = require_empty;
+    return rc;
+}
+
 static int target_commit(void *state)
 {
     sqlite_target *st = state;
@@ -371,8 +388,8 @@ static void target_close(void *state)
         sqlite3_close(st->db);
     }
     /* A failed import into a new file leaves nothing behind. */
-    if (st->created_file && !st->committed && st->work_path)
-        remove_created_file(st->work_path);
+    if (st->created_file && !st->committed)
+        remove_created_file(st->work_path ? st->work_path : st->path);
     free(st->work_path);
     free(st->check_skip);
     sqlite_tgt_post_data_free(st);
@@ -400,6 +417,10 @@ static const db_target_ops sqlite_target_ops = {
     .error_column = db_ops_error_column,
     .interrupt = target_interrupt,
     .delete_orphans = sqlite_tgt_delete_orphans,
+    .progress_read = sqlite_tgt_progress_read,
+    .checkpoint = sqlite_tgt_checkpoint,
+    .progress_remove = sqlite_tgt_progress_remove,
+    .table_resume = target_table_resume,
     .close = target_close,
 };
 

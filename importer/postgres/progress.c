@@ -1,0 +1,210 @@
+/* --commit=table|N and --resume on PostgreSQL: the record of an import that
+ * commits as it goes is the table public.dbimport_progress, one row per
+ * entry (docs/USAGE.md, "Resuming"): the file ("file"), each table begun
+ * ("table": its key, the file's rows of it done, whether the import created
+ * it, whether all its rows are in, a fingerprint of the last row done), and
+ * each foreign key of an existing table dropped for the load
+ * ("foreign_key", its table, name, definition and comment as a JSON array),
+ * so that a resumed run adds it back at the end as the first run would
+ * have. It is written in the transaction of each commit point, and dropped
+ * in the one that ends the import. */
+#include "pg_target_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PROGRESS "public." DB_PROGRESS_TABLE
+
+/* The tool's own table, not the schema's: not in --sql-file's script. */
+static int ensure_progress_table(pg_target *st)
+{
+    if (st->progress_ready)
+        return 0;
+    struct db_sql_log *log = st->opts.sql_log;
+    st->opts.sql_log = NULL;
+    int rc = 0;
+    if (pg_target_run(st,
+                      "CREATE TABLE IF NOT EXISTS " PROGRESS " (kind text NOT NULL, name text NOT "
+                      "NULL, rows_done bigint NOT NULL DEFAULT 0, created boolean NOT NULL DEFAULT "
+                      "false, done boolean NOT NULL DEFAULT false, detail text, PRIMARY KEY (kind, "
+                      "name))",
+                      0, NULL, NULL) < 0 ||
+        pg_target_run(st,
+                      "COMMENT ON TABLE " PROGRESS " IS 'dbimport --commit: the record of an "
+                      "import that has not finished; dbimport --resume continues it and drops "
+                      "this table when it ends'",
+                      0, NULL, NULL) < 0)
+        rc = db_error(&st->diag, "cannot create the progress table %s: %s", PROGRESS,
+                      st->diag.message);
+    st->opts.sql_log = log;
+    st->progress_ready = rc == 0;
+    return rc;
+}
+
+static int put_entry(pg_target *st, const char *kind, const char *name, uint64_t rows, int created,
+                     int done, const char *detail)
+{
+    char nrows[24];
+    snprintf(nrows, sizeof nrows, "%llu", (unsigned long long)rows);
+    const char *params[] = {kind,  name, nrows, created ? "true" : "false", done ? "true" : "false",
+                            detail};
+    if (pg_target_run(st,
+                      "INSERT INTO " PROGRESS " AS p VALUES ($1, $2, $3::int8, $4::bool, $5::bool, "
+                      "$6) ON CONFLICT (kind, name) DO UPDATE SET rows_done = EXCLUDED.rows_done, "
+                      "created = EXCLUDED.created, done = EXCLUDED.done, detail = EXCLUDED.detail",
+                      6, params, NULL) < 0)
+        return db_error(&st->diag, "cannot write the progress record: %s", st->diag.message);
+    return 0;
+}
+
+static int put_foreign_keys(pg_target *st)
+{
+    for (size_t i = 0; i < st->nfks; i++) {
+        const suspended_fk *fk = &st->fks[i];
+        const char *params[] = {fk->table, fk->display, fk->name, fk->definition, fk->comment};
+        char *json = NULL;
+        if (pg_target_query_value(st,
+                                  "SELECT pg_catalog.json_build_array($1::text, $2::text, "
+                                  "$3::text, $4::text, $5::text)::text",
+                                  5, params, &json) <= 0)
+            return -1;
+        size_t n = strlen(fk->table) + strlen(fk->name) + 2;
+        char *name = malloc(n);
+        if (name)
+            snprintf(name, n, "%s %s", fk->table, fk->name);
+        int rc = name ? put_entry(st, "foreign_key", name, 0, 0, 0, json) : db_oom(&st->diag);
+        free(name);
+        free(json);
+        if (rc < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int add_table(pg_target *st, db_progress *p, PGresult *res, int r)
+{
+    db_progress_table *grown = realloc(p->tables, (p->ntables + 1) * sizeof *grown);
+    if (!grown)
+        return db_oom(&st->diag);
+    p->tables = grown;
+    db_progress_table *t = &grown[p->ntables++];
+    memset(t, 0, sizeof *t);
+    t->table = strdup(PQgetvalue(res, r, 1));
+    t->rows = strtoull(PQgetvalue(res, r, 2), NULL, 10);
+    t->created = PQgetvalue(res, r, 3)[0] == 't';
+    t->done = PQgetvalue(res, r, 4)[0] == 't';
+    t->last_row = PQgetisnull(res, r, 5) ? NULL : strdup(PQgetvalue(res, r, 5));
+    if (!t->table || (!PQgetisnull(res, r, 5) && !t->last_row))
+        return db_oom(&st->diag);
+    return 0;
+}
+
+static int read_entry(pg_target *st, db_progress *p, PGresult *res, int r)
+{
+    const char *kind = PQgetvalue(res, r, 0);
+    if (strcmp(kind, "file") == 0) {
+        free(p->file);
+        p->file = strdup(PQgetisnull(res, r, 5) ? "" : PQgetvalue(res, r, 5));
+        return p->file ? 0 : db_oom(&st->diag);
+    }
+    if (strcmp(kind, "table") == 0)
+        return add_table(st, p, res, r);
+    if (strcmp(kind, "foreign_key") == 0) {
+        for (int c = 6; c < 11; c++)
+            if (PQgetisnull(res, r, c))
+                return db_error(&st->diag, "%s: a foreign_key entry without its parts", PROGRESS);
+        return pg_target_keep_fk(st, PQgetvalue(res, r, 6), PQgetvalue(res, r, 7),
+                                 PQgetvalue(res, r, 8), PQgetvalue(res, r, 9),
+                                 PQgetvalue(res, r, 10));
+    }
+    return db_error(&st->diag, "%s: an entry of unknown kind \"%s\" (a newer dbimport's?)",
+                    PROGRESS, kind);
+}
+
+int pg_target_progress_read(void *state, db_progress *p)
+{
+    pg_target *st = state;
+    PGresult *res = NULL;
+    int found = pg_target_query_value(
+        st, "SELECT 1 WHERE pg_catalog.to_regclass('" PROGRESS "') IS NOT NULL", 0, NULL, NULL);
+    if (found <= 0)
+        return found;
+    if (pg_target_run(st,
+                      "SELECT kind, name, rows_done::text, created::text, done::text, detail, "
+                      "j->>0, j->>1, j->>2, j->>3, j->>4 FROM " PROGRESS
+                      " CROSS JOIN LATERAL (SELECT CASE WHEN kind = 'foreign_key' THEN "
+                      "detail::json END AS j) AS d ORDER BY kind COLLATE \"C\", name COLLATE \"C\"",
+                      0, NULL, &res) < 0)
+        return db_error(&st->diag, "cannot read the progress record %s: %s", PROGRESS,
+                        st->diag.message);
+    int rc = 0;
+    for (int r = 0; r < PQntuples(res) && rc == 0; r++)
+        rc = read_entry(st, p, res, r);
+    PQclear(res);
+    if (rc == 0 && !p->file)
+        return db_error(&st->diag, "%s names no file: it is not a record dbimport wrote", PROGRESS);
+    st->progress_ready = rc == 0;
+    return rc < 0 ? -1 : 1;
+}
+
+static int commit_and_begin(pg_target *st)
+{
+    PGresult *res = NULL;
+    if (pg_target_run(st, "COMMIT", 0, NULL, &res) < 0) {
+        st->in_transaction = 0;
+        return db_error(&st->diag, "cannot commit to \"%s\": %s", st->masked, st->diag.message);
+    }
+    int ok = strcmp(PQcmdStatus(res), "COMMIT") == 0;
+    PQclear(res);
+    st->in_transaction = 0;
+    if (!ok)
+        return db_error(&st->diag, "cannot commit to \"%s\": the transaction was rolled back",
+                        st->masked);
+    return pg_target_start_transaction(st);
+}
+
+int pg_target_checkpoint(void *state, const char *file, const db_progress_table *t)
+{
+    pg_target *st = state;
+    int restage = 0;
+    if (st->opts.dry_run)
+        return 0;
+    if (st->table_open) {
+        if (pg_target_end_copy(st) < 0)
+            return -1;
+        if (st->staging) {
+            if (pg_target_merge_staging(st) < 0)
+                return -1;
+            free(st->staging);
+            st->staging = NULL;
+            st->staged_rows = 0;
+            restage = 1;
+        }
+    }
+    if (ensure_progress_table(st) < 0 || put_entry(st, "file", "file", 0, 0, 0, file) < 0 ||
+        (t &&
+         put_entry(st, "table", t->table, t->rows, st->table_created, t->done, t->last_row) < 0) ||
+        put_foreign_keys(st) < 0 || commit_and_begin(st) < 0)
+        return -1;
+    if (restage && pg_target_start_staging(st, st->staging_notnull, st->nstaging_notnull) < 0)
+        return -1;
+    st->no_freeze = st->table_open; /* a table created before this commit */
+    return 0;
+}
+
+int pg_target_progress_remove(void *state)
+{
+    pg_target *st = state;
+    if (st->opts.dry_run || !st->progress_ready)
+        return 0;
+    struct db_sql_log *log = st->opts.sql_log;
+    st->opts.sql_log = NULL;
+    int rc = pg_target_run(st, "DROP TABLE " PROGRESS, 0, NULL, NULL);
+    st->opts.sql_log = log;
+    if (rc < 0)
+        return db_error(&st->diag, "cannot drop the progress table %s: %s", PROGRESS,
+                        st->diag.message);
+    st->progress_ready = 0;
+    return 0;
+}
