@@ -1,8 +1,8 @@
 /* The PostgreSQL source's private state and the functions its rooms share:
  * source.c (ops table, open/close, snapshot, messages), column_types.c
  * (column types, extensions and user types), tables.c (tables from the
- * catalogs), rows.c (rows through COPY TO), objects.c (views, triggers).
- * Not for use outside exporter/postgres. */
+ * catalogs), rows.c (rows through COPY TO, rows_binary.c where binary pays), objects.c (views,
+ * triggers). Not for use outside exporter/postgres. */
 #ifndef PG_SOURCE_INTERNAL_H
 #define PG_SOURCE_INTERNAL_H
 
@@ -91,6 +91,8 @@ typedef struct {
     size_t rows_ncolumns;
     size_t *rows_offsets; /* per column: where its bytes start */
     int *rows_where;      /* per column: 0 none, 1 in text, 2 in converted */
+    bool rows_binary;     /* this table's COPY is binary (rows_binary.c) */
+    bool rows_header;     /* and its file header is still to come */
     db_buf text;          /* the row's fields, unescaped */
     db_buf converted;     /* blobs and JSON made from them */
 } pg_src;
@@ -154,6 +156,14 @@ int pg_src_read_schema_once(pg_src *s);
 int pg_src_rows_begin(void *state, const fmt_table *t);
 int pg_src_rows_next(void *state, fmt_value *values);
 void pg_src_rows_end(void *state);
+
+/* ---- rows_binary.c: binary COPY where it pays ----------------------------- */
+
+/* Whether t's rows are read in binary: it has a pgvector column and every
+ * column's binary form gives what its text gives. 0 or -1. */
+int pg_src_rows_use_binary(pg_src *s, const fmt_table *t, bool *binary);
+/* One binary CopyData message into values: 1 a row, 0 the trailer, -1. */
+int pg_src_rows_binary(pg_src *s, const char *msg, size_t len, fmt_value *values);
 
 /* ---- objects.c ------------------------------------------------------------- */
 

@@ -1,6 +1,7 @@
 /* Rows of the PostgreSQL source: COPY (SELECT ...) TO STDOUT in primary key
  * order, one line per call, each field decoded (pg_copy_decode.h) by its
- * column's portable type. */
+ * column's portable type; in binary for tables with vectors where that
+ * gives the same values (rows_binary.c). */
 #include "pg_source_internal.h"
 
 #include <errno.h>
@@ -102,6 +103,7 @@ int pg_src_rows_begin(void *state, const fmt_table *t)
     PGresult *res = NULL;
     size_t i, selected = 0;
     int rc = 0, oom = 0;
+    bool binary = false;
     pg_src_rows_end(s);
     s->rows_table = fmt_table_key(t);
     s->rows_names = calloc(t->ncolumns + 1, sizeof *s->rows_names);
@@ -141,11 +143,16 @@ int pg_src_rows_begin(void *state, const fmt_table *t)
             oom |= append_order_column(&q, &t->columns[i]);
         }
     }
-    oom |= append_text(&q, ") TO STDOUT");
+    if (!oom && pg_src_rows_use_binary(s, t, &binary) < 0) {
+        rc = -1;
+        goto done;
+    }
+    oom |= append_text(&q, binary ? ") TO STDOUT (FORMAT binary)" : ") TO STDOUT");
     if (oom) {
         rc = pg_src_fail(s, "out of memory");
         goto done;
     }
+    s->rows_binary = s->rows_header = binary;
     res = PQexec(s->conn, q.buf);
     if (PQresultStatus(res) != PGRES_COPY_OUT) {
         rc = pg_src_fail(s, "%s", res ? PQresultErrorMessage(res) : pg_src_server_message(s));
@@ -288,6 +295,24 @@ static void point_values(const pg_src *s, fmt_value *values)
     }
 }
 
+/* A binary message: a row, or the trailer, after which the COPY ends. */
+static int binary_row(pg_src *s, int len, fmt_value *values)
+{
+    int r = pg_src_rows_binary(s, s->copy_line, (size_t)len, values);
+    if (r > 0) {
+        point_values(s, values);
+        return 1;
+    }
+    if (r < 0)
+        return -1;
+    PQfreemem(s->copy_line);
+    s->copy_line = NULL;
+    len = PQgetCopyData(s->conn, &s->copy_line, 0);
+    if (len >= 0)
+        return pg_src_fail(s, "binary COPY goes on after its trailer");
+    return copy_ended(s, len);
+}
+
 int pg_src_rows_next(void *state, fmt_value *values)
 {
     pg_src *s = state;
@@ -308,6 +333,8 @@ int pg_src_rows_next(void *state, fmt_value *values)
         return copy_ended(s, len);
     s->text.len = 0;
     s->converted.len = 0;
+    if (s->rows_binary)
+        return binary_row(s, len, values);
     if (len > 0 && s->copy_line[len - 1] == '\n') {
         len--;
     }
