@@ -136,6 +136,19 @@ static const char *row_error(import_run *run)
     return fmt_doc_reader_error_at(run->doc, ops->error_column(run->tgt), ops->errmsg(run->tgt));
 }
 
+/* A failure while the target writes the rows handed over (table_end, a
+ * commit point): at the row it names, if it names one. */
+static int fail_written_rows(import_run *run)
+{
+    if (interrupted)
+        return fail_interrupted();
+    if (run->ops->error_row && run->ops->error_row(run->tgt))
+        cli_message("error", "%s", row_error(run));
+    else
+        cli_message("error", "%s", run->ops->errmsg(run->tgt));
+    return -1;
+}
+
 static void choose_target(import_run *run)
 {
     const char *path = NULL;
@@ -443,13 +456,7 @@ static int checkpoint(import_run *run, const fmt_doc_event *ev, int done, uint64
     }
     if (run->ops->checkpoint(run->tgt, run->file_id, &e) == 0)
         return 0;
-    if (interrupted)
-        return fail_interrupted();
-    if (run->ops->error_row && run->ops->error_row(run->tgt))
-        cli_message("error", "%s", row_error(run));
-    else
-        cli_message("error", "%s", run->ops->errmsg(run->tgt));
-    return -1;
+    return fail_written_rows(run);
 }
 
 /* --resume: a row the unfinished import did; the last of them must be the
@@ -540,15 +547,8 @@ static int on_table_end(import_run *run)
         return 0;
     run->in_table = 0;
     table_summary *s = &run->summary[run->nsummary - 1];
-    if (run->ops->table_end(run->tgt, &s->stats) < 0) {
-        if (interrupted)
-            return fail_interrupted();
-        if (run->ops->error_row && run->ops->error_row(run->tgt))
-            cli_message("error", "%s", row_error(run));
-        else
-            cli_message("error", "%s", run->ops->errmsg(run->tgt));
-        return -1;
-    }
+    if (run->ops->table_end(run->tgt, &s->stats) < 0)
+        return fail_written_rows(run);
     if (run->resumed && run->resumed->done && rows != run->resumed->rows) {
         cli_message("error",
                     "--resume: table \"%s\" has %llu %s in this file, the unfinished import "

@@ -178,6 +178,8 @@ typedef struct {
 
 /* ---- progress.c: --commit and --resume ------------------------------------ */
 
+/* COMMIT (the ops' commit): a failed transaction's is an error. 0 or -1. */
+int pg_target_commit(void *state);
 /* BEGIN and the session settings of every transaction of the import. */
 int pg_target_start_transaction(pg_target *st);
 int pg_target_progress_read(void *state, db_progress *p);

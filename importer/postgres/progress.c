@@ -150,18 +150,7 @@ int pg_target_progress_read(void *state, db_progress *p)
 
 static int commit_and_begin(pg_target *st)
 {
-    PGresult *res = NULL;
-    if (pg_target_run(st, "COMMIT", 0, NULL, &res) < 0) {
-        st->in_transaction = 0;
-        return db_error(&st->diag, "cannot commit to \"%s\": %s", st->masked, st->diag.message);
-    }
-    int ok = strcmp(PQcmdStatus(res), "COMMIT") == 0;
-    PQclear(res);
-    st->in_transaction = 0;
-    if (!ok)
-        return db_error(&st->diag, "cannot commit to \"%s\": the transaction was rolled back",
-                        st->masked);
-    return pg_target_start_transaction(st);
+    return pg_target_commit(st) < 0 ? -1 : pg_target_start_transaction(st);
 }
 
 int pg_target_checkpoint(void *state, const char *file, const db_progress_table *t)

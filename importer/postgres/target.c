@@ -247,6 +247,13 @@ static int table_state_init(pg_target *st, const fmt_table *t)
     return 0;
 }
 
+/* A generated column of a PostgreSQL file is the target's to fill. */
+static void set_loadable(pg_target *st, const fmt_table *t)
+{
+    for (size_t i = 0; i < t->ncolumns; i++)
+        st->loadable[i] = !(t->columns[i].generated_sql && st->source_is_pg);
+}
+
 static int begin_new_table(pg_target *st, const fmt_table *t)
 {
     if (st->opts.data_only)
@@ -265,8 +272,7 @@ static int begin_new_table(pg_target *st, const fmt_table *t)
     if (!st->opts.dry_run &&
         (pg_target_check_defaults(st, t) < 0 || pg_target_check_post_expressions(st, t) < 0))
         return -1;
-    for (size_t i = 0; i < t->ncolumns; i++)
-        st->loadable[i] = !(t->columns[i].generated_sql && st->source_is_pg);
+    set_loadable(st, t);
     st->stats.created = 1;
     return 0;
 }
@@ -279,8 +285,7 @@ static int begin_resumed_table(pg_target *st, const fmt_table *t)
     if (pg_target_encodings_from_file(st, t) < 0 || pg_target_check_defaults(st, t) < 0 ||
         pg_target_check_post_expressions(st, t) < 0)
         return -1;
-    for (size_t i = 0; i < t->ncolumns; i++)
-        st->loadable[i] = !(t->columns[i].generated_sql && st->source_is_pg);
+    set_loadable(st, t);
     st->stats.created = 1;
     st->no_freeze = 1;
     return 0;
@@ -455,7 +460,7 @@ static int target_finish(void *state, const fmt_native_object *objects, size_t n
     return st->diag.oom ? db_oom(&st->diag) : 0;
 }
 
-static int target_commit(void *state)
+int pg_target_commit(void *state)
 {
     pg_target *st = state;
     PGresult *res;
@@ -544,7 +549,7 @@ static const db_target_ops pg_target_ops = {
     .row = pg_target_row,
     .table_end = target_table_end,
     .finish = target_finish,
-    .commit = target_commit,
+    .commit = pg_target_commit,
     .rollback = target_rollback,
     .warnings = db_ops_warnings,
     .errmsg = db_ops_errmsg,

@@ -123,9 +123,8 @@ int sqlite_tgt_checkpoint(void *state, const char *file, const db_progress_table
             sqlite3_reset(st->cache[i].stmt);
     if (st->key_probe)
         sqlite3_reset(st->key_probe);
-    if (run(st, "COMMIT", NULL, 0) < 0)
+    if (sqlite_tgt_commit_now(st) < 0)
         return -1;
-    st->in_transaction = 0;
     st->committed = 1; /* from now on the file is kept for --resume */
     if (run(st, "BEGIN IMMEDIATE", NULL, 0) < 0)
         return -1;

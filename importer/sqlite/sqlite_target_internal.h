@@ -116,6 +116,8 @@ typedef struct {
     size_t ntables, captables;
 } sqlite_target;
 
+/* target.c: COMMIT, a failed write's cause named. 0 or -1. */
+int sqlite_tgt_commit_now(sqlite_target *st);
 /* progress.c: --commit and --resume (target.h) */
 int sqlite_tgt_progress_read(void *state, db_progress *p);
 int sqlite_tgt_checkpoint(void *state, const char *file, const db_progress_table *t);

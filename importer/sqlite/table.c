@@ -60,13 +60,10 @@ static int table_state(sqlite_target *st, const fmt_table *t)
     return 0;
 }
 
-static int create_new(sqlite_target *st, const fmt_table *t, int *autoincrement)
+/* The columns of a table this import creates: which take values, and
+ * which store decimals as their text (the declaration it gives them). */
+static void column_classes(sqlite_target *st, const fmt_table *t)
 {
-    if (st->opts.data_only)
-        return db_error(&st->diag, "table \"%s\" does not exist in the target (data only)",
-                        t->name);
-    if (sqlite_tgt_create_table(st, t, autoincrement) < 0)
-        return -1;
     for (size_t i = 0; i < t->ncolumns; i++) {
         db_buf decl = {0};
         st->insertable[i] = !t->columns[i].generated_sql;
@@ -75,6 +72,16 @@ static int create_new(sqlite_target *st, const fmt_table *t, int *autoincrement)
             st->text_column[i] = sqlite_tgt_column_class(decl.buf ? decl.buf : "");
         db_buf_free(&decl);
     }
+}
+
+static int create_new(sqlite_target *st, const fmt_table *t, int *autoincrement)
+{
+    if (st->opts.data_only)
+        return db_error(&st->diag, "table \"%s\" does not exist in the target (data only)",
+                        t->name);
+    if (sqlite_tgt_create_table(st, t, autoincrement) < 0)
+        return -1;
+    column_classes(st, t);
     st->stats.created = 1;
     return 0;
 }
@@ -86,13 +93,7 @@ static int has_autoincrement(const char *sql);
 static int adopt_created(sqlite_target *st, const fmt_table *t, const sqlite_catalog_object *obj,
                          int *autoincrement)
 {
-    for (size_t i = 0; i < t->ncolumns; i++) {
-        db_buf decl = {0};
-        st->insertable[i] = !t->columns[i].generated_sql;
-        if (sqlite_tgt_column_declaration(st, t, &t->columns[i], &decl) == 0)
-            st->text_column[i] = sqlite_tgt_column_class(decl.buf ? decl.buf : "");
-        db_buf_free(&decl);
-    }
+    column_classes(st, t);
     *autoincrement = has_autoincrement(obj->sql);
     st->stats.created = 1;
     return 0;

@@ -315,6 +315,24 @@ static int target_table_begin(void *state, const fmt_table *t)
     return sqlite_tgt_table_begin(state, t);
 }
 
+int sqlite_tgt_commit_now(sqlite_target *st)
+{
+    if (sqlite_tgt_exec_one(st, "COMMIT", NULL) < 0) {
+        /* "disk I/O error" alone does not tell a full disk from a bad one;
+         * the failed write's errno is still there when SQLite's own record
+         * of it (read back at finalize) is lost. */
+        int sys = errno, code = sqlite3_extended_errcode(st->db) & 0xff;
+        if (sqlite3_system_errno(st->db))
+            sys = sqlite3_system_errno(st->db);
+        if (code != SQLITE_IOERR)
+            sys = 0;
+        return db_error(&st->diag, "cannot commit to \"%s\": %s%s%s", st->path,
+                        db_errmsg(&st->diag), sys ? ": " : "", sys ? strerror(sys) : "");
+    }
+    st->in_transaction = 0;
+    return 0;
+}
+
 static int target_table_resume(void *state, const fmt_table *t, int created)
 {
     sqlite_target *st = state;
@@ -333,19 +351,8 @@ static int target_commit(void *state)
     sqlite_tgt_table_reset(st);
     if (!st->in_transaction)
         return 0;
-    if (sqlite_tgt_exec_one(st, "COMMIT", NULL) < 0) {
-        /* "disk I/O error" alone does not tell a full disk from a bad one;
-         * the failed write's errno is still there when SQLite's own record
-         * of it (read back at finalize) is lost. */
-        int sys = errno, code = sqlite3_extended_errcode(st->db) & 0xff;
-        if (sqlite3_system_errno(st->db))
-            sys = sqlite3_system_errno(st->db);
-        if (code != SQLITE_IOERR)
-            sys = 0;
-        return db_error(&st->diag, "cannot commit to \"%s\": %s%s%s", st->path,
-                        db_errmsg(&st->diag), sys ? ": " : "", sys ? strerror(sys) : "");
-    }
-    st->in_transaction = 0;
+    if (sqlite_tgt_commit_now(st) < 0)
+        return -1;
     if (st->work_path && publish_work_file(st) < 0)
         return -1;
     st->committed = 1;

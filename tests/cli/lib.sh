@@ -58,6 +58,32 @@ start_stalled_import() {
     head -c $(($(wc -c <"$2") / 2)) "$2" >&3
 }
 
+# kill_import_at TARGET FILE LINES WANT RECORD [OPTION...]: dbimport
+# --commit=500 and the options into TARGET from the first LINES lines of
+# FILE, through a FIFO left open (so the import waits there for more); kill
+# -9 once the command RECORD TARGET prints WANT, or the import has ended.
+# $got is what RECORD printed last; stderr goes to $WORK/err.
+kill_import_at() {
+    local target=$1 file=$2 lines=$3 want=$4 record=$5
+    shift 5
+    got=
+    rm -f "$WORK/fifo"
+    mkfifo "$WORK/fifo"
+    "$DBIMPORT" --commit=500 "$@" "$target" "$WORK/fifo" 2>"$WORK/err" &
+    local imp=$!
+    exec 3>"$WORK/fifo"
+    head -n "$lines" "$file" >&3
+    for _ in $(seq 1 600); do
+        got=$("$record" "$target")
+        [ "$got" = "$want" ] && break
+        kill -0 "$imp" 2>/dev/null || break
+        sleep 0.05
+    done
+    kill -KILL "$imp" 2>/dev/null
+    wait "$imp" 2>/dev/null
+    exec 3>&-
+}
+
 # --- PostgreSQL ---------------------------------------------------------------
 # PostgreSQL tests talk to the server in PGHOST/PGPORT/PGUSER (tools/test.sh
 # starts a throwaway cluster and sets DB_TEST_PG=1). Every database a test

@@ -37,26 +37,13 @@ users_at=$(rows_line 3)
 record() { pgq "$1" "SELECT string_agg(name || ' ' || rows_done || ' ' || left(done::text, 1), ',' ORDER BY name)
                      FROM public.dbimport_progress WHERE kind = 'table'" 2>/dev/null; }
 
-# kill_at NAME LINES WANT [OPTION...]: import the file's first LINES lines
-# with --commit=500 and the options, wait for the record to say WANT, kill -9.
+# kill_at NAME LINES WANT [OPTION...]: killed once the record says WANT,
+# and the server done with the killed session.
+record_uri() { record "${1##*/${PG_PREFIX}_}"; }
 kill_at() {
-    local db=$1 lines=$2 want=$3 got=
+    local db=$1 lines=$2 want=$3
     shift 3
-    rm -f "$WORK/fifo"
-    mkfifo "$WORK/fifo"
-    "$DBIMPORT" --commit=500 "$@" "$(pg_uri "$db")" "$WORK/fifo" 2>"$WORK/err" &
-    local imp=$!
-    exec 3>"$WORK/fifo"
-    head -n "$lines" "$WORK/src.json" >&3
-    for _ in $(seq 1 600); do
-        got=$(record "$db")
-        [ "$got" = "$want" ] && break
-        kill -0 "$imp" 2>/dev/null || break
-        sleep 0.05
-    done
-    kill -KILL "$imp" 2>/dev/null
-    wait "$imp" 2>/dev/null
-    exec 3>&-
+    kill_import_at "$(pg_uri "$db")" "$WORK/src.json" "$lines" "$want" record_uri "$@"
     for _ in $(seq 1 100); do
         [ "$(pgq "$db" "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'dbimport'")" = 0 ] && break
         sleep 0.1

@@ -34,26 +34,11 @@ users_at=$(rows_line 3)
 record() { "$SQLITE3" "$1" "SELECT group_concat(name || ' ' || rows_done || ' ' || done, ',')
                             FROM (SELECT * FROM dbimport_progress WHERE kind = 'table' ORDER BY name)" 2>/dev/null; }
 
-# kill_at DB LINES WANT [OPTION...]: import the file's first LINES lines with
-# --commit=500 and the options, wait for the record to say WANT, kill -9.
+# kill_at DB LINES WANT [OPTION...]: killed once the record says WANT.
 kill_at() {
-    local db=$1 lines=$2 want=$3 got=
+    local db=$1 lines=$2 want=$3
     shift 3
-    rm -f "$WORK/fifo"
-    mkfifo "$WORK/fifo"
-    "$DBIMPORT" --commit=500 "$@" "$db" "$WORK/fifo" 2>"$WORK/err" &
-    local imp=$!
-    exec 3>"$WORK/fifo"
-    head -n "$lines" "$WORK/src.json" >&3
-    for _ in $(seq 1 600); do
-        got=$(record "$db")
-        [ "$got" = "$want" ] && break
-        kill -0 "$imp" 2>/dev/null || break
-        sleep 0.05
-    done
-    kill -KILL "$imp" 2>/dev/null
-    wait "$imp" 2>/dev/null
-    exec 3>&-
+    kill_import_at "$db" "$WORK/src.json" "$lines" "$want" record "$@"
     check_eq "$(basename "$db"): killed at line $lines, the record of the last commit" "$got" "$want"
 }
 
