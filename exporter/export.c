@@ -340,14 +340,37 @@ static int write_table(export_run *run, fmt_table *t)
     return rc;
 }
 
+/* The rows to come, for the progress line's ETA, as the source estimates
+ * them: only when the line is shown (a query per table) and rows go. */
+static int estimate_rows(export_run *run)
+{
+    uint64_t total = 0;
+    if (!run->progress.enabled || run->opts->schema_only || !run->ops->estimate_rows)
+        return 0;
+    for (size_t i = 0; i < run->ntables; i++) {
+        uint64_t n = 0;
+        if (run->ops->estimate_rows(run->src, run->tables[i], &n) < 0) {
+            cli_message("error", "table \"%s\": %s", run->tables[i]->name,
+                        run->ops->errmsg(run->src));
+            return -1;
+        }
+        total += n;
+    }
+    cli_progress_set_total_rows(&run->progress, total);
+    return 0;
+}
+
 /* The header, every table, the native objects; then the output is closed. */
 static int write_document(export_run *run)
 {
     if (fmt_doc_write_header(run->doc, &run->header) < 0)
         return fail_write(run);
     cli_progress_init(&run->progress, "dbexport", 1, run->opts->verbose, 0);
+    if (estimate_rows(run) < 0)
+        return -1;
     for (size_t i = 0; i < run->ntables; i++) {
         run->table_index = i;
+        cli_progress_set_rows_before(&run->progress, run->total_rows);
         if (write_table(run, run->tables[i]) < 0)
             return -1;
     }

@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "doc_reader.h"
 #include "doc_writer.h"
+#include "progress.h"
 #include "row_filter.h"
 #include "select.h"
 #include "stream.h"
@@ -30,6 +31,7 @@ typedef struct {
     const char *where;
     int skip;
     uint64_t rows;
+    cli_progress progress; /* by the bytes read of the input, of its size when known */
 } file_run;
 
 static int input_source(void *ctx, void *buf, size_t cap, size_t *got)
@@ -98,6 +100,8 @@ static int on_row(file_run *run, const fmt_doc_event *ev)
 {
     if (run->skip || run->opts->schema_only)
         return 0;
+    cli_progress_update(&run->progress, run->written[run->nwritten - 1], ev->row_number,
+                        fmt_input_raw_offset(run->in));
     if (!run->filter)
         return write_row(run, ev->values, ev->present);
     int rc = db_row_filter_row(run->filter, ev->values, ev->present, write_row, run);
@@ -110,6 +114,7 @@ static int on_row(file_run *run, const fmt_doc_event *ev)
 
 static int on_table_end(file_run *run)
 {
+    cli_progress_end(&run->progress);
     if (run->skip)
         return 0;
     if (fmt_doc_write_table_end(run->writer) < 0)
@@ -224,6 +229,7 @@ static int open_file_run(file_run *run)
     const char *notice = fmt_output_notice(run->out);
     if (notice && *notice)
         cli_message("warning", "%s", notice);
+    cli_progress_init(&run->progress, "dbexport", 1, opts->verbose, fmt_input_size(run->in));
     return 0;
 }
 
@@ -239,6 +245,7 @@ int db_export_from_file(const db_export_options *opts)
         else
             rc = 0;
     }
+    cli_progress_end(&run.progress);
     fmt_doc_writer_free(run.writer);
     fmt_output_free(run.out); /* unclosed: removes what it wrote */
     fmt_doc_reader_free(run.doc);

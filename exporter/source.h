@@ -4,6 +4,7 @@
 #define DB_SOURCE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "schema.h"
 #include "value.h"
@@ -31,6 +32,12 @@ typedef struct db_source_ops {
      * 0 at the end, <0 on error. */
     int (*rows_next)(void *state, fmt_value *values);
     void (*rows_end)(void *state);
+    /* About how many rows t has, for the progress line's ETA: cheap (the
+     * catalog's statistics, a b-tree's ends), never a scan of a big table;
+     * exact only where counting costs next to nothing. 1 with *rows, 0 when
+     * the source cannot tell cheaply, <0 on error. Not while t's or another
+     * table's rows stream (between rows_begin and rows_end). */
+    int (*estimate_rows)(void *state, const fmt_table *t, uint64_t *rows);
     /* Views and triggers, in an order in which they can be created. */
     int (*native_objects)(void *state, fmt_native_object **objects, size_t *nobjects);
     /* Things the source has that the file cannot carry: one line each. */

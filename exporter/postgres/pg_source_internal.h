@@ -165,6 +165,10 @@ int pg_src_rows_use_binary(pg_src *s, const fmt_table *t, bool *binary);
 /* One binary CopyData message into values: 1 a row, 0 the trailer, -1. */
 int pg_src_rows_binary(pg_src *s, const char *msg, size_t len, fmt_value *values);
 
+/* ---- estimate.c: the ops table's estimate_rows ------------------------------ */
+
+int pg_src_estimate_rows(void *state, const fmt_table *t, uint64_t *rows);
+
 /* ---- objects.c ------------------------------------------------------------- */
 
 int pg_src_native_objects(void *state, fmt_native_object **objects, size_t *nobjects);

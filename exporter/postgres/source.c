@@ -378,6 +378,7 @@ static const db_source_ops pg_ops = {
     .rows_begin = pg_src_rows_begin,
     .rows_next = pg_src_rows_next,
     .rows_end = pg_src_rows_end,
+    .estimate_rows = pg_src_estimate_rows,
     .native_objects = pg_src_native_objects,
     .warnings = src_warnings,
     .errmsg = db_ops_errmsg,

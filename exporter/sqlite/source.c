@@ -291,6 +291,7 @@ static const db_source_ops sqlite_ops = {
     .rows_begin = sqlite_src_rows_begin,
     .rows_next = sqlite_src_rows_next,
     .rows_end = sqlite_src_rows_end,
+    .estimate_rows = sqlite_src_estimate_rows,
     .native_objects = sqlite_src_native_objects,
     .warnings = src_warnings,
     .errmsg = db_ops_errmsg,

@@ -6,6 +6,7 @@
 #define DB_SQLITE_SOURCE_INTERNAL_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include <sqlite3.h>
 
@@ -56,6 +57,8 @@ int sqlite_src_origin_types(sqlite_src *s, fmt_header *h);
 int sqlite_src_rows_begin(void *state, const fmt_table *t);
 int sqlite_src_rows_next(void *state, fmt_value *values);
 void sqlite_src_rows_end(void *state);
+/* source.h estimate_rows: cheap, exact for a small database. */
+int sqlite_src_estimate_rows(void *state, const fmt_table *t, uint64_t *rows);
 
 /* objects.c */
 int sqlite_src_native_objects(void *state, fmt_native_object **objects, size_t *nobjects);

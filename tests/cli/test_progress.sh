@@ -76,6 +76,66 @@ TTY
     out=$(script -qfec "bash $WORK/tty.sh -q" /dev/null </dev/null)
     check_eq "dbdiff -q on a terminal: no progress line" "$(grep -c 'rows, ' <<<"$out")" 0
     check_contains "dbdiff -q on a terminal: the exit status still says it" "$out" "rc=1"
+
+    # A side that is a database: its source's estimate of the rows gives
+    # the ETA (a small SQLite database is counted: 5000 rows), here with A
+    # a pipe that pauses, so no size to go by: 3072 of 5000 rows is 61%.
+    cat >"$WORK/tty_db.sh" <<TTY
+{ sed -n "1,${cut_at}p" "$WORK/tty.json"; sleep 1; sed -n "$((cut_at + 1)),\\\$p" "$WORK/tty.json"; } |
+    "$DBDIFF" - "$WORK/tty.db"
+echo "rc=\$?"
+TTY
+    out=$(script -qfec "bash $WORK/tty_db.sh" /dev/null </dev/null | tr -d '\r')
+    check_contains "dbdiff, B a database: an ETA from its row estimate" "$out" \
+        'dbdiff: table "t": 3072 rows, '
+    check_eq "dbdiff, B a database: 3072 of its 5000 rows" \
+        "$(grep -o '3072 rows, [^%]*, 61%, [0-9]*:[0-9][0-9] left' <<<"$out" | wc -l)" 1
+    check_contains "dbdiff, B a database: the exit status says different" "$out" "rc=1"
+
+    # In a database over 16 MB nothing is counted: a rowid table's rows are
+    # max(rowid) - min(rowid) + 1 (ids 11 to 5010 here), a WITHOUT ROWID
+    # table's what ANALYZE left in sqlite_stat1.
+    "$SQLITE3" "$WORK/big.db" "CREATE TABLE pad (b BLOB);
+        WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 17)
+        INSERT INTO pad SELECT zeroblob(1048576) FROM n;
+        CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT);
+        CREATE TABLE w (id INTEGER PRIMARY KEY, v TEXT) WITHOUT ROWID;
+        WITH RECURSIVE n(i) AS (SELECT 11 UNION ALL SELECT i + 1 FROM n WHERE i < 5010)
+        INSERT INTO t SELECT i, 'value ' || i || hex(zeroblob(150)) FROM n;
+        INSERT INTO w SELECT * FROM t; ANALYZE w;"
+    for table in t w; do
+        "$DBEXPORT" -t "$table" "$WORK/big.db" -f "$WORK/big_$table.json"
+        first_row=$(grep -n '^ *{"id":11,' "$WORK/big_$table.json" | cut -d: -f1)
+        cut_at=$((first_row + 2100))
+        cat >"$WORK/tty_db.sh" <<TTY
+{ sed -n "1,${cut_at}p" "$WORK/big_$table.json"; sleep 1; sed -n "$((cut_at + 1)),\\\$p" "$WORK/big_$table.json"; } |
+    "$DBDIFF" -t $table - "$WORK/big.db"
+echo "rc=\$?"
+TTY
+        out=$(script -qfec "bash $WORK/tty_db.sh" /dev/null </dev/null | tr -d '\r')
+        check_eq "dbdiff -t $table, B a database over 16 MB: 3072 of its 5000 rows" \
+            "$(grep -o '3072 rows, [^%]*, 61%, [0-9]*:[0-9][0-9] left' <<<"$out" | wc -l)" 1
+        check_contains "dbdiff -t $table, B a database over 16 MB: equal" "$out" "rc=0"
+    done
+
+    # dbexport of a database, and of a file, into a pipe that pauses: an
+    # ETA from the source's row estimate, from the file's size.
+    eta_share() { # the first share of an ETA in a terminal's output
+        grep -o ' [0-9]*%, [0-9]*:[0-9][0-9] left' | head -1 | grep -o '[0-9]*%' | tr -d %
+    }
+    for src in tty.db tty.json; do
+        cat >"$WORK/tty_export.sh" <<TTY
+"$DBEXPORT" "$WORK/$src" | { sleep 1; cat >/dev/null; }
+echo "rc=\$?"
+TTY
+        out=$(script -qfec "bash $WORK/tty_export.sh" /dev/null </dev/null | tr -d '\r')
+        share=$(eta_share <<<"$out")
+        check "dbexport $src on a terminal: a share and the time left ($share)" \
+            test "${share:-0}" -gt 0 -a "${share:-100}" -lt 100
+        check_contains "dbexport $src on a terminal: the progress line" "$out" \
+            $'\033[Kdbexport: table "t": '
+        check_contains "dbexport $src on a terminal: exit 0" "$out" "rc=0"
+    done
 fi
 
 report

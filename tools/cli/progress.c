@@ -24,6 +24,7 @@ void cli_progress_init(cli_progress *p, const char *program, int enabled, int ve
     p->lines = !tty;
     p->program = program;
     p->total_bytes = total_bytes;
+    p->total_rows = p->rows_before = 0;
     p->start = p->last = p->table_start = p->enabled ? now() : 0;
     p->shown = 0;
 }
@@ -55,6 +56,28 @@ static void escape_name(char *out, size_t cap, const char *name)
     out[k] = 0;
 }
 
+void cli_progress_set_total_rows(cli_progress *p, uint64_t total_rows)
+{
+    p->total_rows = total_rows;
+}
+
+void cli_progress_set_rows_before(cli_progress *p, uint64_t rows_before)
+{
+    p->rows_before = rows_before;
+}
+
+/* ", 42%, 1:05 left": done of total at rate per second; nothing when the
+ * estimate is past or nothing has moved yet. */
+static void format_eta(char *out, size_t cap, double done, double total, double rate)
+{
+    out[0] = 0;
+    if (total <= 0 || done > total || rate <= 0)
+        return;
+    double left = (total - done) / rate;
+    snprintf(out, cap, ", %d%%, %d:%02d left", (int)(100.0 * done / total), (int)left / 60,
+             (int)left % 60);
+}
+
 void cli_progress_update(cli_progress *p, const char *table, uint64_t rows, uint64_t bytes)
 {
     if (!p->enabled || (rows & 1023) != 0)
@@ -77,11 +100,11 @@ void cli_progress_update(cli_progress *p, const char *table, uint64_t rows, uint
         human(speed, sizeof speed, rate);
         snprintf(what, sizeof what, "%s, %s/s", done, speed);
     }
-    if (p->total_bytes && bytes <= p->total_bytes && rate > 0) {
-        double left = (double)(p->total_bytes - bytes) / rate;
-        snprintf(eta, sizeof eta, ", %d%%, %d:%02d left",
-                 (int)(100.0 * (double)bytes / (double)p->total_bytes), (int)left / 60,
-                 (int)left % 60);
+    if (p->total_bytes) {
+        format_eta(eta, sizeof eta, (double)bytes, (double)p->total_bytes, rate);
+    } else if (p->total_rows) {
+        double done = (double)(p->rows_before + rows);
+        format_eta(eta, sizeof eta, done, (double)p->total_rows, elapsed > 0 ? done / elapsed : 0);
     }
     if (p->lines) {
         fprintf(stderr, "%s: table \"%s\": %llu rows, %s%s\n", p->program, name,

@@ -42,6 +42,11 @@ uint64_t dd_side_row_number(const dd_side *s);
  * pipe's size. */
 uint64_t dd_side_bytes_read(const dd_side *s);
 uint64_t dd_side_size(const dd_side *s);
+/* For the progress line of a database: its selected tables' rows, as its
+ * source estimates them (cheaply, exporter/source.h). 1 with *rows, 0 when
+ * it cannot tell (a file: its size says how far it is), <0 on error. Before
+ * the first dd_side_next_table. */
+int dd_side_estimate_rows(dd_side *s, uint64_t *rows);
 /* A message about the current row, with its position as the reader's
  * errors have it (a file: line, column, byte, table, row). Caller frees;
  * NULL when memory ran out. */

@@ -10,13 +10,16 @@
 #include "progress.h"
 
 /* The progress line of the rows being compared: the current table, and
- * the bytes of the sides that are files of a known size, for an ETA (or
- * of all files when none has one; none at all for two databases). */
+ * the bytes of the sides that are files of a known size, for an ETA. When
+ * neither is, the rows a database side's source estimates give the ETA
+ * (the larger estimate of two databases, as the side that read more
+ * counts), and the bytes of a file of unknown size are shown. */
 struct dd_progress {
     cli_progress line;
     dd_side *side[2];
     int sized[2];
     const char *table;
+    uint64_t rows_before; /* of the tables compared so far, on the side that read more */
 };
 
 /* One run: both sides open, tables merged by key. */
@@ -28,7 +31,31 @@ typedef struct {
     dd_progress progress;
 } diff_run;
 
-static void progress_init(diff_run *run)
+static int side_error(diff_run *run, int s)
+{
+    cli_message("error", "%s", dd_side_errmsg(run->side[s]));
+    return -1;
+}
+
+/* The rows to come as the database sides estimate them; only when the
+ * line is shown (it costs a query per table) and no size gives an ETA. */
+static int estimate_rows(diff_run *run)
+{
+    dd_progress *p = &run->progress;
+    uint64_t most = 0;
+    if (!p->line.enabled || p->line.total_bytes)
+        return 0;
+    for (int s = 0; s < 2; s++) {
+        uint64_t n = 0;
+        if (dd_side_estimate_rows(run->side[s], &n) < 0)
+            return side_error(run, s);
+        most = n > most ? n : most;
+    }
+    cli_progress_set_total_rows(&p->line, most);
+    return 0;
+}
+
+static int progress_init(diff_run *run)
 {
     dd_progress *p = &run->progress;
     uint64_t total = 0;
@@ -40,6 +67,7 @@ static void progress_init(diff_run *run)
     if (!p->sized[0] && !p->sized[1])
         p->sized[0] = p->sized[1] = 1;
     cli_progress_init(&p->line, cli_program(), 1, run->cl->verbose, total);
+    return run->cl->schema_only ? 0 : estimate_rows(run);
 }
 
 void dd_progress_rows(dd_progress *p, uint64_t rows)
@@ -51,12 +79,6 @@ void dd_progress_rows(dd_progress *p, uint64_t rows)
         if (p->sized[s])
             bytes += dd_side_bytes_read(p->side[s]);
     cli_progress_update(&p->line, p->table, rows, bytes);
-}
-
-static int side_error(diff_run *run, int s)
-{
-    cli_message("error", "%s", dd_side_errmsg(run->side[s]));
-    return -1;
 }
 
 static int next_table(diff_run *run, int s, const fmt_table **t, char **key)
@@ -89,13 +111,15 @@ static int compare_table(diff_run *run, const char *key, const fmt_table *ta, co
     int rc = dd_compare_rows(run->report, run->side[0], ta, run->side[1], tb, &run->mode,
                              &run->progress, &msg);
     cli_progress_end(&run->progress.line);
+    uint64_t na = dd_side_row_number(run->side[0]), nb = dd_side_row_number(run->side[1]);
+    run->progress.rows_before += na > nb ? na : nb;
+    cli_progress_set_rows_before(&run->progress.line, run->progress.rows_before);
     if (rc < 0) {
         cli_message("error", "%s", msg ? msg : "out of memory");
         free(msg);
         return -1;
     }
     if (run->cl->verbose) {
-        uint64_t na = dd_side_row_number(run->side[0]), nb = dd_side_row_number(run->side[1]);
         cli_message(NULL, "table \"%s\": %llu %s in A, %llu in B", key, (unsigned long long)na,
                     cli_plural(na, "row", "rows"), (unsigned long long)nb);
     }
@@ -165,7 +189,8 @@ int dd_diff(const dd_diff_options *cl)
         cli_message("error", "out of memory");
         goto done;
     }
-    progress_init(&run);
+    if (progress_init(&run) < 0)
+        goto done;
     /* With a selection, a database's source keeps the views and triggers
      * of the selected schemas and a file keeps all: not comparable. */
     int objects = !cl->data_only && !cl->selected && !cl->file_tables_only;

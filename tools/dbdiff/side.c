@@ -364,6 +364,24 @@ char *dd_side_error_at_row(dd_side *s, const char *what)
                      (unsigned long long)s->row_number, what);
 }
 
+int dd_side_estimate_rows(dd_side *s, uint64_t *rows)
+{
+    int known = 0;
+    *rows = 0;
+    for (size_t i = 0; s->src && s->ops->estimate_rows && i < s->ntables; i++) {
+        uint64_t n = 0;
+        if (!selected(s, s->tables[i]))
+            continue;
+        int rc = s->ops->estimate_rows(s->src, s->tables[i], &n);
+        if (rc < 0)
+            return db_error(&s->diag, "%s: table \"%s\": %s", s->name, s->tables[i]->name,
+                            s->ops->errmsg(s->src));
+        known |= rc;
+        *rows += n;
+    }
+    return known;
+}
+
 int dd_side_objects(dd_side *s, const fmt_native_object **objects, size_t *n)
 {
     if (s->doc) {

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# The progress line's ETA when a side is a PostgreSQL database: its source
+# estimates each table's rows from the catalog's statistics (a table never
+# analyzed, counted when small), so dbdiff with the other side a pipe (no
+# size to go by) and dbexport into a pipe that pauses show the share done
+# and the time left, on a terminal (script(1) gives them one).
+. "$(dirname "$0")/lib.sh"
+: "${DBDIFF:?}"
+need "$SQLITE3"
+need script
+need_pg
+
+pg_create eta
+# t: analyzed (dbimport runs ANALYZE); u: made here, never analyzed.
+"$SQLITE3" "$WORK/src.db" "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT);
+    WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5000)
+    INSERT INTO t SELECT i, 'value ' || i || hex(zeroblob(150)) FROM n;"
+"$DBEXPORT" "$WORK/src.db" | "$DBIMPORT" -q "$(pg_uri eta)" -
+pgq eta "CREATE TABLE u (id integer PRIMARY KEY, v text) WITH (autovacuum_enabled = false);
+    INSERT INTO u SELECT i, 'value ' || i || repeat('x', 300) FROM generate_series(1, 5000) i"
+check_eq "u has no statistics" "$(pgq eta "SELECT reltuples FROM pg_class WHERE relname = 'u'")" -1
+
+for table in t u; do
+    "$DBEXPORT" -t "$table" "$(pg_uri eta)" -f "$WORK/$table.json"
+    first_row=$(grep -n '^ *{"id":1,' "$WORK/$table.json" | cut -d: -f1)
+    cut_at=$((first_row + 2100))
+    cat >"$WORK/tty.sh" <<TTY
+{ sed -n "1,${cut_at}p" "$WORK/$table.json"; sleep 1; sed -n "$((cut_at + 1)),\\\$p" "$WORK/$table.json"; } |
+    "$DBDIFF" -t $table - "$(pg_uri eta)"
+echo "rc=\$?"
+TTY
+    out=$(script -qfec "bash $WORK/tty.sh" /dev/null </dev/null | tr -d '\r')
+    check_contains "dbdiff -t $table, B PostgreSQL: a progress line" "$out" \
+        "dbdiff: table \"$table\": 3072 rows, "
+    check_eq "dbdiff -t $table, B PostgreSQL: 3072 of its 5000 rows, and the time left" \
+        "$(grep -o '3072 rows, [^%]*, 61%, [0-9]*:[0-9][0-9] left' <<<"$out" | wc -l)" 1
+    check_contains "dbdiff -t $table, B PostgreSQL: equal" "$out" "rc=0"
+done
+
+# Both sides databases, and dbexport: into a pipe that pauses, the rows
+# of t and u (10000) are the whole; after the pause a share between.
+cat >"$WORK/tty_export.sh" <<TTY
+"$DBEXPORT" "$(pg_uri eta)" | { sleep 1; cat >/dev/null; }
+echo "rc=\$?"
+TTY
+out=$(script -qfec "bash $WORK/tty_export.sh" /dev/null </dev/null | tr -d '\r')
+share=$(grep -o ' [0-9]*%, [0-9]*:[0-9][0-9] left' <<<"$out" | head -1 | grep -o '[0-9]*%' | tr -d %)
+check "dbexport of PostgreSQL on a terminal: a share and the time left ($share)" \
+    test "${share:-0}" -gt 0 -a "${share:-100}" -lt 100
+check_contains "dbexport of PostgreSQL on a terminal: exit 0" "$out" "rc=0"
+check_eq "the estimates changed nothing: u still has no statistics" \
+    "$(pgq eta "SELECT reltuples FROM pg_class WHERE relname = 'u'")" -1
+
+report
