@@ -198,4 +198,21 @@ check_eq "a corrupt file: exit 2" "$rc" 2
 check_contains "a corrupt file: line and column" "$err" "corrupt.json:$line:"
 check_contains "a corrupt file: the table and row" "$err" 'table "Track", row 77'
 
+# SQLite's user_version and application_id: they travel (docs/FORMAT.md
+# 2.7), and a copy whose user_version moved would make an application run
+# its migrations again.
+"$SQLITE3" "$WORK/pragmas.db" "PRAGMA user_version = 7; PRAGMA application_id = 1234;
+    CREATE TABLE t (id INTEGER PRIMARY KEY); INSERT INTO t VALUES (1);"
+"$DBEXPORT" "$WORK/pragmas.db" | "$DBIMPORT" -q "$WORK/pragmas2.db" -
+run pragmas "$WORK/pragmas.db" "$WORK/pragmas2.db"
+check_eq "user_version and application_id copied: exit 0 [$out$err]" "$rc" 0
+"$SQLITE3" "$WORK/pragmas2.db" "PRAGMA user_version = 8; PRAGMA application_id = 0"
+run pragmas "$WORK/pragmas.db" "$WORK/pragmas2.db"
+check_eq "a changed user_version: exit 1" "$rc" 1
+check_contains "a changed user_version: found" "$out" 'pragma "user_version": 7 -> 8'
+check_contains "an application_id gone: found" "$out" 'pragma "application_id": 1234 -> 0'
+run pragmas --format=json "$WORK/pragmas.db" "$WORK/pragmas2.db"
+check_eq "a changed user_version, --format=json: the object" \
+    "$("$JQ" -c '.objects[0] | [.kind, .name, .what, .expected]' <<<"$out")" '["pragma","user_version","7 -> 8",false]'
+
 report

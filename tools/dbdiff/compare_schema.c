@@ -1,5 +1,6 @@
 /* How two tables' schemas differ, by kind: columns, types, nullability,
- * defaults, keys, indexes, constraints; and the views and triggers. Across
+ * defaults, keys, indexes, constraints, exclusion constraints, comments,
+ * an identity's sequence options, options and partitions. Across
  * backends the portable types are compared, not native_type, and what
  * docs/MAPPING.md says one backend cannot hold (a PostgreSQL default that
  * SQLite does not carry, a SQLite declared type, views in the other
@@ -13,17 +14,7 @@
 #include "dbdiff.h"
 #include "diag.h"
 
-typedef struct {
-    dd_report *report;
-    const dd_value_mode *mode;
-    const char *kind;
-    const char *object;
-} finding;
-
-static void found(const finding *f, int expected, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void found(const finding *f, int expected, const char *fmt, ...)
+void dd_found(const dd_finding *f, int expected, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -33,14 +24,24 @@ static void found(const finding *f, int expected, const char *fmt, ...)
     free(what);
 }
 
-static int same(const char *a, const char *b)
+int dd_same(const char *a, const char *b)
 {
     return (!a && !b) || (a && b && strcmp(a, b) == 0);
 }
 
-static const char *or_none(const char *s)
+const char *dd_or_none(const char *s)
 {
     return s ? s : "(none)";
+}
+
+void dd_show_text(db_buf *out, const char *s)
+{
+    if (!s) {
+        db_buf_add(out, "(none)");
+        return;
+    }
+    fmt_value v = {.kind = FMT_VALUE_TEXT, .bytes = s, .len = strlen(s)};
+    dd_value_show(out, &v);
 }
 
 /* ---- defaults ---- */
@@ -128,12 +129,12 @@ static int boolean_word(const char *s)
     return -1;
 }
 
-static void compare_default(const finding *f, const fmt_column *a, const fmt_column *b)
+static void compare_default(const dd_finding *f, const fmt_column *a, const fmt_column *b)
 {
-    if (same(a->default_sql, b->default_sql))
+    if (dd_same(a->default_sql, b->default_sql))
         return;
     if (!f->mode->across) {
-        found(f, 0, "default: %s -> %s", or_none(a->default_sql), or_none(b->default_sql));
+        dd_found(f, 0, "default: %s -> %s", dd_or_none(a->default_sql), dd_or_none(b->default_sql));
         return;
     }
     char *na = a->default_sql ? normalize_sql(a->default_sql) : NULL;
@@ -150,7 +151,8 @@ static void compare_default(const finding *f, const fmt_column *a, const fmt_col
     if (!na || !nb)
         /* not carried to SQLite, or an identity's sequence default */
         expected = !plain_literal(na ? na : nb) || strstr(na ? na : nb, "nextval(") != NULL;
-    found(f, expected, "default: %s -> %s", or_none(a->default_sql), or_none(b->default_sql));
+    dd_found(f, expected, "default: %s -> %s", dd_or_none(a->default_sql),
+             dd_or_none(b->default_sql));
     free(na);
     free(nb);
 }
@@ -182,7 +184,7 @@ static int is_key_column(const fmt_table *t, const char *name)
     return 0;
 }
 
-static void compare_column(finding *f, const fmt_table *ta, const fmt_column *a,
+static void compare_column(dd_finding *f, const fmt_table *ta, const fmt_column *a,
                            const fmt_table *tb, const fmt_column *b)
 {
     int across = f->mode->across;
@@ -195,26 +197,27 @@ static void compare_column(finding *f, const fmt_table *ta, const fmt_column *a,
     int widened = fmt_type_is_integer(a->type.kind) && fmt_type_is_integer(b->type.kind) &&
                   (a->identity || b->identity);
     if (strcmp(ka, kb) != 0)
-        found(f, across && (widened || expected_type_change(&a->type, &b->type)), "%s -> %s", ka,
-              kb);
+        dd_found(f, across && (widened || expected_type_change(&a->type, &b->type)), "%s -> %s", ka,
+                 kb);
     /* Across backends the portable type counts. SQLite declarations of one
      * portable type have one affinity (NVARCHAR(120), VARCHAR(120)): what
      * a trip through another backend changes, expected. */
-    if (!across && !same(a->native_type, b->native_type))
-        found(f, f->mode->sqlite && strcmp(ka, kb) == 0, "native type: %s -> %s",
-              or_none(a->native_type), or_none(b->native_type));
+    if (!across && !dd_same(a->native_type, b->native_type))
+        dd_found(f, f->mode->sqlite && strcmp(ka, kb) == 0, "native type: %s -> %s",
+                 dd_or_none(a->native_type), dd_or_none(b->native_type));
     f->kind = "nullability";
     if (a->nullable != b->nullable)
-        found(f, across && (is_key_column(ta, a->name) || is_key_column(tb, b->name)), "%s -> %s",
-              a->nullable ? "NULL" : "NOT NULL", b->nullable ? "NULL" : "NOT NULL");
+        dd_found(f, across && (is_key_column(ta, a->name) || is_key_column(tb, b->name)),
+                 "%s -> %s", a->nullable ? "NULL" : "NOT NULL", b->nullable ? "NULL" : "NOT NULL");
     f->kind = "default";
     compare_default(f, a, b);
     f->kind = "column";
-    if (!same(a->generated_sql, b->generated_sql) || a->generated_stored != b->generated_stored)
-        found(f, across, "generated: %s -> %s", or_none(a->generated_sql),
-              or_none(b->generated_sql));
-    if (!same(a->collation, b->collation))
-        found(f, across, "collation: %s -> %s", or_none(a->collation), or_none(b->collation));
+    if (!dd_same(a->generated_sql, b->generated_sql) || a->generated_stored != b->generated_stored)
+        dd_found(f, across, "generated: %s -> %s", dd_or_none(a->generated_sql),
+                 dd_or_none(b->generated_sql));
+    if (!dd_same(a->collation, b->collation))
+        dd_found(f, across, "collation: %s -> %s", dd_or_none(a->collation),
+                 dd_or_none(b->collation));
     /* rowid and AUTOINCREMENT hand out the same ids but that AUTOINCREMENT
      * never reuses one: a trip through PostgreSQL, where both are an
      * identity, brings a rowid key back as AUTOINCREMENT (docs/MAPPING.md) */
@@ -222,21 +225,21 @@ static void compare_column(finding *f, const fmt_table *ta, const fmt_column *a,
         (a->identity == FMT_IDENTITY_ROWID && b->identity == FMT_IDENTITY_AUTOINCREMENT) ||
         (a->identity == FMT_IDENTITY_AUTOINCREMENT && b->identity == FMT_IDENTITY_ROWID);
     if (a->identity != b->identity)
-        found(f, across || rowid_autoincrement, "identity: %s -> %s",
-              a->identity ? fmt_identity_name(a->identity) : "(none)",
-              b->identity ? fmt_identity_name(b->identity) : "(none)");
+        dd_found(f, across || rowid_autoincrement, "identity: %s -> %s",
+                 a->identity ? fmt_identity_name(a->identity) : "(none)",
+                 b->identity ? fmt_identity_name(b->identity) : "(none)");
 }
 
 /* A generated column whose expression SQLite cannot parse is left out on
  * the way there (docs/MAPPING.md). */
-static void compare_columns(finding *f, const fmt_table *a, const fmt_table *b)
+static void compare_columns(dd_finding *f, const fmt_table *a, const fmt_table *b)
 {
     for (size_t i = 0; i < a->ncolumns; i++) {
         int j = fmt_table_find_column(b, a->columns[i].name);
         f->kind = "column";
         f->object = a->columns[i].name;
         if (j < 0)
-            found(f, f->mode->across && a->columns[i].generated_sql, "only in A");
+            dd_found(f, f->mode->across && a->columns[i].generated_sql, "only in A");
         else
             compare_column(f, a, &a->columns[i], b, &b->columns[j]);
     }
@@ -244,13 +247,13 @@ static void compare_columns(finding *f, const fmt_table *a, const fmt_table *b)
         f->kind = "column";
         f->object = b->columns[j].name;
         if (fmt_table_find_column(a, b->columns[j].name) < 0)
-            found(f, f->mode->across && b->columns[j].generated_sql, "only in B");
+            dd_found(f, f->mode->across && b->columns[j].generated_sql, "only in B");
     }
 }
 
 /* ---- keys and constraints ---- */
 
-static char *column_list(char *const *columns, size_t n)
+char *dd_column_list(char *const *columns, size_t n)
 {
     db_buf b = {0};
     db_buf_addc(&b, '(');
@@ -270,37 +273,74 @@ static int same_columns(char *const *a, size_t na, char *const *b, size_t nb)
     return 1;
 }
 
-static void compare_primary_keys(finding *f, const fmt_table *a, const fmt_table *b)
+/* A key's or an index's INCLUDE columns and NULLS NOT DISTINCT, as "" or
+ * " include (c) nulls not distinct". */
+static char *key_extras(char *const *include, size_t ninclude, int nulls_not_distinct)
+{
+    db_buf b = {0};
+    if (ninclude) {
+        char *list = dd_column_list(include, ninclude);
+        db_buf_printf(&b, " include %s", dd_or_none(list));
+        free(list);
+    }
+    if (nulls_not_distinct)
+        db_buf_add(&b, " nulls not distinct");
+    db_buf_add(&b, "");
+    return db_buf_take(&b);
+}
+
+/* Keys with the same columns: their INCLUDE and NULLS NOT DISTINCT, which
+ * a SQLite target leaves out (docs/MAPPING.md). */
+static void compare_key_extras(dd_finding *f, const char *what, const fmt_key *x, const fmt_key *y)
+{
+    char *ex = key_extras(x->include, x->ninclude, x->nulls_not_distinct);
+    char *ey = key_extras(y->include, y->ninclude, y->nulls_not_distinct);
+    if (!dd_same(ex, ey)) {
+        char *list = dd_column_list(x->columns, x->ncolumns);
+        dd_found(f, f->mode->across, "%s %s%s -> %s%s", what, dd_or_none(list), dd_or_none(ex),
+                 dd_or_none(list), dd_or_none(ey));
+        free(list);
+    }
+    free(ex);
+    free(ey);
+}
+
+static void compare_primary_keys(dd_finding *f, const fmt_table *a, const fmt_table *b)
 {
     const fmt_key *ka = a->primary_key, *kb = b->primary_key;
     f->kind = "key";
     f->object = "primary key";
     if (!ka && !kb)
         return;
-    if (ka && kb && same_columns(ka->columns, ka->ncolumns, kb->columns, kb->ncolumns))
+    if (ka && kb && same_columns(ka->columns, ka->ncolumns, kb->columns, kb->ncolumns)) {
+        compare_key_extras(f, "primary key", ka, kb);
         return;
-    char *la = ka ? column_list(ka->columns, ka->ncolumns) : NULL;
-    char *lb = kb ? column_list(kb->columns, kb->ncolumns) : NULL;
-    found(f, 0, "%s -> %s", or_none(la), or_none(lb));
+    }
+    char *la = ka ? dd_column_list(ka->columns, ka->ncolumns) : NULL;
+    char *lb = kb ? dd_column_list(kb->columns, kb->ncolumns) : NULL;
+    dd_found(f, 0, "%s -> %s", dd_or_none(la), dd_or_none(lb));
     free(la);
     free(lb);
 }
 
-static void compare_uniques(finding *f, const fmt_table *a, const fmt_table *b)
+static void compare_uniques(dd_finding *f, const fmt_table *a, const fmt_table *b)
 {
     f->kind = "key";
     for (int side = 0; side < 2; side++) {
         const fmt_table *x = side ? b : a, *y = side ? a : b;
         for (size_t i = 0; i < x->nuniques; i++) {
-            int match = 0;
+            const fmt_key *match = NULL;
             for (size_t j = 0; j < y->nuniques && !match; j++)
-                match = same_columns(x->uniques[i].columns, x->uniques[i].ncolumns,
-                                     y->uniques[j].columns, y->uniques[j].ncolumns);
+                if (same_columns(x->uniques[i].columns, x->uniques[i].ncolumns,
+                                 y->uniques[j].columns, y->uniques[j].ncolumns))
+                    match = &y->uniques[j];
+            f->object = x->uniques[i].name ? x->uniques[i].name : "unique";
+            if (match && !side)
+                compare_key_extras(f, "unique", &x->uniques[i], match);
             if (match)
                 continue;
-            char *list = column_list(x->uniques[i].columns, x->uniques[i].ncolumns);
-            f->object = x->uniques[i].name ? x->uniques[i].name : "unique";
-            found(f, 0, "unique %s only in %c", or_none(list), side ? 'B' : 'A');
+            char *list = dd_column_list(x->uniques[i].columns, x->uniques[i].ncolumns);
+            dd_found(f, 0, "unique %s only in %c", dd_or_none(list), side ? 'B' : 'A');
             free(list);
         }
     }
@@ -324,11 +364,11 @@ static int same_foreign_key(const fmt_foreign_key *x, const fmt_foreign_key *y)
     return same_columns(x->columns, x->ncolumns, y->columns, y->ncolumns) && same_parent(x, y) &&
            (x->nref_columns == 0 || y->nref_columns == 0 ||
             same_columns(x->ref_columns, x->nref_columns, y->ref_columns, y->nref_columns)) &&
-           same(x->on_delete, y->on_delete) && same(x->on_update, y->on_update) &&
+           dd_same(x->on_delete, y->on_delete) && dd_same(x->on_update, y->on_update) &&
            x->deferrable == y->deferrable && x->initially_deferred == y->initially_deferred;
 }
 
-static void compare_foreign_keys(finding *f, const fmt_table *a, const fmt_table *b)
+static void compare_foreign_keys(dd_finding *f, const fmt_table *a, const fmt_table *b)
 {
     f->kind = "constraint";
     for (int side = 0; side < 2; side++) {
@@ -340,11 +380,11 @@ static void compare_foreign_keys(finding *f, const fmt_table *a, const fmt_table
             if (match)
                 continue;
             const fmt_foreign_key *fk = &x->foreign_keys[i];
-            char *list = column_list(fk->columns, fk->ncolumns);
+            char *list = dd_column_list(fk->columns, fk->ncolumns);
             f->object = fk->name ? fk->name : "foreign key";
-            found(f, 0, "foreign key %s -> %s (on delete %s, on update %s) only in %c",
-                  or_none(list), fk->ref_table, or_none(fk->on_delete), or_none(fk->on_update),
-                  side ? 'B' : 'A');
+            dd_found(f, 0, "foreign key %s -> %s (on delete %s, on update %s) only in %c",
+                     dd_or_none(list), fk->ref_table, dd_or_none(fk->on_delete),
+                     dd_or_none(fk->on_update), side ? 'B' : 'A');
             free(list);
         }
     }
@@ -354,9 +394,9 @@ static void compare_foreign_keys(finding *f, const fmt_table *a, const fmt_table
  * expression is in each one's dialect: a different text is expected. */
 /* Two pieces of SQL text: the same, or the same once both dialects'
  * casts and parentheses are gone. */
-static int same_sql(const finding *f, const char *a, const char *b)
+static int same_sql(const dd_finding *f, const char *a, const char *b)
 {
-    if (same(a, b))
+    if (dd_same(a, b))
         return 1;
     if (!f->mode->across || !a || !b)
         return 0;
@@ -367,7 +407,7 @@ static int same_sql(const finding *f, const char *a, const char *b)
     return equal;
 }
 
-static void compare_checks(finding *f, const fmt_table *a, const fmt_table *b)
+static void compare_checks(dd_finding *f, const fmt_table *a, const fmt_table *b)
 {
     f->kind = "constraint";
     for (int side = 0; side < 2; side++) {
@@ -379,37 +419,37 @@ static void compare_checks(finding *f, const fmt_table *a, const fmt_table *b)
              * names an unnamed check): match by expression */
             for (size_t j = 0; j < y->nchecks && !match; j++)
                 if (f->mode->across ? same_sql(f, c->expression, y->checks[j].expression)
-                    : c->name       ? same(c->name, y->checks[j].name)
-                                    : same(c->expression, y->checks[j].expression))
+                    : c->name       ? dd_same(c->name, y->checks[j].name)
+                                    : dd_same(c->expression, y->checks[j].expression))
                     match = &y->checks[j];
             /* the same named check, in each backend's own words (SQLite's
              * IN list for PostgreSQL's = ANY (ARRAY[...])) */
             int by_name = 0;
             for (size_t j = 0; f->mode->across && !match && c->name && j < y->nchecks; j++)
-                if (same(c->name, y->checks[j].name)) {
+                if (dd_same(c->name, y->checks[j].name)) {
                     match = &y->checks[j];
                     by_name = 1;
                 }
             f->object = c->name ? c->name : "check";
             if (by_name) {
                 if (!side)
-                    found(f, 1, "check: %s -> %s", c->expression, match->expression);
+                    dd_found(f, 1, "check: %s -> %s", c->expression, match->expression);
                 continue;
             }
             /* A SQLite target leaves out a check it cannot parse
              * (docs/MAPPING.md); the other way checks are carried. */
             if (!match)
-                found(f, f->mode->across && f->mode->sqlite_side[!side], "check %s only in %c",
-                      c->expression, side ? 'B' : 'A');
+                dd_found(f, f->mode->across && f->mode->sqlite_side[!side], "check %s only in %c",
+                         c->expression, side ? 'B' : 'A');
             else if (!side && !same_sql(f, c->expression, match->expression))
-                found(f, f->mode->across, "check: %s -> %s", c->expression, match->expression);
+                dd_found(f, f->mode->across, "check: %s -> %s", c->expression, match->expression);
         }
     }
 }
 
 /* ---- indexes ---- */
 
-static char *index_text(const fmt_index *ix)
+char *dd_index_text(const fmt_index *ix)
 {
     db_buf b = {0};
     db_buf_add(&b, ix->unique ? "unique (" : "(");
@@ -421,6 +461,9 @@ static char *index_text(const fmt_index *ix)
             db_buf_printf(&b, " collate %s", p->collation);
     }
     db_buf_addc(&b, ')');
+    char *extras = key_extras(ix->include, ix->ninclude, ix->nulls_not_distinct);
+    db_buf_add(&b, extras ? extras : "");
+    free(extras);
     if (ix->where)
         db_buf_printf(&b, " where %s", ix->where);
     return db_buf_take(&b);
@@ -438,7 +481,7 @@ static int index_has_sql(const fmt_index *ix)
     return 0;
 }
 
-static void compare_indexes(finding *f, const fmt_table *a, const fmt_table *b)
+static void compare_indexes(dd_finding *f, const fmt_table *a, const fmt_table *b)
 {
     f->kind = "index";
     for (int side = 0; side < 2; side++) {
@@ -446,18 +489,18 @@ static void compare_indexes(finding *f, const fmt_table *a, const fmt_table *b)
         for (size_t i = 0; i < x->nindexes; i++) {
             const fmt_index *ix = &x->indexes[i], *match = NULL;
             for (size_t j = 0; j < y->nindexes && !match; j++)
-                if (same(ix->name, y->indexes[j].name))
+                if (dd_same(ix->name, y->indexes[j].name))
                     match = &y->indexes[j];
-            char *tx = index_text(ix);
+            char *tx = dd_index_text(ix);
             f->object = ix->name;
             if (!match) {
-                found(f, f->mode->across && index_has_sql(ix), "%s only in %c", or_none(tx),
-                      side ? 'B' : 'A');
+                dd_found(f, f->mode->across && index_has_sql(ix), "%s only in %c", dd_or_none(tx),
+                         side ? 'B' : 'A');
             } else if (!side) {
-                char *ty = index_text(match);
+                char *ty = dd_index_text(match);
                 /* across: collations and expressions are each dialect's */
                 if (!same_sql(f, tx, ty))
-                    found(f, f->mode->across, "%s -> %s", or_none(tx), or_none(ty));
+                    dd_found(f, f->mode->across, "%s -> %s", dd_or_none(tx), dd_or_none(ty));
                 free(ty);
             }
             free(tx);
@@ -465,163 +508,231 @@ static void compare_indexes(finding *f, const fmt_table *a, const fmt_table *b)
     }
 }
 
-static void compare_options(finding *f, const fmt_table *a, const fmt_table *b)
+static void compare_partitions(dd_finding *f, const fmt_partitioning *pa,
+                               const fmt_partitioning *pb);
+
+static void compare_options(dd_finding *f, const fmt_table *a, const fmt_table *b)
 {
     f->kind = "options";
     f->object = NULL;
     if (a->without_rowid != b->without_rowid)
-        found(f, f->mode->across, "without rowid: %s -> %s", a->without_rowid ? "yes" : "no",
-              b->without_rowid ? "yes" : "no");
+        dd_found(f, f->mode->across, "without rowid: %s -> %s", a->without_rowid ? "yes" : "no",
+                 b->without_rowid ? "yes" : "no");
     if (a->strict != b->strict)
-        found(f, f->mode->across, "strict: %s -> %s", a->strict ? "yes" : "no",
-              b->strict ? "yes" : "no");
+        dd_found(f, f->mode->across, "strict: %s -> %s", a->strict ? "yes" : "no",
+                 b->strict ? "yes" : "no");
     f->kind = "partitioning";
     const fmt_partitioning *pa = a->partitioning, *pb = b->partitioning;
     if (!pa != !pb)
-        found(f, f->mode->across, "%s -> %s", pa ? pa->strategy : "(none)",
-              pb ? pb->strategy : "(none)");
-    else if (pa && (!same(pa->strategy, pb->strategy) || !same(pa->key, pb->key) ||
-                    pa->npartitions != pb->npartitions))
-        found(f, 0, "%s by %s, %zu partitions -> %s by %s, %zu partitions", pa->strategy, pa->key,
-              pa->npartitions, pb->strategy, pb->key, pb->npartitions);
+        dd_found(f, f->mode->across, "%s -> %s", pa ? pa->strategy : "(none)",
+                 pb ? pb->strategy : "(none)");
+    else if (pa && (!dd_same(pa->strategy, pb->strategy) || !dd_same(pa->key, pb->key)))
+        dd_found(f, 0, "%s by %s -> %s by %s", pa->strategy, pa->key, pb->strategy, pb->key);
+    if (pa && pb)
+        compare_partitions(f, pa, pb);
+}
+
+/* ---- exclusion constraints ---- */
+
+static char *exclusion_text(const fmt_exclusion *x)
+{
+    db_buf b = {0};
+    db_buf_printf(&b, "exclude using %s (", dd_or_none(x->method));
+    for (size_t i = 0; i < x->nelements; i++) {
+        const fmt_exclusion_element *e = &x->elements[i];
+        db_buf_printf(&b, "%s%s", i ? ", " : "", e->column ? e->column : dd_or_none(e->expression));
+        if (e->opclass)
+            db_buf_printf(&b, " %s%s%s", e->opclass_namespace ? e->opclass_namespace : "",
+                          e->opclass_namespace ? "." : "", e->opclass);
+        db_buf_printf(&b, " with %s%s%s", e->operator_namespace ? e->operator_namespace : "",
+                      e->operator_namespace ? "." : "", dd_or_none(e->operator));
+    }
+    db_buf_addc(&b, ')');
+    char *extras = key_extras(x->include, x->ninclude, 0);
+    db_buf_add(&b, extras ? extras : "");
+    free(extras);
+    if (x->where)
+        db_buf_printf(&b, " where (%s)", x->where);
+    if (x->deferrable)
+        db_buf_add(&b, x->initially_deferred ? " deferrable initially deferred" : " deferrable");
+    return db_buf_take(&b);
+}
+
+/* By name: PostgreSQL names every one. SQLite has none (docs/MAPPING.md). */
+static void compare_exclusions(dd_finding *f, const fmt_table *a, const fmt_table *b)
+{
+    f->kind = "exclusion";
+    for (int side = 0; side < 2; side++) {
+        const fmt_table *x = side ? b : a, *y = side ? a : b;
+        for (size_t i = 0; i < x->nexclusions; i++) {
+            const fmt_exclusion *match = NULL;
+            for (size_t j = 0; j < y->nexclusions && !match; j++)
+                if (dd_same(x->exclusions[i].name, y->exclusions[j].name))
+                    match = &y->exclusions[j];
+            if (match && side)
+                continue;
+            char *tx = exclusion_text(&x->exclusions[i]),
+                 *ty = match ? exclusion_text(match) : NULL;
+            f->object = x->exclusions[i].name ? x->exclusions[i].name : "exclusion";
+            if (!match)
+                dd_found(f, f->mode->across, "%s only in %c", dd_or_none(tx), side ? 'B' : 'A');
+            else if (!dd_same(tx, ty))
+                dd_found(f, f->mode->across, "%s -> %s", dd_or_none(tx), dd_or_none(ty));
+            free(tx);
+            free(ty);
+        }
+    }
+}
+
+/* ---- comments, and an identity's sequence ---- */
+
+static void compare_comment(dd_finding *f, const char *a, const char *b)
+{
+    if (dd_same(a, b))
+        return;
+    db_buf x = {0}, y = {0};
+    dd_show_text(&x, a);
+    dd_show_text(&y, b);
+    /* SQLite keeps no comments on tables and columns (docs/MAPPING.md) */
+    dd_found(f, f->mode->across, "%s -> %s", x.buf ? x.buf : "", y.buf ? y.buf : "");
+    db_buf_free(&x);
+    db_buf_free(&y);
+}
+
+/* The table's comment and its columns', and the sequence options of its
+ * identity columns. */
+static void compare_column_extras(dd_finding *f, const fmt_table *a, const fmt_table *b)
+{
+    f->kind = "comment";
+    f->object = NULL;
+    compare_comment(f, a->comment, b->comment);
+    for (size_t i = 0; i < a->ncolumns; i++) {
+        const fmt_column *ca = &a->columns[i];
+        int j = fmt_table_find_column(b, ca->name);
+        if (j < 0)
+            continue;
+        const fmt_column *cb = &b->columns[j];
+        f->kind = "comment";
+        f->object = ca->name;
+        compare_comment(f, ca->comment, cb->comment);
+        /* one side without: a file before 1.3 (not compared), or a SQLite
+         * side (which keeps only what AUTOINCREMENT can: expected) */
+        if ((!ca->sequence && !cb->sequence) ||
+            ((!ca->sequence || !cb->sequence) && !f->mode->across))
+            continue;
+        char *qa = ca->sequence ? dd_sequence_text(ca->sequence) : NULL;
+        char *qb = cb->sequence ? dd_sequence_text(cb->sequence) : NULL;
+        f->kind = "sequence";
+        if (!dd_same(qa, qb))
+            dd_found(f, f->mode->across, "%s -> %s", dd_or_none(qa), dd_or_none(qb));
+        free(qa);
+        free(qb);
+    }
+}
+
+/* ---- partitions ---- */
+
+static const fmt_partition *find_partition(const fmt_partitioning *p, const fmt_partition *of)
+{
+    for (size_t i = 0; i < p->npartitions; i++)
+        if (dd_same(p->partitions[i].name, of->name) &&
+            dd_same(p->partitions[i].namespace, of->namespace))
+            return &p->partitions[i];
+    return NULL;
+}
+
+static char *partition_text(const fmt_partition *p);
+
+/* "; primary key (a)", "; unique u (a)", "; check c (expr)" */
+static void partition_constraints(db_buf *b, const fmt_partition *p)
+{
+    if (p->primary_key) {
+        char *list = dd_column_list(p->primary_key->columns, p->primary_key->ncolumns);
+        db_buf_printf(b, "; primary key %s", dd_or_none(list));
+        free(list);
+    }
+    for (size_t i = 0; i < p->nuniques; i++) {
+        char *list = dd_column_list(p->uniques[i].columns, p->uniques[i].ncolumns);
+        db_buf_printf(b, "; unique %s %s", dd_or_none(p->uniques[i].name), dd_or_none(list));
+        free(list);
+    }
+    for (size_t i = 0; i < p->nchecks; i++)
+        db_buf_printf(b, "; check %s (%s)", dd_or_none(p->checks[i].name),
+                      dd_or_none(p->checks[i].expression));
+    const fmt_partitioning *sub = p->partitioning;
+    if (!sub)
+        return;
+    db_buf_printf(b, "; partitioned by %s %s: [", dd_or_none(sub->strategy), dd_or_none(sub->key));
+    for (size_t i = 0; i < sub->npartitions; i++) {
+        fmt_table named = {.name = sub->partitions[i].name,
+                           .namespace = sub->partitions[i].namespace};
+        char *name = fmt_table_key(&named), *text = partition_text(&sub->partitions[i]);
+        db_buf_printf(b, "%s%s %s", i ? ", " : "", dd_or_none(name), dd_or_none(text));
+        free(name);
+        free(text);
+    }
+    db_buf_addc(b, ']');
+}
+
+/* A partition's bound and what is its own (indexes, foreign keys, keys,
+ * checks, sub-partitions: since 1.3), as one text to compare. */
+static char *partition_text(const fmt_partition *p)
+{
+    db_buf b = {0};
+    db_buf_printf(&b, "%s", dd_or_none(p->bound));
+    partition_constraints(&b, p);
+    for (size_t i = 0; i < p->nindexes; i++) {
+        char *ix = dd_index_text(&p->indexes[i]);
+        db_buf_printf(&b, "; index %s %s", dd_or_none(p->indexes[i].name), dd_or_none(ix));
+        free(ix);
+    }
+    for (size_t i = 0; i < p->nforeign_keys; i++) {
+        const fmt_foreign_key *fk = &p->foreign_keys[i];
+        char *list = dd_column_list(fk->columns, fk->ncolumns);
+        db_buf_printf(&b, "; foreign key %s %s -> %s", dd_or_none(fk->name), dd_or_none(list),
+                      fk->ref_table);
+        free(list);
+    }
+    return db_buf_take(&b);
+}
+
+static void compare_partitions(dd_finding *f, const fmt_partitioning *pa,
+                               const fmt_partitioning *pb)
+{
+    for (int side = 0; side < 2; side++) {
+        const fmt_partitioning *x = side ? pb : pa, *y = side ? pa : pb;
+        for (size_t i = 0; i < x->npartitions; i++) {
+            const fmt_partition *p = &x->partitions[i], *match = find_partition(y, p);
+            if (match && side)
+                continue;
+            fmt_table named = {.name = p->name, .namespace = p->namespace};
+            char *name = fmt_table_key(&named), *tx = partition_text(p);
+            char *ty = match ? partition_text(match) : NULL;
+            if (!match)
+                dd_found(f, 0, "partition %s (%s) only in %c", dd_or_none(name), dd_or_none(tx),
+                         side ? 'B' : 'A');
+            else if (!dd_same(tx, ty))
+                dd_found(f, 0, "partition %s: %s -> %s", dd_or_none(name), dd_or_none(tx),
+                         dd_or_none(ty));
+            free(name);
+            free(tx);
+            free(ty);
+        }
+    }
 }
 
 void dd_compare_table_schema(dd_report *r, const fmt_table *a, const fmt_table *b,
                              const dd_value_mode *m)
 {
-    finding f = {r, m, "column", NULL};
+    dd_finding f = {r, m, "column", NULL};
     compare_columns(&f, a, b);
+    compare_column_extras(&f, a, b);
     compare_primary_keys(&f, a, b);
     compare_uniques(&f, a, b);
     compare_foreign_keys(&f, a, b);
     compare_checks(&f, a, b);
+    compare_exclusions(&f, a, b);
     compare_indexes(&f, a, b);
     compare_options(&f, a, b);
-}
-
-/* ---- views and triggers ---- */
-
-static const char *object_kind(const fmt_native_object *o)
-{
-    return o->kind == FMT_NATIVE_VIEW                ? "view"
-           : o->kind == FMT_NATIVE_MATERIALIZED_VIEW ? "materialized view"
-                                                     : "trigger";
-}
-
-void dd_compare_objects(dd_report *r, const fmt_native_object *a, size_t na,
-                        const fmt_native_object *b, size_t nb, const dd_value_mode *m)
-{
-    for (int side = 0; side < 2; side++) {
-        const fmt_native_object *x = side ? b : a, *y = side ? a : b;
-        size_t nx = side ? nb : na, ny = side ? na : nb;
-        for (size_t i = 0; i < nx; i++) {
-            const fmt_native_object *match = NULL;
-            for (size_t j = 0; j < ny && !match; j++)
-                if (x[i].kind == y[j].kind && same(x[i].name, y[j].name) &&
-                    same(x[i].table, y[j].table))
-                    match = &y[j];
-            /* Native objects are applied only by a target of the same
-             * backend (docs/FORMAT.md 2.5). */
-            if (!match)
-                dd_report_object(r, object_kind(&x[i]), x[i].name, side ? "only in B" : "only in A",
-                                 m->across);
-            else if (!side && !same(x[i].sql, match->sql))
-                dd_report_object(r, object_kind(&x[i]), x[i].name, "its SQL differs", m->across);
-        }
-    }
-}
-
-/* ---- enums, domains, composite types, extensions (the header) ---- */
-
-static char *user_type_text(const fmt_user_type *u)
-{
-    db_buf b = {0};
-    if (u->kind == FMT_USER_TYPE_ENUM) {
-        db_buf_add(&b, "enum (");
-        for (size_t i = 0; i < u->nlabels; i++)
-            db_buf_printf(&b, "%s'%s'", i ? ", " : "", u->labels[i]);
-        db_buf_addc(&b, ')');
-    } else if (u->kind == FMT_USER_TYPE_COMPOSITE) {
-        db_buf_add(&b, "composite (");
-        for (size_t i = 0; i < u->nattributes; i++) {
-            const fmt_type_attribute *a = &u->attributes[i];
-            db_buf_printf(&b, "%s%s %s", i ? ", " : "", a->name, a->type);
-            if (a->collation)
-                db_buf_printf(&b, " collate %s%s%s",
-                              a->collation_namespace ? a->collation_namespace : "",
-                              a->collation_namespace ? "." : "", a->collation);
-        }
-        db_buf_addc(&b, ')');
-    } else {
-        db_buf_printf(&b, "domain over %s%s", u->base_type ? u->base_type : "?",
-                      u->not_null ? " not null" : "");
-        if (u->default_sql)
-            db_buf_printf(&b, " default %s", u->default_sql);
-        for (size_t i = 0; i < u->nchecks; i++) {
-            if (u->ncheck_names == u->nchecks)
-                db_buf_printf(&b, " constraint %s", u->check_names[i]);
-            db_buf_printf(&b, " check (%s)", u->checks[i]);
-        }
-    }
-    if (u->comment)
-        db_buf_printf(&b, " comment '%s'", u->comment);
-    return db_buf_take(&b);
-}
-
-static void compare_user_types(dd_report *r, const fmt_header *a, const fmt_header *b,
-                               const dd_value_mode *m)
-{
-    for (int side = 0; side < 2; side++) {
-        const fmt_header *x = side ? b : a, *y = side ? a : b;
-        for (size_t i = 0; i < x->nuser_types; i++) {
-            const fmt_user_type *u = &x->user_types[i], *match = NULL;
-            for (size_t j = 0; j < y->nuser_types && !match; j++)
-                if (u->kind == y->user_types[j].kind && same(u->name, y->user_types[j].name) &&
-                    same(u->namespace, y->user_types[j].namespace))
-                    match = &y->user_types[j];
-            fmt_table named = {.name = u->name, .namespace = u->namespace};
-            char *name = fmt_table_key(&named), *tx = user_type_text(u);
-            const char *kind = u->kind == FMT_USER_TYPE_ENUM        ? "enum"
-                               : u->kind == FMT_USER_TYPE_COMPOSITE ? "composite type"
-                                                                    : "domain";
-            char *what = NULL;
-            if (!match) {
-                what = db_format("%s only in %c", tx ? tx : "", side ? 'B' : 'A');
-            } else if (!side) {
-                char *ty = user_type_text(match);
-                if (!same(tx, ty))
-                    what = db_format("%s -> %s", tx ? tx : "", ty ? ty : "");
-                free(ty);
-            }
-            /* SQLite has no user-defined types: the columns carry them */
-            if (what)
-                dd_report_object(r, kind, name ? name : "", what, m->across);
-            free(what);
-            free(tx);
-            free(name);
-        }
-    }
-}
-
-static void compare_extensions(dd_report *r, const fmt_header *a, const fmt_header *b,
-                               const dd_value_mode *m)
-{
-    for (int side = 0; side < 2; side++) {
-        const fmt_header *x = side ? b : a, *y = side ? a : b;
-        for (size_t i = 0; i < x->nextensions; i++) {
-            int found_it = 0;
-            for (size_t j = 0; j < y->nextensions && !found_it; j++)
-                found_it = strcmp(x->extensions[i], y->extensions[j]) == 0;
-            if (!found_it)
-                dd_report_object(r, "extension", x->extensions[i], side ? "only in B" : "only in A",
-                                 m->across);
-        }
-    }
-}
-
-void dd_compare_header(dd_report *r, const fmt_header *a, const fmt_header *b,
-                       const dd_value_mode *m)
-{
-    compare_user_types(r, a, b, m);
-    compare_extensions(r, a, b, m);
+    dd_compare_table_access(&f, a, b);
 }

@@ -1,7 +1,8 @@
 /* dbdiff's parts, shared between its files: a side (an export file or a
  * database, read as tables and rows in document order: side.c), values
  * compared by meaning (values.c, json_canon.c), the comparisons of rows
- * (compare_rows.c) and schemas (compare_schema.c), and the report, as text
+ * (compare_rows.c), of schemas (compare_schema.c, compare_access.c) and of
+ * what is outside the tables (compare_header.c), and the report, as text
  * or as one JSON document (report.c). main.c owns the command line. */
 #ifndef DD_DBDIFF_H
 #define DD_DBDIFF_H
@@ -155,15 +156,53 @@ void dd_report_object(dd_report *r, const char *kind, const char *name, const ch
  * -1 when the output failed. */
 int dd_report_finish(dd_report *r);
 
-/* ---- compare_schema.c ---- */
+/* ---- compare_schema.c: one table's schema ---- */
 
 /* Reports how table b differs from a (columns, types, nullability,
- * defaults, keys, indexes, constraints). */
+ * defaults, keys, indexes, constraints, comments, sequence options, and
+ * compare_access.c's kinds). */
 void dd_compare_table_schema(dd_report *r, const fmt_table *a, const fmt_table *b,
                              const dd_value_mode *m);
-/* Enums, domains and the extensions the tables need (header data). */
+
+/* A schema finding in the current table: its kind ("column", "policy"),
+ * the object it is about (a column's or constraint's name; NULL: the table
+ * itself), reported with dd_found. */
+typedef struct {
+    dd_report *report;
+    const dd_value_mode *mode;
+    const char *kind;
+    const char *object;
+} dd_finding;
+void dd_found(const dd_finding *f, int expected, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Two strings, either NULL: equal. */
+int dd_same(const char *a, const char *b);
+const char *dd_or_none(const char *s);
+/* "(a, b)"; an index as one text ("unique (a desc) include (b) where
+ * ..."). Caller frees; NULL for memory. */
+char *dd_column_list(char *const *columns, size_t n);
+char *dd_index_text(const fmt_index *ix);
+/* A text for people, quoted and cut as values are ("(none)" for NULL). */
+void dd_show_text(db_buf *out, const char *s);
+
+/* ---- compare_access.c: who sees what ---- */
+
+/* Row-level security and policies; owners and grants when both tables
+ * carry them (dbexport --privileges, dbdiff --privileges). */
+void dd_compare_table_access(dd_finding *f, const fmt_table *a, const fmt_table *b);
+
+/* ---- compare_header.c: what is outside the tables ---- */
+
+/* Enums, domains, composite types, extensions, functions and procedures,
+ * stand-alone sequences, SQLite's user_version and application_id, and
+ * the comments on types and functions (header data). */
 void dd_compare_header(dd_report *r, const fmt_header *a, const fmt_header *b,
                        const dd_value_mode *m);
+/* A sequence's options, and a stand-alone one's type, OWNED BY and value,
+ * as one text to compare and show. Caller frees; NULL for memory. */
+char *dd_sequence_text(const fmt_sequence *q);
+/* Views, materialized views (with their indexes) and their comments, and
+ * triggers. */
 void dd_compare_objects(dd_report *r, const fmt_native_object *a, size_t na,
                         const fmt_native_object *b, size_t nb, const dd_value_mode *m);
 

@@ -16,7 +16,7 @@
 #define DB_VERSION "0.1.0"
 #endif
 
-enum { OPT_FORMAT = 1000, OPT_MAX_ROWS, OPT_SHOW_EXPECTED };
+enum { OPT_FORMAT = 1000, OPT_MAX_ROWS, OPT_SHOW_EXPECTED, OPT_PRIVILEGES };
 
 static const cli_option options[] = {
     {"table", 't', 1, "PATTERN", "compare only tables matching PATTERN (repeatable)"},
@@ -25,6 +25,8 @@ static const cli_option options[] = {
     {"exclude-schema", 'N', 1, "PATTERN", "do not compare schemas matching PATTERN (repeatable)"},
     {"data-only", 'a', 0, NULL, "compare rows only, not the schema"},
     {"schema-only", 's', 0, NULL, "compare the schema only, not the rows"},
+    {"privileges", OPT_PRIVILEGES, 0, NULL,
+     "PostgreSQL: also read and compare owners and grants (a file has them if exported so)"},
     {"max-rows", OPT_MAX_ROWS, 1, "N", "show at most N row differences per table (default 10)"},
     {"show-expected", OPT_SHOW_EXPECTED, 0, NULL,
      "also list the differences expected across backends"},
@@ -120,6 +122,9 @@ static int parse_option(void *ctx, int c, char **argv)
         return CLI_GO_ON;
     case OPT_SHOW_EXPECTED:
         cl->report.show_expected = 1;
+        return CLI_GO_ON;
+    case OPT_PRIVILEGES:
+        cl->selection.privileges = 1;
         return CLI_GO_ON;
     case OPT_FORMAT:
     case OPT_MAX_ROWS:
