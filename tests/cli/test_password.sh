@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # The password prompt, as pg_dump's: against a server that asks for a
-# password (fake_pg_auth), dbexport and dbimport ask on the terminal when
+# password (fake_pg_auth), dbexport, dbimport and dbdiff ask on the terminal when
 # none was given, -W asks before connecting, -w never asks, and without a
 # terminal nothing is asked (the connection fails with libpq's message
 # instead of hanging). A terminal is made with script(1).
 . "$(dirname "$0")/lib.sh"
-: "${FAKE_PG_AUTH:?}"
+: "${FAKE_PG_AUTH:?}" "${DBDIFF:?}"
 need script
 need setsid
 
@@ -62,5 +62,19 @@ case $out in *Password*) not_ok "-w prompted: $out" ;; *) ok ;; esac
 check_contains "-w: libpq's message" "$out" "no password supplied"
 check_eq "-w: one connection, no password" "$(got_line $((n + 1)))" "-"
 check_eq "-w: no second connection" "$(wc -l <"$WORK/got")" "$((n + 1))"
+
+# dbdiff: the same, for a side that is a PostgreSQL database.
+out=$(in_terminal third "$DBDIFF" "$conn" "$WORK/doc.json")
+check_contains "dbdiff prompts" "$out" "Password for user alice:"
+check_eq "dbdiff: the typed password reaches the server" "$(got_line $((n + 3)))" "third"
+check_contains "dbdiff: the server's refusal is reported" "$out" "password authentication failed"
+out=$(in_terminal fourth "$DBDIFF" -W "$conn" "$WORK/doc.json")
+check_contains "dbdiff -W prompts" "$out" "Password: "
+check_eq "dbdiff -W: the first connection has the password" "$(got_line $((n + 4)))" "fourth"
+out=$(in_terminal never "$DBDIFF" -w "$conn" "$WORK/doc.json")
+case $out in *Password*) not_ok "dbdiff -w prompted: $out" ;; *) ok ;; esac
+check_contains "dbdiff -w: libpq's message" "$out" "no password supplied"
+check_eq "dbdiff -w: one connection, no password" "$(got_line $((n + 5)))" "-"
+check_eq "dbdiff -w: no second connection" "$(wc -l <"$WORK/got")" "$((n + 5))"
 
 report

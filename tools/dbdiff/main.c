@@ -31,6 +31,8 @@ static const cli_option options[] = {
     {"show-expected", OPT_SHOW_EXPECTED, 0, NULL,
      "also list the differences expected across backends"},
     {"format", OPT_FORMAT, 1, "FORMAT", "text (default) or json: one JSON document"},
+    {"no-password", 'w', 0, NULL, "PostgreSQL: never prompt for a password"},
+    {"password", 'W', 0, NULL, "PostgreSQL: prompt for a password before connecting"},
     {"verbose", 'v', 0, NULL, "a line per table on stderr; progress lines if not a terminal"},
     {"quiet", 'q', 0, NULL, "print nothing; the exit status says it"},
     {"version", 'V', 0, NULL, "print the version and exit"},
@@ -129,7 +131,7 @@ static int parse_option(void *ctx, int c, char **argv)
     case OPT_FORMAT:
     case OPT_MAX_ROWS:
         return parse_value(cl, c, optarg);
-    default: /* -V, -?, --help, and what is no option */
+    default: /* -w, -W, -V, -?, --help, and what is no option */
         return cli_run_common_option(c, argv, DB_VERSION, usage);
     }
 }
