@@ -7,6 +7,7 @@
  * dialect) is reported as expected, not as a difference. */
 #include <ctype.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -599,6 +600,14 @@ static void compare_comment(dd_finding *f, const char *a, const char *b)
     db_buf_free(&y);
 }
 
+/* An identity's options that AUTOINCREMENT has too (from 1 by 1 to the
+ * type's maximum): what a SQLite side keeps by having none. */
+static int autoincrement_options(const fmt_sequence *q)
+{
+    return q->start == 1 && q->increment == 1 && q->min_value == 1 && q->cache == 1 && !q->cycle &&
+           (q->max_value == INT16_MAX || q->max_value == INT32_MAX || q->max_value == INT64_MAX);
+}
+
 /* The table's comment and its columns', and the sequence options of its
  * identity columns. */
 static void compare_column_extras(dd_finding *f, const fmt_table *a, const fmt_table *b)
@@ -617,8 +626,9 @@ static void compare_column_extras(dd_finding *f, const fmt_table *a, const fmt_t
         compare_comment(f, ca->comment, cb->comment);
         /* one side without: a file before 1.3 (not compared), or a SQLite
          * side (which keeps only what AUTOINCREMENT can: expected) */
-        if ((!ca->sequence && !cb->sequence) ||
-            ((!ca->sequence || !cb->sequence) && !f->mode->across))
+        const fmt_sequence *one = ca->sequence ? ca->sequence : cb->sequence;
+        if (!one ||
+            ((!ca->sequence || !cb->sequence) && (!f->mode->across || autoincrement_options(one))))
             continue;
         char *qa = ca->sequence ? dd_sequence_text(ca->sequence) : NULL;
         char *qb = cb->sequence ? dd_sequence_text(cb->sequence) : NULL;
