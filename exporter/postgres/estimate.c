@@ -83,7 +83,8 @@ int pg_src_estimate_rows(void *state, const fmt_table *t, uint64_t *rows)
     *rows = 0;
     if (s->copying)
         return pg_src_fail(s, "estimate_rows while rows stream");
-    if (!oid)
+    /* pg_partition_tree is 12's; and a failed query would end the snapshot */
+    if (!oid || PQserverVersion(s->conn) < 120000)
         return 0;
     PGresult *res = pg_src_query(s, statistics_sql, oid, NULL);
     if (!res)

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The progress line's ETA when a side is a PostgreSQL database: its source
 # estimates each table's rows from the catalog's statistics (a table never
-# analyzed, counted when small), so dbdiff with the other side a pipe (no
+# analyzed, counted when small; a partitioned one by its leaves), so dbdiff with the other side a pipe (no
 # size to go by) and dbexport into a pipe that pauses show the share done
 # and the time left, on a terminal (script(1) gives them one).
 . "$(dirname "$0")/lib.sh"
@@ -19,8 +19,14 @@ pg_create eta
 pgq eta "CREATE TABLE u (id integer PRIMARY KEY, v text) WITH (autovacuum_enabled = false);
     INSERT INTO u SELECT i, 'value ' || i || repeat('x', 300) FROM generate_series(1, 5000) i"
 check_eq "u has no statistics" "$(pgq eta "SELECT reltuples FROM pg_class WHERE relname = 'u'")" -1
+# p: partitioned, one leaf analyzed and one not: the leaves count, not the parent.
+pgq eta "CREATE TABLE p (id integer PRIMARY KEY, v text) PARTITION BY RANGE (id);
+    CREATE TABLE p1 PARTITION OF p FOR VALUES FROM (1) TO (2000) WITH (autovacuum_enabled = false);
+    CREATE TABLE p2 PARTITION OF p FOR VALUES FROM (2000) TO (10000) WITH (autovacuum_enabled = false);
+    INSERT INTO p SELECT i, 'value ' || i || repeat('x', 300) FROM generate_series(1, 5000) i;
+    ANALYZE p1"
 
-for table in t u; do
+for table in t u p; do
     "$DBEXPORT" -t "$table" "$(pg_uri eta)" -f "$WORK/$table.json"
     first_row=$(grep -n '^ *{"id":1,' "$WORK/$table.json" | cut -d: -f1)
     cut_at=$((first_row + 2100))
@@ -37,8 +43,8 @@ TTY
     check_contains "dbdiff -t $table, B PostgreSQL: equal" "$out" "rc=0"
 done
 
-# Both sides databases, and dbexport: into a pipe that pauses, the rows
-# of t and u (10000) are the whole; after the pause a share between.
+# dbexport: into a pipe that pauses, the rows of t, u and p (15000) are
+# the whole; after the pause a share between.
 cat >"$WORK/tty_export.sh" <<TTY
 "$DBEXPORT" "$(pg_uri eta)" | { sleep 1; cat >/dev/null; }
 echo "rc=\$?"
