@@ -18,6 +18,7 @@
 #include "cast.h"
 #include "reject.h"
 #include "resume.h"
+#include "rename.h"
 #include "cli.h"
 #include "doc_reader.h"
 #include "progress.h"
@@ -60,7 +61,8 @@ typedef struct {
 } vector_count;
 
 typedef struct {
-    char *name;
+    char *name;      /* the target's: under --rename-*, the new key */
+    char *file_name; /* the file's, which the reject file keeps */
     db_table_stats stats;
     uint64_t rows;         /* handed to the target */
     vector_count *vectors; /* its vector columns */
@@ -87,6 +89,8 @@ typedef struct {
     db_casts *casts;            /* --cast, or NULL */
     db_rejects *rejects;        /* --max-errors, or NULL */
     db_cascade *cascade;        /* --rows-cascade, or NULL */
+    db_renames *renames;        /* --rename-schema / --rename-table, or NULL */
+    int bad_rename;             /* the run failed on one of those */
     int too_many;               /* more rows refused than --max-errors allows */
     uint64_t shown;             /* refused rows printed one by one */
     const fmt_doc_event *event; /* the row being handed on */
@@ -105,6 +109,9 @@ typedef struct {
     int has_progress;                 /* ... and it is removed at the end */
     const db_progress_table *resumed; /* the current table's entry in it */
     uint64_t skip_rows;               /* the current table's rows done before */
+    /* --rename-*: the header the target gets, and the current table */
+    fmt_header renamed_header;
+    fmt_table renamed_table;
 } import_run;
 
 static int fail_interrupted(void)
@@ -194,6 +201,12 @@ static int open_run(import_run *run)
             return -1;
         }
     }
+    char rename_err[512];
+    if (db_renames_new(&run->renames, opts->rename_schemas, opts->rename_tables, rename_err,
+                       sizeof rename_err) < 0) {
+        cli_message("error", "%s", rename_err);
+        return -1;
+    }
     if (opts->rows_cascade && !(run->cascade = db_cascade_new())) {
         cli_message("error", "out of memory");
         return -1;
@@ -269,6 +282,33 @@ static int resume_begin(import_run *run, const fmt_header *h)
     return 0;
 }
 
+/* A --rename-* that cannot be done, at the place in the file it met. */
+static int fail_rename(import_run *run)
+{
+    run->bad_rename = 1;
+    cli_message("error", "%s",
+                fmt_doc_reader_error_at(run->doc, NULL, db_renames_errmsg(run->renames)));
+    return -1;
+}
+
+/* The table under its new names; messages about its rows name both. */
+static int rename_table(import_run *run, const fmt_table **t)
+{
+    int renamed = 0;
+    if (db_renames_table(run->renames, *t, &run->renamed_table, &renamed) < 0)
+        return fail_rename(run);
+    char *from = fmt_table_key(*t), *to = fmt_table_key(&run->renamed_table);
+    char label[512];
+    snprintf(label, sizeof label, "table \"%s\" (renamed from \"%s\")", to ? to : "?",
+             from ? from : "?");
+    if (renamed)
+        fmt_doc_reader_set_table_label(run->doc, label);
+    free(from);
+    free(to);
+    *t = &run->renamed_table;
+    return 0;
+}
+
 /* The header the target gets: under --untrusted, without SQL text. */
 static int on_header(import_run *run, const fmt_header *h)
 {
@@ -279,6 +319,14 @@ static int on_header(import_run *run, const fmt_header *h)
             return -1;
         }
         run->header = &run->trusted_header;
+    }
+    if (run->renames) {
+        /* a target runs the statements of a source of its own backend only */
+        const char *from = h->source_backend ? h->source_backend : "";
+        int native_runs = strcmp(from, run->ops == db_target_pg() ? "postgresql" : "sqlite") == 0;
+        if (db_renames_header(run->renames, run->header, native_runs, &run->renamed_header) < 0)
+            return fail_rename(run);
+        run->header = &run->renamed_header;
     }
     if (run->ops->begin(run->tgt, run->header) < 0)
         return fail_target(run);
@@ -307,7 +355,7 @@ static int fail_table(import_run *run, const fmt_table *t)
 static int on_reject(void *ctx, uint64_t row, const char *column, const char *why)
 {
     import_run *run = ctx;
-    const char *table = run->nsummary ? run->summary[run->nsummary - 1].name : "?";
+    const char *table = run->nsummary ? run->summary[run->nsummary - 1].file_name : "?";
     const db_row_position *p = db_row_positions_find(run->recent, row);
     db_row_position at = p ? *p : (db_row_position){row, 0, 0, 0, row};
     int rc = db_rejects_add(run->rejects, table, at.file_row, at.line, at.column, at.offset, column,
@@ -400,6 +448,8 @@ static int on_table(import_run *run, const fmt_doc_event *ev)
         t = &run->trusted_table;
     }
     const fmt_table *file_table = t; /* what --rows programs see */
+    if (run->renames && rename_table(run, &t) < 0)
+        return -1;
     if (run->casts && cast_table(run, &t) < 0)
         return -1;
     if (resume_table(run, t) < 0)
@@ -425,7 +475,8 @@ static int on_table(import_run *run, const fmt_doc_event *ev)
     run->summary = grown;
     table_summary *s = &grown[run->nsummary++];
     memset(s, 0, sizeof *s);
-    s->name = fmt_table_key(ev->table);
+    s->name = fmt_table_key(t);
+    s->file_name = fmt_table_key(ev->table);
     for (size_t c = 0; c < t->ncolumns; c++) {
         if (t->columns[c].type.kind != FMT_TYPE_VECTOR)
             continue;
@@ -579,6 +630,23 @@ static int on_table_end(import_run *run)
     return 0;
 }
 
+/* Once the tables are read: each -t/-T/-n/-N pattern and each rename
+ * matched (reported here for patterns; a rename's message is left to the
+ * caller, with run->bad_rename set). 0, -1. */
+static int check_names(import_run *run)
+{
+    char why[512];
+    if (db_selection_check(&run->selection, "the file", why, sizeof why) < 0) {
+        cli_message("error", "%s", why);
+        return -1;
+    }
+    if (run->renames && db_renames_check(run->renames) < 0) {
+        run->bad_rename = 1;
+        return -1;
+    }
+    return 0;
+}
+
 /* The pull loop: every event of the document to the target, up to END. */
 static int read_document(import_run *run)
 {
@@ -613,6 +681,11 @@ static int read_document(import_run *run)
             }
             run->objects = ev.objects;
             run->nobjects = ev.nobjects;
+            if (run->renames && check_names(run) < 0)
+                rc = run->bad_rename ? fail_rename(run) : -1;
+            else if (run->renames &&
+                     db_renames_objects(run->renames, ev.objects, ev.nobjects, &run->objects) < 0)
+                rc = fail_rename(run);
             break;
         case FMT_DOC_END:
             return 0;
@@ -635,11 +708,11 @@ static void note_cascade(void *ctx, const char *table, uint64_t rows)
 static int finish_target(import_run *run)
 {
     int data_only = run->opts->target_options.data_only;
-    char why[512];
     if (interrupted)
         return fail_interrupted();
-    if (db_selection_check(&run->selection, "the file", why, sizeof why) < 0) {
-        cli_message("error", "%s", why);
+    if (check_names(run) < 0) {
+        if (run->bad_rename)
+            cli_message("error", "%s", db_renames_errmsg(run->renames));
         return -1;
     }
     const char *cast = db_casts_unused(run->casts);
@@ -741,7 +814,7 @@ static void report(import_run *run)
     for (size_t i = 0; i < run->nsummary; i++) {
         const table_summary *s = &run->summary[i];
         const char *first = NULL;
-        uint64_t refused = db_rejects_table(run->rejects, s->name, &first);
+        uint64_t refused = db_rejects_table(run->rejects, s->file_name, &first);
         if (refused)
             cli_message("warning", "table \"%s\": %llu %s refused and left out (first: %s)",
                         s->name, (unsigned long long)refused, cli_plural(refused, "row", "rows"),
@@ -798,6 +871,7 @@ static void close_run(import_run *run, int failed)
     fmt_input_free(run->in);
     for (size_t i = 0; i < run->nsummary; i++) {
         free(run->summary[i].name);
+        free(run->summary[i].file_name);
         for (size_t k = 0; k < run->summary[i].nvectors; k++)
             free(run->summary[i].vectors[k].name);
         free(run->summary[i].vectors);
@@ -812,6 +886,7 @@ static void close_run(import_run *run, int failed)
     free(run->file_id);
     db_untrusted_table_free(&run->trusted_table);
     db_untrusted_header_free(&run->trusted_header);
+    db_renames_free(run->renames);
 }
 
 /* After the commit: the refused rows to --reject-file, and the run's
@@ -920,5 +995,5 @@ done:
         rc = write_rejects(&run);
     db_rejects_free(run.rejects);
     run.rejects = NULL;
-    return rc;
+    return rc < 0 && run.bad_rename ? DB_IMPORT_BAD_RENAME : rc;
 }

@@ -13,6 +13,8 @@ typedef struct {
     const char *const *exclude_schemas; /* -N patterns */
     const char *const *row_filters;     /* --rows "TABLE=PROGRAM" entries, or NULL */
     const char *const *casts;           /* --cast specs, NULL-terminated, or NULL */
+    const char *const *rename_schemas;  /* --rename-schema OLD:NEW specs, or NULL */
+    const char *const *rename_tables;   /* --rename-table OLD:NEW specs, or NULL */
     int rows_cascade;                   /* --rows-cascade */
     const char *sql_file;
     /* --max-errors / --reject-file: refused rows left out, up to max_errors
@@ -33,6 +35,9 @@ typedef struct {
  * the target refused (--max-errors), or <0; on failure the target is as
  * it was. */
 #define DB_IMPORT_REJECTED 1
+/* A --rename-schema or --rename-table that cannot be done (no match, a
+ * name the file has, SQL text that cannot follow): nothing was done. */
+#define DB_IMPORT_BAD_RENAME 2
 int db_import(const db_import_options *opts);
 
 #endif

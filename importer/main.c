@@ -14,6 +14,7 @@
 #include "dbdiff.h"
 #include "import.h"
 #include "resume.h"
+#include "rename.h"
 
 #ifndef DB_VERSION
 #define DB_VERSION "0.1.0"
@@ -38,7 +39,9 @@ enum {
     OPT_REJECT_FILE,
     OPT_ROWS_CASCADE,
     OPT_COMMIT,
-    OPT_RESUME
+    OPT_RESUME,
+    OPT_RENAME_SCHEMA,
+    OPT_RENAME_TABLE
 };
 
 static const cli_option options[] = {
@@ -47,6 +50,12 @@ static const cli_option options[] = {
     {"schema", 'n', 1, "PATTERN", "import only tables of schemas matching PATTERN (repeatable)"},
     {"exclude-schema", 'N', 1, "PATTERN",
      "do not import tables of schemas matching PATTERN (repeatable)"},
+    {"rename-schema", OPT_RENAME_SCHEMA, 1, "OLD:NEW",
+     "import schema OLD of the file as NEW: its tables, types, sequences, functions and views, "
+     "and what refers to them (repeatable)"},
+    {"rename-table", OPT_RENAME_TABLE, 1, "OLD:NEW",
+     "import table OLD (TABLE or SCHEMA.TABLE of the file) as NEW, in its schema; foreign keys, "
+     "sequences and triggers follow (repeatable)"},
     {"schema-only", 's', 0, NULL, "create the tables, load no rows"},
     {"data-only", 'a', 0, NULL, "load rows into existing tables; create nothing"},
     {"on-conflict", OPT_ON_CONFLICT, 1, "MODE",
@@ -146,10 +155,10 @@ typedef struct {
     int if_exists;
     int max_errors_given;
     const char **include, **exclude, **include_schemas, **exclude_schemas, **extensions, **rows,
-        **casts;
+        **casts, **rename_schemas, **rename_tables;
     const char **trusted;
     size_t ninclude, nexclude, ninclude_schemas, nexclude_schemas, nextensions, nrows, ncasts,
-        ntrusted;
+        ntrusted, nrename_schemas, nrename_tables;
 } command_line;
 
 static int parse_on_conflict(db_target_options *t, const char *arg)
@@ -207,6 +216,12 @@ static int parse_commit(command_line *cl, const char *arg)
     return CLI_GO_ON;
 }
 
+/* One more value of a repeatable option. */
+static int push(const char ***list, size_t *n)
+{
+    return cli_push_pattern(list, n, optarg) < 0 ? 1 : CLI_GO_ON;
+}
+
 /* One option getopt_long returned (c) with its argument. */
 static int parse_option(void *ctx, int c, char **argv)
 {
@@ -214,17 +229,13 @@ static int parse_option(void *ctx, int c, char **argv)
     db_target_options *t = &cl->opts.target_options;
     switch (c) {
     case 't':
-        return cli_push_pattern(&cl->include, &cl->ninclude, optarg) < 0 ? 1 : CLI_GO_ON;
+        return push(&cl->include, &cl->ninclude);
     case 'T':
-        return cli_push_pattern(&cl->exclude, &cl->nexclude, optarg) < 0 ? 1 : CLI_GO_ON;
+        return push(&cl->exclude, &cl->nexclude);
     case 'n':
-        return cli_push_pattern(&cl->include_schemas, &cl->ninclude_schemas, optarg) < 0
-                   ? 1
-                   : CLI_GO_ON;
+        return push(&cl->include_schemas, &cl->ninclude_schemas);
     case 'N':
-        return cli_push_pattern(&cl->exclude_schemas, &cl->nexclude_schemas, optarg) < 0
-                   ? 1
-                   : CLI_GO_ON;
+        return push(&cl->exclude_schemas, &cl->nexclude_schemas);
     case 's':
         t->schema_only = 1;
         return CLI_GO_ON;
@@ -258,7 +269,11 @@ static int parse_option(void *ctx, int c, char **argv)
         cl->opts.resume = 1;
         return CLI_GO_ON;
     case OPT_CAST:
-        return cli_push_pattern(&cl->casts, &cl->ncasts, optarg) < 0 ? 1 : CLI_GO_ON;
+        return push(&cl->casts, &cl->ncasts);
+    case OPT_RENAME_SCHEMA:
+        return push(&cl->rename_schemas, &cl->nrename_schemas);
+    case OPT_RENAME_TABLE:
+        return push(&cl->rename_tables, &cl->nrename_tables);
     case OPT_CLEAN:
         t->clean = 1;
         return CLI_GO_ON;
@@ -272,14 +287,14 @@ static int parse_option(void *ctx, int c, char **argv)
         t->privileges = 1;
         return CLI_GO_ON;
     case OPT_EXTENSION:
-        return cli_push_pattern(&cl->extensions, &cl->nextensions, optarg) < 0 ? 1 : CLI_GO_ON;
+        return push(&cl->extensions, &cl->nextensions);
     case OPT_TRUST_FUNCTION:
-        return cli_push_pattern(&cl->trusted, &cl->ntrusted, optarg) < 0 ? 1 : CLI_GO_ON;
+        return push(&cl->trusted, &cl->ntrusted);
     case OPT_VERIFY:
         cl->verify = 1;
         return CLI_GO_ON;
     case OPT_ROWS:
-        return cli_push_pattern(&cl->rows, &cl->nrows, optarg) < 0 ? 1 : CLI_GO_ON;
+        return push(&cl->rows, &cl->nrows);
     case 'v':
         cl->opts.verbose = 1;
         return CLI_GO_ON;
@@ -331,6 +346,25 @@ static int check_commit(const command_line *cl)
         return 2;
     }
     return CLI_GO_ON;
+}
+
+/* --rename-schema / --rename-table: well-formed, and not with --verify
+ * (which compares the target with the file's own names). */
+static int check_renames(const command_line *cl)
+{
+    char err[512];
+    db_renames *r = NULL;
+    if (db_renames_new(&r, cl->rename_schemas, cl->rename_tables, err, sizeof err) < 0) {
+        cli_message("error", "%s", err);
+        return 2;
+    }
+    db_renames_free(r);
+    if (r && cl->verify) {
+        cli_message("error", "--verify compares the target with the file's names: not with "
+                             "--rename-schema or --rename-table");
+        return 2;
+    }
+    return check_sql_file(cl);
 }
 
 /* TARGET [FILE] and the options that go together, once every option is read. */
@@ -401,7 +435,7 @@ static int check_arguments(command_line *cl, int argc, char **argv)
         }
         db_casts_free(c);
     }
-    return check_sql_file(cl);
+    return check_renames(cl);
 }
 
 /* FILE is another kind of file users hand dbimport by mistake: a SQLite
@@ -498,12 +532,14 @@ int main(int argc, char **argv)
         cl.opts.target_options.trusted_functions = cl.trusted;
         cl.opts.row_filters = cl.rows;
         cl.opts.casts = cl.casts;
+        cl.opts.rename_schemas = cl.rename_schemas;
+        cl.opts.rename_tables = cl.rename_tables;
         if (wrong_kind_of_file(cl.opts.input)) {
             rc = 1;
         } else {
             note_new_sqlite_file(cl.opts.target);
             rc = db_import(&cl.opts);
-            rc = rc < 0 ? 1 : rc == DB_IMPORT_REJECTED ? 4 : 0;
+            rc = rc == DB_IMPORT_BAD_RENAME ? 2 : rc < 0 ? 1 : rc == DB_IMPORT_REJECTED ? 4 : 0;
             if (rc == 0 && cl.verify)
                 rc = verify(&cl);
         }
@@ -516,5 +552,7 @@ int main(int argc, char **argv)
     free(cl.trusted);
     free(cl.rows);
     free(cl.casts);
+    free(cl.rename_schemas);
+    free(cl.rename_tables);
     return rc;
 }

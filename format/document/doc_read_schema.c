@@ -823,6 +823,7 @@ int doc_read_table_head(fmt_doc_reader *r, const fmt_json_event *name_ev)
         return doc_fail_at(r, at, NULL, "out of memory");
     }
     r->table = t;
+    r->table_label[0] = '\0';
     r->row_number = 0;
     if (doc_expect(r, &ev, FMT_JSON_OBJECT_START, "a table") < 0)
         return -1;

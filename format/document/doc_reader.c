@@ -43,8 +43,11 @@ static void format_error(fmt_doc_reader *r)
     char context[400] = "";
     size_t n = 0;
     if (r->table) {
-        n +=
-            (size_t)snprintf(context + n, sizeof context - n, "table \"%.120s\", ", r->table->name);
+        if (r->table_label[0])
+            n += (size_t)snprintf(context, sizeof context, "%.250s, ", r->table_label);
+        else
+            n += (size_t)snprintf(context + n, sizeof context - n, "table \"%.120s\", ",
+                                  r->table->name);
         if (r->err_row)
             n += (size_t)snprintf(context + n, sizeof context - n, "row %llu, ",
                                   (unsigned long long)r->err_row);
@@ -58,6 +61,11 @@ static void format_error(fmt_doc_reader *r)
              (unsigned long long)r->err_pos.line, (unsigned long long)r->err_pos.column,
              (unsigned long long)r->err_pos.offset, context, r->err_what);
     r->err_pending = 0;
+}
+
+void fmt_doc_reader_set_table_label(fmt_doc_reader *r, const char *label)
+{
+    snprintf(r->table_label, sizeof r->table_label, "%s", label ? label : "");
 }
 
 const char *fmt_doc_reader_errmsg(const fmt_doc_reader *r)

@@ -63,6 +63,10 @@ const char *fmt_doc_reader_errmsg(const fmt_doc_reader *r);
 /* Formats a data error at the last event's position, in the same shape, for
  * errors found by the caller (a backend rejecting a row). */
 const char *fmt_doc_reader_error_at(fmt_doc_reader *r, const char *column, const char *what);
+/* How messages name the current table from now on, in place of
+ * 'table "name"' (a caller that renames it); NULL or "" for the default.
+ * A new table clears it. */
+void fmt_doc_reader_set_table_label(fmt_doc_reader *r, const char *label);
 /* The same for an earlier row of the current table, found out late (a
  * server checks a batch of rows at once): its row number and position. */
 const char *fmt_doc_reader_error_at_row(fmt_doc_reader *r, uint64_t row, uint64_t line,

@@ -38,6 +38,9 @@ struct fmt_doc_reader {
     fmt_header header;
     int have_format, have_version;
     fmt_table *table;
+    /* how messages name the current table, when the caller said (else
+     * 'table "name"'); cleared with each new table */
+    char table_label[512];
     uint64_t row_number;
     fmt_position event_pos;
     fmt_native_object *objects;
