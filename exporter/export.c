@@ -4,6 +4,7 @@
  * catalog, stamp the header, open the output, write the document, report. */
 #include "export.h"
 
+#include "rename.h"
 #include "row_filter.h"
 
 #include <signal.h>
@@ -140,7 +141,10 @@ typedef struct {
     size_t table_index;    /* of the table being written */
     db_row_filter *filter; /* --rows, or NULL */
     const char *key;       /* the table being written, for messages */
-    uint64_t row;          /* the source's row being written */
+    db_renames *renames;   /* --rename-schema / --rename-table, or NULL */
+    fmt_header renamed_header;
+    int bad_rename;
+    uint64_t row; /* the source's row being written */
     struct timespec started;
 } export_run;
 
@@ -307,6 +311,14 @@ static int write_rows(export_run *run, fmt_table *t, const char *key, uint64_t *
     return 0;
 }
 
+static int fail_rename(export_run *run)
+{
+    cli_progress_end(&run->progress);
+    cli_message("error", "%s", db_renames_errmsg(run->renames));
+    run->bad_rename = 1;
+    return -1;
+}
+
 /* A table's metadata, its rows unless -s, its end. */
 static int write_table(export_run *run, fmt_table *t)
 {
@@ -314,10 +326,18 @@ static int write_table(export_run *run, fmt_table *t)
     uint64_t nrows = 0;
     if (opts->data_only)
         strip_to_columns(t);
-    if (fmt_doc_write_table_begin(run->doc, t, !opts->schema_only) < 0)
+    fmt_table renamed; /* what the file says: the source reads t */
+    const fmt_table *written = t;
+    int changed;
+    if (run->renames) {
+        if (db_renames_table(run->renames, t, &renamed, &changed) < 0)
+            return fail_rename(run);
+        written = &renamed;
+    }
+    if (fmt_doc_write_table_begin(run->doc, written, !opts->schema_only) < 0)
         return fail_write(run);
     /* the name messages give: schema.table where there are schemas */
-    char *key = fmt_table_key(t);
+    char *key = fmt_table_key(written);
     if (!key) {
         cli_message("error", "out of memory");
         return -1;
@@ -363,7 +383,13 @@ static int estimate_rows(export_run *run)
 /* The header, every table, the native objects; then the output is closed. */
 static int write_document(export_run *run)
 {
-    if (fmt_doc_write_header(run->doc, &run->header) < 0)
+    const fmt_header *header = &run->header;
+    if (run->renames) {
+        if (db_renames_header(run->renames, header, 1, &run->renamed_header) < 0)
+            return fail_rename(run);
+        header = &run->renamed_header;
+    }
+    if (fmt_doc_write_header(run->doc, header) < 0)
         return fail_write(run);
     cli_progress_init(&run->progress, "dbexport", 1, run->opts->verbose, 0);
     if (estimate_rows(run) < 0)
@@ -379,7 +405,12 @@ static int write_document(export_run *run)
         cli_message("error", "--rows pattern \"%s\" matches no table in the database", unused);
         return -1;
     }
-    if (fmt_doc_write_end(run->doc, run->objects, run->nobjects) < 0)
+    const fmt_native_object *objects = run->objects;
+    if (run->renames &&
+        (db_renames_check(run->renames, "the database") < 0 ||
+         db_renames_objects(run->renames, run->objects, run->nobjects, &objects) < 0))
+        return fail_rename(run);
+    if (fmt_doc_write_end(run->doc, objects, run->nobjects) < 0)
         return fail_write(run);
     if (fmt_output_close(run->out) < 0) {
         cli_message("error", "%s: %s", run->where, fmt_output_errmsg(run->out));
@@ -424,6 +455,7 @@ static void close_run(export_run *run)
         fmt_native_object_clear(&run->objects[i]);
     free(run->objects);
     fmt_header_clear(&run->header);
+    db_renames_free(run->renames);
     if (run->src)
         run->ops->close(run->src);
 }
@@ -447,12 +479,16 @@ int db_export(const db_export_options *opts)
         }
         return db_export_check_output(opts) < 0 ? -1 : db_export_from_file(opts);
     }
-    if (opts->row_filters && opts->row_filters[0]) {
-        char err[1024];
-        if (db_row_filter_new(&run.filter, opts->row_filters, err, sizeof err) < 0) {
-            cli_message("error", "%s", err);
-            goto done;
-        }
+    char err[1024];
+    if (opts->row_filters && opts->row_filters[0] &&
+        db_row_filter_new(&run.filter, opts->row_filters, err, sizeof err) < 0) {
+        cli_message("error", "%s", err);
+        goto done;
+    }
+    if (db_renames_new(&run.renames, opts->rename_schemas, opts->rename_tables, err, sizeof err) <
+        0) {
+        cli_message("error", "%s", err);
+        goto done;
     }
     if (db_export_check_output(opts) < 0 || read_catalog(&run) < 0)
         goto done;
@@ -463,5 +499,5 @@ int db_export(const db_export_options *opts)
     rc = 0;
 done:
     close_run(&run);
-    return rc;
+    return rc < 0 && run.bad_rename ? DB_EXPORT_BAD_RENAME : rc;
 }

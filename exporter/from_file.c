@@ -13,6 +13,7 @@
 #include "doc_reader.h"
 #include "doc_writer.h"
 #include "progress.h"
+#include "rename.h"
 #include "row_filter.h"
 #include "select.h"
 #include "stream.h"
@@ -32,7 +33,18 @@ typedef struct {
     int skip;
     uint64_t rows;
     cli_progress progress; /* by the bytes read of the input, of its size when known */
+    db_renames *renames;   /* --rename-*, or NULL */
+    fmt_table renamed;     /* the current table under them */
+    int bad_rename;
 } file_run;
+
+static int fail_rename(file_run *run)
+{
+    cli_message("error", "%s",
+                fmt_doc_reader_error_at(run->doc, NULL, db_renames_errmsg(run->renames)));
+    run->bad_rename = 1;
+    return -1;
+}
 
 static int input_source(void *ctx, void *buf, size_t cap, size_t *got)
 {
@@ -72,6 +84,11 @@ static int on_header(file_run *run, const fmt_header *h)
     copy.generator = generator;
     if (run->opts->no_timestamp)
         copy.created = NULL;
+    fmt_header renamed;
+    if (run->renames && db_renames_header(run->renames, &copy, 1, &renamed) < 0)
+        return fail_rename(run);
+    if (run->renames)
+        copy = renamed;
     return fmt_doc_write_header(run->writer, &copy) < 0 ? write_failed(run) : 0;
 }
 
@@ -91,6 +108,11 @@ static int on_table(file_run *run, const fmt_table *t)
         cli_message("error", "table \"%s\": %s", key, db_row_filter_errmsg(run->filter));
         return -1;
     }
+    int changed;
+    if (run->renames && db_renames_table(run->renames, t, &run->renamed, &changed) < 0)
+        return fail_rename(run);
+    if (run->renames)
+        t = &run->renamed;
     return fmt_doc_write_table_begin(run->writer, t, !run->opts->schema_only) < 0
                ? write_failed(run)
                : 0;
@@ -141,7 +163,13 @@ static int on_end(file_run *run, const fmt_native_object *objects, size_t n)
         if (keep)
             kept[nkept++] = objects[i];
     }
-    int rc = fmt_doc_write_end(run->writer, kept, nkept);
+    const fmt_native_object *renamed = kept;
+    if (run->renames && (db_renames_check(run->renames, "the file") < 0 ||
+                         db_renames_objects(run->renames, kept, nkept, &renamed) < 0)) {
+        free(kept);
+        return fail_rename(run);
+    }
+    int rc = fmt_doc_write_end(run->writer, renamed, nkept);
     free(kept);
     return rc < 0 ? write_failed(run) : 0;
 }
@@ -208,8 +236,10 @@ static int open_file_run(file_run *run)
         cli_message("error", "out of memory");
         return -1;
     }
-    if (opts->row_filters && opts->row_filters[0] &&
-        db_row_filter_new(&run->filter, opts->row_filters, err, sizeof err) < 0) {
+    if ((opts->row_filters && opts->row_filters[0] &&
+         db_row_filter_new(&run->filter, opts->row_filters, err, sizeof err) < 0) ||
+        db_renames_new(&run->renames, opts->rename_schemas, opts->rename_tables, err, sizeof err) <
+            0) {
         cli_message("error", "%s", err);
         return -1;
     }
@@ -253,5 +283,6 @@ int db_export_from_file(const db_export_options *opts)
     db_row_filter_free(run.filter);
     db_selection_free(&run.selection);
     fmt_strings_free(run.written, run.nwritten);
-    return rc;
+    db_renames_free(run.renames);
+    return rc < 0 && run.bad_rename ? DB_EXPORT_BAD_RENAME : rc;
 }

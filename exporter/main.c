@@ -8,12 +8,21 @@
 #include "cli.h"
 #include "cli_run.h"
 #include "export.h"
+#include "rename.h"
 
 #ifndef DB_VERSION
 #define DB_VERSION "0.1.0"
 #endif
 
-enum { OPT_NO_TIMESTAMP = 1000, OPT_VECTOR_COLUMN, OPT_FORCE, OPT_ROWS, OPT_PRIVILEGES };
+enum {
+    OPT_NO_TIMESTAMP = 1000,
+    OPT_VECTOR_COLUMN,
+    OPT_FORCE,
+    OPT_ROWS,
+    OPT_PRIVILEGES,
+    OPT_RENAME_SCHEMA,
+    OPT_RENAME_TABLE
+};
 
 static const cli_option options[] = {
     {"file", 'f', 1, "FILE", "write to FILE instead of standard output"},
@@ -24,6 +33,12 @@ static const cli_option options[] = {
     {"schema", 'n', 1, "PATTERN", "PostgreSQL: export only schemas matching PATTERN (repeatable)"},
     {"exclude-schema", 'N', 1, "PATTERN",
      "PostgreSQL: do not export schemas matching PATTERN (repeatable)"},
+    {"rename-schema", OPT_RENAME_SCHEMA, 1, "OLD:NEW",
+     "write schema OLD as NEW: its tables, types, sequences, functions and views, and what "
+     "refers to them (repeatable)"},
+    {"rename-table", OPT_RENAME_TABLE, 1, "OLD:NEW",
+     "write table OLD (TABLE or SCHEMA.TABLE) as NEW, in its schema; foreign keys, sequences and "
+     "triggers follow (repeatable)"},
     {"schema-only", 's', 0, NULL, "export table definitions, no rows"},
     {"data-only", 'a', 0, NULL, "rows and column definitions only (no keys, indexes, views)"},
     {"vector-column", OPT_VECTOR_COLUMN, 1, "TABLE.COLUMN:N",
@@ -77,8 +92,10 @@ static int ends_with(const char *s, const char *suffix)
  * NULL-terminated arrays of pointers into argv. */
 typedef struct {
     db_export_options opts;
-    const char **include, **exclude, **include_schemas, **exclude_schemas, **vectors, **rows;
-    size_t ninclude, nexclude, ninclude_schemas, nexclude_schemas, nvectors, nrows;
+    const char **include, **exclude, **include_schemas, **exclude_schemas, **vectors, **rows,
+        **rename_schemas, **rename_tables;
+    size_t ninclude, nexclude, ninclude_schemas, nexclude_schemas, nvectors, nrows, nrename_schemas,
+        nrename_tables;
     int level; /* -Z, or -1 */
 } command_line;
 
@@ -139,6 +156,10 @@ static int parse_option(void *ctx, int c, char **argv)
         return push(&cl->vectors, &cl->nvectors, optarg);
     case OPT_ROWS:
         return push(&cl->rows, &cl->nrows, optarg);
+    case OPT_RENAME_SCHEMA:
+        return push(&cl->rename_schemas, &cl->nrename_schemas, optarg);
+    case OPT_RENAME_TABLE:
+        return push(&cl->rename_tables, &cl->nrename_tables, optarg);
     default: /* -V, -q, -w, -W, -?, --help, and what is no option */
         return cli_run_common_option(c, argv, DB_VERSION, usage);
     }
@@ -162,6 +183,13 @@ static int check_arguments(command_line *cl, int argc, char **argv)
         cli_message("error", "--verbose and --quiet cannot be used together");
         return 2;
     }
+    char err[512];
+    db_renames *renames = NULL;
+    if (db_renames_new(&renames, cl->rename_schemas, cl->rename_tables, err, sizeof err) < 0) {
+        cli_message("error", "%s", err);
+        return 2;
+    }
+    db_renames_free(renames);
     cl->opts.source = argv[optind];
     if ((cl->include_schemas || cl->exclude_schemas) &&
         cli_locator_classify(cl->opts.source, &sqlite_path) != CLI_LOCATOR_POSTGRESQL) {
@@ -200,12 +228,17 @@ int main(int argc, char **argv)
         opts->version = DB_VERSION;
         opts->vector_columns = cl.vectors;
         opts->row_filters = cl.rows;
-        rc = db_export(opts) < 0 ? 1 : 0;
+        opts->rename_schemas = cl.rename_schemas;
+        opts->rename_tables = cl.rename_tables;
+        rc = db_export(opts);
+        rc = rc == DB_EXPORT_BAD_RENAME ? 2 : rc < 0 ? 1 : 0;
     }
     free(cl.include);
     free(cl.exclude);
     free(cl.vectors);
     free(cl.rows);
+    free(cl.rename_schemas);
+    free(cl.rename_tables);
     free(cl.include_schemas);
     free(cl.exclude_schemas);
     return rc;

@@ -640,7 +640,7 @@ static int check_names(import_run *run)
         cli_message("error", "%s", why);
         return -1;
     }
-    if (run->renames && db_renames_check(run->renames) < 0) {
+    if (run->renames && db_renames_check(run->renames, "the file") < 0) {
         run->bad_rename = 1;
         return -1;
     }

@@ -91,6 +91,18 @@ check_eq "rename schema: row-level security and its policy" \
     "$(pgq dst "SELECT relrowsecurity || ' ' || (SELECT pg_get_expr(polqual, polrelid) FROM pg_policy WHERE polrelid = c.oid) FROM pg_class c WHERE c.oid = 'identity.users'::regclass")" \
     "true (role = 'user'::identity.role)"
 
+# ---- dbexport --rename-schema writes the file an import with the rename would load ------------
+"$DBEXPORT" --no-timestamp --privileges --rename-schema=auth:identity "$(pg_uri src)" -f "$WORK/r.json"
+check_eq "dbexport --rename-schema: exit 0" "$?" 0
+check_eq "dbexport --rename-schema: the file's names" \
+    "$("$JQ" -c '[(.tables | keys[]), (.views[].name), (.functions[].namespace)]' "$WORK/r.json")" \
+    '["app.orders","identity.events","identity.users","app.big_orders","identity.admins","identity"]'
+pg_create exported
+"$DBIMPORT" --privileges "$(pg_uri exported)" "$WORK/r.json" 2>/dev/null
+check_eq "dbexport --rename-schema: imported, the same objects" "$(objects exported)" "$(objects dst)"
+check_eq "dbexport --rename-schema: imported, the same rows" \
+    "$(pg_checksums exported | grep -v app.orders)" "$(pg_checksums src | sed 's/^auth\./identity./' | grep -v app.orders)"
+
 # ---- a table referenced by foreign keys and views -------------------------------------
 pg_create tbl
 pg_create dry

@@ -19,6 +19,7 @@ need "$JQ"
     INSERT INTO users VALUES (1, 'ann'), (2, 'bob');
     INSERT INTO posts VALUES (1, 1, 'hello'), (2, 2, 'world');"
 "$DBEXPORT" --no-timestamp "$WORK/src.db" -f "$WORK/a.json"
+cp "$WORK/src.db" "$WORK/src0.db"
 tables() { "$SQLITE3" "$1" "SELECT group_concat(name, ' ') FROM (SELECT name FROM sqlite_master
     WHERE type = 'table' AND name NOT IN ('_dbexport_origin', 'sqlite_sequence') ORDER BY name)"; }
 
@@ -61,7 +62,7 @@ check_contains "-t does not match the new name" "$(cat "$WORK/err")" '-t pattern
 "$DBIMPORT" -T posts --rename-table=posts:articles "$WORK/t3.db" "$WORK/a.json" 2>"$WORK/err"
 check_eq "a rename of a table -T leaves out: exit 2" "$?" 2
 check_contains "a rename of a table -T leaves out: matches nothing" "$(cat "$WORK/err")" \
-    '--rename-table=posts:articles matches no table in the file; nothing was imported'
+    '--rename-table=posts:articles matches no table in the file'
 "$DBIMPORT" --rows 'posts=select(.id == 1)' --rename-table=posts:articles "$WORK/r.db" "$WORK/a.json"
 check_eq "--rows matches the file's name" "$("$SQLITE3" "$WORK/r.db" "SELECT group_concat(id) FROM articles")" 1
 
@@ -144,5 +145,26 @@ check_eq "--reject-file: it holds the file's names" "$("$JQ" -c '[(.tables | key
     '["posts","posts"]'
 "$DBIMPORT" -a --rename-table=posts:articles --on-conflict=skip "$WORK/e.db" "$WORK/rej.json"
 check_eq "--reject-file: imported again with the same rename" "$?" 0
+
+# ---- dbexport writes under the new names, from a database and from a file ------------------
+"$DBEXPORT" --no-timestamp --rename-table=posts:articles "$WORK/src0.db" -f "$WORK/x.json"
+check_eq "dbexport --rename-table: exit 0" "$?" 0
+check_eq "dbexport --rename-table: the file's tables" "$("$JQ" -c '.tables | keys' "$WORK/x.json")" '["articles","log","users"]'
+check_eq "dbexport --rename-table: the trigger's table" "$("$JQ" -c '[.triggers[].table, (.triggers[].sql | test("ON articles"))]' "$WORK/x.json")" '["articles",true]'
+"$DBIMPORT" "$WORK/x.db" "$WORK/x.json"
+"$DBIMPORT" --rename-table=posts:articles "$WORK/p2.db" "$WORK/a.json"
+check_eq "dbexport --rename-table: imports as an import with the rename does" \
+    "$(fingerprint "$WORK/x.db")" "$(fingerprint "$WORK/p2.db")"
+"$DBEXPORT" --no-timestamp --rename-table=users:members "$WORK/a.json" -f "$WORK/y.json"
+check_eq "dbexport FILE --rename-table: the foreign key follows" \
+    "$("$JQ" -c '[(.tables | keys[]), .tables.posts.constraints.foreign_keys[0].references.table]' "$WORK/y.json")" \
+    '["log","members","posts","members"]'
+"$DBEXPORT" --rename-table=nosuch:x "$WORK/src0.db" -f "$WORK/z.json" 2>"$WORK/err"
+check_eq "dbexport: a rename that matches nothing: exit 2" "$?" 2
+check_contains "dbexport: a rename that matches nothing: said" "$(cat "$WORK/err")" '--rename-table=nosuch:x matches no table in the database'
+check "dbexport: a rename that matches nothing: no file" test ! -e "$WORK/z.json"
+"$DBEXPORT" --rename-table=posts:users "$WORK/a.json" -f "$WORK/z.json" 2>"$WORK/err"
+check_eq "dbexport FILE: a collision: exit 2" "$?" 2
+check "dbexport FILE: a collision: no file" test ! -e "$WORK/z.json"
 
 report

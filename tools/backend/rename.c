@@ -736,16 +736,15 @@ int db_renames_objects(db_renames *r, const fmt_native_object *objects, size_t n
     return 0;
 }
 
-int db_renames_check(db_renames *r)
+int db_renames_check(db_renames *r, const char *where)
 {
     for (size_t i = 0; i < r->nschemas; i++)
         if (!r->schemas[i].hits)
-            return fail(r, "%s matches no schema of a table in the file; nothing was imported",
-                        r->schemas[i].spec);
+            return fail(r, "%s matches no schema of a table in %s", r->schemas[i].spec, where);
     for (size_t i = 0; i < r->ntables; i++) {
         const db_rename_table *t = &r->tables[i];
         if (!t->hits)
-            return fail(r, "%s matches no table in the file; nothing was imported", t->spec);
+            return fail(r, "%s matches no table in %s", t->spec, where);
         if (t->second)
             return fail(r, "%s matches tables of two schemas, \"%s\" and \"%s\"; give SCHEMA.%s",
                         t->spec, t->matched, t->second, t->old_name);

@@ -48,8 +48,9 @@ int db_renames_objects(db_renames *r, const fmt_native_object *objects, size_t n
                        const fmt_native_object **out);
 
 /* After the last table: 0, or -1 when a rename matched no table given to
- * db_renames_table, or a bare table name matched tables of two schemas. */
-int db_renames_check(db_renames *r);
+ * db_renames_table ("... matches no table in WHERE": "the file", "the
+ * database"), or a bare table name matched tables of two schemas. */
+int db_renames_check(db_renames *r, const char *where);
 
 const char *db_renames_errmsg(const db_renames *r);
 
