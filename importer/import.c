@@ -246,7 +246,7 @@ static int resume_begin(import_run *run, const fmt_header *h)
     const db_import_options *o = run->opts;
     if (!run->ops->progress_read)
         return 0;
-    if (!(run->file_id = db_resume_file_identity(h))) {
+    if (!(run->file_id = db_resume_file_identity(h, o->rename_schemas, o->rename_tables))) {
         cli_message("error", "out of memory");
         return -1;
     }
@@ -270,7 +270,8 @@ static int resume_begin(import_run *run, const fmt_header *h)
     }
     if (strcmp(run->record.file, run->file_id) != 0) {
         cli_message("error",
-                    "--resume: the unfinished import read another file (%s); this one is: %s",
+                    "--resume: the unfinished import read another file, or renamed otherwise (%s); "
+                    "this one is: %s",
                     run->record.file, run->file_id);
         return -1;
     }

@@ -28,12 +28,33 @@ int db_commit_parse(const char *arg, uint64_t *every, char *err, size_t errlen)
     return 0;
 }
 
-char *db_resume_file_identity(const fmt_header *h)
+/* The renames of a run, NULL-terminated lists of OLD:NEW, as
+ * "; renamed schema A:B, table C:D" (or ""). */
+static size_t renames_len(const char *const *list)
+{
+    size_t n = 0;
+    for (size_t i = 0; list && list[i]; i++)
+        n += strlen(list[i]) + 9;
+    return n;
+}
+
+static void renames_cat(char *s, const char *what, const char *const *list, int *first)
+{
+    for (size_t i = 0; list && list[i]; i++) {
+        strcat(s, *first ? "; renamed " : ", ");
+        strcat(s, what);
+        strcat(s, list[i]);
+        *first = 0;
+    }
+}
+
+char *db_resume_file_identity(const fmt_header *h, const char *const *rename_schemas,
+                              const char *const *rename_tables)
 {
     const char *parts[] = {h->format_version, h->created,        h->generator,
                            h->source_backend, h->source_version, h->source_database};
     const char *labels[] = {"format ", "created ", "by ", "from ", " ", " database "};
-    size_t n = 1;
+    size_t n = 1 + 10 + renames_len(rename_schemas) + renames_len(rename_tables);
     for (size_t i = 0; i < 6; i++)
         n += strlen(labels[i]) + (parts[i] ? strlen(parts[i]) : 1) + 2;
     char *s = malloc(n);
@@ -46,6 +67,9 @@ char *db_resume_file_identity(const fmt_header *h)
         strcat(s, labels[i]);
         strcat(s, parts[i] ? parts[i] : "-");
     }
+    int first = 1;
+    renames_cat(s, "schema ", rename_schemas, &first);
+    renames_cat(s, "table ", rename_tables, &first);
     return s;
 }
 

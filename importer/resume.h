@@ -15,8 +15,11 @@
 int db_commit_parse(const char *arg, uint64_t *every, char *err, size_t errlen);
 
 /* What identifies the file a record belongs to: its header's format
- * version, time, generator and source. A new string, or NULL (no memory). */
-char *db_resume_file_identity(const fmt_header *h);
+ * version, time, generator and source, and the run's --rename-schema and
+ * --rename-table (NULL-terminated lists, or NULL), which name the tables
+ * of the record. A new string, or NULL (no memory). */
+char *db_resume_file_identity(const fmt_header *h, const char *const *rename_schemas,
+                              const char *const *rename_tables);
 
 /* A fingerprint of one row of the file (its values as read): 16 hex
  * digits of a 64-bit FNV-1a hash over every value's kind and bytes, into

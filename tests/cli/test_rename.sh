@@ -167,4 +167,25 @@ check "dbexport: a rename that matches nothing: no file" test ! -e "$WORK/z.json
 check_eq "dbexport FILE: a collision: exit 2" "$?" 2
 check "dbexport FILE: a collision: no file" test ! -e "$WORK/z.json"
 
+
+# ---- --commit and --resume: the record names the new tables, and a resume ------
+# ---- must rename as the import it continues did --------------------------------
+"$SQLITE3" "$WORK/big.db" "CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT NOT NULL);
+    WITH RECURSIVE g(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM g WHERE i < 2000)
+    INSERT INTO users SELECT i, 'user ' || i FROM g;"
+"$DBEXPORT" "$WORK/big.db" -f "$WORK/big.json"
+record() { "$SQLITE3" "$1" "SELECT group_concat(name || ' ' || rows_done, ',') FROM dbimport_progress
+                            WHERE kind = 'table'" 2>/dev/null; }
+kill_import_at "$WORK/resumed.db" "$WORK/big.json" 1200 "members 1000" record --rename-table=users:members
+check_eq "--commit with a rename: the record names the new table" "$got" "members 1000"
+"$DBIMPORT" --commit=500 --resume "$WORK/resumed.db" "$WORK/big.json" 2>"$WORK/err"
+check_eq "--resume without the rename: exit 1" "$?" 1
+check_contains "--resume without the rename: said" "$(cat "$WORK/err")" "renamed table users:members"
+check_eq "--resume without the rename: the target as it was" "$(record "$WORK/resumed.db")" "members 1000"
+"$DBIMPORT" --commit=500 --resume --rename-table=users:members "$WORK/resumed.db" "$WORK/big.json" 2>"$WORK/err"
+check_eq "--resume with the rename: exit 0" "$?" 0
+check_eq "--resume with the rename: every row once" \
+    "$("$SQLITE3" "$WORK/resumed.db" "SELECT count(*), count(DISTINCT id), sum(id) FROM members")" "2000|2000|2001000"
+check_eq "--resume with the rename: no record left" "$(tables "$WORK/resumed.db")" "members"
+
 report
