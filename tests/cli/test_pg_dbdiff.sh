@@ -61,6 +61,27 @@ pg_create p2
 all_equal "PG -> PG -> file" "$(pg_uri p1)" "$WORK/p1.json.gz" "$(pg_conninfo p2)" "$WORK/p2.json"
 check_contains "PG vs PG: the summary" "$out" "equal: 11 tables: 11 equal"
 
+# ---- docs/DBDIFF.md's jq recipe across backends, run as written ----------------
+root=$(cd "$(dirname "$0")/../.." && pwd)
+recipe=$(sed -n '/^portable() {/,/^}/p' "$root/docs/DBDIFF.md")
+check "the recipe is in DBDIFF.md" test -n "$recipe"
+eval "$recipe"
+zcat "$WORK/c.json.gz" >"$WORK/c.json"
+check_eq "jq recipe: SQLite -> PG -> SQLite diffs empty" \
+    "$(diff <(portable "$WORK/c.json") <(portable "$WORK/s2p.json") | wc -l)" 0
+check "jq recipe: ... where the whole documents differ" \
+    test "$(diff <("$JQ" -S . "$WORK/c.json") <("$JQ" -S . "$WORK/s2p.json") | wc -l)" -gt 100
+"$DBIMPORT" "$WORK/p1.db" "$WORK/p1.json.gz" 2>/dev/null
+"$DBEXPORT" "$WORK/p1.db" -f "$WORK/p1b.json"
+zcat "$WORK/p1.json.gz" >"$WORK/p1.json"
+check_eq "jq recipe: PG -> SQLite diffs empty" \
+    "$(diff <(portable "$WORK/p1.json") <(portable "$WORK/p1b.json") | wc -l)" 0
+"$JQ" '.tables.album.rows[3].title = "Changed" | del(.tables.album.indexes[0])' "$WORK/p1b.json" \
+    >"$WORK/p1c.json"
+out=$(diff <(portable "$WORK/p1.json") <(portable "$WORK/p1c.json") || true)
+check_contains "jq recipe: a changed value shows" "$out" '>         "title": "Changed"'
+check_contains "jq recipe: a dropped index shows" "$out" '<             "column": "artist_id"'
+
 # ---- the torture database: PG -> SQLite -> PG -------------------------------
 pg_create torture
 pg_load torture "$PGFIX/torture.sql"
