@@ -233,10 +233,18 @@ static int check_node_at(pg_target *st, const char *node, const char *what, int 
         }
         int rc = 0;
         if (!why && body) {
-            char inner[512];
-            snprintf(inner, sizeof inner, "%s calls %s, whose body", what, signature);
+            size_t n = strlen(what) + strlen(signature) + sizeof " calls , whose body";
+            char *inner = malloc(n);
+            if (!inner) {
+                st->diag.oom = 1;
+                free(body);
+                free(signature);
+                return -1;
+            }
+            snprintf(inner, n, "%s calls %s, whose body", what, signature);
             fn->checked = 1;
             rc = check_node_at(st, body, inner, depth + 1);
+            free(inner);
         }
         free(body);
         if (why)

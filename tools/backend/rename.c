@@ -267,7 +267,7 @@ static void *copy_array(db_renames *r, int keep, const void *src, size_t n, size
     void *p = malloc(n * size);
     if (p)
         memcpy(p, src, n * size);
-    if (!hold(r, keep, p))
+    if (!(p = hold(r, keep, p)))
         *ok = 0;
     return p;
 }
