@@ -358,8 +358,9 @@ static int check_renames(const command_line *cl)
         cli_message("error", "%s", err);
         return 2;
     }
+    int renames = r != NULL;
     db_renames_free(r);
-    if (r && cl->verify) {
+    if (renames && cl->verify) {
         cli_message("error", "--verify compares the target with the file's names: not with "
                              "--rename-schema or --rename-table");
         return 2;

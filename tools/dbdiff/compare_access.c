@@ -66,10 +66,7 @@ static void compare_policies(dd_finding *f, const fmt_row_security *ra, const fm
                 continue;
             char *tx = policy_text(p), *ty = match ? policy_text(match) : NULL;
             f->object = dd_or_none(p->name);
-            if (!match)
-                dd_found(f, f->mode->across, "%s only in %c", dd_or_none(tx), side ? 'B' : 'A');
-            else if (!dd_same(tx, ty))
-                dd_found(f, f->mode->across, "%s -> %s", dd_or_none(tx), dd_or_none(ty));
+            dd_found_pair(f, side, match != NULL, tx, ty);
             free(tx);
             free(ty);
         }

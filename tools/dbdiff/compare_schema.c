@@ -25,6 +25,14 @@ void dd_found(const dd_finding *f, int expected, const char *fmt, ...)
     free(what);
 }
 
+void dd_found_pair(const dd_finding *f, int side, int matched, const char *tx, const char *ty)
+{
+    if (!matched)
+        dd_found(f, f->mode->across, "%s only in %c", dd_or_none(tx), side ? 'B' : 'A');
+    else if (!dd_same(tx, ty))
+        dd_found(f, f->mode->across, "%s -> %s", dd_or_none(tx), dd_or_none(ty));
+}
+
 int dd_same(const char *a, const char *b)
 {
     return (!a && !b) || (a && b && strcmp(a, b) == 0);
@@ -575,10 +583,7 @@ static void compare_exclusions(dd_finding *f, const fmt_table *a, const fmt_tabl
             char *tx = exclusion_text(&x->exclusions[i]),
                  *ty = match ? exclusion_text(match) : NULL;
             f->object = x->exclusions[i].name ? x->exclusions[i].name : "exclusion";
-            if (!match)
-                dd_found(f, f->mode->across, "%s only in %c", dd_or_none(tx), side ? 'B' : 'A');
-            else if (!dd_same(tx, ty))
-                dd_found(f, f->mode->across, "%s -> %s", dd_or_none(tx), dd_or_none(ty));
+            dd_found_pair(f, side, match != NULL, tx, ty);
             free(tx);
             free(ty);
         }

@@ -175,6 +175,10 @@ typedef struct {
 } dd_finding;
 void dd_found(const dd_finding *f, int expected, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* An object of side A (side 0) or B (1) as text tx, and ty, the text of
+ * its match on the other side when matched: "only in A/B", or "tx -> ty"
+ * when they differ; expected when A and B are of different backends. */
+void dd_found_pair(const dd_finding *f, int side, int matched, const char *tx, const char *ty);
 /* Two strings, either NULL: equal. */
 int dd_same(const char *a, const char *b);
 const char *dd_or_none(const char *s);
