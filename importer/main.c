@@ -297,6 +297,7 @@ static int parse_option(void *ctx, int c, char **argv)
         return push(&cl->rows, &cl->nrows);
     case 'v':
         cl->opts.verbose = 1;
+        cl->opts.target_options.verbose = 1;
         return CLI_GO_ON;
     default: /* -V, -q, -w, -W, -?, --help, and what is no option */
         return cli_run_common_option(c, argv, DB_VERSION, usage);

@@ -31,6 +31,7 @@ typedef struct {
     int data_only;          /* tables must exist */
     int schema_only;        /* create tables, load no rows */
     int single_transaction; /* default 1 */
+    int verbose;            /* -v: the target may note what it used on stderr */
     /* --commit=table|N: commits as the import goes (the driver calls
      * checkpoint); a new SQLite file is then made in place, not under a
      * work name, so that a killed import leaves it to --resume. */

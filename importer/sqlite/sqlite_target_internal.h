@@ -20,6 +20,10 @@
  * common case is a single mask (every row has every column). */
 #define INSERT_CACHE 4
 
+/* The connection's page cache in KiB, and so the memory of each index
+ * sort: a bound whatever the size of the file (docs/PERFORMANCE.md). */
+#define SQLITE_TGT_CACHE_KIB 16384
+
 typedef struct {
     unsigned char *mask; /* ncolumns bytes; NULL = free slot */
     sqlite3_stmt *stmt;

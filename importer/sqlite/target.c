@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "ops.h"
 #include "sqlite_dialect.h"
 
@@ -293,10 +294,13 @@ static int target_begin(void *state, const fmt_header *h)
             sqlite_tgt_loss(st, SQLITE_LOSS_COMPOSITE, "\"%s.%s\"",
                             h->user_types[i].namespace ? h->user_types[i].namespace : "public",
                             h->user_types[i].name ? h->user_types[i].name : "");
-    /* 64 MiB of page cache for this connection only. The journal mode is the
-     * user's and stays as it is. */
-    if (sqlite_tgt_exec_one(st, "PRAGMA cache_size = -65536", "cannot configure the connection") <
-        0)
+    /* The page cache of this connection only, in KiB. It also bounds each
+     * CREATE INDEX's sorter, which holds as much again in memory before it
+     * spills to a temporary file: docs/PERFORMANCE.md. The journal mode is
+     * the user's and stays as it is. */
+    char cache[48];
+    snprintf(cache, sizeof cache, "PRAGMA cache_size = -%d", SQLITE_TGT_CACHE_KIB);
+    if (sqlite_tgt_exec_one(st, cache, "cannot configure the connection") < 0)
         return -1;
     if (st->opts.dry_run)
         return 0;
@@ -356,6 +360,12 @@ static int target_commit(void *state)
     if (st->work_path && publish_work_file(st) < 0)
         return -1;
     st->committed = 1;
+    if (st->opts.verbose)
+        cli_message(NULL,
+                    "SQLite: at most %.1f MiB in use (page cache and each index sort bounded "
+                    "to %d MiB)",
+                    (double)sqlite3_memory_highwater(0) / (1024.0 * 1024.0),
+                    SQLITE_TGT_CACHE_KIB / 1024);
     return 0;
 }
 
