@@ -532,6 +532,8 @@ int main(int argc, char **argv)
         cl.opts.exclude_schemas = cl.exclude_schemas;
         cl.opts.target_options.extensions = cl.extensions;
         cl.opts.target_options.trusted_functions = cl.trusted;
+        cl.opts.target_options.selected =
+            cl.include || cl.exclude || cl.include_schemas || cl.exclude_schemas;
         cl.opts.row_filters = cl.rows;
         cl.opts.casts = cl.casts;
         cl.opts.rename_schemas = cl.rename_schemas;

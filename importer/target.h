@@ -32,6 +32,9 @@ typedef struct {
     int schema_only;        /* create tables, load no rows */
     int single_transaction; /* default 1 */
     int verbose;            /* -v: the target may note what it used on stderr */
+    /* -t/-T/-n/-N: some of the file's tables are left out, and with them
+     * their triggers and the views that read them (with a warning). */
+    int selected;
     /* --commit=table|N: commits as the import goes (the driver calls
      * checkpoint); a new SQLite file is then made in place, not under a
      * work name, so that a killed import leaves it to --resume. */

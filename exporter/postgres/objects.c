@@ -134,6 +134,50 @@ static int view_rows(pg_src *s, view_graph *g, size_t *n)
     return 0;
 }
 
+/* The relations of user schemas (tables, views) that the view c reads
+ * through its rewrite rule, in oid order: their oids or their names. */
+#define VIEW_READS(what)                                                                           \
+    "SELECT " what " FROM (SELECT DISTINCT d.refobjid FROM pg_catalog.pg_rewrite rw "              \
+    "JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_rewrite'::pg_catalog.regclass "     \
+    "AND d.objid = rw.oid AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass "          \
+    "WHERE rw.ev_class = c.oid AND d.refobjid <> c.oid) d "                                        \
+    "JOIN pg_catalog.pg_class rc ON rc.oid = d.refobjid "                                          \
+    "JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace "                                 \
+    "WHERE rc.relkind IN ('r', 'p', 'f', 'v', 'm') AND rn.nspname <> 'information_schema' "        \
+    "AND rn.nspname NOT LIKE 'pg\\_%' AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e "       \
+    "WHERE e.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND e.objid = rc.oid "           \
+    "AND e.deptype = 'e') ORDER BY d.refobjid"
+
+/* Whether view k of the listing reads a table or view that the export
+ * leaves out (-t/-T/-n/-N, or a kind it does not carry): then it goes
+ * neither, since no target could create it, and its name and the first
+ * such relation's join the warning. `kept` holds the oids of the views
+ * written so far (views come after the views they read). 1, 0, or -1. */
+static int view_left_out(pg_src *s, const view_graph *g, size_t k, char **kept, size_t nkept,
+                         db_buf *why, size_t *dropped)
+{
+    for (size_t d = 0; d < g->ndeps[k]; d++) {
+        const char *oid = g->deps[k][d];
+        int found = is_selected_oid(s, oid);
+        for (size_t v = 0; !found && v < nkept; v++)
+            found = strcmp(kept[v], oid) == 0;
+        if (found)
+            continue;
+        char **names = NULL;
+        size_t nnames = 0;
+        int r = g->rows[k];
+        if (pg_decode_array_strings(&names, &nnames, PQgetvalue(g->res, r, 9)) < 0)
+            return pg_src_fail(s, "out of memory");
+        if ((*dropped)++ < 5)
+            db_buf_printf(why, "%s%s.%s (reads %s)", *dropped > 1 ? ", " : "",
+                          PQgetvalue(g->res, r, 1), PQgetvalue(g->res, r, 2),
+                          d < nnames ? names[d] : oid);
+        fmt_strings_free(names, nnames);
+        return 1;
+    }
+    return 0;
+}
+
 /* Views in the selected schemas, each after the views it reads from
  * (pg_depend through the view's rewrite rule), else by name: the one
  * order of tools/backend/order.h. */
@@ -142,15 +186,21 @@ static int load_views(pg_src *s, fmt_native_object **list, size_t *n)
     static const char sql[] =
         "SELECT c.oid, n.nspname, c.relname, pg_catalog.pg_get_viewdef(c.oid), "
         "pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(c.relname), "
-        "ARRAY(SELECT DISTINCT d.refobjid FROM pg_catalog.pg_rewrite rw "
-        "JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_rewrite'::pg_catalog.regclass "
-        "AND d.objid = rw.oid AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass "
-        "WHERE rw.ev_class = c.oid AND d.refobjid <> c.oid), c.relkind, c.relispopulated, "
-        "pg_catalog.obj_description(c.oid, 'pg_class') "
-        "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-        "WHERE c.relkind IN ('v', 'm') AND " USER_RELATION KEY_ORDER;
+        "ARRAY(" VIEW_READS(
+            "d.refobjid") "), c.relkind, c.relispopulated, "
+                          "pg_catalog.obj_description(c.oid, 'pg_class'), "
+                          "ARRAY(" VIEW_READS(
+                              "pg_catalog.quote_ident(rn.nspname) || '.' || "
+                              "pg_catalog.quote_ident(rc.relname)") ") "
+                                                                    "FROM pg_catalog.pg_class c "
+                                                                    "JOIN pg_catalog.pg_namespace "
+                                                                    "n ON n.oid = c.relnamespace "
+                                                                    "WHERE c.relkind IN ('v', 'm') "
+                                                                    "AND " USER_RELATION KEY_ORDER;
     view_graph g = {pg_src_query(s, sql, NULL, NULL), NULL, NULL, NULL};
-    size_t nviews = 0, *order = NULL;
+    size_t nviews = 0, *order = NULL, nkept = 0, dropped = 0;
+    char **kept = NULL;
+    db_buf why = {0};
     int rc = 0;
     if (!g.res)
         return -1;
@@ -165,6 +215,14 @@ static int load_views(pg_src *s, fmt_native_object **list, size_t *n)
     }
     for (size_t k = 0; k < nviews; k++) {
         int r = g.rows[order[k]];
+        int out = view_left_out(s, &g, order[k], kept, nkept, &why, &dropped);
+        if (out < 0 ||
+            (!out && fmt_strings_push_copy(&kept, &nkept, PQgetvalue(g.res, r, 0)) < 0)) {
+            rc = out < 0 ? -1 : pg_src_fail(s, "out of memory");
+            goto done;
+        }
+        if (out)
+            continue;
         if (PQgetvalue(g.res, r, 6)[0] == 'm') {
             if (push_matview(s, list, n, g.res, r) < 0) {
                 rc = -1;
@@ -183,7 +241,14 @@ static int load_views(pg_src *s, fmt_native_object **list, size_t *n)
             goto done;
         }
     }
+    if (dropped &&
+        pg_src_warn(s, "%zu %s not exported: %s a relation the export leaves out: %s%s", dropped,
+                    dropped == 1 ? "view" : "views", dropped == 1 ? "it reads" : "they read",
+                    why.oom ? "" : why.buf, dropped > 5 ? ", ..." : "") < 0)
+        rc = -1;
 done:
+    fmt_strings_free(kept, nkept);
+    db_buf_free(&why);
     for (size_t k = 0; g.deps && k < nviews; k++)
         fmt_strings_free(g.deps[k], g.ndeps[k]);
     free(g.deps);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "order.h"
+#include "sqlbuf.h"
 #include "strlist.h"
 
 /* A trigger names its table as its CREATE TRIGGER wrote it, in any case. */
@@ -33,11 +34,121 @@ static int add_object(fmt_native_object **list, size_t *n, sqlite3_stmt *st, int
     return !o->name || !o->sql || (!view && !o->table) ? -1 : 0;
 }
 
-/* Views always go: they may read any table, and SQLite resolves a view's
- * tables only when it is used, so a view over a table left out still
- * creates. With -t/-T in effect a trigger goes only with its table (or
- * view, matched as SQLite matches names: in any case); without them, every
- * trigger goes. Views come first, then
+/* What one view reads: SQLite's authorizer names every table and view a
+ * statement reads while it is prepared, through nested views too; nothing
+ * runs, and the callback only takes notes (it may not use the
+ * connection). */
+typedef struct {
+    char **names;
+    size_t n;
+    int oom;
+} view_reads;
+
+static int note_read(void *ctx, int code, const char *a1, const char *a2, const char *db,
+                     const char *trigger)
+{
+    (void)a2;
+    (void)trigger;
+    view_reads *r = ctx;
+    if (code != SQLITE_READ || !a1 || (db && strcmp(db, "main") != 0))
+        return SQLITE_OK;
+    for (size_t i = 0; i < r->n; i++)
+        if (strcmp(r->names[i], a1) == 0)
+            return SQLITE_OK;
+    if (fmt_strings_push(&r->names, &r->n, fmt_strdup(a1)) < 0)
+        r->oom = 1;
+    return SQLITE_OK;
+}
+
+static int is_source_table(sqlite_src *s, const char *name)
+{
+    sqlite3_stmt *st = NULL;
+    int yes = 0;
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT 1 FROM main.sqlite_schema WHERE type = 'table' AND name = ?1 "
+                           "COLLATE NOCASE",
+                           -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC) == SQLITE_OK)
+        yes = sqlite3_step(st) == SQLITE_ROW;
+    sqlite3_finalize(st);
+    return yes;
+}
+
+/* A table of the source that view `name` reads and the export leaves out
+ * (fmt_strdup'd, *missing), or NULL: every one goes, or the view does not
+ * prepare (it is broken in the source too, and goes as it is). 0, -1. */
+static int view_reads_left_out(sqlite_src *s, const char *name, char **missing)
+{
+    view_reads r = {0};
+    char *sql = sqlite3_mprintf("SELECT * FROM main.\"%w\"", name);
+    sqlite3_stmt *st = NULL;
+    *missing = NULL;
+    if (!sql)
+        return db_oom(&s->diag);
+    sqlite3_set_authorizer(s->db, note_read, &r);
+    sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
+    sqlite3_set_authorizer(s->db, NULL, NULL);
+    sqlite3_finalize(st);
+    sqlite3_free(sql);
+    for (size_t i = 0; !r.oom && !*missing && i < r.n; i++)
+        if (!is_exported_table(s, r.names[i]) && is_source_table(s, r.names[i]))
+            *missing = fmt_strdup(r.names[i]);
+    fmt_strings_free(r.names, r.n);
+    return r.oom ? db_oom(&s->diag) : 0;
+}
+
+/* With -t/-T, a view goes only when every table it reads goes (SQLite
+ * would create the others all the same, but no PostgreSQL target could,
+ * and the view would fail when used), and the triggers on a view left out
+ * stay with it. One warning names the views. 0, -1. */
+static int leave_out_views(sqlite_src *s, fmt_native_object *list, size_t *n)
+{
+    db_buf why = {0};
+    size_t dropped = 0, kept = 0;
+    char *missing = NULL;
+    unsigned char *out = calloc(*n + 1, 1);
+    if (!out)
+        return db_oom(&s->diag);
+    for (size_t i = 0; i < *n; i++) {
+        if (list[i].kind != FMT_NATIVE_VIEW)
+            continue;
+        if (view_reads_left_out(s, list[i].name, &missing) < 0) {
+            free(out);
+            db_buf_free(&why);
+            return -1;
+        }
+        if (!missing)
+            continue;
+        out[i] = 1;
+        if (dropped++ < 5)
+            db_buf_printf(&why, "%s\"%s\" (reads \"%s\")", dropped > 1 ? ", " : "", list[i].name,
+                          missing);
+        free(missing);
+        for (size_t j = 0; j < *n; j++)
+            if (list[j].kind == FMT_NATIVE_TRIGGER &&
+                sqlite3_stricmp(list[j].table, list[i].name) == 0)
+                out[j] = 1;
+    }
+    for (size_t i = 0; i < *n; i++) {
+        if (out[i])
+            fmt_native_object_clear(&list[i]);
+        else
+            list[kept++] = list[i];
+    }
+    *n = kept;
+    free(out);
+    int rc = 0;
+    if (dropped)
+        rc = db_warn(&s->diag, "%zu %s not exported: %s a table -t/-T left out: %s%s", dropped,
+                     dropped == 1 ? "view" : "views", dropped == 1 ? "it reads" : "they read",
+                     why.oom ? "" : why.buf, dropped > 5 ? ", ..." : "");
+    db_buf_free(&why);
+    return rc < 0 ? -1 : 0;
+}
+
+/* With -t/-T in effect, a view goes only with every table it reads
+ * (leave_out_views), and a trigger only with its table or view (matched as
+ * SQLite matches names: in any case); without them, everything goes. Views come first, then
  * triggers, each sorted by name (db_order_objects); any such order creates
  * in SQLite. */
 int sqlite_src_native_objects(void *state, fmt_native_object **objects, size_t *nobjects)
@@ -77,6 +188,8 @@ int sqlite_src_native_objects(void *state, fmt_native_object **objects, size_t *
         goto done;
     }
     db_order_objects(list, n);
+    if (filtered && leave_out_views(s, list, &n) < 0)
+        goto done;
     *objects = list;
     *nobjects = n;
     list = NULL;

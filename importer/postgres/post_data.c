@@ -543,6 +543,16 @@ static int created_here(const pg_target *st, const char *key)
     return 0;
 }
 
+/* Whether table `key` of the file is one this import loads (-t/-T/-n/-N
+ * leave the others out). */
+static int in_import(const pg_target *st, const char *key)
+{
+    for (size_t i = 0; key && i < st->ntables; i++)
+        if (strcmp(st->tables[i].display, key) == 0)
+            return 1;
+    return 0;
+}
+
 /* The entry is exactly what it claims (docs/SECURITY.md): 0, or -1 with
  * the error set. */
 static int guard_native(pg_target *st, const fmt_native_object *o, const char *kind,
@@ -635,6 +645,8 @@ static int create_native(pg_target *st, const fmt_native_object *o, int defer)
     if (!st->source_is_pg)
         return db_warn(&st->diag, "%s \"%s\" not carried: native sql from %s", kind, name,
                        st->source_backend ? st->source_backend : "another backend");
+    if (o->kind == FMT_NATIVE_TRIGGER && st->opts.selected && !in_import(st, o->table))
+        return 0; /* left out by -t/-T/-n/-N with its table */
     if (guard_native(st, o, kind, name) < 0)
         return -1;
     if (st->opts.dry_run)
@@ -647,6 +659,14 @@ static int create_native(pg_target *st, const fmt_native_object *o, int defer)
     if (rc == 1 && defer && strcmp(st->sqlstate, "42P01") == 0) {
         free(db_error_take(&st->diag));
         return 2;
+    }
+    if (rc == 1 && st->opts.selected && o->kind == FMT_NATIVE_VIEW &&
+        strcmp(st->sqlstate, "42P01") == 0) {
+        char *why = db_error_take(&st->diag);
+        int w = db_warn(&st->diag, "view \"%s\" not created: %s (left out by -t/-T/-n/-N)", name,
+                        why ? why : "a relation it reads does not exist");
+        free(why);
+        return w;
     }
     if (rc == 1 && (strcmp(st->sqlstate, "42P07") == 0 || strcmp(st->sqlstate, "42710") == 0))
         return db_warn(&st->diag, "%s \"%s\" not created: the target has one of that name", kind,

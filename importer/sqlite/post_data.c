@@ -201,23 +201,48 @@ done:
     return rc;
 }
 
-/* A trigger goes only on a table this import created. */
-static int created_here(const sqlite_target *st, const char *table)
+/* A trigger goes only on a table this import created, or on a view it
+ * created (an INSTEAD OF trigger): `made` marks the objects created. */
+static int created_here(const sqlite_target *st, const char *table,
+                        const fmt_native_object *objects, size_t n, const unsigned char *made)
 {
     for (size_t i = 0; table && i < st->ntables; i++)
         if (st->tables[i].created && sqlite3_stricmp(st->tables[i].name, table) == 0)
             return 1;
+    for (size_t i = 0; table && i < n; i++)
+        if (made[i] && objects[i].kind == FMT_NATIVE_VIEW &&
+            sqlite3_stricmp(objects[i].name, table) == 0)
+            return 1;
     return 0;
 }
 
+/* With -t/-T/-n/-N: a trigger on a table of the file that the selection
+ * left out, or on a view left out with it, goes with it (as dbexport -t
+ * does), silently. */
+static int left_out_with_its_table(const sqlite_target *st, const fmt_native_object *o,
+                                   const fmt_native_object *objects, size_t n,
+                                   const unsigned char *made)
+{
+    if (!st->opts.selected || o->kind != FMT_NATIVE_TRIGGER || !o->table)
+        return 0;
+    for (size_t i = 0; i < st->ntables; i++)
+        if (sqlite3_stricmp(st->tables[i].name, o->table) == 0)
+            return 0;
+    for (size_t i = 0; i < n; i++)
+        if (objects[i].kind == FMT_NATIVE_VIEW && sqlite3_stricmp(objects[i].name, o->table) == 0)
+            return !made[i];
+    return 1;
+}
+
 /* The entry is exactly what it claims (docs/SECURITY.md). */
-static int guard_native(sqlite_target *st, const fmt_native_object *o, const char *kind)
+static int guard_native(sqlite_target *st, const fmt_native_object *o, const char *kind,
+                        int on_created)
 {
     char why[256];
     const char *name = o->name ? o->name : "";
     if (!o->name || !o->sql)
         return db_error(&st->diag, "%s \"%s\": no name or no sql", kind, name);
-    if (o->kind == FMT_NATIVE_TRIGGER && !created_here(st, o->table))
+    if (o->kind == FMT_NATIVE_TRIGGER && !on_created)
         return db_error(&st->diag,
                         "trigger \"%s\": its table \"%s\" is not one this import created; an "
                         "import never adds a trigger to the target's own tables",
@@ -230,8 +255,42 @@ static int guard_native(sqlite_target *st, const fmt_native_object *o, const cha
     return 0;
 }
 
-/* One view or trigger, verbatim from an SQLite source. */
-static int create_native_object(sqlite_target *st, const fmt_native_object *o)
+/* With -t/-T/-n/-N, a view just created that reads a table the selection
+ * left out (SQLite creates it all the same, and it fails when used) is
+ * dropped again, with a warning. 1 dropped, 0 kept, -1. */
+static int drop_if_reads_left_out(sqlite_target *st, const fmt_native_object *o)
+{
+    sqlite3_stmt *probe = NULL;
+    db_buf sql = {0};
+    db_buf_printf(&sql, "SELECT * FROM main.");
+    db_buf_ident(&sql, o->name);
+    if (sql.oom)
+        return db_oom(&st->diag);
+    int bad = sqlite3_prepare_v2(st->db, sql.buf, -1, &probe, NULL) != SQLITE_OK;
+    char *why = bad ? db_format("%s", sqlite3_errmsg(st->db)) : NULL;
+    sqlite3_finalize(probe);
+    db_buf_free(&sql);
+    if (!bad)
+        return 0;
+    if (!why)
+        return db_oom(&st->diag);
+    int missing = strncmp(why, "no such table", 13) == 0;
+    if (missing) {
+        db_buf_printf(&sql, "DROP VIEW main.");
+        db_buf_ident(&sql, o->name);
+        int rc = sql.oom ? db_oom(&st->diag) : sqlite_tgt_exec_one(st, sql.buf, "-t/-T");
+        db_buf_free(&sql);
+        if (rc < 0 || db_warn(&st->diag, "view \"%s\" not created: %s (left out by -t/-T/-n/-N)",
+                              o->name, why) < 0)
+            missing = -1;
+    }
+    free(why);
+    return missing;
+}
+
+/* One view or trigger, verbatim from an SQLite source: 1 created, 0 not,
+ * -1. */
+static int create_native_object(sqlite_target *st, const fmt_native_object *o, int on_created)
 {
     const char *kind = o->kind == FMT_NATIVE_VIEW ? "view" : "trigger";
     sqlite_catalog_object obj;
@@ -241,7 +300,7 @@ static int create_native_object(sqlite_target *st, const fmt_native_object *o)
         sqlite_tgt_loss(st, SQLITE_LOSS_NATIVE, "%s \"%s\"", kind, o->name ? o->name : "");
         return 0;
     }
-    if (guard_native(st, o, kind) < 0)
+    if (guard_native(st, o, kind, on_created) < 0)
         return -1;
     if (st->opts.dry_run)
         return 0;
@@ -267,18 +326,38 @@ static int create_native_object(sqlite_target *st, const fmt_native_object *o)
         return 0;
     }
     snprintf(what, sizeof what, "%s \"%s\"", kind, o->name);
-    return sqlite_tgt_exec_one(st, o->sql, what) < 0 ? -1 : 0;
+    if (sqlite_tgt_exec_one(st, o->sql, what) < 0)
+        return -1;
+    if (o->kind == FMT_NATIVE_VIEW && st->opts.selected) {
+        int dropped = drop_if_reads_left_out(st, o);
+        return dropped < 0 ? -1 : !dropped;
+    }
+    return 1;
 }
 
-/* Views first: a trigger may use one. */
+/* Views first: a trigger may use one, or be on one. */
 static int create_native_objects(sqlite_target *st, const fmt_native_object *objects,
                                  size_t nobjects)
 {
     static const fmt_native_kind order[] = {FMT_NATIVE_VIEW, FMT_NATIVE_TRIGGER};
+    unsigned char *made = calloc(nobjects + 1, 1);
+    if (!made)
+        return db_oom(&st->diag);
     for (size_t pass = 0; pass < 2; pass++)
-        for (size_t i = 0; i < nobjects; i++)
-            if (objects[i].kind == order[pass] && create_native_object(st, &objects[i]) < 0)
+        for (size_t i = 0; i < nobjects; i++) {
+            const fmt_native_object *o = &objects[i];
+            if (o->kind != order[pass] || left_out_with_its_table(st, o, objects, nobjects, made))
+                continue;
+            int rc = create_native_object(st, o,
+                                          o->kind == FMT_NATIVE_TRIGGER &&
+                                              created_here(st, o->table, objects, nobjects, made));
+            if (rc < 0) {
+                free(made);
                 return -1;
+            }
+            made[i] = (unsigned char)rc;
+        }
+    free(made);
     for (size_t i = 0; i < nobjects; i++) /* PostgreSQL's: SQLite has none */
         if (objects[i].kind == FMT_NATIVE_MATERIALIZED_VIEW)
             sqlite_tgt_loss(st, SQLITE_LOSS_MATERIALIZED_VIEW, "\"%s%s%s\"",
