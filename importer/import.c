@@ -761,7 +761,7 @@ static void report_untrusted(const db_untrusted_report *u)
         {u->defaults, "column defaults"},
         {u->generated, "generated column expressions (the columns are plain and NULL)"},
         {u->checks, "CHECK constraints"},
-        {u->expression_indexes, "expression or partial indexes"},
+        {u->expression_indexes, "expression, partial, non-btree or operator-class indexes"},
         {u->exclusions, "exclusion constraints"},
         {u->partitionings, "partitionings (each table holds all its rows)"},
         {u->domain_expressions, "domain defaults and CHECKs"},

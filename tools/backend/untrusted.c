@@ -4,9 +4,94 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* One token of an index statement, read only to classify it: a word, a
+ * quoted identifier or string (quotes doubled inside), or one other
+ * character. *p moves past it; the word is copied, upper-cased, into w. */
+static char next_token(const char **p, char *w, size_t wlen)
+{
+    const char *s = *p;
+    w[0] = '\0';
+    while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+        s++;
+    char c = *s;
+    if (!c) {
+        *p = s;
+        return 0;
+    }
+    if (c == '"' || c == '\'') {
+        for (s++; *s && !(*s == c && s[1] != c); s += *s == c ? 2 : 1)
+            ;
+        *p = *s ? s + 1 : s;
+        return c == '"' ? 'w' : 's';
+    }
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_') {
+        size_t n = 0;
+        for (; (*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
+               *s == '_' || *s == '$' || *s == '.' || *s == '"';
+             s++) {
+            if (*s == '"') { /* schema."name": skip the quoted part */
+                const char *q = s;
+                if (next_token(&q, w + n, wlen - n) != 'w')
+                    break;
+                s = q - 1;
+                continue;
+            }
+            if (n + 1 < wlen)
+                w[n++] = (char)(*s >= 'a' && *s <= 'z' ? *s - 32 : *s);
+        }
+        w[n] = '\0';
+        *p = s;
+        return 'w';
+    }
+    *p = s + 1;
+    return c;
+}
+
+/* Whether an index's own statement builds what its parts rebuild: the
+ * default access method (btree; SQLite has no other) and no operator class
+ * on any column, only COLLATE, ASC/DESC and NULLS FIRST/LAST. A gin index
+ * with gin_trgm_ops, rebuilt as a btree, would be another index: such
+ * statements are SQL text, and the index is left out instead. */
+static int plain_statement(const char *sql)
+{
+    char w[64];
+    const char *p = sql;
+    char t;
+    if (!sql)
+        return 1;
+    while ((t = next_token(&p, w, sizeof w)) && t != '(') {
+        if (t != 'w' || strcmp(w, "USING") != 0)
+            continue;
+        if (next_token(&p, w, sizeof w) != 'w' || strcmp(w, "BTREE") != 0)
+            return 0;
+    }
+    if (t != '(')
+        return 0;
+    int words = 0; /* of this element, after its column */
+    const char *prev = "";
+    while ((t = next_token(&p, w, sizeof w)) && t != ')') {
+        if (t == ',') {
+            words = 0;
+            continue;
+        }
+        if (t != 'w')
+            return 0; /* an expression, or what this does not read */
+        int ok =
+            words == 0 || strcmp(w, "ASC") == 0 || strcmp(w, "DESC") == 0 ||
+            strcmp(w, "NULLS") == 0 || strcmp(w, "COLLATE") == 0 ||
+            ((strcmp(w, "FIRST") == 0 || strcmp(w, "LAST") == 0) && strcmp(prev, "NULLS") == 0) ||
+            strcmp(prev, "COLLATE") == 0;
+        if (!ok)
+            return 0; /* an operator class */
+        prev = strcmp(w, "NULLS") == 0 ? "NULLS" : strcmp(w, "COLLATE") == 0 ? "COLLATE" : "";
+        words++;
+    }
+    return t == ')';
+}
+
 static int plain_index(const fmt_index *ix)
 {
-    if (ix->where || ix->nparts == 0)
+    if (ix->where || ix->nparts == 0 || !plain_statement(ix->sql))
         return 0;
     for (size_t p = 0; p < ix->nparts; p++)
         if (!ix->parts[p].column)

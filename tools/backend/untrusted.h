@@ -14,7 +14,7 @@ typedef struct {
     uint64_t defaults;           /* column defaults (the column keeps NULL) */
     uint64_t generated;          /* generation expressions (plain nullable columns) */
     uint64_t checks;             /* CHECK constraints */
-    uint64_t expression_indexes; /* indexes on expressions, or partial ones */
+    uint64_t expression_indexes; /* on expressions, partial, or of another method or opclass */
     uint64_t exclusions;         /* exclusion constraints: their operators run functions */
     uint64_t partitionings;      /* partitioned tables, created as one table */
     uint64_t domain_expressions; /* domains' defaults and CHECKs */
@@ -27,7 +27,8 @@ typedef struct {
 
 /* Fills out with a copy of t that shares t's strings but has no SQL text:
  * no default, generation expression, CHECK, expression or partial index,
- * index statement, exclusion constraint or partitioning. The columns and indexes are arrays of
+ * index of another access method or operator class (untrusted.c), index
+ * statement, exclusion constraint or partitioning. The columns and indexes are arrays of
  * the copy's own; free them with db_untrusted_table_free (not
  * fmt_table_free). 0, or -1 when memory ran out. */
 int db_untrusted_table(const fmt_table *t, fmt_table *out, db_untrusted_report *report);
