@@ -259,6 +259,16 @@ done:
     return rc;
 }
 
+/* Whether key names one of the views listed before `first`: an INSTEAD
+ * OF trigger on it goes with it. */
+static bool is_listed_view(const fmt_native_object *list, size_t first, const char *key)
+{
+    for (size_t i = 0; key && i < first; i++)
+        if (list[i].kind == FMT_NATIVE_VIEW && strcmp(list[i].name, key) == 0)
+            return true;
+    return false;
+}
+
 static int load_triggers(pg_src *s, fmt_native_object **list, size_t *n)
 {
     static const char sql[] =
@@ -279,14 +289,18 @@ static int load_triggers(pg_src *s, fmt_native_object **list, size_t *n)
         return -1;
     }
     for (r = 0; r < PQntuples(res); r++) {
-        char *table;
-        if (!is_selected_oid(s, PQgetvalue(res, r, 0))) {
+        char *table = pg_relation_key(PQgetvalue(res, r, 4), PQgetvalue(res, r, 5));
+        if (!table) {
+            rc = pg_src_fail(s, "out of memory");
+            goto done;
+        }
+        if (!is_selected_oid(s, PQgetvalue(res, r, 0)) && !is_listed_view(*list, first, table)) {
+            free(table);
             continue;
         }
-        table = pg_relation_key(PQgetvalue(res, r, 4), PQgetvalue(res, r, 5));
         /* A built-in trigger function is on every server; one in sql or
          * plpgsql of an exported schema travels in "functions". */
-        if (table && !pg_src_bool_val(res, r, 6) &&
+        if (!pg_src_bool_val(res, r, 6) &&
             !(!PQgetisnull(res, r, 7) && pg_src_schema_selected(s, PQgetvalue(res, r, 7))) &&
             pg_src_warn(s,
                         "trigger \"%s\" on \"%s\" uses function %s(), which is not "

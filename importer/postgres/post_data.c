@@ -553,10 +553,37 @@ static int in_import(const pg_target *st, const char *key)
     return 0;
 }
 
+/* The views this import has made (or, in a dry run, would make): an
+ * INSTEAD OF trigger may go on one of them as on a table created here. */
+typedef struct {
+    const fmt_native_object *objects;
+    const unsigned char *made;
+    size_t n;
+} made_views;
+
+static int made_view(const made_views *mv, const char *key)
+{
+    for (size_t i = 0; key && mv && i < mv->n; i++)
+        if (mv->made[i] && mv->objects[i].kind == FMT_NATIVE_VIEW &&
+            strcmp(mv->objects[i].name, key) == 0)
+            return 1;
+    return 0;
+}
+
+/* Whether the file has a view of that key (made here or not). */
+static int file_view(const made_views *mv, const char *key)
+{
+    for (size_t i = 0; key && mv && i < mv->n; i++)
+        if (mv->objects[i].kind == FMT_NATIVE_VIEW && mv->objects[i].name &&
+            strcmp(mv->objects[i].name, key) == 0)
+            return 1;
+    return 0;
+}
+
 /* The entry is exactly what it claims (docs/SECURITY.md): 0, or -1 with
  * the error set. */
 static int guard_native(pg_target *st, const fmt_native_object *o, const char *kind,
-                        const char *name)
+                        const char *name, const made_views *mv)
 {
     char why[256] = "";
     int rc;
@@ -565,10 +592,10 @@ static int guard_native(pg_target *st, const fmt_native_object *o, const char *k
     if (o->kind == FMT_NATIVE_VIEW) {
         rc = check_key(o->name, check_view, o->sql, NULL, why, sizeof why);
     } else {
-        if (!created_here(st, o->table))
+        if (!created_here(st, o->table) && !made_view(mv, o->table))
             return db_error(&st->diag,
                             "trigger \"%s\": its table \"%s\" is not one this import created; "
-                            "an import never adds a trigger to the target's own tables",
+                            "an import never adds a trigger to the target's own tables or views",
                             name, o->table ? o->table : "");
         trigger_check ctx = {o->name};
         rc = check_key(o->table, check_trigger, o->sql, &ctx, why, sizeof why);
@@ -637,20 +664,31 @@ static int trigger_lacks_function(pg_target *st, const fmt_native_object *o, con
 }
 
 /* One view or trigger: 0, -1, or 2 when defer is set and a view reads a
- * relation not there yet (a materialized view, created after the views). */
-static int create_native(pg_target *st, const fmt_native_object *o, int defer)
+ * relation not there yet (a materialized view, created after the views).
+ * *made is set when a view is created (or would be, in a dry run). */
+static int create_native(pg_target *st, const fmt_native_object *o, int defer, const made_views *mv,
+                         unsigned char *made)
 {
     const char *kind = o->kind == FMT_NATIVE_VIEW ? "view" : "trigger";
     const char *name = o->name ? o->name : "";
     if (!st->source_is_pg)
         return db_warn(&st->diag, "%s \"%s\" not carried: native sql from %s", kind, name,
                        st->source_backend ? st->source_backend : "another backend");
-    if (o->kind == FMT_NATIVE_TRIGGER && st->opts.selected && !in_import(st, o->table))
+    if (o->kind == FMT_NATIVE_TRIGGER && st->opts.selected && !in_import(st, o->table) &&
+        !file_view(mv, o->table))
         return 0; /* left out by -t/-T/-n/-N with its table */
-    if (guard_native(st, o, kind, name) < 0)
+    if (o->kind == FMT_NATIVE_TRIGGER && file_view(mv, o->table) && !made_view(mv, o->table))
+        return db_warn(&st->diag,
+                       "trigger \"%s\" not created: its view \"%s\" is not one this import "
+                       "created",
+                       name, o->table);
+    if (guard_native(st, o, kind, name, mv) < 0)
         return -1;
-    if (st->opts.dry_run)
+    if (st->opts.dry_run) {
+        if (made)
+            *made = 1;
         return 0;
+    }
     if (o->kind == FMT_NATIVE_TRIGGER && trigger_lacks_function(st, o, name))
         return 0;
     int rc = pg_target_run_try(st, o->sql);
@@ -673,6 +711,8 @@ static int create_native(pg_target *st, const fmt_native_object *o, int defer)
                        name);
     if (rc == 1)
         return db_error(&st->diag, "%s \"%s\": %s", kind, name, st->diag.message);
+    if (made)
+        *made = 1;
     return o->kind == FMT_NATIVE_VIEW ? comment_view(st, o) : 0;
 }
 
@@ -683,23 +723,28 @@ int pg_target_create_native_objects(pg_target *st, const fmt_native_object *obje
     int has_matviews = 0, rc = 0;
     for (size_t i = 0; i < n; i++)
         has_matviews |= objects[i].kind == FMT_NATIVE_MATERIALIZED_VIEW;
-    unsigned char *deferred = calloc(n + 1, 1);
-    if (!deferred)
+    unsigned char *deferred = calloc(n + 1, 1), *made = calloc(n + 1, 1);
+    made_views mv = {objects, made, n};
+    if (!deferred || !made) {
+        free(deferred);
+        free(made);
         return db_oom(&st->diag);
+    }
     for (size_t i = 0; i < n && rc >= 0; i++)
         if (objects[i].kind == FMT_NATIVE_VIEW &&
-            (rc = create_native(st, &objects[i], has_matviews)) == 2)
+            (rc = create_native(st, &objects[i], has_matviews, &mv, &made[i])) == 2)
             deferred[i] = 1;
     for (size_t i = 0; i < n && rc >= 0; i++)
         if (objects[i].kind == FMT_NATIVE_MATERIALIZED_VIEW)
             rc = pg_target_create_matview(st, &objects[i]);
     for (size_t i = 0; i < n && rc >= 0; i++)
         if (deferred[i])
-            rc = create_native(st, &objects[i], 0);
+            rc = create_native(st, &objects[i], 0, &mv, &made[i]);
     for (size_t i = 0; i < n && rc >= 0; i++)
         if (objects[i].kind == FMT_NATIVE_TRIGGER)
-            rc = create_native(st, &objects[i], 0);
+            rc = create_native(st, &objects[i], 0, &mv, NULL);
     free(deferred);
+    free(made);
     return rc < 0 ? -1 : 0;
 }
 
