@@ -227,7 +227,7 @@ static void cast_column(db_casts *c, size_t i, const fmt_type *to, const char *t
     c->to[i] = to;
     col->type = *to;
     col->type_text = (char *)to_text;
-    col->native_type = col->postgresql_type = NULL;
+    col->native_type = col->postgresql_type = col->sqlite_type = NULL;
     col->collation = col->collation_namespace = NULL;
 }
 

@@ -79,6 +79,9 @@ typedef struct {
     fmt_user_type *user_types; /* in an order in which they can be created */
     unsigned *user_type_oids;
     size_t nuser_types;
+    char **origin_schemas; /* schemas looked at for a _dbexport_origin (origin.c) */
+    char **origin_tables;  /* and each one's, quoted, or "" */
+    size_t norigin;
     type_info *types; /* cache of pg_type rows */
     size_t ntypes;
 
@@ -132,6 +135,12 @@ int pg_src_load_sequences(pg_src *s, fmt_header *h);
  * schemas into h->functions, the types they use noted; the others are
  * reported. 0 or -1. */
 int pg_src_load_functions(pg_src *s, fmt_header *h);
+/* origin.c: what the _dbexport_origin table of e's schema says of t (a
+ * table a SQLite export made): sqlite_type, rowid, WITHOUT ROWID, ... 0
+ * or -1. */
+int pg_src_apply_origin(pg_src *s, const table_entry *e, fmt_table *t);
+/* origin.c: user_version and application_id kept there. 0 or -1. */
+int pg_src_origin_header(pg_src *s, fmt_header *h);
 /* A field, NULL when SQL NULL; a copy of it; whether it is true. */
 const char *pg_src_val(const PGresult *res, int row, int col);
 char *pg_src_dup_val(const PGresult *res, int row, int col);

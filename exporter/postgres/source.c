@@ -294,6 +294,10 @@ static int src_header(void *state, fmt_header *h)
             }
         }
     }
+    h->has_user_version = h->has_application_id = false;
+    if (pg_src_origin_header(s, h) < 0) {
+        return -1;
+    }
     return pg_src_load_sequences(s, h);
 }
 
@@ -347,6 +351,8 @@ static void src_close(void *state)
     fmt_tables_free(s->cached, s->ncached);
     fmt_strings_free(s->selected_oids, s->nselected);
     fmt_strings_free(s->selected_keys, s->nselected);
+    fmt_strings_free(s->origin_schemas, s->norigin);
+    fmt_strings_free(s->origin_tables, s->norigin);
     db_diag_free(&s->diag);
     fmt_strings_free(s->extensions, s->nextensions);
     for (i = 0; i < s->nuser_types; i++) {

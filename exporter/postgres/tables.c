@@ -10,6 +10,7 @@
 
 #include "pg_catalog.h"
 #include "pg_copy_decode.h"
+#include "pg_origin.h"
 #include "pg_sql.h"
 #include "strlist.h"
 
@@ -37,7 +38,8 @@ static int list_tables(pg_src *s, table_entry **out, size_t *nout)
         "EXISTS (SELECT 1 FROM pg_catalog.pg_inherits i WHERE i.inhrelid = c.oid), "
         "pg_catalog.obj_description(c.oid, 'pg_class') "
         "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-        "WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND " USER_RELATION KEY_ORDER;
+        "WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition "
+        "AND c.relname <> '" PG_ORIGIN_TABLE "' AND " USER_RELATION KEY_ORDER;
     PGresult *res = pg_src_query(s, sql, NULL, NULL);
     table_entry *list = NULL;
     size_t n = 0;
@@ -629,7 +631,8 @@ static int load_table(pg_src *s, const table_entry *e, fmt_table **out)
     if (table_warnings(s, e) < 0 || load_columns(s, e, t) < 0 || load_constraints(s, e, t) < 0 ||
         load_indexes(s, e, t) < 0 || (e->relkind == 'p' && load_partitioning(s, e, t) < 0) ||
         (e->rls && pg_src_load_row_security(s, e->oid, t) < 0) ||
-        (s->privileges && pg_src_load_privileges(s, e->oid, t) < 0)) {
+        (s->privileges && pg_src_load_privileges(s, e->oid, t) < 0) ||
+        pg_src_apply_origin(s, e, t) < 0) {
         rc = -1;
         goto done;
     }

@@ -307,6 +307,8 @@ static int read_column(fmt_doc_reader *r, fmt_column *c, fmt_position at)
             rc = doc_read_optional_string(r, &c->native_type, "native_type");
         } else if (doc_text_is(&ev, "postgresql_type")) {
             rc = doc_read_optional_string(r, &c->postgresql_type, "postgresql_type");
+        } else if (doc_text_is(&ev, "sqlite_type")) {
+            rc = doc_read_optional_string(r, &c->sqlite_type, "sqlite_type");
         } else if (doc_text_is(&ev, "nullable")) {
             rc = doc_read_bool(r, &b, "nullable");
             c->nullable = b;

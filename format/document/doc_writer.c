@@ -235,6 +235,7 @@ static int write_column(fmt_json_writer *j, const fmt_column *c)
         key_string(j, "type", c->type_text) < 0 ||
         opt_string(j, "native_type", c->native_type) < 0 ||
         opt_string(j, "postgresql_type", c->postgresql_type) < 0 ||
+        opt_string(j, "sqlite_type", c->sqlite_type) < 0 ||
         fmt_json_writer_keyz(j, "nullable") < 0 || fmt_json_writer_bool(j, c->nullable) < 0 ||
         opt_string(j, "default", c->default_sql) < 0)
         return -1;

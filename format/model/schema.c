@@ -261,6 +261,7 @@ static void column_clear(fmt_column *c)
     free(c->type_text);
     free(c->native_type);
     free(c->postgresql_type);
+    free(c->sqlite_type);
     free(c->default_sql);
     free(c->generated_sql);
     free(c->collation);

@@ -124,6 +124,10 @@ typedef struct {
      * type ("public.citext", "bit(3)"), from the SQLite target's
      * _dbexport_origin table (since 1.2); NULL otherwise. */
     char *postgresql_type;
+    /* A PostgreSQL source's column that a SQLite export made: its SQLite
+     * declared type ("NVARCHAR(160)", "" for none), from the PostgreSQL
+     * target's _dbexport_origin table (since 1.3); NULL otherwise. */
+    char *sqlite_type;
     bool nullable;
     char *default_sql;   /* default expression in the source's SQL, or NULL */
     char *generated_sql; /* generation expression, or NULL */

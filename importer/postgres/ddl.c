@@ -516,11 +516,10 @@ int pg_target_create_table(pg_target *st, const fmt_table *t)
         goto done;
     if (create_partitions(st, t) < 0 || own_sequences(st, t, serials) < 0)
         goto done;
-    /* SQLite's table options: said, not dropped in silence */
-    if (t->without_rowid || t->strict)
-        db_warn(&st->diag, "table \"%s\": %s%s%s not carried: PostgreSQL has no such option",
-                st->display, t->without_rowid ? "WITHOUT ROWID" : "",
-                t->without_rowid && t->strict ? ", " : "", t->strict ? "STRICT" : "");
+    /* SQLite's table options, declared types, ...: PostgreSQL has no place
+     * for them, so they go into the tool's own table */
+    if (pg_target_keep_origin(st, t) < 0)
+        goto done;
     rc = 0;
 done:
     for (size_t i = 0; i < t->ncolumns; i++)

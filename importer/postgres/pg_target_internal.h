@@ -110,6 +110,7 @@ typedef struct {
     const fmt_header *header;
     char *vector_schema;
     int vector_ready; /* the vector extension is there (and vector_schema known) */
+    int origin_kept;  /* a table's _dbexport_origin rows were written (origin.c) */
     char sqlstate[6];
     char *detail;   /* of the last failed statement */
     char **schemas; /* namespaces known to exist */
@@ -253,6 +254,10 @@ int pg_target_query_value(pg_target *st, const char *sql, int nparams, const cha
 /* Runs sql under a savepoint: a failure is undone and left in st->diag
  * (returns 1) instead of aborting the transaction. */
 int pg_target_run_try(pg_target *st, const char *sql);
+/* origin.c: what a SQLite export says of table t that PostgreSQL cannot
+ * hold, into the _dbexport_origin table of its schema (tools/postgres/
+ * pg_origin.h), right after the table is created. 0 or -1. */
+int pg_target_keep_origin(pg_target *st, const fmt_table *t);
 /* Creates the schema unless it exists (not in a dry run). */
 int pg_target_ensure_schema(pg_target *st, const char *ns);
 

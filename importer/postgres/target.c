@@ -156,8 +156,9 @@ static void warn_sqlite_header(pg_target *st, const fmt_header *h)
         snprintf(app, sizeof app, "PRAGMA application_id = %ld", (long)h->application_id);
     if (*uv || *app)
         db_warn(&st->diag,
-                "%s%s%s of the SQLite database not carried: PostgreSQL has no such field", uv,
-                *uv && *app ? " and " : "", app);
+                "%s%s%s of the SQLite database not carried: PostgreSQL has no such field, and "
+                "this import created no table to keep it beside (_dbexport_origin)",
+                uv, *uv && *app ? " and " : "", app);
 }
 
 int pg_target_start_transaction(pg_target *st)
@@ -187,7 +188,6 @@ static int target_begin(void *state, const fmt_header *h)
     char why[512];
     if (pg_guard_header(h, why, sizeof why) < 0)
         return db_error(&st->diag, "the file's %s", why);
-    warn_sqlite_header(st, h);
 
     if (pg_target_start_transaction(st) < 0)
         return -1;
@@ -435,6 +435,8 @@ static int target_finish(void *state, const fmt_native_object *objects, size_t n
     (void)h; /* the header given to begin decides */
     if (st->table_open)
         table_reset(st);
+    if (!st->origin_kept && !st->opts.dry_run)
+        warn_sqlite_header(st, st->header);
     if (pg_target_create_pending_functions(st, 1) < 0)
         return -1;
     if (!st->opts.dry_run && !st->opts.data_only && pg_target_run_post_data(st) < 0)

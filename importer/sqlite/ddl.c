@@ -191,14 +191,15 @@ int sqlite_tgt_column_declaration(sqlite_target *st, const fmt_table *t, const f
                                   db_buf *b)
 {
     const fmt_type *ty = &c->type;
-    if (st->source_is_sqlite && c->native_type) {
-        if (*c->native_type == '\0')
+    const char *decl = sqlite_tgt_declared(st, c);
+    if (decl) {
+        if (*decl == '\0')
             return 0;
-        if (!sqlite_type_is_declaration(c->native_type))
+        if (!sqlite_type_is_declaration(decl))
             return db_error(&st->diag, "table \"%s\", column \"%s\": invalid declared type \"%s\"",
-                            t->name, c->name, c->native_type);
+                            t->name, c->name, decl);
         db_buf_addc(b, ' ');
-        db_buf_add(b, c->native_type);
+        db_buf_add(b, decl);
         return 0;
     }
     if (ty->kind < 0 || ty->kind >= FMT_TYPE_COUNT_)

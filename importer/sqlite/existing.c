@@ -11,10 +11,11 @@
 
 static int types_compatible(const sqlite_target *st, const fmt_column *c, const char *decl)
 {
-    if (st->source_is_sqlite && c->native_type) {
-        if (sqlite3_stricmp(c->native_type, decl) == 0)
+    const char *declared = sqlite_tgt_declared(st, c);
+    if (declared) {
+        if (sqlite3_stricmp(declared, decl) == 0)
             return 1;
-        if (sqlite_type_affinity(c->native_type) == sqlite_type_affinity(decl))
+        if (sqlite_type_affinity(declared) == sqlite_type_affinity(decl))
             return 1;
     }
     sqlite_type_family file = sqlite_family_of_portable(c->type.kind);
@@ -46,7 +47,8 @@ static void warn_numeric_affinity(sqlite_target *st, const fmt_table *t, const f
     }
     if (a == DB_SQLITE_AFFINITY_TEXT || a == DB_SQLITE_AFFINITY_BLOB)
         return;
-    if (st->source_is_sqlite && c->native_type && sqlite_type_affinity(c->native_type) == a)
+    const char *declared = sqlite_tgt_declared(st, c);
+    if (declared && sqlite_type_affinity(declared) == a)
         return;
     db_warn(&st->diag,
             "table \"%s\", column \"%s\": the target declares %s, whose %s affinity stores a %s "

@@ -118,6 +118,10 @@ static int record_column(sqlite_target *st, const fmt_table *t, const char *tabl
     /* BY DEFAULT is what a PostgreSQL target makes of AUTOINCREMENT anyway */
     if (c->identity == FMT_IDENTITY_BY_DEFAULT)
         identity = NULL;
+    /* a SQLite export made the column (sqlite_type): its declaration
+     * brings the PostgreSQL type back by itself */
+    if (!st->source_is_sqlite && c->sqlite_type && !identity)
+        return 0;
     if (!type && !identity)
         return 0;
     if (!identity) {

@@ -151,6 +151,13 @@ void sqlite_tgt_table_reset(sqlite_target *st);
 /* ddl.c */
 /* Runs (or in a dry run only compiles) CREATE TABLE for t. */
 int sqlite_tgt_create_table(sqlite_target *st, const fmt_table *t, int *autoincrement);
+/* The column's SQLite declaration ("" for none) as the file has it: a
+ * SQLite file's native_type, or the sqlite_type a PostgreSQL export kept
+ * of a column a SQLite export made; NULL when the file has neither. */
+static inline const char *sqlite_tgt_declared(const sqlite_target *st, const fmt_column *c)
+{
+    return st->source_is_sqlite ? c->native_type : c->sqlite_type;
+}
 /* Appends " TYPE" for c (nothing for a column without a declared type). */
 int sqlite_tgt_column_declaration(sqlite_target *st, const fmt_table *t, const fmt_column *c,
                                   db_buf *b);

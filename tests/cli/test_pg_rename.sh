@@ -220,9 +220,9 @@ pg_create lite
 pgq lite "CREATE SCHEMA shop"
 "$DBIMPORT" --rename-schema=main:shop --rename-table=posts:articles "$(pg_uri lite)" "$WORK/app.json" 2>"$WORK/err"
 check_eq "SQLite -> PostgreSQL with renames: exit 0" "$?" 0
-check_eq "SQLite -> PostgreSQL: the tables in the schema" \
+check_eq "SQLite -> PostgreSQL: the tables in the schema, and the origin table beside them" \
     "$(pgq lite "SELECT string_agg(oid::regclass::text, ',' ORDER BY relname) FROM pg_class WHERE relkind = 'r' AND relnamespace = 'shop'::regnamespace")" \
-    "shop.articles,shop.users"
+    "shop._dbexport_origin,shop.articles,shop.users"
 check_eq "SQLite -> PostgreSQL: the foreign key follows" \
     "$(pgq lite "SELECT confrelid::regclass FROM pg_constraint WHERE conrelid = 'shop.articles'::regclass AND contype = 'f'")" shop.users
 check_eq "SQLite -> PostgreSQL: the index" "$(pgq lite "SELECT indrelid::regclass FROM pg_index WHERE indexrelid = 'shop.posts_user'::regclass")" shop.articles

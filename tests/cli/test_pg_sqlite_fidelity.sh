@@ -84,13 +84,21 @@ check_eq "ids: next inserts continue after the last values" \
         SELECT (SELECT max(id) FROM a) || ',' || (SELECT max(id) FROM d) || ',' || (SELECT max(id) FROM s) || ',' || (SELECT max(id) FROM e)")" \
     "11,6,4,1"
 
-# ---- PRAGMA user_version and application_id: not carried into PG ----------
+# ---- PRAGMA user_version and application_id: kept beside the tables -------
 "$SQLITE3" "$WORK/uv.db" "PRAGMA user_version = 7; PRAGMA application_id = 42; CREATE TABLE t (a);"
 check "uv: export" "$DBEXPORT" "$WORK/uv.db" -f "$WORK/uv.json"
 pg_create uv
 err=$("$DBIMPORT" "$(pg_uri uv)" "$WORK/uv.json" 2>&1); rc=$?
 check_eq "uv: pg import: exit 0" "$rc" 0
-check_eq "uv: one warning names both" "$(printf '%s\n' "$err" | grep -c 'not carried: PostgreSQL has no such field')" 1
-check_contains "uv: the values" "$err" "PRAGMA user_version = 7 and PRAGMA application_id = 42 of the SQLite database"
+check_eq "uv: nothing said to be lost" "$(printf '%s\n' "$err" | grep -c 'user_version')" 0
+check "uv: back into sqlite" "$DBIMPORT" "$WORK/uv2.db" <("$DBEXPORT" "$(pg_uri uv)")
+check_eq "uv: the values come back" \
+    "$("$SQLITE3" "$WORK/uv2.db" "PRAGMA user_version" "PRAGMA application_id" | tr '\n' ' ')" "7 42 "
+pg_create uvdata
+pgq uvdata "CREATE TABLE t (a text)"
+err=$("$DBIMPORT" --data-only "$(pg_uri uvdata)" "$WORK/uv.json" 2>&1); rc=$?
+check_eq "uv: data only: exit 0" "$rc" 0
+check_eq "uv: data only: one warning names both" "$(printf '%s\n' "$err" | grep -c 'not carried: PostgreSQL has no such field')" 1
+check_contains "uv: data only: the values" "$err" "PRAGMA user_version = 7 and PRAGMA application_id = 42 of the SQLite database"
 
 report
