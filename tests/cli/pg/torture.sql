@@ -2,7 +2,8 @@
 -- PostgreSQL: every column type the PostgreSQL issue lists, with extreme and
 -- awkward values, a row of NULLs, odd names, two schemas, identities, a
 -- generated column, every constraint kind, a foreign key cycle, special
--- indexes, a partitioned table and a view. Load into an empty database:
+-- indexes, a partitioned table, a view, functions, a procedure and
+-- triggers (one on the view). Load into an empty database:
 --   psql -v ON_ERROR_STOP=1 -d DB -f torture.sql
 SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS vector;
@@ -182,3 +183,26 @@ CREATE TABLE "Sales Dept".places (
 INSERT INTO "Sales Dept".places VALUES
     (1, ROW(1.5, -2, 'a "b", c', 12.5), ARRAY[ROW(0, 0, NULL, NULL)::"Sales Dept"."Point ""2d"""], 99.99),
     (2, NULL, '{}', NULL);
+
+-- Functions and procedures the format carries since 1.3 (FORMAT.md 2.9),
+-- with what uses them: an index on a SQL function, a plpgsql trigger
+-- function and its trigger, an INSTEAD OF trigger on the view.
+CREATE FUNCTION "Sales Dept"."norm name"(t text) RETURNS text LANGUAGE sql IMMUTABLE
+    AS $$ SELECT lower(btrim(t)) $$;
+COMMENT ON FUNCTION "Sales Dept"."norm name"(text) IS 'lower case, no padding';
+CREATE FUNCTION "Sales Dept".stamp_note() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    NEW.note := coalesce(NEW.note, 'none');
+    RETURN NEW;
+END $$;
+CREATE FUNCTION "Sales Dept".big_orders_insert() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION 'Big Orders is read only';
+END $$;
+CREATE PROCEDURE "Sales Dept".touch(n integer) LANGUAGE sql
+    AS $$ UPDATE "Sales Dept".customers SET region = region WHERE id = n $$;
+CREATE INDEX customers_norm_name ON "Sales Dept".customers ("Sales Dept"."norm name"("Name"));
+CREATE TRIGGER "fill note" BEFORE INSERT ON "Sales Dept"."Order ""Items"""
+    FOR EACH ROW EXECUTE FUNCTION "Sales Dept".stamp_note();
+CREATE TRIGGER "Big Orders read only" INSTEAD OF INSERT ON "Sales Dept"."Big Orders"
+    FOR EACH ROW EXECUTE FUNCTION "Sales Dept".big_orders_insert();
