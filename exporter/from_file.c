@@ -14,6 +14,7 @@
 #include "doc_writer.h"
 #include "progress.h"
 #include "rename.h"
+#include "sqlbuf.h"
 #include "row_filter.h"
 #include "select.h"
 #include "stream.h"
@@ -147,22 +148,69 @@ static int on_table_end(file_run *run)
     return 0;
 }
 
-/* The views, and the triggers of the tables written. */
+/* Whether key is a table written or a view or materialized view kept. */
+static int goes(const file_run *run, const fmt_native_object *kept, size_t nkept, const char *key)
+{
+    for (size_t w = 0; key && w < run->nwritten; w++)
+        if (strcmp(key, run->written[w]) == 0)
+            return 1;
+    for (size_t k = 0; key && k < nkept; k++) {
+        const fmt_native_object *o = &kept[k];
+        if (o->kind == FMT_NATIVE_TRIGGER)
+            continue;
+        size_t ns =
+            o->kind == FMT_NATIVE_MATERIALIZED_VIEW && o->namespace ? strlen(o->namespace) : 0;
+        if (ns ? strncmp(key, o->namespace, ns) == 0 && key[ns] == '.' &&
+                     strcmp(key + ns + 1, o->name) == 0
+               : strcmp(key, o->name) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* A view or materialized view whose "reads" names something that does
+ * not go (-t/-T/-n/-N, or a table jq took out of the file): its first
+ * such key, else NULL. A view without "reads" goes as it is. */
+static const char *reads_left_out(const file_run *run, const fmt_native_object *o,
+                                  const fmt_native_object *kept, size_t nkept)
+{
+    for (size_t r = 0; o->has_reads && r < o->nreads; r++)
+        if (!goes(run, kept, nkept, o->reads[r]))
+            return o->reads[r];
+    return NULL;
+}
+
+/* The views that read only what goes (in the file's order, each after
+ * what it reads), and the triggers of the tables and views that go. */
 static int on_end(file_run *run, const fmt_native_object *objects, size_t n)
 {
     fmt_native_object *kept = calloc(n ? n : 1, sizeof *kept);
-    size_t nkept = 0;
+    size_t nkept = 0, dropped = 0;
+    db_buf why = {0};
     if (!kept) {
         cli_message("error", "out of memory");
         return -1;
     }
     for (size_t i = 0; i < n; i++) {
-        int keep = objects[i].kind != FMT_NATIVE_TRIGGER; /* views, materialized ones */
-        for (size_t w = 0; !keep && w < run->nwritten; w++)
-            keep = objects[i].table && strcmp(objects[i].table, run->written[w]) == 0;
-        if (keep)
-            kept[nkept++] = objects[i];
+        const fmt_native_object *o = &objects[i];
+        if (o->kind == FMT_NATIVE_TRIGGER)
+            continue;
+        const char *missing = reads_left_out(run, o, kept, nkept);
+        if (!missing) {
+            kept[nkept++] = *o;
+        } else if (dropped++ < 5) {
+            db_buf_printf(&why, "%s%s (reads %s)", dropped > 1 ? ", " : "", o->name, missing);
+        }
     }
+    for (size_t i = 0; i < n; i++)
+        if (objects[i].kind == FMT_NATIVE_TRIGGER && goes(run, kept, nkept, objects[i].table))
+            kept[nkept++] = objects[i];
+    if (dropped)
+        cli_message("warning", "%zu %s not exported: %s a relation the export leaves out: %s%s",
+                    dropped, dropped == 1 ? "view" : "views",
+                    dropped == 1 ? "it reads" : "they read", why.oom ? "" : why.buf,
+                    dropped > 5 ? ", ..." : "");
+    db_buf_free(&why);
     const fmt_native_object *renamed = kept;
     if (run->renames && (db_renames_check(run->renames, "the file") < 0 ||
                          db_renames_objects(run->renames, kept, nkept, &renamed) < 0)) {

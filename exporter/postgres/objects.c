@@ -178,6 +178,35 @@ static int view_left_out(pg_src *s, const view_graph *g, size_t k, char **kept, 
     return 0;
 }
 
+static int by_key(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The "reads" of view k (1.3): the keys of the exported tables and of the
+ * views and materialized views of the listing it reads, sorted (oids
+ * differ from one database to the next). 0 or -1. */
+static int set_reads(pg_src *s, const view_graph *g, size_t k, fmt_native_object *o)
+{
+    o->has_reads = true;
+    for (size_t d = 0; d < g->ndeps[k]; d++) {
+        const char *oid = g->deps[k][d];
+        char *key = NULL;
+        int found = 0;
+        for (size_t i = 0; !found && i < s->nselected; i++)
+            if ((found = strcmp(s->selected_oids[i], oid) == 0))
+                key = fmt_strdup(s->selected_keys[i]);
+        for (int r = 0; !found && r < PQntuples(g->res); r++)
+            if ((found = strcmp(PQgetvalue(g->res, r, 0), oid) == 0))
+                key = pg_relation_key(PQgetvalue(g->res, r, 1), PQgetvalue(g->res, r, 2));
+        if (found && fmt_strings_push(&o->reads, &o->nreads, key) < 0)
+            return pg_src_fail(s, "out of memory");
+    }
+    if (o->nreads > 1)
+        qsort(o->reads, o->nreads, sizeof *o->reads, by_key);
+    return 0;
+}
+
 /* Views in the selected schemas, each after the views it reads from
  * (pg_depend through the view's rewrite rule), else by name: the one
  * order of tools/backend/order.h. */
@@ -224,7 +253,8 @@ static int load_views(pg_src *s, fmt_native_object **list, size_t *n)
         if (out)
             continue;
         if (PQgetvalue(g.res, r, 6)[0] == 'm') {
-            if (push_matview(s, list, n, g.res, r) < 0) {
+            if (push_matview(s, list, n, g.res, r) < 0 ||
+                set_reads(s, &g, order[k], &(*list)[*n - 1]) < 0) {
                 rc = -1;
                 goto done;
             }
@@ -232,7 +262,8 @@ static int load_views(pg_src *s, fmt_native_object **list, size_t *n)
         }
         if (push_object(s, list, n, FMT_NATIVE_VIEW,
                         pg_relation_key(PQgetvalue(g.res, r, 1), PQgetvalue(g.res, r, 2)), NULL,
-                        view_statement(g.res, r)) < 0) {
+                        view_statement(g.res, r)) < 0 ||
+            set_reads(s, &g, order[k], &(*list)[*n - 1]) < 0) {
             rc = -1;
             goto done;
         }

@@ -74,27 +74,73 @@ static int is_source_table(sqlite_src *s, const char *name)
     return yes;
 }
 
-/* A table of the source that view `name` reads and the export leaves out
- * (fmt_strdup'd, *missing), or NULL: every one goes, or the view does not
- * prepare (it is broken in the source too, and goes as it is). 0, -1. */
-static int view_reads_left_out(sqlite_src *s, const char *name, char **missing)
+/* What view `name` reads, as the authorizer names it (see view_reads):
+ * nothing when the view does not prepare (it is broken in the source too,
+ * and goes as it is). 0, -1. */
+static int read_by_view(sqlite_src *s, const char *name, view_reads *r)
 {
-    view_reads r = {0};
     char *sql = sqlite3_mprintf("SELECT * FROM main.\"%w\"", name);
     sqlite3_stmt *st = NULL;
-    *missing = NULL;
+    *r = (view_reads){0};
     if (!sql)
         return db_oom(&s->diag);
-    sqlite3_set_authorizer(s->db, note_read, &r);
+    sqlite3_set_authorizer(s->db, note_read, r);
     sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
     sqlite3_set_authorizer(s->db, NULL, NULL);
     sqlite3_finalize(st);
     sqlite3_free(sql);
-    for (size_t i = 0; !r.oom && !*missing && i < r.n; i++)
+    if (r->oom) {
+        fmt_strings_free(r->names, r->n);
+        *r = (view_reads){0};
+        return db_oom(&s->diag);
+    }
+    return 0;
+}
+
+/* A table of the source that view `name` reads and the export leaves out
+ * (fmt_strdup'd, *missing), or NULL: every one goes. 0, -1. */
+static int view_reads_left_out(sqlite_src *s, const char *name, char **missing)
+{
+    view_reads r;
+    *missing = NULL;
+    if (read_by_view(s, name, &r) < 0)
+        return -1;
+    for (size_t i = 0; !*missing && i < r.n; i++)
         if (!is_exported_table(s, r.names[i]) && is_source_table(s, r.names[i]))
             *missing = fmt_strdup(r.names[i]);
     fmt_strings_free(r.names, r.n);
-    return r.oom ? db_oom(&s->diag) : 0;
+    return 0;
+}
+
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Each view's "reads" (1.3): the source's tables it reads, through the
+ * views it reads too, by name. 0, -1. */
+static int set_view_reads(sqlite_src *s, fmt_native_object *list, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        view_reads r;
+        if (list[i].kind != FMT_NATIVE_VIEW)
+            continue;
+        if (read_by_view(s, list[i].name, &r) < 0)
+            return -1;
+        size_t kept = 0;
+        for (size_t k = 0; k < r.n; k++) {
+            if (is_source_table(s, r.names[k]))
+                r.names[kept++] = r.names[k];
+            else
+                free(r.names[k]);
+        }
+        if (kept > 1)
+            qsort(r.names, kept, sizeof *r.names, by_name);
+        list[i].reads = r.names;
+        list[i].nreads = kept;
+        list[i].has_reads = true;
+    }
+    return 0;
 }
 
 /* With -t/-T, a view goes only when every table it reads goes (SQLite
@@ -188,7 +234,7 @@ int sqlite_src_native_objects(void *state, fmt_native_object **objects, size_t *
         goto done;
     }
     db_order_objects(list, n);
-    if (filtered && leave_out_views(s, list, &n) < 0)
+    if ((filtered && leave_out_views(s, list, &n) < 0) || set_view_reads(s, list, n) < 0)
         goto done;
     *objects = list;
     *nobjects = n;

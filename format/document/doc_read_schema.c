@@ -144,8 +144,11 @@ static int read_native_objects(fmt_doc_reader *r, fmt_native_kind kind, const ch
                 rc = doc_read_string(r, &o->sql, "sql");
             else if (doc_text_is(&ev, "comment"))
                 rc = doc_read_optional_string(r, &o->comment, "comment");
-            else if (kind != FMT_NATIVE_MATERIALIZED_VIEW ||
-                     (rc = read_matview_key(r, &ev, o)) == 0)
+            else if (kind != FMT_NATIVE_TRIGGER && doc_text_is(&ev, "reads")) {
+                rc = doc_read_string_array(r, &o->reads, &o->nreads, "reads");
+                o->has_reads = true;
+            } else if (kind != FMT_NATIVE_MATERIALIZED_VIEW ||
+                       (rc = read_matview_key(r, &ev, o)) == 0)
                 rc = doc_skip_next_value(r);
             if (rc < 0)
                 return -1;

@@ -657,6 +657,7 @@ static int write_objects(fmt_json_writer *j, const char *key, fmt_native_kind ki
             continue;
         if (fmt_json_writer_object_start(j) < 0 || key_string(j, "name", o->name) < 0 ||
             opt_string(j, "table", o->table) < 0 || key_string(j, "sql", o->sql) < 0 ||
+            (o->has_reads && string_array(j, "reads", o->reads, o->nreads) < 0) ||
             (kind != FMT_NATIVE_MATERIALIZED_VIEW && opt_string(j, "comment", o->comment) < 0) ||
             (kind == FMT_NATIVE_MATERIALIZED_VIEW && write_matview_keys(j, o) < 0) ||
             fmt_json_writer_object_end(j) < 0)

@@ -327,6 +327,9 @@ void fmt_native_object_clear(fmt_native_object *o)
         fmt_index_clear(&o->indexes[i]);
     free(o->indexes);
     free(o->comment);
+    for (size_t i = 0; i < o->nreads; i++)
+        free(o->reads[i]);
+    free(o->reads);
     memset(o, 0, sizeof *o);
 }
 

@@ -332,6 +332,12 @@ typedef struct {
     fmt_index *indexes;
     size_t nindexes;
     char *comment; /* view, materialized view: its COMMENT, or NULL (since 1.3) */
+    /* View, materialized view (since 1.3): the keys of the file's tables,
+     * views and materialized views it reads; has_reads false when the file
+     * does not say (then what it reads is unknown). */
+    char **reads;
+    size_t nreads;
+    bool has_reads;
 } fmt_native_object;
 
 void fmt_header_clear(fmt_header *h);

@@ -50,6 +50,21 @@ check_eq "export -N: only the view of the schema left out goes" \
 "$DBEXPORT" "$(pg_uri src)" -f "$WORK/all.json" 2>"$WORK/err"
 check_eq "no selection: every view" "$("$JQ" -c '[.views[].name]' "$WORK/all.json")" \
     '["va","vb","vab","vo","vsys"]'
+check_eq "reads: what each view reads, catalogs left out" \
+    "$("$JQ" -c '[.views[] | [.name, .reads]]' "$WORK/all.json")" \
+    '[["va",["a"]],["vb",["b"]],["vab",["va","vb"]],["vo",["other.t"]],["vsys",[]]]'
+"$DBEXPORT" -t a "$WORK/all.json" -f "$WORK/fa.json" 2>"$WORK/err"
+check_eq "export -t of a file: the views and triggers that go" \
+    "$("$JQ" -c '[.views[].name, .triggers[].name]' "$WORK/fa.json")" '["va","vsys","va_insert"]'
+check_contains "export -t of a file: one warning" "$(cat "$WORK/err")" \
+    'dbexport: warning: 3 views not exported: they read a relation the export leaves out: vb (reads b), vab (reads vb), vo (reads other.t)'
+"$DBEXPORT" --rename-schema other:o2 --rename-table b:bb "$WORK/all.json" -f "$WORK/ren.json" 2>"$WORK/err"
+check_eq "renames: exit 0" $? 0
+check_eq "renames: the reads follow" "$("$JQ" -c '[.views[] | [.name, .reads]]' "$WORK/ren.json")" \
+    '[["va",["a"]],["vb",["bb"]],["vab",["va","vb"]],["vo",["o2.t"]],["vsys",[]]]'
+pg_create fa
+"$DBIMPORT" "$(pg_uri fa)" "$WORK/fa.json"
+check_eq "export -t of a file: it imports, with no warning about views" "$(views fa)" "va vsys"
 pg_create ia
 "$DBIMPORT" -t a "$(pg_uri ia)" "$WORK/all.json" 2>"$WORK/err"
 check_eq "import -t: exit 0" "$?" 0

@@ -90,4 +90,20 @@ check_eq "import -t: the views that read what was imported, their triggers" \
 check_contains "import -t: a warning per view left out" "$(cat "$WORK/err")" \
     'dbimport: warning: view "vb" not created: no such table: main.b (left out by -t/-T/-n/-N)'
 check_eq "import -t: every view left works" "$("$SQLITE3" "$WORK/views_ia.db" "SELECT count(*) FROM va")" 0
+check_eq "a view's reads: the tables, through the views it reads" \
+    "$("$JQ" -c '[.views[] | [.name, .reads]]' "$WORK/views_all.json")" \
+    '[["va",["a"]],["vab",["a","b"]],["vb",["b"]]]'
+"$DBEXPORT" -t a "$WORK/views_all.json" -f "$WORK/views_fa.json" 2>"$WORK/err"
+check_eq "export -t of a file: exit 0" $? 0
+check_eq "export -t of a file: the views that read only what goes, their triggers" \
+    "$("$JQ" -c '[.views[].name, .triggers[].name]' "$WORK/views_fa.json")" '["va","va_ins"]'
+check_contains "export -t of a file: one warning names the views left out" "$(cat "$WORK/err")" \
+    'dbexport: warning: 2 views not exported: they read a relation the export leaves out: vab (reads b), vb (reads b)'
+"$JQ" 'del(.tables.b)' "$WORK/views_all.json" >"$WORK/nob.json"
+"$DBEXPORT" "$WORK/nob.json" -f "$WORK/views_nob.json" 2>"$WORK/err"
+check_eq "a table jq took out: its views go too" "$("$JQ" -c '[.views[].name]' "$WORK/views_nob.json")" '["va"]'
+"$JQ" 'del(.views[].reads)' "$WORK/views_all.json" >"$WORK/old.json"
+"$DBEXPORT" -t a "$WORK/old.json" -f "$WORK/views_old.json" 2>"$WORK/err"
+check_eq "a file without reads (older): every view goes, as before" \
+    "$("$JQ" -c '[.views[].name]' "$WORK/views_old.json")" '["va","vab","vb"]'
 report

@@ -660,6 +660,34 @@ static char *rename_key(db_renames *r, const char *key, int table, char **ns, ch
     return fmt_table_key(&k);
 }
 
+static int by_key(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* A view's or materialized view's "reads": each key renamed as a table's
+ * is (a view's key cannot also be a table's), sorted again. */
+static int reads(db_renames *r, fmt_native_object *o)
+{
+    if (!o->nreads)
+        return 0;
+    char **copy = hold(r, 1, calloc(o->nreads, sizeof *copy));
+    if (!copy)
+        return oom(r);
+    for (size_t i = 0; i < o->nreads; i++) {
+        char *ns = NULL, *name = NULL;
+        char *key = rename_key(r, o->reads[i], 1, &ns, &name);
+        free(ns);
+        free(name);
+        if (!key || !hold(r, 1, key))
+            return oom(r);
+        copy[i] = key;
+    }
+    qsort(copy, o->nreads, sizeof *copy, by_key);
+    o->reads = copy;
+    return 0;
+}
+
 /* A materialized view: its schema, its query and its indexes. */
 static int materialized_view(db_renames *r, fmt_native_object *o)
 {
@@ -690,6 +718,8 @@ static int materialized_view(db_renames *r, fmt_native_object *o)
 
 static int native_object(db_renames *r, fmt_native_object *o)
 {
+    if (o->kind != FMT_NATIVE_TRIGGER && reads(r, o) < 0)
+        return -1;
     if (o->kind == FMT_NATIVE_MATERIALIZED_VIEW)
         return materialized_view(r, o);
     int view = o->kind == FMT_NATIVE_VIEW;
