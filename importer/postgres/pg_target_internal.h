@@ -364,6 +364,12 @@ int pg_target_row(void *state, const fmt_value *values, const unsigned char *pre
 int pg_target_collect_post_data(pg_target *st, const fmt_table *t);
 /* post_data.c: one statement for after the data (sql is taken). */
 int pg_target_add_post(pg_target *st, post_phase phase, db_buf *sql, const char *what);
+/* --commit=table|N: the open table's keys, indexes and CHECKs, at its end
+ * (post_data.c). 0 or -1. */
+int pg_target_run_table_post_data(pg_target *st);
+/* --resume: marks those of the open table done when an earlier run made
+ * them. 0 or -1. */
+int pg_target_skip_made_table_post_data(pg_target *st);
 
 /* ---- exclusion.c: EXCLUDE constraints from their parts -------------------- */
 

@@ -412,6 +412,47 @@ int pg_target_run_early_constraints(pg_target *st)
     return 0;
 }
 
+/* --commit=table|N: the open table's keys, indexes and CHECKs at its end,
+ * in its last transaction, so that each committed table is whole and a
+ * duplicate key fails only that transaction. Foreign keys (which need
+ * other tables), row security and privileges stay for the end. */
+int pg_target_run_table_post_data(pg_target *st)
+{
+    for (int phase = PHASE_KEYS; phase <= PHASE_CHECKS; phase++)
+        for (size_t i = 0; i < st->npost; i++) {
+            post_item *it = &st->post[i];
+            if ((int)it->phase != phase || it->done || it->table_existed ||
+                strcmp(it->qname, st->qname) != 0)
+                continue;
+            if (run_item(st, it) < 0)
+                return -1;
+            it->done = 1;
+        }
+    return 0;
+}
+
+/* --resume of a table an earlier run finished: its keys, indexes and
+ * CHECKs were made then (pg_target_run_table_post_data), all in one
+ * transaction, so the table has all of them or none. */
+int pg_target_skip_made_table_post_data(pg_target *st)
+{
+    const char *params[] = {st->qname};
+    int made = pg_target_query_value(
+        st,
+        "SELECT 1 WHERE EXISTS (SELECT 1 FROM pg_catalog.pg_constraint WHERE conrelid = "
+        "$1::pg_catalog.regclass AND contype IN ('p', 'u', 'c', 'x')) OR EXISTS (SELECT 1 FROM "
+        "pg_catalog.pg_index WHERE indrelid = $1::pg_catalog.regclass)",
+        1, params, NULL);
+    if (made <= 0)
+        return made;
+    for (size_t i = 0; i < st->npost; i++) {
+        post_item *it = &st->post[i];
+        if (it->phase <= PHASE_CHECKS && strcmp(it->qname, st->qname) == 0)
+            it->done = 1;
+    }
+    return 0;
+}
+
 int pg_target_run_post_data(pg_target *st)
 {
     for (int phase = 0; phase < PHASE_COUNT; phase++) {

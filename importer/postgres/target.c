@@ -368,6 +368,8 @@ static int target_table_begin(void *state, const fmt_table *t)
      * existing one is the application's, and is never altered. */
     if (!st->opts.data_only && st->table_created && pg_target_collect_post_data(st, t) < 0)
         goto done;
+    if (created_before && !st->opts.dry_run && pg_target_skip_made_table_post_data(st) < 0)
+        goto done;
     if (st->opts.reject && !st->table_existed && !st->opts.dry_run &&
         pg_target_run_early_constraints(st) < 0)
         goto done;
@@ -402,6 +404,9 @@ static int target_table_end(void *state, db_table_stats *stats)
     int rc = 0;
     if (st->table_open && !st->opts.dry_run) {
         if (pg_target_end_copy(st) < 0 || (st->staging && pg_target_merge_staging(st) < 0))
+            rc = -1;
+        if (rc == 0 && st->opts.commit_as_it_goes && st->table_created && !st->opts.data_only &&
+            pg_target_run_table_post_data(st) < 0)
             rc = -1;
     }
     if (stats)

@@ -7,7 +7,8 @@
 # fed with the file up to a chosen row, and is killed once the commit before
 # that row is recorded. Also: existing tables whose foreign keys are set
 # aside for the load get them back after a resume; a failed import (a bad
-# value) resumes once the file is fixed with jq; a record without --resume,
+# value, or a duplicate key with --commit=table) resumes once the file is
+# fixed with jq; a record without --resume,
 # and --resume with another file, are refused with the target unchanged.
 . "$(dirname "$0")/lib.sh"
 need_pg
@@ -141,6 +142,27 @@ check_eq "... the rows of the commits before it stay" "$(record failed)" "app.do
 check_eq "the fixed file resumes" "$?" 0
 "$DBDIFF" "$(pg_uri src)" "$(pg_uri failed)" >/dev/null 2>&1
 check_eq "... and the target is the source" "$?" 0
+
+# --commit=table: each table is committed whole, its keys, indexes and
+# CHECKs built at its end; a duplicate key fails only its own table's
+# transaction, and after the fix the resumed run builds no key twice.
+"$JQ" '.tables["app.users"].rows[1].id = .tables["app.users"].rows[0].id' "$WORK/src.json" >"$WORK/dup.json"
+pg_create dup
+"$DBIMPORT" --commit=table "$(pg_uri dup)" "$WORK/dup.json" 2>"$WORK/err"
+check_eq "a duplicate key: exit 1" "$?" 1
+check_contains "... named" "$(cat "$WORK/err")" 'table "app.users": duplicate key: Key (id)=(1) is duplicated'
+check_eq "... the tables before it are committed" "$(record dup)" "app.docs 3200 t,app.events 2640 t"
+check_eq "... each with its keys, indexes and CHECKs" \
+    "$(pgq dup "SELECT string_agg(c, ' ' ORDER BY c) FROM (SELECT conname AS c FROM pg_constraint
+        WHERE conrelid = 'app.docs'::regclass AND contype <> 'f' UNION ALL SELECT indexrelid::regclass::text
+        FROM pg_index WHERE indrelid = 'app.docs'::regclass) x")" \
+    "app.docs_pkey app.docs_user docs_pkey docs_score_check"
+check_eq "... and no foreign key yet (they come after every table)" \
+    "$(pgq dup "SELECT count(*) FROM pg_constraint WHERE contype = 'f' AND connamespace = 'app'::regnamespace")" 0
+"$DBIMPORT" --commit=table --resume "$(pg_uri dup)" "$WORK/src.json" 2>"$WORK/err"
+check_eq "the fixed file resumes" "$?" 0
+"$DBDIFF" "$(pg_uri src)" "$(pg_uri dup)" >/dev/null 2>&1
+check_eq "... and the target is the source, keys and foreign keys too" "$?" 0
 
 # --resume with nothing recorded starts from the beginning.
 pg_create fresh
