@@ -30,6 +30,8 @@ static int read_function(fmt_doc_reader *r, fmt_function *f, fmt_position at)
             rc = doc_read_string(r, &f->sql, "a function's \"sql\"");
         else if (doc_text_is(&ev, "comment"))
             rc = doc_read_optional_string(r, &f->comment, "comment");
+        else if (doc_text_is(&ev, "privileges"))
+            rc = doc_read_privileges(r, &f->privileges, DOC_PRIVILEGES_FUNCTION);
         else
             rc = doc_skip_next_value(r);
         if (rc < 0)

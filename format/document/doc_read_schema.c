@@ -147,8 +147,10 @@ static int read_native_objects(fmt_doc_reader *r, fmt_native_kind kind, const ch
             else if (kind != FMT_NATIVE_TRIGGER && doc_text_is(&ev, "reads")) {
                 rc = doc_read_string_array(r, &o->reads, &o->nreads, "reads");
                 o->has_reads = true;
-            } else if (kind != FMT_NATIVE_MATERIALIZED_VIEW ||
-                       (rc = read_matview_key(r, &ev, o)) == 0)
+            } else if (kind != FMT_NATIVE_TRIGGER && doc_text_is(&ev, "privileges"))
+                rc = doc_read_privileges(r, &o->privileges, DOC_PRIVILEGES_RELATION);
+            else if (kind != FMT_NATIVE_MATERIALIZED_VIEW ||
+                     (rc = read_matview_key(r, &ev, o)) == 0)
                 rc = doc_skip_next_value(r);
             if (rc < 0)
                 return -1;
@@ -859,7 +861,7 @@ int doc_read_table_head(fmt_doc_reader *r, const fmt_json_event *name_ev)
         } else if (doc_text_is(&ev, "row_security")) {
             rc = doc_read_row_security(r, t);
         } else if (doc_text_is(&ev, "privileges")) {
-            rc = doc_read_privileges(r, t);
+            rc = doc_read_privileges(r, &t->privileges, DOC_PRIVILEGES_RELATION);
         } else if (doc_text_is(&ev, "rows")) {
             if (!have_columns)
                 return doc_fail_at(r, ev.pos, NULL,

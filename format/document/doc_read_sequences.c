@@ -60,6 +60,8 @@ static int read_sequence(fmt_doc_reader *r, fmt_sequence *s, const char *column)
             rc = doc_read_choice(r, types, &s->type, "a sequence's \"type\"");
         else if (!column && doc_text_is(&ev, "owned_by"))
             rc = read_owned_by(r, s);
+        else if (!column && doc_text_is(&ev, "privileges"))
+            rc = doc_read_privileges(r, &s->privileges, DOC_PRIVILEGES_SEQUENCE);
         else if (doc_text_is(&ev, "start"))
             rc = read_int64(r, &s->start, "start");
         else if (doc_text_is(&ev, "increment"))

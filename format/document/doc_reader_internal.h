@@ -129,8 +129,16 @@ int doc_read_sequences(fmt_doc_reader *r);
 int doc_read_column_sequence(fmt_doc_reader *r, fmt_column *c);
 /* A table's "row_security" object (doc_read_rls.c). 0 or -1. */
 int doc_read_row_security(fmt_doc_reader *r, fmt_table *t);
-/* A table's "privileges" object (doc_read_privileges.c). 0 or -1. */
-int doc_read_privileges(fmt_doc_reader *r, fmt_table *t);
+/* A "privileges" object (doc_read_privileges.c) into *out (made when
+ * NULL), its words those of the object's kind: a table's, a view's or a
+ * materialized view's (RELATION, with column grants), a sequence's, a
+ * function's or procedure's. 0 or -1. */
+typedef enum {
+    DOC_PRIVILEGES_RELATION,
+    DOC_PRIVILEGES_SEQUENCE,
+    DOC_PRIVILEGES_FUNCTION
+} doc_privileges_kind;
+int doc_read_privileges(fmt_doc_reader *r, fmt_privileges **out, doc_privileges_kind kind);
 /* A table's "constraints"."exclusion" (doc_read_exclusion.c), and the
  * check, once the table is complete, that they name its columns. 0 or -1. */
 int doc_read_exclusions(fmt_doc_reader *r, fmt_table *t);

@@ -143,6 +143,44 @@ static int key_integer(fmt_json_writer *j, const char *key, int64_t v)
     return fmt_json_writer_keyz(j, key) < 0 ? -1 : fmt_values_write_integer(j, v);
 }
 
+static int write_grants(fmt_json_writer *j, const fmt_grant *g, size_t n)
+{
+    if (fmt_json_writer_keyz(j, "grants") < 0 || fmt_json_writer_array_start(j) < 0)
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        if (fmt_json_writer_object_start(j) < 0 || key_string(j, "grantee", g[i].grantee) < 0 ||
+            string_array(j, "privileges", g[i].privileges, g[i].nprivileges) < 0 ||
+            fmt_json_writer_keyz(j, "with_grant_option") < 0 ||
+            fmt_json_writer_bool(j, g[i].with_grant_option) < 0 ||
+            fmt_json_writer_object_end(j) < 0)
+            return -1;
+    return fmt_json_writer_array_end(j);
+}
+
+/* A table's "privileges" sorts between "partitioning" and "row_security"
+ * (2.3); a view's, a sequence's or a function's comes last. */
+static int write_privileges(fmt_json_writer *j, const fmt_privileges *p)
+{
+    if (fmt_json_writer_keyz(j, "privileges") < 0 || fmt_json_writer_object_start(j) < 0)
+        return -1;
+    if (p->ncolumns) {
+        if (fmt_json_writer_keyz(j, "columns") < 0 || fmt_json_writer_array_start(j) < 0)
+            return -1;
+        for (size_t i = 0; i < p->ncolumns; i++)
+            if (fmt_json_writer_object_start(j) < 0 ||
+                key_string(j, "column", p->columns[i].column) < 0 ||
+                write_grants(j, p->columns[i].grants, p->columns[i].ngrants) < 0 ||
+                fmt_json_writer_object_end(j) < 0)
+                return -1;
+        if (fmt_json_writer_array_end(j) < 0)
+            return -1;
+    }
+    if ((p->has_grants && write_grants(j, p->grants, p->ngrants) < 0) ||
+        opt_string(j, "owner", p->owner) < 0)
+        return -1;
+    return fmt_json_writer_object_end(j);
+}
+
 /* A sequence's options, shared by "sequences" and a column's "sequence". */
 static int write_sequence_options(fmt_json_writer *j, const fmt_sequence *s)
 {
@@ -174,7 +212,8 @@ static int write_sequences(fmt_json_writer *j, const fmt_header *h)
              key_string(j, "column", s->owned_by_column ? s->owned_by_column : "") < 0 ||
              fmt_json_writer_object_end(j) < 0))
             return -1;
-        if (fmt_json_writer_object_end(j) < 0)
+        if ((s->privileges && write_privileges(j, s->privileges) < 0) ||
+            fmt_json_writer_object_end(j) < 0)
             return -1;
     }
     return fmt_json_writer_array_end(j);
@@ -194,6 +233,7 @@ static int write_functions(fmt_json_writer *j, const fmt_header *h)
             key_string(j, "arguments", f->arguments ? f->arguments : "") < 0 ||
             opt_string(j, "result", f->result) < 0 || key_string(j, "language", f->language) < 0 ||
             key_string(j, "sql", f->sql) < 0 || opt_string(j, "comment", f->comment) < 0 ||
+            (f->privileges && write_privileges(j, f->privileges) < 0) ||
             fmt_json_writer_object_end(j) < 0)
             return -1;
     }
@@ -442,43 +482,6 @@ static int write_row_security(fmt_json_writer *j, const fmt_row_security *rs)
     return fmt_json_writer_object_end(j);
 }
 
-static int write_grants(fmt_json_writer *j, const fmt_grant *g, size_t n)
-{
-    if (fmt_json_writer_keyz(j, "grants") < 0 || fmt_json_writer_array_start(j) < 0)
-        return -1;
-    for (size_t i = 0; i < n; i++)
-        if (fmt_json_writer_object_start(j) < 0 || key_string(j, "grantee", g[i].grantee) < 0 ||
-            string_array(j, "privileges", g[i].privileges, g[i].nprivileges) < 0 ||
-            fmt_json_writer_keyz(j, "with_grant_option") < 0 ||
-            fmt_json_writer_bool(j, g[i].with_grant_option) < 0 ||
-            fmt_json_writer_object_end(j) < 0)
-            return -1;
-    return fmt_json_writer_array_end(j);
-}
-
-/* "privileges" sorts between "partitioning" and "row_security" (2.3). */
-static int write_privileges(fmt_json_writer *j, const fmt_privileges *p)
-{
-    if (fmt_json_writer_keyz(j, "privileges") < 0 || fmt_json_writer_object_start(j) < 0)
-        return -1;
-    if (p->ncolumns) {
-        if (fmt_json_writer_keyz(j, "columns") < 0 || fmt_json_writer_array_start(j) < 0)
-            return -1;
-        for (size_t i = 0; i < p->ncolumns; i++)
-            if (fmt_json_writer_object_start(j) < 0 ||
-                key_string(j, "column", p->columns[i].column) < 0 ||
-                write_grants(j, p->columns[i].grants, p->columns[i].ngrants) < 0 ||
-                fmt_json_writer_object_end(j) < 0)
-                return -1;
-        if (fmt_json_writer_array_end(j) < 0)
-            return -1;
-    }
-    if ((p->has_grants && write_grants(j, p->grants, p->ngrants) < 0) ||
-        opt_string(j, "owner", p->owner) < 0)
-        return -1;
-    return fmt_json_writer_object_end(j);
-}
-
 /* Recursive through sub-partitions, whose depth the source's catalog
  * bounds (a reader bounds a file's by its nesting limit). */
 static int write_partitioning(fmt_json_writer *j, const fmt_partitioning *p)
@@ -660,6 +663,8 @@ static int write_objects(fmt_json_writer *j, const char *key, fmt_native_kind ki
             (o->has_reads && string_array(j, "reads", o->reads, o->nreads) < 0) ||
             (kind != FMT_NATIVE_MATERIALIZED_VIEW && opt_string(j, "comment", o->comment) < 0) ||
             (kind == FMT_NATIVE_MATERIALIZED_VIEW && write_matview_keys(j, o) < 0) ||
+            (kind != FMT_NATIVE_TRIGGER && o->privileges &&
+             write_privileges(j, o->privileges) < 0) ||
             fmt_json_writer_object_end(j) < 0)
             return -1;
     }

@@ -38,6 +38,7 @@ void fmt_sequence_clear(fmt_sequence *s)
     free(s->type);
     free(s->owned_by_table);
     free(s->owned_by_column);
+    fmt_privileges_free(s->privileges);
     memset(s, 0, sizeof *s);
 }
 
@@ -75,6 +76,7 @@ void fmt_function_clear(fmt_function *f)
     free(f->language);
     free(f->sql);
     free(f->comment);
+    fmt_privileges_free(f->privileges);
     memset(f, 0, sizeof *f);
 }
 
@@ -330,6 +332,7 @@ void fmt_native_object_clear(fmt_native_object *o)
     for (size_t i = 0; i < o->nreads; i++)
         free(o->reads[i]);
     free(o->reads);
+    fmt_privileges_free(o->privileges);
     memset(o, 0, sizeof *o);
 }
 

@@ -53,6 +53,37 @@ typedef struct {
     char *comment; /* COMMENT ON TYPE / DOMAIN, or NULL (since 1.3) */
 } fmt_user_type;
 
+/* One grantee's privileges on a table or a column (PostgreSQL GRANT),
+ * since 1.3, or on a view, a materialized view, a sequence or a function.
+ * A grantee may appear twice: once with, once without the grant option. */
+typedef struct {
+    char *grantee;     /* a role name, or "public" */
+    char **privileges; /* a relation's "select", "insert", "update", "delete",
+                          "truncate", "references", "trigger"; a sequence's
+                          "usage", "select", "update"; a function's "execute" */
+    size_t nprivileges;
+    bool with_grant_option;
+} fmt_grant;
+
+/* The grants on one column of the table (GRANT SELECT (c) ...). */
+typedef struct {
+    char *column;
+    fmt_grant *grants;
+    size_t ngrants;
+} fmt_column_grants;
+
+/* A table's owner and grants (dbexport --privileges), since 1.3; those of
+ * a view, a materialized view, a sequence or a function too (columns: a
+ * relation's only). */
+typedef struct {
+    char *owner;     /* the owning role, or NULL */
+    bool has_grants; /* false: the default (the owner's rights only) */
+    fmt_grant *grants;
+    size_t ngrants;
+    fmt_column_grants *columns;
+    size_t ncolumns;
+} fmt_privileges;
+
 /* A stand-alone sequence (PostgreSQL CREATE SEQUENCE), with its options
  * and its value (since 1.2), and the column it belongs to (OWNED BY, since
  * 1.3). Identity and serial sequences travel with their columns instead;
@@ -68,6 +99,7 @@ typedef struct {
     /* OWNED BY: a column of a table in the sequence's schema, or NULL */
     char *owned_by_table;
     char *owned_by_column;
+    fmt_privileges *privileges; /* owner and grants (--privileges), or NULL */
 } fmt_sequence;
 
 /* A function or procedure (PostgreSQL CREATE FUNCTION / PROCEDURE, LANGUAGE
@@ -81,6 +113,7 @@ typedef struct {
     char *language;  /* "sql", "plpgsql" */
     char *sql;       /* the whole CREATE statement (pg_get_functiondef) */
     char *comment;   /* COMMENT ON FUNCTION, or NULL */
+    fmt_privileges *privileges; /* owner and grants (--privileges), or NULL */
 } fmt_function;
 
 typedef struct {
@@ -262,34 +295,6 @@ typedef struct {
     size_t npolicies;
 } fmt_row_security;
 
-/* One grantee's privileges on a table or a column (PostgreSQL GRANT),
- * since 1.3. A grantee may appear twice: once with, once without the
- * grant option. */
-typedef struct {
-    char *grantee;     /* a role name, or "public" */
-    char **privileges; /* "select", "insert", "update", "delete", "truncate",
-                          "references", "trigger" */
-    size_t nprivileges;
-    bool with_grant_option;
-} fmt_grant;
-
-/* The grants on one column of the table (GRANT SELECT (c) ...). */
-typedef struct {
-    char *column;
-    fmt_grant *grants;
-    size_t ngrants;
-} fmt_column_grants;
-
-/* A table's owner and grants (dbexport --privileges), since 1.3. */
-typedef struct {
-    char *owner;     /* the owning role, or NULL */
-    bool has_grants; /* false: the default (the owner's rights only) */
-    fmt_grant *grants;
-    size_t ngrants;
-    fmt_column_grants *columns;
-    size_t ncolumns;
-} fmt_privileges;
-
 typedef struct {
     char *name;
     char *namespace; /* the schema; NULL = the backend's default ("public", "main") */
@@ -338,6 +343,8 @@ typedef struct {
     char **reads;
     size_t nreads;
     bool has_reads;
+    /* view, materialized view: owner and grants (--privileges), or NULL */
+    fmt_privileges *privileges;
 } fmt_native_object;
 
 void fmt_header_clear(fmt_header *h);

@@ -612,6 +612,107 @@ static void privileges(void)
 #undef T
 }
 
+/* The "privileges" of sequences, functions, views and materialized views
+ * (1.3): written and read back. */
+static void object_privileges(void)
+{
+    char *seq_words[] = {"usage", "select"}, *fn_words[] = {"execute"}, *view_words[] = {"select"};
+    fmt_grant seq_grant = {"r o", seq_words, 2, true}, fn_grant = {"public", fn_words, 1, false};
+    fmt_grant view_grant = {"reader", view_words, 1, false};
+    fmt_privileges seq_p = {"app", true, &seq_grant, 1, NULL, 0};
+    fmt_privileges fn_p = {"app", true, &fn_grant, 1, NULL, 0};
+    fmt_privileges view_p = {"app", true, &view_grant, 1, NULL, 0};
+    fmt_privileges mv_p = {"app", false, NULL, 0, NULL, 0};
+    fmt_sequence seq = {.name = "s",
+                        .type = "bigint",
+                        .increment = 1,
+                        .max_value = 9,
+                        .cache = 1,
+                        .privileges = &seq_p};
+    fmt_function fn = {.name = "f",
+                       .kind = "function",
+                       .arguments = "",
+                       .result = "integer",
+                       .language = "sql",
+                       .sql = "CREATE FUNCTION f() ...",
+                       .privileges = &fn_p};
+    fmt_header h = {.source_backend = "postgresql",
+                    .source_version = "15",
+                    .sequences = &seq,
+                    .nsequences = 1,
+                    .functions = &fn,
+                    .nfunctions = 1};
+    fmt_native_object objects[] = {{.kind = FMT_NATIVE_VIEW,
+                                    .name = "v",
+                                    .sql = "CREATE VIEW v AS SELECT 1",
+                                    .privileges = &view_p},
+                                   {.kind = FMT_NATIVE_MATERIALIZED_VIEW,
+                                    .name = "m",
+                                    .sql = "SELECT 1",
+                                    .populated = true,
+                                    .privileges = &mv_p}};
+    membuf out = {0};
+    fmt_doc_writer *w;
+    CHECK(fmt_doc_writer_new(&w, mem_sink, &out) == 0);
+    CHECK(fmt_doc_write_header(w, &h) == 0);
+    CHECK(fmt_doc_write_end(w, objects, 2) == 0);
+    fmt_doc_writer_free(w);
+
+    fmt_doc_reader *r;
+    fmt_doc_event ev;
+    membuf in = {0};
+    mem_sink(&in, out.data, out.len);
+    CHECK(fmt_doc_reader_new(&r, mem_source, NULL, &in, "f.json", NULL) == 0);
+    CHECK(fmt_doc_reader_next(r, &ev) == 0 && ev.type == FMT_DOC_HEADER);
+    const fmt_header *got = ev.type == FMT_DOC_HEADER ? ev.header : NULL;
+    const fmt_privileges *p = got && got->nsequences == 1 ? got->sequences[0].privileges : NULL;
+    CHECK(p && p->has_grants && p->ngrants == 1 && p->grants[0].nprivileges == 2);
+    if (p && p->ngrants == 1 && p->grants[0].nprivileges == 2) {
+        CHECK_STR(p->owner, "app");
+        CHECK_STR(p->grants[0].grantee, "r o");
+        CHECK_STR(p->grants[0].privileges[0], "usage");
+        CHECK(p->grants[0].with_grant_option);
+    }
+    p = got && got->nfunctions == 1 ? got->functions[0].privileges : NULL;
+    CHECK(p && p->ngrants == 1 && p->grants[0].nprivileges == 1);
+    if (p && p->ngrants == 1 && p->grants[0].nprivileges == 1)
+        CHECK_STR(p->grants[0].privileges[0], "execute");
+    while (fmt_doc_reader_next(r, &ev) == 0 && ev.type != FMT_DOC_NATIVE && ev.type != FMT_DOC_END)
+        ;
+    CHECK(ev.type == FMT_DOC_NATIVE && ev.nobjects == 2);
+    for (size_t i = 0; ev.type == FMT_DOC_NATIVE && i < ev.nobjects; i++) {
+        p = ev.objects[i].privileges;
+        CHECK(p != NULL);
+        if (p && ev.objects[i].kind == FMT_NATIVE_VIEW)
+            CHECK(p->has_grants && p->ngrants == 1 && strcmp(p->grants[0].grantee, "reader") == 0);
+        else if (p)
+            CHECK(!p->has_grants && strcmp(p->owner, "app") == 0); /* the default rights */
+    }
+    fmt_doc_reader_free(r);
+    free(in.data);
+    free(out.data);
+}
+
+/* A word that is not the kind's, SQL in its place, a sequence's columns. */
+static void object_privileges_refused(void)
+{
+#define G(word) "\"privileges\":{\"grants\":[{\"grantee\":\"x\",\"privileges\":[\"" word "\"]}]}"
+#define SEQ(keys)                                                                                  \
+    HEAD "\"sequences\":[{\"name\":\"s\",\"type\":\"bigint\",\"start\":1,\"increment\":1,"         \
+         "\"min\":1,\"max\":9,\"cache\":1,\"cycle\":false," keys "}],\"tables\":{}}"
+    expect_error(SEQ(G("execute")), "a sequence's privilege must be one of usage, select, update");
+    expect_error(SEQ(G("usage; DROP TABLE t")), "a sequence's privilege must be one of usage");
+    expect_error(SEQ("\"privileges\":{\"columns\":[]}"),
+                 "a sequence's privileges have no \"columns\"");
+    expect_error(HEAD "\"functions\":[{\"name\":\"f\",\"kind\":\"procedure\",\"arguments\":\"\","
+                      "\"language\":\"sql\",\"sql\":\"x\"," G("select") "}],\"tables\":{}}",
+                 "a function's privilege must be one of execute");
+    expect_error(HEAD "\"tables\":{},\"views\":[{\"name\":\"v\",\"sql\":\"x\"," G("usage") "}]}",
+                 "a privilege must be one of select, insert");
+#undef SEQ
+#undef G
+}
+
 int main(void)
 {
     membuf out = {0};
@@ -633,6 +734,8 @@ int main(void)
     data_errors();
     duplicate_keys();
     privileges();
+    object_privileges();
+    object_privileges_refused();
 
     fmt_table_free(t);
     free(out.data);
