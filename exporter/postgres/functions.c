@@ -27,7 +27,8 @@ static const char functions_sql[] =
     "ARRAY(SELECT t FROM pg_catalog.unnest(coalesce(p.proallargtypes, "
     "p.proargtypes::pg_catalog.oid[])) t UNION SELECT p.prorettype), "
     "p.oid::pg_catalog.regprocedure, p.prosecdef, "
-    "EXISTS (SELECT 1 FROM pg_catalog.unnest(p.proconfig) c WHERE c NOT LIKE 'search\\_path=%') "
+    "EXISTS (SELECT 1 FROM pg_catalog.unnest(p.proconfig) c WHERE c NOT LIKE 'search\\_path=%'), "
+    "p.proacl IS NOT NULL "
     "FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace "
     "JOIN pg_catalog.pg_language l ON l.oid = p.prolang "
     "WHERE n.nspname <> 'information_schema' AND n.nspname NOT LIKE 'pg\\_%' "
@@ -51,7 +52,8 @@ enum {
     F_TYPES,
     F_SIGNATURE,
     F_SECDEF,
-    F_SETTINGS
+    F_SETTINGS,
+    F_HAS_ACL
 };
 
 /* The carried rows of the listing and what each depends on. */
@@ -133,6 +135,11 @@ static int copy_function(pg_src *s, fmt_function *f, const PGresult *res, int r)
     size_t n = strlen(f->sql);
     while (n && (f->sql[n - 1] == '\n' || f->sql[n - 1] == ' '))
         f->sql[--n] = '\0';
+    if (s->privileges)
+        return pg_src_load_acl(s, PG_ACL_FUNCTION, PQgetvalue(res, r, F_OID), &f->privileges);
+    if (pg_src_bool_val(res, r, F_HAS_ACL))
+        return pg_src_warn(s, "%s \"%s\": grants are not carried (--privileges carries them)",
+                           f->kind, PQgetvalue(res, r, F_SIGNATURE));
     return 0;
 }
 
@@ -141,6 +148,7 @@ int pg_src_load_functions(pg_src *s, fmt_header *h)
     function_graph g = {pg_src_query(s, functions_sql, NULL, NULL), NULL, NULL, NULL};
     size_t n = 0, *order = NULL;
     int rc = 0;
+    bool quiet = s->quiet;
     if (!g.res)
         return -1;
     int rows = PQntuples(g.res);
@@ -152,7 +160,6 @@ int pg_src_load_functions(pg_src *s, fmt_header *h)
         rc = pg_src_fail(s, "out of memory");
         goto done;
     }
-    bool quiet = s->quiet;
     s->quiet = quiet || s->functions_listed; /* warned once per run */
     s->functions_listed = true;
     for (int r = 0; r < rows && rc == 0; r++) {
@@ -166,7 +173,6 @@ int pg_src_load_functions(pg_src *s, fmt_header *h)
             rc = pg_src_fail(s, "out of memory");
         n++;
     }
-    s->quiet = quiet;
     if (rc < 0)
         goto done;
     if (n && (!(h->functions = calloc(n, sizeof *h->functions)) ||
@@ -177,6 +183,7 @@ int pg_src_load_functions(pg_src *s, fmt_header *h)
     for (size_t k = 0; k < n && rc == 0; k++)
         rc = copy_function(s, &h->functions[h->nfunctions++], g.res, g.rows[order[k]]);
 done:
+    s->quiet = quiet;
     for (size_t k = 0; g.deps && k < n; k++)
         fmt_strings_free(g.deps[k], g.ndeps[k]);
     free(g.deps);

@@ -112,6 +112,22 @@ static int push_matview(pg_src *s, fmt_native_object **list, size_t *n, const PG
     return 0;
 }
 
+/* The owner and grants of the view of row r of load_views' listing, with
+ * --privileges; without, a warning when it has grants. */
+static int view_grants(pg_src *s, fmt_native_object *o, const PGresult *res, int r)
+{
+    if (s->privileges)
+        return pg_src_load_acl(s, PG_ACL_RELATION, PQgetvalue(res, r, 0), &o->privileges);
+    if (!pg_src_bool_val(res, r, 10))
+        return 0;
+    char *key = pg_relation_key(PQgetvalue(res, r, 1), PQgetvalue(res, r, 2));
+    int rc = key ? pg_src_warn(s, "%s \"%s\": grants are not carried (--privileges carries them)",
+                               o->kind == FMT_NATIVE_VIEW ? "view" : "materialized view", key)
+                 : pg_src_fail(s, "out of memory");
+    free(key);
+    return rc;
+}
+
 /* Which rows of the listing are exported views, materialized ones too,
  * and what each reads from. */
 static int view_rows(pg_src *s, view_graph *g, size_t *n)
@@ -220,7 +236,7 @@ static int load_views(pg_src *s, fmt_native_object **list, size_t *n)
                           "pg_catalog.obj_description(c.oid, 'pg_class'), "
                           "ARRAY(" VIEW_READS(
                               "pg_catalog.quote_ident(rn.nspname) || '.' || "
-                              "pg_catalog.quote_ident(rc.relname)") ") "
+                              "pg_catalog.quote_ident(rc.relname)") "), c.relacl IS NOT NULL "
                                                                     "FROM pg_catalog.pg_class c "
                                                                     "JOIN pg_catalog.pg_namespace "
                                                                     "n ON n.oid = c.relnamespace "
@@ -254,7 +270,8 @@ static int load_views(pg_src *s, fmt_native_object **list, size_t *n)
             continue;
         if (PQgetvalue(g.res, r, 6)[0] == 'm') {
             if (push_matview(s, list, n, g.res, r) < 0 ||
-                set_reads(s, &g, order[k], &(*list)[*n - 1]) < 0) {
+                set_reads(s, &g, order[k], &(*list)[*n - 1]) < 0 ||
+                view_grants(s, &(*list)[*n - 1], g.res, r) < 0) {
                 rc = -1;
                 goto done;
             }
@@ -269,6 +286,10 @@ static int load_views(pg_src *s, fmt_native_object **list, size_t *n)
         }
         if (!PQgetisnull(g.res, r, 8) && !((*list)[*n - 1].comment = pg_src_dup_val(g.res, r, 8))) {
             rc = pg_src_fail(s, "out of memory");
+            goto done;
+        }
+        if (view_grants(s, &(*list)[*n - 1], g.res, r) < 0) {
+            rc = -1;
             goto done;
         }
     }

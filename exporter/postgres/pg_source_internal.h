@@ -68,6 +68,7 @@ typedef struct {
     bool schema_read;      /* the tables were listed once: warnings, types, selected */
     bool objects_listed;   /* native_objects ran once: its warnings are there */
     bool functions_listed; /* load_functions ran once: its warnings too */
+    bool sequences_listed; /* load_sequences ran once: its warnings too */
     bool quiet;            /* a second listing: its warnings are already there */
     fmt_table **cached;    /* the first listing, until tables() takes it */
     size_t ncached;
@@ -119,6 +120,11 @@ int pg_src_load_row_security(pg_src *s, const char *oid, fmt_table *t);
 /* privileges.c: the table oid's owner and grants, table and columns, into
  * t->privileges (dbexport --privileges). 0 or -1. */
 int pg_src_load_privileges(pg_src *s, const char *oid, fmt_table *t);
+/* The same of another object, by its oid, into *out: a view's or a
+ * materialized view's (RELATION: pg_class, columns too), a sequence's
+ * (pg_class, no columns), a function's or procedure's (pg_proc). 0 or -1. */
+typedef enum { PG_ACL_RELATION, PG_ACL_SEQUENCE, PG_ACL_FUNCTION } pg_acl_kind;
+int pg_src_load_acl(pg_src *s, pg_acl_kind kind, const char *oid, fmt_privileges **out);
 /* Notes every extension the database has (but plpgsql) for the header's
  * "extensions" (column_types.c). 0 or -1. */
 int pg_src_note_installed_extensions(pg_src *s);

@@ -3,7 +3,9 @@
  * fmt_grant per grantee and grant option, privileges in aclexplode's own
  * fixed order and the grants in the order of the ACL, which a target that
  * grants them in that order reproduces. A table whose relacl is NULL has the default rights (its
- * owner's), which has_grants = false says. */
+ * owner's), which has_grants = false says. Views and materialized views
+ * are read the same way, a sequence without columns, a function or
+ * procedure from pg_proc's proowner and proacl. */
 #include "pg_source_internal.h"
 
 #include <stdlib.h>
@@ -75,18 +77,22 @@ static int load_column_grants(pg_src *s, const char *oid, fmt_privileges *p)
     return rc < 0 ? pg_src_fail(s, "out of memory") : 0;
 }
 
-int pg_src_load_privileges(pg_src *s, const char *oid, fmt_table *t)
+#define ACL_QUERY(owner, acl, catalog)                                                             \
+    "SELECT " GRANTEE ", x.is_grantable, pg_catalog.lower(x.privilege_type),"                      \
+    " pg_catalog.pg_get_userbyid(c." owner "), c." acl " IS NOT NULL"                              \
+    " FROM pg_catalog." catalog " c LEFT JOIN LATERAL"                                             \
+    " pg_catalog.aclexplode(c." acl ") WITH ORDINALITY " EXPLODED " ON true"                       \
+    " WHERE c.oid = $1::pg_catalog.oid ORDER BY x.ord"
+
+int pg_src_load_acl(pg_src *s, pg_acl_kind kind, const char *oid, fmt_privileges **out)
 {
-    static const char sql[] =
-        "SELECT " GRANTEE ", x.is_grantable, pg_catalog.lower(x.privilege_type),"
-        " pg_catalog.pg_get_userbyid(c.relowner), c.relacl IS NOT NULL"
-        " FROM pg_catalog.pg_class c LEFT JOIN LATERAL"
-        " pg_catalog.aclexplode(c.relacl) WITH ORDINALITY " EXPLODED " ON true"
-        " WHERE c.oid = $1::pg_catalog.oid ORDER BY x.ord";
-    PGresult *res = pg_src_query(s, sql, oid, NULL);
+    static const char relation_sql[] = ACL_QUERY("relowner", "relacl", "pg_class");
+    static const char function_sql[] = ACL_QUERY("proowner", "proacl", "pg_proc");
+    PGresult *res =
+        pg_src_query(s, kind == PG_ACL_FUNCTION ? function_sql : relation_sql, oid, NULL);
     if (!res)
         return -1;
-    fmt_privileges *p = t->privileges = calloc(1, sizeof *p);
+    fmt_privileges *p = *out = calloc(1, sizeof *p);
     int n = PQntuples(res), rc = 0;
     if (!p || !n) {
         PQclear(res);
@@ -98,5 +104,10 @@ int pg_src_load_privileges(pg_src *s, const char *oid, fmt_table *t)
         (!PQgetisnull(res, 0, 0) && take_grants(res, 0, -1, &p->grants, &p->ngrants) < 0))
         rc = pg_src_fail(s, "out of memory");
     PQclear(res);
-    return rc < 0 ? -1 : load_column_grants(s, oid, p);
+    return rc < 0 || kind != PG_ACL_RELATION ? rc : load_column_grants(s, oid, p);
+}
+
+int pg_src_load_privileges(pg_src *s, const char *oid, fmt_table *t)
+{
+    return pg_src_load_acl(s, PG_ACL_RELATION, oid, &t->privileges);
 }

@@ -38,11 +38,29 @@ static int read_value(pg_src *s, const char *nspname, const char *relname, fmt_s
     return rc;
 }
 
+/* Row r's owner and grants with --privileges; without, a warning when it
+ * has grants. */
+static int grants(pg_src *s, const PGresult *res, int r, fmt_sequence *q)
+{
+    if (s->privileges)
+        return pg_src_load_acl(s, PG_ACL_SEQUENCE, PQgetvalue(res, r, 11), &q->privileges);
+    if (!pg_src_bool_val(res, r, 12))
+        return 0;
+    char *key = pg_relation_key(PQgetvalue(res, r, 0), PQgetvalue(res, r, 1));
+    int rc =
+        key ? pg_src_warn(s, "sequence \"%s\": grants are not carried (--privileges carries them)",
+                          key)
+            : pg_src_fail(s, "out of memory");
+    free(key);
+    return rc;
+}
+
 int pg_src_load_sequences(pg_src *s, fmt_header *h)
 {
     static const char sql[] =
         "SELECT n.nspname, c.relname, pg_catalog.format_type(q.seqtypid, NULL), q.seqstart,"
-        " q.seqincrement, q.seqmin, q.seqmax, q.seqcache, q.seqcycle, oc.relname, oa.attname"
+        " q.seqincrement, q.seqmin, q.seqmax, q.seqcache, q.seqcycle, oc.relname, oa.attname,"
+        " c.oid, c.relacl IS NOT NULL"
         " FROM pg_catalog.pg_sequence q JOIN pg_catalog.pg_class c ON c.oid = q.seqrelid"
         " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
         " LEFT JOIN pg_catalog.pg_depend od"
@@ -69,6 +87,9 @@ int pg_src_load_sequences(pg_src *s, fmt_header *h)
         PQclear(res);
         return pg_src_fail(s, "out of memory");
     }
+    bool quiet = s->quiet;
+    s->quiet = quiet || s->sequences_listed; /* warned once per run */
+    s->sequences_listed = true;
     for (int r = 0; r < n && rc == 0; r++) {
         if (!pg_src_schema_selected(s, PQgetvalue(res, r, 0)))
             continue;
@@ -90,9 +111,10 @@ int pg_src_load_sequences(pg_src *s, fmt_header *h)
         else {
             int got = read_value(s, PQgetvalue(res, r, 0), PQgetvalue(res, r, 1), q);
             q->has_last_value = got == 1;
-            rc = got < 0 ? -1 : 0;
+            rc = got < 0 ? -1 : grants(s, res, r, q);
         }
     }
+    s->quiet = quiet;
     PQclear(res);
     return rc;
 }

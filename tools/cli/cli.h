@@ -57,8 +57,9 @@ const char *cli_plural(unsigned long long n, const char *one, const char *many);
  * (version.c). */
 void cli_print_version(void *f, const char *version);
 
-/* Prints a run's warnings: lines of one kind about several tables or
- * columns ('table "t": grants are not carried') once, with a count and
+/* Prints a run's warnings: lines of one kind about several tables,
+ * columns, views, materialized views, sequences, functions or procedures
+ * ('table "t": grants are not carried') once, with a count and
  * the first few ('grants are not carried: 22 times: table "a", ... and
  * 19 more (-v lists them)'); with verbose, every line as it is. */
 void cli_warnings(char *const *lines, size_t n, int verbose);

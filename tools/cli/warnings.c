@@ -1,5 +1,6 @@
 /* The warnings of a run, aggregated by kind (see cli.h): "grants are not
- * carried" once with the tables it concerns, not once per table. */
+ * carried" once with the tables (and views, sequences, functions) it
+ * concerns, not once per object. */
 #include "cli.h"
 
 #include <stdlib.h>
@@ -10,17 +11,34 @@
 /* How many names a summary line shows before "and N more". */
 #define SHOWN 3
 
-/* The subject ('table "t"' or 'table "t", column "c"') and the kind (the
- * text after the subject's ": "), for a line of that shape; else 0. */
+/* The subjects other than a table's: one object named, 'view "v"'. */
+static const char *const object_subjects[] = {"view \"",     "materialized view \"", "sequence \"",
+                                              "function \"", "procedure \"",         NULL};
+
+/* The subject ('table "t"', 'table "t", column "c"', or one of
+ * object_subjects' as 'view "v"') and the kind (the text after the
+ * subject's ": "), for a line of that shape; else 0. */
 static int split(const char *line, size_t *subject_len, const char **kind)
 {
-    if (strncmp(line, "table \"", 7) != 0)
+    const char *open = NULL; /* an object's name, after its opening quote */
+    for (size_t i = 0; !open && strncmp(line, "table \"", 7) != 0 && object_subjects[i]; i++)
+        if (strncmp(line, object_subjects[i], strlen(object_subjects[i])) == 0)
+            open = line + strlen(object_subjects[i]);
+    if (!open && strncmp(line, "table \"", 7) != 0)
         return 0;
     /* the subject ends at the first '": ' (names with that inside are rare
      * and then simply not grouped) */
     const char *end = strstr(line, "\": ");
     if (!end)
         return 0;
+    /* an object's subject is its name alone: in 'view "v" not created:
+     * relation "x": ...' the '" ' after "v" ends it, and it is no subject
+     * (a function's name is its signature, quotes and all) */
+    if (open && end < open)
+        return 0;
+    for (const char *q = open; q && q < end; q++)
+        if (q[0] == '"' && q[1] == ' ')
+            return 0;
     *subject_len = (size_t)(end + 1 - line);
     *kind = end + 3;
     return **kind != '\0';
