@@ -78,6 +78,8 @@ static int create_one(pg_target *st, const fmt_native_object *o, const char *qna
     db_buf_printf(&b, "CREATE MATERIALIZED VIEW %s AS (%s) WITH NO DATA", qname, o->sql);
     if (pg_target_run_buf(st, &b) < 0)
         return db_error(&st->diag, "materialized view \"%s\": %s", display, st->diag.message);
+    if (pg_target_note_created_view(st, o, qname) < 0)
+        return -1;
     char what[160];
     snprintf(what, sizeof what, "materialized view \"%.64s\"", display);
     if (pg_target_check_relation_rule(st, qname, what) < 0 ||

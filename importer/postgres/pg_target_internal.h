@@ -165,6 +165,11 @@ typedef struct {
     size_t ndropped_views;
     pg_function *functions; /* the file's, in its order (routines.c) */
     size_t nfunctions;
+    /* the file's views and materialized views this import created, with
+     * their quoted names (object_privileges.c) */
+    const fmt_native_object **created_views;
+    char **created_view_names;
+    size_t ncreated_views;
 
     /* --commit and --resume (progress.c) */
     int lock_held;          /* the session's import lock (--commit) */
@@ -386,6 +391,21 @@ int pg_target_collect_row_security(pg_target *st, const fmt_table *t);
 /* privileges.c: the owner and grants of a table this import creates, for
  * after the data (with --privileges; a warning without it). 0 or -1. */
 int pg_target_collect_privileges(pg_target *st, const fmt_table *t);
+/* 1 if role exists in the target (or is "public"), 0 if not, -1 on error. */
+int pg_target_role_exists(pg_target *st, const char *role);
+/* PUBLIC for "public", else the role's name quoted. */
+void pg_target_add_grantee(db_buf *b, const char *role);
+/* 1 when the importing role may hand an object to owner (a member of it);
+ * 0 when not, warned as 'SUBJECT: owner "o" not set: why'; -1 on error. */
+int pg_target_owner_settable(pg_target *st, const char *subject, const char *owner);
+/* object_privileges.c: the owners and grants of the views, materialized
+ * views, stand-alone sequences and functions this import created, last
+ * of all (with --privileges; a warning without it). 0 or -1. */
+int pg_target_apply_object_privileges(pg_target *st);
+/* A view or materialized view of the file this import created, as its
+ * qualified name (a copy is kept), for the privileges above. 0 or -1. */
+int pg_target_note_created_view(pg_target *st, const fmt_native_object *o, const char *qname);
+void pg_target_free_created_views(pg_target *st);
 /* functions.c: what an expression over the current table calls, checked
  * as a CHECK's is (what names it for the message). 0 or -1. */
 int pg_target_check_table_expression(pg_target *st, const char *expression, const char *what);

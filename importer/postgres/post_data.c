@@ -647,11 +647,12 @@ static int guard_native(pg_target *st, const fmt_native_object *o, const char *k
     return 0;
 }
 
-/* A view this import just created gets the file's comment: its key is
- * "schema.name" (a name may hold dots too: each split is tried). */
-static int comment_view(pg_target *st, const fmt_native_object *o)
+/* A view this import just created gets the file's comment, and its
+ * privileges are noted for the end: its key is "schema.name" (a name may
+ * hold dots too: each split is tried). */
+static int view_created(pg_target *st, const fmt_native_object *o)
 {
-    if (!o->comment)
+    if (!o->comment && !o->privileges)
         return 0;
     for (const char *dot = o->name; dot; dot = strchr(dot + 1, '.')) {
         char *ns =
@@ -671,14 +672,17 @@ static int comment_view(pg_target *st, const fmt_native_object *o)
             return -1;
         if (!found)
             continue;
+        int rc = pg_target_note_created_view(st, o, qname);
         db_buf b = {0};
-        db_buf_printf(&b, "COMMENT ON VIEW %s IS ", qname);
-        db_buf_literal(&b, o->comment);
+        if (rc == 0 && o->comment) {
+            db_buf_printf(&b, "COMMENT ON VIEW %s IS ", qname);
+            db_buf_literal(&b, o->comment);
+            if (pg_target_run_buf(st, &b) < 0)
+                rc = db_error(&st->diag, "view \"%s\": cannot set its comment: %s", o->name,
+                              st->diag.message);
+        }
         free(qname);
-        if (pg_target_run_buf(st, &b) < 0)
-            return db_error(&st->diag, "view \"%s\": cannot set its comment: %s", o->name,
-                            st->diag.message);
-        return 0;
+        return rc;
     }
     return 0;
 }
@@ -754,7 +758,7 @@ static int create_native(pg_target *st, const fmt_native_object *o, int defer, c
         return db_error(&st->diag, "%s \"%s\": %s", kind, name, st->diag.message);
     if (made)
         *made = 1;
-    return o->kind == FMT_NATIVE_VIEW ? comment_view(st, o) : 0;
+    return o->kind == FMT_NATIVE_VIEW ? view_created(st, o) : 0;
 }
 
 /* Views (those that read a materialized view after it), materialized

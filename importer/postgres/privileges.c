@@ -19,8 +19,7 @@
 #include "pg_sql.h"
 #include "schema.h"
 
-/* 1 if role exists in the target (or is PUBLIC), 0 if not, -1 on error. */
-static int role_exists(pg_target *st, const char *role)
+int pg_target_role_exists(pg_target *st, const char *role)
 {
     if (strcmp(role, "public") == 0)
         return 1;
@@ -29,7 +28,7 @@ static int role_exists(pg_target *st, const char *role)
                                  params, NULL);
 }
 
-static void add_grantee(db_buf *b, const char *role)
+void pg_target_add_grantee(db_buf *b, const char *role)
 {
     if (strcmp(role, "public") == 0)
         db_buf_add(b, "PUBLIC");
@@ -53,7 +52,7 @@ static int add_grant(pg_target *st, const fmt_grant *g, const char *column)
     char what[300];
     snprintf(what, sizeof what, "grant to \"%.64s\"%s%.64s%s", g->grantee,
              column ? " on column \"" : "", column ? column : "", column ? "\"" : "");
-    int found = role_exists(st, g->grantee);
+    int found = pg_target_role_exists(st, g->grantee);
     if (found <= 0) {
         if (found == 0)
             db_warn(&st->diag, "table \"%s\": %s left out: the role does not exist in the target",
@@ -78,7 +77,7 @@ static int add_grant(pg_target *st, const fmt_grant *g, const char *column)
         db_buf_add(&b, ")");
     }
     db_buf_printf(&b, " ON TABLE %s TO ", st->qname);
-    add_grantee(&b, g->grantee);
+    pg_target_add_grantee(&b, g->grantee);
     if (g->with_grant_option)
         db_buf_add(&b, " WITH GRANT OPTION");
     return pg_target_add_post(st, PHASE_PRIVILEGES, &b, what);
@@ -96,13 +95,8 @@ static int add_owner(pg_target *st, const char *qname, const char *owner)
     return rc;
 }
 
-/* 1 when the table (and its partitions) will be handed to the file's
- * owner, 0 when it stays the importer's (warned), -1 on error. */
-static int collect_owner(pg_target *st, const fmt_table *t)
+int pg_target_owner_settable(pg_target *st, const char *subject, const char *owner)
 {
-    const char *owner = t->privileges->owner;
-    if (!owner)
-        return 0;
     const char *params[] = {owner};
     char *member = NULL;
     int found = pg_target_query_value(st,
@@ -113,12 +107,25 @@ static int collect_owner(pg_target *st, const fmt_table *t)
         return -1;
     int ok = found && strcmp(member, "true") == 0;
     free(member);
-    if (!ok) {
-        db_warn(&st->diag, "table \"%s\": owner \"%s\" not set: %s", st->display, owner,
-                found ? "the importing role is not a member of it"
-                      : "the role does not exist in the target");
+    if (!ok)
+        return db_warn(&st->diag, "%s: owner \"%s\" not set: %s", subject, owner,
+                       found ? "the importing role is not a member of it"
+                             : "the role does not exist in the target");
+    return 1;
+}
+
+/* 1 when the table (and its partitions) will be handed to the file's
+ * owner, 0 when it stays the importer's (warned), -1 on error. */
+static int collect_owner(pg_target *st, const fmt_table *t)
+{
+    const char *owner = t->privileges->owner;
+    if (!owner)
         return 0;
-    }
+    char *subject = db_format("table \"%s\"", st->display);
+    int ok = subject ? pg_target_owner_settable(st, subject, owner) : db_oom(&st->diag);
+    free(subject);
+    if (ok <= 0)
+        return ok;
     if (add_owner(st, st->qname, owner) < 0)
         return -1;
     for (size_t p = 0; t->partitioning && p < t->partitioning->npartitions; p++) {

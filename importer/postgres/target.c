@@ -457,6 +457,9 @@ static int target_finish(void *state, const fmt_native_object *objects, size_t n
         return -1;
     if (pg_target_restore_views(st) < 0)
         return -1;
+    /* last of all, as pg_restore's ACL entries: every object exists */
+    if (!st->opts.data_only && pg_target_apply_object_privileges(st) < 0)
+        return -1;
     for (size_t i = 0; !st->opts.dry_run && !st->opts.schema_only && i < st->ntables; i++) {
         db_buf b = {0};
         db_buf_printf(&b, "ANALYZE %s", st->tables[i].qname);
@@ -535,6 +538,7 @@ static void target_close(void *state)
     }
     free(st->tables);
     fmt_strings_free(st->created_sequences, st->ncreated_sequences);
+    pg_target_free_created_views(st);
     pg_target_free_fks(st);
     pg_target_free_clean(st);
     db_diag_free(&st->diag);
