@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # dbdiff compares everything the format carries, each as its own kind:
 # functions and procedures, comments (tables, columns, views, types,
-# functions), row-level security and policies, owners and grants (with
-# --privileges, or when both files carry them), stand-alone sequences and
+# functions), row-level security and policies, owners and grants of tables,
+# views, materialized views, sequences and functions (with --privileges, or
+# when both files carry them), stand-alone sequences and
 # an identity's options, exclusion constraints, INCLUDE and NULLS NOT
 # DISTINCT, a partition's own indexes, domains' constraint names
 # (pg/routines*.sql and pg/dbdiff_objects.sql, awkward names in several
@@ -120,8 +121,21 @@ change "a materialized view's comment" "COMMENT ON MATERIALIZED VIEW app.\"thing
     'comment "materialized view app.things count": "counted" -> (none)' comment
 change "a domain's constraint renamed" "ALTER DOMAIN \"Odd \"\"Schema\"\"\".pos RENAME CONSTRAINT small TO little" \
     'domain "Odd "Schema".pos": domain over integer constraint pos is positive check ((VALUE > 0)) constraint small' domain
+# (1.3) owners and grants outside the tables
+change "a view's grant option revoked" "REVOKE GRANT OPTION FOR SELECT ON app.\"things \"\"view\"\"\" FROM $reader" \
+    "privileges \"view app.things \"view\"\": grants: $reader: select (with grant option); " privileges
+check_contains "a view's grant option revoked: what it became" "$(cat "$WORK/a view's grant option revoked.out")" \
+    " -> $reader: select; "
+change "a materialized view's grant revoked" "REVOKE SELECT ON app.\"things count\" FROM $reader" \
+    "privileges \"materialized view app.things count\": grants: " privileges
+change "a sequence's grant" "GRANT UPDATE ON SEQUENCE \"Tenant Data\".\"ticket no\" TO $reader" \
+    "privileges \"sequence Tenant Data.ticket no\": grants: " privileges
+check_contains "a sequence's grant: what it became" "$(cat "$WORK/a sequence's grant.out")" \
+    " -> $reader: update, usage; "
+change "a function's owner" "ALTER FUNCTION app.\"twice \"\"x\"\"\"(integer) OWNER TO $reader" \
+    "privileges \"function app.twice \"x\"(x integer)\": owner: " privileges
 run all --privileges "$(pg_uri src)" "$(pg_uri dst)"
-check_contains "all of them at once: counted" "$out" "different: 4 tables: 1 equal, 2 different, 0 only in A, 1 only in B; 1 row differences, 22 schema differences"
+check_contains "all of them at once: counted" "$out" "different: 4 tables: 1 equal, 2 different, 0 only in A, 1 only in B; 1 row differences, 27 schema differences"
 
 # ---- through SQLite: expected, not differences -----------------------------------
 "$DBIMPORT" -q "$WORK/x.db" "$WORK/a.json"

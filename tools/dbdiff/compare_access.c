@@ -2,8 +2,10 @@
  * FORCE) and each policy, by name; and, when both sides carry them
  * (dbexport --privileges, dbdiff --privileges), the owner and the grants on
  * the table and its columns, compared as sets (an ACL's order is the
- * server's). SQLite has neither: across backends, what the SQLite side
+ * server's), and so those of views, materialized views, sequences and
+ * functions. SQLite has neither: across backends, what the SQLite side
  * lacks is expected (docs/MAPPING.md). */
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -171,4 +173,58 @@ void dd_compare_table_access(dd_finding *f, const fmt_table *a, const fmt_table 
     compare_row_security(f, a, b);
     if (a->privileges && b->privileges)
         compare_privileges(f, a->privileges, b->privileges);
+}
+
+/* ---- owners and grants of the objects outside the tables ---- */
+
+/* One difference: 'privileges "view v": WHAT'. */
+static void object_found(dd_report *r, const char *object, int expected, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static void object_found(dd_report *r, const char *object, int expected, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *what = db_vformat(fmt, ap);
+    va_end(ap);
+    dd_report_object(r, "privileges", object, what ? what : "out of memory", expected);
+    free(what);
+}
+
+static void object_grants(dd_report *r, const char *object, const char *what, char *ga, char *gb,
+                          int expected)
+{
+    if (!dd_same(ga, gb))
+        object_found(r, object, expected, "%s: %s -> %s", what, dd_or_none(ga), dd_or_none(gb));
+    free(ga);
+    free(gb);
+}
+
+void dd_compare_object_privileges(dd_report *r, const char *kind, const char *name,
+                                  const fmt_privileges *pa, const fmt_privileges *pb, int expected)
+{
+    if (!pa || !pb)
+        return;
+    char *object = db_format("%s %s", kind, name);
+    const char *o = object ? object : name;
+    if (!dd_same(pa->owner, pb->owner))
+        object_found(r, o, expected, "owner: %s -> %s", dd_or_none(pa->owner),
+                     dd_or_none(pb->owner));
+    char *ga = pa->has_grants ? grants_text(pa->grants, pa->ngrants) : db_format("(default)");
+    char *gb = pb->has_grants ? grants_text(pb->grants, pb->ngrants) : db_format("(default)");
+    object_grants(r, o, "grants", ga, gb, expected);
+    for (int side = 0; side < 2; side++) {
+        const fmt_privileges *x = side ? pb : pa, *y = side ? pa : pb;
+        for (size_t i = 0; i < x->ncolumns; i++) {
+            const fmt_column_grants *c = &x->columns[i], *match = find_column(y, c->column);
+            if (match && side)
+                continue;
+            char *what = db_format("column grants \"%s\"", dd_or_none(c->column));
+            char *gx = grants_text(c->grants, c->ngrants);
+            char *gy = match ? grants_text(match->grants, match->ngrants) : NULL;
+            object_grants(r, o, what ? what : "column grants", side ? gy : gx, side ? gx : gy,
+                          expected);
+            free(what);
+        }
+    }
+    free(object);
 }

@@ -1,11 +1,11 @@
 /* What is outside the tables, each as its own kind of object: views and
  * triggers (native objects), enums, domains, composite types, extensions,
  * functions and procedures, stand-alone sequences with their options and
- * value, SQLite's user_version and application_id, and the comments on
- * views, types and functions. SQLite has none of these but the last two
- * (a type and its comment travel through it in _dbexport_origin): across
- * backends, what one side lacks is expected (docs/MAPPING.md), not a
- * difference. */
+ * value, SQLite's user_version and application_id, the comments on
+ * views, types and functions, and the owners and grants of views,
+ * sequences and functions when both sides carry them (compare_access.c). SQLite has none of these
+ * but the last two (a type and its comment travel through it in _dbexport_origin): across backends,
+ * what one side lacks is expected (docs/MAPPING.md), not a difference. */
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -110,9 +110,12 @@ void dd_compare_objects(dd_report *r, const fmt_native_object *a, size_t na,
                                  side ? "only in B" : "only in A", m->across);
             else
                 compare_object(r, &x[i], match, dd_or_none(name), m);
-            if (match)
+            if (match) {
                 compare_comment(r, object_kind(&x[i]), dd_or_none(name), x[i].comment,
                                 match->comment, m->across);
+                dd_compare_object_privileges(r, object_kind(&x[i]), dd_or_none(name),
+                                             x[i].privileges, match->privileges, m->across);
+            }
             free(name);
         }
     }
@@ -243,8 +246,11 @@ static void compare_functions(dd_report *r, const fmt_header *a, const fmt_heade
                                  m->across);
             else if (!side && !dd_same(fn->sql, match->sql))
                 dd_report_object(r, kind, dd_or_none(name), "its definition differs", m->across);
-            if (match && !side)
+            if (match && !side) {
                 compare_comment(r, kind, dd_or_none(name), fn->comment, match->comment, m->across);
+                dd_compare_object_privileges(r, kind, dd_or_none(name), fn->privileges,
+                                             match->privileges, m->across);
+            }
             free(name);
         }
     }
@@ -294,6 +300,9 @@ static void compare_sequences(dd_report *r, const fmt_header *a, const fmt_heade
             /* a SQLite target leaves them out (docs/MAPPING.md) */
             if (what)
                 dd_report_object(r, "sequence", dd_or_none(name), what, m->across);
+            if (match)
+                dd_compare_object_privileges(r, "sequence", dd_or_none(name), q->privileges,
+                                             match->privileges, m->across);
             free(what);
             free(tx);
             free(ty);

@@ -194,6 +194,10 @@ void dd_show_text(db_buf *out, const char *s);
 /* Row-level security and policies; owners and grants when both tables
  * carry them (dbexport --privileges, dbdiff --privileges). */
 void dd_compare_table_access(dd_finding *f, const fmt_table *a, const fmt_table *b);
+/* The owner and grants of an object outside the tables, when both sides
+ * carry them: 'privileges "KIND NAME": owner: a -> b', grants likewise. */
+void dd_compare_object_privileges(dd_report *r, const char *kind, const char *name,
+                                  const fmt_privileges *pa, const fmt_privileges *pb, int expected);
 
 /* ---- compare_header.c: what is outside the tables ---- */
 

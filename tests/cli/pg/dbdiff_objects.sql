@@ -5,7 +5,8 @@
 -- a stand-alone sequence with every option and a value, an identity with
 -- its own options, an exclusion constraint, INCLUDE and NULLS NOT
 -- DISTINCT, partitions with an index, a check and sub-partitions of their
--- own, a materialized view with an index and a comment; awkward names.
+-- own, a materialized view with an index and a comment, grants on a view,
+-- a materialized view, a sequence and a function; awkward names.
 --   psql -v ON_ERROR_STOP=1 -v reader=ROLE -d DB -f dbdiff_objects.sql
 SET client_min_messages = warning;
 CREATE SCHEMA "Tenant Data";
@@ -50,3 +51,11 @@ INSERT INTO app.events VALUES (3, '2025-05-01'), (4, '2025-06-01');
 CREATE MATERIALIZED VIEW app."things count" AS SELECT count(*) AS n FROM app.things;
 CREATE UNIQUE INDEX "things count n" ON app."things count" (n);
 COMMENT ON MATERIALIZED VIEW app."things count" IS 'counted';
+
+-- owners and grants outside the tables (1.3): a view, a materialized view,
+-- a sequence and a function, each with a grant to :reader
+GRANT SELECT ON app."things ""view""" TO :"reader" WITH GRANT OPTION;
+GRANT SELECT ON app."things count" TO :"reader";
+GRANT USAGE ON SEQUENCE "Tenant Data"."ticket no" TO :"reader";
+REVOKE EXECUTE ON FUNCTION app."twice ""x"""(integer) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION app."twice ""x"""(integer) TO :"reader";
