@@ -364,6 +364,14 @@ static int create_native_objects(sqlite_target *st, const fmt_native_object *obj
                             objects[i].namespace ? objects[i].namespace : "",
                             objects[i].namespace ? "." : "",
                             objects[i].name ? objects[i].name : "");
+    /* their owners and grants join the tables' in one summary line */
+    for (size_t i = 0; i < nobjects; i++)
+        if (objects[i].kind != FMT_NATIVE_TRIGGER && objects[i].privileges)
+            db_warn(&st->diag,
+                    "%s \"%s%s%s\": owner and grants not carried: SQLite has no privileges",
+                    objects[i].kind == FMT_NATIVE_VIEW ? "view" : "materialized view",
+                    objects[i].namespace ? objects[i].namespace : "",
+                    objects[i].namespace ? "." : "", objects[i].name ? objects[i].name : "");
     return 0;
 }
 

@@ -289,6 +289,21 @@ static int target_begin(void *state, const fmt_header *h)
         db_warn(&st->diag,
                 "%zu of the file's functions and procedures not carried: SQLite has none",
                 h->nfunctions);
+    /* their owners and grants join the tables' in one summary line */
+    for (size_t i = 0; h && i < h->nsequences; i++)
+        if (h->sequences[i].privileges)
+            db_warn(&st->diag,
+                    "sequence \"%s%s%s\": owner and grants not carried: SQLite has no privileges",
+                    h->sequences[i].namespace ? h->sequences[i].namespace : "",
+                    h->sequences[i].namespace ? "." : "", h->sequences[i].name);
+    for (size_t i = 0; h && i < h->nfunctions; i++)
+        if (h->functions[i].privileges)
+            db_warn(&st->diag,
+                    "%s \"%s%s%s(%s)\": owner and grants not carried: SQLite has no privileges",
+                    h->functions[i].kind,
+                    h->functions[i].namespace ? h->functions[i].namespace : "",
+                    h->functions[i].namespace ? "." : "", h->functions[i].name,
+                    h->functions[i].arguments ? h->functions[i].arguments : "");
     for (size_t i = 0; h && !same && i < h->nuser_types; i++)
         if (h->user_types[i].kind == FMT_USER_TYPE_COMPOSITE)
             sqlite_tgt_loss(st, SQLITE_LOSS_COMPOSITE, "\"%s.%s\"",
