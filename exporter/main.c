@@ -47,8 +47,8 @@ static const cli_option options[] = {
      "run the jq program JQ on each row of the tables matching TABLE: it outputs the rows to write "
      "(none deletes, one keeps or changes, more add; repeatable, in order)"},
     {"privileges", OPT_PRIVILEGES, 0, NULL,
-     "PostgreSQL: carry each table's owner and grants (not by default: roles differ between "
-     "servers)"},
+     "PostgreSQL: carry the owners and grants of tables, views, sequences and functions (not by "
+     "default: roles differ between servers)"},
     {"no-timestamp", OPT_NO_TIMESTAMP, 0, NULL,
      "leave out \"created\", for byte-identical exports"},
     {"no-password", 'w', 0, NULL, "PostgreSQL: never prompt for a password"},
