@@ -5,7 +5,8 @@
  * collations checked), ddl.c (CREATE TABLE),
  * existing.c (an existing table checked), copy_in.c (COPY, batches,
  * --on-invalid), post_data.c (keys, indexes, checks, foreign keys,
- * sequences, views and triggers). Not for use outside importer/postgres. */
+ * sequences, views and triggers), privileges.c and object_privileges.c
+ * (owners and grants). Not for use outside importer/postgres. */
 #ifndef PG_TARGET_INTERNAL_H
 #define PG_TARGET_INTERNAL_H
 
