@@ -115,6 +115,31 @@ int pg_target_set_file_sequences(pg_target *st, const fmt_header *h)
     return 0;
 }
 
+/* PostgreSQL ties a sequence OWNED BY a column to its table's owner
+ * ("sequence must have same owner as table it is linked to"): a table
+ * that --privileges handed to its owner (after the data, before this)
+ * takes the sequence along first. 0 or -1. */
+static int follow_table_owner(pg_target *st, const char *qname, const char *table)
+{
+    const char *params[] = {table, qname};
+    char *owner = NULL;
+    int found = pg_target_query_value(
+        st,
+        "SELECT pg_catalog.pg_get_userbyid(t.relowner) FROM pg_catalog.pg_class t,"
+        " pg_catalog.pg_class q WHERE t.oid = $1::pg_catalog.regclass"
+        " AND q.oid = $2::pg_catalog.regclass AND t.relowner <> q.relowner",
+        2, params, &owner);
+    if (found <= 0)
+        return found;
+    db_buf b = {0};
+    db_buf_printf(&b, "ALTER SEQUENCE %s OWNER TO ", qname);
+    db_buf_ident(&b, owner);
+    free(owner);
+    if (pg_target_run_buf(st, &b) < 0)
+        return db_error(&st->diag, "sequence %s: its table's owner: %s", qname, st->diag.message);
+    return 0;
+}
+
 /* OWNED BY (1.3), once the tables are there: only a sequence this import
  * created, and only to a table it created (an import never ties its
  * objects to the application's). */
@@ -146,7 +171,7 @@ int pg_target_own_file_sequences(pg_target *st, const fmt_header *h)
             db_warn(&st->diag, "sequence %s: OWNED BY %s.\"%s\" not set: %s", qname, table,
                     q->owned_by_column,
                     !ours ? "the target had the sequence" : "this import did not create the table");
-        } else {
+        } else if ((rc = follow_table_owner(st, qname, table)) == 0) {
             db_buf b = {0};
             db_buf_printf(&b, "ALTER SEQUENCE %s OWNED BY %s.", qname, table);
             db_buf_ident(&b, q->owned_by_column);
