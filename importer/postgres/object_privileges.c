@@ -48,11 +48,13 @@ static const object_kind function_kind = {"function", "FUNCTION", "FUNCTION", fu
 static const object_kind procedure_kind = {"procedure", "PROCEDURE", "PROCEDURE", function_words,
                                            0};
 
-/* One object: its kind, its name as SQL, and 'view "v"' for messages. */
+/* One object: its kind, its name as SQL, and 'view "v"' for messages;
+ * for a sequence OWNED BY a column, its table's owner, which it has. */
 typedef struct {
     const object_kind *kind;
     const char *name;
     const char *subject;
+    const char *table_owner;
 } grant_target;
 
 static int in_list(const char *const *words, const char *word)
@@ -131,7 +133,19 @@ static int apply(pg_target *st, const grant_target *o, const fmt_privileges *p)
     db_buf b = {0};
     if (owned < 0)
         return -1;
-    if (owned) {
+    /* PostgreSQL gives a sequence OWNED BY a column its table's owner, and
+     * no other (sequences.c set it so) */
+    if (owned && o->table_owner && strcmp(o->table_owner, p->owner) != 0) {
+        owned = 0;
+        if (db_warn(&st->diag,
+                    "%s: owner \"%s\" not set: it is OWNED BY a column, and has its table's "
+                    "owner \"%s\"",
+                    o->subject, p->owner, o->table_owner) < 0)
+            return -1;
+    } else if (owned && o->table_owner) {
+        owned = 2; /* has it already */
+    }
+    if (owned == 1) {
         db_buf_printf(&b, "ALTER %s %s OWNER TO ", o->kind->alter, o->name);
         db_buf_ident(&b, p->owner);
         if (run(st, o, &b, "owner") < 0)
@@ -159,16 +173,23 @@ static int apply(pg_target *st, const grant_target *o, const fmt_privileges *p)
 }
 
 static int apply_named(pg_target *st, const object_kind *kind, const char *name,
-                       const char *display, const fmt_privileges *p)
+                       const char *display, const fmt_privileges *p, const char *table_owner)
 {
     char *subject = db_format("%s \"%s\"", kind->kind, display);
     if (!subject)
         return db_oom(&st->diag);
-    grant_target o = {kind, name, subject};
+    grant_target o = {kind, name, subject, table_owner};
     int rc = apply(st, &o, p);
     free(subject);
     return rc;
 }
+
+/* The owner of the sequence $1 (an oid) when it is OWNED BY a column. */
+#define LINKED_OWNER                                                                               \
+    "SELECT pg_catalog.pg_get_userbyid(c.relowner) FROM pg_catalog.pg_class c"                     \
+    " WHERE c.oid = $1::pg_catalog.oid AND EXISTS (SELECT 1 FROM pg_catalog.pg_depend d"           \
+    " WHERE d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.objid = c.oid"            \
+    " AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.deptype = 'a')"
 
 /* The file's stand-alone sequences this import created. */
 static int apply_sequences(pg_target *st, const fmt_header *h)
@@ -185,13 +206,18 @@ static int apply_sequences(pg_target *st, const fmt_header *h)
                                 params, &oid)
                           : db_oom(&st->diag);
         int rc = found < 0 ? -1 : 0;
+        char *table_owner = NULL;
         if (found > 0 && pg_target_created_sequence(st, oid)) {
+            const char *linked[] = {oid};
             fmt_table key = {.name = q->name, .namespace = q->namespace};
             char *display = fmt_table_key(&key);
-            rc = display ? apply_named(st, &sequence_kind, qname, display, q->privileges)
+            rc = display ? pg_target_query_value(st, LINKED_OWNER, 1, linked, &table_owner)
                          : db_oom(&st->diag);
+            if (rc >= 0)
+                rc = apply_named(st, &sequence_kind, qname, display, q->privileges, table_owner);
             free(display);
         }
+        free(table_owner);
         free(oid);
         free(qname);
         if (rc < 0)
@@ -210,7 +236,7 @@ static int apply_functions(pg_target *st)
             continue;
         int procedure = fn->f->kind && strcmp(fn->f->kind, "procedure") == 0;
         if (apply_named(st, procedure ? &procedure_kind : &function_kind, fn->signature,
-                        fn->signature, fn->f->privileges) < 0)
+                        fn->signature, fn->f->privileges, NULL) < 0)
             return -1;
     }
     return 0;
@@ -259,7 +285,7 @@ int pg_target_apply_object_privileges(pg_target *st)
             display = key;
         }
         int rc = apply_named(st, o->kind == FMT_NATIVE_VIEW ? &view_kind : &matview_kind,
-                             st->created_view_names[i], display, o->privileges);
+                             st->created_view_names[i], display, o->privileges, NULL);
         free(key);
         if (rc < 0)
             return -1;

@@ -153,6 +153,33 @@ pgq dst "DELETE FROM \"App Data\".\"Orders\" WHERE id = 2" >/dev/null
 "$DBEXPORT" --no-timestamp --privileges "$(pg_uri dst)" -f "$WORK/b.json"
 check "the copy exports to the same file" same_files <(grep -v '"database"' "$WORK/a.json") <(grep -v '"database"' "$WORK/b.json")
 
+# a sequence OWNED BY a column has its table's owner, and PostgreSQL allows
+# no other: it follows its table to the file's owner, and a file that says
+# otherwise is told so
+pg_create linked
+pgq linked "CREATE TABLE counters (id int PRIMARY KEY, n int); CREATE SEQUENCE counter_no OWNED BY counters.n;
+  ALTER TABLE counters OWNER TO $owner; GRANT USAGE ON SEQUENCE counter_no TO $reader" >/dev/null
+linked_acl() {
+    pgq "$1" "SELECT relname || ' ' || pg_get_userbyid(relowner) || ' ' || coalesce(relacl::text, '-')
+              FROM pg_class WHERE relname IN ('counters', 'counter_no') ORDER BY 1"
+}
+"$DBEXPORT" --no-timestamp --privileges "$(pg_uri linked)" -f "$WORK/linked.json"
+check_eq "a sequence OWNED BY a column: exported with its owner" \
+    "$("$JQ" -c '.sequences[0] | [.owned_by.table, .privileges.owner]' "$WORK/linked.json")" "[\"counters\",\"$owner\"]"
+pg_create linked_dst
+"$DBIMPORT" --privileges "$(pg_uri linked_dst)" "$WORK/linked.json" 2>"$WORK/err"
+check_eq "a sequence OWNED BY a column of a table with an owner: exit 0 [$(cat "$WORK/err")]" "$?" 0
+check_eq "a sequence OWNED BY a column: its table's owner, its grants" \
+    "$(linked_acl linked_dst)" "$(linked_acl linked)"
+"$JQ" --arg r "$reader" '.sequences[0].privileges.owner = $r' "$WORK/linked.json" >"$WORK/linked2.json"
+pg_create linked_other
+"$DBIMPORT" --privileges "$(pg_uri linked_other)" "$WORK/linked2.json" 2>"$WORK/err"
+check_eq "a file giving it another owner: exit 0" "$?" 0
+check_contains "a file giving it another owner: said" "$(cat "$WORK/err")" \
+    "sequence \"counter_no\": owner \"$reader\" not set: it is OWNED BY a column, and has its table's owner \"$owner\""
+check_eq "a file giving it another owner: its table's owner, its grants" \
+    "$(linked_acl linked_other)" "$(linked_acl linked)"
+
 # dbimport without --privileges: the importer owns everything, said once
 pg_create noapply
 "$DBIMPORT" "$(pg_uri noapply)" "$WORK/a.json" 2>"$WORK/err"
