@@ -1,8 +1,11 @@
 /* tools/cli: locators shown in messages never hold a password, in any form
- * libpq reads (docs/SECURITY.md, "Secrets"), and messages escape control
- * characters. */
+ * libpq reads (docs/SECURITY.md, "Secrets"), messages escape control
+ * characters, and the warning summary groups one kind of line about
+ * tables and other objects. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "check.h"
 #include "cli.h"
@@ -23,8 +26,53 @@ static void masked(const char *s, const char *secret, const char *want)
     free(m);
 }
 
+/* What cli_warnings prints for lines (stderr, caught in a file). */
+static char *summary(char *const *lines, size_t n)
+{
+    static char out[4096];
+    FILE *f = tmpfile();
+    int saved = dup(2);
+    CHECK(f != NULL && saved >= 0);
+    if (!f || saved < 0)
+        return "";
+    fflush(stderr);
+    dup2(fileno(f), 2);
+    cli_warnings(lines, n, 0);
+    fflush(stderr);
+    dup2(saved, 2);
+    close(saved);
+    rewind(f);
+    size_t len = fread(out, 1, sizeof out - 1, f);
+    out[len] = '\0';
+    fclose(f);
+    return out;
+}
+
+/* Tables, views, sequences and functions (a signature with quotes) of one
+ * kind: one line; a sentence that only starts like a subject: as it is. */
+static void warning_summary(void)
+{
+    char *lines[] = {
+        "table \"t\": grant to \"r\" left out: the role does not exist in the target",
+        "view \"s.v\": grant to \"r\" left out: the role does not exist in the target",
+        "function \"\"App Data\".f(integer)\": grant to \"r\" left out: the role does not exist "
+        "in the target",
+        "sequence \"q\": grant to \"r\" left out: the role does not exist in the target",
+        "view \"w\" not created: relation \"x\": does not exist",
+        "view \"y\" not created: relation \"x\": does not exist"};
+    cli_set_program("test");
+    const char *got = summary(lines, sizeof lines / sizeof *lines);
+    CHECK_STR(got,
+              "test: warning: grant to \"r\" left out: the role does not exist in the target: 4 "
+              "times: table \"t\", view \"s.v\", function \"\"App Data\".f(integer)\" and 1 "
+              "more (-v lists them)\n"
+              "test: warning: view \"w\" not created: relation \"x\": does not exist\n"
+              "test: warning: view \"y\" not created: relation \"x\": does not exist\n");
+}
+
 int main(void)
 {
+    warning_summary();
     masked("postgresql://u:s3cret@/db", "s3cret", "postgresql://u:****@/db");
     masked("postgres://u:s3cret@db.example:5433/app?sslmode=require", "s3cret",
            "postgres://u:****@db.example:5433/app?sslmode=require");
