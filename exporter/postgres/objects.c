@@ -223,6 +223,20 @@ static int set_reads(pg_src *s, const view_graph *g, size_t k, fmt_native_object
     return 0;
 }
 
+/* View k of the listing: its statement, reads, comment and grants. */
+static int push_view(pg_src *s, fmt_native_object **list, size_t *n, const view_graph *g, size_t k)
+{
+    int r = g->rows[k];
+    if (push_object(s, list, n, FMT_NATIVE_VIEW,
+                    pg_relation_key(PQgetvalue(g->res, r, 1), PQgetvalue(g->res, r, 2)), NULL,
+                    view_statement(g->res, r)) < 0 ||
+        set_reads(s, g, k, &(*list)[*n - 1]) < 0)
+        return -1;
+    if (!PQgetisnull(g->res, r, 8) && !((*list)[*n - 1].comment = pg_src_dup_val(g->res, r, 8)))
+        return pg_src_fail(s, "out of memory");
+    return view_grants(s, &(*list)[*n - 1], g->res, r);
+}
+
 /* Views in the selected schemas, each after the views it reads from
  * (pg_depend through the view's rewrite rule), else by name: the one
  * order of tools/backend/order.h. */
@@ -277,18 +291,7 @@ static int load_views(pg_src *s, fmt_native_object **list, size_t *n)
             }
             continue;
         }
-        if (push_object(s, list, n, FMT_NATIVE_VIEW,
-                        pg_relation_key(PQgetvalue(g.res, r, 1), PQgetvalue(g.res, r, 2)), NULL,
-                        view_statement(g.res, r)) < 0 ||
-            set_reads(s, &g, order[k], &(*list)[*n - 1]) < 0) {
-            rc = -1;
-            goto done;
-        }
-        if (!PQgetisnull(g.res, r, 8) && !((*list)[*n - 1].comment = pg_src_dup_val(g.res, r, 8))) {
-            rc = pg_src_fail(s, "out of memory");
-            goto done;
-        }
-        if (view_grants(s, &(*list)[*n - 1], g.res, r) < 0) {
+        if (push_view(s, list, n, &g, order[k]) < 0) {
             rc = -1;
             goto done;
         }
