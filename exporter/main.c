@@ -47,7 +47,9 @@ static const cli_option options[] = {
      "run the jq program JQ on each row of the tables matching TABLE: it outputs the rows to write "
      "(none deletes, one keeps or changes, more add; repeatable, in order)"},
     {"privileges", OPT_PRIVILEGES, 0, NULL,
-     "PostgreSQL: carry the owners and grants of tables, views, sequences and functions (not by "
+     "PostgreSQL: carry the owners and grants of schemas, tables, views, sequences and functions "
+     "(not "
+     "by "
      "default: roles differ between servers)"},
     {"no-timestamp", OPT_NO_TIMESTAMP, 0, NULL,
      "leave out \"created\", for byte-identical exports"},

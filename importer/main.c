@@ -96,7 +96,8 @@ static const cli_option options[] = {
      "run no SQL text from the file: no defaults, CHECKs, generated or expression indexes, "
      "views or triggers (see docs/SECURITY.md)"},
     {"privileges", OPT_PRIVILEGES, 0, NULL,
-     "PostgreSQL: give the tables, views, sequences and functions this import creates the file's "
+     "PostgreSQL: give the schemas, tables, views, sequences and functions this import creates the "
+     "file's "
      "owners and grants (roles the target lacks are left out); not with --untrusted"},
     {"verify", OPT_VERIFY, 0, NULL,
      "after the commit, compare the target with FILE as dbdiff does and print the report; exit 3 "

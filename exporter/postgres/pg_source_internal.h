@@ -123,7 +123,10 @@ int pg_src_load_privileges(pg_src *s, const char *oid, fmt_table *t);
 /* The same of another object, by its oid, into *out: a view's or a
  * materialized view's (RELATION: pg_class, columns too), a sequence's
  * (pg_class, no columns), a function's or procedure's (pg_proc). 0 or -1. */
-typedef enum { PG_ACL_RELATION, PG_ACL_SEQUENCE, PG_ACL_FUNCTION } pg_acl_kind;
+typedef enum { PG_ACL_RELATION, PG_ACL_SEQUENCE, PG_ACL_FUNCTION, PG_ACL_SCHEMA } pg_acl_kind;
+/* schemas.c: the exported schemas, their comments and (--privileges)
+ * owners and grants, into h->schemas (1.3). 0 or -1. */
+int pg_src_load_schemas(pg_src *s, fmt_header *h);
 int pg_src_load_acl(pg_src *s, pg_acl_kind kind, const char *oid, fmt_privileges **out);
 /* Notes every extension the database has (but plpgsql) for the header's
  * "extensions" (column_types.c). 0 or -1. */

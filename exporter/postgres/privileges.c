@@ -88,8 +88,12 @@ int pg_src_load_acl(pg_src *s, pg_acl_kind kind, const char *oid, fmt_privileges
 {
     static const char relation_sql[] = ACL_QUERY("relowner", "relacl", "pg_class");
     static const char function_sql[] = ACL_QUERY("proowner", "proacl", "pg_proc");
-    PGresult *res =
-        pg_src_query(s, kind == PG_ACL_FUNCTION ? function_sql : relation_sql, oid, NULL);
+    static const char schema_sql[] = ACL_QUERY("nspowner", "nspacl", "pg_namespace");
+    PGresult *res = pg_src_query(s,
+                                 kind == PG_ACL_FUNCTION ? function_sql
+                                 : kind == PG_ACL_SCHEMA ? schema_sql
+                                                         : relation_sql,
+                                 oid, NULL);
     if (!res)
         return -1;
     fmt_privileges *p = *out = calloc(1, sizeof *p);

@@ -295,7 +295,7 @@ static int src_header(void *state, fmt_header *h)
         }
     }
     h->has_user_version = h->has_application_id = false;
-    if (pg_src_origin_header(s, h) < 0) {
+    if (pg_src_origin_header(s, h) < 0 || pg_src_load_schemas(s, h) < 0) {
         return -1;
     }
     return pg_src_load_sequences(s, h);

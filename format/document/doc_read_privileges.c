@@ -15,6 +15,7 @@ static const char *const relation_words[] = {"select",   "insert",     "update",
                                              "truncate", "references", "trigger", NULL};
 static const char *const sequence_words[] = {"usage", "select", "update", NULL};
 static const char *const function_words[] = {"execute", NULL};
+static const char *const schema_words[] = {"usage", "create", NULL};
 
 typedef struct {
     const char *const *words;
@@ -29,6 +30,7 @@ static const privilege_kind kinds[] = {
                                  "a", 1},
     [DOC_PRIVILEGES_SEQUENCE] = {sequence_words, "usage, select, update", "a sequence's", 0},
     [DOC_PRIVILEGES_FUNCTION] = {function_words, "execute", "a function's", 0},
+    [DOC_PRIVILEGES_SCHEMA] = {schema_words, "usage, create", "a schema's", 0},
 };
 
 static int read_privilege_list(fmt_doc_reader *r, fmt_grant *g, const privilege_kind *k)

@@ -164,8 +164,8 @@ static int read_native_objects(fmt_doc_reader *r, fmt_native_kind kind, const ch
 int doc_is_header_key(const fmt_json_event *key)
 {
     static const char *const keys[] = {
-        "format",  "format_version", "created",   "generator", "source", "extensions", "enums",
-        "domains", "composites",     "sequences", "functions", "tables", NULL};
+        "format", "format_version", "created",    "generator", "source",    "extensions", "schemas",
+        "enums",  "domains",        "composites", "sequences", "functions", "tables",     NULL};
     for (size_t i = 0; keys[i]; i++)
         if (doc_text_is(key, keys[i]))
             return 1;
@@ -199,6 +199,8 @@ int doc_top_level_key(fmt_doc_reader *r, const fmt_json_event *key)
     else if (doc_text_is(key, "extensions"))
         rc = doc_read_string_array(r, &r->header.extensions, &r->header.nextensions,
                                    "\"extensions\"");
+    else if (doc_text_is(key, "schemas"))
+        rc = doc_read_schemas(r);
     else if (doc_text_is(key, "enums"))
         rc = doc_read_user_types(r, FMT_USER_TYPE_ENUM, "\"enums\"");
     else if (doc_text_is(key, "domains"))

@@ -1,6 +1,7 @@
 /* The header's "sequences" (docs/FORMAT.md 2.8, since 1.2): stand-alone
  * sequences with their options, value and owner (1.3), and a column's
- * "sequence" (1.3), the options of its identity or serial sequence. */
+ * "sequence" (1.3), the options of its identity or serial sequence; and
+ * the header's "schemas" (2.11, since 1.3). */
 #include "doc_reader_internal.h"
 
 #include <stdlib.h>
@@ -116,4 +117,37 @@ int doc_read_column_sequence(fmt_doc_reader *r, fmt_column *c)
         return doc_fail_at(r, fmt_json_reader_position(r->json), c->name, "out of memory");
     fmt_sequence_clear(c->sequence);
     return read_sequence(r, c->sequence, c->name ? c->name : "");
+}
+
+/* "schemas": {"name", "comment", "privileges"} each (2.11). */
+int doc_read_schemas(fmt_doc_reader *r)
+{
+    fmt_json_event ev;
+    int started = 0, rc;
+    while ((rc = doc_next_element(r, &ev, &started, "\"schemas\"")) == 1) {
+        if (ev.type != FMT_JSON_OBJECT_START)
+            return doc_fail_at(r, ev.pos, NULL, "a schema must be an object");
+        fmt_schema *s = doc_push((void **)&r->header.schemas, &r->header.nschemas, sizeof *s);
+        if (!s)
+            return doc_fail_at(r, ev.pos, NULL, "out of memory");
+        fmt_position at = ev.pos;
+        int member = 1;
+        while ((rc = doc_next_member(r, &ev, &member, "a schema")) == 1) {
+            if (doc_text_is(&ev, "name"))
+                rc = doc_read_string(r, &s->name, "a schema name");
+            else if (doc_text_is(&ev, "comment"))
+                rc = doc_read_optional_string(r, &s->comment, "comment");
+            else if (doc_text_is(&ev, "privileges"))
+                rc = doc_read_privileges(r, &s->privileges, DOC_PRIVILEGES_SCHEMA);
+            else
+                rc = doc_skip_next_value(r);
+            if (rc < 0)
+                return -1;
+        }
+        if (rc < 0)
+            return -1;
+        if (!s->name || !*s->name)
+            return doc_fail_at(r, at, NULL, "a schema needs a \"name\"");
+    }
+    return rc;
 }

@@ -123,6 +123,8 @@ int doc_read_table_head(fmt_doc_reader *r, const fmt_json_event *name_ev);
 int doc_read_user_types(fmt_doc_reader *r, fmt_user_type_kind kind, const char *what);
 /* The header's "functions" (doc_read_functions.c). 0 or -1. */
 int doc_read_functions(fmt_doc_reader *r);
+/* The header's "schemas" (doc_read_sequences.c). 0 or -1. */
+int doc_read_schemas(fmt_doc_reader *r);
 /* The header's "sequences" (doc_read_sequences.c). 0 or -1. */
 int doc_read_sequences(fmt_doc_reader *r);
 /* A column's "sequence" (1.3): an identity or serial column's options. */
@@ -136,7 +138,8 @@ int doc_read_row_security(fmt_doc_reader *r, fmt_table *t);
 typedef enum {
     DOC_PRIVILEGES_RELATION,
     DOC_PRIVILEGES_SEQUENCE,
-    DOC_PRIVILEGES_FUNCTION
+    DOC_PRIVILEGES_FUNCTION,
+    DOC_PRIVILEGES_SCHEMA
 } doc_privileges_kind;
 int doc_read_privileges(fmt_doc_reader *r, fmt_privileges **out, doc_privileges_kind kind);
 /* A table's "constraints"."exclusion" (doc_read_exclusion.c), and the

@@ -219,6 +219,24 @@ static int write_sequences(fmt_json_writer *j, const fmt_header *h)
     return fmt_json_writer_array_end(j);
 }
 
+/* "schemas" (1.3): one object each, when there are some. */
+static int write_schemas(fmt_json_writer *j, const fmt_header *h)
+{
+    if (!h->nschemas)
+        return 0;
+    if (fmt_json_writer_keyz(j, "schemas") < 0 || fmt_json_writer_array_start(j) < 0)
+        return -1;
+    for (size_t i = 0; i < h->nschemas; i++) {
+        const fmt_schema *s = &h->schemas[i];
+        if (fmt_json_writer_object_start(j) < 0 || key_string(j, "name", s->name) < 0 ||
+            opt_string(j, "comment", s->comment) < 0 ||
+            (s->privileges && write_privileges(j, s->privileges) < 0) ||
+            fmt_json_writer_object_end(j) < 0)
+            return -1;
+    }
+    return fmt_json_writer_array_end(j);
+}
+
 /* "functions": one object each, its CREATE statement as one string. */
 static int write_functions(fmt_json_writer *j, const fmt_header *h)
 {
@@ -257,7 +275,8 @@ int fmt_doc_write_header(fmt_doc_writer *w, const fmt_header *h)
                                    fmt_json_writer_int64(j, h->application_id) < 0)) ||
         fmt_json_writer_object_end(j) < 0)
         return -1;
-    if (h->nextensions && string_array(j, "extensions", h->extensions, h->nextensions) < 0)
+    if ((h->nextensions && string_array(j, "extensions", h->extensions, h->nextensions) < 0) ||
+        write_schemas(j, h) < 0)
         return -1;
     if (write_user_types(j, h, FMT_USER_TYPE_ENUM, "enums") < 0 ||
         write_user_types(j, h, FMT_USER_TYPE_DOMAIN, "domains") < 0 ||

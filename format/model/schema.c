@@ -17,6 +17,9 @@ void fmt_header_clear(fmt_header *h)
     free(h->source_version);
     free(h->source_database);
     fmt_strings_free(h->extensions, h->nextensions);
+    for (size_t i = 0; i < h->nschemas; i++)
+        fmt_schema_clear(&h->schemas[i]);
+    free(h->schemas);
     for (size_t i = 0; i < h->nuser_types; i++)
         fmt_user_type_clear(&h->user_types[i]);
     free(h->user_types);
@@ -27,6 +30,16 @@ void fmt_header_clear(fmt_header *h)
         fmt_function_clear(&h->functions[i]);
     free(h->functions);
     memset(h, 0, sizeof *h);
+}
+
+void fmt_schema_clear(fmt_schema *s)
+{
+    if (!s)
+        return;
+    free(s->name);
+    free(s->comment);
+    fmt_privileges_free(s->privileges);
+    memset(s, 0, sizeof *s);
 }
 
 void fmt_sequence_clear(fmt_sequence *s)

@@ -116,6 +116,14 @@ typedef struct {
     fmt_privileges *privileges; /* owner and grants (--privileges), or NULL */
 } fmt_function;
 
+/* A PostgreSQL schema (since 1.3): its comment and, with --privileges,
+ * its owner and grants ("usage", "create"). */
+typedef struct {
+    char *name;
+    char *comment;              /* COMMENT ON SCHEMA, or NULL */
+    fmt_privileges *privileges; /* owner and grants (--privileges), or NULL */
+} fmt_schema;
+
 typedef struct {
     char *format_version; /* as read, e.g. "1.0" */
     char *created;        /* RFC 3339 UTC, or NULL when left out */
@@ -131,6 +139,8 @@ typedef struct {
     int32_t application_id;
     char **extensions; /* extensions the tables need ("vector"), sorted */
     size_t nextensions;
+    fmt_schema *schemas; /* the source's schemas, by name (since 1.3) */
+    size_t nschemas;
     fmt_user_type *user_types; /* enums and domains, in an order they can be created */
     size_t nuser_types;
     fmt_sequence *sequences; /* stand-alone sequences (since 1.2) */
@@ -350,6 +360,7 @@ typedef struct {
 void fmt_header_clear(fmt_header *h);
 void fmt_user_type_clear(fmt_user_type *u);
 void fmt_function_clear(fmt_function *f);
+void fmt_schema_clear(fmt_schema *s);
 /* A deep copy of src into dst; 0, or -1 when memory ran out (dst then
  * holds what was copied: clear it). */
 int fmt_user_type_copy(fmt_user_type *dst, const fmt_user_type *src);

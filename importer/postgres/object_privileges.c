@@ -47,6 +47,8 @@ static const object_kind sequence_kind = {"sequence", "SEQUENCE", "SEQUENCE", se
 static const object_kind function_kind = {"function", "FUNCTION", "FUNCTION", function_words, 0};
 static const object_kind procedure_kind = {"procedure", "PROCEDURE", "PROCEDURE", function_words,
                                            0};
+static const char *const schema_words[] = {"usage", "create", NULL};
+static const object_kind schema_kind = {"schema", "SCHEMA", "SCHEMA", schema_words, 0};
 
 /* One object: its kind, its name as SQL, and 'view "v"' for messages;
  * for a sequence OWNED BY a column, its table's owner, which it has. */
@@ -270,6 +272,27 @@ void pg_target_free_created_views(pg_target *st)
     st->ncreated_views = 0;
 }
 
+/* The file's schemas this import created (schemas.c). */
+static int apply_schemas(pg_target *st, const fmt_header *h)
+{
+    for (size_t i = 0; h && i < h->nschemas; i++) {
+        const fmt_schema *s = &h->schemas[i];
+        int created = 0;
+        for (size_t k = 0; !created && k < st->ncreated_schemas; k++)
+            created = strcmp(st->created_schemas[k], s->name) == 0;
+        if (!created || !s->privileges)
+            continue;
+        db_buf q = {0};
+        db_buf_ident(&q, s->name);
+        int rc = q.oom ? db_oom(&st->diag)
+                       : apply_named(st, &schema_kind, q.buf, s->name, s->privileges, NULL);
+        db_buf_free(&q);
+        if (rc < 0)
+            return -1;
+    }
+    return 0;
+}
+
 int pg_target_apply_object_privileges(pg_target *st)
 {
     if (st->opts.dry_run || st->opts.data_only)
@@ -290,7 +313,8 @@ int pg_target_apply_object_privileges(pg_target *st)
         if (rc < 0)
             return -1;
     }
-    if (apply_sequences(st, st->header) < 0 || apply_functions(st) < 0)
+    if (apply_schemas(st, st->header) < 0 || apply_sequences(st, st->header) < 0 ||
+        apply_functions(st) < 0)
         return -1;
     pg_target_free_created_views(st);
     return 0;

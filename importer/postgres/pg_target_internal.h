@@ -113,8 +113,10 @@ typedef struct {
     int vector_ready; /* the vector extension is there (and vector_schema known) */
     int origin_kept;  /* a table's _dbexport_origin rows were written (origin.c) */
     char sqlstate[6];
-    char *detail;   /* of the last failed statement */
-    char **schemas; /* namespaces known to exist */
+    char *detail;           /* of the last failed statement */
+    char **schemas;         /* namespaces known to exist */
+    char **created_schemas; /* those of them this import created */
+    size_t ncreated_schemas;
     size_t nschemas;
     unsigned staging_seq;
 
@@ -264,6 +266,11 @@ int pg_target_run_try(pg_target *st, const char *sql);
  * hold, into the _dbexport_origin table of its schema (tools/postgres/
  * pg_origin.h), right after the table is created. 0 or -1. */
 int pg_target_keep_origin(pg_target *st, const fmt_table *t);
+/* schemas.c: the file's schemas, each created unless it exists (not with
+ * -t/-T/-n/-N, --data-only or --dry-run); the comment of one this import
+ * created. 0 or -1. */
+int pg_target_create_file_schemas(pg_target *st, const fmt_header *h);
+int pg_target_comment_schema(pg_target *st, const char *name);
 /* Creates the schema unless it exists (not in a dry run). */
 int pg_target_ensure_schema(pg_target *st, const char *ns);
 

@@ -160,6 +160,10 @@ int pg_target_ensure_schema(pg_target *st, const char *ns)
         db_buf_ident(&b, name);
         if (pg_target_run_buf(st, &b) < 0)
             return db_error(&st->diag, "cannot create schema \"%s\": %s", name, st->diag.message);
+        if (fmt_strings_push_copy(&st->created_schemas, &st->ncreated_schemas, name) < 0)
+            return db_oom(&st->diag);
+        if (pg_target_comment_schema(st, name) < 0)
+            return -1;
     }
     if (fmt_strings_push_copy(&st->schemas, &st->nschemas, name) < 0)
         return db_oom(&st->diag);

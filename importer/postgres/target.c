@@ -195,8 +195,9 @@ static int target_begin(void *state, const fmt_header *h)
     db_sql_log_statement(st->opts.sql_log, "SET LOCAL search_path = ''");
     if (!st->opts.dry_run && take_import_lock(st) < 0)
         return db_error(&st->diag, "cannot take the import lock: %s", st->diag.message);
-    if (pg_target_prepare_extensions(st, h) < 0 || pg_target_prepare_user_types(st, h) < 0 ||
-        pg_target_create_sequences(st, h) < 0 || pg_target_create_functions(st, h) < 0)
+    if (pg_target_prepare_extensions(st, h) < 0 || pg_target_create_file_schemas(st, h) < 0 ||
+        pg_target_prepare_user_types(st, h) < 0 || pg_target_create_sequences(st, h) < 0 ||
+        pg_target_create_functions(st, h) < 0)
         return -1;
     return st->diag.oom ? db_oom(&st->diag) : 0;
 }
@@ -543,6 +544,7 @@ static void target_close(void *state)
     pg_target_free_clean(st);
     db_diag_free(&st->diag);
     fmt_strings_free(st->schemas, st->nschemas);
+    fmt_strings_free(st->created_schemas, st->ncreated_schemas);
     free(st->masked);
     free(st->source_backend);
     free(st->vector_schema);

@@ -296,6 +296,17 @@ static int target_begin(void *state, const fmt_header *h)
                     "sequence \"%s%s%s\": owner and grants not carried: SQLite has no privileges",
                     h->sequences[i].namespace ? h->sequences[i].namespace : "",
                     h->sequences[i].namespace ? "." : "", h->sequences[i].name);
+    size_t comments = 0;
+    for (size_t i = 0; h && i < h->nschemas; i++) {
+        comments += h->schemas[i].comment != NULL;
+        if (h->schemas[i].privileges)
+            db_warn(&st->diag,
+                    "schema \"%s\": owner and grants not carried: SQLite has no privileges",
+                    h->schemas[i].name);
+    }
+    if (comments)
+        db_warn(&st->diag, "%zu schema comment%s not carried: SQLite has no schemas", comments,
+                comments == 1 ? "" : "s");
     for (size_t i = 0; h && i < h->nfunctions; i++)
         if (h->functions[i].privileges)
             db_warn(&st->diag,

@@ -65,7 +65,10 @@ pgq src "CREATE SCHEMA \"App Data\";
   GRANT EXECUTE ON FUNCTION \"App Data\".next_ticket(int) TO \"$writer\" WITH GRANT OPTION;
   CREATE PROCEDURE bump() LANGUAGE sql AS 'SELECT 1';
   ALTER PROCEDURE bump() OWNER TO $owner;
-  GRANT EXECUTE ON PROCEDURE bump() TO \"$writer\" WITH GRANT OPTION;" >/dev/null
+  GRANT EXECUTE ON PROCEDURE bump() TO \"$writer\" WITH GRANT OPTION;
+  ALTER SCHEMA \"App Data\" OWNER TO $owner;
+  GRANT USAGE ON SCHEMA \"App Data\" TO PUBLIC;
+  GRANT CREATE ON SCHEMA \"App Data\" TO \"$writer\" WITH GRANT OPTION;" >/dev/null
 acl() {
     pgq "$1" "SELECT c.relname || ' ' || pg_get_userbyid(c.relowner) || ' ' || coalesce(c.relacl::text, '-')
                 || coalesce(' ' || (SELECT string_agg(a.attname || '=' || a.attacl::text, ' ' ORDER BY a.attnum)
@@ -98,7 +101,7 @@ OBJECTS='.tables[], .views[], .materialized_views[], .sequences[], .functions[]'
 check_eq "default export: no privileges in the file" \
     "$("$JQ" "[$OBJECTS | select(has(\"privileges\"))] | length" "$WORK/plain.json")" 0
 check_contains "default export: one warning with a count, tables and objects" "$(cat "$WORK/err")" \
-    'grants are not carried (--privileges carries them): 8 times'
+    'grants are not carried (--privileges carries them): 9 times'
 
 "$DBEXPORT" --no-timestamp --privileges "$(pg_uri src)" -f "$WORK/a.json" 2>"$WORK/err"
 check_eq "--privileges export: exit 0" "$?" 0
@@ -122,6 +125,8 @@ check_eq "a sequence's words" \
 check_eq "a function without PUBLIC's EXECUTE" \
     "$("$JQ" -c '.functions[] | select(.name == "next_ticket") | .privileges.grants | map(.grantee)' "$WORK/a.json")" \
     "[\"$owner\",\"$reader\",\"$writer\"]"
+check_eq "a schema's owner and grants (1.3)" "$("$JQ" -c '.schemas' "$WORK/a.json")" \
+    "[{\"name\":\"App Data\",\"privileges\":{\"grants\":[{\"grantee\":\"$owner\",\"privileges\":[\"usage\",\"create\"],\"with_grant_option\":false},{\"grantee\":\"public\",\"privileges\":[\"usage\"],\"with_grant_option\":false},{\"grantee\":\"$writer\",\"privileges\":[\"create\"],\"with_grant_option\":true}],\"owner\":\"$owner\"}}]"
 check_eq "every object has an owner" \
     "$("$JQ" -r "[.views[], .materialized_views[], .sequences[], .functions[] | .privileges.owner] | unique | join(\",\")" "$WORK/a.json")" "$owner"
 
@@ -133,6 +138,8 @@ check "owners, grants and column grants as they were" same_files "$WORK/want" "$
 oacl dst >"$WORK/ogot"; diff "$WORK/owant" "$WORK/ogot" >&2
 check "views, materialized views, sequences, functions: owners and ACLs as they were" \
     same_files "$WORK/owant" "$WORK/ogot"
+sacl() { pgq "$1" "SELECT pg_get_userbyid(nspowner) || ' ' || nspacl::text FROM pg_namespace WHERE nspname = 'App Data'"; }
+check_eq "the schema: its owner and ACL as they were" "$(sacl dst)" "$(sacl src)"
 check_eq "the objects' grants work" \
     "$(pgq dst "SELECT has_table_privilege('$reader', '\"App Data\".\"Order View\"', 'SELECT'),
                        has_table_privilege('$reader', '\"App Data\".\"Order View\"', 'UPDATE'),
@@ -145,7 +152,7 @@ check_eq "the objects' grants work" \
                        has_function_privilege('$writer', 'bump()', 'EXECUTE WITH GRANT OPTION')")" \
     "t|f|t|t|f|t|t|f|t"
 check_eq "the grants work: the writer may insert" \
-    "$(pgq dst "GRANT USAGE ON SCHEMA \"App Data\" TO PUBLIC; SET ROLE \"$writer\"; INSERT INTO \"App Data\".\"Orders\" VALUES (2, 'b', 't'); SELECT count(*) FROM \"App Data\".\"Orders\"" 2>&1)" 2
+    "$(pgq dst "SET ROLE \"$writer\"; INSERT INTO \"App Data\".\"Orders\" VALUES (2, 'b', 't'); SELECT count(*) FROM \"App Data\".\"Orders\"" 2>&1)" 2
 check_contains "the grants work: PUBLIC reads id only" \
     "$(pgq dst "SET ROLE $importer; SELECT secret FROM \"App Data\".\"Orders\"" 2>&1)" 'permission denied'
 "$DBEXPORT" --no-timestamp --privileges "$(pg_uri dst)" -f "$WORK/b.json"
@@ -185,7 +192,7 @@ pg_create noapply
 "$DBIMPORT" "$(pg_uri noapply)" "$WORK/a.json" 2>"$WORK/err"
 check_eq "without --privileges: exit 0" "$?" 0
 check_contains "without --privileges: one warning with a count, tables and objects" "$(cat "$WORK/err")" \
-    'owner and grants not applied (--privileges applies them): 9 times'
+    'owner and grants not applied (--privileges applies them): 10 times'
 check_eq "without --privileges: no relation or function of the owner" \
     "$(pgq noapply "SELECT (SELECT count(*) FROM pg_class WHERE relowner = '$owner'::regrole)
                          + (SELECT count(*) FROM pg_proc WHERE proowner = '$owner'::regrole)")" 0
@@ -294,6 +301,8 @@ bad_word() { # NAME JQ WANT
     check_eq "$1: the target left unchanged" "$(nothing_in badobj)" 0
 }
 pg_create badobj
+bad_word "a schema with select" '.schemas[0].privileges.grants[0].privileges = ["select"]' \
+    "a schema's privilege must be one of usage, create"
 bad_word "a sequence with execute" '.sequences[0].privileges.grants[0].privileges = ["execute"]' \
     "a sequence's privilege must be one of usage, select, update"
 bad_word "a function with select" \
@@ -333,6 +342,6 @@ check_eq "dbexport --privileges of SQLite: exit 2" "$?" 2
 "$DBIMPORT" "$WORK/a.db" "$WORK/a.json" 2>"$WORK/err"
 check_eq "PostgreSQL -> SQLite: exit 0" "$?" 0
 check_contains "PostgreSQL -> SQLite: said once, with a count of tables and objects" "$(cat "$WORK/err")" \
-    'owner and grants not carried: SQLite has no privileges: 9 times'
+    'owner and grants not carried: SQLite has no privileges: 10 times'
 check_eq "PostgreSQL -> SQLite: one line" "$(grep -c 'owner and grants not carried' "$WORK/err")" 1
 report

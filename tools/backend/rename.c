@@ -601,8 +601,15 @@ static int sequences_and_functions(db_renames *r, fmt_header *out)
     int ok = 1;
     out->sequences = copy_array(r, 1, out->sequences, out->nsequences, sizeof *out->sequences, &ok);
     out->functions = copy_array(r, 1, out->functions, out->nfunctions, sizeof *out->functions, &ok);
+    out->schemas = copy_array(r, 1, out->schemas, out->nschemas, sizeof *out->schemas, &ok);
     if (!ok)
         return oom(r);
+    for (size_t i = 0; i < out->nschemas; i++) {
+        if (schema_seen(r, out->schemas[i].name) < 0)
+            return -1;
+        char *name = schema_of(r, out->schemas[i].name);
+        out->schemas[i].name = name ? name : (char *)r->default_schema; /* renamed to public */
+    }
     for (size_t i = 0; i < out->nsequences; i++) {
         fmt_sequence *s = &out->sequences[i];
         if (schema_seen(r, s->namespace) < 0)

@@ -13,7 +13,8 @@
 
 /* The subjects other than a table's: one object named, 'view "v"'. */
 static const char *const object_subjects[] = {"view \"",     "materialized view \"", "sequence \"",
-                                              "function \"", "procedure \"",         NULL};
+                                              "function \"", "procedure \"",         "schema \"",
+                                              NULL};
 
 /* The subject ('table "t"', 'table "t", column "c"', or one of
  * object_subjects' as 'view "v"') and the kind (the text after the

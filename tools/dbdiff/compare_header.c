@@ -1,8 +1,8 @@
 /* What is outside the tables, each as its own kind of object: views and
  * triggers (native objects), enums, domains, composite types, extensions,
  * functions and procedures, stand-alone sequences with their options and
- * value, SQLite's user_version and application_id, the comments on
- * views, types and functions, and the owners and grants of views,
+ * value, SQLite's user_version and application_id, schemas, the comments
+ * on schemas, views, types and functions, and the owners and grants of schemas, views,
  * sequences and functions when both sides carry them (compare_access.c). SQLite has none of these
  * but the last two (a type and its comment travel through it in _dbexport_origin): across backends,
  * what one side lacks is expected (docs/MAPPING.md), not a difference. */
@@ -311,6 +311,35 @@ static void compare_sequences(dd_report *r, const fmt_header *a, const fmt_heade
     }
 }
 
+/* ---- schemas ---- */
+
+/* By name: one side's only (SQLite has none: expected across backends),
+ * its comment, its owner and grants when both sides carry them. */
+static void compare_schemas(dd_report *r, const fmt_header *a, const fmt_header *b,
+                            const dd_value_mode *m)
+{
+    for (int side = 0; side < 2; side++) {
+        const fmt_header *x = side ? b : a, *y = side ? a : b;
+        for (size_t i = 0; i < x->nschemas; i++) {
+            const fmt_schema *s = &x->schemas[i], *match = NULL;
+            for (size_t j = 0; j < y->nschemas && !match; j++)
+                if (dd_same(s->name, y->schemas[j].name))
+                    match = &y->schemas[j];
+            /* every PostgreSQL database has public: listed only with a comment */
+            if (!match && strcmp(s->name, "public") == 0)
+                compare_comment(r, "schema", s->name, side ? NULL : s->comment,
+                                side ? s->comment : NULL, m->across);
+            else if (!match)
+                dd_report_object(r, "schema", s->name, side ? "only in B" : "only in A", m->across);
+            if (!match || side)
+                continue;
+            compare_comment(r, "schema", s->name, s->comment, match->comment, m->across);
+            dd_compare_object_privileges(r, "schema", s->name, s->privileges, match->privileges,
+                                         m->across);
+        }
+    }
+}
+
 /* ---- SQLite's header ---- */
 
 /* user_version and application_id; a file or database without one has 0
@@ -337,6 +366,7 @@ void dd_compare_header(dd_report *r, const fmt_header *a, const fmt_header *b,
 {
     compare_pragmas(r, a, b, m);
     compare_extensions(r, a, b, m);
+    compare_schemas(r, a, b, m);
     compare_user_types(r, a, b, m);
     compare_sequences(r, a, b, m);
     compare_functions(r, a, b, m);
