@@ -67,7 +67,7 @@ check_eq "index parts: the same indexes" "$(indexdefs parts)" "$(indexdefs src)"
 pg_create nocoll
 err=$("$DBIMPORT" "$(pg_uri nocoll)" "$WORK/a.json" 2>&1); rc=$?
 check_eq "missing collation: exit 1" "$rc" 1
-check_eq "missing collation: named, where the table starts" "$err" "dbimport: error: $WORK/a.json:11:5 (byte $(grep -b '^    "t": {' "$WORK/a.json" | cut -d: -f1 | awk '{print $1 + 4}')): table \"t\": column \"c\": the target has no collation \"case insens\" in schema \"My Schema\"
+check_eq "missing collation: named, where the table starts" "$err" "dbimport: error: $WORK/a.json:$(grep -n '^    "t": {' "$WORK/a.json" | cut -d: -f1):5 (byte $(grep -b '^    "t": {' "$WORK/a.json" | cut -d: -f1 | awk '{print $1 + 4}')): table \"t\": column \"c\": the target has no collation \"case insens\" in schema \"My Schema\"
 hint: dbimport does not create collations (the file names them, it does not define them): create it in the target first"
 err=$("$DBIMPORT" --dry-run "$(pg_uri nocoll)" "$WORK/a.json" 2>&1); rc=$?
 check_eq "missing collation: a dry run says so too" "$rc" 1
