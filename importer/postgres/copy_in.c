@@ -129,7 +129,13 @@ static int start_copy(pg_target *st)
     /* A table this transaction created, loaded outside any savepoint: its
      * rows can be written frozen, which spares every later reader the
      * hint-bit writes and the first VACUUM the freezing pass. */
-    if (st->stats.created && !st->no_freeze && !st->staging && !batching(st) && !st->partitioned)
+    int freeze =
+        st->stats.created && !st->no_freeze && !st->staging && !batching(st) && !st->partitioned;
+    /* st->copy_binary is the caller's choice (pg_target_row); a batch sent
+     * again is text, as batching runs are (copy_format.c). */
+    if (st->copy_binary)
+        db_buf_add(&b, freeze ? " WITH (FORMAT binary, FREEZE)" : " WITH (FORMAT binary)");
+    else if (freeze)
         db_buf_add(&b, " WITH (FREEZE)");
     if (b.oom) {
         db_buf_free(&b);
@@ -146,6 +152,8 @@ static int start_copy(pg_target *st)
                         st->diag.message);
     }
     PQclear(res);
+    if (st->copy_binary)
+        pg_copy_binary_header(&st->out);
     memcpy(st->copy_mask, st->mask, st->ncolumns);
     st->copy_active = 1;
     st->copy_rows = 0;
@@ -207,6 +215,8 @@ static int end_copy_once(pg_target *st, uint64_t *bad_line, int *data_error)
     *data_error = 0;
     if (!st->copy_active)
         return 0;
+    if (st->copy_binary)
+        pg_copy_binary_trailer(&st->out);
     if (flush_copy(st) < 0)
         return -1;
     st->copy_active = 0;
@@ -442,18 +452,39 @@ static int refuse_value(pg_target *st, const char *column, const char *err)
     return db_error(&st->diag, "%s", err);
 }
 
-int pg_target_row(void *state, const fmt_value *values, const unsigned char *present)
+/* The row as one binary COPY tuple in st->line, with st->mask and the
+ * number of fields in *n: 0; 1 when a value has no exact binary form
+ * (the rest of the table then goes by text); -1. */
+static int binary_row(pg_target *st, const fmt_value *values, const unsigned char *present,
+                      size_t *n)
 {
-    pg_target *st = state;
+    *n = 0;
+    for (size_t i = 0; i < st->ncolumns; i++) {
+        st->mask[i] = (present ? present[i] != 0 : 1) && st->loadable[i];
+        *n += st->mask[i];
+    }
+    pg_copy_binary_row(&st->line, (uint16_t)*n);
+    for (size_t i = 0; i < st->ncolumns; i++)
+        if (st->mask[i] && pg_copy_binary_value(&st->line, &values[i], &st->enc[i], st->bin[i]))
+            return pg_target_copy_text_from(st, st->columns[i]) < 0 ? -1 : 1;
+    if (st->line.oom)
+        return db_oom(&st->diag);
+    /* the text line would be as long or longer: refused there, as ever */
+    if (st->line.len + 1 > COPY_LINE_MAX)
+        return pg_target_copy_text_from(st, "(the whole row)") < 0 ? -1 : 1;
+    for (size_t i = 0; i < st->ncolumns; i++)
+        st->staged_mask[i] |= st->mask[i];
+    return 0;
+}
+
+/* The row as one COPY text line in st->line, with st->mask and the number
+ * of fields in *n: 0; 1 when the row is left out (--on-invalid=skip or
+ * --max-errors); -1. */
+static int text_row(pg_target *st, const fmt_value *values, const unsigned char *present,
+                    size_t *nfields)
+{
     char err[256];
     size_t n = 0;
-
-    free(st->diag.column);
-    st->diag.column = NULL;
-    st->error_row = 0;
-    if (!st->table_open)
-        return db_error(&st->diag, "row outside a table");
-    st->stats.rows_read++;
     st->line.len = 0;
     for (size_t i = 0; i < st->ncolumns; i++) {
         st->mask[i] = (present ? present[i] != 0 : 1) && st->loadable[i];
@@ -466,11 +497,11 @@ int pg_target_row(void *state, const fmt_value *values, const unsigned char *pre
         if (pg_copy_value(&st->line, &values[i], &st->enc[i], err, sizeof err) < 0 ||
             row_too_long(st, err, sizeof err)) {
             if (st->opts.on_invalid == DB_ON_INVALID_ERROR)
-                return refuse_value(st, st->columns[i], err);
+                return refuse_value(st, st->columns[i], err) < 0 ? -1 : 1;
             if (note_invalid(st, st->stats.rows_read, st->columns[i], err) < 0)
                 return -1;
             if (st->opts.on_invalid == DB_ON_INVALID_SKIP_ROW)
-                return 0;
+                return 1;
             st->line.len = field_start; /* --on-invalid=null */
             db_buf_add(&st->line, "\\N");
         }
@@ -478,6 +509,30 @@ int pg_target_row(void *state, const fmt_value *values, const unsigned char *pre
     db_buf_add(&st->line, "\n");
     if (st->line.oom)
         return db_oom(&st->diag);
+    *nfields = n;
+    return 0;
+}
+
+int pg_target_row(void *state, const fmt_value *values, const unsigned char *present)
+{
+    pg_target *st = state;
+    size_t n = 0;
+    int binary = st->binary_table, rc;
+
+    free(st->diag.column);
+    st->diag.column = NULL;
+    st->error_row = 0;
+    if (!st->table_open)
+        return db_error(&st->diag, "row outside a table");
+    st->stats.rows_read++;
+    st->line.len = 0;
+    if (binary && (rc = binary_row(st, values, present, &n)) != 0) {
+        if (rc < 0)
+            return -1;
+        binary = 0; /* this row and the rest by text */
+    }
+    if (!binary && (rc = text_row(st, values, present, &n)) != 0)
+        return rc < 0 ? -1 : 0;
     if (st->opts.dry_run)
         return 0;
     if (n == 0) {
@@ -485,7 +540,8 @@ int pg_target_row(void *state, const fmt_value *values, const unsigned char *pre
             return -1;
         return insert_default_row(st);
     }
-    if (st->copy_active && memcmp(st->copy_mask, st->mask, st->ncolumns) != 0 &&
+    if (st->copy_active &&
+        (memcmp(st->copy_mask, st->mask, st->ncolumns) != 0 || st->copy_binary != binary) &&
         pg_target_end_copy(st) < 0)
         return -1;
     /* A COPY a batch long: the server's verdict on a row comes at most
@@ -493,7 +549,7 @@ int pg_target_row(void *state, const fmt_value *values, const unsigned char *pre
      * stood in the file. */
     if (st->copy_active && st->copy_rows >= COPY_BATCH_ROWS && pg_target_end_copy(st) < 0)
         return -1;
-    if (!st->copy_active && start_copy(st) < 0)
+    if (!st->copy_active && ((st->copy_binary = binary), start_copy(st) < 0))
         return -1;
     /* a long row goes out from where it was encoded, not copied first */
     if (st->line.len < COPY_CHUNK)

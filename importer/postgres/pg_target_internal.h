@@ -16,6 +16,7 @@
 #include <libpq-fe.h>
 
 #include "diag.h"
+#include "pg_copy_binary.h"
 #include "pg_copy_encode.h"
 #include "sqlbuf.h"
 #include "target.h"
@@ -132,7 +133,12 @@ typedef struct {
     char **columns;
     pg_column_encoding *enc;
     char **type_labels;
-    unsigned char *loadable; /* 0: generated in the target */
+    unsigned char *loadable;     /* 0: generated in the target */
+    pg_binary_type *bin;         /* each column's binary COPY form (copy_format.c) */
+    int binary_table;            /* the rows go by binary COPY (until copy_text_from_row) */
+    int copy_binary;             /* the current COPY is FORMAT binary */
+    uint64_t copy_text_from_row; /* the row whose value sent the table to text, or 0 */
+    char *copy_text_reason;      /* why the rows go by text, for -v */
     unsigned char *mask, *copy_mask, *staged_mask;
     int copy_active;
     uint64_t copy_first_row; /* the table's row number of the COPY's first line */
@@ -357,6 +363,17 @@ int pg_target_check_existing(pg_target *st, const fmt_table *t, const char *oid,
                              char ***notnull_cols, size_t *nnotnull);
 /* The conflict target for --on-conflict=update, into st->conflict_key. */
 int pg_target_conflict_key(pg_target *st, const char *oid);
+
+/* ---- copy_format.c: binary or text COPY ---------------------------------- */
+
+/* At table_begin, once the table exists: binary COPY when every column the
+ * rows fill has an exact binary form (st->bin, st->binary_table). 0 or -1. */
+int pg_target_choose_copy_format(pg_target *st);
+/* A value of column (at row st->stats.rows_read) has no exact binary form:
+ * the rest of the table goes by text. 0 or -1. */
+int pg_target_copy_text_from(pg_target *st, const char *column);
+/* -v: the format the table's rows went in, on stderr. */
+void pg_target_note_copy_format(const pg_target *st);
 
 /* ---- copy_in.c: the rows ----------------------------------------------------- */
 

@@ -44,6 +44,8 @@ static void table_reset(pg_target *st)
     free(st->mask);
     free(st->copy_mask);
     free(st->staged_mask);
+    free(st->bin);
+    free(st->copy_text_reason);
     db_buf_free(&st->out);
     db_buf_free(&st->line);
     db_buf_free(&st->batch);
@@ -62,6 +64,10 @@ static void table_reset(pg_target *st)
     st->columns = st->type_labels = st->conflict_key = NULL;
     st->enc = NULL;
     st->loadable = st->mask = st->copy_mask = st->staged_mask = NULL;
+    st->bin = NULL;
+    st->copy_text_reason = NULL;
+    st->binary_table = st->copy_binary = 0;
+    st->copy_text_from_row = 0;
     st->ncolumns = st->nconflict_key = 0;
     st->copy_rows = st->copy_first_row = st->staged_rows = 0;
     st->table_open = st->table_existed = 0;
@@ -374,7 +380,8 @@ static int target_table_begin(void *state, const fmt_table *t)
     if (st->opts.reject && !st->table_existed && !st->opts.dry_run &&
         pg_target_run_early_constraints(st) < 0)
         goto done;
-    if (pg_target_collect_sequences(st, t) < 0 || record_loaded_table(st) < 0)
+    if (pg_target_collect_sequences(st, t) < 0 || record_loaded_table(st) < 0 ||
+        pg_target_choose_copy_format(st) < 0)
         goto done;
     if (st->diag.oom) {
         db_oom(&st->diag);
@@ -412,6 +419,8 @@ static int target_table_end(void *state, db_table_stats *stats)
     }
     if (stats)
         *stats = st->stats;
+    if (rc == 0 && st->table_open)
+        pg_target_note_copy_format(st);
     if (rc == 0 && st->absent_note && st->stats.rows_written)
         db_warn(&st->diag, "table \"%s\": %s (%llu rows)", st->display, st->absent_note,
                 (unsigned long long)st->stats.rows_written);
