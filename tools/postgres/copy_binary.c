@@ -471,8 +471,8 @@ int pg_copy_binary_date(int32_t *out, const char *s, size_t n)
         *out = INT32_MIN;
         return 0;
     }
-    if (parse_ymd(&p, end, ymd) || !at_end(p, end, &bc) || julian_day(&j, ymd, bc) ||
-        j >= DATE_END_JULIAN)
+    if (parse_ymd(&p, end, ymd) || !at_end(p, end, &bc) || julian_day(&j, ymd, bc) || j < 0 ||
+        j >= DATE_END_JULIAN) /* date_in's IS_VALID_DATE */
         return 1;
     *out = (int32_t)(j - POSTGRES_EPOCH_JDATE);
     return 0;
