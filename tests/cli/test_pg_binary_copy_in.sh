@@ -110,6 +110,17 @@ check_eq "a NaN element fails the import" "$?" 1
 check_contains "pgvector's message, naming the row" "$(cat "$WORK/err")" \
     'table "v", row 2, column "e": NaN not allowed in vector'
 
+# A value the text path refuses before sending it is refused so still, in
+# its words: a NUL byte in text, in a table that goes by binary until then.
+"$SQLITE3" "$WORK/nul.db" "CREATE TABLE z (id INTEGER PRIMARY KEY, t TEXT);
+  INSERT INTO z VALUES (1, 'a'), (2, CAST(X'610062' AS TEXT)), (3, 'c');"
+"$DBEXPORT" "$WORK/nul.db" -f "$WORK/nul.json"
+pg_create nul
+"$DBIMPORT" "$(pg_uri nul)" "$WORK/nul.json" 2>"$WORK/err"
+check_eq "a NUL byte fails the import" "$?" 1
+check_contains "with the text path's message" "$(cat "$WORK/err")" \
+    'table "z", row 2, column "t": PostgreSQL text cannot contain NUL bytes'
+
 # ---- late errors in a binary COPY name their row ---------------------------
 # e(id, v) into an existing table with a primary key and a CHECK: 9000 rows,
 # so that a bad row lies in the second batch (COPY_BATCH_ROWS is 8192).
