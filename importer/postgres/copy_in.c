@@ -463,6 +463,8 @@ static int binary_row(pg_target *st, const fmt_value *values, const unsigned cha
         st->mask[i] = (present ? present[i] != 0 : 1) && st->loadable[i];
         *n += st->mask[i];
     }
+    if (*n > INT16_MAX) /* a tuple's field count is an int16 */
+        return pg_target_copy_text_from(st, "(the whole row)") < 0 ? -1 : 1;
     pg_copy_binary_row(&st->line, (uint16_t)*n);
     for (size_t i = 0; i < st->ncolumns; i++)
         if (st->mask[i] && pg_copy_binary_value(&st->line, &values[i], &st->enc[i], st->bin[i]))
@@ -478,8 +480,8 @@ static int binary_row(pg_target *st, const fmt_value *values, const unsigned cha
 }
 
 /* The row as one COPY text line in st->line, with st->mask and the number
- * of fields in *n: 0; 1 when the row is left out (--on-invalid=skip or
- * --max-errors); -1. */
+ * of fields in *n: 0; 1 when the row is left out (--on-invalid=skip-row
+ * or --max-errors); -1. */
 static int text_row(pg_target *st, const fmt_value *values, const unsigned char *present,
                     size_t *nfields)
 {
@@ -549,8 +551,11 @@ int pg_target_row(void *state, const fmt_value *values, const unsigned char *pre
      * stood in the file. */
     if (st->copy_active && st->copy_rows >= COPY_BATCH_ROWS && pg_target_end_copy(st) < 0)
         return -1;
-    if (!st->copy_active && ((st->copy_binary = binary), start_copy(st) < 0))
-        return -1;
+    if (!st->copy_active) {
+        st->copy_binary = binary;
+        if (start_copy(st) < 0)
+            return -1;
+    }
     /* a long row goes out from where it was encoded, not copied first */
     if (st->line.len < COPY_CHUNK)
         db_buf_addn(&st->out, st->line.buf, st->line.len);
