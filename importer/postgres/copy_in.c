@@ -1,6 +1,7 @@
-/* The rows of the PostgreSQL target: COPY FROM STDIN in batches, the
- * server's late verdict on a row mapped back to it, --on-invalid retries
- * from a savepoint, and the staging table --on-conflict merges from. */
+/* The rows of the PostgreSQL target: COPY FROM STDIN in batches (binary
+ * or text, as copy_format.c chose for the table), the server's late
+ * verdict on a row mapped back to it, --on-invalid retries from a
+ * savepoint, and the staging table --on-conflict merges from. */
 #include "pg_target_internal.h"
 
 #include <stdio.h>

@@ -28,6 +28,20 @@ static void test_plain(void)
     CHECK(line == 8 && col == NCOLS);
 }
 
+/* Binary COPY's context quotes no value: the column ends the line. */
+static void test_binary(void)
+{
+    uint64_t line;
+    size_t col;
+    CHECK(pg_copy_context_blame("COPY t, line 5, column k", "t", cols, NCOLS, &line, &col) == 1);
+    CHECK(line == 5 && col == 1);
+    CHECK(pg_copy_context_blame("COPY t, line 6, column k:x", "t", cols, NCOLS, &line, &col) == 1);
+    CHECK(line == 6 && col == 2);
+    CHECK(pg_copy_context_blame("JSON data, line 1: x\nCOPY t, line 9000, column k", "t", cols,
+                                NCOLS, &line, &col) == 1);
+    CHECK(line == 9000 && col == 1);
+}
+
 /* The bug this file exists for: json's own context line came first and
  * its "line 1" was taken for the COPY's line. */
 static void test_inner_context_first(void)
@@ -72,6 +86,7 @@ static void test_awkward(void)
 int main(void)
 {
     test_plain();
+    test_binary();
     test_inner_context_first();
     test_awkward();
     return check_report();
