@@ -7,13 +7,14 @@
 #include "strlist.h"
 
 typedef struct {
+    char *name;                    /* the constraint's, or NULL */
     char **columns, **ref_columns; /* ref_columns empty: the parent's key */
     size_t ncolumns, nref_columns;
     char *ref_namespace, *ref_table;
 } cascade_fk;
 
 typedef struct {
-    char *namespace, *name, *key;
+    char *namespace, *name, *key, *file_key;
     char **pk;
     size_t npk;
     cascade_fk *fks;
@@ -41,12 +42,14 @@ void db_cascade_free(db_cascade *c)
         free(t->namespace);
         free(t->name);
         free(t->key);
+        free(t->file_key);
         fmt_strings_free(t->pk, t->npk);
         for (size_t k = 0; k < t->nfks; k++) {
             fmt_strings_free(t->fks[k].columns, t->fks[k].ncolumns);
             fmt_strings_free(t->fks[k].ref_columns, t->fks[k].nref_columns);
             free(t->fks[k].ref_namespace);
             free(t->fks[k].ref_table);
+            free(t->fks[k].name);
         }
         free(t->fks);
     }
@@ -70,7 +73,7 @@ static char *dup_or_null(const char *s, int *failed)
     return d;
 }
 
-int db_cascade_table(db_cascade *c, const fmt_table *t)
+int db_cascade_table(db_cascade *c, const fmt_table *t, const fmt_table *file_table)
 {
     cascade_table *grown = realloc(c->tables, (c->n + 1) * sizeof *grown);
     if (!grown)
@@ -82,7 +85,8 @@ int db_cascade_table(db_cascade *c, const fmt_table *t)
     e->namespace = dup_or_null(t->namespace, &failed);
     e->name = dup_or_null(t->name, &failed);
     e->key = fmt_table_key(t);
-    if (failed || !e->key ||
+    e->file_key = fmt_table_key(file_table);
+    if (failed || !e->key || !e->file_key ||
         (t->primary_key &&
          copy_list(&e->pk, &e->npk, t->primary_key->columns, t->primary_key->ncolumns) < 0))
         return -1;
@@ -93,6 +97,7 @@ int db_cascade_table(db_cascade *c, const fmt_table *t)
         cascade_fk *f = &e->fks[k];
         f->ref_namespace = dup_or_null(fk->ref_namespace, &failed);
         f->ref_table = dup_or_null(fk->ref_table, &failed);
+        f->name = dup_or_null(fk->name, &failed);
         if (failed || copy_list(&f->columns, &f->ncolumns, fk->columns, fk->ncolumns) < 0 ||
             copy_list(&f->ref_columns, &f->nref_columns, fk->ref_columns, fk->nref_columns) < 0)
             return -1;
@@ -119,26 +124,53 @@ static cascade_table *find(db_cascade *c, const char *namespace, const char *nam
     return NULL;
 }
 
-int db_cascade_run(db_cascade *c, const db_target_ops *ops, void *target,
-                   void (*note)(void *ctx, const char *table, uint64_t rows), void *ctx)
+/* --max-errors: what found() is told of the foreign key being followed. */
+typedef struct {
+    int (*found)(void *ctx, const db_orphan_key *fk, const char *const *values);
+    void *ctx;
+    db_orphan_key key;
+} orphan_sink;
+
+static int sink_values(void *ctx, const char *const *values)
+{
+    orphan_sink *s = ctx;
+    return s->found(s->ctx, &s->key, values);
+}
+
+/* One foreign key's orphans deleted (and, with sink, handed to it). */
+static int delete_fk(const db_target_ops *ops, void *target, const cascade_table *child,
+                     const cascade_fk *fk, const cascade_table *parent, orphan_sink *sink,
+                     uint64_t *deleted)
+{
+    char **ref = fk->nref_columns ? fk->ref_columns : parent->pk;
+    size_t nref = fk->nref_columns ? fk->nref_columns : parent->npk;
+    *deleted = 0;
+    if (nref != fk->ncolumns || !nref)
+        return 0; /* the target refuses such a key anyway */
+    if (sink)
+        sink->key = (db_orphan_key){
+            child->key,  child->file_key, fk->name, parent->key, (const char *const *)fk->columns,
+            fk->ncolumns};
+    return ops->delete_orphans(
+        target, child->namespace, child->name, (const char *const *)fk->columns, parent->namespace,
+        parent->name, (const char *const *)ref, nref, sink ? sink_values : NULL, sink, deleted);
+}
+
+/* Until nothing more is deleted: the orphans of the tables whose parents
+ * lost rows. */
+static int cascade_loop(db_cascade *c, const db_target_ops *ops, void *target, orphan_sink *sink)
 {
     for (int changed = 1; changed;) {
         changed = 0;
         for (size_t i = 0; i < c->n; i++) {
             cascade_table *child = &c->tables[i];
             for (size_t k = 0; k < child->nfks; k++) {
-                const cascade_fk *fk = &child->fks[k];
-                cascade_table *parent = find(c, fk->ref_namespace, fk->ref_table);
+                cascade_table *parent =
+                    find(c, child->fks[k].ref_namespace, child->fks[k].ref_table);
+                uint64_t deleted = 0;
                 if (!parent || !parent->deleted)
                     continue;
-                char **ref = fk->nref_columns ? fk->ref_columns : parent->pk;
-                size_t nref = fk->nref_columns ? fk->nref_columns : parent->npk;
-                if (nref != fk->ncolumns || !nref)
-                    continue; /* the target refuses such a key anyway */
-                uint64_t deleted = 0;
-                if (ops->delete_orphans(target, child->namespace, child->name,
-                                        (const char *const *)fk->columns, parent->namespace,
-                                        parent->name, (const char *const *)ref, nref, &deleted) < 0)
+                if (delete_fk(ops, target, child, &child->fks[k], parent, sink, &deleted) < 0)
                     return -1;
                 if (deleted) {
                     child->deleted = 1;
@@ -148,8 +180,26 @@ int db_cascade_run(db_cascade *c, const db_target_ops *ops, void *target,
             }
         }
     }
+    return 0;
+}
+
+int db_cascade_run(db_cascade *c, const db_target_ops *ops, void *target,
+                   void (*note)(void *ctx, const char *table, uint64_t rows), void *ctx)
+{
+    if (cascade_loop(c, ops, target, NULL) < 0)
+        return -1;
     for (size_t i = 0; i < c->n; i++)
         if (c->tables[i].removed)
             note(ctx, c->tables[i].key, c->tables[i].removed);
     return 0;
+}
+
+int db_cascade_orphans(db_cascade *c, const db_target_ops *ops, void *target,
+                       int (*found)(void *ctx, const db_orphan_key *fk, const char *const *values),
+                       void *ctx)
+{
+    orphan_sink sink = {found, ctx, {0}};
+    for (size_t i = 0; i < c->n; i++)
+        c->tables[i].deleted = 1; /* any row may be an orphan, not only --rows' */
+    return cascade_loop(c, ops, target, &sink);
 }

@@ -18,13 +18,32 @@ typedef struct db_cascade db_cascade;
 
 db_cascade *db_cascade_new(void);
 void db_cascade_free(db_cascade *c);
-/* A table the import loads (before its rows). 0 or -1 (out of memory). */
-int db_cascade_table(db_cascade *c, const fmt_table *t);
+/* A table the import loads (before its rows), as the target has it, and
+ * as the file names it (--rename-*). 0 or -1 (out of memory). */
+int db_cascade_table(db_cascade *c, const fmt_table *t, const fmt_table *file_table);
 /* A --rows program deleted a row of the table last given. */
 void db_cascade_deleted(db_cascade *c);
 /* Deletes what refers to deleted rows, until nothing more does; note()
  * gets each table's count. 0 or -1 (the target's error). */
 int db_cascade_run(db_cascade *c, const db_target_ops *ops, void *target,
                    void (*note)(void *ctx, const char *table, uint64_t rows), void *ctx);
+
+/* --max-errors: one foreign key of a loaded table, of which orphans were
+ * taken out; the names are the target's (table and parent are keys), but
+ * file_table is the file's key of the child. */
+typedef struct {
+    const char *table, *file_table, *constraint, *parent;
+    const char *const *columns;
+    size_t n;
+} db_orphan_key;
+
+/* --max-errors: deletes the loaded rows of the file's tables whose foreign
+ * key (a file's one, to another of its tables) finds no parent, until none
+ * does (a chain, a self-reference); found() gets each with its values (the
+ * target's text) and returns -1 to stop. 0 or -1 (the target's error, or
+ * found's). */
+int db_cascade_orphans(db_cascade *c, const db_target_ops *ops, void *target,
+                       int (*found)(void *ctx, const db_orphan_key *fk, const char *const *values),
+                       void *ctx);
 
 #endif

@@ -14,7 +14,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "cascade.h"
+#include "fk_reject.h"
 #include "cast.h"
 #include "reject.h"
 #include "resume.h"
@@ -88,7 +88,7 @@ typedef struct {
     db_row_filter *filter;      /* --rows, or NULL */
     db_casts *casts;            /* --cast, or NULL */
     db_rejects *rejects;        /* --max-errors, or NULL */
-    db_cascade *cascade;        /* --rows-cascade, or NULL */
+    db_cascade *cascade;        /* --rows-cascade or --max-errors, or NULL */
     db_renames *renames;        /* --rename-schema / --rename-table, or NULL */
     int bad_rename;             /* the run failed on one of those */
     int too_many;               /* more rows refused than --max-errors allows */
@@ -207,7 +207,7 @@ static int open_run(import_run *run)
         cli_message("error", "%s", rename_err);
         return -1;
     }
-    if (opts->rows_cascade && !(run->cascade = db_cascade_new())) {
+    if ((opts->rows_cascade || opts->reject_rows) && !(run->cascade = db_cascade_new())) {
         cli_message("error", "out of memory");
         return -1;
     }
@@ -455,7 +455,7 @@ static int on_table(import_run *run, const fmt_doc_event *ev)
         return -1;
     if (resume_table(run, t) < 0)
         return fail_table(run, t);
-    if (run->cascade && db_cascade_table(run->cascade, t) < 0) {
+    if (run->cascade && db_cascade_table(run->cascade, t, file_table) < 0) {
         cli_message("error", "out of memory");
         return -1;
     }
@@ -732,8 +732,15 @@ static int finish_target(import_run *run)
                     unused);
         return -1;
     }
-    if (run->cascade && db_cascade_run(run->cascade, run->ops, run->tgt, note_cascade, run) < 0)
+    if (run->opts->rows_cascade &&
+        db_cascade_run(run->cascade, run->ops, run->tgt, note_cascade, run) < 0)
         return fail_target(run);
+    const char *in = run->opts->input && strcmp(run->opts->input, "-") ? run->opts->input : NULL;
+    db_fk_reject fk = {run->cascade,       run->ops,    run->tgt,
+                       run->rejects,       in,          !!run->opts->reject_file,
+                       run->opts->verbose, &run->shown, &run->too_many};
+    if (run->rejects && db_fk_reject_orphans(&fk) < 0)
+        return -1;
     if (run->ops->finish(run->tgt, data_only ? NULL : run->objects, data_only ? 0 : run->nobjects,
                          run->header) < 0)
         return fail_target(run);
@@ -822,7 +829,7 @@ static void report(import_run *run)
                         first);
         rejected += refused;
         rows += s->stats.rows_read;
-        written += s->stats.rows_written;
+        written += s->stats.rows_written - db_rejects_table_orphans(run->rejects, s->file_name);
         updated += s->stats.rows_updated;
         skipped += s->stats.rows_skipped;
         invalid += s->stats.invalid;

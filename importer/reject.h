@@ -24,6 +24,24 @@ uint64_t db_rejects_count(const db_rejects *r);
 /* The count for one table, and its first case ("row 5, column "c": ..."). */
 uint64_t db_rejects_table(const db_rejects *r, const char *table, const char **first);
 
+/* --max-errors, after the last row: a row the target took out of table
+ * (the file's key) because its foreign key columns[n] hold values (the
+ * target's text of them) that no parent has. Its place in the file is not
+ * known until db_rejects_locate. 0, 1, -1 as db_rejects_add. */
+int db_rejects_add_orphan(db_rejects *r, const char *table, const char *const *columns,
+                          const char *const *values, size_t n, const char *why);
+/* Of db_rejects_table's count, the orphans. */
+uint64_t db_rejects_table_orphans(const db_rejects *r, const char *table);
+/* Reads input again and gives each orphan its row and place: a row of its
+ * table whose foreign key holds its values, as the target compares them,
+ * and which is no other orphan's and was not refused otherwise. The count
+ * of orphans not found (0: all were), or -1 with the reason in err. */
+int64_t db_rejects_locate(db_rejects *r, const char *input, char *err, size_t errlen);
+/* Each orphan, in the order they were added; row 0 when not found. */
+typedef void (*db_rejects_orphan_fn)(void *ctx, const char *table, uint64_t row, uint64_t line,
+                                     uint64_t column, uint64_t offset, const char *why);
+void db_rejects_each_orphan(const db_rejects *r, db_rejects_orphan_fn fn, void *ctx);
+
 /* Reads input (the imported file) again and writes the refused rows to
  * output (gzip when it ends in .gz). 0, or -1 with the reason in err. */
 int db_rejects_write(db_rejects *r, const char *input, const char *output, char *err,

@@ -148,10 +148,13 @@ typedef struct db_target_ops {
     /* --rows-cascade, after the last row: deletes the rows of the table
      * (namespace, name) whose foreign key columns[n] find no row of the
      * parent's ref_columns[n] (a key with a NULL in it refers to nothing);
-     * *deleted counts them. 0 or -1. */
+     * *deleted counts them. --max-errors: found, when not NULL, gets each
+     * deleted row's columns[n] as the target's text of them (its integer
+     * digits, its uuid case), and returns -1 to fail. 0 or -1. */
     int (*delete_orphans)(void *state, const char *namespace, const char *name,
                           const char *const *columns, const char *ref_namespace,
                           const char *ref_name, const char *const *ref_columns, size_t n,
+                          int (*found)(void *ctx, const char *const *values), void *found_ctx,
                           uint64_t *deleted);
     void (*close)(void *state);
 } db_target_ops;

@@ -228,6 +228,7 @@ int pg_target_column_hints(void *state, const fmt_table *t, fmt_type *hints);
 int pg_target_delete_orphans(void *state, const char *namespace, const char *name,
                              const char *const *columns, const char *ref_namespace,
                              const char *ref_name, const char *const *ref_columns, size_t n,
+                             int (*found)(void *ctx, const char *const *values), void *found_ctx,
                              uint64_t *deleted);
 /* A foreign key of table (quoted) dropped for the load, to add again. */
 int pg_target_keep_fk(pg_target *st, const char *table, const char *display, const char *name,

@@ -112,10 +112,49 @@ void pg_target_free_fks(pg_target *st)
 
 /* "DELETE FROM child c WHERE c.a IS NOT NULL AND NOT EXISTS (SELECT 1 FROM
  * parent p WHERE p.x = c.a)" for the target's dialect: SQLite's is the same
- * (importer/sqlite/fk_check.c builds it there with its own names). */
+ * (importer/sqlite/fk_check.c builds it there with its own names). With
+ * found (--max-errors), "RETURNING c.a": the server's text of the values. */
+static void orphans_sql(db_buf *b, const char *child, const char *const *columns,
+                        const char *parent, const char *const *ref_columns, size_t n, int returning)
+{
+    db_buf_printf(b, "DELETE FROM %s AS c WHERE", child);
+    for (size_t i = 0; i < n; i++) {
+        db_buf_add(b, " c.");
+        db_buf_ident(b, columns[i]);
+        db_buf_add(b, " IS NOT NULL AND");
+    }
+    db_buf_printf(b, " NOT EXISTS (SELECT 1 FROM %s AS p WHERE", parent);
+    for (size_t i = 0; i < n; i++) {
+        db_buf_add(b, i ? " AND p." : " p.");
+        db_buf_ident(b, ref_columns[i]);
+        db_buf_add(b, " = c.");
+        db_buf_ident(b, columns[i]);
+    }
+    db_buf_add(b, ")");
+    for (size_t i = 0; returning && i < n; i++) {
+        db_buf_add(b, i ? ", c." : " RETURNING c.");
+        db_buf_ident(b, columns[i]);
+    }
+}
+
+/* Each deleted row's values to found; 0, or -1 when it says stop. */
+static int hand_over(PGresult *res, size_t n, int (*found)(void *ctx, const char *const *values),
+                     void *found_ctx)
+{
+    const char *values[64];
+    for (int r = 0; found && r < PQntuples(res); r++) {
+        for (size_t i = 0; i < n && i < 64; i++)
+            values[i] = PQgetvalue(res, r, (int)i);
+        if (found(found_ctx, values) < 0)
+            return -1;
+    }
+    return 0;
+}
+
 int pg_target_delete_orphans(void *state, const char *namespace, const char *name,
                              const char *const *columns, const char *ref_namespace,
                              const char *ref_name, const char *const *ref_columns, size_t n,
+                             int (*found)(void *ctx, const char *const *values), void *found_ctx,
                              uint64_t *deleted)
 {
     pg_target *st = state;
@@ -123,31 +162,21 @@ int pg_target_delete_orphans(void *state, const char *namespace, const char *nam
     db_buf b = {0};
     PGresult *res = NULL;
     *deleted = 0;
-    if (!child || !parent) {
+    if (!child || !parent || n > 64) {
         free(child);
         free(parent);
-        return db_oom(&st->diag);
+        return n > 64 ? db_error(&st->diag, "table \"%s\": a foreign key of %zu columns", name, n)
+                      : db_oom(&st->diag);
     }
-    db_buf_printf(&b, "DELETE FROM %s AS c WHERE", child);
-    for (size_t i = 0; i < n; i++) {
-        db_buf_add(&b, " c.");
-        db_buf_ident(&b, columns[i]);
-        db_buf_add(&b, " IS NOT NULL AND");
-    }
-    db_buf_printf(&b, " NOT EXISTS (SELECT 1 FROM %s AS p WHERE", parent);
-    for (size_t i = 0; i < n; i++) {
-        db_buf_add(&b, i ? " AND p." : " p.");
-        db_buf_ident(&b, ref_columns[i]);
-        db_buf_add(&b, " = c.");
-        db_buf_ident(&b, columns[i]);
-    }
-    db_buf_add(&b, ")");
+    orphans_sql(&b, child, columns, parent, ref_columns, n, found != NULL);
     int rc = b.oom ? db_oom(&st->diag) : pg_target_run(st, b.buf, 0, NULL, &res);
     if (rc == 0) {
         *deleted = strtoull(PQcmdTuples(res), NULL, 10);
+        rc = hand_over(res, n, found, found_ctx);
         PQclear(res);
     } else {
-        db_error(&st->diag, "--rows-cascade: table \"%s\": %s", name, st->diag.message);
+        db_error(&st->diag, "%s: table \"%s\": %s", found ? "--max-errors" : "--rows-cascade", name,
+                 st->diag.message);
     }
     db_buf_free(&b);
     free(child);

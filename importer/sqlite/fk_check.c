@@ -270,9 +270,42 @@ static void add_table(db_buf *b, const char *namespace, const char *name)
     free(key);
 }
 
+/* With found (--max-errors): each deleted row's values, as SQLite's text
+ * of them, handed over as the DELETE's RETURNING gives them. */
+static int returned_rows(sqlite_target *st, const char *sql, size_t n,
+                         int (*found)(void *ctx, const char *const *values), void *found_ctx,
+                         uint64_t *deleted)
+{
+    sqlite3_stmt *stmt = NULL;
+    const char *values[64];
+    int step, rc = -1;
+    if (n > 64)
+        return db_error(&st->diag, "a foreign key of %zu columns", n);
+    if (sqlite_tgt_prepare_one(st, sql, "--max-errors", &stmt) < 0)
+        return -1;
+    while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
+        ++*deleted;
+        for (size_t i = 0; i < n; i++) {
+            const char *v = (const char *)sqlite3_column_text(stmt, (int)i);
+            values[i] = v ? v : "";
+        }
+        if (found(found_ctx, values) < 0)
+            goto done; /* the driver says why */
+    }
+    if (step != SQLITE_DONE) {
+        db_error(&st->diag, "--max-errors: %s", sqlite3_errmsg(st->db));
+        goto done;
+    }
+    rc = 0;
+done:
+    sqlite3_finalize(stmt);
+    return rc;
+}
+
 int sqlite_tgt_delete_orphans(void *state, const char *namespace, const char *name,
                               const char *const *columns, const char *ref_namespace,
                               const char *ref_name, const char *const *ref_columns, size_t n,
+                              int (*found)(void *ctx, const char *const *values), void *found_ctx,
                               uint64_t *deleted)
 {
     sqlite_target *st = state;
@@ -296,10 +329,17 @@ int sqlite_tgt_delete_orphans(void *state, const char *namespace, const char *na
         db_buf_ident(&b, columns[i]);
     }
     db_buf_add(&b, ")");
-    int rc = b.oom ? db_oom(&st->diag) : sqlite_tgt_exec_one(st, b.buf, "--rows-cascade");
+    for (size_t i = 0; found && i < n; i++) {
+        db_buf_add(&b, i ? ", " : " RETURNING ");
+        db_buf_ident(&b, columns[i]);
+    }
+    int rc = b.oom   ? db_oom(&st->diag)
+             : found ? returned_rows(st, b.buf, n, found, found_ctx, deleted)
+                     : sqlite_tgt_exec_one(st, b.buf, "--rows-cascade");
     db_buf_free(&b);
     if (rc < 0)
         return -1;
-    *deleted = (uint64_t)sqlite3_changes64(st->db);
+    if (!found)
+        *deleted = (uint64_t)sqlite3_changes64(st->db);
     return 0;
 }

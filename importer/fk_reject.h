@@ -1,0 +1,32 @@
+/* dbimport --max-errors: foreign key orphans left out like other refused
+ * rows. After the last row and before the foreign keys are created or
+ * checked, the loaded rows of the file's tables whose foreign key (to
+ * another of its tables) finds no parent are taken out of the target,
+ * down the chain they make, each counted against --max-errors, warned
+ * about with its key, constraint and parent, and found again in the file
+ * (by its foreign key values) for --reject-file. */
+#ifndef DB_FK_REJECT_H
+#define DB_FK_REJECT_H
+
+#include <stdint.h>
+
+#include "cascade.h"
+#include "reject.h"
+#include "target.h"
+
+typedef struct {
+    db_cascade *cascade; /* the loaded tables and their foreign keys */
+    const db_target_ops *ops;
+    void *target;
+    db_rejects *rejects;
+    const char *input; /* the file imported, or NULL (standard input) */
+    int need_places;   /* --reject-file: an orphan not found in input fails */
+    int verbose;       /* every orphan warned about, not the first 5 */
+    uint64_t *shown;   /* refused rows warned about so far */
+    int *too_many;     /* set when --max-errors is passed */
+} db_fk_reject;
+
+/* 0, or -1 (reported; *too_many says whether it was --max-errors). */
+int db_fk_reject_orphans(const db_fk_reject *f);
+
+#endif
