@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "strlist.h"
 
 typedef struct {
@@ -21,6 +22,7 @@ typedef struct {
     size_t nfks;
     int deleted;      /* rows of it were deleted: what refers to it is looked at */
     uint64_t removed; /* by the cascade */
+    int held_rows;    /* before the import: its orphans may be the target's own */
 } cascade_table;
 
 struct db_cascade {
@@ -111,6 +113,12 @@ void db_cascade_deleted(db_cascade *c)
         c->tables[c->n - 1].deleted = 1;
 }
 
+void db_cascade_held_rows(db_cascade *c)
+{
+    if (c && c->n)
+        c->tables[c->n - 1].held_rows = 1;
+}
+
 static int same(const char *a, const char *b)
 {
     return (!a && !b) || (a && b && strcmp(a, b) == 0);
@@ -168,7 +176,7 @@ static int cascade_loop(db_cascade *c, const db_target_ops *ops, void *target, o
                 cascade_table *parent =
                     find(c, child->fks[k].ref_namespace, child->fks[k].ref_table);
                 uint64_t deleted = 0;
-                if (!parent || !parent->deleted)
+                if (!parent || !parent->deleted || (sink && child->held_rows))
                     continue;
                 if (delete_fk(ops, target, child, &child->fks[k], parent, sink, &deleted) < 0)
                     return -1;
@@ -183,14 +191,19 @@ static int cascade_loop(db_cascade *c, const db_target_ops *ops, void *target, o
     return 0;
 }
 
-int db_cascade_run(db_cascade *c, const db_target_ops *ops, void *target,
-                   void (*note)(void *ctx, const char *table, uint64_t rows), void *ctx)
+int db_cascade_run(db_cascade *c, const db_target_ops *ops, void *target)
 {
     if (cascade_loop(c, ops, target, NULL) < 0)
         return -1;
-    for (size_t i = 0; i < c->n; i++)
-        if (c->tables[i].removed)
-            note(ctx, c->tables[i].key, c->tables[i].removed);
+    for (size_t i = 0; i < c->n; i++) {
+        uint64_t n = c->tables[i].removed;
+        if (n)
+            cli_message("note",
+                        "table \"%s\": %llu %s deleted with the rows %s referred to "
+                        "(--rows-cascade)",
+                        c->tables[i].key, (unsigned long long)n, cli_plural(n, "row", "rows"),
+                        cli_plural(n, "it", "they"));
+    }
     return 0;
 }
 

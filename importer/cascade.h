@@ -23,10 +23,12 @@ void db_cascade_free(db_cascade *c);
 int db_cascade_table(db_cascade *c, const fmt_table *t, const fmt_table *file_table);
 /* A --rows program deleted a row of the table last given. */
 void db_cascade_deleted(db_cascade *c);
-/* Deletes what refers to deleted rows, until nothing more does; note()
- * gets each table's count. 0 or -1 (the target's error). */
-int db_cascade_run(db_cascade *c, const db_target_ops *ops, void *target,
-                   void (*note)(void *ctx, const char *table, uint64_t rows), void *ctx);
+/* The table last given held rows before the import (the target's own):
+ * db_cascade_orphans takes none of its rows out. */
+void db_cascade_held_rows(db_cascade *c);
+/* Deletes what refers to deleted rows, until nothing more does; a note
+ * gives each table's count. 0 or -1 (the target's error). */
+int db_cascade_run(db_cascade *c, const db_target_ops *ops, void *target);
 
 /* --max-errors: one foreign key of a loaded table, of which orphans were
  * taken out; the names are the target's (table and parent are keys), but
@@ -37,7 +39,8 @@ typedef struct {
     size_t n;
 } db_orphan_key;
 
-/* --max-errors: deletes the loaded rows of the file's tables whose foreign
+/* --max-errors: deletes the loaded rows of the file's tables (not those
+ * that held rows before) whose foreign
  * key (a file's one, to another of its tables) finds no parent, until none
  * does (a chain, a self-reference); found() gets each with its values (the
  * target's text) and returns -1 to stop. 0 or -1 (the target's error, or

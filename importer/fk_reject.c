@@ -69,7 +69,9 @@ static void warn(void *ctx, const char *table, uint64_t row, uint64_t line, uint
 static int locate(const db_fk_reject *f)
 {
     char err[1024];
-    int64_t missing = f->input ? db_rejects_locate(f->rejects, f->input, err, sizeof err) : 0;
+    int64_t missing = f->input && strcmp(f->input, "-") != 0
+                          ? db_rejects_locate(f->rejects, f->input, err, sizeof err)
+                          : 0;
     if (missing < 0) {
         cli_message("error", "--max-errors: reading the file again for the foreign key orphans: %s",
                     err);
@@ -85,6 +87,21 @@ static int locate(const db_fk_reject *f)
         return -1;
     }
     return 0;
+}
+
+int db_fk_reject_table(db_cascade *c, const db_target_ops *ops, void *target, const fmt_table *t,
+                       const fmt_table *file_table)
+{
+    if (db_cascade_table(c, t, file_table) < 0) {
+        cli_message("error", "out of memory");
+        return -1;
+    }
+    int held = ops && ops->table_has_rows ? ops->table_has_rows(target, t->namespace, t->name) : 0;
+    if (held < 0)
+        cli_message("error", "%s", ops->errmsg(target));
+    else if (held)
+        db_cascade_held_rows(c);
+    return held < 0 ? -1 : 0;
 }
 
 int db_fk_reject_orphans(const db_fk_reject *f)

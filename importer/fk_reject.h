@@ -19,12 +19,19 @@ typedef struct {
     const db_target_ops *ops;
     void *target;
     db_rejects *rejects;
-    const char *input; /* the file imported, or NULL (standard input) */
+    const char *input; /* the file imported, or NULL or "-" (stdin) */
     int need_places;   /* --reject-file: an orphan not found in input fails */
     int verbose;       /* every orphan warned about, not the first 5 */
     uint64_t *shown;   /* refused rows warned about so far */
     int *too_many;     /* set when --max-errors is passed */
 } db_fk_reject;
+
+/* A table the import loads, after table_begin (t as the target has it,
+ * file_table as the file): into the cascade, with whether the target held
+ * rows in it (ops is then asked: --max-errors; NULL otherwise). 0, or -1
+ * (reported). */
+int db_fk_reject_table(db_cascade *c, const db_target_ops *ops, void *target, const fmt_table *t,
+                       const fmt_table *file_table);
 
 /* 0, or -1 (reported; *too_many says whether it was --max-errors). */
 int db_fk_reject_orphans(const db_fk_reject *f);

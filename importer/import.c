@@ -455,10 +455,9 @@ static int on_table(import_run *run, const fmt_doc_event *ev)
         return -1;
     if (resume_table(run, t) < 0)
         return fail_table(run, t);
-    if (run->cascade && db_cascade_table(run->cascade, t, file_table) < 0) {
-        cli_message("error", "out of memory");
+    if (run->cascade && db_fk_reject_table(run->cascade, run->rejects ? run->ops : NULL, run->tgt,
+                                           t, file_table) < 0)
         return -1;
-    }
     run->in_table = 1;
     run->target_rows = 0;
     if (db_casts_active(run->casts))
@@ -696,15 +695,6 @@ static int read_document(import_run *run)
     }
 }
 
-static void note_cascade(void *ctx, const char *table, uint64_t rows)
-{
-    (void)ctx;
-    cli_message("note",
-                "table \"%s\": %llu %s deleted with the rows %s referred to (--rows-cascade)",
-                table, (unsigned long long)rows, cli_plural(rows, "row", "rows"),
-                cli_plural(rows, "it", "they"));
-}
-
 /* Post-data (keys, indexes, native objects unless -a), then the commit. */
 static int finish_target(import_run *run)
 {
@@ -732,13 +722,11 @@ static int finish_target(import_run *run)
                     unused);
         return -1;
     }
-    if (run->opts->rows_cascade &&
-        db_cascade_run(run->cascade, run->ops, run->tgt, note_cascade, run) < 0)
+    if (run->opts->rows_cascade && db_cascade_run(run->cascade, run->ops, run->tgt) < 0)
         return fail_target(run);
-    const char *in = run->opts->input && strcmp(run->opts->input, "-") ? run->opts->input : NULL;
-    db_fk_reject fk = {run->cascade,       run->ops,    run->tgt,
-                       run->rejects,       in,          !!run->opts->reject_file,
-                       run->opts->verbose, &run->shown, &run->too_many};
+    db_fk_reject fk = {run->cascade,       run->ops,         run->tgt,
+                       run->rejects,       run->opts->input, !!run->opts->reject_file,
+                       run->opts->verbose, &run->shown,      &run->too_many};
     if (run->rejects && db_fk_reject_orphans(&fk) < 0)
         return -1;
     if (run->ops->finish(run->tgt, data_only ? NULL : run->objects, data_only ? 0 : run->nobjects,

@@ -156,6 +156,9 @@ typedef struct db_target_ops {
                           const char *ref_name, const char *const *ref_columns, size_t n,
                           int (*found)(void *ctx, const char *const *values), void *found_ctx,
                           uint64_t *deleted);
+    /* --max-errors, after table_begin: 1 when the table holds rows (the
+     * target's own: none of the file's is written yet), 0, or -1. */
+    int (*table_has_rows)(void *state, const char *namespace, const char *name);
     void (*close)(void *state);
 } db_target_ops;
 

@@ -230,6 +230,8 @@ int pg_target_delete_orphans(void *state, const char *namespace, const char *nam
                              const char *ref_name, const char *const *ref_columns, size_t n,
                              int (*found)(void *ctx, const char *const *values), void *found_ctx,
                              uint64_t *deleted);
+/* The ops table's table_has_rows (--max-errors). */
+int pg_target_table_has_rows(void *state, const char *namespace, const char *name);
 /* A foreign key of table (quoted) dropped for the load, to add again. */
 int pg_target_keep_fk(pg_target *st, const char *table, const char *display, const char *name,
                       const char *definition, const char *comment);

@@ -183,3 +183,17 @@ int pg_target_delete_orphans(void *state, const char *namespace, const char *nam
     free(parent);
     return rc;
 }
+
+int pg_target_table_has_rows(void *state, const char *namespace, const char *name)
+{
+    pg_target *st = state;
+    char *table = pg_qualified(namespace, name);
+    db_buf b = {0};
+    if (!table)
+        return db_oom(&st->diag);
+    db_buf_printf(&b, "SELECT 1 FROM %s LIMIT 1", table);
+    int found = b.oom ? db_oom(&st->diag) : pg_target_query_value(st, b.buf, 0, NULL, NULL);
+    db_buf_free(&b);
+    free(table);
+    return found < 0 ? -1 : found > 0;
+}

@@ -343,3 +343,16 @@ int sqlite_tgt_delete_orphans(void *state, const char *namespace, const char *na
         *deleted = (uint64_t)sqlite3_changes64(st->db);
     return 0;
 }
+
+int sqlite_tgt_table_has_rows(void *state, const char *namespace, const char *name)
+{
+    sqlite_target *st = state;
+    db_buf b = {0};
+    int rows = 0;
+    db_buf_add(&b, "SELECT 1 FROM ");
+    add_table(&b, namespace, name);
+    db_buf_add(&b, " LIMIT 1");
+    int rc = b.oom ? db_oom(&st->diag) : sqlite_tgt_count_rows(st, b.buf, NULL, &rows);
+    db_buf_free(&b);
+    return rc < 0 ? -1 : rows > 0;
+}

@@ -178,6 +178,9 @@ int sqlite_tgt_delete_orphans(void *state, const char *namespace, const char *na
                               int (*found)(void *ctx, const char *const *values), void *found_ctx,
                               uint64_t *deleted);
 
+/* The ops table's table_has_rows (--max-errors, fk_check.c). */
+int sqlite_tgt_table_has_rows(void *state, const char *namespace, const char *name);
+
 /* insert.c */
 int sqlite_tgt_row(void *state, const fmt_value *values, const unsigned char *present);
 int sqlite_tgt_table_end(void *state, db_table_stats *stats);

@@ -460,6 +460,7 @@ static const db_target_ops sqlite_target_ops = {
     .error_column = db_ops_error_column,
     .interrupt = target_interrupt,
     .delete_orphans = sqlite_tgt_delete_orphans,
+    .table_has_rows = sqlite_tgt_table_has_rows,
     .progress_read = sqlite_tgt_progress_read,
     .checkpoint = sqlite_tgt_checkpoint,
     .progress_remove = sqlite_tgt_progress_remove,
