@@ -75,6 +75,19 @@ static char *dup_or_null(const char *s, int *failed)
     return d;
 }
 
+static int copy_fk(cascade_fk *f, const fmt_foreign_key *fk)
+{
+    int failed = 0;
+    memset(f, 0, sizeof *f);
+    f->ref_namespace = dup_or_null(fk->ref_namespace, &failed);
+    f->ref_table = dup_or_null(fk->ref_table, &failed);
+    f->name = dup_or_null(fk->name, &failed);
+    if (failed || copy_list(&f->columns, &f->ncolumns, fk->columns, fk->ncolumns) < 0 ||
+        copy_list(&f->ref_columns, &f->nref_columns, fk->ref_columns, fk->nref_columns) < 0)
+        return -1;
+    return 0;
+}
+
 int db_cascade_table(db_cascade *c, const fmt_table *t, const fmt_table *file_table)
 {
     cascade_table *grown = realloc(c->tables, (c->n + 1) * sizeof *grown);
@@ -94,16 +107,9 @@ int db_cascade_table(db_cascade *c, const fmt_table *t, const fmt_table *file_ta
         return -1;
     if (t->nforeign_keys && !(e->fks = calloc(t->nforeign_keys, sizeof *e->fks)))
         return -1;
-    for (size_t k = 0; k < t->nforeign_keys; k++, e->nfks++) {
-        const fmt_foreign_key *fk = &t->foreign_keys[k];
-        cascade_fk *f = &e->fks[k];
-        f->ref_namespace = dup_or_null(fk->ref_namespace, &failed);
-        f->ref_table = dup_or_null(fk->ref_table, &failed);
-        f->name = dup_or_null(fk->name, &failed);
-        if (failed || copy_list(&f->columns, &f->ncolumns, fk->columns, fk->ncolumns) < 0 ||
-            copy_list(&f->ref_columns, &f->nref_columns, fk->ref_columns, fk->nref_columns) < 0)
+    for (size_t k = 0; k < t->nforeign_keys; k++, e->nfks++)
+        if (copy_fk(&e->fks[k], &t->foreign_keys[k]) < 0)
             return -1;
-    }
     return 0;
 }
 
@@ -117,6 +123,38 @@ void db_cascade_held_rows(db_cascade *c)
 {
     if (c && c->n)
         c->tables[c->n - 1].held_rows = 1;
+}
+
+static int same_list(char *const *a, size_t na, char *const *b, size_t nb)
+{
+    if (na != nb)
+        return 0;
+    for (size_t i = 0; i < na; i++)
+        if (strcmp(a[i], b[i]) != 0)
+            return 0;
+    return 1;
+}
+
+static int same(const char *a, const char *b);
+
+int db_cascade_add_fk(db_cascade *c, const fmt_foreign_key *fk)
+{
+    cascade_table *t = &c->tables[c->n - 1];
+    for (size_t k = 0; k < t->nfks; k++)
+        if (same(t->fks[k].ref_namespace, fk->ref_namespace) &&
+            same(t->fks[k].ref_table, fk->ref_table) &&
+            same_list(t->fks[k].columns, t->fks[k].ncolumns, fk->columns, fk->ncolumns))
+            return 0; /* the file's own */
+    cascade_fk *grown = realloc(t->fks, (t->nfks + 1) * sizeof *grown);
+    if (!grown)
+        return -1;
+    t->fks = grown;
+    if (copy_fk(&grown[t->nfks], fk) < 0) {
+        t->nfks++; /* what was copied is freed with the rest */
+        return -1;
+    }
+    t->nfks++;
+    return 0;
 }
 
 static int same(const char *a, const char *b)

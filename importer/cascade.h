@@ -23,6 +23,9 @@ void db_cascade_free(db_cascade *c);
 int db_cascade_table(db_cascade *c, const fmt_table *t, const fmt_table *file_table);
 /* A --rows program deleted a row of the table last given. */
 void db_cascade_deleted(db_cascade *c);
+/* --max-errors: a foreign key the target has on the table last given (an
+ * existing table's own), unless it is one of the file's. 0 or -1. */
+int db_cascade_add_fk(db_cascade *c, const fmt_foreign_key *fk);
 /* The table last given held rows before the import (the target's own):
  * db_cascade_orphans takes none of its rows out. */
 void db_cascade_held_rows(db_cascade *c);

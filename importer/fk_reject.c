@@ -89,6 +89,11 @@ static int locate(const db_fk_reject *f)
     return 0;
 }
 
+static int add_fk(void *ctx, const fmt_foreign_key *fk)
+{
+    return db_cascade_add_fk(ctx, fk);
+}
+
 int db_fk_reject_table(db_cascade *c, const db_target_ops *ops, void *target, const fmt_table *t,
                        const fmt_table *file_table)
 {
@@ -97,6 +102,9 @@ int db_fk_reject_table(db_cascade *c, const db_target_ops *ops, void *target, co
         return -1;
     }
     int held = ops && ops->table_has_rows ? ops->table_has_rows(target, t->namespace, t->name) : 0;
+    if (held >= 0 && ops && ops->own_foreign_keys &&
+        ops->own_foreign_keys(target, t->namespace, t->name, add_fk, c) < 0)
+        held = -1;
     if (held < 0)
         cli_message("error", "%s", ops->errmsg(target));
     else if (held)

@@ -159,6 +159,11 @@ typedef struct db_target_ops {
     /* --max-errors, after table_begin: 1 when the table holds rows (the
      * target's own: none of the file's is written yet), 0, or -1. */
     int (*table_has_rows)(void *state, const char *namespace, const char *name);
+    /* --max-errors, after table_begin: each foreign key of the table that
+     * the target itself has and checks after the last row (those of an
+     * existing table; the file may not declare them) to add(); 0 or -1. */
+    int (*own_foreign_keys)(void *state, const char *namespace, const char *name,
+                            int (*add)(void *ctx, const fmt_foreign_key *fk), void *ctx);
     void (*close)(void *state);
 } db_target_ops;
 

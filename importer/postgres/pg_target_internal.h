@@ -76,6 +76,13 @@ typedef struct {
     char *comment;         /* "" for none */
 } suspended_fk;
 
+/* --max-errors: a suspended foreign key's columns and parent, so that its
+ * orphans can be taken out before it is added again (target_fks.c). */
+typedef struct {
+    char *table;         /* quoted and qualified, as suspended_fk's */
+    fmt_foreign_key key; /* name, columns, ref_namespace, ref_table, ref_columns */
+} own_fk;
+
 /* A view over a table --clean dropped, to be created again (clean.c). */
 typedef struct {
     char *qname, *display;
@@ -167,6 +174,8 @@ typedef struct {
     /* existing tables' foreign keys, dropped for the load (target_fks.c) */
     suspended_fk *fks;
     size_t nfks;
+    own_fk *own_fks; /* --max-errors: of fks, the columns */
+    size_t nown_fks;
     /* --clean: the tables dropped (quoted names) and the views over them */
     char **cleaned;
     size_t ncleaned;
@@ -230,6 +239,9 @@ int pg_target_delete_orphans(void *state, const char *namespace, const char *nam
                              const char *ref_name, const char *const *ref_columns, size_t n,
                              int (*found)(void *ctx, const char *const *values), void *found_ctx,
                              uint64_t *deleted);
+/* The ops table's own_foreign_keys (--max-errors). */
+int pg_target_own_foreign_keys(void *state, const char *namespace, const char *name,
+                               int (*add)(void *ctx, const fmt_foreign_key *fk), void *ctx);
 /* The ops table's table_has_rows (--max-errors). */
 int pg_target_table_has_rows(void *state, const char *namespace, const char *name);
 /* A foreign key of table (quoted) dropped for the load, to add again. */

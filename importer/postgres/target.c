@@ -580,6 +580,7 @@ static const db_target_ops pg_target_ops = {
     .interrupt = target_interrupt,
     .delete_orphans = pg_target_delete_orphans,
     .table_has_rows = pg_target_table_has_rows,
+    .own_foreign_keys = pg_target_own_foreign_keys,
     .column_hints = pg_target_column_hints,
     .progress_read = pg_target_progress_read,
     .checkpoint = pg_target_checkpoint,

@@ -17,6 +17,68 @@
 #include "pg_sql.h"
 #include "strlist.h"
 
+/* --max-errors: the columns of the foreign keys of table oid, one row per
+ * column pair, to be kept for those that are suspended (keep_columns). */
+static int read_columns(pg_target *st, const char *oid, PGresult **res)
+{
+    const char *params[] = {oid};
+    *res = NULL;
+    if (!st->opts.reject)
+        return 0;
+    return pg_target_run(st,
+                         "SELECT pg_catalog.quote_ident(c.conname), c.conname, a.attname,"
+                         " r.attname, n.nspname, p.relname"
+                         " FROM pg_catalog.pg_constraint c"
+                         " CROSS JOIN LATERAL unnest(c.conkey, c.confkey) WITH ORDINALITY"
+                         "  AS k(col, ref, i)"
+                         " JOIN pg_catalog.pg_attribute a"
+                         "  ON a.attrelid = c.conrelid AND a.attnum = k.col"
+                         " JOIN pg_catalog.pg_attribute r"
+                         "  ON r.attrelid = c.confrelid AND r.attnum = k.ref"
+                         " JOIN pg_catalog.pg_class p ON p.oid = c.confrelid"
+                         " JOIN pg_catalog.pg_namespace n ON n.oid = p.relnamespace"
+                         " WHERE c.conrelid = $1::pg_catalog.oid AND c.contype = 'f'"
+                         " ORDER BY c.conname, k.i",
+                         1, params, res);
+}
+
+static void own_fk_clear(own_fk *o)
+{
+    free(o->table);
+    free(o->key.name);
+    fmt_strings_free(o->key.columns, o->key.ncolumns);
+    fmt_strings_free(o->key.ref_columns, o->key.nref_columns);
+    free(o->key.ref_namespace);
+    free(o->key.ref_table);
+}
+
+/* The suspended foreign key quoted_name's columns, from read_columns. */
+static int keep_columns(pg_target *st, PGresult *cols, const char *quoted_name)
+{
+    own_fk o = {strdup(st->qname), {0}};
+    int failed = !o.table;
+    for (int r = 0; cols && r < PQntuples(cols) && !failed; r++) {
+        if (strcmp(PQgetvalue(cols, r, 0), quoted_name) != 0)
+            continue;
+        if (!o.key.name && (!(o.key.name = strdup(PQgetvalue(cols, r, 1))) ||
+                            !(o.key.ref_namespace = strdup(PQgetvalue(cols, r, 4))) ||
+                            !(o.key.ref_table = strdup(PQgetvalue(cols, r, 5)))))
+            failed = 1;
+        if (fmt_strings_push_copy(&o.key.columns, &o.key.ncolumns, PQgetvalue(cols, r, 2)) < 0 ||
+            fmt_strings_push_copy(&o.key.ref_columns, &o.key.nref_columns, PQgetvalue(cols, r, 3)) <
+                0)
+            failed = 1;
+    }
+    own_fk *grown = failed ? NULL : realloc(st->own_fks, (st->nown_fks + 1) * sizeof *grown);
+    if (!grown) {
+        own_fk_clear(&o);
+        return db_oom(&st->diag);
+    }
+    st->own_fks = grown;
+    st->own_fks[st->nown_fks++] = o;
+    return 0;
+}
+
 int pg_target_suspend_fks(pg_target *st, const char *oid)
 {
     PGresult *res;
@@ -31,7 +93,8 @@ int pg_target_suspend_fks(pg_target *st, const char *oid)
                       1, params, &res) < 0)
         return db_error(&st->diag, "table \"%s\": cannot read its foreign keys: %s", st->display,
                         st->diag.message);
-    int rc = 0;
+    PGresult *cols = NULL;
+    int rc = read_columns(st, oid, &cols);
     for (int r = 0; r < PQntuples(res) && rc == 0; r++) {
         db_buf drop = {0};
         db_buf_printf(&drop, "ALTER TABLE %s DROP CONSTRAINT %s", st->qname, PQgetvalue(res, r, 0));
@@ -47,7 +110,10 @@ int pg_target_suspend_fks(pg_target *st, const char *oid)
         }
         rc = pg_target_keep_fk(st, st->qname, st->display, PQgetvalue(res, r, 0),
                                PQgetvalue(res, r, 1), PQgetvalue(res, r, 2));
+        if (rc == 0 && st->opts.reject)
+            rc = keep_columns(st, cols, PQgetvalue(res, r, 0));
     }
+    PQclear(cols);
     PQclear(res);
     return rc;
 }
@@ -108,6 +174,30 @@ void pg_target_free_fks(pg_target *st)
     free(st->fks);
     st->fks = NULL;
     st->nfks = 0;
+    for (size_t i = 0; i < st->nown_fks; i++)
+        own_fk_clear(&st->own_fks[i]);
+    free(st->own_fks);
+    st->own_fks = NULL;
+    st->nown_fks = 0;
+}
+
+int pg_target_own_foreign_keys(void *state, const char *namespace, const char *name,
+                               int (*add)(void *ctx, const fmt_foreign_key *fk), void *ctx)
+{
+    pg_target *st = state;
+    const char *ns = namespace ? namespace : DEFAULT_NAMESPACE;
+    char *table = pg_qualified(ns, name);
+    int rc = table ? 0 : db_oom(&st->diag);
+    for (size_t i = 0; table && i < st->nown_fks && rc == 0; i++) {
+        fmt_foreign_key k = st->own_fks[i].key;
+        if (strcmp(st->own_fks[i].table, table) != 0)
+            continue;
+        if (!namespace && strcmp(k.ref_namespace, ns) == 0)
+            k.ref_namespace = NULL; /* the file's tables name the default schema so */
+        rc = add(ctx, &k) < 0 ? db_oom(&st->diag) : 0;
+    }
+    free(table);
+    return rc;
 }
 
 /* "DELETE FROM child c WHERE c.a IS NOT NULL AND NOT EXISTS (SELECT 1 FROM

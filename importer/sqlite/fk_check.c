@@ -356,3 +356,33 @@ int sqlite_tgt_table_has_rows(void *state, const char *namespace, const char *na
     db_buf_free(&b);
     return rc < 0 ? -1 : rows > 0;
 }
+
+/* The foreign keys the table has in the target, as the check at the end
+ * reads them: an existing table's may not be the file's. */
+int sqlite_tgt_own_foreign_keys(void *state, const char *namespace, const char *name,
+                                int (*add)(void *ctx, const fmt_foreign_key *fk), void *ctx)
+{
+    sqlite_target *st = state;
+    sqlite_catalog_foreign_key *keys = NULL;
+    size_t n = 0, len = strlen(name) + (namespace ? strlen(namespace) + 2 : 1);
+    char *table = malloc(len);
+    int rc = -1;
+    if (!table)
+        return db_oom(&st->diag);
+    snprintf(table, len, "%s%s%s", namespace ? namespace : "", namespace ? "." : "", name);
+    if (sqlite_catalog_foreign_keys(st->db, &st->diag, table, &keys, &n) < 0)
+        goto done;
+    rc = 0;
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        fmt_foreign_key k = {0};
+        k.columns = keys[i].columns, k.ncolumns = keys[i].ncolumns;
+        k.ref_table = keys[i].ref_table;
+        k.ref_columns = keys[i].ref_columns, k.nref_columns = keys[i].nref_columns;
+        if (add(ctx, &k) < 0)
+            rc = db_oom(&st->diag);
+    }
+done:
+    sqlite_catalog_foreign_keys_free(keys, n);
+    free(table);
+    return rc;
+}

@@ -178,6 +178,9 @@ int sqlite_tgt_delete_orphans(void *state, const char *namespace, const char *na
                               int (*found)(void *ctx, const char *const *values), void *found_ctx,
                               uint64_t *deleted);
 
+/* The ops table's own_foreign_keys (--max-errors, fk_check.c). */
+int sqlite_tgt_own_foreign_keys(void *state, const char *namespace, const char *name,
+                                int (*add)(void *ctx, const fmt_foreign_key *fk), void *ctx);
 /* The ops table's table_has_rows (--max-errors, fk_check.c). */
 int sqlite_tgt_table_has_rows(void *state, const char *namespace, const char *name);
 

@@ -461,6 +461,7 @@ static const db_target_ops sqlite_target_ops = {
     .interrupt = target_interrupt,
     .delete_orphans = sqlite_tgt_delete_orphans,
     .table_has_rows = sqlite_tgt_table_has_rows,
+    .own_foreign_keys = sqlite_tgt_own_foreign_keys,
     .progress_read = sqlite_tgt_progress_read,
     .checkpoint = sqlite_tgt_checkpoint,
     .progress_remove = sqlite_tgt_progress_remove,

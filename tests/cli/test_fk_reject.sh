@@ -117,6 +117,27 @@ check_contains "sqlite, standard input: the table and key" "$(cat "$WORK/err")" 
 check_eq "sqlite, a table that held rows: exit 1" "$?" 1
 check_eq "sqlite, a table that held rows: its row stays" "$("$SQLITE3" "$WORK/held.db" "SELECT count(*) FROM orders WHERE id = 50")" 1
 
+# existing tables whose own foreign keys the file does not declare (a SQLite
+# file without them, into the application's schema): checked the same way
+"$SQLITE3" "$WORK/nofk.db" "CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT NOT NULL);
+  CREATE TABLE orders (id INTEGER PRIMARY KEY, user_id INTEGER);
+  CREATE TABLE staff (id INTEGER PRIMARY KEY, boss INTEGER);
+  INSERT INTO users VALUES (1, 'a');
+  INSERT INTO orders VALUES (10, 1), (11, 7), (12, NULL);
+  INSERT INTO staff VALUES (1, NULL), (2, 1), (3, 8), (4, 3);"
+"$DBEXPORT" --no-timestamp "$WORK/nofk.db" | "$JQ" -S . >"$WORK/nofk.json"
+app_schema="CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT NOT NULL);
+  CREATE TABLE orders (id INTEGER PRIMARY KEY, user_id INTEGER REFERENCES users (id));
+  CREATE TABLE staff (id INTEGER PRIMARY KEY, boss INTEGER REFERENCES staff (id));"
+"$SQLITE3" "$WORK/app2.db" "$app_schema"
+"$DBIMPORT" -a --max-errors=5 --reject-file="$WORK/own.rej.json" "$WORK/app2.db" "$WORK/nofk.json" 2>"$WORK/err"
+rc=$?
+check_eq "sqlite, the target's own foreign keys: exit 4 ($(tail -1 "$WORK/err"))" "$rc" 4
+check_eq "sqlite, the target's own foreign keys: the orphans out" \
+    "$("$SQLITE3" "$WORK/app2.db" "SELECT group_concat(id) FROM (SELECT id FROM orders UNION ALL SELECT id FROM staff ORDER BY 1)")" "1,2,10,12"
+check_eq "sqlite, the target's own foreign keys: the reject file" \
+    "$("$JQ" -c '[.rejected[] | [.table, .row]]' "$WORK/own.rej.json")" '[["orders",2],["staff",3],["staff",4]]'
+
 need_pg
 pg_create t
 check_target postgresql "$(pg_uri t)" pgq t
@@ -148,4 +169,19 @@ check_eq "postgresql, existing tables: their foreign keys are back" \
     "$(pgq ex "SELECT count(*) FROM pg_constraint WHERE contype = 'f' AND connamespace = 'public'::regnamespace")" 5
 check_eq "postgresql, existing tables: the reject file in the sorted file's order" \
     "$("$JQ" -c '[.rejected[] | .table] | unique' "$WORK/ex.rej.json")" '["lines","orders","pets","pings","staff"]'
+
+pg_create own
+pgq own "$app_schema" >/dev/null
+"$DBIMPORT" -a --max-errors=5 --reject-file="$WORK/pgown.rej.json" "$(pg_uri own)" "$WORK/nofk.json" 2>"$WORK/err"
+rc=$?
+check_eq "postgresql, the target's own foreign keys: exit 4 ($(tail -1 "$WORK/err"))" "$rc" 4
+check_eq "postgresql, the target's own foreign keys: the orphans out" \
+    "$(pgq own "SELECT string_agg(id::text, ',' ORDER BY id) FROM (SELECT id FROM orders UNION ALL SELECT id FROM staff) x")" "1,2,10,12"
+check_eq "postgresql, the target's own foreign keys: back as they were" \
+    "$(pgq own "SELECT string_agg(conname || ' ' || pg_get_constraintdef(oid), '; ' ORDER BY conname) FROM pg_constraint WHERE contype = 'f'")" \
+    "orders_user_id_fkey FOREIGN KEY (user_id) REFERENCES users(id); staff_boss_fkey FOREIGN KEY (boss) REFERENCES staff(id)"
+check_contains "postgresql, the target's own foreign keys: the constraint named" "$(cat "$WORK/err")" \
+    'table "orders", row 2: key (user_id)=(7) is not present in table "users" (foreign key "orders_user_id_fkey")'
+check_eq "postgresql, the target's own foreign keys: the reject file" \
+    "$("$JQ" -c '[.rejected[] | [.table, .row]]' "$WORK/pgown.rej.json")" '[["orders",2],["staff",3],["staff",4]]'
 report
