@@ -107,6 +107,15 @@ check_eq "sqlite, standard input: exit 4" "$?" 4
 check_contains "sqlite, standard input: the table and key" "$(cat "$WORK/err")" \
     'table "orders": key (user_id)=(7) is not present in table "users" (row left out)'
 
+# a --rows program changed an orphan's key: it cannot be found in the file,
+# so the import is rolled back rather than the reject file written wrong
+"$DBIMPORT" --max-errors=20 --reject-file="$WORK/changed.json" \
+    --rows 'orders=if .id == 13 then .user_id = 8 else . end' "$WORK/changed.db" "$WORK/bad.json" 2>"$WORK/err"
+check_eq "sqlite, an orphan changed by --rows: exit 1" "$?" 1
+check_contains "sqlite, an orphan changed by --rows: said" "$(cat "$WORK/err")" \
+    '--reject-file: 1 foreign key orphan was not found in'
+check "sqlite, an orphan changed by --rows: no database, no reject file" test ! -e "$WORK/changed.db" -a ! -e "$WORK/changed.json"
+
 # a table that held rows: its orphans are not taken out (they could be the
 # target's own rows), the foreign key check fails as without the option
 "$SQLITE3" "$WORK/held.db" "CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT NOT NULL);
