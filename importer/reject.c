@@ -370,7 +370,11 @@ int64_t db_rejects_locate(db_rejects *r, const char *input, char *err, size_t er
     fmt_doc_reader *doc = NULL;
     int64_t rc = -1;
     long table = -1;
-    size_t ordinal = 0;
+    size_t ordinal = 0, orphans = 0;
+    for (size_t i = 0; i < r->ntables; i++)
+        orphans += r->orphans[i];
+    if (!orphans)
+        return 0; /* nothing to look for: the file is not read again */
     if (fmt_input_open(&in, input) < 0) {
         snprintf(err, errlen, "%s: %s", input, in ? fmt_input_errmsg(in) : "out of memory");
         goto done;
@@ -402,8 +406,12 @@ int64_t db_rejects_locate(db_rejects *r, const char *input, char *err, size_t er
         }
     }
     rc = 0;
-    for (size_t i = 0; i < r->n; i++)
+    for (size_t i = 0; i < r->n; i++) {
         rc += r->e[i].key_columns && !r->e[i].row;
+        r->e[i].rank = r->ranks[r->e[i].table];
+    }
+    if (r->n)
+        qsort(r->e, r->n, sizeof *r->e, by_place); /* db_rejects_each_orphan in file order */
 done:
     fmt_doc_reader_free(doc);
     fmt_input_free(in);
@@ -417,7 +425,8 @@ int db_rejects_write(db_rejects *r, const char *input, const char *output, char 
     int gz = n > 3 && strcmp(output + n - 3, ".gz") == 0, rc = -1;
     for (size_t i = 0; i < r->n; i++)
         r->e[i].rank = r->ranks[r->e[i].table];
-    qsort(r->e, r->n, sizeof *r->e, by_place);
+    if (r->n)
+        qsort(r->e, r->n, sizeof *r->e, by_place);
     if (fmt_input_open(&p.in, input) < 0) {
         snprintf(err, errlen, "%s: %s", input, p.in ? fmt_input_errmsg(p.in) : "out of memory");
         goto done;

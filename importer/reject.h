@@ -37,7 +37,8 @@ uint64_t db_rejects_table_orphans(const db_rejects *r, const char *table);
  * and which is no other orphan's and was not refused otherwise. The count
  * of orphans not found (0: all were), or -1 with the reason in err. */
 int64_t db_rejects_locate(db_rejects *r, const char *input, char *err, size_t errlen);
-/* Each orphan, in the order they were added; row 0 when not found. */
+/* Each orphan, in the file's order once db_rejects_locate found them (else
+ * in the order they were added); row 0 when not found. */
 typedef void (*db_rejects_orphan_fn)(void *ctx, const char *table, uint64_t row, uint64_t line,
                                      uint64_t column, uint64_t offset, const char *why);
 void db_rejects_each_orphan(const db_rejects *r, db_rejects_orphan_fn fn, void *ctx);
