@@ -175,6 +175,7 @@ typedef struct {
     int (*found)(void *ctx, const db_orphan_key *fk, const char *const *values);
     void *ctx;
     db_orphan_key key;
+    db_orphan_sink target; /* what the target is given: sink_values */
 } orphan_sink;
 
 static int sink_values(void *ctx, const char *const *values)
@@ -199,7 +200,7 @@ static int delete_fk(const db_target_ops *ops, void *target, const cascade_table
             fk->ncolumns};
     return ops->delete_orphans(
         target, child->namespace, child->name, (const char *const *)fk->columns, parent->namespace,
-        parent->name, (const char *const *)ref, nref, sink ? sink_values : NULL, sink, deleted);
+        parent->name, (const char *const *)ref, nref, sink ? &sink->target : NULL, deleted);
 }
 
 /* Until nothing more is deleted: the orphans of the tables whose parents
@@ -247,9 +248,10 @@ int db_cascade_run(db_cascade *c, const db_target_ops *ops, void *target)
 
 int db_cascade_orphans(db_cascade *c, const db_target_ops *ops, void *target,
                        int (*found)(void *ctx, const db_orphan_key *fk, const char *const *values),
-                       void *ctx)
+                       void *ctx, uint64_t limit)
 {
-    orphan_sink sink = {found, ctx, {0}};
+    orphan_sink sink = {found, ctx, {0}, {sink_values, NULL, limit}};
+    sink.target.ctx = &sink;
     for (size_t i = 0; i < c->n; i++)
         c->tables[i].deleted = 1; /* any row may be an orphan, not only --rows' */
     return cascade_loop(c, ops, target, &sink);

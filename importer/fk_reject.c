@@ -114,7 +114,9 @@ int db_fk_reject_table(db_cascade *c, const db_target_ops *ops, void *target, co
 
 int db_fk_reject_orphans(const db_fk_reject *f)
 {
-    if (db_cascade_orphans(f->cascade, f->ops, f->target, found, (void *)f) < 0) {
+    uint64_t max = db_rejects_max(f->rejects);
+    uint64_t limit = max == UINT64_MAX ? max : max + 1; /* one more: over --max-errors */
+    if (db_cascade_orphans(f->cascade, f->ops, f->target, found, (void *)f, limit) < 0) {
         if (*f->too_many)
             db_rejects_each_orphan(f->rejects, warn, (void *)f); /* the first ones */
         else

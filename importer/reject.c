@@ -133,6 +133,11 @@ int db_rejects_add(db_rejects *r, const char *table, uint64_t row, uint64_t line
     return r->n > r->max ? 1 : 0;
 }
 
+uint64_t db_rejects_max(const db_rejects *r)
+{
+    return r->max;
+}
+
 uint64_t db_rejects_count(const db_rejects *r)
 {
     return r ? r->n : 0;

@@ -21,6 +21,8 @@ void db_rejects_free(db_rejects *r);
 int db_rejects_add(db_rejects *r, const char *table, uint64_t row, uint64_t line, uint64_t column,
                    uint64_t offset, const char *column_name, const char *why);
 uint64_t db_rejects_count(const db_rejects *r);
+/* The max it was made with. */
+uint64_t db_rejects_max(const db_rejects *r);
 /* The count for one table, and its first case ("row 5, column "c": ..."). */
 uint64_t db_rejects_table(const db_rejects *r, const char *table, const char **first);
 

@@ -97,6 +97,16 @@ typedef struct {
     int created;            /* the table did not exist */
 } db_table_stats;
 
+/* --max-errors: where delete_orphans hands each deleted row's foreign key
+ * values (the target's text of them: its integer digits, its uuid case);
+ * found returns -1 to fail. At most limit rows are handed over (N + 1:
+ * more would be over --max-errors anyway), so memory stays bounded. */
+typedef struct {
+    int (*found)(void *ctx, const char *const *values);
+    void *ctx;
+    uint64_t limit;
+} db_orphan_sink;
+
 typedef struct db_target_ops {
     const char *backend;
     int (*open)(void **state, const char *locator, const db_target_options *opts);
@@ -148,14 +158,12 @@ typedef struct db_target_ops {
     /* --rows-cascade, after the last row: deletes the rows of the table
      * (namespace, name) whose foreign key columns[n] find no row of the
      * parent's ref_columns[n] (a key with a NULL in it refers to nothing);
-     * *deleted counts them. --max-errors: found, when not NULL, gets each
-     * deleted row's columns[n] as the target's text of them (its integer
-     * digits, its uuid case), and returns -1 to fail. 0 or -1. */
+     * *deleted counts them (with a sink, up to its limit). --max-errors:
+     * sink, when not NULL, gets each deleted row's columns[n]. 0 or -1. */
     int (*delete_orphans)(void *state, const char *namespace, const char *name,
                           const char *const *columns, const char *ref_namespace,
                           const char *ref_name, const char *const *ref_columns, size_t n,
-                          int (*found)(void *ctx, const char *const *values), void *found_ctx,
-                          uint64_t *deleted);
+                          const db_orphan_sink *sink, uint64_t *deleted);
     /* --max-errors, after table_begin: 1 when the table holds rows (the
      * target's own: none of the file's is written yet), 0, or -1. */
     int (*table_has_rows)(void *state, const char *namespace, const char *name);

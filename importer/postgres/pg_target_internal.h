@@ -237,8 +237,7 @@ int pg_target_column_hints(void *state, const fmt_table *t, fmt_type *hints);
 int pg_target_delete_orphans(void *state, const char *namespace, const char *name,
                              const char *const *columns, const char *ref_namespace,
                              const char *ref_name, const char *const *ref_columns, size_t n,
-                             int (*found)(void *ctx, const char *const *values), void *found_ctx,
-                             uint64_t *deleted);
+                             const db_orphan_sink *sink, uint64_t *deleted);
 /* The ops table's own_foreign_keys (--max-errors). */
 int pg_target_own_foreign_keys(void *state, const char *namespace, const char *name,
                                int (*add)(void *ctx, const fmt_foreign_key *fk), void *ctx);

@@ -202,12 +202,14 @@ int pg_target_own_foreign_keys(void *state, const char *namespace, const char *n
 
 /* "DELETE FROM child c WHERE c.a IS NOT NULL AND NOT EXISTS (SELECT 1 FROM
  * parent p WHERE p.x = c.a)" for the target's dialect: SQLite's is the same
- * (importer/sqlite/fk_check.c builds it there with its own names). With
- * found (--max-errors), "RETURNING c.a": the server's text of the values. */
+ * (importer/sqlite/fk_check.c builds it there with its own names). With a
+ * sink (--max-errors), "WITH d AS (... RETURNING c.a) SELECT * FROM d LIMIT
+ * n": the server's text of the values, no more rows than the sink takes. */
 static void orphans_sql(db_buf *b, const char *child, const char *const *columns,
-                        const char *parent, const char *const *ref_columns, size_t n, int returning)
+                        const char *parent, const char *const *ref_columns, size_t n,
+                        const db_orphan_sink *sink)
 {
-    db_buf_printf(b, "DELETE FROM %s AS c WHERE", child);
+    db_buf_printf(b, "%sDELETE FROM %s AS c WHERE", sink ? "WITH d AS (" : "", child);
     for (size_t i = 0; i < n; i++) {
         db_buf_add(b, " c.");
         db_buf_ident(b, columns[i]);
@@ -221,21 +223,24 @@ static void orphans_sql(db_buf *b, const char *child, const char *const *columns
         db_buf_ident(b, columns[i]);
     }
     db_buf_add(b, ")");
-    for (size_t i = 0; returning && i < n; i++) {
+    for (size_t i = 0; sink && i < n; i++) {
         db_buf_add(b, i ? ", c." : " RETURNING c.");
         db_buf_ident(b, columns[i]);
     }
+    if (sink && sink->limit > INT64_MAX) /* --reject-file alone: no limit */
+        db_buf_add(b, ") SELECT * FROM d");
+    else if (sink)
+        db_buf_printf(b, ") SELECT * FROM d LIMIT %llu", (unsigned long long)sink->limit);
 }
 
-/* Each deleted row's values to found; 0, or -1 when it says stop. */
-static int hand_over(PGresult *res, size_t n, int (*found)(void *ctx, const char *const *values),
-                     void *found_ctx)
+/* Each deleted row's values to the sink; 0, or -1 when it says stop. */
+static int hand_over(PGresult *res, size_t n, const db_orphan_sink *sink)
 {
     const char *values[64];
-    for (int r = 0; found && r < PQntuples(res); r++) {
+    for (int r = 0; sink && r < PQntuples(res); r++) {
         for (size_t i = 0; i < n && i < 64; i++)
             values[i] = PQgetvalue(res, r, (int)i);
-        if (found(found_ctx, values) < 0)
+        if (sink->found(sink->ctx, values) < 0)
             return -1;
     }
     return 0;
@@ -244,8 +249,7 @@ static int hand_over(PGresult *res, size_t n, int (*found)(void *ctx, const char
 int pg_target_delete_orphans(void *state, const char *namespace, const char *name,
                              const char *const *columns, const char *ref_namespace,
                              const char *ref_name, const char *const *ref_columns, size_t n,
-                             int (*found)(void *ctx, const char *const *values), void *found_ctx,
-                             uint64_t *deleted)
+                             const db_orphan_sink *sink, uint64_t *deleted)
 {
     pg_target *st = state;
     char *child = pg_qualified(namespace, name), *parent = pg_qualified(ref_namespace, ref_name);
@@ -258,14 +262,14 @@ int pg_target_delete_orphans(void *state, const char *namespace, const char *nam
         return n > 64 ? db_error(&st->diag, "table \"%s\": a foreign key of %zu columns", name, n)
                       : db_oom(&st->diag);
     }
-    orphans_sql(&b, child, columns, parent, ref_columns, n, found != NULL);
+    orphans_sql(&b, child, columns, parent, ref_columns, n, sink);
     int rc = b.oom ? db_oom(&st->diag) : pg_target_run(st, b.buf, 0, NULL, &res);
     if (rc == 0) {
-        *deleted = strtoull(PQcmdTuples(res), NULL, 10);
-        rc = hand_over(res, n, found, found_ctx);
+        *deleted = sink ? (uint64_t)PQntuples(res) : strtoull(PQcmdTuples(res), NULL, 10);
+        rc = hand_over(res, n, sink);
         PQclear(res);
     } else {
-        db_error(&st->diag, "%s: table \"%s\": %s", found ? "--max-errors" : "--rows-cascade", name,
+        db_error(&st->diag, "%s: table \"%s\": %s", sink ? "--max-errors" : "--rows-cascade", name,
                  st->diag.message);
     }
     db_buf_free(&b);

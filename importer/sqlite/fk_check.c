@@ -270,29 +270,50 @@ static void add_table(db_buf *b, const char *namespace, const char *name)
     free(key);
 }
 
-/* With found (--max-errors): each deleted row's values, as SQLite's text
- * of them, handed over as the DELETE's RETURNING gives them. */
-static int returned_rows(sqlite_target *st, const char *sql, size_t n,
-                         int (*found)(void *ctx, const char *const *values), void *found_ctx,
-                         uint64_t *deleted)
+/* "c.a IS NOT NULL AND NOT EXISTS (SELECT 1 FROM parent p WHERE p.x =
+ * c.a)": the rows of child c that are orphans. */
+static void add_orphan_condition(db_buf *b, const char *const *columns, const char *ref_namespace,
+                                 const char *ref_name, const char *const *ref_columns, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        db_buf_add(b, " c.");
+        db_buf_ident(b, columns[i]);
+        db_buf_add(b, " IS NOT NULL AND");
+    }
+    db_buf_add(b, " NOT EXISTS (SELECT 1 FROM ");
+    add_table(b, ref_namespace, ref_name);
+    db_buf_add(b, " AS p WHERE");
+    for (size_t i = 0; i < n; i++) {
+        db_buf_add(b, i ? " AND p." : " p.");
+        db_buf_ident(b, ref_columns[i]);
+        db_buf_add(b, " = c.");
+        db_buf_ident(b, columns[i]);
+    }
+    db_buf_add(b, ")");
+}
+
+/* --max-errors: the orphans' values, as SQLite's text of them, up to the
+ * sink's limit, read before the DELETE (SQLite would keep all of a
+ * RETURNING's rows in memory; nothing else writes in between). */
+static int hand_over(sqlite_target *st, const char *sql, size_t n, const db_orphan_sink *sink)
 {
     sqlite3_stmt *stmt = NULL;
     const char *values[64];
+    uint64_t seen = 0;
     int step, rc = -1;
     if (n > 64)
         return db_error(&st->diag, "a foreign key of %zu columns", n);
     if (sqlite_tgt_prepare_one(st, sql, "--max-errors", &stmt) < 0)
         return -1;
-    while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
-        ++*deleted;
+    while (seen++ < sink->limit && (step = sqlite3_step(stmt)) == SQLITE_ROW) {
         for (size_t i = 0; i < n; i++) {
             const char *v = (const char *)sqlite3_column_text(stmt, (int)i);
             values[i] = v ? v : "";
         }
-        if (found(found_ctx, values) < 0)
+        if (sink->found(sink->ctx, values) < 0)
             goto done; /* the driver says why */
     }
-    if (step != SQLITE_DONE) {
+    if (seen <= sink->limit && step != SQLITE_DONE) {
         db_error(&st->diag, "--max-errors: %s", sqlite3_errmsg(st->db));
         goto done;
     }
@@ -305,43 +326,36 @@ done:
 int sqlite_tgt_delete_orphans(void *state, const char *namespace, const char *name,
                               const char *const *columns, const char *ref_namespace,
                               const char *ref_name, const char *const *ref_columns, size_t n,
-                              int (*found)(void *ctx, const char *const *values), void *found_ctx,
-                              uint64_t *deleted)
+                              const db_orphan_sink *sink, uint64_t *deleted)
 {
     sqlite_target *st = state;
-    db_buf b = {0};
+    db_buf sel = {0}, del = {0};
+    int rc = -1;
     *deleted = 0;
-    db_buf_add(&b, "DELETE FROM ");
-    add_table(&b, namespace, name);
-    db_buf_add(&b, " AS c WHERE");
-    for (size_t i = 0; i < n; i++) {
-        db_buf_add(&b, " c.");
-        db_buf_ident(&b, columns[i]);
-        db_buf_add(&b, " IS NOT NULL AND");
+    for (size_t i = 0; sink && i < n; i++) {
+        db_buf_add(&sel, i ? ", c." : "SELECT c.");
+        db_buf_ident(&sel, columns[i]);
     }
-    db_buf_add(&b, " NOT EXISTS (SELECT 1 FROM ");
-    add_table(&b, ref_namespace, ref_name);
-    db_buf_add(&b, " AS p WHERE");
-    for (size_t i = 0; i < n; i++) {
-        db_buf_add(&b, i ? " AND p." : " p.");
-        db_buf_ident(&b, ref_columns[i]);
-        db_buf_add(&b, " = c.");
-        db_buf_ident(&b, columns[i]);
+    if (sink) {
+        db_buf_add(&sel, " FROM ");
+        add_table(&sel, namespace, name);
+        db_buf_add(&sel, " AS c WHERE");
+        add_orphan_condition(&sel, columns, ref_namespace, ref_name, ref_columns, n);
     }
-    db_buf_add(&b, ")");
-    for (size_t i = 0; found && i < n; i++) {
-        db_buf_add(&b, i ? ", " : " RETURNING ");
-        db_buf_ident(&b, columns[i]);
-    }
-    int rc = b.oom   ? db_oom(&st->diag)
-             : found ? returned_rows(st, b.buf, n, found, found_ctx, deleted)
-                     : sqlite_tgt_exec_one(st, b.buf, "--rows-cascade");
-    db_buf_free(&b);
-    if (rc < 0)
-        return -1;
-    if (!found)
+    db_buf_add(&del, "DELETE FROM ");
+    add_table(&del, namespace, name);
+    db_buf_add(&del, " AS c WHERE");
+    add_orphan_condition(&del, columns, ref_namespace, ref_name, ref_columns, n);
+    if (sel.oom || del.oom)
+        db_oom(&st->diag);
+    else if ((!sink || hand_over(st, sel.buf, n, sink) == 0) &&
+             sqlite_tgt_exec_one(st, del.buf, sink ? "--max-errors" : "--rows-cascade") == 0)
+        rc = 0;
+    db_buf_free(&sel);
+    db_buf_free(&del);
+    if (rc == 0)
         *deleted = (uint64_t)sqlite3_changes64(st->db);
-    return 0;
+    return rc;
 }
 
 int sqlite_tgt_table_has_rows(void *state, const char *namespace, const char *name)

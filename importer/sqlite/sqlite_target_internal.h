@@ -175,8 +175,7 @@ int sqlite_tgt_conflict_key_from_target(sqlite_target *st, const char *table);
 int sqlite_tgt_delete_orphans(void *state, const char *namespace, const char *name,
                               const char *const *columns, const char *ref_namespace,
                               const char *ref_name, const char *const *ref_columns, size_t n,
-                              int (*found)(void *ctx, const char *const *values), void *found_ctx,
-                              uint64_t *deleted);
+                              const db_orphan_sink *sink, uint64_t *deleted);
 
 /* The ops table's own_foreign_keys (--max-errors, fk_check.c). */
 int sqlite_tgt_own_foreign_keys(void *state, const char *namespace, const char *name,

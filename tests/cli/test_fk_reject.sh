@@ -97,6 +97,12 @@ check "sqlite, over --max-errors: no database left" test ! -e "$WORK/few.db"
 check_contains "sqlite, over --max-errors: the first orphan named" "$(cat "$WORK/err")" 'key ('
 check_contains "sqlite, over --max-errors: said" "$(cat "$WORK/err")" 'more than 3 rows were refused (--max-errors=3)'
 
+# the limit counts orphans with the other refused rows: 8 in all
+"$DBIMPORT" --max-errors=8 "$WORK/eight.db" "$WORK/bad.json" 2>"$WORK/err"
+check_eq "sqlite, --max-errors=8 for 8: exit 4" "$?" 4
+"$DBIMPORT" --max-errors=7 "$WORK/seven.db" "$WORK/bad.json" 2>"$WORK/err"
+check_eq "sqlite, --max-errors=7 for 8: exit 1" "$?" 1
+
 # without --reject-file: the warnings still name each row
 "$DBIMPORT" --max-errors=20 -v "$WORK/v.db" "$WORK/bad.json" 2>"$WORK/err"
 check_eq "sqlite, no reject file: exit 4" "$?" 4
@@ -159,6 +165,13 @@ rc=$?
 check_eq "postgresql: the fixed rows import again: exit 0 ($(cat "$WORK/err"))" "$rc" 0
 check_eq "postgresql: every row is in" "$(pgq t "SELECT (SELECT count(*) FROM orders) || ' ' || (SELECT count(*) FROM lines) || ' ' || (SELECT count(*) FROM staff)")" "4 5 6"
 
+pg_create nolimit
+"$DBIMPORT" --reject-file="$WORK/nolimit.json" "$(pg_uri nolimit)" "$WORK/bad.json" 2>"$WORK/err"
+check_eq "postgresql, --reject-file alone (no limit): exit 4" "$?" 4
+check_eq "postgresql, --reject-file alone: every refused row" "$("$JQ" '.rejected | length' "$WORK/nolimit.json")" 8
+pg_create seven
+"$DBIMPORT" --max-errors=7 "$(pg_uri seven)" "$WORK/bad.json" 2>"$WORK/err"
+check_eq "postgresql, --max-errors=7 for 8: exit 1" "$?" 1
 pg_create few
 "$DBIMPORT" --max-errors=3 "$(pg_uri few)" "$WORK/bad.json" 2>"$WORK/err"
 check_eq "postgresql, over --max-errors: exit 1" "$?" 1
