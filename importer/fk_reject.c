@@ -28,7 +28,7 @@ static void add_value(db_buf *b, const char *v)
  * "orders_user_id_fkey")", as PostgreSQL says it */
 static int found(void *ctx, const db_orphan_key *fk, const char *const *values)
 {
-    const db_fk_reject *f = ctx;
+    db_fk_reject *f = ctx;
     db_buf why = {0};
     db_buf_add(&why, "key (");
     for (size_t i = 0; i < fk->n; i++)
@@ -44,7 +44,7 @@ static int found(void *ctx, const db_orphan_key *fk, const char *const *values)
                                              why.buf);
     db_buf_free(&why);
     if (rc < 0)
-        cli_message("error", "out of memory");
+        f->out_of_memory = 1;
     if (rc == 1)
         *f->too_many = 1;
     return rc == 0 ? 0 : -1;
@@ -112,13 +112,15 @@ int db_fk_reject_table(db_cascade *c, const db_target_ops *ops, void *target, co
     return held < 0 ? -1 : 0;
 }
 
-int db_fk_reject_orphans(const db_fk_reject *f)
+int db_fk_reject_orphans(db_fk_reject *f)
 {
     uint64_t max = db_rejects_max(f->rejects);
     uint64_t limit = max == UINT64_MAX ? max : max + 1; /* one more: over --max-errors */
-    if (db_cascade_orphans(f->cascade, f->ops, f->target, found, (void *)f, limit) < 0) {
+    if (db_cascade_orphans(f->cascade, f->ops, f->target, found, f, limit) < 0) {
         if (*f->too_many)
             db_rejects_each_orphan(f->rejects, warn, (void *)f); /* the first ones */
+        else if (f->out_of_memory)
+            cli_message("error", "out of memory");
         else
             cli_message("error", "%s", f->ops->errmsg(f->target));
         return -1;

@@ -24,6 +24,7 @@ typedef struct {
     int verbose;       /* every orphan warned about, not the first 5 */
     uint64_t *shown;   /* refused rows warned about so far */
     int *too_many;     /* set when --max-errors is passed */
+    int out_of_memory; /* ours, not the target's */
 } db_fk_reject;
 
 /* A table the import loads, after table_begin (t as the target has it,
@@ -34,6 +35,6 @@ int db_fk_reject_table(db_cascade *c, const db_target_ops *ops, void *target, co
                        const fmt_table *file_table);
 
 /* 0, or -1 (reported; *too_many says whether it was --max-errors). */
-int db_fk_reject_orphans(const db_fk_reject *f);
+int db_fk_reject_orphans(db_fk_reject *f);
 
 #endif

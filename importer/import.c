@@ -724,9 +724,11 @@ static int finish_target(import_run *run)
     }
     if (run->opts->rows_cascade && db_cascade_run(run->cascade, run->ops, run->tgt) < 0)
         return fail_target(run);
-    db_fk_reject fk = {run->cascade,       run->ops,         run->tgt,
-                       run->rejects,       run->opts->input, !!run->opts->reject_file,
-                       run->opts->verbose, &run->shown,      &run->too_many};
+    db_fk_reject fk = {run->cascade,       run->ops,
+                       run->tgt,           run->rejects,
+                       run->opts->input,   !!run->opts->reject_file,
+                       run->opts->verbose, &run->shown,
+                       &run->too_many,     0};
     if (run->rejects && db_fk_reject_orphans(&fk) < 0)
         return -1;
     if (run->ops->finish(run->tgt, data_only ? NULL : run->objects, data_only ? 0 : run->nobjects,
