@@ -528,6 +528,11 @@ int pg_target_row(void *state, const fmt_value *values, const unsigned char *pre
     if (!st->table_open)
         return db_error(&st->diag, "row outside a table");
     st->stats.rows_read++;
+    for (size_t i = 0; st->untyped_numbers && i < st->ncolumns; i++)
+        if (st->untyped_numbers[i] != UINT64_MAX && (!present || present[i]) &&
+            (values[i].kind == FMT_VALUE_INTEGER || values[i].kind == FMT_VALUE_REAL ||
+             values[i].kind == FMT_VALUE_DECIMAL))
+            st->untyped_numbers[i]++;
     st->line.len = 0;
     if (binary && (rc = binary_row(st, values, present, &n)) != 0) {
         if (rc < 0)

@@ -171,6 +171,9 @@ typedef struct {
     char **created_sequences; /* by this import: their oids */
     size_t ncreated_sequences;
     char *absent_note; /* an existing table's columns the file lacks, for a warning */
+    /* Per column of type "any" (SQLite, no declared type): the numbers its
+     * rows held, which a text column keeps as text (a warning at the end). */
+    uint64_t *untyped_numbers;
     /* existing tables' foreign keys, dropped for the load (target_fks.c) */
     suspended_fk *fks;
     size_t nfks;

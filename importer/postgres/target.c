@@ -44,6 +44,8 @@ static void table_reset(pg_target *st)
     free(st->mask);
     free(st->copy_mask);
     free(st->staged_mask);
+    free(st->untyped_numbers);
+    st->untyped_numbers = NULL;
     free(st->bin);
     free(st->copy_text_reason);
     db_buf_free(&st->out);
@@ -250,8 +252,28 @@ static int table_state_init(pg_target *st, const fmt_table *t)
         st->loadable[i] = 1;
         st->enc[i].type_label = "?";
         st->enc[i].dimension = -1;
+        if (t->columns[i].type.kind == FMT_TYPE_ANY && !st->untyped_numbers &&
+            !(st->untyped_numbers = calloc(t->ncolumns + 1, sizeof *st->untyped_numbers)))
+            return db_oom(&st->diag);
     }
+    for (size_t i = 0; st->untyped_numbers && i < t->ncolumns; i++)
+        if (t->columns[i].type.kind != FMT_TYPE_ANY)
+            st->untyped_numbers[i] = UINT64_MAX; /* not counted */
     return 0;
+}
+
+/* A column without a declared type became text: its numbers are text now,
+ * and come back so; said once per column, not in silence. */
+static void warn_untyped_numbers(pg_target *st)
+{
+    for (size_t i = 0; st->untyped_numbers && st->table_created && i < st->ncolumns; i++) {
+        uint64_t n = st->untyped_numbers[i];
+        if (n && n != UINT64_MAX && strcmp(st->enc[i].type_label, "text") == 0)
+            db_warn(&st->diag,
+                    "table \"%s\", column \"%s\": %llu number%s stored as text: the column has "
+                    "no declared type, and PostgreSQL keeps such a column as text",
+                    st->display, st->columns[i], (unsigned long long)n, n == 1 ? "" : "s");
+    }
 }
 
 /* A generated column of a PostgreSQL file is the target's to fill. */
@@ -421,6 +443,8 @@ static int target_table_end(void *state, db_table_stats *stats)
         *stats = st->stats;
     if (rc == 0 && st->table_open)
         pg_target_note_copy_format(st);
+    if (rc == 0)
+        warn_untyped_numbers(st);
     if (rc == 0 && st->absent_note && st->stats.rows_written)
         db_warn(&st->diag, "table \"%s\": %s (%llu rows)", st->display, st->absent_note,
                 (unsigned long long)st->stats.rows_written);

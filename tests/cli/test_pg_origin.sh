@@ -112,6 +112,16 @@ check_eq "crafted sqlite_type: refused" $? 1
 check_contains "crafted sqlite_type: named" "$(cat "$WORK/err")" \
     'table "kv", column "k": invalid declared type "TEXT); DROP TABLE pair; --"'
 
+# a column without a declared type is text in PostgreSQL: its numbers are
+# said to become text, once per column with a count, not in silence
+"$SQLITE3" "$WORK/untyped.db" "CREATE TABLE u (id INTEGER PRIMARY KEY, x, note TEXT);
+  INSERT INTO u VALUES (1, 5, 'a'), (2, 'five', 'b'), (3, 2.5, NULL), (4, NULL, 'c')"
+pg_create untyped
+"$DBEXPORT" "$WORK/untyped.db" | "$DBIMPORT" "$(pg_uri untyped)" - 2>"$WORK/err"
+check_eq "untyped: exit 0" $? 0
+check_eq "untyped: one warning with the count" "$(cat "$WORK/err")" \
+    'dbimport: warning: table "u", column "x": 2 numbers stored as text: the column has no declared type, and PostgreSQL keeps such a column as text'
+
 # data only into tables the target has: nowhere to keep the header
 pg_create d
 pgq d "CREATE TABLE t (a text)" >/dev/null
