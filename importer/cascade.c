@@ -125,16 +125,6 @@ void db_cascade_held_rows(db_cascade *c)
         c->tables[c->n - 1].held_rows = 1;
 }
 
-static int same_list(char *const *a, size_t na, char *const *b, size_t nb)
-{
-    if (na != nb)
-        return 0;
-    for (size_t i = 0; i < na; i++)
-        if (strcmp(a[i], b[i]) != 0)
-            return 0;
-    return 1;
-}
-
 static int same(const char *a, const char *b);
 
 int db_cascade_add_fk(db_cascade *c, const fmt_foreign_key *fk)
@@ -143,7 +133,7 @@ int db_cascade_add_fk(db_cascade *c, const fmt_foreign_key *fk)
     for (size_t k = 0; k < t->nfks; k++)
         if (same(t->fks[k].ref_namespace, fk->ref_namespace) &&
             same(t->fks[k].ref_table, fk->ref_table) &&
-            same_list(t->fks[k].columns, t->fks[k].ncolumns, fk->columns, fk->ncolumns))
+            fmt_strings_equal(t->fks[k].columns, t->fks[k].ncolumns, fk->columns, fk->ncolumns))
             return 0; /* the file's own */
     cascade_fk *grown = realloc(t->fks, (t->nfks + 1) * sizeof *grown);
     if (!grown)

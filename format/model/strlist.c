@@ -40,3 +40,13 @@ char *fmt_strdup(const char *s)
         memcpy(d, s, n);
     return d;
 }
+
+int fmt_strings_equal(char *const *a, size_t na, char *const *b, size_t nb)
+{
+    if (na != nb)
+        return 0;
+    for (size_t i = 0; i < na; i++)
+        if (strcmp(a[i], b[i]) != 0)
+            return 0;
+    return 1;
+}

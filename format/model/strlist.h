@@ -11,6 +11,8 @@ int fmt_strings_push(char ***list, size_t *n, char *s);
 /* Appends a copy of s (NULL is copied as ""). 0 or -1. */
 int fmt_strings_push_copy(char ***list, size_t *n, const char *s);
 void fmt_strings_free(char **list, size_t n);
+/* 1 when the two lists hold the same strings in the same order. */
+int fmt_strings_equal(char *const *a, size_t na, char *const *b, size_t nb);
 
 /* A copy of s, or NULL when s is NULL or memory ran out. */
 char *fmt_strdup(const char *s);

@@ -396,13 +396,16 @@ static int run_item(pg_target *st, const post_item *it)
     return 0;
 }
 
-int pg_target_run_early_constraints(pg_target *st)
+/* The open table's keys, indexes (unique ones alone when unique_only) and
+ * CHECKs not run yet, in that order; each is then done. 0 or -1. */
+static int run_open_table_items(pg_target *st, int unique_only)
 {
     for (int phase = PHASE_KEYS; phase <= PHASE_CHECKS; phase++)
         for (size_t i = 0; i < st->npost; i++) {
             post_item *it = &st->post[i];
             if ((int)it->phase != phase || it->done || it->table_existed ||
-                (phase == PHASE_INDEXES && strncmp(it->sql, "CREATE UNIQUE ", 14) != 0) ||
+                (unique_only && phase == PHASE_INDEXES &&
+                 strncmp(it->sql, "CREATE UNIQUE ", 14) != 0) ||
                 strcmp(it->qname, st->qname) != 0)
                 continue;
             if (run_item(st, it) < 0)
@@ -412,23 +415,18 @@ int pg_target_run_early_constraints(pg_target *st)
     return 0;
 }
 
+int pg_target_run_early_constraints(pg_target *st)
+{
+    return run_open_table_items(st, 1);
+}
+
 /* --commit=table|N: the open table's keys, indexes and CHECKs at its end,
  * in its last transaction, so that each committed table is whole and a
  * duplicate key fails only that transaction. Foreign keys (which need
  * other tables), row security and privileges stay for the end. */
 int pg_target_run_table_post_data(pg_target *st)
 {
-    for (int phase = PHASE_KEYS; phase <= PHASE_CHECKS; phase++)
-        for (size_t i = 0; i < st->npost; i++) {
-            post_item *it = &st->post[i];
-            if ((int)it->phase != phase || it->done || it->table_existed ||
-                strcmp(it->qname, st->qname) != 0)
-                continue;
-            if (run_item(st, it) < 0)
-                return -1;
-            it->done = 1;
-        }
-    return 0;
+    return run_open_table_items(st, 0);
 }
 
 /* --resume of a table an earlier run finished: its keys, indexes and

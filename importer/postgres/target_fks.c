@@ -210,19 +210,7 @@ static void orphans_sql(db_buf *b, const char *child, const char *const *columns
                         const db_orphan_sink *sink)
 {
     db_buf_printf(b, "%sDELETE FROM %s AS c WHERE", sink ? "WITH d AS (" : "", child);
-    for (size_t i = 0; i < n; i++) {
-        db_buf_add(b, " c.");
-        db_buf_ident(b, columns[i]);
-        db_buf_add(b, " IS NOT NULL AND");
-    }
-    db_buf_printf(b, " NOT EXISTS (SELECT 1 FROM %s AS p WHERE", parent);
-    for (size_t i = 0; i < n; i++) {
-        db_buf_add(b, i ? " AND p." : " p.");
-        db_buf_ident(b, ref_columns[i]);
-        db_buf_add(b, " = c.");
-        db_buf_ident(b, columns[i]);
-    }
-    db_buf_add(b, ")");
+    db_buf_orphan_condition(b, columns, parent, ref_columns, n);
     for (size_t i = 0; sink && i < n; i++) {
         db_buf_add(b, i ? ", c." : " RETURNING c.");
         db_buf_ident(b, columns[i]);

@@ -275,21 +275,13 @@ static void add_table(db_buf *b, const char *namespace, const char *name)
 static void add_orphan_condition(db_buf *b, const char *const *columns, const char *ref_namespace,
                                  const char *ref_name, const char *const *ref_columns, size_t n)
 {
-    for (size_t i = 0; i < n; i++) {
-        db_buf_add(b, " c.");
-        db_buf_ident(b, columns[i]);
-        db_buf_add(b, " IS NOT NULL AND");
-    }
-    db_buf_add(b, " NOT EXISTS (SELECT 1 FROM ");
-    add_table(b, ref_namespace, ref_name);
-    db_buf_add(b, " AS p WHERE");
-    for (size_t i = 0; i < n; i++) {
-        db_buf_add(b, i ? " AND p." : " p.");
-        db_buf_ident(b, ref_columns[i]);
-        db_buf_add(b, " = c.");
-        db_buf_ident(b, columns[i]);
-    }
-    db_buf_add(b, ")");
+    db_buf parent = {0};
+    add_table(&parent, ref_namespace, ref_name);
+    if (parent.oom)
+        b->oom = 1;
+    else
+        db_buf_orphan_condition(b, columns, parent.buf, ref_columns, n);
+    db_buf_free(&parent);
 }
 
 /* --max-errors: the orphans' values, as SQLite's text of them, up to the

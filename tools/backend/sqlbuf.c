@@ -123,3 +123,21 @@ void db_buf_free(db_buf *b)
     free(b->buf);
     memset(b, 0, sizeof *b);
 }
+
+void db_buf_orphan_condition(db_buf *b, const char *const *columns, const char *parent,
+                             const char *const *ref_columns, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        db_buf_add(b, " c.");
+        db_buf_ident(b, columns[i]);
+        db_buf_add(b, " IS NOT NULL AND");
+    }
+    db_buf_printf(b, " NOT EXISTS (SELECT 1 FROM %s AS p WHERE", parent);
+    for (size_t i = 0; i < n; i++) {
+        db_buf_add(b, i ? " AND p." : " p.");
+        db_buf_ident(b, ref_columns[i]);
+        db_buf_add(b, " = c.");
+        db_buf_ident(b, columns[i]);
+    }
+    db_buf_add(b, ")");
+}

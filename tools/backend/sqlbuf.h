@@ -24,6 +24,12 @@ void db_buf_printf(db_buf *b, const char *fmt, ...) __attribute__((format(printf
 void db_buf_ident(db_buf *b, const char *name);
 /* "(\"a\", \"b\")": a parenthesised, comma-separated identifier list. */
 void db_buf_ident_list(db_buf *b, char *const *names, size_t n);
+/* " c.a IS NOT NULL AND ... NOT EXISTS (SELECT 1 FROM parent AS p WHERE
+ * p.x = c.a AND ...)": the rows of the child (aliased c) whose key holds no
+ * NULL and names no row of parent (SQL text, quoted); the same text in
+ * SQLite and PostgreSQL (--rows-cascade, --max-errors). */
+void db_buf_orphan_condition(db_buf *b, const char *const *columns, const char *parent,
+                             const char *const *ref_columns, size_t n);
 /* An SQL string literal, embedded quotes doubled (standard_conforming_strings
  * in PostgreSQL). */
 void db_buf_literal(db_buf *b, const char *s);

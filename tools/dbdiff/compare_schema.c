@@ -13,6 +13,7 @@
 #include <strings.h>
 
 #include "dbdiff.h"
+#include "strlist.h"
 #include "diag.h"
 
 void dd_found(const dd_finding *f, int expected, const char *fmt, ...)
@@ -272,16 +273,6 @@ char *dd_column_list(char *const *columns, size_t n)
     return db_buf_take(&b);
 }
 
-static int same_columns(char *const *a, size_t na, char *const *b, size_t nb)
-{
-    if (na != nb)
-        return 0;
-    for (size_t i = 0; i < na; i++)
-        if (strcmp(a[i], b[i]) != 0)
-            return 0;
-    return 1;
-}
-
 /* A key's or an index's INCLUDE columns and NULLS NOT DISTINCT, as "" or
  * " include (c) nulls not distinct". */
 static char *key_extras(char *const *include, size_t ninclude, int nulls_not_distinct)
@@ -321,7 +312,7 @@ static void compare_primary_keys(dd_finding *f, const fmt_table *a, const fmt_ta
     f->object = "primary key";
     if (!ka && !kb)
         return;
-    if (ka && kb && same_columns(ka->columns, ka->ncolumns, kb->columns, kb->ncolumns)) {
+    if (ka && kb && fmt_strings_equal(ka->columns, ka->ncolumns, kb->columns, kb->ncolumns)) {
         compare_key_extras(f, "primary key", ka, kb);
         return;
     }
@@ -340,8 +331,8 @@ static void compare_uniques(dd_finding *f, const fmt_table *a, const fmt_table *
         for (size_t i = 0; i < x->nuniques; i++) {
             const fmt_key *match = NULL;
             for (size_t j = 0; j < y->nuniques && !match; j++)
-                if (same_columns(x->uniques[i].columns, x->uniques[i].ncolumns,
-                                 y->uniques[j].columns, y->uniques[j].ncolumns))
+                if (fmt_strings_equal(x->uniques[i].columns, x->uniques[i].ncolumns,
+                                      y->uniques[j].columns, y->uniques[j].ncolumns))
                     match = &y->uniques[j];
             f->object = x->uniques[i].name ? x->uniques[i].name : "unique";
             if (match && !side)
@@ -370,9 +361,10 @@ static int same_parent(const fmt_foreign_key *x, const fmt_foreign_key *y)
 
 static int same_foreign_key(const fmt_foreign_key *x, const fmt_foreign_key *y)
 {
-    return same_columns(x->columns, x->ncolumns, y->columns, y->ncolumns) && same_parent(x, y) &&
+    return fmt_strings_equal(x->columns, x->ncolumns, y->columns, y->ncolumns) &&
+           same_parent(x, y) &&
            (x->nref_columns == 0 || y->nref_columns == 0 ||
-            same_columns(x->ref_columns, x->nref_columns, y->ref_columns, y->nref_columns)) &&
+            fmt_strings_equal(x->ref_columns, x->nref_columns, y->ref_columns, y->nref_columns)) &&
            dd_same(x->on_delete, y->on_delete) && dd_same(x->on_update, y->on_update) &&
            x->deferrable == y->deferrable && x->initially_deferred == y->initially_deferred;
 }
