@@ -3,7 +3,7 @@
 # Debian 12. Run as root from anywhere. Idempotent: installs only what is
 # missing, so a second run does no network work.
 #
-#   --build-only  compiler, CMake, SQLite/libpq/zlib/libb64/libjq headers, sqlite3, jq
+#   --build-only  compiler, CMake, SQLite/libpq/zlib/libjq headers, libb64 (the base64 unit test's reference), sqlite3, jq
 #   --test        also PostgreSQL 15 + pgvector, Node.js for ajv (JSON Schema
 #                 checks, installed from tools/package-lock.json into
 #                 tools/node_modules), clang for the fuzz build, clang-format

@@ -1,7 +1,7 @@
-/* Base64 (RFC 4648, standard alphabet, padded) on top of libb64, wrapped:
- * the encoder writes no line breaks, and the decoder rejects characters
- * outside the alphabet, bad padding and bad length instead of skipping
- * them as libb64 1.2 does. */
+/* Base64 (RFC 4648, standard alphabet, padded), strict: the encoder writes
+ * no line breaks, and the decoder rejects characters outside the alphabet,
+ * bad padding, bad length and non-canonical trailing bits with a message
+ * that says where. */
 #ifndef FMT_BASE64_H
 #define FMT_BASE64_H
 

@@ -1,11 +1,16 @@
 /* Unit tests for format/base64: RFC 4648 vectors, no line breaks, the
- * streaming encoder against one-shot encoding at every split, and strict
- * rejection of what libb64 alone would silently accept. */
+ * streaming encoder against one-shot encoding at every split, strict
+ * rejection of what libb64 would silently accept, and the codec against
+ * libb64, an independent implementation, on random bytes. */
 #include "base64.h"
 #include "check.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <b64/cdecode.h>
+#include <b64/cencode.h>
 
 /* Encodes in one shot into a NUL-terminated static buffer. */
 static const char *encode(const void *in, size_t len)
@@ -263,8 +268,88 @@ static void test_exact_buffers(void)
     }
 }
 
+/* libb64's encoding of in, without the line breaks it puts every 72
+ * characters; returns its length. */
+static size_t reference_encode(char *out, const unsigned char *in, size_t len)
+{
+    base64_encodestate state;
+    size_t n = 0, w = 0;
+    char *scratch = malloc(len * 2 + 16);
+    base64_init_encodestate(&state);
+    n = (size_t)base64_encode_block((const char *)in, (int)len, scratch, &state);
+    n += (size_t)base64_encode_blockend(scratch + n, &state);
+    for (size_t i = 0; i < n; i++)
+        if (scratch[i] != '\n')
+            out[w++] = scratch[i];
+    free(scratch);
+    return w;
+}
+
+/* Every length from 0 to 3000 bytes and a few large ones, random bytes:
+ * the same text as libb64, libb64 decodes it back to the bytes, and so
+ * does the codec. */
+static void test_against_libb64(void)
+{
+    unsigned long seed = 12345;
+    size_t lens[3100], nlens = 0;
+    for (size_t len = 0; len <= 3000; len++)
+        lens[nlens++] = len;
+    lens[nlens++] = 65536;
+    lens[nlens++] = 1000001;
+    for (size_t k = 0; k < nlens; k++) {
+        size_t len = lens[k], tlen = fmt_base64_encoded_len(len);
+        unsigned char *in = malloc(len + 1), *back = malloc(len + 3), *ref_back = malloc(len + 3);
+        char *text = malloc(tlen + 1), *ref = malloc(tlen + 16);
+        for (size_t i = 0; i < len; i++) {
+            seed = seed * 6364136223846793005UL + 1442695040888963407UL;
+            in[i] = (unsigned char)(seed >> 56);
+        }
+        fmt_base64_encode(text, in, len);
+        CHECK(reference_encode(ref, in, len) == tlen);
+        CHECK(memcmp(text, ref, tlen) == 0);
+
+        base64_decodestate state;
+        base64_init_decodestate(&state);
+        CHECK((size_t)base64_decode_block(text, (int)tlen, (char *)ref_back, &state) == len);
+        CHECK(memcmp(ref_back, in, len) == 0);
+
+        size_t outlen = 0;
+        char err[128];
+        CHECK(fmt_base64_decode(back, &outlen, text, tlen, err, sizeof err) == 0);
+        CHECK(outlen == len && memcmp(back, in, len) == 0);
+        free(in), free(back), free(ref_back), free(text), free(ref);
+    }
+}
+
+/* A bad character anywhere is found, however long the text: the fast path
+ * checks every group, not just the last. */
+static void test_bad_character_anywhere(void)
+{
+    char text[4 * 64 + 1];
+    unsigned char out[3 * 64];
+    for (size_t at = 0; at < 4 * 64; at++) {
+        memset(text, 'A', sizeof text - 1);
+        text[sizeof text - 1] = '\0';
+        text[at] = '*';
+        size_t outlen = 0;
+        char err[128], want[128];
+        CHECK(fmt_base64_decode(out, &outlen, text, strlen(text), err, sizeof err) < 0);
+        snprintf(want, sizeof want, "invalid base64 character '*' at offset %zu", at);
+        CHECK_STR(err, want);
+        /* A '=' is padding only at the end: "...AAA=" is valid, "...AA=A" is not. */
+        text[at] = '=';
+        int rc = fmt_base64_decode(out, &outlen, text, strlen(text), err, sizeof err);
+        CHECK(at == 4 * 64 - 1 ? rc == 0 : rc < 0);
+        snprintf(want, sizeof want, "invalid base64 padding at offset %zu", at);
+        if (at < 4 * 64 - 1)
+            CHECK_STR(err, want);
+    }
+}
+
 int main(void)
 {
+    test_against_libb64();
+    test_bad_character_anywhere();
     test_rfc4648_vectors();
     test_empty();
     test_all_byte_values();
