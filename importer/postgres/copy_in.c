@@ -132,6 +132,14 @@ static int start_copy(pg_target *st)
      * hint-bit writes and the first VACUUM the freezing pass. */
     int freeze =
         st->stats.created && !st->no_freeze && !st->staging && !batching(st) && !st->partitioned;
+    for (size_t i = st->ntables; i-- > 0;)
+        if (strcmp(st->tables[i].qname, st->qname) == 0) {
+            if (freeze)
+                st->tables[i].frozen_copies++;
+            else
+                st->tables[i].thawed_copies++;
+            break;
+        }
     /* st->copy_binary is the caller's choice (pg_target_row); a batch sent
      * again is text, as batching runs are (copy_format.c). */
     if (st->copy_binary)

@@ -47,6 +47,10 @@ typedef struct {
     char *index_qname; /* 'i': "ns"."name" */
     char *match;       /* unnamed 'u'/'f': the start of pg_get_constraintdef, unquoted */
     int done;          /* run before the rows (--max-errors) */
+    /* 'f': the parent, quoted; and whether the child's own btree index
+     * leads with the key's one column (the check can merge two indexes) */
+    char *ref_qname;
+    int child_indexed;
 } post_item;
 
 typedef struct {
@@ -65,6 +69,9 @@ typedef struct {
     char *qname;
     char *display;
     int created; /* by this import: only such a table gets the file's triggers */
+    /* COPYs of it with FREEZE and without: all of its rows are frozen,
+     * all of its pages all-visible, when only the first counts */
+    unsigned frozen_copies, thawed_copies;
 } loaded_table;
 
 /* A foreign key of an existing table, dropped while the rows load and

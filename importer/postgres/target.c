@@ -219,6 +219,7 @@ static int record_loaded_table(pg_target *st)
     p[st->ntables].qname = strdup(st->qname);
     p[st->ntables].display = strdup(st->display);
     p[st->ntables].created = st->table_created;
+    p[st->ntables].frozen_copies = p[st->ntables].thawed_copies = 0;
     st->ntables++;
     if (!p[st->ntables - 1].qname || !p[st->ntables - 1].display)
         return db_oom(&st->diag);
