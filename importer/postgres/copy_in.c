@@ -68,8 +68,21 @@ int pg_target_start_staging(pg_target *st, char *const *notnull_cols, size_t nno
             return db_error(&st->diag, "table \"%s\": cannot prepare the staging table: %s",
                             st->display, st->diag.message);
     }
+    /* --max-errors: each row's number, for a row the merge refuses */
+    if (st->opts.reject) {
+        db_buf_printf(&b, "ALTER TABLE %s ADD COLUMN " PG_STAGING_ROW " bigint", st->staging);
+        if (pg_target_run_buf(st, &b) < 0)
+            return db_error(&st->diag, "table \"%s\": cannot prepare the staging table: %s",
+                            st->display, st->diag.message);
+    }
     db_buf_free(&b);
     return 0;
+}
+
+/* The staged rows carry their numbers (merge.c). */
+static int numbered(const pg_target *st)
+{
+    return st->staging && st->opts.reject;
 }
 
 static int lost_during_copy(pg_target *st, const char *why)
@@ -126,6 +139,8 @@ static int start_copy(pg_target *st)
         db_buf_add(&b, n++ ? ", " : "");
         db_buf_ident(&b, st->columns[i]);
     }
+    if (numbered(st))
+        db_buf_add(&b, n ? ", " PG_STAGING_ROW : PG_STAGING_ROW);
     db_buf_add(&b, ") FROM STDIN");
     /* A table this transaction created, loaded outside any savepoint: its
      * rows can be written frozen, which spares every later reader the
@@ -422,7 +437,11 @@ int pg_target_end_copy(pg_target *st)
 static int insert_default_row(pg_target *st)
 {
     db_buf b = {0};
-    db_buf_printf(&b, "INSERT INTO %s DEFAULT VALUES", st->staging ? st->staging : st->qname);
+    if (numbered(st))
+        db_buf_printf(&b, "INSERT INTO %s (" PG_STAGING_ROW ") VALUES (%llu)", st->staging,
+                      (unsigned long long)st->stats.rows_read);
+    else
+        db_buf_printf(&b, "INSERT INTO %s DEFAULT VALUES", st->staging ? st->staging : st->qname);
     if (pg_target_run_buf(st, &b) < 0)
         return db_error(&st->diag, "table \"%s\", row %llu: %s", st->display,
                         (unsigned long long)st->stats.rows_read, st->diag.message);
@@ -517,6 +536,8 @@ static int text_row(pg_target *st, const fmt_value *values, const unsigned char 
             db_buf_add(&st->line, "\\N");
         }
     }
+    if (numbered(st) && n)
+        db_buf_printf(&st->line, "\t%llu", (unsigned long long)st->stats.rows_read);
     db_buf_add(&st->line, "\n");
     if (st->line.oom)
         return db_oom(&st->diag);
@@ -594,67 +615,4 @@ int pg_target_row(void *state, const fmt_value *values, const unsigned char *pre
     if (st->out.len >= COPY_CHUNK)
         return flush_copy(st);
     return st->out.oom ? db_oom(&st->diag) : 0;
-}
-
-/* Moves the staged rows into the target: ON CONFLICT decides per row. */
-int pg_target_merge_staging(pg_target *st)
-{
-    db_buf b = {0}, cols = {0};
-    size_t n = 0, nupdate = 0;
-    PGresult *res;
-
-    for (size_t i = 0; i < st->ncolumns; i++) {
-        if (!st->staged_mask[i])
-            continue;
-        db_buf_add(&cols, n++ ? ", " : "");
-        db_buf_ident(&cols, st->columns[i]);
-    }
-    if (n == 0 || st->staged_rows == 0) {
-        db_buf_free(&cols);
-        return 0;
-    }
-    /* xmax is 0 in a row version the INSERT made, the merging transaction's
-     * own id in one its ON CONFLICT DO UPDATE made: the updates are counted */
-    db_buf_printf(&b,
-                  "WITH merged AS (INSERT INTO %s (%s) OVERRIDING SYSTEM VALUE SELECT %s FROM %s "
-                  "ON CONFLICT",
-                  st->qname, cols.buf ? cols.buf : "", cols.buf ? cols.buf : "", st->staging);
-    if (st->opts.on_conflict == DB_ON_CONFLICT_UPDATE) {
-        db_buf_add(&b, " ");
-        db_buf_ident_list(&b, st->conflict_key, st->nconflict_key);
-        for (size_t i = 0; i < st->ncolumns; i++) {
-            int key = 0;
-            if (!st->staged_mask[i])
-                continue;
-            for (size_t k = 0; k < st->nconflict_key; k++)
-                key |= strcmp(st->conflict_key[k], st->columns[i]) == 0;
-            if (key)
-                continue;
-            db_buf_add(&b, nupdate++ ? ", " : " DO UPDATE SET ");
-            db_buf_ident(&b, st->columns[i]);
-            db_buf_add(&b, " = EXCLUDED.");
-            db_buf_ident(&b, st->columns[i]);
-        }
-    }
-    if (nupdate == 0)
-        db_buf_add(&b, " DO NOTHING");
-    db_buf_add(&b, " RETURNING xmax::text <> '0' AS updated) SELECT count(*),"
-                   " count(*) FILTER (WHERE updated) FROM merged");
-    db_buf_free(&cols);
-    if (b.oom) {
-        db_buf_free(&b);
-        return db_oom(&st->diag);
-    }
-    int rc = pg_target_run(st, b.buf, 0, NULL, &res);
-    db_buf_free(&b);
-    if (rc < 0)
-        return db_error(&st->diag, "table \"%s\": %s%s%s", st->display, st->diag.message,
-                        st->detail ? ": " : "", st->detail ? st->detail : "");
-    uint64_t done = strtoull(PQgetvalue(res, 0, 0), NULL, 10);
-    st->stats.rows_updated += strtoull(PQgetvalue(res, 0, 1), NULL, 10);
-    PQclear(res);
-    st->stats.rows_written += done;
-    st->stats.rows_skipped += st->staged_rows > done ? st->staged_rows - done : 0;
-    db_buf_printf(&b, "DROP TABLE %s", st->staging);
-    return pg_target_run_buf(st, &b);
 }

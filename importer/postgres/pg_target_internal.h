@@ -407,7 +407,11 @@ int pg_target_start_staging(pg_target *st, char *const *notnull_cols, size_t nno
 /* Ends the current COPY; under --on-invalid, sends a batch again until the
  * server takes it. */
 int pg_target_end_copy(pg_target *st);
-/* Moves the staged rows into the table: ON CONFLICT decides per row. */
+/* --max-errors: the staging table's column with each row's number in the
+ * table (its last COPY field), so a row the merge refuses is known. */
+#define PG_STAGING_ROW "dbimport_staging_row"
+/* merge.c: moves the staged rows into the table, ON CONFLICT deciding per
+ * row; under --max-errors a row the merge refuses is left out. 0 or -1. */
 int pg_target_merge_staging(pg_target *st);
 /* The ops table's row(). */
 int pg_target_row(void *state, const fmt_value *values, const unsigned char *present);
