@@ -1,6 +1,7 @@
 /* dbimport --rows-cascade (cascade.h). */
 #include "cascade.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,6 +13,7 @@ typedef struct {
     char **columns, **ref_columns; /* ref_columns empty: the parent's key */
     size_t ncolumns, nref_columns;
     char *ref_namespace, *ref_table;
+    int outside_done; /* --max-errors: its parent, not the file's, was looked at */
 } cascade_fk;
 
 typedef struct {
@@ -193,6 +195,34 @@ static int delete_fk(const db_target_ops *ops, void *target, const cascade_table
         parent->name, (const char *const *)ref, nref, sink ? &sink->target : NULL, deleted);
 }
 
+/* --max-errors: the orphans of a foreign key whose parent is not one of
+ * the file's tables but the target's as it is (an existing table the file
+ * left out): looked at once, since no row of it is ever taken out. The
+ * target finds its key when the foreign key names none, and looks for
+ * nothing when it has no such table (the check at the end says so). */
+static int delete_outside(const db_target_ops *ops, void *target, const cascade_table *child,
+                          cascade_fk *fk, orphan_sink *sink, uint64_t *deleted)
+{
+    char *key = NULL;
+    *deleted = 0;
+    if (fk->outside_done || !fk->ref_table)
+        return 0;
+    fk->outside_done = 1;
+    size_t len = strlen(fk->ref_table) + (fk->ref_namespace ? strlen(fk->ref_namespace) + 2 : 1);
+    if (!(key = malloc(len)))
+        return -1;
+    snprintf(key, len, "%s%s%s", fk->ref_namespace ? fk->ref_namespace : "",
+             fk->ref_namespace ? "." : "", fk->ref_table);
+    sink->key = (db_orphan_key){
+        child->key, child->file_key, fk->name, key, (const char *const *)fk->columns, fk->ncolumns};
+    int rc = ops->delete_orphans(target, child->namespace, child->name,
+                                 (const char *const *)fk->columns, fk->ref_namespace, fk->ref_table,
+                                 fk->nref_columns ? (const char *const *)fk->ref_columns : NULL,
+                                 fk->ncolumns, &sink->target, deleted);
+    free(key);
+    return rc;
+}
+
 /* Until nothing more is deleted: the orphans of the tables whose parents
  * lost rows. */
 static int cascade_loop(db_cascade *c, const db_target_ops *ops, void *target, orphan_sink *sink)
@@ -205,10 +235,19 @@ static int cascade_loop(db_cascade *c, const db_target_ops *ops, void *target, o
                 cascade_table *parent =
                     find(c, child->fks[k].ref_namespace, child->fks[k].ref_table);
                 uint64_t deleted = 0;
-                if (!parent || !parent->deleted || (sink && child->held_rows))
+                if (sink && child->held_rows)
                     continue;
-                if (delete_fk(ops, target, child, &child->fks[k], parent, sink, &deleted) < 0)
+                if (!parent && sink && child->fks[k].ncolumns &&
+                    (child->fks[k].nref_columns == 0 ||
+                     child->fks[k].nref_columns == child->fks[k].ncolumns)) {
+                    if (delete_outside(ops, target, child, &child->fks[k], sink, &deleted) < 0)
+                        return -1;
+                } else if (!parent || !parent->deleted) {
+                    continue;
+                } else if (delete_fk(ops, target, child, &child->fks[k], parent, sink, &deleted) <
+                           0) {
                     return -1;
+                }
                 if (deleted) {
                     child->deleted = 1;
                     child->removed += deleted;

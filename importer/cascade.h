@@ -44,11 +44,11 @@ typedef struct {
 
 /* --max-errors: deletes the loaded rows of the file's tables (not those
  * that held rows before; at most limit of them handed to found by one
- * DELETE) whose foreign
- * key (a file's one, to another of its tables) finds no parent, until none
- * does (a chain, a self-reference); found() gets each with its values (the
- * target's text) and returns -1 to stop. 0 or -1 (the target's error, or
- * found's). */
+ * DELETE) whose foreign key (a file's one or the target's own, to another
+ * of its tables or to a table of the target the file does not hold)
+ * finds no parent, until none does (a chain, a self-reference); found()
+ * gets each with its values (the target's text) and returns -1 to stop.
+ * 0 or -1 (the target's error, or found's). */
 int db_cascade_orphans(db_cascade *c, const db_target_ops *ops, void *target,
                        int (*found)(void *ctx, const db_orphan_key *fk, const char *const *values),
                        void *ctx, uint64_t limit);

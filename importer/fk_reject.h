@@ -1,7 +1,8 @@
 /* dbimport --max-errors: foreign key orphans left out like other refused
  * rows. After the last row and before the foreign keys are created or
  * checked, the loaded rows of the file's tables whose foreign key (to
- * another of its tables) finds no parent are taken out of the target,
+ * another of its tables, or to a table of the target the file does not
+ * hold) finds no parent are taken out of the target,
  * down the chain they make, each counted against --max-errors, warned
  * about with its key, constraint and parent, and found again in the file
  * (by its foreign key values) for --reject-file. */

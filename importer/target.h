@@ -159,7 +159,10 @@ typedef struct db_target_ops {
      * (namespace, name) whose foreign key columns[n] find no row of the
      * parent's ref_columns[n] (a key with a NULL in it refers to nothing);
      * *deleted counts them (with a sink, up to its limit). --max-errors:
-     * sink, when not NULL, gets each deleted row's columns[n]. 0 or -1. */
+     * sink, when not NULL, gets each deleted row's columns[n]; the parent
+     * may then be a table the file does not hold (the target's as it is),
+     * ref_columns NULL for its primary key, and nothing is deleted when
+     * the target has no such table or key. 0 or -1. */
     int (*delete_orphans)(void *state, const char *namespace, const char *name,
                           const char *const *columns, const char *ref_namespace,
                           const char *ref_name, const char *const *ref_columns, size_t n,

@@ -234,6 +234,41 @@ static int hand_over(PGresult *res, size_t n, const db_orphan_sink *sink)
     return 0;
 }
 
+/* --max-errors, a parent the file does not hold: the columns of its
+ * primary key in the target, into *pk (the caller clears it), when it has
+ * n; 1, 0 when it has no such table or key (nothing to look for), -1. */
+static int outside_parent(pg_target *st, const char *parent, size_t n, PGresult **pk)
+{
+    const char *params[] = {parent};
+    *pk = NULL;
+    if (pg_target_run(st,
+                      "SELECT a.attname FROM pg_catalog.pg_constraint c"
+                      " CROSS JOIN LATERAL unnest(c.conkey) WITH ORDINALITY AS k(col, i)"
+                      " JOIN pg_catalog.pg_attribute a"
+                      "  ON a.attrelid = c.conrelid AND a.attnum = k.col"
+                      " WHERE c.conrelid = pg_catalog.to_regclass($1) AND c.contype = 'p'"
+                      " ORDER BY k.i",
+                      1, params, pk) < 0)
+        return -1;
+    if ((size_t)PQntuples(*pk) == n && n)
+        return 1;
+    PQclear(*pk);
+    *pk = NULL;
+    return 0;
+}
+
+/* --max-errors: whether the parent is a table of the target. 1, 0, -1. */
+static int parent_exists(pg_target *st, const char *parent)
+{
+    const char *params[] = {parent};
+    char *oid = NULL;
+    int found =
+        pg_target_query_value(st, "SELECT pg_catalog.to_regclass($1)::oid", 1, params, &oid);
+    int exists = found > 0 && oid && *oid;
+    free(oid);
+    return found < 0 ? -1 : exists;
+}
+
 int pg_target_delete_orphans(void *state, const char *namespace, const char *name,
                              const char *const *columns, const char *ref_namespace,
                              const char *ref_name, const char *const *ref_columns, size_t n,
@@ -241,8 +276,9 @@ int pg_target_delete_orphans(void *state, const char *namespace, const char *nam
 {
     pg_target *st = state;
     char *child = pg_qualified(namespace, name), *parent = pg_qualified(ref_namespace, ref_name);
+    const char *pk_columns[64];
     db_buf b = {0};
-    PGresult *res = NULL;
+    PGresult *res = NULL, *pk = NULL;
     *deleted = 0;
     if (!child || !parent || n > 64) {
         free(child);
@@ -250,6 +286,17 @@ int pg_target_delete_orphans(void *state, const char *namespace, const char *nam
         return n > 64 ? db_error(&st->diag, "table \"%s\": a foreign key of %zu columns", name, n)
                       : db_oom(&st->diag);
     }
+    int there =
+        sink ? ref_columns ? parent_exists(st, parent) : outside_parent(st, parent, n, &pk) : 1;
+    if (there <= 0) { /* no such parent: the foreign key fails later, as it would */
+        free(child);
+        free(parent);
+        return there;
+    }
+    for (size_t i = 0; pk && i < n; i++)
+        pk_columns[i] = PQgetvalue(pk, (int)i, 0);
+    if (pk)
+        ref_columns = pk_columns;
     orphans_sql(&b, child, columns, parent, ref_columns, n, sink);
     int rc = b.oom ? db_oom(&st->diag) : pg_target_run(st, b.buf, 0, NULL, &res);
     if (rc == 0) {
@@ -261,6 +308,7 @@ int pg_target_delete_orphans(void *state, const char *namespace, const char *nam
                  st->diag.message);
     }
     db_buf_free(&b);
+    PQclear(pk);
     free(child);
     free(parent);
     return rc;

@@ -315,6 +315,36 @@ done:
     return rc;
 }
 
+/* --max-errors: whether the parent is a table of the target and, for
+ * ref_columns NULL (a parent the file does not hold), its primary key
+ * into *pk when it has n columns. 1, 0 (nothing to look for: the check at
+ * the end fails as it would), -1. */
+static int parent_ready(sqlite_target *st, const char *ref_namespace, const char *ref_name,
+                        const char *const *ref_columns, size_t n, char ***pk, size_t *npk)
+{
+    size_t len = strlen(ref_name) + (ref_namespace ? strlen(ref_namespace) + 2 : 1);
+    char *key = malloc(len);
+    int rows = 0, rc = -1;
+    if (!key)
+        return db_oom(&st->diag);
+    snprintf(key, len, "%s%s%s", ref_namespace ? ref_namespace : "", ref_namespace ? "." : "",
+             ref_name);
+    if (sqlite_tgt_count_rows(st,
+                              "SELECT 1 FROM main.sqlite_schema WHERE type = 'table' AND name = ?1",
+                              key, &rows) < 0)
+        goto done;
+    rc = rows > 0;
+    if (rc && !ref_columns) {
+        if (sqlite_catalog_primary_key(st->db, &st->diag, key, pk, npk) < 0)
+            rc = -1;
+        else
+            rc = *npk == n && n;
+    }
+done:
+    free(key);
+    return rc;
+}
+
 int sqlite_tgt_delete_orphans(void *state, const char *namespace, const char *name,
                               const char *const *columns, const char *ref_namespace,
                               const char *ref_name, const char *const *ref_columns, size_t n,
@@ -322,8 +352,19 @@ int sqlite_tgt_delete_orphans(void *state, const char *namespace, const char *na
 {
     sqlite_target *st = state;
     db_buf sel = {0}, del = {0};
+    char **pk = NULL;
+    size_t npk = 0;
     int rc = -1;
     *deleted = 0;
+    if (sink) {
+        int ready = parent_ready(st, ref_namespace, ref_name, ref_columns, n, &pk, &npk);
+        if (ready <= 0) {
+            fmt_strings_free(pk, npk);
+            return ready;
+        }
+        if (pk)
+            ref_columns = (const char *const *)pk;
+    }
     for (size_t i = 0; sink && i < n; i++) {
         db_buf_add(&sel, i ? ", c." : "SELECT c.");
         db_buf_ident(&sel, columns[i]);
@@ -345,6 +386,7 @@ int sqlite_tgt_delete_orphans(void *state, const char *namespace, const char *na
         rc = 0;
     db_buf_free(&sel);
     db_buf_free(&del);
+    fmt_strings_free(pk, npk);
     if (rc == 0)
         *deleted = (uint64_t)sqlite3_changes64(st->db);
     return rc;
