@@ -44,6 +44,7 @@ int pg_target_start_staging(pg_target *st, char *const *notnull_cols, size_t nno
     db_buf b = {0};
     snprintf(name, sizeof name, "dbimport_staging_%u", ++st->staging_seq);
     st->staging = pg_qualified("pg_temp", name);
+    st->staging_indexed = 0;
     if (!st->staging)
         return db_oom(&st->diag);
     /* With the table's CHECKs, so that the staging COPY refuses a row as
@@ -391,7 +392,7 @@ int pg_target_end_copy(pg_target *st)
             if (batching(st) && st->in_transaction &&
                 pg_target_run(st, "RELEASE SAVEPOINT " BATCH_SAVEPOINT, 0, NULL, NULL) < 0)
                 return -1;
-            return 0;
+            return numbered(st) ? pg_target_merge_batch(st) : 0;
         }
         int policy = st->opts.on_invalid != DB_ON_INVALID_ERROR && data_error;
         int refuse = st->opts.reject && (data_error || strncmp(st->sqlstate, "23", 2) == 0);

@@ -4,12 +4,14 @@
  * else (another unique constraint, a NOT NULL, a foreign key checked at
  * once, or the key twice in one statement: "ON CONFLICT DO UPDATE command
  * cannot affect row a second time") fails the whole statement. Under
- * --max-errors the staged rows carry their row numbers (PG_STAGING_ROW),
- * and a failed merge is done again in halves under a savepoint, down to
- * the single rows that fail, which are refused like any other row: the
- * good rows still merge in bulk, in the file's order, so two rows with the
- * same key merge one after the other as SQLite's row-at-a-time upsert
- * does (the later one updates the earlier, or is skipped). */
+ * --max-errors the staged rows carry their row numbers (PG_STAGING_ROW)
+ * and are merged after each COPY batch (while the driver still knows where
+ * each row stood in the file), and a failed merge is done again in halves
+ * under a savepoint, down to the single rows that fail, which are refused
+ * like any other row: the good rows still merge in bulk, in the file's
+ * order, so two rows with the same key merge one after the other as
+ * SQLite's row-at-a-time upsert does (the later one updates the earlier,
+ * or is skipped). */
 #include "pg_target_internal.h"
 
 #include <stdio.h>
@@ -167,6 +169,7 @@ static int merge_range(pg_target *st, const db_buf *cols, uint64_t lo, uint64_t 
 static int merge_isolating(pg_target *st, const db_buf *cols)
 {
     db_buf b = {0};
+    PGresult *res;
     if (pg_target_run(st, "SAVEPOINT " MERGE_SAVEPOINT, 0, NULL, NULL) < 0)
         return -1;
     if (merge_once(st, cols, 0, 0) == 0)
@@ -180,15 +183,33 @@ static int merge_isolating(pg_target *st, const db_buf *cols)
         return -1;
     }
     free(why);
-    db_buf_printf(&b, "CREATE INDEX ON %s (" PG_STAGING_ROW ")", st->staging);
-    if (pg_target_run_buf(st, &b) < 0)
+    if (!st->staging_indexed) {
+        db_buf_printf(&b, "CREATE INDEX ON %s (" PG_STAGING_ROW ")", st->staging);
+        if (pg_target_run_buf(st, &b) < 0)
+            return -1;
+        st->staging_indexed = 1;
+    }
+    db_buf_printf(&b, "SELECT min(" PG_STAGING_ROW "), max(" PG_STAGING_ROW ") FROM %s",
+                  st->staging);
+    if (b.oom) {
+        db_buf_free(&b);
+        return db_oom(&st->diag);
+    }
+    int rc = pg_target_run(st, b.buf, 0, NULL, &res);
+    db_buf_free(&b);
+    if (rc < 0)
         return -1;
-    return merge_range(st, cols, 1, st->stats.rows_read ? st->stats.rows_read : 1);
+    uint64_t lo = strtoull(PQgetvalue(res, 0, 0), NULL, 10);
+    uint64_t hi = strtoull(PQgetvalue(res, 0, 1), NULL, 10);
+    PQclear(res);
+    return merge_range(st, cols, lo, hi < lo ? lo : hi);
 }
 
-int pg_target_merge_staging(pg_target *st)
+/* Merges what is staged, counting what it did. 1, 0 when nothing was
+ * staged, -1. */
+static int merge_staged(pg_target *st)
 {
-    db_buf b = {0}, cols = {0};
+    db_buf cols = {0};
     size_t n = 0;
 
     for (size_t i = 0; i < st->ncolumns; i++) {
@@ -216,6 +237,27 @@ int pg_target_merge_staging(pg_target *st)
     /* what neither merged nor was refused met a row with its key: skipped */
     uint64_t done = st->stats.rows_written - before + st->stats.rows_rejected - refused_before;
     st->stats.rows_skipped += st->staged_rows > done ? st->staged_rows - done : 0;
+    st->staged_rows = 0;
+    return 1;
+}
+
+int pg_target_merge_batch(pg_target *st)
+{
+    db_buf b = {0};
+    if (!st->staging || !st->opts.reject || !st->staged_rows)
+        return 0;
+    if (merge_staged(st) < 0)
+        return -1;
+    db_buf_printf(&b, "TRUNCATE %s", st->staging);
+    return pg_target_run_buf(st, &b);
+}
+
+int pg_target_merge_staging(pg_target *st)
+{
+    db_buf b = {0};
+    int rc = merge_staged(st);
+    if (rc < 0 || (rc == 0 && !st->opts.reject))
+        return rc;
     db_buf_printf(&b, "DROP TABLE %s", st->staging);
     return pg_target_run_buf(st, &b);
 }

@@ -143,6 +143,7 @@ typedef struct {
     char *qname;
     char *relname; /* its own name, as COPY's error context says it */
     char *staging;
+    int staging_indexed; /* its row numbers have an index (merge.c) */
     size_t ncolumns;
     char **columns;
     pg_column_encoding *enc;
@@ -413,6 +414,10 @@ int pg_target_end_copy(pg_target *st);
 /* merge.c: moves the staged rows into the table, ON CONFLICT deciding per
  * row; under --max-errors a row the merge refuses is left out. 0 or -1. */
 int pg_target_merge_staging(pg_target *st);
+/* --max-errors: merges the rows staged so far, after a COPY batch, so
+ * that a row the merge refuses is still among the rows whose places the
+ * driver remembers (DB_TARGET_MAX_LATE_ROWS). 0 or -1. */
+int pg_target_merge_batch(pg_target *st);
 /* The ops table's row(). */
 int pg_target_row(void *state, const fmt_value *values, const unsigned char *present);
 

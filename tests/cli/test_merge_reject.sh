@@ -237,6 +237,27 @@ pgq pe "$pg_users" >/dev/null
 check_eq "postgresql, skip: a row meeting another unique key is skipped: exit 4" "$?" 4
 check_contains "postgresql, skip: counted as skipped, as SQLite does" "$(cat "$WORK/err")" '47 rows written (47 inserted, 0 updated), 52 skipped, 1 refused'
 
+# a long table: a row refused by the merge far from the table's end still
+# has its place (the staged rows merge a COPY batch at a time, while the
+# driver remembers where they stood)
+"$SQLITE3" "$WORK/long.db" "CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL, age INTEGER, name TEXT);
+  WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 30000)
+  INSERT INTO users SELECT i, 'e' || i || '@x', i, 'file' || i FROM n;
+  UPDATE users SET email = 'e1@x' WHERE id IN (5, 29000);"
+"$DBEXPORT" --no-timestamp "$WORK/long.db" -f "$WORK/long.json"
+pg_create pl
+pgq pl "CREATE TABLE users (id integer PRIMARY KEY, email text NOT NULL UNIQUE, age integer, name text);
+  INSERT INTO users VALUES (1, 'e1@x', 1, 'old1');" >/dev/null
+"$DBIMPORT" -a --on-conflict=update --max-errors=5 --reject-file="$WORK/long.rej.json" "$(pg_uri pl)" "$WORK/long.json" 2>"$WORK/err"
+rc=$?
+check_eq "postgresql, a long table: exit 4 ($(tail -1 "$WORK/err"))" "$rc" 4
+check_contains "postgresql, a long table: the counts" "$(cat "$WORK/err")" '29998 rows written (29997 inserted, 1 updated), 0 skipped, 2 refused'
+for r in 5 29000; do
+    line=$(grep -n "{\"id\":$r," "$WORK/long.json" | head -1 | cut -d: -f1) # dbexport: a row a line
+    check_eq "postgresql, a long table: row $r's line" "$("$JQ" ".rejected[] | select(.row == $r) | .line" "$WORK/long.rej.json")" "$line"
+    check_contains "postgresql, a long table: row $r's warning has its place" "$(cat "$WORK/err")" "long.json:$line:"
+done
+
 # over N: exit 1, the target as it was; without --max-errors as before
 pg_create pf
 pgq pf "$pg_users" >/dev/null
