@@ -258,6 +258,31 @@ for r in 5 29000; do
     check_contains "postgresql, a long table: row $r's warning has its place" "$(cat "$WORK/err")" "long.json:$line:"
 done
 
+# a role that may insert but not alter the table: the target's foreign key
+# stays in place, checked at once, so the merge meets the orphan
+inserter=${PG_PREFIX}_inserter
+psql -X -q -d postgres -c "CREATE ROLE $inserter LOGIN" >/dev/null
+trap 'pg_cleanup; psql -X -q -d postgres -c "DROP ROLE IF EXISTS $inserter" >/dev/null 2>&1; rm -rf "$WORK"' EXIT
+pg_create pk
+pgq pk "CREATE TABLE users (id integer PRIMARY KEY); INSERT INTO users VALUES (1);
+  CREATE TABLE orders (id integer PRIMARY KEY, user_id integer REFERENCES users, note text);
+  INSERT INTO orders VALUES (1, 1, 'old');
+  GRANT SELECT ON users TO $inserter; GRANT SELECT, INSERT, UPDATE ON orders TO $inserter;" >/dev/null
+"$JQ" 'del(.tables.lines)' "$WORK/orders.json" >"$WORK/orders_only.json"
+"$DBIMPORT" -a --on-conflict=update "postgresql:///$(pg_name pk)?user=$inserter" "$WORK/orders_only.json" 2>"$WORK/err"
+check_eq "postgresql, a foreign key checked at once, without --max-errors: exit 1" "$?" 1
+check_contains "postgresql, a foreign key checked at once, without --max-errors: said" "$(cat "$WORK/err")" \
+    'violates foreign key constraint "orders_user_id_fkey"'
+"$DBIMPORT" -a --on-conflict=update --max-errors=1 --reject-file="$WORK/pk.rej.json" \
+    "postgresql:///$(pg_name pk)?user=$inserter" "$WORK/orders_only.json" 2>"$WORK/err"
+rc=$?
+check_eq "postgresql, a foreign key checked at once: exit 4 ($(tail -1 "$WORK/err"))" "$rc" 4
+check_eq "postgresql, a foreign key checked at once: the others merged" \
+    "$(pgq pk "SELECT string_agg(id || ':' || coalesce(user_id::text, '-') || ':' || note, ' ' ORDER BY id) FROM orders")" "1:1:a 3:-:c"
+check_contains "postgresql, a foreign key checked at once: the row named" "$(cat "$WORK/err")" \
+    'table "orders", row 2, column "user_id": insert or update on table "orders" violates foreign key constraint "orders_user_id_fkey"'
+check_eq "postgresql, a foreign key checked at once: the reject file" "$("$JQ" -c '[.rejected[] | [.row, .line > 0]]' "$WORK/pk.rej.json")" '[[2,true]]'
+
 # over N: exit 1, the target as it was; without --max-errors as before
 pg_create pf
 pgq pf "$pg_users" >/dev/null
