@@ -385,11 +385,13 @@ int pg_target_end_copy(pg_target *st)
 {
     for (;;) {
         uint64_t line;
-        int data_error;
+        int data_error, was_active = st->copy_active;
         if (end_copy_once(st, &line, &data_error) == 0) {
             st->batch.len = 0; /* the next COPY starts a new batch */
             st->nbatch = 0;
-            if (batching(st) && st->in_transaction &&
+            /* no COPY, no savepoint: a table with no row to send (empty, or
+             * all its rows done by the import --resume continues) */
+            if (batching(st) && was_active && st->in_transaction &&
                 pg_target_run(st, "RELEASE SAVEPOINT " BATCH_SAVEPOINT, 0, NULL, NULL) < 0)
                 return -1;
             return numbered(st) ? pg_target_merge_batch(st) : 0;
