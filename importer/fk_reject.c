@@ -95,13 +95,16 @@ static int add_fk(void *ctx, const fmt_foreign_key *fk)
 }
 
 int db_fk_reject_table(db_cascade *c, const db_target_ops *ops, void *target, const fmt_table *t,
-                       const fmt_table *file_table)
+                       const fmt_table *file_table, int *held_before)
 {
     if (db_cascade_table(c, t, file_table) < 0) {
         cli_message("error", "out of memory");
         return -1;
     }
-    int held = ops && ops->table_has_rows ? ops->table_has_rows(target, t->namespace, t->name) : 0;
+    int held = *held_before == 0 || *held_before == 1 ? *held_before
+               : ops && ops->table_has_rows ? ops->table_has_rows(target, t->namespace, t->name)
+                                            : 0;
+    *held_before = held;
     if (held >= 0 && ops && ops->own_foreign_keys &&
         ops->own_foreign_keys(target, t->namespace, t->name, add_fk, c) < 0)
         held = -1;

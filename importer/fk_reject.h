@@ -30,10 +30,11 @@ typedef struct {
 
 /* A table the import loads, after table_begin (t as the target has it,
  * file_table as the file): into the cascade, with whether the target held
- * rows in it (ops is then asked: --max-errors; NULL otherwise). 0, or -1
- * (reported). */
+ * rows in it before the import: *held when it is 0 or 1 (--resume: the
+ * record says), else ops is asked (--max-errors; NULL otherwise) and *held
+ * set to its answer. 0, or -1 (reported). */
 int db_fk_reject_table(db_cascade *c, const db_target_ops *ops, void *target, const fmt_table *t,
-                       const fmt_table *file_table);
+                       const fmt_table *file_table, int *held);
 
 /* 0, or -1 (reported; *too_many says whether it was --max-errors). */
 int db_fk_reject_orphans(db_fk_reject *f);

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "commit_rejects.h"
 #include "fk_reject.h"
 #include "cast.h"
 #include "reject.h"
@@ -23,6 +24,7 @@
 #include "doc_reader.h"
 #include "progress.h"
 #include "row_positions.h"
+#include "sql_file.h"
 #include "select.h"
 #include "sql_log.h"
 #include "untrusted.h"
@@ -109,6 +111,8 @@ typedef struct {
     int has_progress;                 /* ... and it is removed at the end */
     const db_progress_table *resumed; /* the current table's entry in it */
     uint64_t skip_rows;               /* the current table's rows done before */
+    db_progress_notes pending;        /* entries for the next commit point */
+    int committed;                    /* the target holds commits of this import */
     /* --rename-*: the header the target gets, and the current table */
     fmt_header renamed_header;
     fmt_table renamed_table;
@@ -253,6 +257,7 @@ static int resume_begin(import_run *run, const fmt_header *h)
     int found = run->ops->progress_read(run->tgt, &run->record);
     if (found < 0)
         return fail_target(run);
+    run->committed = found;
     if (!found) {
         if (o->resume)
             cli_message("note", "--resume: the target holds no record of an unfinished import: "
@@ -280,7 +285,7 @@ static int resume_begin(import_run *run, const fmt_header *h)
         done += run->record.tables[i].done != 0;
     cli_message("note", "--resume: %zu %s loaded, %zu in part, by the unfinished import", done,
                 cli_plural(done, "table", "tables"), run->record.ntables - done);
-    return 0;
+    return db_commit_rejects_restore(&run->record, run->rejects, &run->too_many);
 }
 
 /* A --rename-* that cannot be done, at the place in the file it met. */
@@ -361,6 +366,11 @@ static int on_reject(void *ctx, uint64_t row, const char *column, const char *wh
     db_row_position at = p ? *p : (db_row_position){row, 0, 0, 0, row};
     int rc = db_rejects_add(run->rejects, table, at.file_row, at.line, at.column, at.offset, column,
                             why);
+    /* durable with the commit that holds the rows around it */
+    if (rc == 0 && run->commit_every &&
+        db_commit_rejects_note(&run->pending, db_rejects_count(run->rejects) - 1, table,
+                               at.file_row, at.line, at.column, at.offset, column, why) < 0)
+        rc = -1;
     if (rc < 0) {
         cli_message("error", "out of memory");
         return -1;
@@ -455,8 +465,12 @@ static int on_table(import_run *run, const fmt_doc_event *ev)
         return -1;
     if (resume_table(run, t) < 0)
         return fail_table(run, t);
+    int held = run->resumed ? db_commit_held_rows(&run->record, run->resumed->table) : -1;
     if (run->cascade && db_fk_reject_table(run->cascade, run->rejects ? run->ops : NULL, run->tgt,
-                                           t, file_table) < 0)
+                                           t, file_table, &held) < 0)
+        return -1;
+    if (held == 1 && !run->resumed && run->commit_every &&
+        db_commit_held_rows_note(&run->pending, t) < 0)
         return -1;
     run->in_table = 1;
     run->target_rows = 0;
@@ -505,9 +519,11 @@ static int checkpoint(import_run *run, const fmt_doc_event *ev, int done, uint64
         db_resume_row_fingerprint(ev->values, ev->present, ev->table->ncolumns, fp);
         e.last_row = fp;
     }
-    if (run->ops->checkpoint(run->tgt, run->file_id, &e) == 0)
-        return 0;
-    return fail_written_rows(run);
+    if (run->ops->checkpoint(run->tgt, run->file_id, &e, &run->pending) < 0)
+        return fail_written_rows(run);
+    db_progress_notes_clear(&run->pending);
+    run->committed = 1;
+    return 0;
 }
 
 /* --resume: a row the unfinished import did; the last of them must be the
@@ -881,6 +897,7 @@ static void close_run(import_run *run, int failed)
     db_cascade_free(run->cascade);
     db_selection_free(&run->selection);
     db_progress_clear(&run->record);
+    db_progress_notes_clear(&run->pending);
     free(run->file_id);
     db_untrusted_table_free(&run->trusted_table);
     db_untrusted_header_free(&run->trusted_header);
@@ -907,41 +924,6 @@ static int write_rejects(import_run *run)
     return DB_IMPORT_REJECTED;
 }
 
-/* --sql-file: the script's head and its end. */
-static int open_sql_log(db_import_options *o)
-{
-    if (!o->sql_file)
-        return 0;
-    db_sql_log *log = db_sql_log_open(o->sql_file);
-    if (!log) {
-        cli_message("error", "%s: cannot open for writing: %s", o->sql_file, strerror(errno));
-        return -1;
-    }
-    o->target_options.sql_log = log;
-    db_sql_log_comment(log, "the statements dbimport ran to change the schema of the target, in "
-                            "order; the rows are not here");
-    db_sql_log_comment(log, "file: %s",
-                       o->input && strcmp(o->input, "-") != 0 ? o->input : "(stdin)");
-    db_sql_log_statement(log, "BEGIN");
-    return 0;
-}
-
-static int close_sql_log(db_sql_log *log, const char *path, int failed, int rehearsal)
-{
-    if (!log)
-        return 0;
-    if (failed && !rehearsal)
-        db_sql_log_comment(log, "the import failed here and was rolled back");
-    else if (rehearsal)
-        db_sql_log_comment(log, "--dry-run: rolled back, nothing was written to the target");
-    db_sql_log_statement(log, failed || rehearsal ? "ROLLBACK" : "COMMIT");
-    if (db_sql_log_close(log) < 0) {
-        cli_message("error", "%s: cannot write: %s", path, strerror(errno));
-        return -1;
-    }
-    return 0;
-}
-
 int db_import(const db_import_options *opts)
 {
     import_run run = {0};
@@ -963,7 +945,7 @@ int db_import(const db_import_options *opts)
         local.target_options.reject = on_reject;
         local.target_options.reject_ctx = &run;
     }
-    if (open_sql_log(&local) < 0) {
+    if (db_import_open_sql_log(&local) < 0) {
         db_rejects_free(run.rejects);
         return -1;
     }
@@ -981,13 +963,19 @@ int db_import(const db_import_options *opts)
 done:
     if (run.too_many)
         cli_message("error",
-                    "more than %llu %s refused (--max-errors=%llu): the import is rolled back",
+                    run.committed
+                        ? "more than %llu %s refused (--max-errors=%llu, for the whole import): "
+                          "the import stopped, its last transaction rolled back; what its "
+                          "commits loaded stays in the target with the record (%s) of where it "
+                          "stands and of the rows refused before: --resume goes on from there"
+                        : "more than %llu %s refused (--max-errors=%llu): the import is rolled "
+                          "back",
                     (unsigned long long)local.max_errors,
                     cli_plural(local.max_errors, "row was", "rows were"),
-                    (unsigned long long)local.max_errors);
+                    (unsigned long long)local.max_errors, DB_PROGRESS_TABLE);
     close_run(&run, rc < 0 || opts->target_options.rehearsal);
-    if (close_sql_log(local.target_options.sql_log, local.sql_file, rc < 0,
-                      local.target_options.rehearsal) < 0)
+    if (db_import_close_sql_log(local.target_options.sql_log, local.sql_file, rc < 0,
+                                local.target_options.rehearsal) < 0)
         rc = -1;
     if (rc == 0 && db_rejects_count(run.rejects))
         rc = write_rejects(&run);

@@ -340,13 +340,6 @@ static int check_commit(const command_line *cl)
                     cl->opts.commit_every == DB_COMMIT_PER_TABLE ? "table" : "N");
         return 2;
     }
-    if (cl->max_errors_given || cl->opts.reject_file) {
-        cli_message("error",
-                    "--commit=table|N with %s is not supported: the refused rows of "
-                    "the commits before a failure would be lost; use --commit=all",
-                    cl->opts.reject_file ? "--reject-file" : "--max-errors");
-        return 2;
-    }
     return CLI_GO_ON;
 }
 

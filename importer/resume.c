@@ -143,5 +143,6 @@ void db_progress_clear(db_progress *p)
     }
     free(p->tables);
     free(p->file);
+    db_progress_notes_clear(&p->notes);
     memset(p, 0, sizeof *p);
 }

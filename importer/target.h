@@ -81,10 +81,26 @@ typedef struct {
     int done;       /* all its rows are in */
 } db_progress_table;
 
+/* An entry of the record that the driver writes and reads back, and the
+ * target stores as given: kind "rejected" (a row refused under
+ * --max-errors, commit_rejects.h) or "held_rows" (a table that held rows
+ * before the import). */
+typedef struct {
+    char *kind;
+    char *name; /* unique within its kind */
+    char *detail;
+} db_progress_note;
+
+typedef struct {
+    db_progress_note *v;
+    size_t n;
+} db_progress_notes;
+
 typedef struct {
     char *file; /* what identifies the file (resume.h), NULL when none is recorded */
     db_progress_table *tables;
     size_t ntables;
+    db_progress_notes notes; /* in the order of their names */
 } db_progress;
 
 typedef struct {
@@ -141,9 +157,12 @@ typedef struct db_target_ops {
     int (*progress_read)(void *state, db_progress *p);
     /* --commit: makes what was handed over durable: the rows of the open
      * table (if any) written, the record of the file and of table t stored,
-     * COMMIT, and a new transaction begun with the table still open for
-     * its next rows. 0 or -1. */
-    int (*checkpoint)(void *state, const char *file, const db_progress_table *t);
+     * with the entries of pending, read once those rows are written (a row
+     * the target refuses then, through opts.reject, joins them), COMMIT,
+     * and a new transaction begun with the table still open for its next
+     * rows. 0 or -1. */
+    int (*checkpoint)(void *state, const char *file, const db_progress_table *t,
+                      const db_progress_notes *pending);
     /* --commit, before the last commit: the record removed. 0 or -1. */
     int (*progress_remove)(void *state);
     /* --resume: table_begin for a table an earlier run of this import
@@ -179,6 +198,10 @@ typedef struct db_target_ops {
 } db_target_ops;
 
 void db_progress_clear(db_progress *p);
+/* A copy of kind, name and detail added to notes: 0, or -1 (no memory). */
+int db_progress_notes_add(db_progress_notes *notes, const char *kind, const char *name,
+                          const char *detail);
+void db_progress_notes_clear(db_progress_notes *notes);
 
 const db_target_ops *db_target_sqlite(void);
 /* The locator is a libpq connection string: a URI or key=value pairs. */

@@ -218,7 +218,8 @@ int pg_target_commit(void *state);
 /* BEGIN and the session settings of every transaction of the import. */
 int pg_target_start_transaction(pg_target *st);
 int pg_target_progress_read(void *state, db_progress *p);
-int pg_target_checkpoint(void *state, const char *file, const db_progress_table *t);
+int pg_target_checkpoint(void *state, const char *file, const db_progress_table *t,
+                         const db_progress_notes *pending);
 int pg_target_progress_remove(void *state);
 
 /* ---- sequences.c: the sequences this import creates ---------------------- */

@@ -6,7 +6,8 @@
  * each foreign key of an existing table dropped for the load
  * ("foreign_key", its table, name, definition and comment as a JSON array),
  * so that a resumed run adds it back at the end as the first run would
- * have. It is written in the transaction of each commit point, and dropped
+ * have; and the driver's own entries (target.h: "rejected", "held_rows").
+ * It is written in the transaction of each commit point, and dropped
  * in the one that ends the import. */
 #include "pg_target_internal.h"
 
@@ -110,6 +111,11 @@ static int read_entry(pg_target *st, db_progress *p, PGresult *res, int r)
     }
     if (strcmp(kind, "table") == 0)
         return add_table(st, p, res, r);
+    if (strcmp(kind, "rejected") == 0 || strcmp(kind, "held_rows") == 0)
+        return db_progress_notes_add(&p->notes, kind, PQgetvalue(res, r, 1),
+                                     PQgetvalue(res, r, 5)) < 0
+                   ? db_oom(&st->diag)
+                   : 0;
     if (strcmp(kind, "foreign_key") == 0) {
         for (int c = 6; c < 11; c++)
             if (PQgetisnull(res, r, c))
@@ -153,7 +159,17 @@ static int commit_and_begin(pg_target *st)
     return pg_target_commit(st) < 0 ? -1 : pg_target_start_transaction(st);
 }
 
-int pg_target_checkpoint(void *state, const char *file, const db_progress_table *t)
+static int put_notes(pg_target *st, const db_progress_notes *pending)
+{
+    for (size_t i = 0; pending && i < pending->n; i++)
+        if (put_entry(st, pending->v[i].kind, pending->v[i].name, 0, 0, 0, pending->v[i].detail) <
+            0)
+            return -1;
+    return 0;
+}
+
+int pg_target_checkpoint(void *state, const char *file, const db_progress_table *t,
+                         const db_progress_notes *pending)
 {
     pg_target *st = state;
     int restage = 0;
@@ -174,7 +190,7 @@ int pg_target_checkpoint(void *state, const char *file, const db_progress_table 
     if (ensure_progress_table(st) < 0 || put_entry(st, "file", "file", 0, 0, 0, file) < 0 ||
         (t &&
          put_entry(st, "table", t->table, t->rows, st->table_created, t->done, t->last_row) < 0) ||
-        put_foreign_keys(st) < 0 || commit_and_begin(st) < 0)
+        put_foreign_keys(st) < 0 || put_notes(st, pending) < 0 || commit_and_begin(st) < 0)
         return -1;
     if (restage && pg_target_start_staging(st, st->staging_notnull, st->nstaging_notnull) < 0)
         return -1;

@@ -2,8 +2,8 @@
  * commits as it goes is the table main.dbimport_progress, shaped as on
  * PostgreSQL (importer/postgres/progress.c) without foreign key entries:
  * SQLite's are off for the load and checked at the end, nothing is
- * dropped. Written in the transaction of each commit point, dropped in the
- * one that ends the import. */
+ * dropped. The driver's own entries ("rejected", "held_rows") as there. Written in the transaction
+ * of each commit point, dropped in the one that ends the import. */
 #include "sqlite_target_internal.h"
 
 #include <stdio.h>
@@ -86,6 +86,11 @@ int sqlite_tgt_progress_read(void *state, db_progress *p)
             rc = (p->file = strdup(detail ? detail : "")) ? 0 : db_oom(&st->diag);
         } else if (kind && strcmp(kind, "table") == 0) {
             rc = add_table(st, p, stmt);
+        } else if (kind && (strcmp(kind, "rejected") == 0 || strcmp(kind, "held_rows") == 0)) {
+            const char *name = (const char *)sqlite3_column_text(stmt, 1);
+            rc = db_progress_notes_add(&p->notes, kind, name ? name : "", detail) < 0
+                     ? db_oom(&st->diag)
+                     : 0;
         } else {
             rc = db_error(&st->diag, "%s: an entry of unknown kind \"%s\" (a newer dbimport's?)",
                           PROGRESS, kind ? kind : "");
@@ -101,7 +106,8 @@ int sqlite_tgt_progress_read(void *state, db_progress *p)
     return rc < 0 ? -1 : 1;
 }
 
-int sqlite_tgt_checkpoint(void *state, const char *file, const db_progress_table *t)
+int sqlite_tgt_checkpoint(void *state, const char *file, const db_progress_table *t,
+                          const db_progress_notes *pending)
 {
     sqlite_target *st = state;
     if (st->opts.dry_run)
@@ -118,6 +124,10 @@ int sqlite_tgt_checkpoint(void *state, const char *file, const db_progress_table
         (t &&
          put_entry(st, "table", t->table, t->rows, st->table_created, t->done, t->last_row) < 0))
         return -1;
+    for (size_t i = 0; pending && i < pending->n; i++)
+        if (put_entry(st, pending->v[i].kind, pending->v[i].name, 0, 0, 0, pending->v[i].detail) <
+            0)
+            return -1;
     for (size_t i = 0; i < INSERT_CACHE; i++)
         if (st->cache[i].stmt)
             sqlite3_reset(st->cache[i].stmt);

@@ -124,7 +124,8 @@ typedef struct {
 int sqlite_tgt_commit_now(sqlite_target *st);
 /* progress.c: --commit and --resume (target.h) */
 int sqlite_tgt_progress_read(void *state, db_progress *p);
-int sqlite_tgt_checkpoint(void *state, const char *file, const db_progress_table *t);
+int sqlite_tgt_checkpoint(void *state, const char *file, const db_progress_table *t,
+                          const db_progress_notes *pending);
 int sqlite_tgt_progress_remove(void *state);
 
 /* statement.c */

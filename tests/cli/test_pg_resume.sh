@@ -173,8 +173,6 @@ check_contains "... and says so" "$(cat "$WORK/err")" "the target holds no recor
 # Options that cannot go with --commit: exit 2.
 "$DBIMPORT" --commit=100 --clean "$(pg_uri fresh)" "$WORK/src.json" 2>/dev/null
 check_eq "--commit=N --clean: exit 2" "$?" 2
-"$DBIMPORT" --commit=table --max-errors=3 "$(pg_uri fresh)" "$WORK/src.json" 2>/dev/null
-check_eq "--commit=table --max-errors: exit 2" "$?" 2
 "$DBIMPORT" --commit=0 "$(pg_uri fresh)" "$WORK/src.json" 2>"$WORK/err"
 check_eq "--commit=0: exit 2" "$?" 2
 report

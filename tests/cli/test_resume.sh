@@ -112,8 +112,6 @@ kill_at "$WORK/app.db" $((events_at + 600)) "docs 3200 1,events 500 0"
 resumed "$WORK/app.db"
 check_eq "the application's table is untouched" "$("$SQLITE3" "$WORK/app.db" "SELECT body FROM notes")" keep
 
-"$DBIMPORT" --commit=10 --reject-file="$WORK/rej.json" "$WORK/x.db" "$WORK/src.json" 2>/dev/null
-check_eq "--commit=N --reject-file: exit 2" "$?" 2
 "$DBIMPORT" --resume --clean "$WORK/x.db" "$WORK/src.json" 2>/dev/null
 check_eq "--resume --clean: exit 2" "$?" 2
 "$DBIMPORT" --commit=rows "$WORK/x.db" "$WORK/src.json" 2>"$WORK/err"
