@@ -322,27 +322,6 @@ static int check_sql_file(const command_line *cl)
     return CLI_GO_ON;
 }
 
-/* --commit and --resume with the options they cannot go with. */
-static int check_commit(const command_line *cl)
-{
-    const db_target_options *t = &cl->opts.target_options;
-    if (cl->opts.resume && t->clean) {
-        cli_message("error", "--resume continues what an import loaded: not with --clean, which "
-                             "would drop it");
-        return 2;
-    }
-    if (!cl->opts.commit_every)
-        return CLI_GO_ON;
-    if (t->clean) {
-        cli_message("error",
-                    "--commit=%s with --clean would commit the tables dropped before "
-                    "they are made again: use --commit=all (the default)",
-                    cl->opts.commit_every == DB_COMMIT_PER_TABLE ? "table" : "N");
-        return 2;
-    }
-    return CLI_GO_ON;
-}
-
 /* --rename-schema / --rename-table: well-formed, and not with --verify
  * (which compares the target with the file's own names). */
 static int check_renames(const command_line *cl)
@@ -406,8 +385,6 @@ static int check_arguments(command_line *cl, int argc, char **argv)
                              "standard input");
         return 2;
     }
-    if (check_commit(cl) != CLI_GO_ON)
-        return 2;
     if (cl->opts.rows_cascade && !cl->rows) {
         cli_message("error", "--rows-cascade follows what --rows programs delete: give --rows");
         return 2;

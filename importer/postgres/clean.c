@@ -112,39 +112,58 @@ static int drop_dependent_views(pg_target *st, const char *oid)
                          st->display, PQgetvalue(res, r, 1), st->diag.message);
             break;
         }
-        dropped_view *grown = realloc(st->dropped_views, (st->ndropped_views + 1) * sizeof *grown);
-        if (!grown) {
-            rc = db_oom(&st->diag);
-            break;
-        }
-        st->dropped_views = grown;
-        dropped_view *v = &grown[st->ndropped_views++];
-        memset(v, 0, sizeof *v);
-        v->materialized = mat;
-        v->lossy = PQgetvalue(res, r, 7)[0] == 't';
-        v->qname = strdup(PQgetvalue(res, r, 0));
-        v->display = strdup(PQgetvalue(res, r, 1));
-        v->definition = strdup(PQgetvalue(res, r, 3));
-        v->owner = strdup(PQgetvalue(res, r, 4));
-        v->comment = PQgetisnull(res, r, 5) ? NULL : strdup(PQgetvalue(res, r, 5));
-        v->options = strdup(PQgetvalue(res, r, 6));
-        if (!v->qname || !v->display || !v->definition || !v->owner || !v->options ||
-            (!PQgetisnull(res, r, 5) && !v->comment))
-            rc = db_oom(&st->diag);
+        const char *parts[] = {PQgetvalue(res, r, 0),
+                               PQgetvalue(res, r, 1),
+                               mat ? "t" : "f",
+                               PQgetvalue(res, r, 7),
+                               PQgetvalue(res, r, 3),
+                               PQgetvalue(res, r, 4),
+                               PQgetisnull(res, r, 5) ? NULL : PQgetvalue(res, r, 5),
+                               PQgetvalue(res, r, 6)};
+        rc = pg_target_keep_view(st, parts);
     }
     PQclear(res);
     return rc;
 }
 
-int pg_target_clean_table(pg_target *st, const char *oid)
+int pg_target_keep_view(pg_target *st, const char *const parts[8])
+{
+    dropped_view *grown = realloc(st->dropped_views, (st->ndropped_views + 1) * sizeof *grown);
+    if (!grown)
+        return db_oom(&st->diag);
+    st->dropped_views = grown;
+    dropped_view *v = &grown[st->ndropped_views++];
+    memset(v, 0, sizeof *v);
+    v->qname = strdup(parts[0]);
+    v->display = strdup(parts[1]);
+    v->materialized = parts[2][0] == 't';
+    v->lossy = parts[3][0] == 't';
+    v->definition = strdup(parts[4]);
+    v->owner = strdup(parts[5]);
+    v->comment = parts[6] ? strdup(parts[6]) : NULL;
+    v->options = strdup(parts[7]);
+    if (!v->qname || !v->display || !v->definition || !v->owner || !v->options ||
+        (parts[6] && !v->comment))
+        return db_oom(&st->diag);
+    return 0;
+}
+
+int pg_target_keep_cleaned(pg_target *st, const char *qname)
 {
     char **grown = realloc(st->cleaned, (st->ncleaned + 1) * sizeof *grown);
     if (!grown)
         return db_oom(&st->diag);
     st->cleaned = grown;
-    if (!(st->cleaned[st->ncleaned] = strdup(st->qname)))
+    if (!(st->cleaned[st->ncleaned] = strdup(qname)))
         return db_oom(&st->diag);
     st->ncleaned++;
+    return 0;
+}
+
+int pg_target_clean_table(pg_target *st, const char *oid)
+{
+    if (pg_target_keep_cleaned(st, st->qname) < 0)
+        return -1;
     if (suspend_referencing_fks(st, oid) < 0 || drop_dependent_views(st, oid) < 0)
         return -1;
     db_buf b = {0};

@@ -266,6 +266,13 @@ int pg_target_keep_fk(pg_target *st, const char *table, const char *display, con
 int pg_target_clean_table(pg_target *st, const char *oid);
 /* 1 if --clean dropped the table qname (quoted, qualified). */
 int pg_target_was_cleaned(const pg_target *st, const char *qname);
+/* --clean: a table dropped (its quoted, qualified name), and a view over
+ * one, to be created again at the end: qname, display, materialized and
+ * lossy ("t" or "f"), definition, owner, comment (or NULL), options. Kept
+ * by clean.c, and read back from the progress record by a resumed run. 0
+ * or -1. */
+int pg_target_keep_cleaned(pg_target *st, const char *qname);
+int pg_target_keep_view(pg_target *st, const char *const parts[8]);
 /* The views clean_table dropped, created again unless the file made them. */
 int pg_target_restore_views(pg_target *st);
 void pg_target_free_clean(pg_target *st);

@@ -6,7 +6,9 @@
  * each foreign key of an existing table dropped for the load
  * ("foreign_key", its table, name, definition and comment as a JSON array),
  * so that a resumed run adds it back at the end as the first run would
- * have; and the driver's own entries (target.h: "rejected", "held_rows").
+ * have; with --clean, each table dropped ("cleaned") and each view over
+ * one dropped ("view", its parts as a JSON array), created again at the
+ * end; and the driver's own entries (target.h: "rejected", "held_rows").
  * It is written in the transaction of each commit point, and dropped
  * in the one that ends the import. */
 #include "pg_target_internal.h"
@@ -83,6 +85,41 @@ static int put_foreign_keys(pg_target *st)
     return 0;
 }
 
+/* --clean: the tables dropped and the views over them dropped, so that a
+ * resumed run creates those views again and leaves the file's own
+ * foreign keys of those tables to the file. A view's name is its place in
+ * the order they were dropped (restore_views goes backwards). */
+static int put_clean(pg_target *st)
+{
+    for (size_t i = 0; i < st->ncleaned; i++)
+        if (put_entry(st, "cleaned", st->cleaned[i], 0, 0, 0, NULL) < 0)
+            return -1;
+    for (size_t i = 0; i < st->ndropped_views; i++) {
+        const dropped_view *v = &st->dropped_views[i];
+        const char *params[] = {v->qname,
+                                v->display,
+                                v->materialized ? "t" : "f",
+                                v->lossy ? "t" : "f",
+                                v->definition,
+                                v->owner,
+                                v->comment,
+                                v->options};
+        char *json = NULL, name[24];
+        if (pg_target_query_value(
+                st,
+                "SELECT pg_catalog.json_build_array($1::text, $2::text, "
+                "$3::text, $4::text, $5::text, $6::text, $7::text, $8::text)::text",
+                8, params, &json) <= 0)
+            return -1;
+        snprintf(name, sizeof name, "%010zu", i);
+        int rc = put_entry(st, "view", name, 0, 0, 0, json);
+        free(json);
+        if (rc < 0)
+            return -1;
+    }
+    return 0;
+}
+
 static int add_table(pg_target *st, db_progress *p, PGresult *res, int r)
 {
     db_progress_table *grown = realloc(p->tables, (p->ntables + 1) * sizeof *grown);
@@ -111,6 +148,16 @@ static int read_entry(pg_target *st, db_progress *p, PGresult *res, int r)
     }
     if (strcmp(kind, "table") == 0)
         return add_table(st, p, res, r);
+    if (strcmp(kind, "cleaned") == 0)
+        return pg_target_keep_cleaned(st, PQgetvalue(res, r, 1));
+    if (strcmp(kind, "view") == 0) {
+        const char *parts[8];
+        for (int c = 0; c < 8; c++)
+            parts[c] = PQgetisnull(res, r, 6 + c) ? NULL : PQgetvalue(res, r, 6 + c);
+        if (!parts[0] || !parts[1] || !parts[2] || !parts[3] || !parts[4] || !parts[5] || !parts[7])
+            return db_error(&st->diag, "%s: a view entry without its parts", PROGRESS);
+        return pg_target_keep_view(st, parts);
+    }
     if (strcmp(kind, "rejected") == 0 || strcmp(kind, "held_rows") == 0)
         return db_progress_notes_add(&p->notes, kind, PQgetvalue(res, r, 1),
                                      PQgetvalue(res, r, 5)) < 0
@@ -138,8 +185,8 @@ int pg_target_progress_read(void *state, db_progress *p)
         return found;
     if (pg_target_run(st,
                       "SELECT kind, name, rows_done::text, created::text, done::text, detail, "
-                      "j->>0, j->>1, j->>2, j->>3, j->>4 FROM " PROGRESS
-                      " CROSS JOIN LATERAL (SELECT CASE WHEN kind = 'foreign_key' THEN "
+                      "j->>0, j->>1, j->>2, j->>3, j->>4, j->>5, j->>6, j->>7 FROM " PROGRESS
+                      " CROSS JOIN LATERAL (SELECT CASE WHEN kind IN ('foreign_key', 'view') THEN "
                       "detail::json END AS j) AS d ORDER BY kind COLLATE \"C\", name COLLATE \"C\"",
                       0, NULL, &res) < 0)
         return db_error(&st->diag, "cannot read the progress record %s: %s", PROGRESS,
@@ -190,7 +237,8 @@ int pg_target_checkpoint(void *state, const char *file, const db_progress_table 
     if (ensure_progress_table(st) < 0 || put_entry(st, "file", "file", 0, 0, 0, file) < 0 ||
         (t &&
          put_entry(st, "table", t->table, t->rows, st->table_created, t->done, t->last_row) < 0) ||
-        put_foreign_keys(st) < 0 || put_notes(st, pending) < 0 || commit_and_begin(st) < 0)
+        put_foreign_keys(st) < 0 || put_clean(st) < 0 || put_notes(st, pending) < 0 ||
+        commit_and_begin(st) < 0)
         return -1;
     if (restage && pg_target_start_staging(st, st->staging_notnull, st->nstaging_notnull) < 0)
         return -1;

@@ -370,6 +370,12 @@ static int target_table_resume(void *state, const fmt_table *t, int created)
     st->resume_table = 1;
     st->resume_created = created;
     st->opts.require_empty = 0;
+    /* --resume --clean: a table the unfinished import began is its own, not
+     * dropped again (table.c); whether that import dropped it is not
+     * recorded, so every table's foreign keys are checked at the end, as
+     * after a drop */
+    if (st->opts.clean)
+        st->cleaned = 1;
     int rc = sqlite_tgt_table_begin(st, t);
     st->opts.require_empty = require_empty;
     return rc;

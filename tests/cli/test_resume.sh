@@ -112,8 +112,6 @@ kill_at "$WORK/app.db" $((events_at + 600)) "docs 3200 1,events 500 0"
 resumed "$WORK/app.db"
 check_eq "the application's table is untouched" "$("$SQLITE3" "$WORK/app.db" "SELECT body FROM notes")" keep
 
-"$DBIMPORT" --resume --clean "$WORK/x.db" "$WORK/src.json" 2>/dev/null
-check_eq "--resume --clean: exit 2" "$?" 2
 "$DBIMPORT" --commit=rows "$WORK/x.db" "$WORK/src.json" 2>"$WORK/err"
 check_eq "--commit=rows: exit 2" "$?" 2
 check_contains "... says what it takes" "$(cat "$WORK/err")" "give all, table or a number of rows"
