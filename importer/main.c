@@ -72,7 +72,8 @@ static const cli_option options[] = {
      "with --clean, as pg_restore: drop only what exists (always so here)"},
     {"max-errors", OPT_MAX_ERRORS, 1, "N",
      "leave out up to N rows the target refuses (a constraint they break, a value it cannot "
-     "hold) and go on; more, and the import is rolled back (default 0: all or nothing); exit 4 "
+     "hold) and go on; more, and the import is rolled back (with --commit=table|N, its last "
+     "transaction; N counts every run --resume continues) (default 0: all or nothing); exit 4 "
      "when rows were left out"},
     {"reject-file", OPT_REJECT_FILE, 1, "FILE",
      "write the refused rows to FILE, a document of their own to fix and import again, each "
