@@ -84,6 +84,17 @@ kill_import_at() {
     exec 3>&-
 }
 
+# sqlite_record / pg_record TARGET: the progress record's tables, as
+# "table rows_done done(0|1)" joined by commas, for kill_import_at's RECORD.
+sqlite_record() {
+    "$SQLITE3" "$1" "SELECT group_concat(name || ' ' || rows_done || ' ' || done, ',')
+                     FROM (SELECT * FROM dbimport_progress WHERE kind = 'table' ORDER BY name)" 2>/dev/null
+}
+pg_record() {
+    psql -X -q -At -d "${1#postgresql:///}" -c "SELECT string_agg(name || ' ' || rows_done || ' ' ||
+        CASE WHEN done THEN 1 ELSE 0 END, ',' ORDER BY name) FROM dbimport_progress WHERE kind = 'table'" 2>/dev/null
+}
+
 # --- PostgreSQL ---------------------------------------------------------------
 # PostgreSQL tests talk to the server in PGHOST/PGPORT/PGUSER (tools/test.sh
 # starts a throwaway cluster and sets DB_TEST_PG=1). Every database a test

@@ -28,15 +28,6 @@ changes="UPDATE users SET email = email || '.old'; DELETE FROM notes WHERE id > 
   CREATE TABLE app_audit (id INTEGER PRIMARY KEY, user_id INTEGER CONSTRAINT app_audit_user REFERENCES users (id));
   INSERT INTO app_audit VALUES (1, 5);"
 
-sqlite_record() {
-    "$SQLITE3" "$1" "SELECT group_concat(name || ' ' || rows_done || ' ' || done, ',')
-                     FROM (SELECT * FROM dbimport_progress WHERE kind = 'table' ORDER BY name)" 2>/dev/null
-}
-pg_record() {
-    psql -X -q -At -d "${1#postgresql:///}" -c "SELECT string_agg(name || ' ' || rows_done || ' ' ||
-        CASE WHEN done THEN 1 ELSE 0 END, ',' ORDER BY name) FROM dbimport_progress WHERE kind = 'table'" 2>/dev/null
-}
-
 # SQLite
 t="$WORK/t.db"
 "$DBIMPORT" "$t" "$WORK/app.json" 2>"$WORK/err"

@@ -37,14 +37,6 @@ rows_line() { grep -n '^      "rows": \[' "$WORK/bad.json" | sed -n "$1p" | cut 
 notes_at=$(rows_line 1)
 users_at=$(rows_line 2)
 
-sqlite_record() {
-    "$SQLITE3" "$1" "SELECT group_concat(name || ' ' || rows_done || ' ' || done, ',')
-                     FROM (SELECT * FROM dbimport_progress WHERE kind = 'table' ORDER BY name)" 2>/dev/null
-}
-pg_record() {
-    psql -X -q -At -d "${1#postgresql:///}" -c "SELECT string_agg(name || ' ' || rows_done || ' ' ||
-        CASE WHEN done THEN 1 ELSE 0 END, ',' ORDER BY name) FROM dbimport_progress WHERE kind = 'table'" 2>/dev/null
-}
 # refused_rows FILE: [table, row] of each entry of a reject file, and its rows' ids
 refused_rows() { unz "$1" | "$JQ" -c '[.rejected[] | [.table, .row]]'; }
 refused_ids() { unz "$1" | "$JQ" -c '[.tables.notes.rows[].id] + [.tables.users.rows[].id]'; }
