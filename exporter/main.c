@@ -48,9 +48,7 @@ static const cli_option options[] = {
      "(none deletes, one keeps or changes, more add; repeatable, in order)"},
     {"privileges", OPT_PRIVILEGES, 0, NULL,
      "PostgreSQL: carry the owners and grants of schemas, tables, views, sequences and functions "
-     "(not "
-     "by "
-     "default: roles differ between servers)"},
+     "(not by default: roles differ between servers)"},
     {"no-timestamp", OPT_NO_TIMESTAMP, 0, NULL,
      "leave out \"created\", for byte-identical exports"},
     {"no-password", 'w', 0, NULL, "PostgreSQL: never prompt for a password"},
