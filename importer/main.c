@@ -41,7 +41,8 @@ enum {
     OPT_COMMIT,
     OPT_RESUME,
     OPT_RENAME_SCHEMA,
-    OPT_RENAME_TABLE
+    OPT_RENAME_TABLE,
+    OPT_NO_ORIGIN
 };
 
 static const cli_option options[] = {
@@ -96,6 +97,10 @@ static const cli_option options[] = {
     {"untrusted", OPT_UNTRUSTED, 0, NULL,
      "run no SQL text from the file: no defaults, CHECKs, generated or expression indexes, "
      "views or triggers (see docs/SECURITY.md)"},
+    {"no-origin", OPT_NO_ORIGIN, 0, NULL,
+     "keep no _dbexport_origin table of what the target cannot declare (SQLite declared types "
+     "in PostgreSQL, PostgreSQL types and schemas in SQLite): an export of the target then "
+     "gives back only what its catalog says"},
     {"privileges", OPT_PRIVILEGES, 0, NULL,
      "PostgreSQL: give the schemas, tables, views, sequences and functions this import creates the "
      "file's "
@@ -256,6 +261,9 @@ static int parse_option(void *ctx, int c, char **argv)
         return CLI_GO_ON;
     case OPT_UNTRUSTED:
         t->untrusted = 1;
+        return CLI_GO_ON;
+    case OPT_NO_ORIGIN:
+        t->no_origin = 1;
         return CLI_GO_ON;
     case OPT_MAX_ERRORS:
         return parse_max_errors(cl, optarg);

@@ -44,6 +44,9 @@ typedef struct {
      * generated columns, index expressions and predicates, views,
      * triggers); what is left out is counted in the warnings. */
     int untrusted;
+    /* --no-origin: no _dbexport_origin table; what it would have kept is
+     * counted in a warning */
+    int no_origin;
     /* --privileges: apply the file's owners and grants (PostgreSQL) */
     int privileges;
     /* --clean: drop the file's tables that exist before creating them */

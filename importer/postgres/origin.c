@@ -202,6 +202,11 @@ int pg_target_keep_origin(pg_target *st, const fmt_table *t)
 {
     if (st->opts.dry_run || !worth_keeping(st, t))
         return 0;
+    if (st->opts.no_origin) {
+        if (st->origin_left++ == 0 && !(st->origin_left_first = strdup(st->display)))
+            return db_oom(&st->diag);
+        return 0;
+    }
     db_buf origin = {0}, create = {0};
     db_buf_ident(&origin, t->namespace ? t->namespace : DEFAULT_NAMESPACE);
     if (origin.oom)
@@ -232,4 +237,18 @@ done:
     db_buf_free(&origin);
     db_buf_free(&create);
     return rc;
+}
+
+void pg_target_warn_origin_left(pg_target *st)
+{
+    if (!st->origin_left)
+        return;
+    char more[48] = "";
+    if (st->origin_left > 1)
+        snprintf(more, sizeof more, " and %zu more", st->origin_left - 1);
+    db_warn(&st->diag,
+            "--no-origin: what PostgreSQL cannot declare of table \"%s\"%s (SQLite declared "
+            "types, a rowid key, STRICT, WITHOUT ROWID, unnamed constraints) is not kept: an "
+            "export of this database gives what PostgreSQL's catalog says",
+            st->origin_left_first, more);
 }

@@ -127,6 +127,9 @@ typedef struct {
     char *vector_schema;
     int vector_ready; /* the vector extension is there (and vector_schema known) */
     int origin_kept;  /* a table's _dbexport_origin rows were written (origin.c) */
+    /* --no-origin: the tables that would have had rows there, and the first */
+    size_t origin_left;
+    char *origin_left_first;
     char sqlstate[6];
     char *detail;           /* of the last failed statement */
     char **schemas;         /* namespaces known to exist */
@@ -305,6 +308,8 @@ int pg_target_run_try(pg_target *st, const char *sql);
  * hold, into the _dbexport_origin table of its schema (tools/postgres/
  * pg_origin.h), right after the table is created. 0 or -1. */
 int pg_target_keep_origin(pg_target *st, const fmt_table *t);
+/* --no-origin: one warning for what was not kept (origin.c) */
+void pg_target_warn_origin_left(pg_target *st);
 /* schemas.c: the file's schemas, each created unless it exists (not with
  * -t/-T/-n/-N, --data-only or --dry-run); the comment of one this import
  * created. 0 or -1. */

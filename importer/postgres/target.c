@@ -477,6 +477,7 @@ static int target_finish(void *state, const fmt_native_object *objects, size_t n
         table_reset(st);
     if (!st->origin_kept && !st->opts.dry_run)
         warn_sqlite_header(st, st->header);
+    pg_target_warn_origin_left(st);
     if (pg_target_create_pending_functions(st, 1) < 0)
         return -1;
     if (!st->opts.dry_run && !st->opts.data_only && pg_target_run_post_data(st) < 0)
@@ -573,6 +574,7 @@ static void target_close(void *state)
     }
     free(st->tables);
     fmt_strings_free(st->created_sequences, st->ncreated_sequences);
+    free(st->origin_left_first);
     pg_target_free_created_views(st);
     pg_target_free_fks(st);
     pg_target_free_clean(st);

@@ -28,6 +28,10 @@ static int ensure_origin_table(sqlite_target *st)
 static int run_bound(sqlite_target *st, const char *sql, const char *const *args, int n)
 {
     sqlite3_stmt *stmt = NULL;
+    if (st->opts.no_origin) {
+        st->origin_left++;
+        return 0;
+    }
     if (ensure_origin_table(st) < 0 ||
         sqlite_tgt_prepare_one(st, sql, "cannot write " SQLITE_ORIGIN_TABLE, &stmt) < 0)
         return -1;
@@ -256,4 +260,14 @@ int sqlite_tgt_origin_types(sqlite_target *st, const fmt_header *h)
         if (h->user_types[i].name && record_type(st, &h->user_types[i], i) < 0)
             return -1;
     return 0;
+}
+
+void sqlite_tgt_warn_origin_left(sqlite_target *st)
+{
+    if (st->origin_left)
+        db_warn(&st->diag,
+                "--no-origin: %zu thing%s SQLite cannot declare (PostgreSQL types, schemas, "
+                "identity kinds, enums, domains and composite types) not kept: an export of this "
+                "database gives what SQLite's catalog says",
+                st->origin_left, st->origin_left == 1 ? "" : "s");
 }

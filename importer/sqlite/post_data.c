@@ -417,6 +417,7 @@ int sqlite_tgt_finish(void *state, const fmt_native_object *objects, size_t nobj
     if (!st->opts.dry_run && !st->opts.data_only &&
         (create_indexes(st) < 0 || sqlite_tgt_origin_types(st, h) < 0))
         return -1;
+    sqlite_tgt_warn_origin_left(st);
     if (!st->opts.dry_run && !st->opts.schema_only && set_sequences(st) < 0)
         return -1;
     /* Data only means no schema objects at all, as with pg_restore -a. */

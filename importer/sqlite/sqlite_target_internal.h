@@ -85,6 +85,7 @@ typedef struct {
     int source_is_sqlite;
     int cleaned;        /* --clean dropped a table: every table's foreign keys are checked */
     int origin_ready;   /* the _dbexport_origin table is there (origin.c) */
+    size_t origin_left; /* --no-origin: the rows it would have had */
     int progress_ready; /* the progress table is there (progress.c) */
     int resume_table;   /* table_resume: the table exists from an earlier run */
     int resume_created; /* ... which created it */
@@ -201,6 +202,8 @@ void sqlite_tgt_post_data_free(sqlite_target *st);
  * the tool's own table (tools/sqlite/sqlite_origin.h). */
 int sqlite_tgt_origin_table(sqlite_target *st, const fmt_table *t, const char *sqlite_name);
 int sqlite_tgt_origin_types(sqlite_target *st, const fmt_header *h);
+/* --no-origin: one warning for what was not kept (origin.c) */
+void sqlite_tgt_warn_origin_left(sqlite_target *st);
 
 /* pg_expr.c: a PostgreSQL CHECK expression rewritten exactly for SQLite
  * (`c = ANY (ARRAY['a'::text])` -> `c IN ('a')`); NULL when it has nothing

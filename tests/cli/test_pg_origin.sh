@@ -132,4 +132,39 @@ check_contains "data only: the header is said to be left behind" "$(cat "$WORK/e
     'PRAGMA user_version = 3 of the SQLite database not carried'
 check_eq "data only: no table of ours" \
     "$(pgq d "SELECT count(*) FROM pg_class WHERE relname = '_dbexport_origin'")" 0
+# --no-origin: no _dbexport_origin, one warning, the rows the same; an
+# export of the target then gives what PostgreSQL's catalog says.
+pg_create bare
+"$DBIMPORT" --no-origin "$(pg_uri bare)" "$WORK/s.json" 2>"$WORK/err"
+check_eq "--no-origin into pg: exit 0" $? 0
+check_eq "--no-origin into pg: no origin table" \
+    "$(pgq bare "SELECT count(*) FROM pg_class WHERE relname = '_dbexport_origin'")" 0
+check_eq "--no-origin into pg: said once" \
+    "$(grep -c '^dbimport: warning: --no-origin: what PostgreSQL cannot declare of table "artist" and 3 more' "$WORK/err")" 1
+check_contains "--no-origin into pg: the header fields said lost" "$(cat "$WORK/err")" \
+    "PRAGMA user_version = 12 and PRAGMA application_id = 1096044365 of the SQLite database not carried"
+check_eq "--no-origin into pg: the rows" "$(pgq bare "SELECT count(*) FROM artist") $(pgq bare 'SELECT count(*) FROM "track list"')" "2 2"
+"$DBEXPORT" --no-timestamp "$(pg_uri bare)" -f "$WORK/bare.json"
+check_eq "--no-origin: the export has no sqlite_type" \
+    "$("$JQ" '[.tables[].columns[] | select(has("sqlite_type"))] | length' "$WORK/bare.json")" 0
+check_eq "--no-origin: a column is what PostgreSQL has" \
+    "$("$JQ" -r '.tables.artist.columns[] | select(.name == "name") | .native_type' "$WORK/bare.json")" \
+    "character varying(120)"
+
+# And into SQLite: a PostgreSQL file's schema and enum kept nowhere.
+pg_create typed
+pgq typed "CREATE SCHEMA sales; CREATE TYPE sales.stage AS ENUM ('new', 'won');
+    CREATE TABLE sales.deal (id integer PRIMARY KEY, stage sales.stage);
+    INSERT INTO sales.deal VALUES (1, 'won');"
+"$DBEXPORT" "$(pg_uri typed)" -f "$WORK/typed.json"
+"$DBIMPORT" --no-origin "$WORK/typed.db" "$WORK/typed.json" 2>"$WORK/err"
+check_eq "--no-origin into sqlite: exit 0" $? 0
+check_eq "--no-origin into sqlite: no origin table" \
+    "$("$SQLITE3" "$WORK/typed.db" "SELECT count(*) FROM sqlite_schema WHERE name = '_dbexport_origin'")" 0
+check_contains "--no-origin into sqlite: said" "$(cat "$WORK/err")" \
+    "things SQLite cannot declare (PostgreSQL types, schemas"
+check_eq "--no-origin into sqlite: the row" "$("$SQLITE3" "$WORK/typed.db" 'SELECT stage FROM "sales.deal"')" won
+"$DBIMPORT" "$WORK/kept.db" "$WORK/typed.json" 2>/dev/null
+check_eq "without it, the origin table is there" \
+    "$("$SQLITE3" "$WORK/kept.db" "SELECT count(*) > 0 FROM _dbexport_origin")" 1
 report
