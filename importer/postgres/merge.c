@@ -23,16 +23,30 @@
 #define MERGE_SAVEPOINT "dbimport_merge"
 
 /* "INSERT ... SELECT cols FROM staging [WHERE row BETWEEN lo AND hi] ON
- * CONFLICT ..." with its counts; hi 0: every staged row. */
-static void merge_sql(pg_target *st, db_buf *b, const db_buf *cols, uint64_t lo, uint64_t hi)
+ * CONFLICT ..." with its counts; hi 0: every staged row. fold: of the rows
+ * with one key, only the last COPY wrote (the staging table's ctid order),
+ * which is where merging them one after the other ends. */
+static void merge_sql(pg_target *st, db_buf *b, const db_buf *cols, uint64_t lo, uint64_t hi,
+                      int fold)
 {
     size_t nupdate = 0;
     const char *list = cols->buf ? cols->buf : "";
     /* xmax is 0 in a row version the INSERT made, the merging transaction's
      * own id in one its ON CONFLICT DO UPDATE made: the updates are counted */
-    db_buf_printf(b,
-                  "WITH merged AS (INSERT INTO %s (%s) OVERRIDING SYSTEM VALUE SELECT %s FROM %s",
-                  st->qname, list, list, st->staging);
+    db_buf_printf(b, "WITH merged AS (INSERT INTO %s (%s) OVERRIDING SYSTEM VALUE SELECT %s FROM ",
+                  st->qname, list, list);
+    if (fold) {
+        db_buf_add(b, "(SELECT DISTINCT ON ");
+        db_buf_ident_list(b, st->conflict_key, st->nconflict_key);
+        db_buf_printf(b, " * FROM %s ORDER BY ", st->staging);
+        for (size_t k = 0; k < st->nconflict_key; k++) {
+            db_buf_ident(b, st->conflict_key[k]);
+            db_buf_add(b, ", ");
+        }
+        db_buf_add(b, "ctid DESC) AS last_of_key");
+    } else {
+        db_buf_add(b, st->staging);
+    }
     if (hi)
         db_buf_printf(b, " WHERE " PG_STAGING_ROW " BETWEEN %llu AND %llu", (unsigned long long)lo,
                       (unsigned long long)hi);
@@ -63,11 +77,11 @@ static void merge_sql(pg_target *st, db_buf *b, const db_buf *cols, uint64_t lo,
 }
 
 /* One merge statement; its rows counted as written and updated. 0 or -1. */
-static int merge_once(pg_target *st, const db_buf *cols, uint64_t lo, uint64_t hi)
+static int merge_once(pg_target *st, const db_buf *cols, uint64_t lo, uint64_t hi, int fold)
 {
     db_buf b = {0};
     PGresult *res;
-    merge_sql(st, &b, cols, lo, hi);
+    merge_sql(st, &b, cols, lo, hi, fold);
     if (b.oom) {
         db_buf_free(&b);
         return db_oom(&st->diag);
@@ -135,7 +149,7 @@ static int merge_range(pg_target *st, const db_buf *cols, uint64_t lo, uint64_t 
 {
     if (pg_target_run(st, "SAVEPOINT " MERGE_SAVEPOINT, 0, NULL, NULL) < 0)
         return -1;
-    if (merge_once(st, cols, lo, hi) == 0)
+    if (merge_once(st, cols, lo, hi, 0) == 0)
         return pg_target_run(st, "RELEASE SAVEPOINT " MERGE_SAVEPOINT, 0, NULL, NULL);
     if (!rows_failed(st))
         return -1;
@@ -172,7 +186,7 @@ static int merge_isolating(pg_target *st, const db_buf *cols)
     PGresult *res;
     if (pg_target_run(st, "SAVEPOINT " MERGE_SAVEPOINT, 0, NULL, NULL) < 0)
         return -1;
-    if (merge_once(st, cols, 0, 0) == 0)
+    if (merge_once(st, cols, 0, 0, 0) == 0)
         return pg_target_run(st, "RELEASE SAVEPOINT " MERGE_SAVEPOINT, 0, NULL, NULL);
     if (!rows_failed(st))
         return -1;
@@ -205,6 +219,36 @@ static int merge_isolating(pg_target *st, const db_buf *cols)
     return merge_range(st, cols, lo, hi < lo ? lo : hi);
 }
 
+/* --on-conflict=update without --max-errors: one statement, as fast as
+ * before; when the file has a key twice ("ON CONFLICT DO UPDATE command
+ * cannot affect row a second time"), again with the last row of each key,
+ * which ends where merging them one after the other would (SQLite does so):
+ * the rows folded into a later one count as updated, as SQLite counts
+ * them. */
+static int merge_folding(pg_target *st, const db_buf *cols)
+{
+    if (pg_target_run(st, "SAVEPOINT " MERGE_SAVEPOINT, 0, NULL, NULL) < 0)
+        return -1;
+    if (merge_once(st, cols, 0, 0, 0) == 0)
+        return pg_target_run(st, "RELEASE SAVEPOINT " MERGE_SAVEPOINT, 0, NULL, NULL);
+    if (strcmp(st->sqlstate, "21000") != 0 || pg_target_connection_lost(st))
+        return -1;
+    free(db_error_take(&st->diag));
+    free(st->detail);
+    st->detail = NULL;
+    if (pg_target_run(st, "ROLLBACK TO SAVEPOINT " MERGE_SAVEPOINT, 0, NULL, NULL) < 0 ||
+        pg_target_run(st, "RELEASE SAVEPOINT " MERGE_SAVEPOINT, 0, NULL, NULL) < 0)
+        return -1;
+    uint64_t before = st->stats.rows_written;
+    if (merge_once(st, cols, 0, 0, 1) < 0)
+        return -1;
+    uint64_t merged = st->stats.rows_written - before;
+    uint64_t folded = st->staged_rows > merged ? st->staged_rows - merged : 0;
+    st->stats.rows_written += folded;
+    st->stats.rows_updated += folded;
+    return 0;
+}
+
 /* Merges what is staged, counting what it did. 1, 0 when nothing was
  * staged, -1. */
 static int merge_staged(pg_target *st)
@@ -227,7 +271,9 @@ static int merge_staged(pg_target *st)
         return db_oom(&st->diag);
     }
     uint64_t before = st->stats.rows_written, refused_before = st->stats.rows_rejected;
-    int rc = st->opts.reject ? merge_isolating(st, &cols) : merge_once(st, &cols, 0, 0);
+    int rc = st->opts.reject                                 ? merge_isolating(st, &cols)
+             : st->opts.on_conflict == DB_ON_CONFLICT_UPDATE ? merge_folding(st, &cols)
+                                                             : merge_once(st, &cols, 0, 0, 0);
     db_buf_free(&cols);
     if (rc < 0 && !st->error_row)
         return db_error(&st->diag, "table \"%s\": %s%s%s", st->display, st->diag.message,
