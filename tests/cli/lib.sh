@@ -84,6 +84,22 @@ kill_import_at() {
     exec 3>&-
 }
 
+# on_tty SCRIPT [ARG...]: bash SCRIPT on a pseudo-terminal (script(1)), as
+# a user at a terminal runs it; prints what the terminal showed, without CRs.
+on_tty() { script -qfec "bash $*" /dev/null </dev/null | tr -d '\r'; }
+
+# dbdiff_paused_on_tty TABLE FILE LINE B: dbdiff -t TABLE - B on a terminal,
+# FILE on its standard input with a second's pause after line LINE (so its
+# progress line shows); prints what the terminal showed and "rc=N".
+dbdiff_paused_on_tty() {
+    cat >"$WORK/tty_dbdiff.sh" <<TTY
+{ sed -n "1,${3}p" "$2"; sleep 1; sed -n "$(($3 + 1)),\\\$p" "$2"; } |
+    "$DBDIFF" -t $1 - "$4"
+echo "rc=\$?"
+TTY
+    on_tty "$WORK/tty_dbdiff.sh"
+}
+
 # sqlite_record / pg_record TARGET: the progress record's tables, as
 # "table rows_done done(0|1)" joined by commas, for kill_import_at's RECORD.
 sqlite_record() {

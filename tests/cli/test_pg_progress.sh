@@ -30,12 +30,7 @@ for table in t u p; do
     "$DBEXPORT" -t "$table" "$(pg_uri eta)" -f "$WORK/$table.json"
     first_row=$(grep -n '^ *{"id":1,' "$WORK/$table.json" | cut -d: -f1)
     cut_at=$((first_row + 2100))
-    cat >"$WORK/tty.sh" <<TTY
-{ sed -n "1,${cut_at}p" "$WORK/$table.json"; sleep 1; sed -n "$((cut_at + 1)),\\\$p" "$WORK/$table.json"; } |
-    "$DBDIFF" -t $table - "$(pg_uri eta)"
-echo "rc=\$?"
-TTY
-    out=$(script -qfec "bash $WORK/tty.sh" /dev/null </dev/null | tr -d '\r')
+    out=$(dbdiff_paused_on_tty "$table" "$WORK/$table.json" "$cut_at" "$(pg_uri eta)")
     check_contains "dbdiff -t $table, B PostgreSQL: a progress line" "$out" \
         "dbdiff: table \"$table\": 3072 rows, "
     check_eq "dbdiff -t $table, B PostgreSQL: 3072 of its 5000 rows, and the time left" \
@@ -49,7 +44,7 @@ cat >"$WORK/tty_export.sh" <<TTY
 "$DBEXPORT" "$(pg_uri eta)" | { sleep 1; cat >/dev/null; }
 echo "rc=\$?"
 TTY
-out=$(script -qfec "bash $WORK/tty_export.sh" /dev/null </dev/null | tr -d '\r')
+out=$(on_tty "$WORK/tty_export.sh")
 share=$(grep -o ' [0-9]*%, [0-9]*:[0-9][0-9] left' <<<"$out" | head -1 | grep -o '[0-9]*%' | tr -d %)
 check "dbexport of PostgreSQL on a terminal: a share and the time left ($share)" \
     test "${share:-0}" -gt 0 -a "${share:-100}" -lt 100

@@ -63,7 +63,7 @@ if command -v script >/dev/null 2>&1; then
     "$DBDIFF" \$1 "$WORK/tty2.json" -
 echo "rc=\$?"
 TTY
-    out=$(script -qfec "bash $WORK/tty.sh" /dev/null </dev/null | tr -d '\r')
+    out=$(on_tty "$WORK/tty.sh")
     check_contains "dbdiff on a terminal: a progress line, ETA included" "$out" \
         $'\033[Kdbdiff: table "t": 3072 rows, '
     # (A is 1.5 MB, read 256 kB at a time: well inside it at row 3072)
@@ -85,7 +85,7 @@ TTY
     "$DBDIFF" - "$WORK/tty.db"
 echo "rc=\$?"
 TTY
-    out=$(script -qfec "bash $WORK/tty_db.sh" /dev/null </dev/null | tr -d '\r')
+    out=$(on_tty "$WORK/tty_db.sh")
     check_contains "dbdiff, B a database: an ETA from its row estimate" "$out" \
         'dbdiff: table "t": 3072 rows, '
     check_eq "dbdiff, B a database: 3072 of its 5000 rows" \
@@ -107,12 +107,7 @@ TTY
         "$DBEXPORT" -t "$table" "$WORK/big.db" -f "$WORK/big_$table.json"
         first_row=$(grep -n '^ *{"id":11,' "$WORK/big_$table.json" | cut -d: -f1)
         cut_at=$((first_row + 2100))
-        cat >"$WORK/tty_db.sh" <<TTY
-{ sed -n "1,${cut_at}p" "$WORK/big_$table.json"; sleep 1; sed -n "$((cut_at + 1)),\\\$p" "$WORK/big_$table.json"; } |
-    "$DBDIFF" -t $table - "$WORK/big.db"
-echo "rc=\$?"
-TTY
-        out=$(script -qfec "bash $WORK/tty_db.sh" /dev/null </dev/null | tr -d '\r')
+        out=$(dbdiff_paused_on_tty "$table" "$WORK/big_$table.json" "$cut_at" "$WORK/big.db")
         check_eq "dbdiff -t $table, B a database over 16 MB: 3072 of its 5000 rows" \
             "$(grep -o '3072 rows, [^%]*, 61%, [0-9]*:[0-9][0-9] left' <<<"$out" | wc -l)" 1
         check_contains "dbdiff -t $table, B a database over 16 MB: equal" "$out" "rc=0"
@@ -128,7 +123,7 @@ TTY
 "$DBEXPORT" "$WORK/$src" | { sleep 1; cat >/dev/null; }
 echo "rc=\$?"
 TTY
-        out=$(script -qfec "bash $WORK/tty_export.sh" /dev/null </dev/null | tr -d '\r')
+        out=$(on_tty "$WORK/tty_export.sh")
         share=$(eta_share <<<"$out")
         check "dbexport $src on a terminal: a share and the time left ($share)" \
             test "${share:-0}" -gt 0 -a "${share:-100}" -lt 100
