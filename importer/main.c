@@ -277,6 +277,7 @@ static int parse_option(void *ctx, int c, char **argv)
         return parse_commit(cl, optarg);
     case OPT_RESUME:
         cl->opts.resume = 1;
+        cl->opts.target_options.resume = 1;
         return CLI_GO_ON;
     case OPT_CAST:
         return push(&cl->casts, &cl->ncasts);

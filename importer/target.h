@@ -39,6 +39,11 @@ typedef struct {
      * checkpoint); a new SQLite file is then made in place, not under a
      * work name, so that a killed import leaves it to --resume. */
     int commit_as_it_goes;
+    /* --resume: the target's record also names the objects the unfinished
+     * import created before its last commit (schemas, sequences,
+     * functions), which a PostgreSQL target reads at begin and treats as
+     * this import's own: owners, grants, sequence values */
+    int resume;
     int require_empty; /* refuse when a table of the file exists and holds rows */
     /* --untrusted: run no SQL text from the file (defaults, CHECKs,
      * generated columns, index expressions and predicates, views,

@@ -112,6 +112,7 @@ typedef struct {
     char *oid;       /* CREATED: its oid, as text */
     char *signature; /* CREATED: regprocedure text, for messages and COMMENT */
     int checked;     /* 1 while its body is being checked, 2 once it passed (functions.c) */
+    int recorded;    /* CREATED, and in the progress record (--commit) */
 } pg_function;
 
 typedef struct {
@@ -212,6 +213,12 @@ typedef struct {
     int no_freeze;          /* a commit came since the table was created: no COPY FREEZE */
     char **staging_notnull; /* the staging table's NOT NULLs to drop, to start it again */
     size_t nstaging_notnull;
+    /* of created_schemas and created_sequences, the first ones in the
+     * record (written by a commit, or read back by --resume) */
+    size_t nrecorded_schemas, nrecorded_sequences;
+    /* --resume: the oids of the functions the unfinished import created */
+    char **resumed_functions;
+    size_t nresumed_functions;
 } pg_target;
 
 /* ---- progress.c: --commit and --resume ------------------------------------ */
@@ -224,6 +231,12 @@ int pg_target_progress_read(void *state, db_progress *p);
 int pg_target_checkpoint(void *state, const char *file, const db_progress_table *t,
                          const db_progress_notes *pending);
 int pg_target_progress_remove(void *state);
+/* --resume, in begin before any object is created: the schemas, sequences
+ * and functions the unfinished import created, from its record, so that
+ * this run takes them for its own, as that one would have. 0 or -1. */
+int pg_target_progress_read_created(pg_target *st);
+/* 1 if oid (text) is a function the unfinished import created (--resume). */
+int pg_target_resumed_function(const pg_target *st, const char *oid);
 
 /* ---- sequences.c: the sequences this import creates ---------------------- */
 

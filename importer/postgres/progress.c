@@ -8,7 +8,11 @@
  * so that a resumed run adds it back at the end as the first run would
  * have; with --clean, each table dropped ("cleaned") and each view over
  * one dropped ("view", its parts as a JSON array), created again at the
- * end; and the driver's own entries (target.h: "rejected", "held_rows").
+ * end; the objects other than tables it created ("created_schema" by
+ * name, "created_sequence" and "created_function" by oid), so that a
+ * resumed run gives them their owners, grants and values as the first
+ * would have; and the driver's own entries (target.h: "rejected",
+ * "held_rows").
  * It is written in the transaction of each commit point, and dropped
  * in the one that ends the import. */
 #include "pg_target_internal.h"
@@ -16,6 +20,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "strlist.h"
 
 #define PROGRESS "public." DB_PROGRESS_TABLE
 
@@ -120,6 +126,71 @@ static int put_clean(pg_target *st)
     return 0;
 }
 
+/* The schemas, sequences and functions created since the last commit
+ * (those before it are in the record already). */
+static int put_created(pg_target *st)
+{
+    for (; st->nrecorded_schemas < st->ncreated_schemas; st->nrecorded_schemas++)
+        if (put_entry(st, "created_schema", st->created_schemas[st->nrecorded_schemas], 0, 0, 0,
+                      NULL) < 0)
+            return -1;
+    for (; st->nrecorded_sequences < st->ncreated_sequences; st->nrecorded_sequences++)
+        if (put_entry(st, "created_sequence", st->created_sequences[st->nrecorded_sequences], 0, 0,
+                      0, NULL) < 0)
+            return -1;
+    for (size_t i = 0; i < st->nfunctions; i++) {
+        pg_function *fn = &st->functions[i];
+        if (fn->state != PG_FUNCTION_CREATED || fn->recorded)
+            continue;
+        if (put_entry(st, "created_function", fn->oid, 0, 0, 0, fn->signature) < 0)
+            return -1;
+        fn->recorded = 1;
+    }
+    return 0;
+}
+
+int pg_target_progress_read_created(pg_target *st)
+{
+    if (!st->opts.resume)
+        return 0;
+    int found = pg_target_query_value(
+        st, "SELECT 1 WHERE pg_catalog.to_regclass('" PROGRESS "') IS NOT NULL", 0, NULL, NULL);
+    if (found <= 0)
+        return found;
+    PGresult *res = NULL;
+    if (pg_target_run(st,
+                      "SELECT kind, name FROM " PROGRESS " WHERE kind IN ('created_schema', "
+                      "'created_sequence', 'created_function') ORDER BY kind COLLATE \"C\", "
+                      "name COLLATE \"C\"",
+                      0, NULL, &res) < 0)
+        return db_error(&st->diag, "cannot read the progress record %s: %s", PROGRESS,
+                        st->diag.message);
+    int rc = 0;
+    for (int r = 0; r < PQntuples(res) && rc == 0; r++) {
+        const char *kind = PQgetvalue(res, r, 0), *name = PQgetvalue(res, r, 1);
+        if (strcmp(kind, "created_schema") == 0)
+            rc = fmt_strings_push_copy(&st->created_schemas, &st->ncreated_schemas, name);
+        else if (strcmp(kind, "created_sequence") == 0)
+            rc = fmt_strings_push_copy(&st->created_sequences, &st->ncreated_sequences, name);
+        else
+            rc = fmt_strings_push_copy(&st->resumed_functions, &st->nresumed_functions, name);
+    }
+    PQclear(res);
+    if (rc < 0)
+        return db_oom(&st->diag);
+    st->nrecorded_schemas = st->ncreated_schemas;
+    st->nrecorded_sequences = st->ncreated_sequences;
+    return 0;
+}
+
+int pg_target_resumed_function(const pg_target *st, const char *oid)
+{
+    for (size_t i = 0; oid && i < st->nresumed_functions; i++)
+        if (strcmp(st->resumed_functions[i], oid) == 0)
+            return 1;
+    return 0;
+}
+
 static int add_table(pg_target *st, db_progress *p, PGresult *res, int r)
 {
     db_progress_table *grown = realloc(p->tables, (p->ntables + 1) * sizeof *grown);
@@ -163,6 +234,8 @@ static int read_entry(pg_target *st, db_progress *p, PGresult *res, int r)
                                      PQgetvalue(res, r, 5)) < 0
                    ? db_oom(&st->diag)
                    : 0;
+    if (strncmp(kind, "created_", 8) == 0)
+        return 0; /* read at begin (pg_target_progress_read_created) */
     if (strcmp(kind, "foreign_key") == 0) {
         for (int c = 6; c < 11; c++)
             if (PQgetisnull(res, r, c))
@@ -237,8 +310,8 @@ int pg_target_checkpoint(void *state, const char *file, const db_progress_table 
     if (ensure_progress_table(st) < 0 || put_entry(st, "file", "file", 0, 0, 0, file) < 0 ||
         (t &&
          put_entry(st, "table", t->table, t->rows, st->table_created, t->done, t->last_row) < 0) ||
-        put_foreign_keys(st) < 0 || put_clean(st) < 0 || put_notes(st, pending) < 0 ||
-        commit_and_begin(st) < 0)
+        put_foreign_keys(st) < 0 || put_clean(st) < 0 || put_created(st) < 0 ||
+        put_notes(st, pending) < 0 || commit_and_begin(st) < 0)
         return -1;
     if (restage && pg_target_start_staging(st, st->staging_notnull, st->nstaging_notnull) < 0)
         return -1;

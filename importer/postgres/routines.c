@@ -8,8 +8,9 @@
  * schema and name, in the declared language and kind, with the declared
  * arguments and result, not SECURITY DEFINER, no setting but search_path.
  * A function the target has (same name and arguments) is the
- * application's and is kept. Whether an expression may call one is
- * functions.c's. */
+ * application's and is kept, unless the record of an unfinished import
+ * this one resumes says it created it (progress.c: by oid). Whether an
+ * expression may call one is functions.c's. */
 #include "pg_target_internal.h"
 
 #include <stdio.h>
@@ -20,8 +21,9 @@
 #include "pg_sql.h"
 
 /* The function's oids of that schema and name as a text[] literal into
- * *oids; 1 when one has the file's arguments (the target has it). */
-static int existing(pg_target *st, const fmt_function *f, char **oids)
+ * *oids; 1 when one has the file's arguments (the target has it: its oid
+ * into *match). */
+static int existing(pg_target *st, const fmt_function *f, char **oids, char **match)
 {
     const char *params[] = {f->namespace ? f->namespace : DEFAULT_NAMESPACE, f->name, f->arguments};
     PGresult *res;
@@ -34,15 +36,24 @@ static int existing(pg_target *st, const fmt_function *f, char **oids)
     db_buf b = {0};
     int has = 0;
     db_buf_addc(&b, '{');
+    *match = NULL;
     for (int r = 0; r < PQntuples(res); r++) {
         db_buf_add(&b, r ? "," : "");
         db_buf_add(&b, PQgetvalue(res, r, 0));
-        has |= PQgetvalue(res, r, 1)[0] == 't';
+        if (PQgetvalue(res, r, 1)[0] == 't' && !has) {
+            has = 1;
+            *match = strdup(PQgetvalue(res, r, 0));
+        }
     }
     db_buf_addc(&b, '}');
     PQclear(res);
-    if (!(*oids = db_buf_take(&b)))
+    *oids = db_buf_take(&b);
+    if (!*oids || (has && !*match)) {
+        free(*oids);
+        free(*match);
+        *oids = *match = NULL;
         return db_oom(&st->diag);
+    }
     return has;
 }
 
@@ -107,6 +118,29 @@ static int add_comment(pg_target *st, const pg_function *fn, const char *display
     return 0;
 }
 
+/* The function the target has with fn's name and arguments (its oid):
+ * CREATED when the unfinished import (--resume) created it, else KEPT, the
+ * application's. 0 or -1. */
+static int found_in_target(pg_target *st, pg_function *fn, char *oid)
+{
+    if (!pg_target_resumed_function(st, oid)) {
+        free(oid);
+        fn->state = PG_FUNCTION_KEPT;
+        return 0;
+    }
+    const char *params[] = {oid};
+    int got = pg_target_query_value(st, "SELECT $1::pg_catalog.oid::pg_catalog.regprocedure::text",
+                                    1, params, &fn->signature);
+    if (got <= 0) {
+        free(oid);
+        return got < 0 ? -1 : db_error(&st->diag, "function %s: no signature", fn->f->name);
+    }
+    fn->oid = oid;
+    fn->state = PG_FUNCTION_CREATED;
+    fn->recorded = 1;
+    return 0;
+}
+
 /* A failure that a table created later may cure: a type, table or
  * function not there yet. */
 static int missing_object(const pg_target *st)
@@ -123,13 +157,11 @@ static int create_one(pg_target *st, pg_function *fn, int may_wait)
     const char *ns = f->namespace ? f->namespace : DEFAULT_NAMESPACE;
     char display[160];
     snprintf(display, sizeof display, "%.64s.%.64s", ns, f->name);
-    char *before = NULL;
-    int has = existing(st, f, &before);
+    char *before = NULL, *match = NULL;
+    int has = existing(st, f, &before, &match);
     if (has != 0) {
         free(before);
-        if (has > 0)
-            fn->state = PG_FUNCTION_KEPT;
-        return has < 0 ? -1 : 0;
+        return has < 0 ? -1 : found_in_target(st, fn, match);
     }
     if (pg_target_ensure_schema(st, ns) < 0 ||
         (!fn->atomic &&

@@ -3,7 +3,9 @@
  * with their options before any table and set to their value after the
  * data. One the target already has is the application's: kept as it is,
  * value too (an import never moves a sequence it did not create). They are
- * remembered by oid, so a default naming one in any spelling finds it. */
+ * remembered by oid, so a default naming one in any spelling finds it,
+ * and with --commit recorded by oid (progress.c), so a resumed run knows
+ * those the unfinished import created. */
 #include "pg_target_internal.h"
 
 #include <stdio.h>
@@ -51,12 +53,18 @@ static char *sequence_qname(pg_target *st, const fmt_sequence *q)
 static int create_one(pg_target *st, const fmt_sequence *q, const char *qname)
 {
     const char *params[] = {qname};
-    int found = pg_target_query_value(st, "SELECT 1 WHERE pg_catalog.to_regclass($1) IS NOT NULL",
-                                      1, params, NULL);
+    char *oid = NULL;
+    int found = pg_target_query_value(st, "SELECT pg_catalog.to_regclass($1)::pg_catalog.oid::text",
+                                      1, params, &oid);
+    /* --resume: one the unfinished import created is this import's */
+    int ours = found > 0 && pg_target_created_sequence(st, oid);
+    free(oid);
     if (found < 0)
         return -1;
     if (found) {
-        db_warn(&st->diag, "sequence %s: the target has it: kept as it is, its value too", qname);
+        if (!ours)
+            db_warn(&st->diag, "sequence %s: the target has it: kept as it is, its value too",
+                    qname);
         return 0;
     }
     if (pg_target_ensure_schema(st, q->namespace ? q->namespace : DEFAULT_NAMESPACE) < 0)

@@ -203,6 +203,9 @@ static int target_begin(void *state, const fmt_header *h)
     db_sql_log_statement(st->opts.sql_log, "SET LOCAL search_path = ''");
     if (!st->opts.dry_run && take_import_lock(st) < 0)
         return db_error(&st->diag, "cannot take the import lock: %s", st->diag.message);
+    /* what an unfinished import created is this one's, before it is met */
+    if (pg_target_progress_read_created(st) < 0)
+        return -1;
     if (pg_target_prepare_extensions(st, h) < 0 || pg_target_create_file_schemas(st, h) < 0 ||
         pg_target_prepare_user_types(st, h) < 0 || pg_target_create_sequences(st, h) < 0 ||
         pg_target_create_functions(st, h) < 0)
@@ -575,6 +578,7 @@ static void target_close(void *state)
     free(st->tables);
     fmt_strings_free(st->created_sequences, st->ncreated_sequences);
     free(st->origin_left_first);
+    fmt_strings_free(st->resumed_functions, st->nresumed_functions);
     pg_target_free_created_views(st);
     pg_target_free_fks(st);
     pg_target_free_clean(st);
