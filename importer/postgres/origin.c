@@ -252,3 +252,10 @@ void pg_target_warn_origin_left(pg_target *st)
             "export of this database gives what PostgreSQL's catalog says",
             st->origin_left_first, more);
 }
+
+void pg_target_origin_resumed(pg_target *st, const fmt_table *t)
+{
+    /* the unfinished import created the table, and its rows here with it */
+    if (!st->opts.dry_run && !st->opts.no_origin && worth_keeping(st, t))
+        st->origin_kept = 1;
+}

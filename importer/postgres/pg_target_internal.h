@@ -323,6 +323,9 @@ int pg_target_run_try(pg_target *st, const char *sql);
 int pg_target_keep_origin(pg_target *st, const fmt_table *t);
 /* --no-origin: one warning for what was not kept (origin.c) */
 void pg_target_warn_origin_left(pg_target *st);
+/* --resume: t, which the unfinished import created, has its rows there
+ * (so the SQLite header's fields are kept too). */
+void pg_target_origin_resumed(pg_target *st, const fmt_table *t);
 /* schemas.c: the file's schemas, each created unless it exists (not with
  * -t/-T/-n/-N, --data-only or --dry-run); the comment of one this import
  * created. 0 or -1. */

@@ -319,6 +319,7 @@ static int begin_resumed_table(pg_target *st, const fmt_table *t)
         pg_target_check_post_expressions(st, t) < 0)
         return -1;
     set_loadable(st, t);
+    pg_target_origin_resumed(st, t);
     st->stats.created = 1;
     st->no_freeze = 1;
     return 0;
