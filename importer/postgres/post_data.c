@@ -530,7 +530,10 @@ int pg_target_run_post_data(pg_target *st)
             const post_item *it = &st->post[i];
             if ((int)it->phase != phase || it->done)
                 continue;
-            if (it->table_existed) {
+            /* a table an unfinished import created (--resume): its row
+             * security and privileges come after the last table, so that
+             * import never made them; the rest it may have */
+            if (it->table_existed && phase < PHASE_ROW_SECURITY) {
                 int found = post_item_exists(st, it);
                 if (found < 0)
                     return -1;
