@@ -459,8 +459,8 @@ int pg_target_add_post(pg_target *st, post_phase phase, db_buf *sql, const char 
 /* --commit=table|N: the open table's keys, indexes and CHECKs, at its end
  * (post_data.c). 0 or -1. */
 int pg_target_run_table_post_data(pg_target *st);
-/* --resume: marks those of the open table done when an earlier run made
- * them. 0 or -1. */
+/* --resume: marks those of the open table done that an earlier run of
+ * this import made; the others are made as for a new table. 0 or -1. */
 int pg_target_skip_made_table_post_data(pg_target *st);
 
 /* ---- exclusion.c: EXCLUDE constraints from their parts -------------------- */

@@ -501,9 +501,14 @@ int pg_target_run_table_post_data(pg_target *st)
     return run_open_table_items(st, 0);
 }
 
-/* --resume of a table an earlier run finished: its keys, indexes and
- * CHECKs were made then (pg_target_run_table_post_data), all in one
- * transaction, so the table has all of them or none. */
+/* --resume of a table an earlier run of this import created. Its keys,
+ * indexes and CHECKs were made at its end (pg_target_run_table_post_data),
+ * all in one transaction, so the table has all of them or none; under
+ * --max-errors its keys, unique indexes and CHECKs were made before its
+ * rows, so an index may still be missing, and is looked for by name at
+ * the end. Foreign keys, row security and privileges come after the last
+ * table: that run made none of them. What it did not make is made as for
+ * a table created now, at the table's end or after the last one. */
 int pg_target_skip_made_table_post_data(pg_target *st)
 {
     const char *params[] = {st->qname};
@@ -513,11 +518,15 @@ int pg_target_skip_made_table_post_data(pg_target *st)
         "$1::pg_catalog.regclass AND contype IN ('p', 'u', 'c', 'x')) OR EXISTS (SELECT 1 FROM "
         "pg_catalog.pg_index WHERE indrelid = $1::pg_catalog.regclass)",
         1, params, NULL);
-    if (made <= 0)
-        return made;
+    if (made < 0)
+        return -1;
     for (size_t i = 0; i < st->npost; i++) {
         post_item *it = &st->post[i];
-        if (it->phase <= PHASE_CHECKS && strcmp(it->qname, st->qname) == 0)
+        if (strcmp(it->qname, st->qname) != 0)
+            continue;
+        if (!made || it->phase > PHASE_CHECKS)
+            it->table_existed = 0;
+        else if (it->contype != 'i' || !it->index_qname)
             it->done = 1;
     }
     return 0;
@@ -530,10 +539,7 @@ int pg_target_run_post_data(pg_target *st)
             const post_item *it = &st->post[i];
             if ((int)it->phase != phase || it->done)
                 continue;
-            /* a table an unfinished import created (--resume): its row
-             * security and privileges come after the last table, so that
-             * import never made them; the rest it may have */
-            if (it->table_existed && phase < PHASE_ROW_SECURITY) {
+            if (it->table_existed) {
                 int found = post_item_exists(st, it);
                 if (found < 0)
                     return -1;
