@@ -150,9 +150,10 @@ check_eq "resumed: the progress table is gone" \
 # tables; killed in the last table, every table is the killed run's.
 "$SQLITE3" "$WORK/s.db" "PRAGMA user_version = 7;
   CREATE TABLE t1 (id INTEGER PRIMARY KEY, v TEXT);
-  CREATE TABLE t2 (id INTEGER PRIMARY KEY, v TEXT);
+  CREATE TABLE t2 (id INTEGER PRIMARY KEY, v TEXT CHECK (v <> ''), w TEXT);
+  CREATE INDEX t2_w ON t2 (w);
   WITH RECURSIVE g(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM g WHERE i < 1500)
-  INSERT INTO t2 SELECT i, 'v' || i FROM g;
+  INSERT INTO t2 SELECT i, 'v' || i, 'w' || i FROM g;
   INSERT INTO t1 SELECT id, v FROM t2 WHERE id <= 100;"
 "$DBEXPORT" "$WORK/s.db" -f "$WORK/s.json"
 origin() { pgq "$1" "SELECT string_agg(kind || ' ' || tbl || ' ' || name || ' ' || value::text, ',' ORDER BY kind, tbl, name)
@@ -170,6 +171,21 @@ check_eq "SQLite file resumed: user_version not said to be lost" \
     "$(grep -c 'user_version' "$WORK/sresume.err")" 0
 check_eq "SQLite file resumed: _dbexport_origin as never killed" "$(origin sresumed)" "$(origin swhole)"
 check_contains "SQLite file resumed: user_version kept" "$(origin sresumed)" 'database   {"user_version": 7}'
+# t2, resumed in its rows, gets its unnamed CHECK and its index at its end
+# as one created now (under --max-errors, its key and CHECK came before its
+# rows, in the killed run, and its index after them)
+post() { pgq "$1" "SELECT string_agg(conname || ' ' || pg_get_constraintdef(oid), ', ' ORDER BY conname)
+                     || ' ' || (SELECT string_agg(indexname, ',' ORDER BY indexname) FROM pg_indexes
+                                WHERE tablename = 't2') FROM pg_constraint WHERE conrelid = 'public.t2'::regclass"; }
+check_eq "SQLite file resumed: the keys, CHECKs and indexes of the table resumed in its rows" \
+    "$(post sresumed)" "$(post swhole)"
+check_contains "SQLite file resumed: ... the unnamed CHECK too" "$(post sresumed)" "CHECK ((v <> ''::text))"
+pg_create smax
+kill_import_at "$(pg_uri smax)" "$WORK/s.json" $((t2_at + 1200)) "t1 100 t,t2 1000 f" record_uri --max-errors=10
+idle smax
+"$DBIMPORT" --commit=500 --max-errors=10 --resume "$(pg_uri smax)" "$WORK/s.json" 2>"$WORK/smax.err"
+check_eq "--max-errors, resumed in the rows: exit 0" "$?" 0
+check_eq "--max-errors, resumed in the rows: the keys, CHECKs and indexes" "$(post smax)" "$(post swhole)"
 
 # A SQLite target resumed ends as one import (its views and triggers come
 # at the end, and it has no schemas, sequences or functions to remember).
