@@ -6,8 +6,10 @@
 # was never killed: the same pg_dump --schema-only (owners, grants,
 # comments), the same ACLs, sequence values and OWNED BY; a later table's
 # default may still draw on a sequence, and call a function, that the
-# killed run created. A SQLite file's user_version, kept beside the tables
-# the killed run created, is not said to be lost. A SQLite target resumed
+# killed run created; a table it created gets its owner, grants and row
+# security. A SQLite file's user_version, kept beside the tables the killed
+# run created, is not said to be lost, and a table resumed in its rows gets
+# its unnamed CHECK and its index (under --max-errors too). A SQLite target resumed
 # so ends as one import. And --dry-run --privileges meets the roles a
 # view's, a sequence's, a function's and a schema's owner and grants name
 # as the real run does, with the same warnings.
