@@ -229,11 +229,41 @@ static int push(const char ***list, size_t *n)
     return cli_push_pattern(list, n, optarg) < 0 ? 1 : CLI_GO_ON;
 }
 
+/* The target's on/off options: the flag option c sets, or NULL. */
+static int *target_flag(db_target_options *t, int c)
+{
+    switch (c) {
+    case 's':
+        return &t->schema_only;
+    case 'a':
+        return &t->data_only;
+    case OPT_DRY_RUN:
+        return &t->dry_run;
+    case OPT_REQUIRE_EMPTY:
+        return &t->require_empty;
+    case OPT_UNTRUSTED:
+        return &t->untrusted;
+    case OPT_NO_ORIGIN:
+        return &t->no_origin;
+    case OPT_CLEAN:
+        return &t->clean;
+    case OPT_PRIVILEGES:
+        return &t->privileges;
+    default:
+        return NULL;
+    }
+}
+
 /* One option getopt_long returned (c) with its argument. */
 static int parse_option(void *ctx, int c, char **argv)
 {
     command_line *cl = ctx;
     db_target_options *t = &cl->opts.target_options;
+    int *flag = target_flag(t, c);
+    if (flag) {
+        *flag = 1;
+        return CLI_GO_ON;
+    }
     switch (c) {
     case 't':
         return push(&cl->include, &cl->ninclude);
@@ -243,28 +273,10 @@ static int parse_option(void *ctx, int c, char **argv)
         return push(&cl->include_schemas, &cl->ninclude_schemas);
     case 'N':
         return push(&cl->exclude_schemas, &cl->nexclude_schemas);
-    case 's':
-        t->schema_only = 1;
-        return CLI_GO_ON;
-    case 'a':
-        t->data_only = 1;
-        return CLI_GO_ON;
     case OPT_ON_CONFLICT:
         return parse_on_conflict(t, optarg);
     case OPT_ON_INVALID:
         return parse_on_invalid(t, optarg);
-    case OPT_DRY_RUN:
-        t->dry_run = 1;
-        return CLI_GO_ON;
-    case OPT_REQUIRE_EMPTY:
-        t->require_empty = 1;
-        return CLI_GO_ON;
-    case OPT_UNTRUSTED:
-        t->untrusted = 1;
-        return CLI_GO_ON;
-    case OPT_NO_ORIGIN:
-        t->no_origin = 1;
-        return CLI_GO_ON;
     case OPT_MAX_ERRORS:
         return parse_max_errors(cl, optarg);
     case OPT_ROWS_CASCADE:
@@ -285,17 +297,11 @@ static int parse_option(void *ctx, int c, char **argv)
         return push(&cl->rename_schemas, &cl->nrename_schemas);
     case OPT_RENAME_TABLE:
         return push(&cl->rename_tables, &cl->nrename_tables);
-    case OPT_CLEAN:
-        t->clean = 1;
-        return CLI_GO_ON;
     case OPT_IF_EXISTS:
         cl->if_exists = 1;
         return CLI_GO_ON;
     case OPT_SQL_FILE:
         cl->opts.sql_file = optarg;
-        return CLI_GO_ON;
-    case OPT_PRIVILEGES:
-        t->privileges = 1;
         return CLI_GO_ON;
     case OPT_EXTENSION:
         return push(&cl->extensions, &cl->nextensions);
