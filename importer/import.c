@@ -870,6 +870,13 @@ static void report(import_run *run)
                     (unsigned long long)skipped, (unsigned long long)rejected,
                     (unsigned long long)invalid, cli_plural(invalid, "value", "values"),
                     seconds_since(&run->started));
+    /* the counts above are this run's; what the runs before did is in the record */
+    uint64_t before = 0;
+    for (size_t i = 0; run->has_progress && !topts->rehearsal && i < run->record.ntables; i++)
+        before += run->record.tables[i].rows;
+    if (before)
+        cli_message("note", "--resume: the runs before this one did %llu of the file's %s",
+                    (unsigned long long)before, cli_plural(before, "row", "rows"));
 }
 
 static void close_run(import_run *run, int failed)

@@ -66,12 +66,16 @@ check_eq "inside: the committed rows are in the file" "$("$SQLITE3" "$WORK/insid
 resumed "$WORK/inside.db"
 check_contains "inside: --resume says where it goes on" "$(cat "$WORK/resume.err")" \
     'table "docs": resuming after row 1000'
+check_contains "inside: ... and what the run before did" "$(cat "$WORK/resume.err")" \
+    'note: --resume: the runs before this one did 1000 of the file'"'"'s rows'
 
 kill_at "$WORK/boundary.db" $((events_at - 2)) "docs 3200 1"
 resumed "$WORK/boundary.db"
 
 kill_at "$WORK/last.db" $((users_at + 1700)) "docs 3200 1,events 2640 1,users 1500 0"
 resumed "$WORK/last.db"
+check_contains "last: the runs before did the tables done and the rows begun" "$(cat "$WORK/resume.err")" \
+    'the runs before this one did 7340 of the file'"'"'s rows'
 
 kill_at "$WORK/pertable.db" $((users_at + 1700)) "docs 3200 1,events 2640 1" --commit=table
 resumed "$WORK/pertable.db" --commit=table
