@@ -62,36 +62,25 @@ fi
 "$DBIMPORT" --sql-file="$WORK/script.sql" "$(pg_uri good)" "$WORK/good.json" 2>/dev/null
 check_eq "--sql-file: no planner setting in the script" "$(grep -c enable_hashjoin "$WORK/script.sql")" 0
 
-# An orphan in the indexed column: found, named, nothing left behind.
-# Its key (3001) is past the parent's last, where a merge ends first.
-make_db "$WORK/orphan.db" "PRAGMA foreign_keys = OFF; UPDATE c SET p_id = 3001 WHERE id = 7777;"
-"$DBEXPORT" --no-timestamp "$WORK/orphan.db" -f "$WORK/orphan.json"
-pg_create orphan
-"$DBIMPORT" "$(pg_uri orphan)" "$WORK/orphan.json" 2>"$WORK/err"
-check_eq "orphan: exit 1" "$?" 1
-check_contains "orphan: the key named" "$(cat "$WORK/err")" 'Key (p_id)=(3001) is not present in table "p"'
-check_eq "orphan: no table left" "$(pgq orphan "SELECT count(*) FROM pg_class WHERE relname IN ('p', 'c')")" 0
-# One before the parent's first key, the same.
-make_db "$WORK/low.db" "PRAGMA foreign_keys = OFF; UPDATE c SET p_id = 0 WHERE id = 5;"
-"$DBEXPORT" --no-timestamp "$WORK/low.db" -f "$WORK/low.json"
-pg_create low
-"$DBIMPORT" "$(pg_uri low)" "$WORK/low.json" 2>"$WORK/err"
-check_eq "low orphan: exit 1" "$?" 1
-check_contains "low orphan: the key named" "$(cat "$WORK/err")" 'Key (p_id)=(0) is not present in table "p"'
+# orphan NAME SQL WANT: a database changed by SQL, exported and imported:
+# exit 1, WANT said, no table left behind.
+orphan() {
+    make_db "$WORK/$1.db" "PRAGMA foreign_keys = OFF; $2"
+    "$DBEXPORT" --no-timestamp "$WORK/$1.db" -f "$WORK/$1.json"
+    pg_create "$1"
+    "$DBIMPORT" "$(pg_uri "$1")" "$WORK/$1.json" 2>"$WORK/err"
+    check_eq "$1: exit 1" "$?" 1
+    check_contains "$1: the key named" "$(cat "$WORK/err")" "$3"
+    check_eq "$1: no table left" "$(pgq "$1" "SELECT count(*) FROM pg_class WHERE relname IN ('p', 'c')")" 0
+}
+# In the indexed column: its key (3001) is past the parent's last, where a
+# merge ends first; then one before the parent's first key.
+orphan orphan "UPDATE c SET p_id = 3001 WHERE id = 7777;" 'Key (p_id)=(3001) is not present in table "p"'
+orphan low "UPDATE c SET p_id = 0 WHERE id = 5;" 'Key (p_id)=(0) is not present in table "p"'
 # In the column without an index, and in the two-column key: the server's
 # plan finds them as before.
-make_db "$WORK/q.db" "PRAGMA foreign_keys = OFF; UPDATE c SET q_id = 4000 WHERE id = 12;"
-"$DBEXPORT" --no-timestamp "$WORK/q.db" -f "$WORK/q.json"
-pg_create q
-"$DBIMPORT" "$(pg_uri q)" "$WORK/q.json" 2>"$WORK/err"
-check_eq "unindexed orphan: exit 1" "$?" 1
-check_contains "unindexed orphan: the key named" "$(cat "$WORK/err")" 'Key (q_id)=(4000) is not present'
-make_db "$WORK/ab.db" "PRAGMA foreign_keys = OFF; UPDATE c SET b = 1 WHERE id = 13;"
-"$DBEXPORT" --no-timestamp "$WORK/ab.db" -f "$WORK/ab.json"
-pg_create ab
-"$DBIMPORT" "$(pg_uri ab)" "$WORK/ab.json" 2>"$WORK/err"
-check_eq "two-column orphan: exit 1" "$?" 1
-check_contains "two-column orphan: the key named" "$(cat "$WORK/err")" 'Key (a, b)=('
+orphan unindexed "UPDATE c SET q_id = 4000 WHERE id = 12;" 'Key (q_id)=(4000) is not present'
+orphan two_columns "UPDATE c SET b = 1 WHERE id = 13;" 'Key (a, b)=('
 
 # Into tables that exist (-s, then -a): not loaded frozen, so the server's
 # own plan; an orphan is still found.
