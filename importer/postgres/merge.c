@@ -143,24 +143,44 @@ static int refuse_row(pg_target *st, uint64_t row, const char *column)
     return rc < 0 ? -1 : 0;
 }
 
-/* Merges the staged rows numbered lo..hi under a savepoint; when that
- * fails for the rows, each half again, down to single rows, refused. */
-static int merge_range(pg_target *st, const db_buf *cols, uint64_t lo, uint64_t hi)
+/* A key twice in one statement: "ON CONFLICT DO UPDATE command cannot
+ * affect row a second time". */
+static int key_twice(const pg_target *st)
+{
+    return !pg_target_connection_lost(st) && strcmp(st->sqlstate, "21000") == 0;
+}
+
+/* One merge (merge_once's arguments) under a savepoint. 0: merged. 1: it
+ * failed in a way expected() accepts, and the savepoint is rolled back,
+ * the server's message and detail still in st->diag and st->detail for
+ * the caller. -1: any other failure. */
+static int try_merge(pg_target *st, const db_buf *cols, uint64_t lo, uint64_t hi, int fold,
+                     int (*expected)(const pg_target *))
 {
     if (pg_target_run(st, "SAVEPOINT " MERGE_SAVEPOINT, 0, NULL, NULL) < 0)
         return -1;
-    if (merge_once(st, cols, lo, hi, 0) == 0)
+    if (merge_once(st, cols, lo, hi, fold) == 0)
         return pg_target_run(st, "RELEASE SAVEPOINT " MERGE_SAVEPOINT, 0, NULL, NULL);
-    if (!rows_failed(st))
+    if (!expected(st))
         return -1;
     char *why = db_error_take(&st->diag);
-    const char *column = blamed_column(st, why);
     if (pg_target_run(st, "ROLLBACK TO SAVEPOINT " MERGE_SAVEPOINT, 0, NULL, NULL) < 0 ||
         pg_target_run(st, "RELEASE SAVEPOINT " MERGE_SAVEPOINT, 0, NULL, NULL) < 0) {
         free(why);
         return -1;
     }
     db_error_restore(&st->diag, why);
+    return 1;
+}
+
+/* Merges the staged rows numbered lo..hi under a savepoint; when that
+ * fails for the rows, each half again, down to single rows, refused. */
+static int merge_range(pg_target *st, const db_buf *cols, uint64_t lo, uint64_t hi)
+{
+    int tried = try_merge(st, cols, lo, hi, 0, rows_failed);
+    if (tried <= 0)
+        return tried;
+    const char *column = blamed_column(st, st->diag.message);
     if (lo == hi) {
         /* the row numbers the merge was given are those rows had */
         int rc = refuse_row(st, lo, column);
@@ -184,19 +204,10 @@ static int merge_isolating(pg_target *st, const db_buf *cols)
 {
     db_buf b = {0};
     PGresult *res;
-    if (pg_target_run(st, "SAVEPOINT " MERGE_SAVEPOINT, 0, NULL, NULL) < 0)
-        return -1;
-    if (merge_once(st, cols, 0, 0, 0) == 0)
-        return pg_target_run(st, "RELEASE SAVEPOINT " MERGE_SAVEPOINT, 0, NULL, NULL);
-    if (!rows_failed(st))
-        return -1;
-    char *why = db_error_take(&st->diag);
-    if (pg_target_run(st, "ROLLBACK TO SAVEPOINT " MERGE_SAVEPOINT, 0, NULL, NULL) < 0 ||
-        pg_target_run(st, "RELEASE SAVEPOINT " MERGE_SAVEPOINT, 0, NULL, NULL) < 0) {
-        free(why);
-        return -1;
-    }
-    free(why);
+    int tried = try_merge(st, cols, 0, 0, 0, rows_failed);
+    if (tried <= 0)
+        return tried;
+    free(db_error_take(&st->diag));
     if (!st->staging_indexed) {
         db_buf_printf(&b, "CREATE INDEX ON %s (" PG_STAGING_ROW ")", st->staging);
         if (pg_target_run_buf(st, &b) < 0)
@@ -227,18 +238,12 @@ static int merge_isolating(pg_target *st, const db_buf *cols)
  * them. */
 static int merge_folding(pg_target *st, const db_buf *cols)
 {
-    if (pg_target_run(st, "SAVEPOINT " MERGE_SAVEPOINT, 0, NULL, NULL) < 0)
-        return -1;
-    if (merge_once(st, cols, 0, 0, 0) == 0)
-        return pg_target_run(st, "RELEASE SAVEPOINT " MERGE_SAVEPOINT, 0, NULL, NULL);
-    if (strcmp(st->sqlstate, "21000") != 0 || pg_target_connection_lost(st))
-        return -1;
+    int tried = try_merge(st, cols, 0, 0, 0, key_twice);
+    if (tried <= 0)
+        return tried;
     free(db_error_take(&st->diag));
     free(st->detail);
     st->detail = NULL;
-    if (pg_target_run(st, "ROLLBACK TO SAVEPOINT " MERGE_SAVEPOINT, 0, NULL, NULL) < 0 ||
-        pg_target_run(st, "RELEASE SAVEPOINT " MERGE_SAVEPOINT, 0, NULL, NULL) < 0)
-        return -1;
     uint64_t before = st->stats.rows_written;
     if (merge_once(st, cols, 0, 0, 1) < 0)
         return -1;

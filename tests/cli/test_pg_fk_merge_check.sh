@@ -43,8 +43,6 @@ check_eq "3 foreign keys, all validated" \
     "$(pgq good "SELECT count(*) FILTER (WHERE convalidated) FROM pg_constraint WHERE contype = 'f'")" 3
 check_eq "rows" "$(pgq good "SELECT (SELECT count(*) FROM p) || ' ' || (SELECT count(*) FROM c)")" \
     "3000 20000"
-check_eq "hash joins are on again for the session's next statements" \
-    "$(psql -X -At -d "$(pg_name good)" -c 'SHOW enable_hashjoin')" on
 if [ -r "$log" ]; then
     # Each statement of the session, in order, one per line.
     tail -n +$((lines + 1)) "$log" | sed -n 's/.*\(statement\|execute <unnamed>\): //p' >"$WORK/statements"
